@@ -1,0 +1,201 @@
+"""LobbyApp: the seven places, the keys that reach them, the palette, themes and language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from lobby_tui.content import ContentError
+from lobby_tui.domain.settings import Settings
+from lobby_tui.i18n import set_language, t
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.dashboard import DashboardScreen
+from lobby_tui.screens.place import PlaceScreen
+from lobby_tui.services.shift import Shift
+from lobby_tui.store import Store, StoreError
+from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
+
+# The places of the lobby, in the order of the manager's day, with the key that opens each.
+PLACES: tuple[tuple[str, str], ...] = (
+    ("dashboard", "f1"),
+    ("checklist", "f2"),
+    ("triage", "f3"),
+    ("rounds", "f4"),
+    ("complaints", "f5"),
+    ("incidents", "f6"),
+    ("handover", "f7"),
+)
+FLAG_KEY = "f8"
+
+
+def _place_screen(place: str) -> Screen[None]:
+    return DashboardScreen() if place == "dashboard" else PlaceScreen(place)
+
+
+class LobbyApp(App[None]):
+    TITLE = "lobby_tui"
+    CSS_PATH = "styles/app.tcss"
+    MODES: ClassVar[dict[str, str | partial[Screen[None]]]] = {  # type: ignore[assignment]
+        place: partial(_place_screen, place) for place, _key in PLACES
+    }
+    DEFAULT_MODE = "dashboard"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                key,
+                f"go('{place}')",
+                f"nav.{place}",
+                id=f"nav.{place}",
+                tooltip=f"nav.{place}.tip",
+                key_display=key.upper(),
+                priority=True,
+            )
+            for place, key in PLACES
+        ),
+        Binding(
+            FLAG_KEY,
+            "flag_incident",
+            "nav.flag",
+            id="nav.flag",
+            tooltip="nav.flag.tip",
+            key_display=FLAG_KEY.upper(),
+            priority=True,
+        ),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        language: str,
+        *,
+        shift: Shift | None = None,
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        """The open database; screens reach it only through services."""
+        self.settings = settings
+        """The branch's settings, read once at start."""
+        self.language = language
+        """"zh" or "en": what every visible string is shown in."""
+        self.shift = shift
+        """The shift this session belongs to."""
+        self.demo = demo
+        """True on the throwaway demo lobby (shown in the top bar)."""
+        self.register_theme(DEFAULT)
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = BY_SETTING.get(settings.theme, DEFAULT.name)
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+
+    # Places ---------------------------------------------------------------------------
+
+    def go(self, place: str) -> None:
+        if self.current_mode != place:
+            self.switch_mode(place)
+
+    def action_go(self, place: str) -> None:
+        self.go(place)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer leaves out the place you are in: it keeps the row short enough for
+        # 80 columns in either language.
+        return not (action == "go" and parameters and parameters[0] == self.current_mode)
+
+    def action_flag_incident(self) -> None:
+        # Until incident flags land, the key opens the incidents place.
+        self.go("incidents")
+
+    # Language and theme ---------------------------------------------------------------
+
+    def switch_language(self, language: str) -> None:
+        """Show everything in `language` now, and remember it for the next start."""
+        set_language(language)
+        self.language = language
+        self.title = t("app.title")
+        for place, _key in PLACES:
+            for screen in self._stack_of(place):
+                if isinstance(screen, LobbyScreen):
+                    screen.retranslate()
+        self.remember("language", language)
+
+    def switch_theme(self, setting: str) -> None:
+        self.theme = BY_SETTING[setting]
+        self.remember("theme", setting)
+        if isinstance(self.screen, DashboardScreen):
+            self.screen.render_panels()
+
+    def remember(self, key: str, value: str) -> None:
+        from lobby_tui.services.settings import save_setting
+
+        try:
+            save_setting(self.store, key, value)
+        except StoreError as exc:
+            self.notify(t(f"error.{exc.key}", **exc.params), severity="error")
+
+    def _stack_of(self, mode: str) -> list[Screen[object]]:
+        try:
+            return self.get_screen_stack(mode)
+        except KeyError:
+            return []
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for place, key in PLACES:
+            yield SystemCommand(
+                t("cmd.go", place=t(f"nav.{place}")),
+                t(f"nav.{place}.tip") + f" ({key.upper()})",
+                partial(self.go, place),
+            )
+        yield SystemCommand(
+            t("nav.flag"), t("nav.flag.tip") + f" ({FLAG_KEY.upper()})", self.action_flag_incident
+        )
+        other = "en" if self.language == "zh" else "zh"
+        yield SystemCommand(
+            t(f"cmd.language.{other}"), t("cmd.language.help"), partial(self.switch_language, other)
+        )
+        if self.theme == HIGH_CONTRAST.name:
+            yield SystemCommand(
+                t("cmd.theme.default"), t("cmd.theme.help"), partial(self.switch_theme, "default")
+            )
+        else:
+            yield SystemCommand(
+                t("cmd.theme.contrast"),
+                t("cmd.theme.help"),
+                partial(self.switch_theme, "high-contrast"),
+            )
+        yield SystemCommand(t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel)
+        yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.exit)
+
+    # Errors ---------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed background read or write is told to the manager."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, StoreError | ContentError):
+            message = t(f"error.{error.key}", **error.params)
+        else:
+            message = t("error.unexpected", detail=repr(error))
+        self.notify(message, severity="error", timeout=10)
+
+
+def make_app(
+    store: Store,
+    settings: Settings,
+    language: str,
+    *,
+    shift: Shift | None = None,
+    demo: bool = False,
+) -> LobbyApp:
+    """The one way to build the app: the command line and the tests both come here."""
+    set_language(language)
+    return LobbyApp(store, settings, language, shift=shift, demo=demo)

@@ -1,0 +1,26 @@
+"""The business day: instants are stored in UTC, the lobby lives in the branch's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def business_day(now: datetime, zone: ZoneInfo) -> date:
+    return now.astimezone(zone).date()
+
+
+def local(at: datetime, zone: ZoneInfo) -> datetime:
+    return at.astimezone(zone)
+
+
+def day_bounds_utc(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a branch-local day starts and the next one starts."""
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def at_local(day: date, clock_time: time, zone: ZoneInfo) -> datetime:
+    """A branch-local wall-clock time on a day, as an aware instant."""
+    return datetime.combine(day, clock_time, tzinfo=zone)

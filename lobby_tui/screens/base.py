@@ -1,0 +1,56 @@
+"""What every screen of the app shares: the top bar, the footer, and translated key labels."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, cast
+
+from textual.binding import ActiveBinding
+from textual.screen import Screen
+
+from lobby_tui.i18n import CATALOGS, t
+from lobby_tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from lobby_tui.app import LobbyApp
+
+
+def translate_label(text: str) -> str:
+    """Binding descriptions are catalog keys; Textual's own labels are looked up as
+    `textual.<label>` and shown as they are if the catalogs do not know them."""
+    if not text:
+        return text
+    if text in CATALOGS["en"]:
+        return t(text)
+    key = f"textual.{text}"
+    return t(key) if key in CATALOGS["en"] else text
+
+
+class LobbyScreen(Screen[None]):
+    """A place of the app. `PLACE` names it (top bar, footer highlight, catalog keys)."""
+
+    PLACE = "dashboard"
+
+    @property
+    def lobby_app(self) -> LobbyApp:
+        return cast("LobbyApp", self.app)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        out: dict[str, ActiveBinding] = {}
+        for key, active in super().active_bindings.items():
+            binding = dataclasses.replace(
+                active.binding,
+                description=translate_label(active.binding.description),
+                tooltip=translate_label(active.binding.tooltip),
+            )
+            out[key] = ActiveBinding(
+                active.node, binding, active.enabled, translate_label(active.tooltip)
+            )
+        return out
+
+    def retranslate(self) -> None:
+        """Show every label again in the current language (after a language switch)."""
+        for bar in self.query(TopBar):
+            bar.tick()
+        self.refresh_bindings()

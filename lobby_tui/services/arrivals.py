@@ -1,0 +1,102 @@
+"""Arrivals: a walk-in recorded with its ticket, then called, served, or gone.
+
+The triage screen (routing, wait quote) builds on these; the demo lobby uses them too, so
+demo rows are written exactly as real ones are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lobby_tui.store import Store, StoreError, UnitOfWork, new_id
+
+
+@dataclass(frozen=True)
+class NewArrival:
+    shift_id: str | None
+    business_day: str
+    need: str
+    channel: str
+    ticket_prefix: str
+    priority: bool = False
+    flags: Sequence[str] = field(default_factory=tuple)
+    party_size: int = 1
+    note: str | None = None
+    suggested_channel: str | None = None
+    override_reason: str | None = None
+    quoted_wait_min: int | None = None
+    quoted_band: str | None = None
+    triage_seconds: float | None = None
+    ticket: str | None = None  # typed in from the branch's own ticket machine
+
+
+def next_ticket(uow: UnitOfWork, business_day: str, prefix: str) -> str:
+    """The next number of this channel today: A001, A002 … (inside the write transaction, so
+    two tablets never hand out the same number)."""
+    row = uow.execute(
+        "SELECT MAX(CAST(substr(ticket, ?) AS INTEGER)) FROM arrivals"
+        " WHERE business_day = ? AND ticket GLOB ?",
+        (len(prefix) + 1, business_day, f"{prefix}[0-9][0-9][0-9]*"),
+    ).fetchone()
+    return f"{prefix}{(row[0] or 0) + 1:03d}"
+
+
+def record_arrival(store: Store, arrival: NewArrival) -> tuple[str, str]:
+    """Save a triaged walk-in; returns (arrival id, ticket)."""
+    with store.unit_of_work() as uow:
+        ticket = arrival.ticket or next_ticket(uow, arrival.business_day, arrival.ticket_prefix)
+        taken = uow.execute(
+            "SELECT 1 FROM arrivals WHERE business_day = ? AND ticket = ?",
+            (arrival.business_day, ticket),
+        ).fetchone()
+        if taken:
+            raise StoreError("arrival.ticket_taken", ticket=ticket)
+        arrival_id = new_id()
+        row = {
+            "id": arrival_id,
+            "shift_id": arrival.shift_id,
+            "business_day": arrival.business_day,
+            "ticket": ticket,
+            "arrived_at": uow.now,
+            "need": arrival.need,
+            "channel": arrival.channel,
+            "suggested_channel": arrival.suggested_channel,
+            "override_reason": arrival.override_reason,
+            "priority": int(arrival.priority),
+            "flags": json.dumps(list(arrival.flags)),
+            "party_size": arrival.party_size,
+            "note": arrival.note,
+            "status": "waiting",
+            "quoted_wait_min": arrival.quoted_wait_min,
+            "quoted_band": arrival.quoted_band,
+            "triage_seconds": arrival.triage_seconds,
+        }
+        uow.insert("arrivals", row)
+        uow.event(
+            "arrival.triaged", "arrival", arrival_id, {k: v for k, v in row.items() if k != "id"}
+        )
+    return arrival_id, ticket
+
+
+# Which status may follow which, and the column that keeps the moment it happened.
+_MOVES = {
+    "called": ({"waiting"}, "called_at"),
+    "done": ({"called"}, "done_at"),
+    "left": ({"waiting", "called"}, "left_at"),
+}
+
+
+def move_arrival(store: Store, arrival_id: str, to_status: str) -> None:
+    """Called to a counter, served, or left without service."""
+    allowed_from, column = _MOVES[to_status]
+    with store.unit_of_work() as uow:
+        row = uow.execute("SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,))
+        found = row.fetchone()
+        if found is None:
+            raise StoreError("arrival.not_found")
+        if found[0] not in allowed_from:
+            raise StoreError("arrival.already", ticket=found[1], status=found[0])
+        uow.update("arrivals", arrival_id, {"status": to_status, column: uow.now})
+        uow.event(f"arrival.{to_status}", "arrival", arrival_id, {"from": found[0]})

@@ -1,0 +1,151 @@
+"""The live lobby as the dashboard shows it: one read, a handful of indexed queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues, next_round_due
+from lobby_tui.domain.settings import Settings
+from lobby_tui.store import Store, parse_iso
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """One line of an open-items panel: when it started and what it is."""
+
+    at: datetime
+    text: str
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Lobby:
+    now: datetime
+    day: date
+    shift_opened_at: datetime | None
+    earlier_shifts_open: int
+    queues: list[ChannelQueue]
+    arrivals_today: int
+    served_today: int
+    left_today: int
+    per_hour: list[int]
+    first_hour: int
+    last_round_at: datetime | None
+    next_round_at: datetime
+    complaints_open: int
+    complaints: list[OpenItem]
+    incidents_open: int
+    incidents: list[OpenItem]
+    tasks_open: int
+    tasks: list[OpenItem]
+    checklist_started: bool
+    checklist_answered: int
+    checklist_items: int
+    checklist_signed_off: bool
+
+
+def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lobby:
+    now = store.clock.now()
+    zone = settings.timezone
+    day = business_day(now, zone)
+    today = day.isoformat()
+
+    shift = store.query_one(
+        "SELECT opened_at FROM shifts WHERE business_day = ? AND closed_at IS NULL"
+        " ORDER BY opened_at LIMIT 1",
+        (today,),
+    )
+    earlier = store.query_one(
+        "SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL AND business_day < ?", (today,)
+    )
+    waiting = store.query(
+        "SELECT channel, arrived_at FROM arrivals WHERE status = 'waiting' AND business_day = ?",
+        (today,),
+    )
+    queues = channel_queues(
+        channel_keys,
+        ((r["channel"], parse_iso(r["arrived_at"])) for r in waiting),
+        now,
+        settings.wait_amber_min,
+        settings.wait_red_min,
+    )
+    day_rows = store.query(
+        "SELECT arrived_at, status FROM arrivals WHERE business_day = ?", (today,)
+    )
+    first_hour = settings.opening_time.hour
+    last_hour = max(first_hour, min(23, settings.closing_time.hour))
+    per_hour = arrivals_per_hour(
+        (local(parse_iso(r["arrived_at"]), zone) for r in day_rows), first_hour, last_hour
+    )
+    last_round = store.query_one(
+        "SELECT started_at FROM rounds WHERE business_day = ? ORDER BY started_at DESC LIMIT 1",
+        (today,),
+    )
+    last_round_at = parse_iso(last_round[0]) if last_round else None
+    opened = datetime.combine(day, settings.opening_time, tzinfo=zone)
+
+    complaints = store.query(
+        "SELECT case_no, category, decision_due_at, received_at FROM complaints"
+        " WHERE status IN ('new', 'in_progress')"
+        " ORDER BY decision_due_at IS NULL, decision_due_at LIMIT 3"
+    )
+    complaints_open = store.query_one(
+        "SELECT COUNT(*) FROM complaints WHERE status IN ('new', 'in_progress')"
+    )
+    incidents = store.query(
+        "SELECT type, severity, raised_at FROM incidents WHERE status IN ('open', 'monitoring')"
+        " ORDER BY raised_at DESC LIMIT 3"
+    )
+    incidents_open = store.query_one(
+        "SELECT COUNT(*) FROM incidents WHERE status IN ('open', 'monitoring')"
+    )
+    tasks = store.query(
+        "SELECT what, created_at, due_at FROM tasks WHERE status = 'open'"
+        " ORDER BY created_at LIMIT 3"
+    )
+    tasks_open = store.query_one("SELECT COUNT(*) FROM tasks WHERE status = 'open'")
+    run = store.query_one(
+        "SELECT r.items_total, r.signed_off_at,"
+        " (SELECT COUNT(*) FROM checklist_answers a WHERE a.run_id = r.id)"
+        " FROM checklist_runs r WHERE r.business_day = ? ORDER BY r.started_at DESC LIMIT 1",
+        (today,),
+    )
+
+    def due(text: str | None) -> bool:
+        return text is not None and parse_iso(text) < now
+
+    return Lobby(
+        now=now,
+        day=day,
+        shift_opened_at=parse_iso(shift[0]) if shift else None,
+        earlier_shifts_open=earlier[0] if earlier else 0,
+        queues=queues,
+        arrivals_today=len(day_rows),
+        served_today=sum(1 for r in day_rows if r["status"] == "done"),
+        left_today=sum(1 for r in day_rows if r["status"] == "left"),
+        per_hour=per_hour,
+        first_hour=first_hour,
+        last_round_at=last_round_at,
+        next_round_at=next_round_due(last_round_at, opened, settings.round_interval_min),
+        complaints_open=complaints_open[0] if complaints_open else 0,
+        complaints=[
+            OpenItem(
+                parse_iso(r["received_at"]),
+                f"{r['case_no']} {r['category']}",
+                due(r["decision_due_at"]),
+            )
+            for r in complaints
+        ],
+        incidents_open=incidents_open[0] if incidents_open else 0,
+        incidents=[
+            OpenItem(parse_iso(r["raised_at"]), f"{r['type']} ({r['severity']})") for r in incidents
+        ],
+        tasks_open=tasks_open[0] if tasks_open else 0,
+        tasks=[OpenItem(parse_iso(r["created_at"]), r["what"], due(r["due_at"])) for r in tasks],
+        checklist_started=run is not None,
+        checklist_answered=run[2] if run else 0,
+        checklist_items=run[0] if run else 0,
+        checklist_signed_off=bool(run and run[1]),
+    )

@@ -1,0 +1,18 @@
+"""SQLite persistence: connection and pragmas, migrations, the event journal. No Textual."""
+
+from lobby_tui.store.clock import Clock, FixedClock, OffsetClock, SystemClock, iso, parse_iso
+from lobby_tui.store.db import Store, StoreError, UnitOfWork, new_id, open_store
+
+__all__ = [
+    "Clock",
+    "FixedClock",
+    "OffsetClock",
+    "Store",
+    "StoreError",
+    "SystemClock",
+    "UnitOfWork",
+    "iso",
+    "new_id",
+    "open_store",
+    "parse_iso",
+]

@@ -1,0 +1,266 @@
+"""Opening the one SQLite file safely, and writing to it one transaction at a time.
+
+Nothing here imports Textual. Every failure a user can cause becomes a `StoreError` whose
+`key` is a message key in the i18n catalogs; the caller says it in the user's language.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from lobby_tui.store import journal
+from lobby_tui.store.clock import Clock, iso
+from lobby_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """A failure with a clear, translatable explanation (`key` names the catalog entry)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key, params)
+        self.key = key
+        self.params = params
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def classify(exc: sqlite3.Error, path: Path) -> StoreError:
+    """Turn an SQLite error into the one-line explanation a person can act on."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return StoreError("db.locked", path=str(path))
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return StoreError("db.read_only", path=str(path))
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return StoreError("db.disk_full", path=str(path))
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
+        return StoreError("db.corrupt", path=str(path))
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return StoreError("db.cannot_open", path=str(path))
+    return StoreError("db.failed", path=str(path), detail=str(exc))
+
+
+class UnitOfWork:
+    """One user action: its row changes and its events, committed together or not at all."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        self.conn = conn
+        self.clock = clock
+        self.now = iso(clock.now())  # one instant for everything this action writes
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
+
+    def update(self, table: str, id_: str, changes: Mapping[str, Any]) -> None:
+        sets = ", ".join(f"{c} = ?" for c in changes)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), id_))
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def event(self, kind: str, entity: str, entity_id: str, payload: dict[str, Any]) -> None:
+        journal.append(
+            self.conn,
+            id_=new_id(),
+            at=self.now,
+            kind=kind,
+            entity=entity,
+            entity_id=entity_id,
+            payload=payload,
+        )
+
+
+class Store:
+    """The open database. One connection, shared by the UI and worker threads under a lock."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
+        self.conn = conn
+        self.path = path
+        self.clock = clock
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise classify(exc, self.path) from exc
+
+    def query_one(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> sqlite3.Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """BEGIN IMMEDIATE takes the write lock up front: another tablet writing at the same
+        moment waits (busy_timeout) instead of failing halfway through our action."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise classify(exc, self.path) from exc
+            try:
+                yield UnitOfWork(self.conn, self.clock)
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise classify(exc, self.path) from exc
+                raise
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            r["key"]: json.loads(r["value"]) for r in self.query("SELECT key, value FROM settings")
+        }
+
+    def pragma(self, name: str) -> Any:
+        row = self.query_one(f"PRAGMA {name}")
+        return None if row is None else row[0]
+
+
+def _check_before_open(path: Path, create: bool) -> bool:
+    """Everything we can tell without touching the file. Returns True if the file is new."""
+    if path.is_dir():
+        raise StoreError("db.is_directory", path=str(path))
+    folder = path.parent
+    if not folder.is_dir():
+        raise StoreError("db.no_folder", folder=str(folder))
+    if not path.exists():
+        if not create:
+            raise StoreError("db.missing", path=str(path))
+        if not os.access(folder, os.W_OK):
+            raise StoreError("db.folder_read_only", folder=str(folder))
+        return True
+    if not os.access(path, os.R_OK):
+        raise StoreError("db.cannot_open", path=str(path))
+    if path.stat().st_size:
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise StoreError("db.not_sqlite", path=str(path))
+    return False
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the file 0600 before SQLite sees it: it holds customers' personal data."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise StoreError("db.disk_full", path=str(path)) from exc
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise StoreError("db.folder_read_only", folder=str(path.parent)) from exc
+        raise StoreError("db.failed", path=str(path), detail=exc.strerror) from exc
+    os.close(fd)
+
+
+def open_store(
+    path: Path | str,
+    clock: Clock,
+    *,
+    create: bool = True,
+    read_only: bool = False,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+) -> Store:
+    """Open (or create) the database, apply migrations, and set the pragmas that keep it safe.
+
+    The order matters: nothing is written before we know the file is SQLite and not from a
+    newer app, so a refused file is left exactly as it was.
+    """
+    path = Path(path).expanduser().absolute()
+    is_new = _check_before_open(path, create and not read_only)
+    if is_new:
+        _create_private_file(path)
+    elif not read_only and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        # WAL needs to write the file and create -wal/-shm beside it.
+        raise StoreError("db.read_only", path=str(path))
+    try:
+        if read_only:
+            conn = sqlite3.connect(
+                f"{path.as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=busy_timeout_ms / 1000,
+            )
+        else:
+            conn = sqlite3.connect(
+                path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=busy_timeout_ms / 1000,
+            )
+    except sqlite3.Error as exc:
+        if is_new:
+            path.unlink(missing_ok=True)
+        raise classify(exc, path) from exc
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError("db.too_new", path=str(path), found=version, known=SCHEMA_VERSION)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")  # a saved entry survives a power cut
+        if not read_only:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError("db.locked", path=str(path))
+            _migrate(conn, version)
+        elif version < SCHEMA_VERSION:
+            raise StoreError("db.needs_upgrade", path=str(path))
+    except StoreError:
+        conn.close()
+        if is_new:
+            path.unlink(missing_ok=True)
+        raise
+    except sqlite3.Error as exc:
+        conn.close()
+        if is_new:
+            path.unlink(missing_ok=True)
+        raise classify(exc, path) from exc
+    return Store(conn, path, clock)
+
+
+def _migrate(conn: sqlite3.Connection, seen_version: int) -> None:
+    if seen_version == SCHEMA_VERSION:
+        return
+    for target, script in enumerate(MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current >= target:
+                conn.execute("COMMIT")
+                continue
+            for statement in statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

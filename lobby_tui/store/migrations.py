@@ -1,0 +1,228 @@
+"""The schema, as an ordered list of migrations. Never edit a released one: append a new one.
+
+`PRAGMA user_version` holds the number of migrations applied. Each runs in its own
+transaction together with the version bump, so a crash leaves the file at a known version.
+"""
+
+from __future__ import annotations
+
+# Conventions: ids are text UUIDs (rows from several tablets can merge); instants are UTC
+# ISO-8601 text ("2026-11-28T01:30:05Z", fixed width so text order is time order);
+# `business_day` is the branch-local date (YYYY-MM-DD) an entity belongs to.
+MIGRATIONS: list[str] = [
+    # 1: the tables of the design card.
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL              -- JSON
+    );
+
+    CREATE TABLE shifts (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        opened_by TEXT,
+        closed_at TEXT,
+        closed_by TEXT,
+        handover_note TEXT
+    );
+    CREATE INDEX shifts_day ON shifts(business_day);
+    CREATE INDEX shifts_open ON shifts(closed_at) WHERE closed_at IS NULL;
+
+    CREATE TABLE checklist_runs (
+        id TEXT PRIMARY KEY,
+        shift_id TEXT NOT NULL REFERENCES shifts(id),
+        business_day TEXT NOT NULL,
+        template_key TEXT NOT NULL,
+        template_version INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        items_total INTEGER NOT NULL,
+        signed_off_at TEXT,
+        signed_off_by TEXT
+    );
+    CREATE INDEX checklist_runs_day ON checklist_runs(business_day);
+
+    CREATE TABLE checklist_answers (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES checklist_runs(id),
+        item_key TEXT NOT NULL,
+        section TEXT NOT NULL,
+        label TEXT NOT NULL,             -- as shown when answered: later templates never rewrite it
+        answer TEXT NOT NULL CHECK (answer IN ('ok', 'problem', 'na')),
+        count INTEGER,
+        minimum INTEGER,
+        note TEXT,
+        answered_at TEXT NOT NULL,
+        UNIQUE (run_id, item_key)
+    );
+
+    CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        shift_id TEXT REFERENCES shifts(id),
+        source TEXT NOT NULL,            -- checklist, round, arrival, incident, manual
+        source_id TEXT,
+        device_key TEXT,                 -- set when the task is a faulty device
+        what TEXT NOT NULL,
+        owner TEXT,
+        due_at TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+        created_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution_note TEXT
+    );
+    CREATE INDEX tasks_open ON tasks(status, created_at);
+
+    CREATE TABLE arrivals (
+        id TEXT PRIMARY KEY,
+        shift_id TEXT REFERENCES shifts(id),
+        business_day TEXT NOT NULL,
+        ticket TEXT NOT NULL,
+        arrived_at TEXT NOT NULL,
+        need TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        suggested_channel TEXT,
+        override_reason TEXT,
+        priority INTEGER NOT NULL DEFAULT 0,
+        flags TEXT NOT NULL DEFAULT '[]', -- JSON list: elderly, disabled, pregnant, vip, ...
+        party_size INTEGER NOT NULL DEFAULT 1 CHECK (party_size BETWEEN 1 AND 20),
+        note TEXT,
+        status TEXT NOT NULL DEFAULT 'waiting'
+            CHECK (status IN ('waiting', 'called', 'done', 'left', 'not_seen')),
+        quoted_wait_min INTEGER,         -- the estimate behind the band
+        quoted_band TEXT,                -- lt5, 5to10, 10to20, gt20
+        called_at TEXT,
+        done_at TEXT,
+        left_at TEXT,
+        triage_seconds REAL,
+        UNIQUE (business_day, ticket)
+    );
+    CREATE INDEX arrivals_day_channel ON arrivals(business_day, channel, status);
+    CREATE INDEX arrivals_live ON arrivals(status, channel) WHERE status = 'waiting';
+
+    CREATE TABLE rounds (
+        id TEXT PRIMARY KEY,
+        shift_id TEXT REFERENCES shifts(id),
+        business_day TEXT NOT NULL,
+        due_at TEXT,
+        started_at TEXT NOT NULL,
+        completed_at TEXT,
+        crowding TEXT,
+        note TEXT
+    );
+    CREATE INDEX rounds_day ON rounds(business_day, started_at);
+
+    CREATE TABLE care_actions (
+        id TEXT PRIMARY KEY,
+        round_id TEXT REFERENCES rounds(id),
+        arrival_id TEXT REFERENCES arrivals(id),
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        note TEXT
+    );
+    CREATE INDEX care_actions_arrival ON care_actions(arrival_id);
+    CREATE INDEX care_actions_round ON care_actions(round_id);
+
+    CREATE TABLE complaints (
+        id TEXT PRIMARY KEY,
+        case_no TEXT NOT NULL UNIQUE,
+        shift_id TEXT REFERENCES shifts(id),
+        received_at TEXT NOT NULL,
+        received_via TEXT NOT NULL,      -- in_person, phone, letter
+        customer_name TEXT,              -- personal: masked on screen, kept minimal
+        customer_phone TEXT,             -- personal: masked on screen, kept minimal
+        category TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+        responsibility TEXT,
+        description TEXT NOT NULL,
+        wants TEXT,
+        arrival_id TEXT REFERENCES arrivals(id),
+        incident_id TEXT,
+        status TEXT NOT NULL DEFAULT 'new'
+            CHECK (status IN ('new', 'in_progress', 'resolved', 'callback_done', 'closed')),
+        owner TEXT,
+        decision_due_at TEXT,            -- the regulatory clock
+        promised_by TEXT,                -- the deadline promised to the customer
+        resolved_at TEXT,
+        callback_due_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX complaints_status ON complaints(status, decision_due_at);
+    CREATE INDEX complaints_received ON complaints(received_at);
+
+    CREATE TABLE complaint_updates (
+        id TEXT PRIMARY KEY,
+        complaint_id TEXT NOT NULL REFERENCES complaints(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT,
+        note TEXT
+    );
+    CREATE INDEX complaint_updates_complaint ON complaint_updates(complaint_id, at);
+
+    CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        shift_id TEXT REFERENCES shifts(id),
+        business_day TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        type TEXT NOT NULL,
+        zone TEXT,
+        severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+        note TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'monitoring', 'resolved')),
+        resolved_at TEXT,
+        resolution_note TEXT
+    );
+    CREATE INDEX incidents_status ON incidents(status, raised_at);
+    CREATE INDEX incidents_day ON incidents(business_day);
+
+    -- Long text autosaved while typed, so a crash never loses what the customer said.
+    CREATE TABLE drafts (
+        key TEXT PRIMARY KEY,            -- form + entity, e.g. complaint:new
+        body TEXT NOT NULL,              -- JSON of the form's fields
+        updated_at TEXT NOT NULL
+    );
+
+    -- The append-only journal. Each row's hash covers the previous hash and every other
+    -- field, so changing any field of any event breaks the chain (`lobby verify`).
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        payload TEXT NOT NULL,           -- JSON
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX events_entity ON events(entity, entity_id);
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN
+        SELECT RAISE(ABORT, 'events is append-only');
+    END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN
+        SELECT RAISE(ABORT, 'events is append-only');
+    END;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration into statements; trigger bodies keep their inner semicolons."""
+    import sqlite3
+
+    out: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
