@@ -176,16 +176,19 @@ class LobbyApp(App[None]):
 
     # Errors ---------------------------------------------------------------------------
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place a failed background read or write is told to the manager."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
+    def report_failure(self, error: BaseException | None) -> None:
+        """The one place a failed background read or write is told to the manager.
+
+        Screens forward their workers' failures here (worker messages do not bubble)."""
         if isinstance(error, StoreError | ContentError):
             message = t(f"error.{error.key}", **error.params)
         else:
             message = t("error.unexpected", detail=repr(error))
         self.notify(message, severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.report_failure(event.worker.error)
 
 
 def make_app(

@@ -105,6 +105,10 @@ db_option = click.option(
     envvar="LOBBY_DB",
     help=t("cli.db_help"),
 )
+# The demo never takes LOBBY_DB: that names the branch's real database.
+demo_db_option = click.option(
+    "--db", type=click.Path(dir_okay=True, path_type=Path), help=t("cli.demo_db_help")
+)
 
 
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), help=t("cli.lang_help"))
@@ -116,7 +120,8 @@ lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), help=t("cl
 @click.version_option(__version__, "--version", prog_name="lobby", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None, lang: str | None) -> None:
-    ctx.obj = {"db": db, "lang": lang}
+    typed = ctx.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE
+    ctx.obj = {"db": db, "typed_db": db if typed else None, "lang": lang}
     if lang:
         set_language(lang)
     if ctx.invoked_subcommand is None:
@@ -130,7 +135,7 @@ def _pick(ctx: click.Context, key: str, value: Any) -> Any:
 
 
 @cli.command(help=t("cli.demo_help"))
-@db_option
+@demo_db_option
 @lang_option
 @click.option("--no-ui", is_flag=True, help=t("cli.no_ui_help"))
 @click.option("--seed", type=int, default=7, show_default=True, help=t("cli.seed_help"))
@@ -140,7 +145,7 @@ def demo(ctx: click.Context, db: Path | None, lang: str | None, no_ui: bool, see
     from lobby_tui.services.demo import demo_start, write_demo_morning
     from lobby_tui.store import OffsetClock
 
-    db = _pick(ctx, "db", db)
+    db = _pick(ctx, "typed_db", db)
     lang = _pick(ctx, "lang", lang)
     if lang:
         set_language(lang)

@@ -163,6 +163,7 @@ CATALOG: dict[str, str] = {
     "cli.db_help": "The database file (default: your user data folder). Also LOBBY_DB.",
     "cli.lang_help": "Language of the app: zh or en (default: the saved choice, then the system).",
     "cli.demo_help": "Open the app on a throwaway database holding a plausible morning.",
+    "cli.demo_db_help": "Write the demo lobby to this new file instead of a throwaway one.",
     "cli.no_ui_help": "Only write the demo data to --db and exit.",
     "cli.seed_help": "Random seed: the same seed gives the same demo lobby.",
     "cli.demo_needs_db": "--no-ui needs --db PATH to write the demo data to.",

@@ -136,6 +136,7 @@ CATALOG: dict[str, str] = {
     "cli.db_help": "数据库文件（默认在用户数据目录）。也可用环境变量 LOBBY_DB。",
     "cli.lang_help": "界面语言：zh 或 en（默认取已保存的选择，其次取系统语言）。",
     "cli.demo_help": "在一个临时数据库上打开程序，里面是一个真实感的上午。",
+    "cli.demo_db_help": "把演示大堂写入这个新文件，而不是临时文件。",
     "cli.no_ui_help": "只把演示数据写入 --db 指定的文件，然后退出。",
     "cli.seed_help": "随机种子：相同种子得到相同的演示大堂。",
     "cli.demo_needs_db": "--no-ui 需要用 --db PATH 指定演示数据写入的文件。",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.binding import ActiveBinding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from lobby_tui.i18n import CATALOGS, t
 from lobby_tui.widgets.topbar import TopBar
@@ -48,6 +49,10 @@ class LobbyScreen(Screen[None]):
                 active.node, binding, active.enabled, translate_label(active.tooltip)
             )
         return out
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.lobby_app.report_failure(event.worker.error)
 
     def retranslate(self) -> None:
         """Show every label again in the current language (after a language switch)."""

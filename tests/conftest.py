@@ -1,0 +1,71 @@
+"""Shared fixtures: a frozen clock, a fresh database per test, and the app built the way the
+command line builds it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from lobby_tui.app import LobbyApp, make_app
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services.settings import load_settings
+from lobby_tui.services.shift import open_shift_today
+from lobby_tui.store import FixedClock, Store, open_store
+
+# 10:30 in Shanghai on a Saturday: mid-morning, the demo's hour.
+MORNING = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(MORNING)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "lobby.db"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FixedClock) -> Iterator[Store]:
+    store = open_store(db_path, clock)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def settings(store: Store) -> Settings:
+    return load_settings(store)
+
+
+@pytest.fixture
+def build_app(store: Store, settings: Settings) -> Callable[..., LobbyApp]:
+    """The app as `lobby` builds it: shift opened, language settled, on the test's store."""
+
+    def build(language: str = "en", demo: bool = False) -> LobbyApp:
+        shift = open_shift_today(store, settings)
+        return make_app(store, settings, language, shift=shift, demo=demo)
+
+    return build
+
+
+async def settle(app: LobbyApp, pilot: object) -> None:
+    """Let background reads finish and the screen repaint before asserting on it."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """The language is process-wide; no test leaks its choice into the next."""
+    from lobby_tui.i18n import set_language
+
+    yield
+    set_language("en")

@@ -1,0 +1,275 @@
+"""The app driven as the manager drives it: keys, clicks, the palette; what the screen shows
+and what the database holds afterwards."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+from collections.abc import Callable
+
+from textual.widgets import Static
+
+from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
+from lobby_tui.screens.dashboard import DashboardScreen
+from lobby_tui.services.demo import write_demo_morning
+from lobby_tui.store import FixedClock, Store, StoreError
+from lobby_tui.widgets.panel import Panel
+from lobby_tui.widgets.topbar import TopBar
+from tests.conftest import settle
+
+Build = Callable[..., LobbyApp]
+
+
+def screen_text(app: LobbyApp) -> str:
+    """Everything the active screen shows, as plain text."""
+    parts: list[str] = []
+    for widget in app.screen.query(Static):
+        parts.append(str(widget.render()))
+        if widget.border_title:
+            parts.append(str(widget.border_title))
+    return "\n".join(parts)
+
+
+def panel(app: LobbyApp, panel_id: str) -> Panel:
+    return app.screen.query_one(f"#{panel_id}", Panel)
+
+
+async def test_starts_on_the_dashboard_with_honest_empty_panels(build_app: Build) -> None:
+    # covers: R6.1, R6.2
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        text = screen_text(app)
+        assert "Demo Branch" in text and "2026-11-28 Sat" in text and "10:30:00" in text
+        assert "Shift open since 10:30" in text
+        assert "Nobody is waiting. F3 triages the next walk-in." in text
+        assert "No open complaints" in text and "All quiet" in text
+        assert "Not started today. F2 opens the checklist." in text
+
+
+async def test_first_start_of_the_day_opens_one_shift(build_app: Build, store: Store) -> None:
+    build_app()
+    build_app()  # a restart the same morning
+    rows = store.query("SELECT business_day, closed_at FROM shifts")
+    assert [tuple(r) for r in rows] == [("2026-11-28", None)]
+    assert store.query_one("SELECT COUNT(*) FROM events WHERE kind = 'shift.opened'")[0] == 1
+
+
+def every_move(places: list[str]) -> list[str]:
+    """A walk that makes every move from one place to another exactly once (an Eulerian
+    circuit of the complete directed graph), starting and ending at the first place."""
+    unused = {p: [q for q in places if q != p] for p in places}
+    stack, walk = [places[0]], []
+    while stack:
+        here = stack[-1]
+        if unused[here]:
+            stack.append(unused[here].pop())
+        else:
+            walk.append(stack.pop())
+    return walk[::-1]
+
+
+async def test_every_place_is_one_key_away_from_every_place(build_app: Build) -> None:
+    keys = dict(PLACES)
+    walk = every_move(list(keys))
+    assert len(walk) == len(keys) * (len(keys) - 1) + 1
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for place in walk:
+            await pilot.press(keys[place])
+            await pilot.pause()
+            assert app.current_mode == place
+            assert app.screen.query_one(TopBar).place == place
+        for place, key in PLACES:
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == place
+            await pilot.press(FLAG_KEY)  # the incident key works from every place
+            await pilot.pause()
+            assert app.current_mode == "incidents"
+
+
+async def test_every_place_opens_at_tablet_size(build_app: Build) -> None:  # covers: R6.3
+    app = build_app("zh")
+    async with app.run_test(size=(160, 48)) as pilot:
+        for place, key in PLACES:
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == place
+
+
+async def test_footer_shows_the_keys_and_is_clickable(build_app: Build) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        from textual.widgets._footer import FooterKey
+
+        keys = {k.key: k for k in app.screen.query(FooterKey)}
+        assert {"f2", "f3", "f4", "f5", "f6", "f7", FLAG_KEY} <= set(keys)
+        assert "f1" not in keys  # you are already in the lobby
+        assert all(k.region.right <= 80 for k in keys.values()), "footer overflows 80 columns"
+        await pilot.click(keys["f5"])
+        await pilot.pause()
+        assert app.current_mode == "complaints"
+
+
+async def test_places_open_by_name_from_the_palette(build_app: Build) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for place, name in [("triage", "Triage"), ("handover", "Handover"), ("dashboard", "Lobby")]:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*f"Go to: {name}")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.current_mode == place
+
+
+async def test_language_switch_from_the_palette_shows_chinese_and_is_remembered(
+    build_app: Build, store: Store
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")  # a second place is open too: it must switch as well
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Chinese")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "迎宾分流" in screen_text(app)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "当前等候：0 人" in text and "示范支行" in text and "周六" in text
+        assert "Waiting now" not in text
+    saved = store.query_one("SELECT value FROM settings WHERE key = 'language'")
+    assert json.loads(saved[0]) == "zh"
+
+
+async def test_chinese_footer_and_keys(build_app: Build) -> None:
+    app = build_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        from textual.widgets._footer import FooterKey
+
+        labels = [str(k.description) for k in app.screen.query(FooterKey)]
+        assert "分流" in labels and "报事件!" in labels
+
+
+async def test_high_contrast_theme_applies_and_is_remembered(
+    build_app: Build, store: Store
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"high contrast")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.theme == "lobby-high-contrast"
+        background = app.screen.styles.background
+        assert (background.r, background.g, background.b) == (255, 255, 255)
+    saved = store.query_one("SELECT value FROM settings WHERE key = 'theme'")
+    assert json.loads(saved[0]) == "high-contrast"
+
+
+async def test_demo_morning_shows_the_queue_with_its_colours(
+    build_app: Build, store: Store, settings
+) -> None:  # covers: R2.3, R3.2
+    count = write_demo_morning(store, settings, store.clock.now().date())
+    app = build_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        waiting = store.query("SELECT channel, arrived_at FROM arrivals WHERE status = 'waiting'")
+        text = screen_text(app)
+        assert f"Waiting now: {len(waiting)}" in text
+        assert f"Arrivals today: {count}" in text
+        assert "DEMO" in text
+        assert panel(app, "waiting").has_class("-alert")  # someone waits past red
+
+
+async def test_dashboard_follows_the_clock(build_app: Build, store: Store, clock: FixedClock):
+    # covers: R3.1
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "Next due at 09:15" not in screen_text(app)  # 10:30: long overdue
+        assert panel(app, "round").has_class("-alert")
+        clock.set(clock.now().replace(hour=0, minute=50))  # 08:50 in Shanghai
+        app.screen.refresh_lobby()
+        await settle(app, pilot)
+        assert "Next due at 09:15" in screen_text(app)
+        assert not panel(app, "round").has_class("-alert")
+
+
+async def test_a_failed_read_is_told_not_crashed(build_app: Build, monkeypatch) -> None:
+    told: list[str] = []
+    app = build_app()
+
+    def broken(*args, **kwargs):
+        raise StoreError("db.disk_full", path="lobby.db")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(app, "notify", lambda message, **kw: told.append(message))
+        monkeypatch.setattr("lobby_tui.screens.dashboard.read_lobby", broken)
+        app.screen.refresh_lobby()
+        await settle(app, pilot)
+        assert app.is_running
+    assert told == ["The disk holding lobby.db is full. Free some space; nothing was saved."]
+
+
+async def test_a_whole_session_opens_no_network_socket(build_app: Build) -> None:
+    # covers: R6.2 — offline, always
+    seen: list[tuple[str, tuple[object, ...]]] = []
+    active = True
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if not active:
+            return
+        if (
+            event == "socket.__new__"
+            and len(args) > 1
+            and args[1] in (socket.AF_INET, socket.AF_INET6)
+            or event
+            in (
+                "socket.connect",
+                "socket.getaddrinfo",
+                "socket.gethostbyname",
+                "urllib.Request",
+                "http.client.connect",
+            )
+        ):
+            seen.append((event, args))
+
+    sys.addaudithook(hook)  # audit hooks cannot be removed; `active` turns it off after
+    try:
+        app = build_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            for _place, key in PLACES:
+                await pilot.press(key)
+                await pilot.pause()
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Chinese", "enter")
+            await settle(app, pilot)
+    finally:
+        active = False
+    assert seen == []
+
+
+async def test_wide_screen_uses_three_columns(build_app: Build) -> None:  # covers: R6.3
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.has_class("-wide")
+        tops = {pid: panel(app, pid).region for pid in ("waiting", "round", "complaints")}
+        assert tops["waiting"].y == tops["round"].y == tops["complaints"].y
+        assert tops["waiting"].x < tops["round"].x < tops["complaints"].x

@@ -1,0 +1,34 @@
+"""What the manager sees, pixel for pixel: a change to the dashboard's look shows up here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from lobby_tui.app import LobbyApp
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services.demo import write_demo_morning
+from lobby_tui.store import Store
+from tests.conftest import settle
+
+
+def _demo_app(
+    store: Store, settings: Settings, build_app: Callable[..., LobbyApp], language: str
+) -> LobbyApp:
+    write_demo_morning(store, settings, store.clock.now().date(), seed=7)
+    return build_app(language, demo=True)
+
+
+async def _ready(pilot: Pilot) -> None:
+    await settle(pilot.app, pilot)  # type: ignore[arg-type]
+
+
+def test_dashboard_demo_morning_en_80x24(snap_compare, store, settings, build_app) -> None:
+    app = _demo_app(store, settings, build_app, "en")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_ready)
+
+
+def test_dashboard_demo_morning_zh_160x48(snap_compare, store, settings, build_app) -> None:
+    app = _demo_app(store, settings, build_app, "zh")
+    assert snap_compare(app, terminal_size=(160, 48), run_before=_ready)

@@ -1,0 +1,123 @@
+"""Pure rules of the live lobby and the business day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lobby_tui.domain.day import business_day, day_bounds_utc
+from lobby_tui.domain.lobby import (
+    WaitLevel,
+    arrivals_per_hour,
+    channel_queues,
+    next_round_due,
+    wait_level,
+    wait_minutes,
+)
+from lobby_tui.domain.settings import SettingsError, build_settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "level"),
+    [
+        (0, WaitLevel.OK),
+        (9, WaitLevel.OK),
+        (10, WaitLevel.AMBER),
+        (14, WaitLevel.AMBER),
+        (15, WaitLevel.RED),
+        (90, WaitLevel.RED),
+    ],
+)
+def test_wait_level_thresholds(minutes: int, level: WaitLevel) -> None:  # covers: R3.2
+    assert wait_level(minutes, amber_min=10, red_min=15) is level
+
+
+@given(st.integers(0, 500), st.integers(0, 500))
+def test_wait_level_never_improves_with_longer_wait(a: int, b: int) -> None:  # covers: R3.2
+    order = [WaitLevel.OK, WaitLevel.AMBER, WaitLevel.RED]
+    low, high = sorted((a, b))
+    assert order.index(wait_level(low, 10, 15)) <= order.index(wait_level(high, 10, 15))
+
+
+def test_wait_minutes_is_whole_and_never_negative() -> None:
+    assert wait_minutes(NOW - timedelta(minutes=9, seconds=59), NOW) == 9
+    assert wait_minutes(NOW + timedelta(minutes=2), NOW) == 0  # another tablet's clock ahead
+
+
+def test_channel_queues_count_and_colour_each_channel() -> None:  # covers: R2.3
+    waiting = [
+        ("cash", NOW - timedelta(minutes=3)),
+        ("cash", NOW - timedelta(minutes=16)),
+        ("non_cash", NOW - timedelta(minutes=11)),
+    ]
+    queues = channel_queues(["cash", "non_cash", "wealth"], waiting, NOW, 10, 15)
+    assert [(q.channel, q.waiting, q.longest_min, q.level) for q in queues] == [
+        ("cash", 2, 16, WaitLevel.RED),
+        ("non_cash", 1, 11, WaitLevel.AMBER),
+        ("wealth", 0, None, WaitLevel.OK),
+    ]
+
+
+def test_arrivals_per_hour_ignores_hours_outside_the_day() -> None:
+    local = [
+        datetime(2026, 11, 28, h, m, tzinfo=SHANGHAI)
+        for h, m in [(8, 59), (9, 0), (9, 59), (10, 5), (18, 0)]
+    ]
+    assert arrivals_per_hour(local, 9, 11) == [2, 1, 0]
+
+
+def test_next_round_counts_from_opening_then_from_the_last_round() -> None:  # covers: R3.1
+    opened = datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI)
+    assert next_round_due(None, opened, 15) == opened + timedelta(minutes=15)
+    last = opened + timedelta(minutes=40)
+    assert next_round_due(last, opened, 15) == last + timedelta(minutes=15)
+
+
+def test_business_day_is_the_branch_local_date() -> None:
+    # 23:30 UTC on the 27th is already 07:30 on the 28th in Shanghai.
+    assert business_day(datetime(2026, 11, 27, 23, 30, tzinfo=UTC), SHANGHAI) == date(2026, 11, 28)
+    start, end = day_bounds_utc(date(2026, 11, 28), SHANGHAI)
+    assert (start.hour, end - start) == (16, timedelta(days=1))
+
+
+DEFAULTS = {
+    "branch_name": {"zh": "示范支行", "en": "Demo Branch"},
+    "timezone": "Asia/Shanghai",
+    "opening_time": "09:00",
+    "closing_time": "17:00",
+    "wait_amber_min": 10,
+    "wait_red_min": 15,
+    "round_interval_min": 15,
+    "theme": "default",
+}
+
+
+def test_settings_overrides_win_over_defaults() -> None:
+    s = build_settings(DEFAULTS, {"wait_amber_min": 8, "language": "zh", "branch_name": "东城"})
+    assert s.wait_amber_min == 8 and s.language == "zh"
+    assert s.branch("en") == "东城" and s.opening_time == time(9, 0)
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ({"wait_red_min": 5}, "wait_red_min"),
+        ({"wait_amber_min": "ten"}, "wait_amber_min"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"opening_time": "nine"}, "opening_time"),
+        ({"theme": "neon"}, "theme"),
+        ({"language": "fr"}, "language"),
+        ({"round_interval_min": 0}, "round_interval_min"),
+    ],
+)
+def test_bad_settings_name_the_setting(override: dict[str, object], key: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        build_settings(DEFAULTS, override)
+    assert caught.value.key == key
