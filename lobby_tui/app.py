@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from pathlib import PurePath
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -35,14 +36,18 @@ FLAG_KEY = "f8"
 
 
 def _place_screen(place: str) -> Screen[None]:
-    return DashboardScreen() if place == "dashboard" else PlaceScreen(place)
+    return PlaceScreen(place)
 
 
 class LobbyApp(App[None]):
     TITLE = "lobby_tui"
-    CSS_PATH = "styles/app.tcss"
+    # Every stylesheet is read once at start: a screen's own CSS_PATH would be parsed (and the
+    # whole stylesheet refreshed) when it is first shown, which at start costs paint time.
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss", "styles/dashboard.tcss"]
+    # The dashboard is the default screen, not a MODES entry: Textual refreshes all CSS when
+    # it builds a mode's first screen, and the dashboard is on the start-up path.
     MODES: ClassVar[dict[str, str | partial[Screen[None]]]] = {  # type: ignore[assignment]
-        place: partial(_place_screen, place) for place, _key in PLACES
+        place: partial(_place_screen, place) for place, _key in PLACES if place != "dashboard"
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -93,8 +98,13 @@ class LobbyApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         self.theme = BY_SETTING.get(settings.theme, DEFAULT.name)
 
+    def get_default_screen(self) -> Screen[None]:
+        return DashboardScreen()
+
     def on_mount(self) -> None:
         self.title = t("app.title")
+        # Its stack already exists (the default screen); naming it lets F1 switch back to it.
+        self.add_mode("dashboard", DashboardScreen)
 
     # Places ---------------------------------------------------------------------------
 

@@ -6,9 +6,7 @@ exit, never a traceback, and leaves their files as they were.
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -141,6 +139,9 @@ def _pick(ctx: click.Context, key: str, value: Any) -> Any:
 @click.option("--seed", type=int, default=7, show_default=True, help=t("cli.seed_help"))
 @click.pass_context
 def demo(ctx: click.Context, db: Path | None, lang: str | None, no_ui: bool, seed: int) -> None:
+    import shutil
+    import tempfile
+
     from lobby_tui.domain.day import business_day
     from lobby_tui.services.demo import demo_start, write_demo_morning
     from lobby_tui.store import OffsetClock

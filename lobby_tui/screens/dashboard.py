@@ -1,14 +1,23 @@
 """Home: the live lobby at a glance. Every panel says honestly what it knows, and what to do
-when it knows nothing yet."""
+when it knows nothing yet.
+
+The panels are Rich boxes drawn inside three Static columns rather than one Textual widget
+each: the dashboard is the first thing painted at shift start, and every widget costs start-up
+time (see bench/startup.py). A click or tap on a box goes to its place.
+"""
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Horizontal
+from textual.widgets import Static
 
 from lobby_tui.content import channels
 from lobby_tui.domain.day import local
@@ -17,16 +26,18 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.widgets.footer import LobbyFooter
-from lobby_tui.widgets.panel import Panel
 from lobby_tui.widgets.topbar import TopBar
 
 REFRESH_SECONDS = 5
+WIDE = 120  # columns from which the open cases get a third column of their own
+
+# Each panel: (title, body, level) with level "ok", "warn" or "alert".
+PanelParts = tuple[str, RenderableType, str]
 
 
 class DashboardScreen(LobbyScreen):
     PLACE = "dashboard"
-    CSS_PATH = "../styles/dashboard.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     def __init__(self) -> None:
         super().__init__(id="dashboard")
@@ -34,23 +45,18 @@ class DashboardScreen(LobbyScreen):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
-        # Three columns, by what the manager looks at first: the queue, the duties, the open
-        # cases. Narrow screens put the third column under the second (see dashboard.tcss).
-        with VerticalScroll(id="lobby-scroll"), Grid(id="lobby-grid"):
-            with Vertical(id="col-queue"):
-                yield Panel("triage", id="waiting")
-                yield Panel("triage", id="hours")
-            with Vertical(id="col-duties"):
-                yield Panel("rounds", id="round")
-                yield Panel("checklist", id="checklist")
-                yield Panel("checklist", id="tasks")
-            with Vertical(id="col-cases"):
-                yield Panel("complaints", id="complaints")
-                yield Panel("incidents", id="incidents")
+        with Horizontal(id="lobby"):
+            yield Static(id="col-queue")
+            yield Static(id="col-duties")
+            yield Static(id="col-cases")
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.refresh_lobby()
+        # The first read is on the UI thread: the manager's first look at the app shows the
+        # real lobby, not empty boxes (a few indexed queries, milliseconds even at a year of
+        # data — see bench/). Later refreshes run in a worker.
+        app = self.lobby_app
+        self.show_lobby(read_lobby(app.store, app.settings, [c.key for c in channels()]))
         self.set_interval(REFRESH_SECONDS, self.refresh_lobby)
 
     def on_screen_resume(self) -> None:
@@ -70,24 +76,54 @@ class DashboardScreen(LobbyScreen):
         super().retranslate()
         self.render_panels()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.render_panels()
+
     def render_panels(self) -> None:
         lobby = self.lobby
         if lobby is None:
             return
-        for panel_id, (title, body, level) in {
-            "waiting": self.waiting(lobby),
-            "round": self.next_round(lobby),
-            "checklist": self.checklist(lobby),
-            "tasks": self.items("tasks", lobby.tasks_open, lobby.tasks),
-            "hours": self.hours(lobby),
-            "complaints": self.items("complaints", lobby.complaints_open, lobby.complaints),
-            "incidents": self.items("incidents", lobby.incidents_open, lobby.incidents),
-        }.items():
-            self.query_one(f"#{panel_id}", Panel).show(title, body, level)
+        queue = [
+            self.box("triage", self.waiting(lobby)),
+            self.box("triage", self.hours(lobby)),
+        ]
+        duties = [
+            self.box("rounds", self.next_round(lobby)),
+            self.box("checklist", self.checklist(lobby)),
+            self.box("checklist", self.items("tasks", lobby.tasks_open, lobby.tasks)),
+        ]
+        cases = [
+            self.box(
+                "complaints", self.items("complaints", lobby.complaints_open, lobby.complaints)
+            ),
+            self.box("incidents", self.items("incidents", lobby.incidents_open, lobby.incidents)),
+        ]
+        wide = self.size.width >= WIDE
+        self.query_one("#col-queue", Static).update(Group(*queue))
+        self.query_one("#col-duties", Static).update(Group(*duties, *([] if wide else cases)))
+        self.query_one("#col-cases", Static).update(Group(*cases) if wide else "")
+        self.query_one("#col-cases", Static).display = wide
 
-    # Each panel: (title, body, level) with level "ok", "warn" or "alert".
+    def box(self, place: str, parts: PanelParts) -> Panel:
+        """One dashboard box; its border says how worried to be, a tap opens its place."""
+        title, body, level = parts
+        colours = self.app.theme_variables
+        border = {
+            "ok": colours.get("primary", "blue"),
+            "warn": colours.get("warning", "yellow"),
+            "alert": colours.get("error", "red"),
+        }[level]
+        return Panel(
+            body,
+            title=Text(title, style="bold"),
+            title_align="left",
+            border_style=border,
+            box=box.HEAVY if level == "alert" else box.ROUNDED,
+            padding=(0, 1),
+            style=Style(meta={"@click": f"app.go('{place}')"}),
+        )
 
-    def waiting(self, lobby: Lobby) -> tuple[str, RenderableType, str]:
+    def waiting(self, lobby: Lobby) -> PanelParts:
         total = sum(q.waiting for q in lobby.queues)
         title = t("dash.waiting.title", count=total)
         if total == 0:
@@ -127,7 +163,7 @@ class DashboardScreen(LobbyScreen):
             return f"bold {colours.get('warning', 'yellow')}"
         return ""
 
-    def next_round(self, lobby: Lobby) -> tuple[str, RenderableType, str]:
+    def next_round(self, lobby: Lobby) -> PanelParts:
         zone = self.lobby_app.settings.timezone
         due = local(lobby.next_round_at, zone).strftime("%H:%M")
         late = int((lobby.now - lobby.next_round_at).total_seconds() // 60)
@@ -144,7 +180,7 @@ class DashboardScreen(LobbyScreen):
             level = "ok"
         return t("dash.round.title"), Text("\n".join(lines)), level
 
-    def checklist(self, lobby: Lobby) -> tuple[str, RenderableType, str]:
+    def checklist(self, lobby: Lobby) -> PanelParts:
         title = t("dash.checklist.title")
         if not lobby.checklist_started:
             return title, Text(t("dash.checklist.none")), "warn"
@@ -155,9 +191,7 @@ class DashboardScreen(LobbyScreen):
         )
         return title, Text(body), "warn"
 
-    def items(
-        self, kind: str, count: int, items: list[OpenItem]
-    ) -> tuple[str, RenderableType, str]:
+    def items(self, kind: str, count: int, items: list[OpenItem]) -> PanelParts:
         title = t(f"dash.{kind}.title", count=count)
         if count == 0:
             return title, Text(t(f"dash.{kind}.empty")), "ok"
@@ -174,7 +208,7 @@ class DashboardScreen(LobbyScreen):
         overdue = any(item.overdue for item in items)
         return title, Group(*lines), "alert" if overdue else "warn"
 
-    def hours(self, lobby: Lobby) -> tuple[str, RenderableType, str]:
+    def hours(self, lobby: Lobby) -> PanelParts:
         title = t("dash.hours.title", total=lobby.arrivals_today)
         if lobby.arrivals_today == 0:
             return title, Text(t("dash.hours.empty")), "ok"
@@ -184,7 +218,9 @@ class DashboardScreen(LobbyScreen):
         table.add_column(no_wrap=True)
         table.add_column(ratio=1, no_wrap=True, overflow="crop")
         table.add_column(justify="right", no_wrap=True)
-        bar_width = 24
+        columns = 3 if self.size.width >= WIDE else 2
+        # The bar fills what the box leaves after borders, padding, hour and count.
+        bar_width = max(6, self.size.width // columns - 14)
         for offset, count in enumerate(lobby.per_hour):
             hour = lobby.first_hour + offset
             if hour > now_hour and count == 0:

@@ -4,35 +4,45 @@ and what the database holds afterwards."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sys
 from collections.abc import Callable
 
+from textual.geometry import Region
 from textual.widgets import Static
 
 from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.demo import write_demo_morning
 from lobby_tui.store import FixedClock, Store, StoreError
-from lobby_tui.widgets.panel import Panel
 from lobby_tui.widgets.topbar import TopBar
 from tests.conftest import settle
 
 Build = Callable[..., LobbyApp]
 
 
-def screen_text(app: LobbyApp) -> str:
-    """Everything the active screen shows, as plain text."""
-    parts: list[str] = []
+def screen_lines(app: LobbyApp) -> list[str]:
+    """Every line the active screen's text widgets show, widget by widget."""
+    lines: list[str] = []
     for widget in app.screen.query(Static):
-        parts.append(str(widget.render()))
-        if widget.border_title:
-            parts.append(str(widget.border_title))
-    return "\n".join(parts)
+        if widget.display and widget.size.area:
+            strips = widget.render_lines(Region(0, 0, *widget.size))
+            lines.extend(strip.text.rstrip() for strip in strips)
+    return lines
 
 
-def panel(app: LobbyApp, panel_id: str) -> Panel:
-    return app.screen.query_one(f"#{panel_id}", Panel)
+def screen_text(app: LobbyApp) -> str:
+    """What the manager reads, with box borders and line wrapping taken out."""
+    return re.sub(r"[\s│┃╭╮╰╯┏┓┗┛─━]+", " ", "\n".join(screen_lines(app)))
+
+
+def box_of(app: LobbyApp, title: str) -> str:
+    """The top border of the dashboard box titled `title`: heavy (┏) means alert."""
+    for line in screen_lines(app):
+        if title in line:
+            return line.strip()[0]
+    raise AssertionError(f"no box titled {title!r}")
 
 
 async def test_starts_on_the_dashboard_with_honest_empty_panels(build_app: Build) -> None:
@@ -192,7 +202,7 @@ async def test_demo_morning_shows_the_queue_with_its_colours(
         assert f"Waiting now: {len(waiting)}" in text
         assert f"Arrivals today: {count}" in text
         assert "DEMO" in text
-        assert panel(app, "waiting").has_class("-alert")  # someone waits past red
+        assert box_of(app, "Waiting now") == "┏"  # heavy border: someone waits past red
 
 
 async def test_dashboard_follows_the_clock(build_app: Build, store: Store, clock: FixedClock):
@@ -201,12 +211,12 @@ async def test_dashboard_follows_the_clock(build_app: Build, store: Store, clock
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert "Next due at 09:15" not in screen_text(app)  # 10:30: long overdue
-        assert panel(app, "round").has_class("-alert")
+        assert box_of(app, "Next round") == "┏"
         clock.set(clock.now().replace(hour=0, minute=50))  # 08:50 in Shanghai
         app.screen.refresh_lobby()
         await settle(app, pilot)
         assert "Next due at 09:15" in screen_text(app)
-        assert not panel(app, "round").has_class("-alert")
+        assert box_of(app, "Next round") == "╭"
 
 
 async def test_a_failed_read_is_told_not_crashed(build_app: Build, monkeypatch) -> None:
@@ -269,7 +279,23 @@ async def test_wide_screen_uses_three_columns(build_app: Build) -> None:  # cove
     app = build_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
-        assert app.screen.has_class("-wide")
-        tops = {pid: panel(app, pid).region for pid in ("waiting", "round", "complaints")}
-        assert tops["waiting"].y == tops["round"].y == tops["complaints"].y
-        assert tops["waiting"].x < tops["round"].x < tops["complaints"].x
+        columns = [app.screen.query_one(f"#col-{c}", Static) for c in ("queue", "duties", "cases")]
+        assert all(c.display for c in columns)
+        assert columns[0].region.x < columns[1].region.x < columns[2].region.x
+        assert "Open complaints" in "\n".join(
+            s.text for s in columns[2].render_lines(Region(0, 0, *columns[2].size))
+        )
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert not columns[2].display  # narrow: the open cases move under the duties
+        assert "Open complaints" in screen_text(app)
+
+
+async def test_tapping_a_box_opens_its_place(build_app: Build) -> None:  # covers: R6.3
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        duties = app.screen.query_one("#col-duties", Static)
+        await pilot.click(duties, offset=(5, 1))  # inside the "Next round" box
+        await pilot.pause()
+        assert app.current_mode == "rounds"
