@@ -76,6 +76,11 @@ class DashboardScreen(LobbyScreen):
         super().retranslate()
         self.render_panels()
 
+    def on_click(self, event: events.Click) -> None:
+        place = event.style.meta.get("place")
+        if place:
+            self.lobby_app.go(place)
+
     def on_resize(self, event: events.Resize) -> None:
         self.render_panels()
 
@@ -120,7 +125,8 @@ class DashboardScreen(LobbyScreen):
             border_style=border,
             box=box.HEAVY if level == "alert" else box.ROUNDED,
             padding=(0, 1),
-            style=Style(meta={"@click": f"app.go('{place}')"}),
+            # Not an "@click" link: Textual would underline every line of the box.
+            style=Style(meta={"place": place}),
         )
 
     def waiting(self, lobby: Lobby) -> PanelParts:
