@@ -84,6 +84,13 @@ def main() -> int:
     )
     args = parser.parse_args()
     size = tuple(int(x) for x in args.size.split("x"))
+    # Measure the app as installed: a wheel carries compiled bytecode, while an editable
+    # checkout under PYTHONDONTWRITEBYTECODE would recompile every module on every start.
+    import compileall
+
+    import lobby_tui
+
+    compileall.compile_dir(Path(lobby_tui.__file__).parent, quiet=1)
     lobby = shutil.which("lobby") or f"{sys.executable} -m lobby_tui"
     bare = f"{shlex.quote(sys.executable)} {shlex.quote(str(HERE / 'bare_app.py'))}"
     scratch = Path(tempfile.mkdtemp(prefix="lobby-bench-"))
