@@ -1,6 +1,6 @@
 """Regenerate the README's screenshots (Textual's own SVG export) of the demo lobby.
 
-    python docs/screenshot.py
+python docs/screenshot.py
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ async def shoot(language: str, theme: str, name: str, size: tuple[int, int]) -> 
         store = open_store(Path(scratch) / "demo.db", FixedClock(MORNING))
         settings = load_settings(store)
         write_demo_morning(store, settings, MORNING.date())
-        app = make_app(store, settings, language, shift=open_shift_today(store, settings),
-                       demo=True)
+        app = make_app(
+            store, settings, language, shift=open_shift_today(store, settings), demo=True
+        )
         async with app.run_test(size=size) as pilot:
             app.theme = theme
             await pilot.pause()

@@ -157,6 +157,15 @@ class LobbyApp(App[None]):
         except KeyError:
             return []
 
+    def action_command_palette(self) -> None:
+        # Textual's own palette, with the search prompt in the manager's language.
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=t("cmd.placeholder"), id="--command-palette")
+            )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for place, key in PLACES:
             yield SystemCommand(

@@ -74,6 +74,7 @@ CATALOG: dict[str, str] = {
     "nav.flag.tip": "Raise an incident now, from any screen",
     "textual.palette": "Commands",
     # Command palette.
+    "cmd.placeholder": "Type a place or a command…",
     "cmd.go": "Go to: {place}",
     "cmd.language.en": "Language: English",
     "cmd.language.zh": "语言：中文 (Chinese)",

@@ -67,6 +67,7 @@ CATALOG: dict[str, str] = {
     "nav.handover.tip": "班末数据与交接",
     "nav.flag.tip": "在任何页面立即登记事件",
     "textual.palette": "命令",
+    "cmd.placeholder": "输入页面或命令名称……",
     "cmd.go": "前往：{place}",
     "cmd.language.en": "Language: English（英文）",
     "cmd.language.zh": "语言：中文",

@@ -9,6 +9,7 @@ import socket
 import sys
 from collections.abc import Callable
 
+import pytest
 from textual.geometry import Region
 from textual.widgets import Static
 
@@ -35,6 +36,24 @@ def screen_lines(app: LobbyApp) -> list[str]:
 def screen_text(app: LobbyApp) -> str:
     """What the manager reads, with box borders and line wrapping taken out."""
     return re.sub(r"[\s│┃╭╮╰╯┏┓┗┛─━]+", " ", "\n".join(screen_lines(app)))
+
+
+async def run_command(app: LobbyApp, pilot, words: str) -> None:
+    """Open the palette with ctrl+p, type `words`, and take the best match with enter."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*words)
+    for _ in range(100):  # the palette gathers matches in the background
+        await pilot.pause(0.02)
+        palette = app.screen
+        if isinstance(palette, CommandPalette):
+            found = palette.query_one(CommandList)
+            if found.option_count and found.highlighted is not None:
+                break
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 def box_of(app: LobbyApp, title: str) -> str:
@@ -125,16 +144,16 @@ async def test_footer_shows_the_keys_and_is_clickable(build_app: Build) -> None:
         assert app.current_mode == "complaints"
 
 
-async def test_places_open_by_name_from_the_palette(build_app: Build) -> None:
-    app = build_app()
+@pytest.mark.parametrize(("language", "prompt"), [("en", "Go to"), ("zh", "前往")])
+async def test_places_open_by_name_from_the_palette(
+    build_app: Build, language: str, prompt: str
+) -> None:
+    from lobby_tui.i18n import t
+
+    app = build_app(language)
     async with app.run_test(size=(80, 24)) as pilot:
-        for place, name in [("triage", "Triage"), ("handover", "Handover"), ("dashboard", "Lobby")]:
-            await pilot.press("ctrl+p")
-            await pilot.pause()
-            await pilot.press(*f"Go to: {name}")
-            await pilot.pause(0.3)
-            await pilot.press("enter")
-            await pilot.pause()
+        for place, _key in [*PLACES[1:], PLACES[0]]:
+            await run_command(app, pilot, f"{prompt}{t(f'nav.{place}')}")
             assert app.current_mode == place
 
 
@@ -146,11 +165,7 @@ async def test_language_switch_from_the_palette_shows_chinese_and_is_remembered(
         await settle(app, pilot)
         await pilot.press("f3")  # a second place is open too: it must switch as well
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Chinese")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(app, pilot, "Chinese")
         await settle(app, pilot)
         assert "迎宾分流" in screen_text(app)
         await pilot.press("f1")
@@ -177,11 +192,7 @@ async def test_high_contrast_theme_applies_and_is_remembered(
 ) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"high contrast")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(app, pilot, "high contrast")
         await settle(app, pilot)
         assert app.theme == "lobby-high-contrast"
         background = app.screen.styles.background
@@ -267,8 +278,7 @@ async def test_a_whole_session_opens_no_network_socket(build_app: Build) -> None
             for _place, key in PLACES:
                 await pilot.press(key)
                 await pilot.pause()
-            await pilot.press("ctrl+p")
-            await pilot.press(*"Chinese", "enter")
+            await run_command(app, pilot, "Chinese")
             await settle(app, pilot)
     finally:
         active = False
