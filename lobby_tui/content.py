@@ -79,3 +79,72 @@ def channels() -> tuple[Channel, ...]:
     if not out:
         raise ContentError("content.bad_entry", file=path, entry="channel", problem="empty")
     return tuple(out)
+
+
+def locate(text: str, loc: tuple[int | str, ...]) -> int:
+    """The line (1-based) of a TOML file that a validation error's location points at.
+
+    Handles the array-of-tables layout of our content files ([[section]], [[section.item]]):
+    the n-th table of each level narrows the range, then the field's own line is sought in it.
+    A missing field points at its table's header line."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    path: list[str] = []
+    best = 1
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        nxt = loc[i + 1] if i + 1 < len(loc) else None
+        if isinstance(part, str) and isinstance(nxt, int):
+            path.append(part)
+            header = f"[[{'.'.join(path)}]]"
+            found = [n for n in range(start, end) if lines[n].strip() == header]
+            if nxt >= len(found):
+                return best
+            start = found[nxt]
+            best = start + 1
+            following = [n for n in found if n > start]
+            # The table ends at its next sibling or at the next table of a shallower level.
+            shallower = [
+                n
+                for n in range(start + 1, end)
+                if lines[n].strip().startswith("[[")
+                and lines[n].strip().count(".") < header.count(".")
+            ]
+            end = min([*following, *shallower, end])
+            i += 2
+            continue
+        if isinstance(part, str):
+            for n in range(start, end):
+                stripped = lines[n].strip()
+                if stripped.startswith("[[") and n != start:
+                    break
+                if stripped.split("=", 1)[0].strip() == part:
+                    return n + 1
+        return best
+    return best
+
+
+def load_validated(name: str, model: Any) -> Any:
+    """Load a content file into a pydantic model; a bad file names the file, the line and the
+    problem (ContentError "content.bad_value")."""
+    from pydantic import ValidationError
+
+    raw = load_toml(name)
+    path = data_dir() / name
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        line = locate(path.read_text(encoding="utf-8"), tuple(first["loc"]))
+        where = ".".join(str(p) for p in first["loc"]) or "file"
+        raise ContentError(
+            "content.bad_value", file=str(path), line=line, problem=f"{where}: {first['msg']}"
+        ) from exc
+
+
+@cache
+def checklist_template() -> Any:
+    from lobby_tui.domain.checklist import Template
+
+    return load_validated("checklist.toml", Template)

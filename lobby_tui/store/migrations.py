@@ -207,6 +207,46 @@ MIGRATIONS: list[str] = [
         SELECT RAISE(ABORT, 'events is append-only');
     END;
     """,
+    # 2: the day plan (R1.6) and devices out of service (R1.2).
+    """
+    -- The channel a faulty device serves, as it was when the fault was reported.
+    ALTER TABLE tasks ADD COLUMN device_channel TEXT;
+    CREATE INDEX tasks_device ON tasks(device_key, status) WHERE device_key IS NOT NULL;
+    CREATE INDEX tasks_source ON tasks(source, source_id);
+
+    CREATE TABLE appointments (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        vip INTEGER NOT NULL DEFAULT 0,
+        who TEXT,                        -- personal: a short reference, masked on screen
+        arrival_id TEXT REFERENCES arrivals(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX appointments_day ON appointments(business_day, due_at);
+
+    CREATE TABLE cash_movements (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        amount INTEGER NOT NULL CHECK (amount > 0),
+        note TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX cash_movements_day ON cash_movements(business_day, due_at);
+
+    -- Counters open per channel: the latest row of the day wins; none means the default.
+    CREATE TABLE counter_plans (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        counters INTEGER NOT NULL CHECK (counters BETWEEN 0 AND 30),
+        at TEXT NOT NULL,
+        note TEXT
+    );
+    CREATE INDEX counter_plans_day ON counter_plans(business_day, channel, at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -85,6 +85,21 @@ def test_every_error_the_code_raises_can_be_said() -> None:
     assert sorted(keys - set(CATALOGS["en"])) == []
 
 
+def test_every_invalid_input_can_be_said() -> None:
+    keys: set[str] = set()
+    for path in SOURCE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "Invalid"
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+            ):
+                keys.add(f"invalid.{node.args[1].value}")
+    assert "invalid.count_missing" in keys  # the scan works
+    assert sorted(keys - set(CATALOGS["en"])) == []
+
+
 def test_every_place_has_its_names() -> None:
     for place, _key in PLACES:
         for key in (f"place.{place}", f"nav.{place}", f"nav.{place}.tip"):

@@ -1,0 +1,208 @@
+"""The day plan (R1.6): counters open per channel, key-customer appointments, large cash
+movements, and the peak forecast from the branch's own history."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from lobby_tui.content import channels
+from lobby_tui.domain.checklist import Forecast, forecast_peaks
+from lobby_tui.domain.day import at_local, local
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.settings import Settings
+from lobby_tui.store import Store, iso, new_id, parse_iso
+
+COUNTERS_MAX = 30
+PURPOSE_MAX = 80
+WHO_MAX = 20
+AMOUNT_MAX = 10_000_000_000
+
+
+def parse_time(text: str, field: str = "time") -> time:
+    match = re.fullmatch(r"\s*(\d{1,2})[:：.](\d{2})\s*", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise Invalid(field, "time_format")
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_counters(text: str) -> int:
+    cleaned = text.strip()
+    if not cleaned.isdigit() or int(cleaned) > COUNTERS_MAX:
+        raise Invalid("counters", "counters_range", max=COUNTERS_MAX)
+    return int(cleaned)
+
+
+def parse_amount(text: str) -> int:
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    if not cleaned.isdigit() or not 0 < int(cleaned) <= AMOUNT_MAX:
+        raise Invalid("amount", "amount_range")
+    return int(cleaned)
+
+
+# Counters -----------------------------------------------------------------------------
+
+
+def counters_now(store: Store, day: date) -> dict[str, int]:
+    """Counters open per channel now: the day's latest change, else the branch default."""
+    plan = {c.key: c.counters for c in channels()}
+    for row in store.query(
+        "SELECT channel, counters FROM counter_plans WHERE business_day = ? ORDER BY at, rowid",
+        (day.isoformat(),),
+    ):
+        plan[row["channel"]] = row["counters"]
+    return plan
+
+
+def set_counters(store: Store, day: date, channel: str, counters: int) -> None:
+    if channel not in {c.key for c in channels()}:
+        raise Invalid("channel", "channel_unknown")
+    if not 0 <= counters <= COUNTERS_MAX:
+        raise Invalid("counters", "counters_range", max=COUNTERS_MAX)
+    with store.unit_of_work() as uow:
+        plan_id = new_id()
+        uow.insert(
+            "counter_plans",
+            {
+                "id": plan_id,
+                "business_day": day.isoformat(),
+                "channel": channel,
+                "counters": counters,
+                "at": uow.now,
+            },
+        )
+        uow.event(
+            "counters.set",
+            "counter_plan",
+            plan_id,
+            {"business_day": day.isoformat(), "channel": channel, "counters": counters},
+        )
+
+
+# Appointments and cash movements -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Appointment:
+    id: str
+    due_at: datetime
+    purpose: str
+    vip: bool
+    who: str | None
+
+
+@dataclass(frozen=True)
+class CashMovement:
+    id: str
+    due_at: datetime
+    amount: int
+    note: str | None
+
+
+def add_appointment(
+    store: Store,
+    settings: Settings,
+    day: date,
+    at: time,
+    purpose: str,
+    vip: bool,
+    who: str | None = None,
+) -> str:
+    purpose = purpose.strip()
+    if not purpose:
+        raise Invalid("purpose", "purpose_missing")
+    if len(purpose) > PURPOSE_MAX:
+        raise Invalid("purpose", "text_too_long", max=PURPOSE_MAX)
+    who = (who or "").strip() or None
+    if who and len(who) > WHO_MAX:
+        raise Invalid("who", "text_too_long", max=WHO_MAX)
+    due = iso(at_local(day, at, settings.timezone))
+    with store.unit_of_work() as uow:
+        appointment_id = new_id()
+        row = {
+            "id": appointment_id,
+            "business_day": day.isoformat(),
+            "due_at": due,
+            "purpose": purpose,
+            "vip": int(vip),
+            "who": who,
+            "created_at": uow.now,
+        }
+        uow.insert("appointments", row)
+        # The journal keeps no personal reference: only that one was given.
+        uow.event(
+            "appointment.added",
+            "appointment",
+            appointment_id,
+            {"due_at": due, "purpose": purpose, "vip": vip, "who_given": who is not None},
+        )
+    return appointment_id
+
+
+def appointments(store: Store, day: date) -> list[Appointment]:
+    return [
+        Appointment(r["id"], parse_iso(r["due_at"]), r["purpose"], bool(r["vip"]), r["who"])
+        for r in store.query(
+            "SELECT id, due_at, purpose, vip, who FROM appointments WHERE business_day = ?"
+            " ORDER BY due_at",
+            (day.isoformat(),),
+        )
+    ]
+
+
+def add_cash_movement(
+    store: Store, settings: Settings, day: date, at: time, amount: int, note: str | None = None
+) -> str:
+    if not 0 < amount <= AMOUNT_MAX:
+        raise Invalid("amount", "amount_range")
+    note = (note or "").strip() or None
+    if note and len(note) > PURPOSE_MAX:
+        raise Invalid("note", "text_too_long", max=PURPOSE_MAX)
+    due = iso(at_local(day, at, settings.timezone))
+    with store.unit_of_work() as uow:
+        movement_id = new_id()
+        row = {
+            "id": movement_id,
+            "business_day": day.isoformat(),
+            "due_at": due,
+            "amount": amount,
+            "note": note,
+            "created_at": uow.now,
+        }
+        uow.insert("cash_movements", row)
+        uow.event(
+            "cash_movement.added",
+            "cash_movement",
+            movement_id,
+            {k: v for k, v in row.items() if k != "id"},
+        )
+    return movement_id
+
+
+def cash_movements(store: Store, day: date) -> list[CashMovement]:
+    return [
+        CashMovement(r["id"], parse_iso(r["due_at"]), r["amount"], r["note"])
+        for r in store.query(
+            "SELECT id, due_at, amount, note FROM cash_movements WHERE business_day = ?"
+            " ORDER BY due_at",
+            (day.isoformat(),),
+        )
+    ]
+
+
+# Forecast ------------------------------------------------------------------------------
+
+
+def peak_forecast(store: Store, settings: Settings, day: date) -> Forecast:
+    """Arrivals per hour on this weekday, from the last four same weekdays (R1.6)."""
+    same_days = [day - timedelta(weeks=n) for n in range(1, 5)]
+    history: dict[date, list[datetime]] = {d: [] for d in same_days}
+    rows = store.query(
+        "SELECT business_day, arrived_at FROM arrivals WHERE business_day IN (?, ?, ?, ?)",
+        tuple(d.isoformat() for d in same_days),
+    )
+    for row in rows:
+        history[date.fromisoformat(row[0])].append(local(parse_iso(row[1]), settings.timezone))
+    last_hour = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
+    return forecast_peaks(history, settings.opening_time.hour, last_hour)

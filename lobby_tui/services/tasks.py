@@ -1,0 +1,156 @@
+"""Tasks: every problem found becomes one, and stays on the dashboard until resolved with a
+note and a time. Faulty devices are tasks too: a device is out of service while its task is
+open (R1.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lobby_tui.domain.checklist import DeviceFault, channels_out, devices_out
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.store import Store, StoreError, UnitOfWork, new_id, parse_iso
+
+RESOLUTION_MAX = 500
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    source: str
+    what: str
+    owner: str | None
+    due_at: datetime | None
+    created_at: datetime
+    device_key: str | None
+
+
+def open_task(
+    uow: UnitOfWork,
+    *,
+    shift_id: str | None,
+    source: str,
+    source_id: str | None,
+    what: str,
+    due_at: str | None = None,
+    owner: str | None = None,
+    device_key: str | None = None,
+    device_channel: str | None = None,
+) -> str:
+    """Inside the caller's transaction: the task is saved together with what caused it."""
+    task_id = new_id()
+    row = {
+        "id": task_id,
+        "shift_id": shift_id,
+        "source": source,
+        "source_id": source_id,
+        "device_key": device_key,
+        "device_channel": device_channel,
+        "what": what,
+        "owner": owner,
+        "due_at": due_at,
+        "status": "open",
+        "created_at": uow.now,
+    }
+    uow.insert("tasks", row)
+    uow.event("task.opened", "task", task_id, {k: v for k, v in row.items() if k != "id"})
+    return task_id
+
+
+def close_task(uow: UnitOfWork, task_id: str, note: str) -> None:
+    uow.update(
+        "tasks", task_id, {"status": "resolved", "resolved_at": uow.now, "resolution_note": note}
+    )
+    uow.event("task.resolved", "task", task_id, {"note": note})
+
+
+def resolve_task(store: Store, task_id: str, note: str) -> None:
+    """The manager closes a task: what was done is required (R1.2, R1.3)."""
+    note = note.strip()
+    if not note:
+        raise Invalid("note", "resolution_missing")
+    if len(note) > RESOLUTION_MAX:
+        raise Invalid("note", "note_too_long", max=RESOLUTION_MAX, length=len(note))
+    with store.unit_of_work() as uow:
+        row = uow.execute("SELECT status FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        if row is None:
+            raise StoreError("task.not_found")
+        if row[0] != "open":
+            raise StoreError("task.already_resolved")
+        close_task(uow, task_id, note)
+
+
+def open_tasks(store: Store) -> list[Task]:
+    rows = store.query(
+        "SELECT id, source, what, owner, due_at, created_at, device_key FROM tasks"
+        " WHERE status = 'open' ORDER BY created_at"
+    )
+    return [
+        Task(
+            r["id"],
+            r["source"],
+            r["what"],
+            r["owner"],
+            parse_iso(r["due_at"]) if r["due_at"] else None,
+            parse_iso(r["created_at"]),
+            r["device_key"],
+        )
+        for r in rows
+    ]
+
+
+def report_device_fault(
+    store: Store, *, shift_id: str | None, device_key: str, channel: str | None, what: str
+) -> tuple[str, bool]:
+    """A device found faulty at any time of day. Returns (task id, newly reported)."""
+    with store.unit_of_work() as uow:
+        existing = uow.execute(
+            "SELECT id FROM tasks WHERE device_key = ? AND status = 'open' LIMIT 1",
+            (device_key,),
+        ).fetchone()
+        if existing:
+            return existing[0], False
+        task_id = open_task(
+            uow,
+            shift_id=shift_id,
+            source="device",
+            source_id=None,
+            what=what,
+            device_key=device_key,
+            device_channel=channel,
+        )
+    return task_id, True
+
+
+def device_faults(store: Store, since: datetime) -> list[DeviceFault]:
+    """Faults still open, or resolved after `since` (enough to answer for any time since)."""
+    from lobby_tui.store import iso
+
+    rows = store.query(
+        "SELECT device_key, device_channel, created_at, resolved_at FROM tasks"
+        " WHERE device_key IS NOT NULL AND (status = 'open' OR resolved_at >= ?)",
+        (iso(since),),
+    )
+    return [
+        DeviceFault(
+            r["device_key"],
+            r["device_channel"],
+            parse_iso(r["created_at"]),
+            parse_iso(r["resolved_at"]) if r["resolved_at"] else None,
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OutOfService:
+    devices: dict[str, datetime]
+    channels: dict[str, datetime]
+
+
+def out_of_service(
+    store: Store, devices_by_channel: dict[str, list[str]], at: datetime, day_start: datetime
+) -> OutOfService:
+    """Which devices and channels are out of service at `at` (triage asks this)."""
+    faults = device_faults(store, day_start)
+    return OutOfService(devices_out(faults, at), channels_out(devices_by_channel, faults, at))
