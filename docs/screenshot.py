@@ -24,7 +24,7 @@ async def shoot(language: str, theme: str, name: str, size: tuple[int, int]) -> 
     with tempfile.TemporaryDirectory() as scratch:
         store = open_store(Path(scratch) / "demo.db", FixedClock(MORNING))
         settings = load_settings(store)
-        write_demo_morning(store, settings, MORNING.date())
+        write_demo_morning(store, settings, MORNING.date(), lang=language)
         app = make_app(
             store, settings, language, shift=open_shift_today(store, settings), demo=True
         )

@@ -36,6 +36,11 @@ FLAG_KEY = "f8"
 
 
 def _place_screen(place: str) -> Screen[None]:
+    # Imported when first shown: start-up pays only for the dashboard.
+    if place == "checklist":
+        from lobby_tui.screens.checklist import ChecklistScreen
+
+        return ChecklistScreen()
     return PlaceScreen(place)
 
 

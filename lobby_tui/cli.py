@@ -166,7 +166,7 @@ def demo(ctx: click.Context, db: Path | None, lang: str | None, no_ui: bool, see
             store, settings, language = prepare(db, lang, SystemClock())
             day = business_day(store.clock.now(), settings.timezone)
             try:
-                count = write_demo_morning(store, settings, day, seed=seed)
+                count = write_demo_morning(store, settings, day, seed=seed, lang=language)
             except BaseException:
                 store.close()
                 raise

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, cast
 
+from textual import events
 from textual.binding import ActiveBinding
 from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Input, Select
 from textual.worker import Worker, WorkerState
 
 from lobby_tui.i18n import CATALOGS, t
@@ -14,6 +16,9 @@ from lobby_tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
     from lobby_tui.app import LobbyApp
+
+
+COMPACT_BELOW_ROWS = 36
 
 
 def translate_label(text: str) -> str:
@@ -49,6 +54,16 @@ class LobbyScreen(Screen[None]):
                 active.node, binding, active.enabled, translate_label(active.tooltip)
             )
         return out
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_controls()
+
+    def fit_controls(self) -> None:
+        """Borderless controls on a laptop screen; full-size touch targets on a tablet."""
+        compact = self.size.height < COMPACT_BELOW_ROWS
+        for control in self.query("Button, Input, Select, Checkbox"):
+            if isinstance(control, Button | Input | Select | Checkbox):
+                control.compact = compact
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

@@ -82,6 +82,7 @@ class DashboardScreen(LobbyScreen):
             self.lobby_app.go(place)
 
     def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
         self.render_panels()
 
     def render_panels(self) -> None:
@@ -95,6 +96,7 @@ class DashboardScreen(LobbyScreen):
         duties = [
             self.box("rounds", self.next_round(lobby)),
             self.box("checklist", self.checklist(lobby)),
+            self.box("checklist", self.appointments(lobby)),
             self.box("checklist", self.items("tasks", lobby.tasks_open, lobby.tasks)),
         ]
         cases = [
@@ -133,7 +135,7 @@ class DashboardScreen(LobbyScreen):
         total = sum(q.waiting for q in lobby.queues)
         title = t("dash.waiting.title", count=total)
         if total == 0:
-            return title, Text(t("dash.waiting.empty")), "ok"
+            return title, Group(Text(t("dash.waiting.empty")), *self.devices_out(lobby)), "ok"
         lang = self.lobby_app.language
         labels = {c.key: c.label[lang] for c in channels()}
         table = Table.grid(padding=(0, 1), expand=True)
@@ -159,7 +161,18 @@ class DashboardScreen(LobbyScreen):
             ):
                 worst = queue.level
         level = {WaitLevel.OK: "ok", WaitLevel.AMBER: "warn", WaitLevel.RED: "alert"}[worst]
-        return title, table, level
+        return title, Group(table, *self.devices_out(lobby)), level
+
+    def devices_out(self, lobby: Lobby) -> list[Text]:
+        """Devices out of service right now: what triage cannot send people to (R1.2)."""
+        zone = self.lobby_app.settings.timezone
+        return [
+            Text(
+                t("dash.device_out", device=item.text, time=local(item.at, zone).strftime("%H:%M")),
+                style=self._style(WaitLevel.AMBER),
+            )
+            for item in lobby.devices_out
+        ]
 
     def _style(self, level: WaitLevel) -> str:
         colours = self.app.theme_variables
@@ -187,15 +200,48 @@ class DashboardScreen(LobbyScreen):
         return t("dash.round.title"), Text("\n".join(lines)), level
 
     def checklist(self, lobby: Lobby) -> PanelParts:
+        """Done and signed, in progress, or late: red once the doors are open (R1)."""
         title = t("dash.checklist.title")
-        if not lobby.checklist_started:
-            return title, Text(t("dash.checklist.none")), "warn"
         if lobby.checklist_signed_off:
             return title, Text(t("dash.checklist.signed")), "ok"
-        body = t(
-            "dash.checklist.progress", done=lobby.checklist_answered, total=lobby.checklist_items
-        )
-        return title, Text(body), "warn"
+        late = lobby.now >= lobby.opens_at
+        opens = local(lobby.opens_at, self.lobby_app.settings.timezone).strftime("%H:%M")
+        if not lobby.checklist_started:
+            body = t("dash.checklist.none")
+        else:
+            body = t(
+                "dash.checklist.progress",
+                done=lobby.checklist_answered,
+                total=lobby.checklist_items,
+            )
+        if late:
+            body += "\n" + t("dash.checklist.late", time=opens)
+        return title, Text(body), "alert" if late else "warn"
+
+    def appointments(self, lobby: Lobby) -> PanelParts:
+        """Today's key-customer appointments not yet arrived; due ones in red (R1.6)."""
+        count = len(lobby.appointments)
+        title = t("dash.appointments.title", count=count)
+        if count == 0:
+            return title, Text(t("dash.appointments.empty")), "ok"
+        zone = self.lobby_app.settings.timezone
+        soon = lobby.now.timestamp() + 15 * 60
+        lines = []
+        for item in lobby.appointments[:3]:
+            style = (
+                self._style(WaitLevel.RED)
+                if item.overdue
+                else (self._style(WaitLevel.AMBER) if item.at.timestamp() <= soon else "")
+            )
+            lines.append(
+                Text.assemble(
+                    (local(item.at, zone).strftime("%H:%M") + " ", "dim"), (item.text, style)
+                )
+            )
+        if count > 3:
+            lines.append(Text(t("dash.more", n=count - 3), style="dim"))
+        level = "alert" if any(i.overdue for i in lobby.appointments) else "warn"
+        return title, Group(*lines), level
 
     def items(self, kind: str, count: int, items: list[OpenItem]) -> PanelParts:
         title = t(f"dash.{kind}.title", count=count)

@@ -78,7 +78,72 @@ def _morning(rng: random.Random, day: date, settings: Settings, now: datetime) -
     return walkins
 
 
-def write_demo_morning(store: Store, settings: Settings, day: date, seed: int = 7) -> int:
+# What the demo manager wrote, in the language the demo is shown in.
+DEMO_TEXT = {
+    "zh": {
+        "sst_3": "触摸屏无响应，已报修",
+        "slips": "已向库房申领",
+        "signer": "王经理",
+        "vip": "理财产品到期续作",
+        "company": "企业开户",
+        "payroll": "代发工资",
+    },
+    "en": {
+        "sst_3": "touch screen frozen, engineer called",
+        "slips": "requested from stores",
+        "signer": "Manager Wang",
+        "vip": "Wealth review: deposit maturing",
+        "company": "Company account opening",
+        "payroll": "Payroll withdrawal",
+    },
+}
+SHORT_COUNTS = {"withdrawal_slips": 23}  # the shortage of the morning
+
+
+def _demo_checklist(
+    store: Store, settings: Settings, day: date, shift_id: str, clock: FixedClock, lang: str
+) -> None:
+    """The morning's checklist: done by 08:55, one terminal down, withdrawal slips short."""
+    from lobby_tui.content import checklist_template
+    from lobby_tui.domain.checklist import Answer
+    from lobby_tui.services.checklist import answer_item, sign_off
+    from lobby_tui.services.dayplan import add_appointment, add_cash_movement
+
+    text = DEMO_TEXT[lang]
+    template = checklist_template()
+    clock.set(at_local(day, time(8, 33), settings.timezone))
+    for item in template.items():
+        clock.advance(seconds=50)
+        answer = Answer.PROBLEM if item.key == "sst_3" else Answer.OK
+        note = (
+            text["sst_3"]
+            if item.key == "sst_3"
+            else (text["slips"] if item.key in SHORT_COUNTS else None)
+        )
+        count = SHORT_COUNTS.get(item.key, 80) if item.kind == "count" else None
+        answer_item(
+            store,
+            settings,
+            day=day,
+            shift_id=shift_id,
+            template=template,
+            item=item,
+            label=item.label.text(lang),
+            answer=answer,
+            count=count,
+            note=note,
+        )
+    clock.advance(minutes=1)
+    add_appointment(store, settings, day, time(11, 0), text["vip"], True, "Wang")
+    add_appointment(store, settings, day, time(14, 30), text["company"], False)
+    add_cash_movement(store, settings, day, time(10, 45), 500_000, text["payroll"])
+    clock.advance(minutes=1)
+    sign_off(store, day=day, template=template, name=text["signer"])
+
+
+def write_demo_morning(
+    store: Store, settings: Settings, day: date, seed: int = 7, lang: str = "zh"
+) -> int:
     """Fill an empty database with this morning's lobby; returns the number of arrivals."""
     if store.query_one("SELECT 1 FROM arrivals LIMIT 1") is not None:
         raise StoreError("demo.not_empty", path=str(store.path))
@@ -90,6 +155,7 @@ def write_demo_morning(store: Store, settings: Settings, day: date, seed: int = 
     store.clock = clock
     try:
         shift = open_shift_today(store, settings)
+        _demo_checklist(store, settings, day, shift.id, clock, lang)
         walkins = _morning(rng, day, settings, now)
         steps: list[tuple[datetime, int, int, str]] = []  # (when, order, walk-in, what)
         for i, w in enumerate(walkins):

@@ -44,6 +44,9 @@ class Lobby:
     checklist_answered: int
     checklist_items: int
     checklist_signed_off: bool
+    opens_at: datetime
+    appointments: list[OpenItem]
+    devices_out: list[OpenItem]
 
 
 def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lobby:
@@ -113,6 +116,16 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         (today,),
     )
 
+    appointments = store.query(
+        "SELECT due_at, purpose, vip FROM appointments WHERE business_day = ?"
+        " AND arrival_id IS NULL ORDER BY due_at",
+        (today,),
+    )
+    devices = store.query(
+        "SELECT what, created_at FROM tasks WHERE device_key IS NOT NULL AND status = 'open'"
+        " ORDER BY created_at"
+    )
+
     def due(text: str | None) -> bool:
         return text is not None and parse_iso(text) < now
 
@@ -148,4 +161,12 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         checklist_answered=run[2] if run else 0,
         checklist_items=run[0] if run else 0,
         checklist_signed_off=bool(run and run[1]),
+        opens_at=opened,
+        appointments=[
+            OpenItem(
+                parse_iso(r["due_at"]), ("★ " if r["vip"] else "") + r["purpose"], due(r["due_at"])
+            )
+            for r in appointments
+        ],
+        devices_out=[OpenItem(parse_iso(r["created_at"]), r["what"]) for r in devices],
     )

@@ -16,7 +16,7 @@ from tests.conftest import settle
 def _demo_app(
     store: Store, settings: Settings, build_app: Callable[..., LobbyApp], language: str
 ) -> LobbyApp:
-    write_demo_morning(store, settings, store.clock.now().date(), seed=7)
+    write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang=language)
     return build_app(language, demo=True)
 
 
