@@ -65,6 +65,7 @@ class ChecklistScreen(LobbyScreen):
         self.problem: ContentError | None = None
         self.given: dict[str, Given] = {}
         self.signed: tuple[str, datetime] | None = None
+        self.shown: str | None = None  # the item whose count and note the inputs hold
 
     # Building ------------------------------------------------------------------------
 
@@ -264,7 +265,11 @@ class ChecklistScreen(LobbyScreen):
         return self.template.item(option.id) if option.id else None
 
     @on(OptionList.OptionHighlighted, "#items")
-    def show_item(self) -> None:
+    def item_highlighted(self) -> None:
+        self.show_item()
+
+    def show_item(self, fresh: bool = False) -> None:
+        """Show the highlighted item; `fresh` refills its inputs from what was saved."""
         item = self.current()
         if item is None:
             return
@@ -276,6 +281,9 @@ class ChecklistScreen(LobbyScreen):
         self.query_one("#item-label", Static).update(Text("\n").join(lines))
         count = self.query_one("#field-count", Field)
         count.display = item.kind == "count"
+        if item.key == self.shown and not fresh:
+            return  # same item (a language switch, a refresh): keep what is being typed
+        self.shown = item.key
         count.input.value = "" if not given or given.count is None else str(given.count)
         count.say("")
         note = self.query_one("#field-note", Field)
@@ -310,8 +318,9 @@ class ChecklistScreen(LobbyScreen):
             self.query_one("#field-count", Field).say(t("invalid.count_missing"))
             self.query_one("#input-count", Input).focus()
             return
-        if self.save(item, answer) and answer == Answer.PROBLEM:
-            self.query_one("#input-note", Input).focus()  # say what is wrong, or Esc
+        # After a problem the manager says what is wrong (Enter), or Esc to skip the note.
+        if self.save(item, answer, advance=answer != Answer.PROBLEM) and answer == Answer.PROBLEM:
+            self.query_one("#input-note", Input).focus()
 
     def save(self, item: Item, answer: Answer | None, *, advance: bool = True) -> bool:
         """Commit one answer; only then show it as saved."""
@@ -352,10 +361,10 @@ class ChecklistScreen(LobbyScreen):
         self.show_progress()
         self.fill_tasks()
         self.say_status(t("check.saved", item=self.label(item)))
-        if advance and given.answer != Answer.PROBLEM:
+        if advance:
             self.next_open(item)
         else:
-            self.show_item()
+            self.show_item(fresh=True)
         return True
 
     @property
@@ -399,8 +408,12 @@ class ChecklistScreen(LobbyScreen):
 
     def tap(self, answer: Answer) -> None:
         item = self.current()
-        if item is not None:
-            self.save(item, answer)
+        if (
+            item is not None
+            and self.save(item, answer, advance=answer != Answer.PROBLEM)
+            and answer == Answer.PROBLEM
+        ):
+            self.query_one("#input-note", Input).focus()
 
     @on(OptionList.OptionSelected, "#items")
     def edit_item(self) -> None:
@@ -424,11 +437,7 @@ class ChecklistScreen(LobbyScreen):
         if given is None and item.kind != "count":
             self.say_answer(t("invalid.answer_missing"))
             return
-        self.save(
-            item,
-            given.answer if given else None,
-            advance=given is None or given.answer != Answer.PROBLEM,
-        )
+        self.save(item, given.answer if given else None)
         self.query_one("#items", OptionList).focus()
 
     def action_back_to_list(self) -> None:
