@@ -144,16 +144,14 @@ async def test_footer_shows_the_keys_and_is_clickable(build_app: Build) -> None:
         assert app.current_mode == "complaints"
 
 
-@pytest.mark.parametrize(("language", "prompt"), [("en", "Go to"), ("zh", "前往")])
-async def test_places_open_by_name_from_the_palette(
-    build_app: Build, language: str, prompt: str
-) -> None:
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_places_open_by_name_from_the_palette(build_app: Build, language: str) -> None:
     from lobby_tui.i18n import t
 
     app = build_app(language)
     async with app.run_test(size=(80, 24)) as pilot:
         for place, _key in [*PLACES[1:], PLACES[0]]:
-            await run_command(app, pilot, f"{prompt}{t(f'nav.{place}')}")
+            await run_command(app, pilot, t(f"nav.{place}"))  # its name, as shown
             assert app.current_mode == place
 
 
