@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import PurePath
 from typing import ClassVar
 
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -41,6 +42,10 @@ def _place_screen(place: str) -> Screen[None]:
         from lobby_tui.screens.checklist import ChecklistScreen
 
         return ChecklistScreen()
+    if place == "triage":
+        from lobby_tui.screens.triage import TriageScreen
+
+        return TriageScreen()
     return PlaceScreen(place)
 
 
@@ -118,6 +123,9 @@ class LobbyApp(App[None]):
             self.switch_mode(place)
 
     def action_go(self, place: str) -> None:
+        if place == self.current_mode:
+            # Let the screen's own binding for this key act (F3 on triage: next walk-in).
+            raise SkipAction()
         self.go(place)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

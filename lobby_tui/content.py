@@ -148,3 +148,17 @@ def checklist_template() -> Any:
     from lobby_tui.domain.checklist import Template
 
     return load_validated("checklist.toml", Template)
+
+
+@cache
+def needs_catalogue() -> Any:
+    from lobby_tui.domain.triage import NeedCatalogue
+
+    return load_validated("needs.toml", NeedCatalogue)
+
+
+@cache
+def cue_table() -> Any:
+    from lobby_tui.domain.triage import CueTable
+
+    return load_validated("cues.toml", CueTable)

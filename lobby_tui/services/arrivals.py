@@ -83,7 +83,7 @@ def record_arrival(store: Store, arrival: NewArrival) -> tuple[str, str]:
 # Which status may follow which, and the column that keeps the moment it happened.
 _MOVES = {
     "called": ({"waiting"}, "called_at"),
-    "done": ({"called"}, "done_at"),
+    "done": ({"called", "waiting"}, "done_at"),
     "left": ({"waiting", "called"}, "left_at"),
 }
 
@@ -98,5 +98,8 @@ def move_arrival(store: Store, arrival_id: str, to_status: str) -> None:
             raise StoreError("arrival.not_found")
         if found[0] not in allowed_from:
             raise StoreError("arrival.already", ticket=found[1], status=found[0])
-        uow.update("arrivals", arrival_id, {"status": to_status, column: uow.now})
+        changes = {"status": to_status, column: uow.now}
+        if to_status == "done" and found[0] == "waiting":
+            changes["called_at"] = uow.now  # served straight away: called and done at once
+        uow.update("arrivals", arrival_id, changes)
         uow.event(f"arrival.{to_status}", "arrival", arrival_id, {"from": found[0]})

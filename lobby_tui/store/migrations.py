@@ -247,6 +247,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX counter_plans_day ON counter_plans(business_day, channel, at);
     """,
+    # 3: what triage tells the customer, and mis-route fixes (R2.7).
+    """
+    ALTER TABLE arrivals ADD COLUMN script TEXT;          -- the next steps, as told
+    ALTER TABLE arrivals ADD COLUMN moved_from TEXT;      -- the channel before a mis-route fix
+    ALTER TABLE arrivals ADD COLUMN moved_reason TEXT;
+    ALTER TABLE arrivals ADD COLUMN appointment_id TEXT REFERENCES appointments(id);
+    ALTER TABLE arrivals ADD COLUMN cues TEXT;            -- JSON list of what the manager noticed
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
