@@ -164,9 +164,9 @@ def route(
         est = estimates.get(channel)
         return channel not in down_since and est is not None and est.minutes is not None
 
-    def wait(channel: str) -> float:
+    def told(channel: str) -> int:
         est = estimates[channel]
-        return float("inf") if est.minutes is None else est.minutes
+        return len(BANDS) if est.minutes is None else BANDS.index(band(est.minutes))
 
     if flagged & PRIORITY_FLAGS and usable(PRIORITY):
         return Route(PRIORITY, "priority")
@@ -180,7 +180,9 @@ def route(
             return Route(fallback, "flagged_counter")
         if SELF_SERVICE in down_since:
             return Route(fallback, "self_service_down", {"since": shown.get(SELF_SERVICE, "")})
-        if usable(SELF_SERVICE) and wait(SELF_SERVICE) <= wait(fallback):
+        # Compared by the band the customer would be told: within the same band the machine
+        # wins, which builds the self-service habit (R2.4).
+        if usable(SELF_SERVICE) and told(SELF_SERVICE) <= told(fallback):
             return Route(SELF_SERVICE, "machine")
         if usable(SELF_SERVICE):
             return Route(fallback, "counter_shorter")

@@ -10,8 +10,10 @@ from datetime import date, datetime, time, timedelta
 from lobby_tui.content import channels, load_toml
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.triage import band
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.services.shift import open_shift_today
+from lobby_tui.services.triage import move_channel
 from lobby_tui.store import FixedClock, Store, StoreError
 
 DEMO_TIME = time(10, 30)  # the demo lobby is always mid-morning, whatever the real hour
@@ -32,6 +34,24 @@ class _Walkin:
     called_at: datetime | None = None
     done_at: datetime | None = None
     left_at: datetime | None = None
+    quoted_min: int | None = None
+
+
+def _quote(walkins: list[_Walkin], service_min: dict[str, float], counters: dict[str, int]) -> None:
+    """What each walk-in was told: the estimate rule on the queue they found (R2.7)."""
+    from lobby_tui.domain.triage import estimate_wait
+
+    for w in walkins:
+        ahead = sum(
+            1
+            for other in walkins
+            if other is not w
+            and other.channel == w.channel
+            and other.at < w.at
+            and (other.called_at or other.left_at or w.at) > w.at
+        )
+        estimate = estimate_wait(w.channel, ahead, service_min[w.channel], counters[w.channel])
+        w.quoted_min = None if estimate.minutes is None else round(estimate.minutes)
 
 
 def _morning(rng: random.Random, day: date, settings: Settings, now: datetime) -> list[_Walkin]:
@@ -75,6 +95,10 @@ def _morning(rng: random.Random, day: date, settings: Settings, now: datetime) -
             w.done_at = start + service
             slots[slot] = w.done_at
         walkins.append(w)
+    from lobby_tui.content import needs_catalogue
+    from lobby_tui.services.triage import fallback_service_min
+
+    _quote(walkins, fallback_service_min(needs_catalogue()), counters)
     return walkins
 
 
@@ -84,6 +108,7 @@ DEMO_TEXT = {
         "sst_3": "触摸屏无响应，已报修",
         "slips": "已向库房申领",
         "signer": "王经理",
+        "misroute": "客户其实要取现金",
         "vip": "理财产品到期续作",
         "company": "企业开户",
         "payroll": "代发工资",
@@ -92,6 +117,7 @@ DEMO_TEXT = {
         "sst_3": "touch screen frozen, engineer called",
         "slips": "requested from stores",
         "signer": "Manager Wang",
+        "misroute": "actually needs cash",
         "vip": "Wealth review: deposit maturing",
         "company": "Company account opening",
         "payroll": "Payroll withdrawal",
@@ -158,6 +184,21 @@ def write_demo_morning(
         _demo_checklist(store, settings, day, shift.id, clock, lang)
         walkins = _morning(rng, day, settings, now)
         steps: list[tuple[datetime, int, int, str]] = []  # (when, order, walk-in, what)
+        # A customer sent to the non-cash counter who turns out to need cash: the morning's
+        # mis-route, fixed a minute later while they still wait.
+        misrouted = next(
+            (
+                i
+                for i, w in enumerate(walkins)
+                if w.channel == "non_cash"
+                and w.called_at
+                and w.called_at - w.at > timedelta(minutes=3)
+                and w.at + timedelta(minutes=1) < now
+            ),
+            None,
+        )
+        if misrouted is not None:
+            steps.append((walkins[misrouted].at + timedelta(minutes=1), 1, misrouted, "move"))
         for i, w in enumerate(walkins):
             steps.append((w.at, 0, i, "arrive"))
             for when, what in ((w.called_at, "called"), (w.done_at, "done"), (w.left_at, "left")):
@@ -180,8 +221,12 @@ def write_demo_morning(
                         priority=bool(w.flags),
                         flags=w.flags,
                         triage_seconds=w.triage_seconds,
+                        quoted_wait_min=w.quoted_min,
+                        quoted_band=None if w.quoted_min is None else band(w.quoted_min),
                     ),
                 )
+            elif what == "move":
+                move_channel(store, ids[i], "cash", DEMO_TEXT[lang]["misroute"])
             else:
                 move_arrival(store, ids[i], what)
     finally:

@@ -1,0 +1,252 @@
+"""Triage as the manager does it standing at the door (R2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from lobby_tui.app import LobbyApp
+from lobby_tui.content import checklist_template
+from lobby_tui.domain.checklist import Answer
+from lobby_tui.services.checklist import answer_item
+from lobby_tui.services.dayplan import add_appointment
+from lobby_tui.services.demo import write_demo_morning
+from lobby_tui.store import Store
+from tests.conftest import settle
+from tests.ui.test_app import screen_text
+
+Build = Callable[..., LobbyApp]
+
+
+def last_arrival(store: Store) -> dict[str, object]:
+    row = store.query_one("SELECT * FROM arrivals ORDER BY arrived_at DESC, rowid DESC LIMIT 1")
+    assert row is not None
+    return dict(row)
+
+
+def said(app: LobbyApp, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}", Static).render())
+
+
+async def test_the_common_walk_in_takes_three_keystrokes_from_any_screen(
+    build_app: Build, store: Store
+) -> None:  # covers: R2.3, R2.4, R2.7, R2.8
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for start_key in ("f1", "f2", "f5"):
+            await pilot.press(start_key)
+            await settle(app, pilot)
+            keys = ["f3", "w", "enter"]  # open, need, accept
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            assert len(keys) == 3
+            arrival = last_arrival(store)
+            assert arrival["need"] == "cash_withdrawal"
+            assert arrival["channel"] == "self_service"  # a machine can do it
+            assert arrival["quoted_band"] == "lt5" and arrival["status"] == "waiting"
+            assert arrival["triage_seconds"] is not None and arrival["triage_seconds"] < 30
+            assert str(arrival["script"]).startswith("This one is quick")
+            assert str(arrival["ticket"]) in screen_text(app)
+    tickets = [r[0] for r in store.query("SELECT ticket FROM arrivals ORDER BY ticket")]
+    assert tickets == ["S001", "S002", "S003"]
+    assert store.query_one("SELECT COUNT(*) FROM events WHERE kind = 'arrival.triaged'")[0] == 3
+
+
+async def test_the_suggestion_and_its_reason_appear_as_the_need_is_chosen(
+    build_app: Build, store: Store, settings
+) -> None:  # covers: R1.2, R2.3
+    template = checklist_template()
+    shift = build_app().shift
+    for key in ("sst_1", "sst_2", "sst_3"):
+        item = template.item(key)
+        answer_item(
+            store,
+            settings,
+            day=store.clock.now().date(),
+            shift_id=shift.id,
+            template=template,
+            item=item,
+            label=item.label.en,
+            answer=Answer.PROBLEM,
+        )
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "w")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "→ Cash counter" in text
+        assert "Self-service area out of service since 10:30: the counter." in text
+        await pilot.press("1")  # elderly: the priority window
+        await pilot.pause()
+        assert "→ Priority window" in screen_text(app)
+
+
+async def test_override_needs_a_reason_and_is_recorded(build_app: Build, store: Store) -> None:
+    # covers: R2.3
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "o")  # account opening: the non-cash counter
+        await pilot.pause()
+        app.screen.query_one("#channel", Select).value = "cash"
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#input-reason", Input)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert said(app, "error-reason") == "Say why another channel than suggested."
+        assert store.query_one("SELECT COUNT(*) FROM arrivals")[0] == 0
+        await pilot.press(*"non-cash windows all busy with a company", "enter")
+        await settle(app, pilot)
+    arrival = last_arrival(store)
+    assert (arrival["channel"], arrival["suggested_channel"]) == ("cash", "non_cash")
+    assert arrival["override_reason"] == "non-cash windows all busy with a company"
+    assert str(arrival["ticket"]).startswith("A")
+
+
+async def test_queue_actions_move_the_customer_along(
+    build_app: Build, store: Store, settings
+) -> None:  # covers: R2.3
+    write_demo_morning(store, settings, store.clock.now().date(), lang="en")
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot)
+        table = app.screen.query_one("#queue", DataTable)
+        table.focus()
+        await pilot.pause()
+
+        def current() -> str:
+            key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            return str(key.value)
+
+        first = current()
+        await pilot.press("c")  # called to a counter
+        await settle(app, pilot)
+        assert store.query_one("SELECT status FROM arrivals WHERE id = ?", (first,))[0] == "called"
+        await pilot.press("c")  # again: already called, nothing recorded twice
+        await pilot.pause()
+        events = store.query_one(
+            "SELECT COUNT(*) FROM events WHERE kind = 'arrival.called' AND entity_id = ?", (first,)
+        )[0]
+        assert events == 1
+        table.move_cursor(row=0)
+        second = current()
+        await pilot.press("l")  # left without service
+        await settle(app, pilot)
+        assert store.query_one("SELECT status FROM arrivals WHERE id = ?", (second,))[0] == "left"
+        table.move_cursor(row=0)
+        third = current()
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#move-channel", Select).value = "cash"
+        await pilot.click("#input-move-reason")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "mis-route is recorded" in said(app, "error-move-reason")
+        await pilot.press(*"needs cash, not a transfer", "enter")
+        await settle(app, pilot)
+        row = store.query_one(
+            "SELECT channel, moved_from, moved_reason FROM arrivals WHERE id = ?", (third,)
+        )
+        assert row[0] == "cash" and row[1] != "cash" and row[2] == "needs cash, not a transfer"
+        table.focus()
+        table.move_cursor(row=0)
+        channel = store.query_one("SELECT channel FROM arrivals WHERE id = ?", (current(),))[0]
+        before = app.screen.state.counters[channel]
+        await pilot.press("plus")  # red: open another window
+        await settle(app, pilot)
+        assert app.screen.state.counters[channel] == before + 1
+        waiting = store.query_one(
+            "SELECT COUNT(*) FROM arrivals WHERE status IN ('waiting', 'called')"
+        )[0]
+        await pilot.press("E")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert said(app, "error-queue") == f"Closed {waiting} still waiting as not seen."
+    assert store.query_one("SELECT COUNT(*) FROM arrivals WHERE status = 'not_seen'")[0] == waiting
+
+
+async def test_bad_input_is_said_beside_the_field_and_kept(
+    build_app: Build, store: Store, settings
+) -> None:  # covers: R2.8
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.click("#input-party")
+        await pilot.press("enter")  # nothing chosen yet
+        await pilot.pause()
+        assert said(app, "error-need") == "Choose the need first: press its key."
+        await pilot.press("escape")  # back to the needs
+        await pilot.press("z")
+        await pilot.pause()
+        assert said(app, "error-need") == "No need has the key 'z'."
+        await pilot.press("e")
+        await pilot.click("#input-party")
+        await pilot.press("0", "enter")
+        await pilot.pause()
+        assert said(app, "error-party") == "Party of 1 to 20 people."
+        party = app.screen.query_one("#input-party", Input)
+        party.value = "100"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert said(app, "error-party") == "Party of 1 to 20 people."
+        party.value = "2"
+        note = app.screen.query_one("#input-note", Input)
+        note.value = "x" * 10_000
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "under 500 characters (now 10000)" in said(app, "error-note")
+        assert len(note.value) == 10_000  # nothing typed is lost
+        note.value = "hard of hearing"
+        app.screen.query_one("#input-ticket", Input).value = "B001"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert last_arrival(store)["ticket"] == "B001"
+        await pilot.press("f3", "e")
+        app.screen.query_one("#input-ticket", Input).value = "b001"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert said(app, "error-ticket") == "Ticket B001 is already used today: check the number."
+        assert app.screen.query_one("#input-ticket", Input).value == "b001"
+    assert store.query_one("SELECT COUNT(*) FROM arrivals")[0] == 1
+    assert last_arrival(store)["party_size"] == 2
+
+
+async def test_a_vip_appointment_tells_the_wealth_manager(
+    build_app: Build, store: Store, settings
+) -> None:  # covers: R1.6, R2.6
+    add_appointment(store, settings, store.clock.now().date(), time(10, 45), "Fund review", True)
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "m")
+        await pilot.pause()
+        select = app.screen.query_one("#appointment", Select)
+        select.value = store.query_one("SELECT id FROM appointments")[0]
+        await pilot.pause()
+        app.screen.query_one("#needs").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert "Appointments today: 0" in screen_text(app)
+        assert "Fund review" in screen_text(app)  # now a task for the wealth manager
+    arrival = last_arrival(store)
+    assert arrival["channel"] == "wealth" and arrival["appointment_id"]
+    assert store.query_one("SELECT owner FROM tasks")[0] == "wealth"
+
+
+async def test_triage_in_chinese(build_app: Build, store: Store) -> None:  # covers: R2.1, R2.7
+    app = build_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "早上好，欢迎光临！" in screen_text(app)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "→ 非现金柜台" in screen_text(app) and "该业务的常规柜台。" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "B001" in screen_text(app)
+    assert str(last_arrival(store)["script"]).startswith("请拿好号码到等候区稍坐，非现金柜台")

@@ -1,0 +1,151 @@
+"""Routing and the wait estimate (R2.3–R2.7): every branch of the rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from lobby_tui.content import cue_table, needs_catalogue
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.triage import (
+    Estimate,
+    band,
+    band_contains,
+    check_note,
+    check_party,
+    check_ticket,
+    estimate_wait,
+    greeting_part,
+    rank_needs,
+    route,
+    smoothed_service_min,
+)
+
+NEEDS = needs_catalogue()
+WITHDRAW = NEEDS.by_id("cash_withdrawal")  # machine-doable, cash counter
+OPENING = NEEDS.by_id("account_opening")  # counter only, non-cash
+WEALTH = NEEDS.by_id("wealth_consultation")
+SINCE = datetime(2026, 11, 28, 1, 10, tzinfo=UTC)
+
+
+def lobby(**minutes: float | None) -> dict[str, Estimate]:
+    """Estimates per channel; None means no counter open."""
+    base = {"cash": 8.0, "non_cash": 8.0, "priority": 2.0, "self_service": 1.0, "wealth": 5.0}
+    base.update(minutes)
+    return {ch: Estimate(ch, 0, 5.0, 0 if m is None else 1, m) for ch, m in base.items()}
+
+
+def test_priority_customers_go_to_the_priority_window() -> None:  # covers: R2.5
+    assert route(OPENING, ["elderly"], lobby(), {}).channel == "priority"
+    assert route(WITHDRAW, ["pregnant"], lobby(), {}).reason == "priority"
+
+
+def test_priority_window_closed_falls_back_to_counter_help() -> None:  # covers: R2.5
+    chosen = route(WITHDRAW, ["disabled"], lobby(priority=None), {})
+    assert (chosen.channel, chosen.reason) == ("cash", "flagged_counter")
+
+
+def test_machine_doable_need_goes_to_self_service() -> None:  # covers: R2.4
+    chosen = route(WITHDRAW, [], lobby(), {})
+    assert (chosen.channel, chosen.reason) == ("self_service", "machine")
+
+
+def test_flagged_customer_with_machine_need_gets_the_counter() -> None:  # covers: R2.4, R2.5
+    chosen = route(WITHDRAW, ["interpreter"], lobby(), {})
+    assert (chosen.channel, chosen.reason) == ("cash", "flagged_counter")
+
+
+def test_faulty_self_service_routes_to_the_counter_with_the_time() -> None:  # covers: R1.2
+    chosen = route(WITHDRAW, [], lobby(), {"self_service": SINCE}, {"self_service": "09:10"})
+    assert (chosen.channel, chosen.reason) == ("cash", "self_service_down")
+    assert chosen.params == {"since": "09:10"}
+
+
+def test_shorter_wait_wins_among_allowed_channels() -> None:  # covers: R2.3
+    chosen = route(WITHDRAW, [], lobby(self_service=12.0, cash=3.0), {})
+    assert (chosen.channel, chosen.reason) == ("cash", "counter_shorter")
+    # The same band goes to the machine: it builds the self-service habit (R2.4).
+    assert route(WITHDRAW, [], lobby(self_service=4.0, cash=0.0), {}).channel == "self_service"
+    assert route(WITHDRAW, [], lobby(self_service=9.0, cash=4.0), {}).channel == "cash"
+
+
+def test_wealth_needs_go_to_the_wealth_zone() -> None:  # covers: R2.6
+    assert route(WEALTH, [], lobby(), {}).channel == "wealth"
+    closed = route(WEALTH, [], lobby(wealth=None), {})
+    assert (closed.channel, closed.reason) == ("non_cash", "wealth_closed")
+
+
+def test_a_closed_channel_sends_to_the_other_counter() -> None:  # covers: R2.3
+    chosen = route(OPENING, [], lobby(non_cash=None), {})
+    assert (chosen.channel, chosen.reason) == ("cash", "default_closed")
+    assert route(OPENING, [], lobby(), {}).reason == "default"
+
+
+def test_estimate_divides_people_ahead_by_open_counters() -> None:  # covers: R2.7
+    assert estimate_wait("cash", 6, 4.0, 2).minutes == 12.0
+    assert estimate_wait("cash", 6, 4.0, 3).minutes == 8.0  # a window opened
+    assert estimate_wait("cash", 0, 4.0, 2).band == "lt5"
+    closed = estimate_wait("cash", 3, 4.0, 0)
+    assert closed.minutes is None and closed.band is None
+
+
+def test_service_time_falls_back_then_smooths_todays_history() -> None:  # covers: R2.7
+    assert smoothed_service_min([], 6.0) == 6.0  # no history: the catalogue
+    assert smoothed_service_min([4.0], 6.0) == 4.0
+    # Newest weighs 0.3: 4 → 0.3·10 + 0.7·4 = 5.8
+    assert smoothed_service_min([4.0, 10.0], 6.0) == pytest.approx(5.8)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (0, "lt5"),
+        (4.9, "lt5"),
+        (5, "5to10"),
+        (9.9, "5to10"),
+        (10, "10to20"),
+        (19.9, "10to20"),
+        (20, "gt20"),
+        (90, "gt20"),
+    ],
+)
+def test_bands(minutes: float, expected: str) -> None:  # covers: R2.7
+    assert band(minutes) == expected
+    assert band_contains(expected, minutes)
+
+
+def test_cues_reorder_the_needs_without_requiring_any() -> None:  # covers: R2.2
+    cues = {c.id: c for c in cue_table().cue}
+    plain = rank_needs(NEEDS.need, [])
+    assert [n.id for n in plain] == [n.id for n in NEEDS.need]
+    with_passbook = rank_needs(NEEDS.need, [cues["passbook"]])
+    assert with_passbook[0].id in {"cash_withdrawal", "cash_deposit"}
+    unsure = rank_needs(NEEDS.need, [cues["unsure"]])
+    assert unsure[0].id == "enquiry"
+
+
+@pytest.mark.parametrize(("text", "ok"), [("", 1), ("3", 3), ("20", 20)])
+def test_party_size(text: str, ok: int) -> None:
+    assert check_party(text) == ok
+
+
+@pytest.mark.parametrize("text", ["0", "100", "two", "-1"])
+def test_bad_party_size(text: str) -> None:
+    with pytest.raises(Invalid) as caught:
+        check_party(text)
+    assert caught.value.field == "party"
+
+
+def test_ticket_note_and_greeting() -> None:  # covers: R2.1
+    assert check_ticket(" a012 ") == "A012" and check_ticket("") is None
+    with pytest.raises(Invalid, match="ticket_format"):
+        check_ticket("12A")
+    with pytest.raises(Invalid) as caught:
+        check_note("x" * 10_000)
+    assert caught.value.params["length"] == 10_000
+    assert [greeting_part(datetime(2026, 1, 1, h).time()) for h in (8, 13, 19)] == [
+        "morning",
+        "afternoon",
+        "evening",
+    ]
