@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, cast
 
 from textual import events
@@ -11,7 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Select
 from textual.worker import Worker, WorkerState
 
+from lobby_tui.domain.errors import Invalid
 from lobby_tui.i18n import CATALOGS, t
+from lobby_tui.store import StoreError
 from lobby_tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -30,6 +34,17 @@ def translate_label(text: str) -> str:
         return t(text)
     key = f"textual.{text}"
     return t(key) if key in CATALOGS["en"] else text
+
+
+def invalid_text(exc: Invalid) -> str:
+    """What bad input is told, in the user's language."""
+    return t(f"invalid.{exc.key}", **exc.params)
+
+
+class Outcome:
+    """Whether a guarded action went through (see LobbyScreen.guarded)."""
+
+    failed = False
 
 
 class LobbyScreen(Screen[None]):
@@ -64,6 +79,26 @@ class LobbyScreen(Screen[None]):
         for control in self.query("Button, Input, Select, Checkbox"):
             if isinstance(control, Button | Input | Select | Checkbox):
                 control.compact = compact
+
+    @contextmanager
+    def guarded(self, say: Callable[[Invalid], None]) -> Iterator[Outcome]:
+        """Run a user action: bad input goes to `say` (beside its field), a store failure to
+        the app's one error report; nothing else is shown as saved.
+
+            with self.guarded(lambda exc: field.say(invalid_text(exc))) as outcome:
+                service.do(...)
+            if outcome.failed:
+                return
+        """
+        outcome = Outcome()
+        try:
+            yield outcome
+        except Invalid as exc:
+            outcome.failed = True
+            say(exc)
+        except StoreError as exc:
+            outcome.failed = True
+            self.lobby_app.report_failure(exc)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

@@ -29,7 +29,7 @@ from lobby_tui.domain.checklist import NOTE_MAX, Answer, Given, Item, Template, 
 from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.base import LobbyScreen, invalid_text
 from lobby_tui.services import checklist as checklist_service
 from lobby_tui.services import dayplan, tasks
 from lobby_tui.store import StoreError
@@ -330,7 +330,7 @@ class ChecklistScreen(LobbyScreen):
         for field in (count_field, note_field):
             field.say("")
         self.say_answer("")
-        try:
+        with self.guarded(self.show_invalid) as outcome:
             count = (
                 parse_count(count_field.value)
                 if item.kind == "count" and answer != Answer.NA
@@ -349,11 +349,7 @@ class ChecklistScreen(LobbyScreen):
                 note=note_field.value,
                 recheck_note=t("check.rechecked"),
             )
-        except Invalid as exc:
-            self.show_invalid(exc)
-            return False
-        except StoreError as exc:
-            app.report_failure(exc)
+        if outcome.failed:
             return False
         self.given[item.key] = given
         items = self.query_one("#items", OptionList)
@@ -373,7 +369,7 @@ class ChecklistScreen(LobbyScreen):
         return self.template
 
     def show_invalid(self, exc: Invalid) -> None:
-        message = t(f"invalid.{exc.key}", **exc.params)
+        message = invalid_text(exc)
         fields = {"count": "#field-count", "note": "#field-note", "name": "#field-signer"}
         if exc.field in fields:
             self.query_one(fields[exc.field], Field).say(message)
@@ -457,15 +453,11 @@ class ChecklistScreen(LobbyScreen):
         app = self.lobby_app
         signer = self.query_one("#field-signer", Field)
         signer.say("")
-        try:
+        with self.guarded(self.show_invalid) as outcome:
             checklist_service.sign_off(
                 app.store, day=self.day, template=self.template_or_fail, name=signer.value
             )
-        except Invalid as exc:
-            self.show_invalid(exc)
-            return
-        except StoreError as exc:
-            app.report_failure(exc)
+        if outcome.failed:
             return
         self.reload()
         self.say_status(t("check.signed_toast"))
@@ -544,13 +536,9 @@ class ChecklistScreen(LobbyScreen):
         app = self.lobby_app
         field = self.query_one(f"#field-counters-{channel}", Field)
         field.say("")
-        try:
+        with self.guarded(lambda exc: field.say(invalid_text(exc))) as outcome:
             dayplan.set_counters(app.store, self.day, channel, dayplan.parse_counters(field.value))
-        except Invalid as exc:
-            field.say(t(f"invalid.{exc.key}", **exc.params))
-            return
-        except StoreError as exc:
-            app.report_failure(exc)
+        if outcome.failed:
             return
         field.say("")
         self.say_status(t("plan.counters_saved"))
@@ -561,7 +549,9 @@ class ChecklistScreen(LobbyScreen):
         fields = {n: self.query_one(f"#field-appt-{n}", Field) for n in ("time", "purpose", "who")}
         for field in fields.values():
             field.say("")
-        try:
+        with self.guarded(
+            lambda exc: fields.get(exc.field, fields["purpose"]).say(invalid_text(exc))
+        ) as outcome:
             at = dayplan.parse_time(fields["time"].value)
             dayplan.add_appointment(
                 app.store,
@@ -572,11 +562,7 @@ class ChecklistScreen(LobbyScreen):
                 self.query_one("#appt-vip", Checkbox).value,
                 fields["who"].value,
             )
-        except Invalid as exc:
-            fields.get(exc.field, fields["purpose"]).say(t(f"invalid.{exc.key}", **exc.params))
-            return
-        except StoreError as exc:
-            app.report_failure(exc)
+        if outcome.failed:
             return
         for field in fields.values():
             field.input.value = ""
@@ -589,17 +575,15 @@ class ChecklistScreen(LobbyScreen):
         fields = {n: self.query_one(f"#field-cash-{n}", Field) for n in ("time", "amount", "note")}
         for field in fields.values():
             field.say("")
-        try:
+        with self.guarded(
+            lambda exc: fields.get(exc.field, fields["note"]).say(invalid_text(exc))
+        ) as outcome:
             at = dayplan.parse_time(fields["time"].value)
             amount = dayplan.parse_amount(fields["amount"].value)
             dayplan.add_cash_movement(
                 app.store, app.settings, self.day, at, amount, fields["note"].value
             )
-        except Invalid as exc:
-            fields.get(exc.field, fields["note"]).say(t(f"invalid.{exc.key}", **exc.params))
-            return
-        except StoreError as exc:
-            app.report_failure(exc)
+        if outcome.failed:
             return
         for field in fields.values():
             field.input.value = ""
@@ -640,13 +624,9 @@ class ChecklistScreen(LobbyScreen):
             return
         task_id = listing.get_option_at_index(listing.highlighted).id
         assert task_id is not None
-        try:
+        with self.guarded(lambda exc: field.say(invalid_text(exc))) as outcome:
             tasks.resolve_task(app.store, task_id, field.value)
-        except Invalid as exc:
-            field.say(t(f"invalid.{exc.key}", **exc.params))
-            return
-        except StoreError as exc:
-            app.report_failure(exc)
+        if outcome.failed:
             return
         field.input.value = ""
         self.reload()

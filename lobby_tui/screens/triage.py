@@ -31,7 +31,7 @@ from lobby_tui.domain.triage import (
     rank_needs,
 )
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.base import LobbyScreen, invalid_text
 from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival
 from lobby_tui.services.dayplan import appointments, set_counters
@@ -369,7 +369,7 @@ class TriageScreen(LobbyScreen):
             self.query_one("#needs", OptionList).focus()
             return
         seconds = monotonic.monotonic() - self.opened
-        try:
+        with self.guarded(self.show_invalid) as outcome:
             party = check_party(self.query_one("#field-party", Field).value)
             ticket = check_ticket(self.query_one("#field-ticket", Field).value)
             note = check_note(self.query_one("#field-note", Field).value)
@@ -399,11 +399,7 @@ class TriageScreen(LobbyScreen):
                 state=self.state,
                 script=script,
             )
-        except Invalid as exc:
-            self.show_invalid(exc)
-            return
-        except StoreError as exc:
-            app.report_failure(exc)
+        if outcome.failed:
             return
         self.running = False
         self.query_one("#clock", Static).update(
@@ -428,7 +424,7 @@ class TriageScreen(LobbyScreen):
         self.query_one("#needs", OptionList).focus()
 
     def show_invalid(self, exc: Invalid) -> None:
-        message = t(f"invalid.{exc.key}", **exc.params)
+        message = invalid_text(exc)
         if exc.field in ("party", "ticket", "note", "reason"):
             self.query_one(f"#field-{exc.field}", Field).say(message)
             self.query_one(f"#input-{exc.field}", Input).focus()
@@ -537,7 +533,7 @@ class TriageScreen(LobbyScreen):
         try:
             service.move_channel(app.store, arrival, str(channel), field.value)
         except Invalid as exc:
-            field.say(t(f"invalid.{exc.key}", **exc.params))
+            field.say(invalid_text(exc))
             return
         except StoreError as exc:
             field.say(t(f"error.{exc.key}", **exc.params))
@@ -556,15 +552,13 @@ class TriageScreen(LobbyScreen):
         channel = next(
             p.channel for p in service.live_queue(app.store, self.day) if p.id == arrival
         )
-        try:
+        with self.guarded(
+            lambda exc: self.query_one("#error-queue", Static).update(invalid_text(exc))
+        ) as outcome:
             set_counters(
                 app.store, self.day, channel, max(0, self.state.counters.get(channel, 0) + change)
             )
-        except Invalid as exc:
-            self.query_one("#error-queue", Static).update(t(f"invalid.{exc.key}", **exc.params))
-            return
-        except StoreError as exc:
-            app.report_failure(exc)
+        if outcome.failed:
             return
         self.refresh_state()
         self.show_suggestion()
