@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from pathlib import PurePath
 from typing import ClassVar
@@ -34,6 +35,7 @@ PLACES: tuple[tuple[str, str], ...] = (
     ("handover", "f7"),
 )
 FLAG_KEY = "f8"
+ROUND_CHECK_SECONDS = 30
 
 
 def _place_screen(place: str) -> Screen[None]:
@@ -46,6 +48,10 @@ def _place_screen(place: str) -> Screen[None]:
         from lobby_tui.screens.triage import TriageScreen
 
         return TriageScreen()
+    if place == "rounds":
+        from lobby_tui.screens.rounds import RoundsScreen
+
+        return RoundsScreen()
     return PlaceScreen(place)
 
 
@@ -115,6 +121,27 @@ class LobbyApp(App[None]):
         self.title = t("app.title")
         # Its stack already exists (the default screen); naming it lets F1 switch back to it.
         self.add_mode("dashboard", DashboardScreen)
+        self.round_reminded: datetime | None = None
+        self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
+
+    def remind_round(self) -> None:
+        """A due round raises a notification on whatever screen is open (R3.1), once."""
+        from lobby_tui.domain.day import business_day, local
+        from lobby_tui.services.rounds import open_round, tally
+
+        now = self.store.clock.now()
+        day = business_day(now, self.settings.timezone)
+        try:
+            if open_round(self.store, day) is not None:
+                return
+            due = tally(self.store, self.settings, day, now).next_due
+        except StoreError as exc:
+            self.report_failure(exc)
+            return
+        if now >= due and self.round_reminded != due:
+            self.round_reminded = due
+            shown = local(due, self.settings.timezone).strftime("%H:%M")
+            self.notify(t("round.due_toast", time=shown), severity="warning", timeout=15)
 
     # Places ---------------------------------------------------------------------------
 

@@ -162,3 +162,10 @@ def cue_table() -> Any:
     from lobby_tui.domain.triage import CueTable
 
     return load_validated("cues.toml", CueTable)
+
+
+@cache
+def product_catalogue() -> Any:
+    from lobby_tui.domain.products import ProductCatalogue
+
+    return load_validated("products.toml", ProductCatalogue)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -66,11 +66,3 @@ def arrivals_per_hour(arrived: Iterable[datetime], first_hour: int, last_hour: i
         if first_hour <= at.hour <= last_hour:
             counts[at.hour - first_hour] += 1
     return counts
-
-
-def next_round_due(
-    last_round_started: datetime | None, opened_at: datetime, interval_min: int
-) -> datetime:
-    """A round is due one interval after the last one started, or after the lobby opened."""
-    base = last_round_started or opened_at
-    return base + timedelta(minutes=interval_min)

@@ -51,6 +51,8 @@ class LobbyScreen(Screen[None]):
     """A place of the app. `PLACE` names it (top bar, footer highlight, catalog keys)."""
 
     PLACE = "dashboard"
+    rebuilding = False
+    """True while the screen composes itself again (a language switch): timers wait."""
 
     @property
     def lobby_app(self) -> LobbyApp:

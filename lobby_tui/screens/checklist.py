@@ -228,6 +228,8 @@ class ChecklistScreen(LobbyScreen):
         return text
 
     def show_progress(self) -> None:
+        if self.rebuilding:
+            return
         assert self.template is not None
         app = self.lobby_app
         total = len(self.template.items())
@@ -673,7 +675,11 @@ class ChecklistScreen(LobbyScreen):
         focused = self.focused.id if self.focused else None
         highlighted = self.query_one("#items", OptionList).highlighted if self.template else None
         tab = self.query_one("#check-tabs", TabbedContent).active if self.template else None
-        await self.recompose()
+        self.rebuilding = True
+        try:
+            await self.recompose()
+        finally:
+            self.rebuilding = False
         self.fit_controls()
         for field in self.query(Input):
             if field.id in typed:

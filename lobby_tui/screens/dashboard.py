@@ -183,20 +183,26 @@ class DashboardScreen(LobbyScreen):
         return ""
 
     def next_round(self, lobby: Lobby) -> PanelParts:
+        """The round clock (R3.1): the same rule the handover counts missed rounds by."""
         zone = self.lobby_app.settings.timezone
         due = local(lobby.next_round_at, zone).strftime("%H:%M")
         late = int((lobby.now - lobby.next_round_at).total_seconds() // 60)
-        lines = [
-            t("dash.round.last", time=local(lobby.last_round_at, zone).strftime("%H:%M"))
-            if lobby.last_round_at
-            else t("dash.round.none")
-        ]
-        if late > 0:
-            lines.append(t("dash.round.overdue", time=due, minutes=late))
-            level = "alert"
+        if lobby.round_open_since is not None:
+            since = local(lobby.round_open_since, zone).strftime("%H:%M")
+            lines = [t("dash.round.open", time=since)]
+        elif lobby.last_round_at:
+            lines = [t("dash.round.last", time=local(lobby.last_round_at, zone).strftime("%H:%M"))]
         else:
-            lines.append(t("dash.round.due", time=due))
-            level = "ok"
+            lines = [t("dash.round.none")]
+        if lobby.rounds_missed:
+            lines.append(t("dash.round.missed", count=lobby.rounds_missed))
+        level = "ok"
+        if lobby.round_open_since is None:
+            if late > 0:
+                lines.append(t("dash.round.overdue", time=due, minutes=late))
+                level = "alert"
+            else:
+                lines.append(t("dash.round.due", time=due))
         return t("dash.round.title"), Text("\n".join(lines)), level
 
     def checklist(self, lobby: Lobby) -> PanelParts:

@@ -131,6 +131,12 @@ class TriageScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
+        self.set_interval(0.5, self.tick)
+        self.set_interval(5, self.refresh_queue)
+        self.set_up()
+
+    def set_up(self) -> None:
+        """Fill what compose built (again after a language switch)."""
         self.fit_controls()
         if self.problem:
             return
@@ -138,8 +144,6 @@ class TriageScreen(LobbyScreen):
         for key in ("ticket", "waited", "band", "flags", "need"):
             table.add_column(t(f"queue.col_{key}"), key=key)
         self.query_one("#move-row").display = False
-        self.set_interval(0.5, self.tick)
-        self.set_interval(5, self.refresh_queue)
         self.new_walkin()
 
     # The form ------------------------------------------------------------------------
@@ -256,6 +260,8 @@ class TriageScreen(LobbyScreen):
         select.value = self.route.channel
 
     def tick(self) -> None:
+        if self.rebuilding:
+            return
         if self.problem:
             return
         app = self.lobby_app
@@ -446,6 +452,8 @@ class TriageScreen(LobbyScreen):
     # The queue -----------------------------------------------------------------------
 
     def refresh_queue(self) -> None:
+        if self.rebuilding:
+            return
         if self.problem:
             return
         app = self.lobby_app
@@ -589,8 +597,12 @@ class TriageScreen(LobbyScreen):
             self.opened,
             self.running,
         )
-        await self.recompose()
-        self.on_mount()
+        self.rebuilding = True
+        try:
+            await self.recompose()
+        finally:
+            self.rebuilding = False
+        self.set_up()
         self.need, self.flags, self.cues, self.opened, self.running = (
             need,
             flags,

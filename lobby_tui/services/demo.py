@@ -9,9 +9,11 @@ from datetime import date, datetime, time, timedelta
 
 from lobby_tui.content import channels, load_toml
 from lobby_tui.domain.day import at_local
+from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.triage import band
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
+from lobby_tui.services.rounds import complete_round, give_care, start_round
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.triage import move_channel
 from lobby_tui.store import FixedClock, Store, StoreError
@@ -167,6 +169,47 @@ def _demo_checklist(
     sign_off(store, day=day, template=template, name=text["signer"])
 
 
+# The morning's rounds (start, end) as local times: the 09:45 round was missed.
+DEMO_ROUNDS = (
+    (time(9, 14), time(9, 20)),
+    (time(9, 31), time(9, 36)),
+    (time(10, 5), time(10, 11)),
+    (time(10, 22), time(10, 27)),
+)
+
+
+def _round_steps(
+    walkins: list[_Walkin], day: date, settings: Settings, now: datetime
+) -> list[tuple[datetime, int, int, str]]:
+    """Rounds, and the care given on them to whoever was waiting then (R3)."""
+    steps: list[tuple[datetime, int, int, str]] = []
+    for start_t, end_t in DEMO_ROUNDS:
+        start = at_local(day, start_t, settings.timezone)
+        end = at_local(day, end_t, settings.timezone)
+        if end > now:
+            continue
+        steps.append((start, 2, -1, "round_start"))
+        steps.append((end, 3, -1, "round_end"))
+        moment = start + timedelta(minutes=2)
+        waiting = [
+            (i, w)
+            for i, w in enumerate(walkins)
+            if w.at < moment and (w.called_at or w.left_at or now) > moment + timedelta(minutes=3)
+        ]
+        for n, (i, w) in enumerate(waiting):
+            at = moment + timedelta(seconds=20 * n)
+            if (at - w.at) >= timedelta(minutes=settings.wait_amber_min):
+                steps.append((at, 2, i, "care:apology"))
+                steps.append((at + timedelta(seconds=5), 2, i, "care:water"))
+            elif w.channel == "self_service":
+                steps.append((at, 2, i, "care:self_service"))
+            elif n % 3 == 0:
+                steps.append((at, 2, i, "care:form_check"))
+            if n == 1:
+                steps.append((at + timedelta(seconds=10), 2, i, "care:interest"))
+    return steps
+
+
 def write_demo_morning(
     store: Store, settings: Settings, day: date, seed: int = 7, lang: str = "zh"
 ) -> int:
@@ -204,7 +247,9 @@ def write_demo_morning(
             for when, what in ((w.called_at, "called"), (w.done_at, "done"), (w.left_at, "left")):
                 if when is not None and when <= now:
                     steps.append((when, 1, i, what))
+        steps += _round_steps(walkins, day, settings, now)
         ids: dict[int, str] = {}
+        round_id: str | None = None
         for when, _order, i, what in sorted(steps):
             clock.set(when)
             w = walkins[i]
@@ -227,6 +272,26 @@ def write_demo_morning(
                 )
             elif what == "move":
                 move_channel(store, ids[i], "cash", DEMO_TEXT[lang]["misroute"])
+            elif what == "round_start":
+                round_id = start_round(store, settings, day, shift.id).id
+            elif what == "round_end" and round_id:
+                complete_round(
+                    store,
+                    round_id,
+                    {"crowding": "busy", "seating": "ok", "tidiness": "ok", "devices": "ok"},
+                    {},
+                )
+                round_id = None
+            elif what.startswith("care:"):
+                kind = Care(what.removeprefix("care:"))
+                give_care(
+                    store,
+                    round_id=round_id,
+                    arrival_id=ids[i],
+                    kind=kind,
+                    product="wealth" if kind == Care.INTEREST else None,
+                    consent=True if kind == Care.INTEREST else None,
+                )
             else:
                 move_arrival(store, ids[i], what)
     finally:

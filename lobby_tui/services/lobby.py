@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from lobby_tui.domain.day import business_day, local
-from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues, next_round_due
+from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues
 from lobby_tui.domain.settings import Settings
+from lobby_tui.services.rounds import tally as round_tally
 from lobby_tui.store import Store, parse_iso
 
 
@@ -34,6 +35,8 @@ class Lobby:
     first_hour: int
     last_round_at: datetime | None
     next_round_at: datetime
+    rounds_missed: int
+    round_open_since: datetime | None
     complaints_open: int
     complaints: list[OpenItem]
     incidents_open: int
@@ -83,10 +86,12 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         (local(parse_iso(r["arrived_at"]), zone) for r in day_rows), first_hour, last_hour
     )
     last_round = store.query_one(
-        "SELECT started_at FROM rounds WHERE business_day = ? ORDER BY started_at DESC LIMIT 1",
+        "SELECT started_at, completed_at FROM rounds WHERE business_day = ?"
+        " ORDER BY started_at DESC LIMIT 1",
         (today,),
     )
     last_round_at = parse_iso(last_round[0]) if last_round else None
+    rounds = round_tally(store, settings, day, now)
     opened = datetime.combine(day, settings.opening_time, tzinfo=zone)
 
     complaints = store.query(
@@ -141,7 +146,9 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         per_hour=per_hour,
         first_hour=first_hour,
         last_round_at=last_round_at,
-        next_round_at=next_round_due(last_round_at, opened, settings.round_interval_min),
+        next_round_at=rounds.next_due,
+        rounds_missed=rounds.missed,
+        round_open_since=last_round_at if last_round and not last_round[1] else None,
         complaints_open=complaints_open[0] if complaints_open else 0,
         complaints=[
             OpenItem(

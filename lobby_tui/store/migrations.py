@@ -255,6 +255,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE arrivals ADD COLUMN appointment_id TEXT REFERENCES appointments(id);
     ALTER TABLE arrivals ADD COLUMN cues TEXT;            -- JSON list of what the manager noticed
     """,
+    # 4: rounds and needs discovery (R3).
+    """
+    ALTER TABLE rounds ADD COLUMN observations TEXT;      -- JSON: what the hall looked like
+    ALTER TABLE care_actions ADD COLUMN product TEXT;     -- needs discovery (R3.6)
+    ALTER TABLE care_actions ADD COLUMN consent INTEGER;  -- agrees to be contacted
+    ALTER TABLE care_actions ADD COLUMN asked INTEGER;    -- the customer asked about it
+    CREATE INDEX rounds_open ON rounds(completed_at) WHERE completed_at IS NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

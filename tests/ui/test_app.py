@@ -25,11 +25,16 @@ Build = Callable[..., LobbyApp]
 
 def screen_lines(app: LobbyApp) -> list[str]:
     """Every line the active screen's text widgets show, widget by widget."""
+    from textual.widgets import DataTable
+
     lines: list[str] = []
     for widget in app.screen.query(Static):
         if widget.display and widget.size.area:
             strips = widget.render_lines(Region(0, 0, *widget.size))
             lines.extend(strip.text.rstrip() for strip in strips)
+    for table in app.screen.query(DataTable):  # the rows, as a table's cells show them
+        for row in range(table.row_count):
+            lines.append("  ".join(str(cell) for cell in table.get_row_at(row)))
     return lines
 
 
@@ -38,20 +43,24 @@ def screen_text(app: LobbyApp) -> str:
     return re.sub(r"[\s│┃╭╮╰╯┏┓┗┛─━]+", " ", "\n".join(screen_lines(app)))
 
 
-async def run_command(app: LobbyApp, pilot, words: str) -> None:
-    """Open the palette with ctrl+p, type `words`, and take the best match with enter."""
+async def run_command(app: LobbyApp, pilot, words: str, expect: str | None = None) -> None:
+    """Open the palette with ctrl+p, type `words`, wait until the best match is the command
+    showing `expect` (default: the words), and take it with enter."""
     from textual.command import CommandList, CommandPalette
 
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*words)
-    for _ in range(100):  # the palette gathers matches in the background
+    wanted = (expect or words).casefold()
+    for _ in range(150):  # the palette gathers matches in the background
         await pilot.pause(0.02)
         palette = app.screen
         if isinstance(palette, CommandPalette):
             found = palette.query_one(CommandList)
-            if found.option_count and found.highlighted is not None:
-                break
+            if found.highlighted is not None:
+                prompt = found.get_option_at_index(found.highlighted).prompt
+                if wanted in str(getattr(prompt, "plain", prompt)).casefold():
+                    break
     await pilot.press("enter")
     await pilot.pause()
 

@@ -14,7 +14,6 @@ from lobby_tui.domain.lobby import (
     WaitLevel,
     arrivals_per_hour,
     channel_queues,
-    next_round_due,
     wait_level,
     wait_minutes,
 )
@@ -71,13 +70,6 @@ def test_arrivals_per_hour_ignores_hours_outside_the_day() -> None:
         for h, m in [(8, 59), (9, 0), (9, 59), (10, 5), (18, 0)]
     ]
     assert arrivals_per_hour(local, 9, 11) == [2, 1, 0]
-
-
-def test_next_round_counts_from_opening_then_from_the_last_round() -> None:  # covers: R3.1
-    opened = datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI)
-    assert next_round_due(None, opened, 15) == opened + timedelta(minutes=15)
-    last = opened + timedelta(minutes=40)
-    assert next_round_due(last, opened, 15) == last + timedelta(minutes=15)
 
 
 def test_business_day_is_the_branch_local_date() -> None:

@@ -1,0 +1,310 @@
+"""Waiting-area rounds (R3): the waiting customers longest first, one key per care action,
+needs noticed without over-selling, and what the hall looked like."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, DataTable, Select, Static
+
+from lobby_tui.content import ContentError, needs_catalogue, product_catalogue
+from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.lobby import WaitLevel, wait_level
+from lobby_tui.domain.rounds import CARE_KEYS, Care, longest_first, needs_attention
+from lobby_tui.i18n import t
+from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.services import rounds as service
+from lobby_tui.store import StoreError
+from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.topbar import TopBar
+
+OBSERVE_CHOICES = {
+    "crowding": ("calm", "busy", "crowded"),
+    "seating": ("ok", "problem"),
+    "tidiness": ("ok", "problem"),
+    "devices": ("ok", "problem"),
+}
+
+
+class RoundsScreen(LobbyScreen):
+    PLACE = "rounds"
+    CSS_PATH = "../styles/rounds.tcss"
+    BINDINGS = [
+        *(
+            Binding(key, f"care('{kind.value}')", f"care.{kind.value}", show=False)
+            for key, kind in CARE_KEYS.items()
+        ),
+        Binding("i", "interest", "care.interest", show=False),
+        Binding("x", "not_interested", "care.not_interested", show=False),
+        Binding("b", "begin", "rounds.begin", show=False),
+        Binding("e", "end", "rounds.end", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="rounds")
+        self.problem: ContentError | None = None
+        self.round: service.Round | None = None
+        self.people: list[service.RoundCustomer] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.PLACE)
+        try:
+            needs_catalogue()
+            products = product_catalogue()
+        except ContentError as exc:
+            self.problem = exc
+            yield Static(t(f"error.{exc.key}", **exc.params), id="content-error")
+            yield LobbyFooter()
+            return
+        lang = self.lobby_app.language
+        yield Static(id="round-state")
+        with Horizontal(id="round-body"):
+            yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="care"):
+                yield Static(id="customer")
+                yield Static(self.care_keys(), id="care-keys")
+                yield Static("", id="error-care", classes="field-error")
+                yield Static(t("rounds.interest_title"), classes="round-title")
+                yield Select(
+                    [(p.label.text(lang), p.id) for p in products.product],
+                    id="product",
+                    prompt=t("rounds.product_prompt"),
+                )
+                with Horizontal(classes="round-row"):
+                    yield Checkbox(t("rounds.asked"), id="asked")
+                    yield Checkbox(t("rounds.consent"), id="consent")
+                yield Field("interest-note", placeholder=t("rounds.note_placeholder"))
+                with Horizontal(classes="round-row"):
+                    yield Button(t("rounds.note_interest"), id="interest-add", variant="primary")
+                    yield Button(t("rounds.not_interested"), id="not-interested")
+        yield Static(t("rounds.observe_title"), classes="round-title")
+        with Horizontal(id="observe", classes="round-row"):
+            for key, choices in OBSERVE_CHOICES.items():
+                yield Select(
+                    [(t(f"observe.{key}.{c}"), c) for c in choices],
+                    id=f"observe-{key}",
+                    value=choices[0],
+                    allow_blank=False,
+                )
+            yield Field("round-note", placeholder=t("rounds.round_note_placeholder"))
+            yield Button(t("rounds.end"), id="end", variant="success")
+        yield LobbyFooter()
+
+    def on_mount(self) -> None:
+        self.set_interval(15, self.reload)
+        self.set_up()
+
+    def set_up(self) -> None:
+        """Fill what compose built (again after a language switch)."""
+        self.fit_controls()
+        if self.problem:
+            return
+        table = self.query_one("#waiting", DataTable)
+        for key in ("ticket", "waited", "attention", "care", "need"):
+            table.add_column(t(f"rounds.col_{key}"), key=key)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if not self.problem:
+            self.reload()
+
+    @property
+    def day(self) -> date:
+        app = self.lobby_app
+        return business_day(app.store.clock.now(), app.settings.timezone)
+
+    def care_keys(self) -> Text:
+        line = Text()
+        for key, kind in CARE_KEYS.items():
+            line.append(key, style="bold")
+            line.append(f" {t(f'care.{kind.value}')}  ")
+        return line
+
+    def reload(self) -> None:
+        if self.rebuilding or self.problem:
+            return
+        app = self.lobby_app
+        try:
+            self.round = service.open_round(app.store, self.day)
+            self.people = service.waiting_now(app.store, self.day)
+            tally = service.tally(app.store, app.settings, self.day, app.store.clock.now())
+        except StoreError as exc:
+            app.report_failure(exc)
+            return
+        zone = app.settings.timezone
+        if self.round:
+            state = t(
+                "rounds.in_progress", time=local(self.round.started_at, zone).strftime("%H:%M")
+            )
+        else:
+            state = t("rounds.none_open", time=local(tally.next_due, zone).strftime("%H:%M"))
+        counts = t("rounds.tally", done=tally.done, missed=tally.missed)
+        self.query_one("#round-state", Static).update(
+            Text(f"{state}  ·  {counts}", style="bold" if self.round else "")
+        )
+        self.fill_table()
+        self.show_customer()
+
+    def fill_table(self) -> None:
+        settings = self.lobby_app.settings
+        table = self.query_one("#waiting", DataTable)
+        row = table.cursor_row
+        table.clear()
+        needs = needs_catalogue()
+        lang = self.lobby_app.language
+        ordered = {p.waiting.arrival_id: p for p in self.people}
+        for waiting in longest_first([p.waiting for p in self.people]):
+            person = ordered[waiting.arrival_id]
+            level = wait_level(waiting.minutes, settings.wait_amber_min, settings.wait_red_min)
+            style = {WaitLevel.RED: "bold red", WaitLevel.AMBER: "bold yellow"}.get(level, "")
+            attention = needs_attention(waiting, settings.wait_amber_min)
+            marks = "".join(t(f"care_mark.{k}") for k in sorted(waiting.care))
+            label = next(
+                (n.label.text(lang) for n in needs.need if n.id == person.need), person.need
+            )
+            table.add_row(
+                Text(person.ticket, style="bold"),
+                Text(t("dash.minutes", n=waiting.minutes), style=style),
+                Text(t("rounds.attention") if attention else "", style="bold red"),
+                Text(marks),
+                Text(label),
+                key=waiting.arrival_id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def selected(self) -> service.RoundCustomer | None:
+        table = self.query_one("#waiting", DataTable)
+        if table.row_count == 0:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return next((p for p in self.people if p.waiting.arrival_id == key.value), None)
+
+    @on(DataTable.RowHighlighted, "#waiting")
+    def show_customer(self) -> None:
+        person = self.selected()
+        out = self.query_one("#customer", Static)
+        if person is None:
+            out.update(Text(t("rounds.nobody"), style="dim"))
+            return
+        care = ", ".join(t(f"care.{k}") for k in sorted(person.waiting.care)) or t("rounds.no_care")
+        out.update(
+            Text.assemble(
+                (f"{person.ticket}  ", "bold"),
+                t("dash.minutes", n=person.waiting.minutes),
+                "\n",
+                (t("rounds.given", care=care), "dim"),
+            )
+        )
+
+    def say(self, message: str) -> None:
+        self.query_one("#error-care", Static).update(message)
+
+    def report(self, exc: StoreError) -> None:
+        self.say(t(f"error.{exc.key}", **exc.params))
+        self.reload()
+
+    # Care ----------------------------------------------------------------------------
+
+    def action_care(self, kind: str, **extra: object) -> None:
+        person = self.selected()
+        self.say("")
+        if person is None:
+            self.say(t("rounds.nobody"))
+            return
+        app = self.lobby_app
+        try:
+            service.give_care(
+                app.store,
+                round_id=self.round.id if self.round else None,
+                arrival_id=person.waiting.arrival_id,
+                kind=Care(kind),
+                **extra,
+            )  # type: ignore[arg-type]
+        except Invalid as exc:
+            self.say(invalid_text(exc))
+            return
+        except StoreError as exc:
+            # Called or gone a moment ago: say so, and show the list as it is now.
+            self.report(exc)
+            return
+        self.say(t("rounds.saved", care=t(f"care.{kind}"), ticket=person.ticket))
+        self.reload()
+
+    @on(Button.Pressed, "#interest-add")
+    def action_interest(self) -> None:
+        product = self.query_one("#product", Select).value
+        if product is Select.NULL:
+            self.say(t("invalid.product_missing"))
+            self.query_one("#product", Select).focus()
+            return
+        self.action_care(
+            Care.INTEREST.value,
+            product=str(product),
+            note=self.query_one("#field-interest-note", Field).value,
+            consent=self.query_one("#consent", Checkbox).value,
+            asked=self.query_one("#asked", Checkbox).value,
+        )
+        if str(self.query_one("#error-care", Static).render()).startswith("✓"):
+            self.query_one("#field-interest-note", Field).input.value = ""
+
+    @on(Button.Pressed, "#not-interested")
+    def action_not_interested(self) -> None:
+        self.action_care(Care.NOT_INTERESTED.value)
+
+    # The round -----------------------------------------------------------------------
+
+    def action_begin(self) -> None:
+        app = self.lobby_app
+        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+            self.round = service.start_round(
+                app.store, app.settings, self.day, app.shift.id if app.shift else None
+            )
+        if not outcome.failed:
+            self.reload()
+
+    @on(Button.Pressed, "#end")
+    def action_end(self) -> None:
+        app = self.lobby_app
+        if self.round is None:
+            self.say(t("rounds.not_started"))
+            return
+        observations = {
+            key: str(self.query_one(f"#observe-{key}", Select).value) for key in OBSERVE_CHOICES
+        }
+        labels = {key: t(f"observe.{key}") for key in OBSERVE_CHOICES}
+        note = self.query_one("#field-round-note", Field)
+        with self.guarded(lambda exc: note.say(invalid_text(exc))) as outcome:
+            tasks = service.complete_round(
+                app.store,
+                self.round.id,
+                observations,
+                labels,
+                note.value,
+                app.shift.id if app.shift else None,
+            )
+        if outcome.failed:
+            return
+        note.input.value = ""
+        self.say(t("rounds.completed", tasks=tasks))
+        self.reload()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.call_later(self.rebuild)
+
+    async def rebuild(self) -> None:
+        self.rebuilding = True
+        try:
+            await self.recompose()
+        finally:
+            self.rebuilding = False
+        self.set_up()

@@ -1,0 +1,249 @@
+"""Rounds of the waiting area (R3): start, care for each waiting customer, observe the hall,
+complete. Problems seen in the hall become tasks."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from lobby_tui.domain.day import at_local
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.lobby import wait_minutes
+from lobby_tui.domain.rounds import (
+    Care,
+    CareFigures,
+    RoundTally,
+    Waiting,
+    care_figures,
+    may_mention_product,
+    tally_rounds,
+)
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services.tasks import open_task
+from lobby_tui.store import Store, StoreError, iso, new_id, parse_iso
+
+NOTE_MAX = 200
+OBSERVATIONS = ("crowding", "seating", "tidiness", "devices")
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    started_at: datetime
+    due_at: datetime | None
+
+
+def tally(store: Store, settings: Settings, day: date, until: datetime) -> RoundTally:
+    rows = store.query(
+        "SELECT started_at, completed_at FROM rounds WHERE business_day = ?",
+        (day.isoformat(),),
+    )
+    opened = at_local(day, settings.opening_time, settings.timezone)
+    return tally_rounds(
+        opened,
+        settings.round_interval_min,
+        [parse_iso(r[0]) for r in rows],
+        until,
+        completed=sum(1 for r in rows if r[1]),
+    )
+
+
+def open_round(store: Store, day: date) -> Round | None:
+    """The round in progress, if any: a round left open across a restart resumes."""
+    row = store.query_one(
+        "SELECT id, started_at, due_at FROM rounds WHERE business_day = ?"
+        " AND completed_at IS NULL ORDER BY started_at DESC LIMIT 1",
+        (day.isoformat(),),
+    )
+    if row is None:
+        return None
+    return Round(row[0], parse_iso(row[1]), parse_iso(row[2]) if row[2] else None)
+
+
+def start_round(store: Store, settings: Settings, day: date, shift_id: str | None) -> Round:
+    current = open_round(store, day)
+    if current is not None:
+        return current
+    due = tally(store, settings, day, store.clock.now()).next_due
+    with store.unit_of_work() as uow:
+        round_id = new_id()
+        due_text = iso(due)
+        uow.insert(
+            "rounds",
+            {
+                "id": round_id,
+                "shift_id": shift_id,
+                "business_day": day.isoformat(),
+                "due_at": due_text,
+                "started_at": uow.now,
+            },
+        )
+        uow.event("round.started", "round", round_id, {"due_at": due_text})
+        started = uow.now
+    return Round(round_id, parse_iso(started), due)
+
+
+def complete_round(
+    store: Store,
+    round_id: str,
+    observations: dict[str, str],
+    problem_labels: dict[str, str],
+    note: str = "",
+    shift_id: str | None = None,
+) -> int:
+    """Close the round with what was seen in the hall; each problem becomes a task.
+    Returns the number of tasks opened."""
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise Invalid("note", "text_too_long", max=NOTE_MAX)
+    opened = 0
+    with store.unit_of_work() as uow:
+        row = uow.execute("SELECT completed_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
+        if row is None or row[0] is not None:
+            raise StoreError("round.not_open")
+        uow.update(
+            "rounds",
+            round_id,
+            {
+                "completed_at": uow.now,
+                "crowding": observations.get("crowding"),
+                "observations": json.dumps(observations),
+                "note": note or None,
+            },
+        )
+        uow.event(
+            "round.completed",
+            "round",
+            round_id,
+            {"observations": observations, "note": note or None},
+        )
+        for key, value in observations.items():
+            if value == "problem" and key in problem_labels:
+                what = problem_labels[key] + (f": {note}" if note else "")
+                open_task(uow, shift_id=shift_id, source="round", source_id=round_id, what=what)
+                opened += 1
+    return opened
+
+
+@dataclass(frozen=True)
+class RoundCustomer:
+    waiting: Waiting
+    ticket: str
+    need: str
+    channel: str
+    flags: list[str]
+
+
+def waiting_now(store: Store, day: date) -> list[RoundCustomer]:
+    """Everyone waiting, longest first, with the care they have had this visit."""
+    now = store.clock.now()
+    rows = store.query(
+        "SELECT id, ticket, need, channel, flags, arrived_at FROM arrivals"
+        " WHERE business_day = ? AND status = 'waiting' ORDER BY arrived_at",
+        (day.isoformat(),),
+    )
+    care: dict[str, set[str]] = {}
+    if rows:
+        marks = ",".join("?" for _ in rows)
+        for arrival, kind in store.query(
+            f"SELECT arrival_id, kind FROM care_actions WHERE arrival_id IN ({marks})",
+            tuple(r[0] for r in rows),
+        ):
+            care.setdefault(arrival, set()).add(kind)
+    return [
+        RoundCustomer(
+            Waiting(r[0], wait_minutes(parse_iso(r[5]), now), frozenset(care.get(r[0], set()))),
+            r[1],
+            r[2],
+            r[3],
+            json.loads(r[4]),
+        )
+        for r in rows
+    ]
+
+
+def give_care(
+    store: Store,
+    *,
+    round_id: str | None,
+    arrival_id: str,
+    kind: Care,
+    product: str | None = None,
+    note: str | None = None,
+    consent: bool | None = None,
+    asked: bool = False,
+) -> None:
+    """One care action for a waiting customer, saved with its time (R3.2–R3.6)."""
+    note = (note or "").strip() or None
+    if note and len(note) > NOTE_MAX:
+        raise Invalid("note", "text_too_long", max=NOTE_MAX)
+    if kind == Care.INTEREST and not product:
+        raise Invalid("product", "product_missing")
+    with store.unit_of_work() as uow:
+        row = uow.execute(
+            "SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError("arrival.not_found")
+        if row[0] != "waiting":
+            # Called or gone a moment ago: nothing is recorded for them.
+            raise StoreError("arrival.not_waiting", ticket=row[1])
+        if kind == Care.INTEREST:
+            given = [
+                r[0]
+                for r in uow.execute(
+                    "SELECT kind FROM care_actions WHERE arrival_id = ?", (arrival_id,)
+                )
+            ]
+            if not may_mention_product(given, asked):
+                raise Invalid("product", "over_selling")
+        action_id = new_id()
+        uow.insert(
+            "care_actions",
+            {
+                "id": action_id,
+                "round_id": round_id,
+                "arrival_id": arrival_id,
+                "kind": kind.value,
+                "at": uow.now,
+                "note": note,
+                "product": product,
+                "consent": None if consent is None else int(consent),
+                "asked": int(asked),
+            },
+        )
+        uow.event(
+            "care.given",
+            "care_action",
+            action_id,
+            {
+                "arrival_id": arrival_id,
+                "kind": kind.value,
+                "round_id": round_id,
+                "product": product,
+                "consent": consent,
+                "asked": asked,
+            },
+        )
+
+
+def figures(store: Store, settings: Settings, day: date, until: datetime) -> CareFigures:
+    """The day's care for the handover: the same rule the round screen counts by."""
+    waits: list[tuple[str, float]] = []
+    for arrival_id, arrived, called, left in store.query(
+        "SELECT id, arrived_at, called_at, left_at FROM arrivals WHERE business_day = ?",
+        (day.isoformat(),),
+    ):
+        end = called or left
+        end_at = parse_iso(end) if end else until
+        waits.append((arrival_id, (end_at - parse_iso(arrived)).total_seconds() / 60))
+    care = [
+        (r[0], r[1])
+        for r in store.query(
+            "SELECT c.arrival_id, c.kind FROM care_actions c JOIN arrivals a"
+            " ON a.id = c.arrival_id WHERE a.business_day = ?",
+            (day.isoformat(),),
+        )
+    ]
+    return care_figures(tally(store, settings, day, until), waits, care, settings.wait_amber_min)
