@@ -46,6 +46,7 @@ CATALOG: dict[str, str] = {
         "This place is not in this version of the app yet. Until it is, keep these records on "
         "paper as before; nothing you do here is saved. F1 returns to the lobby."
     ),
+    "list.sep": ", ",
     "weekday.0": "Mon",
     "weekday.1": "Tue",
     "weekday.2": "Wed",

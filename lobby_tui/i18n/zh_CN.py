@@ -41,6 +41,7 @@ CATALOG: dict[str, str] = {
     "place.not_yet": (
         "本版本尚未提供此功能。在此之前请照旧用纸质记录；此页面不保存任何内容。按 F1 返回大堂。"
     ),
+    "list.sep": "、",
     "weekday.0": "周一",
     "weekday.1": "周二",
     "weekday.2": "周三",

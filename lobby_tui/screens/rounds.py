@@ -195,7 +195,9 @@ class RoundsScreen(LobbyScreen):
         if person is None:
             out.update(Text(t("rounds.nobody"), style="dim"))
             return
-        care = ", ".join(t(f"care.{k}") for k in sorted(person.waiting.care)) or t("rounds.no_care")
+        care = t("list.sep").join(t(f"care.{k}") for k in sorted(person.waiting.care)) or t(
+            "rounds.no_care"
+        )
         out.update(
             Text.assemble(
                 (f"{person.ticket}  ", "bold"),

@@ -236,6 +236,10 @@ def live_queue(store: Store, day: date) -> list[InQueue]:
         " ORDER BY status DESC, priority DESC, arrived_at",
         (day.isoformat(),),
     )
+    # Per channel, in the catalogue's order; in each, who waits first (priority ahead),
+    # then who is at a counter.
+    order = {c.key: n for n, c in enumerate(channels())}
+    rows = sorted(rows, key=lambda r: (order.get(r[3], len(order)), r[7] != "waiting"))
     return [
         InQueue(
             r[0],

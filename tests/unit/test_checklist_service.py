@@ -188,3 +188,22 @@ def test_forecast_from_the_branchs_own_arrivals(store: Store, settings, clock) -
     assert forecast.days == 2
     assert forecast.per_hour[1] == 1.5 and forecast.per_hour[5] == 0.5
     assert forecast.peaks == [10]
+
+
+def test_care_figures_on_the_played_demo_morning(store: Store, settings) -> None:
+    # covers: R3.1, R3.2 — the same figures the handover will show
+    from lobby_tui.services.demo import write_demo_morning
+    from lobby_tui.services.rounds import figures
+
+    write_demo_morning(store, settings, DAY, lang="en")
+    day_figures = figures(store, settings, DAY, store.clock.now())
+    assert (day_figures.rounds.done, day_figures.rounds.missed) == (4, 1)
+    apologies = store.query_one(
+        "SELECT COUNT(DISTINCT arrival_id) FROM care_actions WHERE kind = 'apology'"
+    )[0]
+    assert day_figures.apologised == apologies > 0
+    assert day_figures.waited_past_amber >= apologies
+    assert (
+        day_figures.needs_noted
+        == store.query_one("SELECT COUNT(*) FROM care_actions WHERE kind = 'interest'")[0]
+    )
