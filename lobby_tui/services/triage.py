@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lobby_tui.content import channels, checklist_template
+from lobby_tui.content import ContentError, channels, checklist_template
 from lobby_tui.domain.day import day_bounds_utc, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.settings import Settings
@@ -84,9 +84,12 @@ def channel_state(
         )
         for c in channels()
     }
-    template = checklist_template()
     by_channel: dict[str, list[str]] = defaultdict(list)
-    for device in template.devices():
+    try:
+        devices = checklist_template().devices()
+    except ContentError:
+        devices = []  # a broken template (said on the checklist screen) must not stop triage
+    for device in devices:
         if device.channel:
             by_channel[device.channel].append(device.key)
     start, _ = day_bounds_utc(day, settings.timezone)

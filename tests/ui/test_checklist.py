@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Button, Input, OptionList, Static, TabbedContent
 
 from lobby_tui.app import LobbyApp, make_app
-from lobby_tui.content import checklist_template, data_dir
+from lobby_tui.content import checklist_template, cue_table, data_dir, needs_catalogue
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, open_store
@@ -273,12 +273,13 @@ async def test_a_bad_template_is_said_and_the_app_goes_on(
 ) -> None:
     content = tmp_path / "content"
     content.mkdir()
-    for name in ("settings.toml", "channels.toml", "needs.toml"):
+    for name in ("settings.toml", "channels.toml", "needs.toml", "cues.toml", "products.toml"):
         (content / name).write_bytes((data_dir() / name).read_bytes())
     (content / "checklist.toml").write_text(BAD, encoding="utf-8")
     monkeypatch.setenv("LOBBY_DATA", str(content))
-    data_dir.cache_clear()
-    checklist_template.cache_clear()
+    caches = (data_dir, checklist_template, needs_catalogue, cue_table)
+    for cached in caches:
+        cached.cache_clear()
     try:
         app = build_app()
         async with app.run_test(size=(80, 24)) as pilot:
@@ -290,6 +291,9 @@ async def test_a_bad_template_is_said_and_the_app_goes_on(
             await pilot.press("f1")
             await settle(app, pilot)
             assert app.current_mode == "dashboard"
+            await pilot.press("f3", "w", "enter")  # triage goes on without device state
+            await settle(app, pilot)
+        assert app.store.query_one("SELECT COUNT(*) FROM arrivals")[0] == 1
     finally:
-        data_dir.cache_clear()
-        checklist_template.cache_clear()
+        for cached in caches:
+            cached.cache_clear()
