@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from lobby_tui.domain.checklist import DeviceFault, channels_out, devices_out
+from lobby_tui.domain.devices import DeviceFault, channels_out, devices_out
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.store import Store, StoreError, UnitOfWork, new_id, parse_iso
 

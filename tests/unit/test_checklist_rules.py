@@ -12,16 +12,14 @@ import pytest
 from lobby_tui.content import ContentError, checklist_template, data_dir, load_validated, locate
 from lobby_tui.domain.checklist import (
     Answer,
-    DeviceFault,
     Given,
     Template,
-    channels_out,
     check_answer,
-    devices_out,
     forecast_peaks,
     missing_for_sign_off,
     parse_count,
 )
+from lobby_tui.domain.devices import DeviceFault, channels_out, devices_out
 from lobby_tui.domain.errors import Invalid
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -156,3 +156,21 @@ def test_lobby_db_names_the_real_database_and_the_demo_leaves_it_alone(tmp_path:
     line = one_clear_line(lobby("demo", "--no-ui", env={"LOBBY_DB": str(real)}))
     assert "--no-ui needs --db" in line
     assert digest(real) == before
+
+
+def test_the_start_up_path_stays_light() -> None:
+    # Start-up pays only for the dashboard: what a later screen needs (pydantic for the
+    # content catalogues, sqlite-utils) is imported when that screen is first shown.
+    # bench/startup.py measures the time; this guards the cause of the regressions seen.
+    probe = (
+        "import sys\n"
+        "import lobby_tui.cli, lobby_tui.app\n"
+        "from lobby_tui.services import lobby, settings, shift\n"
+        "heavy = sorted(m for m in ('pydantic', 'sqlite_utils') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
