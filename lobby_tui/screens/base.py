@@ -106,6 +106,21 @@ class LobbyScreen(Screen[None]):
         if event.state == WorkerState.ERROR:
             self.lobby_app.report_failure(event.worker.error)
 
+    async def recompose_keeping_input(self) -> dict[str, str]:
+        """Compose again (after a language switch) with the timers paused, and put back
+        whatever was typed: nothing typed is lost. Returns what was typed, by input id."""
+        typed = {field.id: field.value for field in self.query(Input) if field.id}
+        self.rebuilding = True
+        try:
+            await self.recompose()
+        finally:
+            self.rebuilding = False
+        self.fit_controls()
+        for field in self.query(Input):
+            if field.id in typed:
+                field.value = typed[field.id]
+        return typed
+
     def retranslate(self) -> None:
         """Show every label again in the current language (after a language switch)."""
         for bar in self.query(TopBar):

@@ -671,19 +671,10 @@ class ChecklistScreen(LobbyScreen):
 
     async def rebuild(self) -> None:
         """Compose again in the new language, keeping whatever was typed and where."""
-        typed = {i.id: i.value for i in self.query(Input) if i.id}
         focused = self.focused.id if self.focused else None
         highlighted = self.query_one("#items", OptionList).highlighted if self.template else None
         tab = self.query_one("#check-tabs", TabbedContent).active if self.template else None
-        self.rebuilding = True
-        try:
-            await self.recompose()
-        finally:
-            self.rebuilding = False
-        self.fit_controls()
-        for field in self.query(Input):
-            if field.id in typed:
-                field.value = typed[field.id]
+        typed = await self.recompose_keeping_input()
         if self.template is None:
             return
         if tab:

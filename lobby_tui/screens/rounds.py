@@ -304,9 +304,5 @@ class RoundsScreen(LobbyScreen):
         self.call_later(self.rebuild)
 
     async def rebuild(self) -> None:
-        self.rebuilding = True
-        try:
-            await self.recompose()
-        finally:
-            self.rebuilding = False
+        await self.recompose_keeping_input()
         self.set_up()

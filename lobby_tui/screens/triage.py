@@ -589,7 +589,6 @@ class TriageScreen(LobbyScreen):
         self.call_later(self.rebuild)
 
     async def rebuild(self) -> None:
-        typed = {i.id: i.value for i in self.query(Input) if i.id}
         need, flags, cues, opened, running = (
             self.need,
             self.flags,
@@ -597,11 +596,7 @@ class TriageScreen(LobbyScreen):
             self.opened,
             self.running,
         )
-        self.rebuilding = True
-        try:
-            await self.recompose()
-        finally:
-            self.rebuilding = False
+        typed = await self.recompose_keeping_input()
         self.set_up()
         self.need, self.flags, self.cues, self.opened, self.running = (
             need,

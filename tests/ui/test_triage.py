@@ -250,3 +250,15 @@ async def test_triage_in_chinese(build_app: Build, store: Store) -> None:  # cov
         await settle(app, pilot)
         assert "B001" in screen_text(app)
     assert str(last_arrival(store)["script"]).startswith("请拿好号码到等候区稍坐，非现金柜台")
+
+
+async def test_switching_language_mid_triage_keeps_the_walk_in(build_app: Build) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "o", "2")  # account opening, a disabled customer
+        app.screen.query_one("#input-note", Input).value = "wheelchair"
+        app.switch_language("zh")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "早上好" in text and "→ 优先窗口" in text
+        assert app.screen.query_one("#input-note", Input).value == "wheelchair"
