@@ -52,6 +52,10 @@ def _place_screen(place: str) -> Screen[None]:
         from lobby_tui.screens.rounds import RoundsScreen
 
         return RoundsScreen()
+    if place == "incidents":
+        from lobby_tui.screens.incidents import IncidentsScreen
+
+        return IncidentsScreen()
     return PlaceScreen(place)
 
 
@@ -161,8 +165,53 @@ class LobbyApp(App[None]):
         return not (action == "go" and parameters and parameters[0] == self.current_mode)
 
     def action_flag_incident(self) -> None:
-        # Until incident flags land, the key opens the incidents place.
+        """F8 from any screen: the flag dialog; saved, the incident opens with its plan."""
+        from lobby_tui.screens.flag import FlagDialog
+
+        if isinstance(self.screen, FlagDialog):
+            return
+        try:
+            dialog = FlagDialog()
+        except ContentError as exc:  # a broken incidents.toml: say so, go on
+            self.report_failure(exc)
+            self.go("incidents")
+            return
+        self.push_screen(dialog, self.raise_flagged)
+
+    def raise_flagged(self, flagged: dict[str, str | None] | None) -> None:
+        from lobby_tui.content import incident_catalogue
+        from lobby_tui.domain.day import business_day
+        from lobby_tui.domain.errors import Invalid
+        from lobby_tui.services.incidents import raise_incident
+
+        if not flagged:
+            return
+        try:
+            incident_id = raise_incident(
+                self.store,
+                incident_catalogue(),
+                day=business_day(self.store.clock.now(), self.settings.timezone),
+                shift_id=self.shift.id if self.shift else None,
+                type_id=str(flagged["type"]),
+                zone=flagged["zone"],
+                severity=flagged["severity"],
+                note=flagged["note"] or "",
+            )
+        except Invalid as exc:
+            self.notify(t(f"invalid.{exc.key}", **exc.params), severity="error")
+            return
+        except StoreError as exc:
+            self.report_failure(exc)
+            return
+        self.notify(t("flag.saved"), timeout=3)
         self.go("incidents")
+        self.call_after_refresh(self._show_incident, incident_id)
+
+    def _show_incident(self, incident_id: str) -> None:
+        from lobby_tui.screens.incidents import IncidentsScreen
+
+        if isinstance(self.screen, IncidentsScreen):
+            self.screen.select(incident_id)
 
     # Language and theme ---------------------------------------------------------------
 

@@ -169,3 +169,28 @@ def product_catalogue() -> Any:
     from lobby_tui.domain.products import ProductCatalogue
 
     return load_validated("products.toml", ProductCatalogue)
+
+
+@cache
+def incident_catalogue() -> Any:
+    from lobby_tui.domain.incidents import IncidentCatalogue
+
+    return load_validated("incidents.toml", IncidentCatalogue)
+
+
+@cache
+def fraud_script() -> Any:
+    from lobby_tui.domain.incidents import FraudScript
+
+    return load_validated("fraud.toml", FraudScript)
+
+
+@cache
+def incident_labels() -> dict[str, dict[str, str]]:
+    """Incident type labels without validating the whole catalogue: the dashboard shows
+    them at start-up, where pydantic is not loaded. A bad file shows the ids instead."""
+    try:
+        raw = load_toml("incidents.toml")
+        return {str(t["id"]): dict(t["label"]) for t in raw.get("type", [])}
+    except (ContentError, KeyError, TypeError):
+        return {}

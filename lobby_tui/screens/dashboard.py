@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from lobby_tui.content import channels
+from lobby_tui.content import channels, incident_labels
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
@@ -257,7 +257,7 @@ class DashboardScreen(LobbyScreen):
         lines = [
             Text.assemble(
                 (local(item.at, zone).strftime("%H:%M") + " ", "dim"),
-                (item.text, self._style(WaitLevel.RED) if item.overdue else ""),
+                (self.item_text(item), self._style(WaitLevel.RED) if item.overdue else ""),
             )
             for item in items
         ]
@@ -265,6 +265,12 @@ class DashboardScreen(LobbyScreen):
             lines.append(Text(t("dash.more", n=count - len(items)), style="dim"))
         overdue = any(item.overdue for item in items)
         return title, Group(*lines), "alert" if overdue else "warn"
+
+    def item_text(self, item: OpenItem) -> str:
+        if item.kind is None:
+            return item.text
+        label = incident_labels().get(item.kind, {}).get(self.lobby_app.language, item.kind)
+        return f"{label} ({t(f'severity.{item.level}')})" if item.level else label
 
     def hours(self, lobby: Lobby) -> PanelParts:
         title = t("dash.hours.title", total=lobby.arrivals_today)

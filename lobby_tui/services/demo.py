@@ -4,6 +4,7 @@ in time order, so the journal reads like a real day."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -114,6 +115,10 @@ DEMO_TEXT = {
         "vip": "理财产品到期续作",
         "company": "企业开户",
         "payroll": "代发工资",
+        "fraud_note": "老年客户欲向“安全账户”转账 5 万元",
+        "family": "女儿赶到网点",
+        "fraud_done": "客户被劝阻，已与家属一同离开",
+        "suspicious": "男子在自助区徘徊，多次靠近取款客户",
     },
     "en": {
         "sst_3": "touch screen frozen, engineer called",
@@ -123,6 +128,10 @@ DEMO_TEXT = {
         "vip": "Wealth review: deposit maturing",
         "company": "Company account opening",
         "payroll": "Payroll withdrawal",
+        "fraud_note": "elderly customer about to send 50,000 to a 'safe account'",
+        "family": "daughter came to the branch",
+        "fraud_done": "customer convinced, left with the family",
+        "suspicious": "man loitering in self-service, keeps approaching customers",
     },
 }
 SHORT_COUNTS = {"withdrawal_slips": 23}  # the shortage of the morning
@@ -210,6 +219,81 @@ def _round_steps(
     return steps
 
 
+def _demo_incidents(
+    store: Store, settings: Settings, day: date, shift_id: str, lang: str
+) -> list[tuple[datetime, Callable[[], None]]]:
+    """A handled fraud intervention and an open suspicious-person flag (R5), as actions at
+    their times, replayed in order with the rest of the morning."""
+    from lobby_tui.content import fraud_script, incident_catalogue
+    from lobby_tui.services import incidents
+
+    text = DEMO_TEXT[lang]
+    catalogue = incident_catalogue()
+    script = fraud_script()
+    parties = {p.id: p.label.text(lang) for p in catalogue.party}
+    ids: dict[str, str] = {}
+
+    def at(hour: int, minute: int) -> datetime:
+        return at_local(day, time(hour, minute), settings.timezone)
+
+    def flag(name: str, type_id: str, zone: str, severity: str | None, note: str) -> None:
+        ids[name] = incidents.raise_incident(
+            store,
+            catalogue,
+            day=day,
+            shift_id=shift_id,
+            type_id=type_id,
+            zone=zone,
+            severity=severity,
+            note=note,
+        )
+
+    def tick(name: str, type_id: str, step: int) -> None:
+        label = catalogue.of(type_id).steps[step].text(lang)
+        incidents.tick_step(store, ids[name], step, label)
+
+    def tell(name: str, party: str, when: datetime, note: str = "") -> None:
+        incidents.escalate(
+            store, ids[name], party=party, label=parties[party], told_at=when, note=note
+        )
+
+    answers = {
+        q.id: ("yes" if q.id in ("phone", "secret", "safe_account") else "no")
+        for q in script.question
+    }
+    actions: list[tuple[datetime, Callable[[], None]]] = [
+        (at(9, 40), lambda: incidents.remind(store, day=day, shift_id=shift_id, kind="belongings")),
+        (at(9, 47), lambda: incidents.remind(store, day=day, shift_id=shift_id, kind="pin")),
+        (at(9, 52), lambda: flag("fraud", "fraud", "counters", "high", text["fraud_note"])),
+        (at(9, 53), lambda: tick("fraud", "fraud", 0)),
+        (at(9, 55), lambda: tick("fraud", "fraud", 1)),
+        (at(9, 57), lambda: tell("fraud", "antifraud", at(9, 57))),
+        (at(9, 58), lambda: tick("fraud", "fraud", 2)),
+        (at(9, 59), lambda: tell("fraud", "family", at(9, 58), text["family"])),
+        (
+            at(10, 6),
+            lambda: incidents.record_fraud(
+                store, script, ids["fraud"], answers=answers, outcome="stopped"
+            ),
+        ),
+        (
+            at(10, 12),
+            lambda: incidents.set_status(store, ids["fraud"], "resolved", text["fraud_done"]),
+        ),
+        (
+            at(10, 18),
+            lambda: incidents.remind(store, day=day, shift_id=shift_id, kind="belongings"),
+        ),
+        (
+            at(10, 24),
+            lambda: flag("suspicious", "suspicious", "self_service", None, text["suspicious"]),
+        ),
+        (at(10, 25), lambda: tell("suspicious", "security", at(10, 25))),
+        (at(10, 26), lambda: tick("suspicious", "suspicious", 0)),
+    ]
+    return actions
+
+
 def write_demo_morning(
     store: Store, settings: Settings, day: date, seed: int = 7, lang: str = "zh"
 ) -> int:
@@ -248,6 +332,8 @@ def write_demo_morning(
                 if when is not None and when <= now:
                     steps.append((when, 1, i, what))
         steps += _round_steps(walkins, day, settings, now)
+        scheduled = _demo_incidents(store, settings, day, shift.id, lang)
+        steps += [(when, 4, n, "scheduled") for n, (when, _action) in enumerate(scheduled)]
         ids: dict[int, str] = {}
         round_id: str | None = None
         for when, _order, i, what in sorted(steps):
@@ -282,6 +368,8 @@ def write_demo_morning(
                     {},
                 )
                 round_id = None
+            elif what == "scheduled":
+                scheduled[i][1]()
             elif what.startswith("care:"):
                 kind = Care(what.removeprefix("care:"))
                 give_care(

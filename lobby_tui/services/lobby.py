@@ -19,6 +19,8 @@ class OpenItem:
     at: datetime
     text: str
     overdue: bool = False
+    kind: str | None = None  # an incident's type, shown by its label in the user's language
+    level: str | None = None  # an incident's severity
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,14 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         ],
         incidents_open=incidents_open[0] if incidents_open else 0,
         incidents=[
-            OpenItem(parse_iso(r["raised_at"]), f"{r['type']} ({r['severity']})") for r in incidents
+            OpenItem(
+                parse_iso(r["raised_at"]),
+                r["type"],
+                r["severity"] in ("high", "critical"),
+                kind=r["type"],
+                level=r["severity"],
+            )
+            for r in incidents
         ],
         tasks_open=tasks_open[0] if tasks_open else 0,
         tasks=[OpenItem(parse_iso(r["created_at"]), r["what"], due(r["due_at"])) for r in tasks],

@@ -263,6 +263,31 @@ MIGRATIONS: list[str] = [
     ALTER TABLE care_actions ADD COLUMN asked INTEGER;    -- the customer asked about it
     CREATE INDEX rounds_open ON rounds(completed_at) WHERE completed_at IS NULL;
     """,
+    # 5: what was done about an incident, and reminders on the floor (R5).
+    """
+    CREATE TABLE incident_updates (
+        id TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL REFERENCES incidents(id),
+        at TEXT NOT NULL,                -- when it happened (a call may be entered later)
+        recorded_at TEXT NOT NULL,
+        kind TEXT NOT NULL,              -- escalated, step, status, fraud, note
+        party TEXT,                      -- who was told
+        step INTEGER,                    -- the plan step ticked
+        label TEXT,                      -- the step or party as shown then
+        note TEXT,
+        payload TEXT                     -- JSON: fraud answers and outcome
+    );
+    CREATE INDEX incident_updates_incident ON incident_updates(incident_id, at);
+
+    CREATE TABLE reminders (
+        id TEXT PRIMARY KEY,
+        shift_id TEXT REFERENCES shifts(id),
+        business_day TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('belongings', 'pin')),
+        at TEXT NOT NULL
+    );
+    CREATE INDEX reminders_day ON reminders(business_day, kind);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -32,6 +32,13 @@ def screen_lines(app: LobbyApp) -> list[str]:
         if widget.display and widget.size.area:
             strips = widget.render_lines(Region(0, 0, *widget.size))
             lines.extend(strip.text.rstrip() for strip in strips)
+    from textual.widgets import OptionList
+
+    for listing in app.screen.query(OptionList):  # the options, as listed
+        if listing.display:
+            for index in range(listing.option_count):
+                prompt = listing.get_option_at_index(index).prompt
+                lines.append(str(getattr(prompt, "plain", prompt)))
     for table in app.screen.query(DataTable):  # the rows, as a table's cells show them
         for row in range(table.row_count):
             lines.append("  ".join(str(cell) for cell in table.get_row_at(row)))
@@ -126,7 +133,10 @@ async def test_every_place_is_one_key_away_from_every_place(build_app: Build) ->
             assert app.current_mode == place
             await pilot.press(FLAG_KEY)  # the incident key works from every place
             await pilot.pause()
-            assert app.current_mode == "incidents"
+            assert type(app.screen).__name__ == "FlagDialog"
+            await pilot.press("escape")  # nothing flagged: back where we were
+            await pilot.pause()
+            assert app.current_mode == place and type(app.screen).__name__ != "FlagDialog"
 
 
 async def test_every_place_opens_at_tablet_size(build_app: Build) -> None:  # covers: R6.3

@@ -1,0 +1,429 @@
+"""Incidents (R5): open ones first, then today's; for the one in hand its emergency plan as a
+checklist with times, who was told and when, the anti-fraud conversation, and the resolution."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, DataTable, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from lobby_tui.content import ContentError, checklist_template, fraud_script, incident_catalogue
+from lobby_tui.domain.day import at_local, business_day, local
+from lobby_tui.domain.incidents import ANSWERS, IncidentType
+from lobby_tui.i18n import t
+from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.services import incidents as service
+from lobby_tui.services.dayplan import parse_time
+from lobby_tui.services.tasks import report_device_fault
+from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.topbar import TopBar
+
+SEVERITY_STYLE = {"critical": "bold reverse red", "high": "bold red", "medium": "bold yellow"}
+
+
+class IncidentsScreen(LobbyScreen):
+    PLACE = "incidents"
+    CSS_PATH = "../styles/incidents.tcss"
+    BINDINGS = [
+        Binding("b", "remind('belongings')", "remind.belongings", show=False),
+        Binding("i", "remind('pin')", "remind.pin", show=False),
+        Binding("space", "tick", "incident.tick", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="incidents")
+        self.problem: ContentError | None = None
+        self.listed: list[service.Incident] = []
+        self.selected_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.PLACE)
+        try:
+            catalogue = incident_catalogue()
+            script = fraud_script()
+        except ContentError as exc:
+            self.problem = exc
+            yield Static(t(f"error.{exc.key}", **exc.params), id="content-error")
+            yield Static(t("check.template_fix"))
+            yield LobbyFooter()
+            return
+        lang = self.lobby_app.language
+        yield Static(id="reminders")
+        with Horizontal(id="incident-body"):
+            yield DataTable(id="incident-list", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="incident-detail"):
+                yield Static(id="incident-head")
+                yield Static(t("incident.plan"), classes="incident-title")
+                yield OptionList(id="plan")
+                yield Static(t("incident.escalate"), classes="incident-title")
+                with Horizontal(classes="incident-row"):
+                    yield Select(
+                        [(p.label.text(lang), p.id) for p in catalogue.party],
+                        id="party",
+                        prompt=t("incident.party_prompt"),
+                    )
+                    yield Field(
+                        "told-at", placeholder=t("incident.told_at_placeholder"), max_length=5
+                    )
+                    yield Button(t("incident.told"), id="told")
+                with Vertical(id="fraud"):
+                    yield Static(t("fraud.title"), classes="incident-title")
+                    for question in script.question:
+                        yield Static(question.label.text(lang))
+                        yield Select(
+                            [(t(f"fraud.answer.{a}"), a) for a in ANSWERS],
+                            id=f"q-{question.id}",
+                            prompt=t("fraud.answer_prompt"),
+                        )
+                    yield Select(
+                        [(o.label.text(lang), o.id) for o in script.outcome],
+                        id="outcome",
+                        prompt=t("fraud.outcome_prompt"),
+                    )
+                    yield Checkbox(t("fraud.follow_up"), id="follow-up", value=True)
+                    yield Button(t("fraud.save"), id="fraud-save", variant="primary")
+                with Vertical(id="device"):
+                    yield Static(t("incident.device_title"), classes="incident-title")
+                    with Horizontal(classes="incident-row"):
+                        yield Select([], id="device-select", prompt=t("tasks.device_prompt"))
+                        yield Button(t("tasks.mark_faulty"), id="device-out", variant="error")
+                yield Static(t("incident.status_title"), classes="incident-title")
+                with Horizontal(classes="incident-row"):
+                    yield Button(t("incident.monitoring"), id="monitoring")
+                    yield Field("resolution", placeholder=t("incident.resolution_placeholder"))
+                    yield Button(t("incident.resolve"), id="resolve", variant="success")
+                yield Static("", id="error-incident", classes="field-error")
+                yield Static(t("incident.timeline"), classes="incident-title")
+                yield Static(id="timeline")
+        yield LobbyFooter()
+
+    def on_mount(self) -> None:
+        self.set_interval(30, self.reload)
+        self.set_up()
+
+    def set_up(self) -> None:
+        self.fit_controls()
+        if self.problem:
+            return
+        table = self.query_one("#incident-list", DataTable)
+        for key in ("time", "type", "severity", "status"):
+            table.add_column(t(f"incident.col_{key}"), key=key)
+        try:
+            devices = [
+                (d.label.text(self.lobby_app.language), d.key)
+                for d in checklist_template().devices()
+            ]
+        except ContentError:
+            devices = []
+        self.query_one("#device-select", Select).set_options(devices)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if not self.problem:
+            self.reload()
+
+    @property
+    def day(self) -> date:
+        app = self.lobby_app
+        return business_day(app.store.clock.now(), app.settings.timezone)
+
+    def kind(self, type_id: str) -> IncidentType:
+        return incident_catalogue().of(type_id)
+
+    def reload(self) -> None:
+        if self.rebuilding or self.problem:
+            return
+        app = self.lobby_app
+        zone = app.settings.timezone
+        lang = app.language
+        self.listed = service.incidents(app.store, self.day)
+        table = self.query_one("#incident-list", DataTable)
+        table.clear()
+        for incident in self.listed:
+            table.add_row(
+                local(incident.raised_at, zone).strftime("%H:%M"),
+                Text(self.kind(incident.type).label.text(lang)),
+                Text(
+                    t(f"severity.{incident.severity}"),
+                    style=SEVERITY_STYLE.get(incident.severity, ""),
+                ),
+                Text(
+                    t(f"incident.status.{incident.status}"),
+                    style="dim" if incident.status == "resolved" else "bold",
+                ),
+                key=incident.id,
+            )
+        if self.selected_id and any(i.id == self.selected_id for i in self.listed):
+            table.move_cursor(row=[i.id for i in self.listed].index(self.selected_id))
+        counts = service.reminders_today(app.store, self.day)
+        self.query_one("#reminders", Static).update(
+            Text(t("remind.line", belongings=counts["belongings"], pin=counts["pin"]))
+        )
+        self.show_incident()
+
+    def select(self, incident_id: str) -> None:
+        self.selected_id = incident_id
+        self.reload()
+
+    def current(self) -> service.Incident | None:
+        return next((i for i in self.listed if i.id == self.selected_id), None)
+
+    @on(DataTable.RowHighlighted, "#incident-list")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.selected_id = str(event.row_key.value)
+        self.show_incident()
+
+    def show_incident(self) -> None:
+        incident = self.current()
+        if incident is None and self.listed:
+            incident = self.listed[0]
+            self.selected_id = incident.id
+        detail = self.query_one("#incident-detail")
+        if incident is None:
+            self.query_one("#incident-head", Static).update(Text(t("incident.none"), style="dim"))
+            for widget in detail.children[1:]:
+                widget.display = False
+            return
+        for widget in detail.children:
+            widget.display = True
+        app = self.lobby_app
+        zone = app.settings.timezone
+        lang = app.language
+        kind = self.kind(incident.type)
+        catalogue = incident_catalogue()
+        zone_label = next((z.label.text(lang) for z in catalogue.zone if z.id == incident.zone), "")
+        head = Text.assemble(
+            (kind.label.text(lang), "bold"),
+            "  ",
+            (t(f"severity.{incident.severity}"), SEVERITY_STYLE.get(incident.severity, "")),
+            "  ",
+            zone_label,
+            "  ",
+            t("incident.raised", time=local(incident.raised_at, zone).strftime("%H:%M")),
+            "  ",
+            (t(f"incident.status.{incident.status}"), "bold"),
+        )
+        if incident.note:
+            head.append(f"\n{incident.note}")
+        if incident.resolution_note:
+            head.append(
+                "\n" + t("incident.resolved_with", note=incident.resolution_note), style="green"
+            )
+        self.query_one("#incident-head", Static).update(head)
+        updates = service.timeline(app.store, incident.id)
+        done = {u.step: u.at for u in updates if u.kind == "step" and u.step is not None}
+        plan = self.query_one("#plan", OptionList)
+        plan.clear_options()
+        for number, step in enumerate(kind.steps):
+            if number in done:
+                mark = Text.assemble(
+                    ("✓ ", "green"),
+                    (local(done[number], zone).strftime("%H:%M "), "dim"),
+                    step.text(lang),
+                )
+            else:
+                mark = Text.assemble("· ", step.text(lang))
+            plan.add_option(Option(mark, id=f"step-{number}"))
+        self.query_one("#fraud").display = incident.type == "fraud"
+        self.query_one("#device").display = incident.type == "device_fault"
+        lines = Text()
+        for update in updates:
+            lines.append(local(update.at, zone).strftime("%H:%M "), style="dim")
+            lines.append(self.describe(update) + "\n")
+        self.query_one("#timeline", Static).update(
+            lines or Text(t("incident.no_updates"), style="dim")
+        )
+
+    def describe(self, update: service.Update) -> str:
+        if update.kind == "escalated":
+            text = t("incident.told_line", party=update.label or update.party or "")
+        elif update.kind == "step":
+            text = t("incident.step_line", step=update.label or "")
+        elif update.kind == "status":
+            text = t("incident.status_line", status=t(f"incident.status.{update.label}"))
+        elif update.kind == "fraud":
+            payload = update.payload or {}
+            text = t("incident.fraud_line", outcome=self.outcome_label(str(payload.get("outcome"))))
+        else:
+            text = update.kind
+        return text + (f" — {update.note}" if update.note else "")
+
+    def outcome_label(self, outcome_id: str) -> str:
+        lang = self.lobby_app.language
+        return next(
+            (o.label.text(lang) for o in fraud_script().outcome if o.id == outcome_id), outcome_id
+        )
+
+    def say(self, message: str) -> None:
+        self.query_one("#error-incident", Static).update(message)
+
+    # Actions -------------------------------------------------------------------------
+
+    def action_tick(self) -> None:
+        """Space (or a tap) on a plan step: done now, with its time."""
+        plan = self.query_one("#plan", OptionList)
+        incident = self.current()
+        if incident is None:
+            return
+        kind = self.kind(incident.type)
+        done = {
+            u.step for u in service.timeline(self.lobby_app.store, incident.id) if u.kind == "step"
+        }
+        if plan.has_focus and plan.highlighted is not None:
+            step = plan.highlighted
+        else:  # from the list: the next step of the plan not done yet
+            step = next((n for n in range(len(kind.steps)) if n not in done), -1)
+            if step < 0:
+                return
+        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+            service.tick_step(
+                self.lobby_app.store,
+                incident.id,
+                step,
+                kind.steps[step].text(self.lobby_app.language),
+            )
+        if not outcome.failed:
+            self.say("")
+            self.reload()
+            self.query_one("#plan", OptionList).highlighted = min(step + 1, len(kind.steps) - 1)
+
+    @on(OptionList.OptionSelected, "#plan")
+    def step_selected(self) -> None:
+        self.action_tick()
+
+    @on(Button.Pressed, "#told")
+    def told(self) -> None:
+        app = self.lobby_app
+        incident = self.current()
+        party = self.query_one("#party", Select).value
+        field = self.query_one("#field-told-at", Field)
+        field.say("")
+        if incident is None:
+            return
+        if party is Select.NULL:
+            self.say(t("incident.party_prompt"))
+            return
+        label = next(
+            p.label.text(app.language) for p in incident_catalogue().party if p.id == party
+        )
+        with self.guarded(lambda exc: field.say(invalid_text(exc))) as outcome:
+            now = app.store.clock.now()
+            told_at = (
+                now
+                if not field.value.strip()
+                else at_local(self.day, parse_time(field.value, "told_at"), app.settings.timezone)
+            )
+            service.escalate(app.store, incident.id, party=str(party), label=label, told_at=told_at)
+        if not outcome.failed:
+            field.input.value = ""
+            self.reload()
+
+    @on(Button.Pressed, "#monitoring")
+    def monitoring(self) -> None:
+        self.change_status("monitoring")
+
+    @on(Button.Pressed, "#resolve")
+    def resolve(self) -> None:
+        self.change_status("resolved")
+
+    def change_status(self, status: str) -> None:
+        incident = self.current()
+        field = self.query_one("#field-resolution", Field)
+        field.say("")
+        self.say("")
+        if incident is None:
+            return
+
+        def say(exc: Exception) -> None:
+            message = invalid_text(exc)  # type: ignore[arg-type]
+            if getattr(exc, "field", "") == "resolution":
+                field.say(message)
+            else:
+                self.say(message)
+
+        with self.guarded(say) as outcome:
+            service.set_status(self.lobby_app.store, incident.id, status, field.value)
+        if not outcome.failed:
+            field.input.value = ""
+            self.reload()
+
+    @on(Button.Pressed, "#fraud-save")
+    def save_fraud(self) -> None:
+        app = self.lobby_app
+        incident = self.current()
+        if incident is None:
+            return
+        script = fraud_script()
+        answers = {}
+        for question in script.question:
+            value = self.query_one(f"#q-{question.id}", Select).value
+            if value is not Select.NULL:
+                answers[question.id] = str(value)
+        outcome_value = self.query_one("#outcome", Select).value
+        chosen = None if outcome_value is Select.NULL else str(outcome_value)
+        follow = (
+            t(
+                "fraud.follow_up_task",
+                time=local(incident.raised_at, app.settings.timezone).strftime("%H:%M"),
+            )
+            if self.query_one("#follow-up", Checkbox).value
+            else None
+        )
+        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+            service.record_fraud(
+                app.store,
+                script,
+                incident.id,
+                answers=answers,
+                outcome=chosen,
+                follow_up=follow,
+                shift_id=app.shift.id if app.shift else None,
+            )
+        if not outcome.failed:
+            self.say(t("fraud.saved"))
+            self.reload()
+
+    @on(Button.Pressed, "#device-out")
+    def device_out(self) -> None:
+        app = self.lobby_app
+        chosen = self.query_one("#device-select", Select).value
+        if chosen is Select.NULL:
+            self.say(t("tasks.device_prompt"))
+            return
+        device = checklist_template().item(str(chosen))
+        label = device.label.text(app.language)
+        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+            _task, new = report_device_fault(
+                app.store,
+                shift_id=app.shift.id if app.shift else None,
+                device_key=device.key,
+                channel=device.channel,
+                what=label,
+            )
+        if not outcome.failed:
+            self.say(t("tasks.device_out" if new else "tasks.device_already", device=label))
+
+    def action_remind(self, kind: str) -> None:
+        app = self.lobby_app
+        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+            count = service.remind(
+                app.store, day=self.day, shift_id=app.shift.id if app.shift else None, kind=kind
+            )
+        if not outcome.failed:
+            self.say(t(f"remind.saved.{kind}", count=count))
+            self.reload()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.call_later(self.rebuild)
+
+    async def rebuild(self) -> None:
+        await self.recompose_keeping_input()
+        self.set_up()

@@ -1,0 +1,267 @@
+"""Incidents (R5): raised in seconds from any screen, then who was told and when, the plan's
+steps ticked with their times, the anti-fraud conversation, and the resolution."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.incidents import (
+    REMINDERS,
+    SEVERITIES,
+    FraudScript,
+    IncidentCatalogue,
+    check_fraud,
+    check_note,
+    check_resolution,
+    check_told_at,
+    next_status,
+)
+from lobby_tui.services.tasks import open_task
+from lobby_tui.store import Store, StoreError, UnitOfWork, iso, new_id, parse_iso
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    raised_at: datetime
+    type: str
+    zone: str | None
+    severity: str
+    note: str | None
+    status: str
+    resolved_at: datetime | None
+    resolution_note: str | None
+
+
+@dataclass(frozen=True)
+class Update:
+    at: datetime
+    kind: str
+    party: str | None
+    step: int | None
+    label: str | None
+    note: str | None
+    payload: dict[str, object] | None
+
+
+def raise_incident(
+    store: Store,
+    catalogue: IncidentCatalogue,
+    *,
+    day: date,
+    shift_id: str | None,
+    type_id: str,
+    zone: str | None,
+    severity: str | None,
+    note: str = "",
+) -> str:
+    """On record the moment it is flagged; the time is taken, not typed (R5)."""
+    kind = catalogue.of(type_id)
+    level = severity or kind.severity
+    if level not in SEVERITIES:
+        raise Invalid("severity", "severity_unknown")
+    if zone is not None and zone not in {z.id for z in catalogue.zone}:
+        raise Invalid("zone", "zone_unknown")
+    cleaned = check_note(note)
+    with store.unit_of_work() as uow:
+        incident_id = new_id()
+        row = {
+            "id": incident_id,
+            "shift_id": shift_id,
+            "business_day": day.isoformat(),
+            "raised_at": uow.now,
+            "type": kind.id,
+            "zone": zone,
+            "severity": level,
+            "note": cleaned,
+            "status": "open",
+        }
+        uow.insert("incidents", row)
+        uow.event(
+            "incident.raised", "incident", incident_id, {k: v for k, v in row.items() if k != "id"}
+        )
+    return incident_id
+
+
+def _incident(uow: UnitOfWork, incident_id: str) -> tuple[str, str]:
+    row = uow.execute(
+        "SELECT status, raised_at FROM incidents WHERE id = ?", (incident_id,)
+    ).fetchone()
+    if row is None:
+        raise StoreError("incident.not_found")
+    return row[0], row[1]
+
+
+def _update(
+    uow: UnitOfWork,
+    incident_id: str,
+    kind: str,
+    *,
+    at: str | None = None,
+    party: str | None = None,
+    step: int | None = None,
+    label: str | None = None,
+    note: str | None = None,
+    payload: dict[str, object] | None = None,
+) -> None:
+    update_id = new_id()
+    row = {
+        "id": update_id,
+        "incident_id": incident_id,
+        "at": at or uow.now,
+        "recorded_at": uow.now,
+        "kind": kind,
+        "party": party,
+        "step": step,
+        "label": label,
+        "note": note,
+        "payload": None if payload is None else json.dumps(payload),
+    }
+    uow.insert("incident_updates", row)
+    uow.event(
+        f"incident.{kind}",
+        "incident",
+        incident_id,
+        {k: v for k, v in row.items() if k not in ("id", "incident_id")},
+    )
+
+
+def escalate(
+    store: Store, incident_id: str, *, party: str, label: str, told_at: datetime, note: str = ""
+) -> None:
+    """Who was told, and when (R5.3): a call made a few minutes ago can be entered now."""
+    cleaned = check_note(note)
+    with store.unit_of_work() as uow:
+        _status, raised = _incident(uow, incident_id)
+        check_told_at(told_at, parse_iso(raised), store.clock.now())
+        _update(
+            uow, incident_id, "escalated", at=iso(told_at), party=party, label=label, note=cleaned
+        )
+
+
+def tick_step(store: Store, incident_id: str, step: int, label: str) -> None:
+    """One step of the emergency plan done, with its time (R5.5)."""
+    with store.unit_of_work() as uow:
+        _incident(uow, incident_id)
+        done = uow.execute(
+            "SELECT at FROM incident_updates WHERE incident_id = ? AND kind = 'step' AND step = ?",
+            (incident_id, step),
+        ).fetchone()
+        if done:
+            raise Invalid("step", "step_done")
+        _update(uow, incident_id, "step", step=step, label=label)
+
+
+def set_status(store: Store, incident_id: str, status: str, note: str = "") -> None:
+    """open → monitoring → resolved; resolving needs a note of what was done."""
+    with store.unit_of_work() as uow:
+        current, _raised = _incident(uow, incident_id)
+        wanted = next_status(current, status)
+        cleaned = check_resolution(note) if wanted == "resolved" else check_note(note)
+        changes: dict[str, object] = {"status": wanted}
+        if wanted == "resolved":
+            changes.update(resolved_at=uow.now, resolution_note=cleaned)
+        uow.update("incidents", incident_id, changes)
+        _update(uow, incident_id, "status", label=wanted, note=cleaned)
+
+
+def record_fraud(
+    store: Store,
+    script: FraudScript,
+    incident_id: str,
+    *,
+    answers: dict[str, str],
+    outcome: str | None,
+    follow_up: str | None = None,
+    shift_id: str | None = None,
+    note: str = "",
+) -> None:
+    """The anti-fraud conversation as evidence, its outcome, and a follow-up task (R5.4)."""
+    checked = check_fraud(script, answers, outcome)
+    cleaned = check_note(note)
+    with store.unit_of_work() as uow:
+        _incident(uow, incident_id)
+        _update(
+            uow,
+            incident_id,
+            "fraud",
+            note=cleaned,
+            payload={"answers": checked, "outcome": outcome},
+        )
+        if follow_up:
+            open_task(
+                uow, shift_id=shift_id, source="incident", source_id=incident_id, what=follow_up
+            )
+
+
+def remind(store: Store, *, day: date, shift_id: str | None, kind: str) -> int:
+    """One key on the floor: a customer reminded about belongings or about their PIN and
+    personal information (R5.1, R5.4). Returns today's count of that kind."""
+    if kind not in REMINDERS:
+        raise Invalid("reminder", "reminder_unknown")
+    with store.unit_of_work() as uow:
+        reminder_id = new_id()
+        uow.insert(
+            "reminders",
+            {
+                "id": reminder_id,
+                "shift_id": shift_id,
+                "business_day": day.isoformat(),
+                "kind": kind,
+                "at": uow.now,
+            },
+        )
+        uow.event("reminder.given", "reminder", reminder_id, {"kind": kind})
+        count = uow.execute(
+            "SELECT COUNT(*) FROM reminders WHERE business_day = ? AND kind = ?",
+            (day.isoformat(), kind),
+        ).fetchone()[0]
+    return int(count)
+
+
+def reminders_today(store: Store, day: date) -> dict[str, int]:
+    counts = dict.fromkeys(REMINDERS, 0)
+    for kind, count in store.query(
+        "SELECT kind, COUNT(*) FROM reminders WHERE business_day = ? GROUP BY kind",
+        (day.isoformat(),),
+    ):
+        counts[kind] = count
+    return counts
+
+
+def incidents(store: Store, day: date) -> list[Incident]:
+    """Open ones first (from any day: nothing is forgotten), then today's others."""
+    rows = store.query(
+        "SELECT id, raised_at, type, zone, severity, note, status, resolved_at, resolution_note"
+        " FROM incidents WHERE status != 'resolved' OR business_day = ?"
+        " ORDER BY status = 'resolved', raised_at DESC",
+        (day.isoformat(),),
+    )
+    return [
+        Incident(
+            r[0],
+            parse_iso(r[1]),
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            parse_iso(r[7]) if r[7] else None,
+            r[8],
+        )
+        for r in rows
+    ]
+
+
+def timeline(store: Store, incident_id: str) -> list[Update]:
+    return [
+        Update(parse_iso(r[0]), r[1], r[2], r[3], r[4], r[5], json.loads(r[6]) if r[6] else None)
+        for r in store.query(
+            "SELECT at, kind, party, step, label, note, payload FROM incident_updates"
+            " WHERE incident_id = ? ORDER BY at, recorded_at",
+            (incident_id,),
+        )
+    ]

@@ -1,0 +1,180 @@
+"""Incidents as the manager records them on a busy floor (R5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Select, Static
+
+from lobby_tui.app import PLACES, LobbyApp
+from lobby_tui.content import fraud_script
+from lobby_tui.store import FixedClock, Store
+from tests.conftest import settle
+from tests.ui.test_app import screen_text
+
+Build = Callable[..., LobbyApp]
+
+
+def said(app: LobbyApp, widget: str = "error-incident") -> str:
+    return str(app.screen.query_one(f"#{widget}", Static).render())
+
+
+async def test_the_flag_key_works_from_every_place_and_saves_in_two_more_keys(
+    build_app: Build, store: Store
+) -> None:  # covers: R5.1, R5.3
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for place, key in PLACES:
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.current_mode == place
+            keys = ["f8", "s", "enter"]  # the global key, suspicious person, save
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            assert len(keys) - 1 <= 3
+            assert app.current_mode == "incidents"
+            assert "Keep a distance and watch closely" in screen_text(app)  # its plan
+    rows = [
+        tuple(r) for r in store.query("SELECT type, severity, status, raised_at FROM incidents")
+    ]
+    assert len(rows) == len(PLACES)
+    assert set(rows) == {("suspicious", "medium", "open", "2026-11-28T02:30:00Z")}
+
+
+async def test_plan_steps_are_ticked_with_their_times(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R5.5
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f8", "m", "enter")  # medical emergency
+        await settle(app, pilot)
+        clock.advance(minutes=1)
+        await pilot.press("space")  # from the list: the next step of the plan
+        await settle(app, pilot)
+        clock.advance(minutes=2)
+        await pilot.press("space")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "✓ 10:31 Call an ambulance (120)" in text
+        assert "✓ 10:33 Clear onlookers, keep the air moving" in text
+        assert "· Fetch the first-aid kit" in text
+    steps = [
+        tuple(r)
+        for r in store.query(
+            "SELECT step, at, label FROM incident_updates WHERE kind = 'step' ORDER BY step"
+        )
+    ]
+    assert steps == [
+        (0, "2026-11-28T02:31:00Z", "Call an ambulance (120)"),
+        (1, "2026-11-28T02:33:00Z", "Clear onlookers, keep the air moving"),
+    ]
+
+
+async def test_escalation_times_and_resolution_note_are_checked(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R5.3
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f8", "t", "enter")  # threat or violence
+        await settle(app, pilot)
+        clock.advance(minutes=5)
+        app.screen.query_one("#party", Select).value = "police"
+        await pilot.click("#input-told-at")
+        await pilot.press(*"10:20")
+        await pilot.click("#told")
+        await pilot.pause()
+        assert said(app, "error-told-at") == "That is before the incident was raised."
+        await pilot.click("#input-told-at")
+        await pilot.press("end", *["backspace"] * 5, *"10:32")
+        await pilot.click("#told")
+        await settle(app, pilot)
+        assert "10:32 told: Police (110)" in screen_text(app)
+        await pilot.click("#resolve")
+        await pilot.pause()
+        assert said(app, "error-resolution") == (
+            "Say what was done: a task is resolved with a note."
+        )
+        await pilot.click("#input-resolution")
+        await pilot.press(*"police took the man away")
+        await pilot.click("#resolve")
+        await settle(app, pilot)
+        assert "Resolved: police took the man away" in screen_text(app)
+    row = store.query_one("SELECT status, resolution_note FROM incidents")
+    assert tuple(row) == ("resolved", "police took the man away")
+    told = store.query_one("SELECT at, party FROM incident_updates WHERE kind = 'escalated'")
+    assert tuple(told) == ("2026-11-28T02:32:00Z", "police")
+
+
+async def test_the_fraud_script_end_to_end_in_chinese(build_app: Build, store: Store) -> None:
+    # covers: R5.4
+    app = build_app("zh")
+    async with app.run_test(size=(100, 48)) as pilot:
+        await pilot.press("f8", "f", "enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "反诈沟通" in text and "现在是否有人在电话里指导您操作？" in text
+        await pilot.click("#fraud-save")
+        await pilot.pause()
+        assert said(app) == "请逐项回答（是、否或不确定）。"
+        for question in fraud_script().question:
+            app.screen.query_one(f"#q-{question.id}", Select).value = (
+                "yes" if question.id in ("phone", "secret", "safe_account") else "no"
+            )
+        app.screen.query_one("#outcome", Select).value = "stopped"
+        await pilot.pause()
+        app.screen.query_one("#fraud-save").press()  # a tap on the button
+        await settle(app, pilot)
+        assert said(app) == "✓ 沟通记录已作为证据保存。"
+        assert "已记录反诈沟通：客户被劝阻，停止转账" in screen_text(app)
+    payload = store.query_one("SELECT payload FROM incident_updates WHERE kind = 'fraud'")[0]
+    assert '"phone": "yes"' in payload and '"outcome": "stopped"' in payload
+    assert store.query_one("SELECT what FROM tasks")[0].startswith("回访")
+
+
+async def test_reminders_are_one_key_and_counted(build_app: Build, store: Store) -> None:
+    # covers: R5.1, R5.4
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert "No incidents today" in screen_text(app)
+        await pilot.press("b", "b", "i")
+        await settle(app, pilot)
+        assert "b belongings 2 · i PIN and personal information 1" in screen_text(app)
+    counts = dict(store.query("SELECT kind, COUNT(*) FROM reminders GROUP BY kind"))
+    assert counts == {"belongings": 2, "pin": 1}
+
+
+async def test_a_broken_plan_file_is_said_and_the_app_goes_on(
+    build_app: Build, store: Store, tmp_path, monkeypatch
+) -> None:
+    from lobby_tui.content import data_dir, incident_catalogue
+
+    for source in data_dir().glob("*.toml"):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    text = (tmp_path / "incidents.toml").read_text(encoding="utf-8")
+    (tmp_path / "incidents.toml").write_text(
+        text.replace('key = "s"', 'key = "ss"'), encoding="utf-8"
+    )
+    monkeypatch.setenv("LOBBY_DATA", str(tmp_path))
+    told: list[str] = []
+    for cached in (data_dir, incident_catalogue):
+        cached.cache_clear()
+    try:
+        app = build_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            monkeypatch.setattr(app, "notify", lambda message, **kw: told.append(message))
+            await pilot.press("f8")
+            await settle(app, pilot)
+            assert app.current_mode == "incidents"
+            assert "incidents.toml, line" in str(
+                app.screen.query_one("#content-error", Static).render()
+            )
+            await pilot.press("f1")
+            await settle(app, pilot)
+            assert app.current_mode == "dashboard"
+    finally:
+        for cached in (data_dir, incident_catalogue):
+            cached.cache_clear()
+    assert told and "incidents.toml, line" in told[0]
+    assert store.query_one("SELECT COUNT(*) FROM incidents")[0] == 0
