@@ -67,7 +67,7 @@ class IncidentsScreen(LobbyScreen):
                     yield Select(
                         [(p.label.text(lang), p.id) for p in catalogue.party],
                         id="party",
-                        prompt=t("incident.party_prompt"),
+                        prompt=t("incident.party_select"),
                     )
                     yield Field(
                         "told-at", placeholder=t("incident.told_at_placeholder"), max_length=5
@@ -113,7 +113,7 @@ class IncidentsScreen(LobbyScreen):
         if self.problem:
             return
         table = self.query_one("#incident-list", DataTable)
-        for key in ("time", "type", "severity", "status"):
+        for key in ("time", "type", "status"):  # the type coloured by its severity
             table.add_column(t(f"incident.col_{key}"), key=key)
         try:
             devices = [
@@ -149,9 +149,8 @@ class IncidentsScreen(LobbyScreen):
         for incident in self.listed:
             table.add_row(
                 local(incident.raised_at, zone).strftime("%H:%M"),
-                Text(self.kind(incident.type).label.text(lang)),
                 Text(
-                    t(f"severity.{incident.severity}"),
+                    self.kind(incident.type).label.text(lang),
                     style=SEVERITY_STYLE.get(incident.severity, ""),
                 ),
                 Text(
