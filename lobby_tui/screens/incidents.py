@@ -42,6 +42,7 @@ class IncidentsScreen(LobbyScreen):
         self.problem: ContentError | None = None
         self.listed: list[service.Incident] = []
         self.selected_id: str | None = None
+        self.fraud_shown_for: str | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -231,6 +232,9 @@ class IncidentsScreen(LobbyScreen):
                 mark = Text.assemble("· ", step.text(lang))
             plan.add_option(Option(mark, id=f"step-{number}"))
         self.query_one("#fraud").display = incident.type == "fraud"
+        if self.fraud_shown_for != incident.id:  # not on timer refreshes: keep what is chosen
+            self.fraud_shown_for = incident.id
+            self.show_fraud(updates)
         self.query_one("#device").display = incident.type == "device_fault"
         lines = Text()
         for update in updates:
@@ -239,6 +243,24 @@ class IncidentsScreen(LobbyScreen):
         self.query_one("#timeline", Static).update(
             lines or Text(t("incident.no_updates"), style="dim")
         )
+
+    def show_fraud(self, updates: list[service.Update]) -> None:
+        """The conversation as last recorded, so the evidence is seen, not typed again."""
+        recorded = [u.payload for u in updates if u.kind == "fraud" and u.payload]
+        last = recorded[-1] if recorded else {}
+        answers = last.get("answers", {})
+        for question in fraud_script().question:
+            value = answers.get(question.id) if isinstance(answers, dict) else None
+            select = self.query_one(f"#q-{question.id}", Select)
+            if value in ANSWERS:
+                select.value = value
+            else:
+                select.clear()
+        outcome = self.query_one("#outcome", Select)
+        if last.get("outcome"):
+            outcome.value = str(last["outcome"])
+        else:
+            outcome.clear()
 
     def describe(self, update: service.Update) -> str:
         if update.kind == "escalated":
@@ -425,4 +447,5 @@ class IncidentsScreen(LobbyScreen):
 
     async def rebuild(self) -> None:
         await self.recompose_keeping_input()
+        self.fraud_shown_for = None
         self.set_up()

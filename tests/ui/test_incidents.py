@@ -178,3 +178,21 @@ async def test_a_broken_plan_file_is_said_and_the_app_goes_on(
             cached.cache_clear()
     assert told and "incidents.toml, line" in told[0]
     assert store.query_one("SELECT COUNT(*) FROM incidents")[0] == 0
+
+
+async def test_a_recorded_conversation_is_shown_back(
+    build_app: Build, store: Store, settings
+) -> None:  # covers: R5.4
+    from lobby_tui.services.demo import write_demo_morning
+
+    write_demo_morning(store, settings, store.clock.now().date(), lang="en")
+    app = build_app()
+    async with app.run_test(size=(100, 48)) as pilot:
+        await pilot.press("f6")
+        await settle(app, pilot)
+        fraud_id = store.query_one("SELECT id FROM incidents WHERE type = 'fraud'")[0]
+        app.screen.select(fraud_id)
+        await settle(app, pilot)
+        assert app.screen.query_one("#q-phone", Select).value == "yes"
+        assert app.screen.query_one("#outcome", Select).value == "stopped"
+        assert "Resolved: customer convinced, left with the family" in screen_text(app)
