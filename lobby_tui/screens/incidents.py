@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, checklist_template, fraud_script, incident_catalogue
 from lobby_tui.domain.day import at_local, business_day, local
+from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.incidents import ANSWERS, IncidentType
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text
@@ -362,12 +363,8 @@ class IncidentsScreen(LobbyScreen):
         if incident is None:
             return
 
-        def say(exc: Exception) -> None:
-            message = invalid_text(exc)  # type: ignore[arg-type]
-            if getattr(exc, "field", "") == "resolution":
-                field.say(message)
-            else:
-                self.say(message)
+        def say(exc: Invalid) -> None:
+            (field.say if exc.field == "resolution" else self.say)(invalid_text(exc))
 
         with self.guarded(say) as outcome:
             service.set_status(self.lobby_app.store, incident.id, status, field.value)
