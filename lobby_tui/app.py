@@ -131,10 +131,12 @@ class LobbyApp(App[None]):
     def remind_round(self) -> None:
         """A due round raises a notification on whatever screen is open (R3.1), once."""
         from lobby_tui.domain.day import business_day, local
-        from lobby_tui.services.rounds import open_round, tally
+        from lobby_tui.services.rounds import lobby_closed, open_round, tally
 
         now = self.store.clock.now()
         day = business_day(now, self.settings.timezone)
+        if lobby_closed(self.settings, day, now):
+            return
         try:
             if open_round(self.store, day) is not None:
                 return

@@ -381,6 +381,7 @@ CATALOG: dict[str, str] = {
     "dash.minutes": "{n} min",
     "dash.round.open": "Round in progress since {time}. F4 continues it.",
     "dash.round.missed": "Missed today: {count}",
+    "dash.round.closed": "The lobby is closed for today: no more rounds due.",
     "dash.round.title": "Next round",
     "dash.round.last": "Last round started {time}.",
     "dash.round.none": "No round yet today.",

@@ -366,6 +366,7 @@ CATALOG: dict[str, str] = {
     "dash.minutes": "{n} 分钟",
     "dash.round.open": "巡视进行中（{time} 开始）。按 F4 继续。",
     "dash.round.missed": "今日漏巡：{count} 次",
+    "dash.round.closed": "今日已停止营业：不再需要巡视。",
     "dash.round.title": "下次巡视",
     "dash.round.last": "上次巡视 {time} 开始。",
     "dash.round.none": "今天尚未巡视。",

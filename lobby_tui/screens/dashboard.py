@@ -197,7 +197,9 @@ class DashboardScreen(LobbyScreen):
         if lobby.rounds_missed:
             lines.append(t("dash.round.missed", count=lobby.rounds_missed))
         level = "ok"
-        if lobby.round_open_since is None:
+        if lobby.closed and lobby.round_open_since is None:
+            lines.append(t("dash.round.closed"))
+        elif lobby.round_open_since is None:
             if late > 0:
                 lines.append(t("dash.round.overdue", time=due, minutes=late))
                 level = "alert"

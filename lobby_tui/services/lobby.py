@@ -8,6 +8,7 @@ from datetime import date, datetime
 from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues
 from lobby_tui.domain.settings import Settings
+from lobby_tui.services.rounds import lobby_closed
 from lobby_tui.services.rounds import tally as round_tally
 from lobby_tui.store import Store, parse_iso
 
@@ -39,6 +40,7 @@ class Lobby:
     next_round_at: datetime
     rounds_missed: int
     round_open_since: datetime | None
+    closed: bool  # past closing time: no round falls due
     complaints_open: int
     complaints: list[OpenItem]
     incidents_open: int
@@ -150,6 +152,7 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         last_round_at=last_round_at,
         next_round_at=rounds.next_due,
         rounds_missed=rounds.missed,
+        closed=lobby_closed(settings, day, now),
         round_open_since=last_round_at if last_round and not last_round[1] else None,
         complaints_open=complaints_open[0] if complaints_open else 0,
         complaints=[

@@ -35,18 +35,24 @@ class Round:
 
 
 def tally(store: Store, settings: Settings, day: date, until: datetime) -> RoundTally:
+    """Rounds due, done and missed today up to `until` — no round falls due after closing."""
     rows = store.query(
         "SELECT started_at, completed_at FROM rounds WHERE business_day = ?",
         (day.isoformat(),),
     )
     opened = at_local(day, settings.opening_time, settings.timezone)
+    closes = at_local(day, settings.closing_time, settings.timezone)
     return tally_rounds(
         opened,
         settings.round_interval_min,
         [parse_iso(r[0]) for r in rows],
-        until,
+        min(until, closes),
         completed=sum(1 for r in rows if r[1]),
     )
+
+
+def lobby_closed(settings: Settings, day: date, at: datetime) -> bool:
+    return at >= at_local(day, settings.closing_time, settings.timezone)
 
 
 def open_round(store: Store, day: date) -> Round | None:

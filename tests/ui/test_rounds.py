@@ -178,3 +178,21 @@ async def test_rounds_in_chinese(build_app: Build, store: Store, clock) -> None:
         await pilot.press("a")
         await settle(app, pilot)
         assert "✓ 致歉：B001" in said(app)
+
+
+async def test_no_round_falls_due_after_closing(
+    build_app: Build, store: Store, clock, monkeypatch
+) -> None:  # covers: R3.1
+    told: list[str] = []
+    clock.set(clock.now().replace(hour=13, minute=48))  # 21:48 in the branch, long closed
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(app, "notify", lambda message, **kw: told.append(message))
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "The lobby is closed for today" in text
+        assert "late" not in text
+        # 09:15 … 16:30 missed; the 16:45 round had not been missed by the 17:00 closing.
+        assert "Missed today: 30" in text
+        app.remind_round()
+    assert told == []
