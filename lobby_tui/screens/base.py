@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from textual import events
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Select
 from textual.worker import Worker, WorkerState
 
+from lobby_tui.domain.day import business_day
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.i18n import CATALOGS, t
 from lobby_tui.store import StoreError
@@ -57,6 +59,12 @@ class LobbyScreen(Screen[None]):
     @property
     def lobby_app(self) -> LobbyApp:
         return cast("LobbyApp", self.app)
+
+    @property
+    def day(self) -> date:
+        """Today's business day in the branch's zone, by the injected clock."""
+        app = self.lobby_app
+        return business_day(app.store.clock.now(), app.settings.timezone)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

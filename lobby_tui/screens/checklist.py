@@ -4,7 +4,7 @@ restart resumes exactly where the manager was."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, channels, checklist_template
 from lobby_tui.domain.checklist import NOTE_MAX, Answer, Given, Item, Template, parse_count
-from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text
@@ -179,11 +179,6 @@ class ChecklistScreen(LobbyScreen):
         items.highlighted = items.get_option_index(first_open)
 
     # State ---------------------------------------------------------------------------
-
-    @property
-    def day(self) -> date:
-        app = self.lobby_app
-        return business_day(app.store.clock.now(), app.settings.timezone)
 
     def reload(self) -> None:
         """Read today's answers, plan and tasks from the database and show them."""

@@ -3,8 +3,6 @@ checklist with times, who was told and when, the anti-fraud conversation, and th
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +12,7 @@ from textual.widgets import Button, Checkbox, DataTable, OptionList, Select, Sta
 from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, checklist_template, fraud_script, incident_catalogue
-from lobby_tui.domain.day import at_local, business_day, local
+from lobby_tui.domain.day import at_local, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.incidents import ANSWERS, IncidentType
 from lobby_tui.i18n import t
@@ -130,11 +128,6 @@ class IncidentsScreen(LobbyScreen):
     def on_screen_resume(self) -> None:
         if not self.problem:
             self.reload()
-
-    @property
-    def day(self) -> date:
-        app = self.lobby_app
-        return business_day(app.store.clock.now(), app.settings.timezone)
 
     def kind(self, type_id: str) -> IncidentType:
         return incident_catalogue().of(type_id)

@@ -3,8 +3,6 @@ needs noticed without over-selling, and what the hall looked like."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, DataTable, Select, Static
 
 from lobby_tui.content import ContentError, needs_catalogue, product_catalogue
-from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel, wait_level
 from lobby_tui.domain.rounds import CARE_KEYS, Care, longest_first, needs_attention
@@ -115,11 +113,6 @@ class RoundsScreen(LobbyScreen):
     def on_screen_resume(self) -> None:
         if not self.problem:
             self.reload()
-
-    @property
-    def day(self) -> date:
-        app = self.lobby_app
-        return business_day(app.store.clock.now(), app.settings.timezone)
 
     def care_keys(self) -> Text:
         line = Text()

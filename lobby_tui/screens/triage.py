@@ -5,7 +5,6 @@ moment the need is chosen; the clock shows the 30 seconds the guide allows (R2.8
 from __future__ import annotations
 
 import time as monotonic
-from datetime import date
 
 from rich.text import Text
 from textual import events, on
@@ -16,7 +15,7 @@ from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, channels, cue_table, needs_catalogue
-from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel, wait_level, wait_minutes
 from lobby_tui.domain.triage import (
@@ -147,11 +146,6 @@ class TriageScreen(LobbyScreen):
         self.new_walkin()
 
     # The form ------------------------------------------------------------------------
-
-    @property
-    def day(self) -> date:
-        app = self.lobby_app
-        return business_day(app.store.clock.now(), app.settings.timezone)
 
     def new_walkin(self) -> None:
         """A fresh form for the next walk-in; its 30-second clock starts now."""
