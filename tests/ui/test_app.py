@@ -333,3 +333,31 @@ async def test_tapping_a_box_opens_its_place(build_app: Build) -> None:  # cover
         await pilot.click(duties, offset=(5, 1))  # inside the "Next round" box
         await pilot.pause()
         assert app.current_mode == "rounds"
+
+
+async def test_chinese_aligns_in_the_waiting_table(
+    build_app: Build, store: Store, settings
+) -> None:
+    # Rich measures cells: a wide character takes two, so columns line up in Chinese.
+    from rich.cells import cell_len
+
+    write_demo_morning(store, settings, store.clock.now().date(), lang="zh")
+    app = build_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        rows = [
+            line
+            for line in screen_lines(app)
+            if any(
+                name in line
+                for name in ("现金柜台", "非现金柜台", "优先窗口", "自助服务区", "理财区")
+            )
+        ]
+        assert len(rows) == 5
+        # The right edge of the "people" column: the same cell for every channel.
+        edges = set()
+        for row in rows:
+            match = re.search(r"\d+", row)
+            assert match is not None
+            edges.add(cell_len(row[: match.end()]))
+        assert len(edges) == 1, rows
