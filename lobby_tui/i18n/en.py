@@ -436,7 +436,6 @@ CATALOG: dict[str, str] = {
     "error.db.needs_upgrade": (
         "The database {path} is from an older version; open it once with `lobby` to upgrade it."
     ),
-    "error.arrival.ticket_taken": "Ticket {ticket} is already used today. Check the number.",
     "error.arrival.not_found": "That arrival is no longer on record.",
     "error.arrival.already": "Ticket {ticket} has already moved on; nothing was changed.",
     "error.task.not_found": "That task is no longer on record.",

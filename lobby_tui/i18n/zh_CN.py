@@ -406,7 +406,6 @@ CATALOG: dict[str, str] = {
         "请升级程序；文件未作任何改动。"
     ),
     "error.db.needs_upgrade": "数据库 {path} 来自旧版本；请先用 `lobby` 打开一次以完成升级。",
-    "error.arrival.ticket_taken": "号码 {ticket} 今天已被使用，请核对号码。",
     "error.arrival.not_found": "找不到这位客户的记录。",
     "error.arrival.already": "号码 {ticket} 的状态已经变化，本次未作改动。",
     "error.task.not_found": "找不到这项任务的记录。",

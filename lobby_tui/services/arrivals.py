@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from lobby_tui.domain.errors import Invalid
 from lobby_tui.store import Store, StoreError, UnitOfWork, new_id
 
 
@@ -30,6 +31,9 @@ class NewArrival:
     quoted_band: str | None = None
     triage_seconds: float | None = None
     ticket: str | None = None  # typed in from the branch's own ticket machine
+    cues: Sequence[str] = field(default_factory=tuple)
+    script: str | None = None  # the next steps, as told
+    appointment_id: str | None = None
 
 
 def next_ticket(uow: UnitOfWork, business_day: str, prefix: str) -> str:
@@ -43,41 +47,51 @@ def next_ticket(uow: UnitOfWork, business_day: str, prefix: str) -> str:
     return f"{prefix}{(row[0] or 0) + 1:03d}"
 
 
-def record_arrival(store: Store, arrival: NewArrival) -> tuple[str, str]:
-    """Save a triaged walk-in; returns (arrival id, ticket)."""
-    with store.unit_of_work() as uow:
-        ticket = arrival.ticket or next_ticket(uow, arrival.business_day, arrival.ticket_prefix)
-        taken = uow.execute(
-            "SELECT 1 FROM arrivals WHERE business_day = ? AND ticket = ?",
-            (arrival.business_day, ticket),
-        ).fetchone()
-        if taken:
-            raise StoreError("arrival.ticket_taken", ticket=ticket)
-        arrival_id = new_id()
-        row = {
-            "id": arrival_id,
-            "shift_id": arrival.shift_id,
-            "business_day": arrival.business_day,
-            "ticket": ticket,
-            "arrived_at": uow.now,
-            "need": arrival.need,
-            "channel": arrival.channel,
-            "suggested_channel": arrival.suggested_channel,
-            "override_reason": arrival.override_reason,
-            "priority": int(arrival.priority),
-            "flags": json.dumps(list(arrival.flags)),
-            "party_size": arrival.party_size,
-            "note": arrival.note,
-            "status": "waiting",
-            "quoted_wait_min": arrival.quoted_wait_min,
-            "quoted_band": arrival.quoted_band,
-            "triage_seconds": arrival.triage_seconds,
-        }
-        uow.insert("arrivals", row)
-        uow.event(
-            "arrival.triaged", "arrival", arrival_id, {k: v for k, v in row.items() if k != "id"}
-        )
+def insert_arrival(uow: UnitOfWork, arrival: NewArrival) -> tuple[str, str]:
+    """Inside the caller's transaction: the walk-in's row, its ticket and its event.
+    Returns (arrival id, ticket); a ticket already used today is refused beside its field."""
+    ticket = arrival.ticket or next_ticket(uow, arrival.business_day, arrival.ticket_prefix)
+    taken = uow.execute(
+        "SELECT 1 FROM arrivals WHERE business_day = ? AND ticket = ?",
+        (arrival.business_day, ticket),
+    ).fetchone()
+    if taken:
+        raise Invalid("ticket", "ticket_taken", ticket=ticket)
+    arrival_id = new_id()
+    row = {
+        "id": arrival_id,
+        "shift_id": arrival.shift_id,
+        "business_day": arrival.business_day,
+        "ticket": ticket,
+        "arrived_at": uow.now,
+        "need": arrival.need,
+        "channel": arrival.channel,
+        "suggested_channel": arrival.suggested_channel,
+        "override_reason": arrival.override_reason,
+        "priority": int(arrival.priority),
+        "flags": json.dumps(list(arrival.flags)),
+        "cues": json.dumps(list(arrival.cues)),
+        "party_size": arrival.party_size,
+        "note": arrival.note,
+        "status": "waiting",
+        "quoted_wait_min": arrival.quoted_wait_min,
+        "quoted_band": arrival.quoted_band,
+        "script": arrival.script,
+        "triage_seconds": arrival.triage_seconds,
+        "appointment_id": arrival.appointment_id,
+    }
+    uow.insert("arrivals", row)
+    # The note may name the customer: the journal records only that there was one.
+    payload = {k: v for k, v in row.items() if k not in ("id", "note")}
+    payload["note_given"] = arrival.note is not None
+    uow.event("arrival.triaged", "arrival", arrival_id, payload)
     return arrival_id, ticket
+
+
+def record_arrival(store: Store, arrival: NewArrival) -> tuple[str, str]:
+    """Save a triaged walk-in on its own; returns (arrival id, ticket)."""
+    with store.unit_of_work() as uow:
+        return insert_arrival(uow, arrival)
 
 
 # Which status may follow which, and the column that keeps the moment it happened.

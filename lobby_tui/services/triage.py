@@ -24,9 +24,10 @@ from lobby_tui.domain.triage import (
     route,
     smoothed_service_min,
 )
+from lobby_tui.services.arrivals import NewArrival, insert_arrival
 from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.tasks import open_task, out_of_service
-from lobby_tui.store import Store, StoreError, new_id, parse_iso
+from lobby_tui.store import Store, StoreError, parse_iso
 
 REASON_MAX = 200
 
@@ -150,45 +151,29 @@ def save_walkin(
     minutes = None if estimate.minutes is None else round(estimate.minutes)
     prefix = next(c.prefix for c in channels() if c.key == walkin.channel)
     with store.unit_of_work() as uow:
-        ticket = walkin.ticket
-        if ticket is None:
-            from lobby_tui.services.arrivals import next_ticket
-
-            ticket = next_ticket(uow, day.isoformat(), prefix)
-        taken = uow.execute(
-            "SELECT 1 FROM arrivals WHERE business_day = ? AND ticket = ?",
-            (day.isoformat(), ticket),
-        ).fetchone()
-        if taken:
-            raise Invalid("ticket", "ticket_taken", ticket=ticket)
-        arrival_id = new_id()
-        row = {
-            "id": arrival_id,
-            "shift_id": shift_id,
-            "business_day": day.isoformat(),
-            "ticket": ticket,
-            "arrived_at": uow.now,
-            "need": walkin.need.id,
-            "channel": walkin.channel,
-            "suggested_channel": walkin.suggested.channel,
-            "override_reason": reason if overridden else None,
-            "priority": int(bool(set(walkin.flags) & PRIORITY_FLAGS)),
-            "flags": json.dumps(list(walkin.flags)),
-            "cues": json.dumps(list(walkin.cues)),
-            "party_size": walkin.party,
-            "note": walkin.note,
-            "status": "waiting",
-            "quoted_wait_min": minutes,
-            "quoted_band": estimate.band,
-            "script": script,
-            "triage_seconds": round(walkin.triage_seconds, 1),
-            "appointment_id": walkin.appointment_id,
-        }
-        uow.insert("arrivals", row)
-        # The note may name the customer: the journal records only that there was one.
-        payload = {k: v for k, v in row.items() if k not in ("id", "note")}
-        payload["note_given"] = walkin.note is not None
-        uow.event("arrival.triaged", "arrival", arrival_id, payload)
+        arrival_id, ticket = insert_arrival(
+            uow,
+            NewArrival(
+                shift_id=shift_id,
+                business_day=day.isoformat(),
+                need=walkin.need.id,
+                channel=walkin.channel,
+                ticket_prefix=prefix,
+                priority=bool(set(walkin.flags) & PRIORITY_FLAGS),
+                flags=walkin.flags,
+                party_size=walkin.party,
+                note=walkin.note,
+                suggested_channel=walkin.suggested.channel,
+                override_reason=reason if overridden else None,
+                quoted_wait_min=minutes,
+                quoted_band=estimate.band,
+                triage_seconds=round(walkin.triage_seconds, 1),
+                ticket=walkin.ticket,
+                cues=walkin.cues,
+                script=script,
+                appointment_id=walkin.appointment_id,
+            ),
+        )
         if walkin.appointment_id:
             uow.execute(
                 "UPDATE appointments SET arrival_id = ? WHERE id = ?",
