@@ -78,6 +78,7 @@ class TriageScreen(LobbyScreen):
         self.state: service.ChannelState | None = None
         self.opened = monotonic.monotonic()
         self.running = True  # the 30-second clock runs until the walk-in is saved
+        self.greeting_shown: str | None = None
 
     # Building ------------------------------------------------------------------------
 
@@ -137,6 +138,7 @@ class TriageScreen(LobbyScreen):
     def set_up(self) -> None:
         """Fill what compose built (again after a language switch)."""
         self.fit_controls()
+        self.greeting_shown = None  # a new greeting widget, or a new language
         if self.problem:
             return
         table = self.query_one("#queue", QueueTable)
@@ -254,14 +256,15 @@ class TriageScreen(LobbyScreen):
         select.value = self.route.channel
 
     def tick(self) -> None:
-        if self.rebuilding:
-            return
-        if self.problem:
+        if self.rebuilding or self.problem:
             return
         app = self.lobby_app
-        now = local(app.store.clock.now(), app.settings.timezone)
-        part = greeting_part(now.time())
-        self.query_one("#greeting", Static).update(Text(t(f"greet.{part}"), style="bold"))
+        greeting = t(
+            f"greet.{greeting_part(local(app.store.clock.now(), app.settings.timezone).time())}"
+        )
+        if greeting != self.greeting_shown:  # it changes twice a day, the clock twice a second
+            self.greeting_shown = greeting
+            self.query_one("#greeting", Static).update(Text(greeting, style="bold"))
         seconds = monotonic.monotonic() - self.opened
         style = (
             "bold red"
