@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from lobby_tui.domain.day import business_day
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import CATALOGS, t
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.topbar import TopBar
@@ -89,6 +90,16 @@ class LobbyScreen(Screen[None]):
         for control in self.query("Button, Input, Select, Checkbox"):
             if isinstance(control, Button | Input | Select | Checkbox):
                 control.compact = compact
+
+    def wait_style(self, level: WaitLevel) -> str:
+        """Amber and red waits in the theme's warning and error colours (high contrast too),
+        the same on the dashboard, the queue and the round list."""
+        colours = self.app.theme_variables
+        if level == WaitLevel.RED:
+            return f"bold {colours.get('error', 'red')}"
+        if level == WaitLevel.AMBER:
+            return f"bold {colours.get('warning', 'yellow')}"
+        return ""
 
     @contextmanager
     def guarded(self, say: Callable[[Invalid], None]) -> Iterator[Outcome]:

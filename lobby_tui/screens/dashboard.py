@@ -149,7 +149,7 @@ class DashboardScreen(LobbyScreen):
         )
         worst = WaitLevel.OK
         for queue in lobby.queues:
-            style = self._style(queue.level)
+            style = self.wait_style(queue.level)
             longest = "—" if queue.longest_min is None else t("dash.minutes", n=queue.longest_min)
             table.add_row(
                 Text(labels.get(queue.channel, queue.channel)),
@@ -169,18 +169,10 @@ class DashboardScreen(LobbyScreen):
         return [
             Text(
                 t("dash.device_out", device=item.text, time=local(item.at, zone).strftime("%H:%M")),
-                style=self._style(WaitLevel.AMBER),
+                style=self.wait_style(WaitLevel.AMBER),
             )
             for item in lobby.devices_out
         ]
-
-    def _style(self, level: WaitLevel) -> str:
-        colours = self.app.theme_variables
-        if level == WaitLevel.RED:
-            return f"bold {colours.get('error', 'red')}"
-        if level == WaitLevel.AMBER:
-            return f"bold {colours.get('warning', 'yellow')}"
-        return ""
 
     def next_round(self, lobby: Lobby) -> PanelParts:
         """The round clock (R3.1): the same rule the handover counts missed rounds by."""
@@ -237,9 +229,9 @@ class DashboardScreen(LobbyScreen):
         lines = []
         for item in lobby.appointments[:3]:
             style = (
-                self._style(WaitLevel.RED)
+                self.wait_style(WaitLevel.RED)
                 if item.overdue
-                else (self._style(WaitLevel.AMBER) if item.at.timestamp() <= soon else "")
+                else (self.wait_style(WaitLevel.AMBER) if item.at.timestamp() <= soon else "")
             )
             lines.append(
                 Text.assemble(
@@ -259,7 +251,7 @@ class DashboardScreen(LobbyScreen):
         lines = [
             Text.assemble(
                 (local(item.at, zone).strftime("%H:%M") + " ", "dim"),
-                (self.item_text(item), self._style(WaitLevel.RED) if item.overdue else ""),
+                (self.item_text(item), self.wait_style(WaitLevel.RED) if item.overdue else ""),
             )
             for item in items
         ]

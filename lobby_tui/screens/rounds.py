@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, DataTable, Select, Static
 from lobby_tui.content import ContentError, needs_catalogue, product_catalogue
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
-from lobby_tui.domain.lobby import WaitLevel, wait_level
+from lobby_tui.domain.lobby import wait_level
 from lobby_tui.domain.rounds import CARE_KEYS, Care, longest_first, needs_attention
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text
@@ -157,7 +157,7 @@ class RoundsScreen(LobbyScreen):
         for waiting in longest_first([p.waiting for p in self.people]):
             person = ordered[waiting.arrival_id]
             level = wait_level(waiting.minutes, settings.wait_amber_min, settings.wait_red_min)
-            style = {WaitLevel.RED: "bold red", WaitLevel.AMBER: "bold yellow"}.get(level, "")
+            style = self.wait_style(level)
             attention = needs_attention(waiting, settings.wait_amber_min)
             marks = "".join(t(f"care_mark.{k}") for k in sorted(waiting.care))
             label = next(

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from lobby_tui.content import ContentError, channels, cue_table, needs_catalogue
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
-from lobby_tui.domain.lobby import WaitLevel, wait_level, wait_minutes
+from lobby_tui.domain.lobby import wait_level, wait_minutes
 from lobby_tui.domain.triage import (
     FLAGS,
     Cue,
@@ -469,7 +469,7 @@ class TriageScreen(LobbyScreen):
         for person in queue:
             minutes = wait_minutes(person.arrived_at, now)
             level = wait_level(minutes, settings.wait_amber_min, settings.wait_red_min)
-            style = {WaitLevel.RED: "bold red", WaitLevel.AMBER: "bold yellow"}.get(level, "")
+            style = self.wait_style(level)
             at_counter = person.status == "called"
             waiting += not at_counter
             flags = "".join(t(f"flag_short.{f}") for f in person.flags)
