@@ -79,6 +79,7 @@ class TriageScreen(LobbyScreen):
         self.opened = monotonic.monotonic()
         self.running = True  # the 30-second clock runs until the walk-in is saved
         self.greeting_shown: str | None = None
+        self.queue: list[service.InQueue] = []  # the live queue as last shown
 
     # Building ------------------------------------------------------------------------
 
@@ -460,7 +461,7 @@ class TriageScreen(LobbyScreen):
         selected = table.cursor_row
         table.clear()
         try:
-            queue = service.live_queue(app.store, self.day)
+            queue = self.queue = service.live_queue(app.store, self.day)
         except StoreError as exc:
             app.report_failure(exc)
             return
@@ -554,9 +555,7 @@ class TriageScreen(LobbyScreen):
         arrival = self.highlighted_arrival()
         if arrival is None or self.state is None:
             return
-        channel = next(
-            p.channel for p in service.live_queue(app.store, self.day) if p.id == arrival
-        )
+        channel = next(p.channel for p in self.queue if p.id == arrival)  # as shown
         with self.guarded(
             lambda exc: self.query_one("#error-queue", Static).update(invalid_text(exc))
         ) as outcome:
