@@ -32,6 +32,13 @@ NEEDS = [
 ]
 
 
+INSERT = (
+    "INSERT INTO arrivals (id, business_day, ticket, arrived_at, need, channel,"
+    " suggested_channel, flags, status, quoted_band, called_at, done_at, left_at,"
+    " triage_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def iso(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -79,12 +86,7 @@ def make(path: Path, days: int, per_day: int, seed: int) -> None:
                     round(rng.uniform(5, 40), 1),
                 )
             )
-        conn.executemany(
-            "INSERT INTO arrivals (id, business_day, ticket, arrived_at, need, channel,"
-            " suggested_channel, flags, status, quoted_band, called_at, done_at, left_at,"
-            " triage_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        conn.executemany(INSERT, rows)
         conn.commit()
     # Today: a busy morning with people still waiting, as the app would find it at 10:30.
     opened = datetime(today.year, today.month, today.day, 1, 0, tzinfo=UTC)
@@ -111,12 +113,7 @@ def make(path: Path, days: int, per_day: int, seed: int) -> None:
                 12.0,
             )
         )
-    conn.executemany(
-        "INSERT INTO arrivals (id, business_day, ticket, arrived_at, need, channel,"
-        " suggested_channel, flags, status, quoted_band, called_at, done_at, left_at,"
-        " triage_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    conn.executemany(INSERT, rows)
     conn.commit()
     conn.close()
     print(json.dumps({"path": str(path), "days": days, "per_day": per_day}))
