@@ -73,6 +73,7 @@ async def test_the_main_path_by_taps(build_app: Build, store: Store, clock) -> N
         items = app.screen.query_one("#items", OptionList)
         for key in ("seating", "brochure_stands"):
             items.highlighted = items.get_option_index(key)  # a tap on the row highlights it
+            await pilot.pause()  # the detail (and the buttons' place) follows the highlight
             await pilot.click("#answer-ok")
             await pilot.pause()
         items.highlighted = items.get_option_index("deposit_slips")
