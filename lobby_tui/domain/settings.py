@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 THEMES = ("default", "high-contrast")
+PROFILES = ("nfra", "fca", "cfpb")  # see domain/complaints.py
 LANGUAGES = ("zh", "en")
 
 
@@ -35,14 +36,20 @@ class Settings:
     """A round of the waiting area is due this often (R3.1)."""
     theme: str
     language: str | None
+    complaint_profile: str = "nfra"
+    """The regulator whose clock complaints run on: nfra, fca or cfpb (R4)."""
+    complaint_soon_days: int = 3
+    """A complaint this close to its deadline is shown as due soon."""
+    callback_days: int = 3
+    """The customer is called back this many days after a complaint is resolved (R4.6)."""
     """The language chosen in the app, if any (the command line wins over it)."""
 
     def branch(self, lang: str) -> str:
         return self.branch_name.get(lang) or next(iter(self.branch_name.values()), "")
 
 
-def _int(raw: Mapping[str, Any], key: str, low: int, high: int) -> int:
-    value = raw.get(key)
+def _int(raw: Mapping[str, Any], key: str, low: int, high: int, default: int | None = None) -> int:
+    value = raw.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise SettingsError(key, f"expected a whole number from {low} to {high}, got {value!r}")
     return value
@@ -78,6 +85,9 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
     language = raw.get("language")
     if language is not None and language not in LANGUAGES:
         raise SettingsError("language", f"expected one of {', '.join(LANGUAGES)}")
+    profile = raw.get("complaint_profile", "nfra")
+    if profile not in PROFILES:
+        raise SettingsError("complaint_profile", f"expected one of {', '.join(PROFILES)}")
     return Settings(
         branch_name={str(k): str(v) for k, v in name.items()},
         timezone=zone,
@@ -88,4 +98,7 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         round_interval_min=_int(raw, "round_interval_min", 1, 240),
         theme=str(theme),
         language=language,
+        complaint_profile=str(profile),
+        complaint_soon_days=_int(raw, "complaint_soon_days", 0, 30, 3),
+        callback_days=_int(raw, "callback_days", 0, 30, 3),
     )

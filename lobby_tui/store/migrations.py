@@ -288,6 +288,65 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX reminders_day ON reminders(business_day, kind);
     """,
+    # 6: complaints from intake to callback (R4), enquiries answered, and search.
+    """
+    ALTER TABLE complaints ADD COLUMN business_day TEXT;      -- the day it was received
+    ALTER TABLE complaints ADD COLUMN subject TEXT;           -- one line: what it is about
+    ALTER TABLE complaints ADD COLUMN profile TEXT;           -- the regulator's clock at intake
+    ALTER TABLE complaints ADD COLUMN empathy TEXT;           -- JSON list of steps done (R4.1)
+    ALTER TABLE complaints ADD COLUMN outcome TEXT
+        CHECK (outcome IN ('on_spot', 'escalated'));          -- NULL: not decided yet (R4.4)
+    ALTER TABLE complaints ADD COLUMN action_taken TEXT;      -- what was done on the spot
+    ALTER TABLE complaints ADD COLUMN departments TEXT;       -- JSON list (R4.5)
+    ALTER TABLE complaints ADD COLUMN contact_given TEXT;     -- who the customer may call
+    ALTER TABLE complaints ADD COLUMN extended_by TEXT;       -- the approver of an extension
+    ALTER TABLE complaints ADD COLUMN extension_reason TEXT;
+    ALTER TABLE complaints ADD COLUMN callback_at TEXT;       -- the last callback (R4.6)
+    ALTER TABLE complaints ADD COLUMN callback_reached INTEGER;
+    ALTER TABLE complaints ADD COLUMN callback_solved INTEGER;
+    ALTER TABLE complaints ADD COLUMN satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5);
+    ALTER TABLE complaints ADD COLUMN closed_at TEXT;
+    ALTER TABLE complaint_updates ADD COLUMN recorded_at TEXT;
+    ALTER TABLE complaint_updates ADD COLUMN payload TEXT;    -- JSON: a callback's answers
+    CREATE INDEX complaints_day ON complaints(business_day);
+    CREATE INDEX complaint_updates_kind ON complaint_updates(kind, at);
+
+    -- Questions answered on the floor (R4.2), counted at handover.
+    CREATE TABLE enquiries (
+        id TEXT PRIMARY KEY,
+        shift_id TEXT REFERENCES shifts(id),
+        business_day TEXT NOT NULL,
+        at TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        complaint_id TEXT REFERENCES complaints(id)  -- when it turned into a complaint
+    );
+    CREATE INDEX enquiries_day ON enquiries(business_day);
+
+    -- Full-text search over what customers said and the notes since, Chinese included:
+    -- the trigram tokenizer matches any 3+ character substring. Kept by triggers.
+    CREATE VIRTUAL TABLE complaint_search USING fts5(
+        complaint_id UNINDEXED, source UNINDEXED, body, tokenize = 'trigram');
+    CREATE TRIGGER complaints_search_insert AFTER INSERT ON complaints
+    BEGIN
+        INSERT INTO complaint_search (complaint_id, source, body) VALUES (new.id, 'complaint',
+            trim(coalesce(new.subject, '') || ' ' || new.description || ' '
+                 || coalesce(new.wants, '') || ' ' || coalesce(new.action_taken, '')));
+    END;
+    CREATE TRIGGER complaints_search_update
+    AFTER UPDATE OF subject, description, wants, action_taken ON complaints
+    BEGIN
+        DELETE FROM complaint_search WHERE complaint_id = old.id AND source = 'complaint';
+        INSERT INTO complaint_search (complaint_id, source, body) VALUES (new.id, 'complaint',
+            trim(coalesce(new.subject, '') || ' ' || new.description || ' '
+                 || coalesce(new.wants, '') || ' ' || coalesce(new.action_taken, '')));
+    END;
+    CREATE TRIGGER complaint_updates_search AFTER INSERT ON complaint_updates
+    WHEN new.note IS NOT NULL AND new.note != ''
+    BEGIN
+        INSERT INTO complaint_search (complaint_id, source, body)
+        VALUES (new.complaint_id, new.id, new.note);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
