@@ -52,6 +52,10 @@ def _place_screen(place: str) -> Screen[None]:
         from lobby_tui.screens.rounds import RoundsScreen
 
         return RoundsScreen()
+    if place == "complaints":
+        from lobby_tui.screens.complaints import ComplaintsScreen
+
+        return ComplaintsScreen()
     if place == "incidents":
         from lobby_tui.screens.incidents import IncidentsScreen
 

@@ -186,11 +186,35 @@ def fraud_script() -> Any:
 
 
 @cache
+def complaint_catalogue() -> Any:
+    from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
+
+    return load_validated("complaints.toml", ComplaintCatalogue)
+
+
+@cache
+def faq() -> Any:
+    from lobby_tui.domain.complaint_catalogue import Faq
+
+    return load_validated("faq.toml", Faq)
+
+
+@cache
 def incident_labels() -> dict[str, dict[str, str]]:
     """Incident type labels without validating the whole catalogue: the dashboard shows
     them at start-up, where pydantic is not loaded. A bad file shows the ids instead."""
     try:
         raw = load_toml("incidents.toml")
         return {str(t["id"]): dict(t["label"]) for t in raw.get("type", [])}
+    except (ContentError, KeyError, TypeError):
+        return {}
+
+
+@cache
+def complaint_labels() -> dict[str, dict[str, str]]:
+    """Complaint category labels for the dashboard, read without pydantic (see above)."""
+    try:
+        raw = load_toml("complaints.toml")
+        return {str(c["id"]): dict(c["label"]) for c in raw.get("category", [])}
     except (ContentError, KeyError, TypeError):
         return {}

@@ -1,16 +1,28 @@
-"""The complaint clock (R4): the regulator's deadline for a decision under the branch's
-profile, the deadline promised to the customer, and whether either is due soon or overdue.
-(The complaint screens build on this; the rule lives here once.)"""
+"""Complaints (R4): the regulator's clock under the branch's profile, the deadline promised to
+the customer, the lifecycle from intake to callback, and what makes an entry acceptable.
+Pure rules, used alike by the complaint screen, the dashboard, the report and the tests."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from lobby_tui.domain.errors import Invalid
 
 REASON_MAX = 200
+DESCRIPTION_MAX = 4000
+TEXT_MAX = 500
+SUBJECT_MAX = 80
+NAME_MAX = 40
+SEVERITIES = ("low", "medium", "high", "critical")
+VIA = ("in_person", "phone", "letter")
+OUTCOMES = ("on_spot", "escalated")
+STATUSES = ("new", "in_progress", "resolved", "callback_done", "closed")
+OPEN = ("new", "in_progress")
+CALLBACK_ATTEMPTS = 2  # unanswered callbacks after which a resolved complaint may be closed
 
 
 @dataclass(frozen=True)
@@ -87,3 +99,233 @@ def clock_state(
     if deadline - now <= timedelta(days=soon_days):
         return Clock.SOON
     return Clock.OK
+
+
+# Intake ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the manager took down (R4.1, R4.3, R4.4). Ids are checked against the
+    branch's lists in data/complaints.toml by the service."""
+
+    received_at: datetime
+    via: str
+    category: str
+    severity: str
+    description: str
+    subject: str = ""
+    name: str = ""
+    phone: str = ""
+    responsibility: str | None = None
+    wants: str = ""
+    empathy: tuple[str, ...] = ()
+    outcome: str | None = None  # None: not decided yet
+    action_taken: str = ""
+    departments: tuple[str, ...] = field(default=())
+    owner: str = ""
+    promised_by: datetime | None = None
+    contact_given: str = ""
+
+
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{3,18}[0-9]$")
+
+
+def check_text(value: str, field_name: str, maximum: int = TEXT_MAX) -> str:
+    cleaned = value.strip()
+    if len(cleaned) > maximum:
+        raise Invalid(field_name, "text_too_long", max=maximum)
+    return cleaned
+
+
+def check_phone(phone: str) -> str:
+    """Kept as digits only: the minimum needed to call back (R4.6)."""
+    cleaned = phone.strip()
+    if not cleaned:
+        return ""
+    digits = re.sub(r"[^0-9]", "", cleaned)
+    if not PHONE.match(cleaned) or not 5 <= len(digits) <= 15:
+        raise Invalid("phone", "phone_format")
+    return ("+" if cleaned.startswith("+") else "") + digits
+
+
+def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
+    """The entry as it will be stored, or Invalid naming the first field to fix."""
+    if intake.via not in VIA:
+        raise Invalid("via", "via_unknown")
+    if not intake.category:
+        raise Invalid("category", "category_missing")
+    if intake.severity not in SEVERITIES:
+        raise Invalid("severity", "severity_unknown")
+    description = check_text(intake.description, "description", DESCRIPTION_MAX)
+    if not description:
+        raise Invalid("description", "description_missing")
+    name = intake.name.strip()
+    if len(name) > NAME_MAX:
+        raise Invalid("name", "name_too_long", max=NAME_MAX)
+    check_promise(intake.received_at, intake.promised_by, now)
+    action = check_text(intake.action_taken, "action_taken")
+    owner = check_text(intake.owner, "owner", NAME_MAX)
+    if intake.outcome is not None and intake.outcome not in OUTCOMES:
+        raise Invalid("outcome", "outcome_unknown")
+    if intake.outcome == "on_spot" and not action:
+        raise Invalid("action_taken", "action_missing")
+    if intake.outcome == "escalated":
+        if not intake.departments:
+            raise Invalid("departments", "departments_missing")
+        if not owner:
+            raise Invalid("owner", "owner_missing")
+        if intake.promised_by is None:
+            raise Invalid("promised_by", "promise_missing")
+        due = decision_due(profile, intake.received_at)
+        if intake.promised_by > due:
+            raise Invalid("promised_by", "promise_after_deadline", date=due.date().isoformat())
+    return Intake(
+        received_at=intake.received_at,
+        via=intake.via,
+        category=intake.category,
+        severity=intake.severity,
+        description=description,
+        subject=check_text(intake.subject, "subject", SUBJECT_MAX),
+        name=name,
+        phone=check_phone(intake.phone),
+        responsibility=intake.responsibility or None,
+        wants=check_text(intake.wants, "wants"),
+        empathy=tuple(intake.empathy),
+        outcome=intake.outcome,
+        action_taken=action,
+        departments=tuple(intake.departments),
+        owner=owner,
+        promised_by=intake.promised_by,
+        contact_given=check_text(intake.contact_given, "contact_given", REASON_MAX),
+    )
+
+
+def status_at_intake(outcome: str | None) -> str:
+    """Solved on the spot is resolved at once (its callback is then due); escalated is in
+    progress; undecided is new."""
+    return {"on_spot": "resolved", "escalated": "in_progress"}.get(outcome or "", "new")
+
+
+# Lifecycle -----------------------------------------------------------------------------
+
+# new → in progress → resolved → callback done → closed; reopening goes back to in progress.
+# `callback_done` is reached only by a callback that found the problem solved.
+MOVES = {
+    "new": ("in_progress", "resolved"),
+    "in_progress": ("resolved",),
+    "resolved": ("in_progress", "closed"),
+    "callback_done": ("in_progress", "closed"),
+    "closed": ("in_progress",),
+}
+
+
+def check_move(
+    current: str,
+    wanted: str,
+    note: str,
+    *,
+    failed_callbacks: int = 0,
+    callback_due_at: datetime | None = None,
+) -> str | None:
+    """Check a status change; returns the note as stored. Reopening and resolving need a
+    note (why, and what was done); closing needs the callback first (R4.6), unless the
+    customer could not be reached after CALLBACK_ATTEMPTS tries."""
+    if wanted not in STATUSES:
+        raise Invalid("status", "status_unknown")
+    if wanted == current:
+        raise Invalid("status", "same_status")
+    if wanted not in MOVES[current]:
+        raise Invalid("status", "status_move")
+    cleaned = check_text(note, "note") or None
+    reopening = wanted == "in_progress" and current in ("resolved", "callback_done", "closed")
+    if reopening and not cleaned:
+        raise Invalid("note", "reopen_reason_missing")
+    if wanted == "resolved" and not cleaned:
+        raise Invalid("note", "complaint_resolution_missing")
+    if wanted == "closed" and current == "resolved" and failed_callbacks < CALLBACK_ATTEMPTS:
+        due = callback_due_at.date().isoformat() if callback_due_at else ""
+        raise Invalid("status", "callback_first", date=due)
+    return cleaned
+
+
+def callback_due(resolved_at: datetime, days: int) -> datetime:
+    return resolved_at + timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class Callback:
+    reached: bool
+    solved: bool | None
+    satisfaction: int | None
+    note: str | None
+
+    def next_status(self) -> str:
+        """Solved: callback done. Not solved: reopened. Not reached: still awaiting it."""
+        if not self.reached:
+            return "resolved"
+        return "callback_done" if self.solved else "in_progress"
+
+
+def check_callback(
+    status: str, reached: bool, solved: bool | None, satisfaction: int | None, note: str
+) -> Callback:
+    if status != "resolved":
+        raise Invalid("callback", "callback_not_resolved")
+    cleaned = check_text(note, "callback_note") or None
+    if not reached:
+        return Callback(False, None, None, cleaned)
+    if solved is None:
+        raise Invalid("solved", "callback_solved_missing")
+    if satisfaction is None or not 1 <= satisfaction <= 5:
+        raise Invalid("satisfaction", "satisfaction_range")
+    if not solved and not cleaned:
+        raise Invalid("callback_note", "callback_unsolved_note")
+    return Callback(True, solved, satisfaction, cleaned)
+
+
+# The list ------------------------------------------------------------------------------
+
+
+class Urgency(StrEnum):
+    """How a complaint stands, most pressing first: the list and the dashboard sort by it."""
+
+    OVERDUE = "overdue"
+    SOON = "soon"
+    CALLBACK_DUE = "callback_due"
+    OPEN = "open"
+    AWAITING_CALLBACK = "awaiting_callback"
+    DONE = "done"
+
+
+URGENCY_ORDER = tuple(Urgency)
+
+
+def urgency(
+    status: str,
+    decision_due_at: datetime | None,
+    promised_by: datetime | None,
+    callback_due_at: datetime | None,
+    now: datetime,
+    soon_days: int = 3,
+) -> Urgency:
+    if status in OPEN and decision_due_at is not None:
+        state = clock_state(decision_due_at, promised_by, now, soon_days)
+        if state == Clock.OVERDUE:
+            return Urgency.OVERDUE
+        if state == Clock.SOON:
+            return Urgency.SOON
+        return Urgency.OPEN
+    if status in OPEN:
+        return Urgency.OPEN
+    if status == "resolved":
+        if callback_due_at is not None and callback_due_at <= now:
+            return Urgency.CALLBACK_DUE
+        return Urgency.AWAITING_CALLBACK
+    return Urgency.DONE
+
+
+def deadline(decision_due_at: datetime | None, promised_by: datetime | None) -> datetime | None:
+    """The tighter of the regulator's and the promised deadline."""
+    dates: Sequence[datetime] = [d for d in (decision_due_at, promised_by) if d is not None]
+    return min(dates) if dates else None

@@ -28,6 +28,7 @@ from lobby_tui.content import ContentError, channels, checklist_template
 from lobby_tui.domain.checklist import NOTE_MAX, Answer, Given, Item, Template, parse_count
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.privacy import mask
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text
 from lobby_tui.services import checklist as checklist_service
@@ -682,10 +683,3 @@ class ChecklistScreen(LobbyScreen):
         if focused:
             for widget in self.query(f"#{focused}"):
                 widget.focus()
-
-
-def mask(who: str | None) -> str:
-    """A customer's reference as shown on screen: the first character, the rest hidden."""
-    if not who:
-        return ""
-    return who[0] + "*" * min(len(who) - 1, 3) if len(who) > 1 else "*"

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from lobby_tui.content import channels, incident_labels
+from lobby_tui.content import channels, complaint_labels, incident_labels
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
@@ -235,7 +235,11 @@ class DashboardScreen(LobbyScreen):
             )
             lines.append(
                 Text.assemble(
-                    (local(item.at, zone).strftime("%H:%M") + " ", "dim"), (item.text, style)
+                    (
+                        local(item.at, zone).strftime("%m-%d" if item.dated else "%H:%M") + " ",
+                        "dim",
+                    ),
+                    (item.text, style),
                 )
             )
         if count > 3:
@@ -250,7 +254,7 @@ class DashboardScreen(LobbyScreen):
         zone = self.lobby_app.settings.timezone
         lines = [
             Text.assemble(
-                (local(item.at, zone).strftime("%H:%M") + " ", "dim"),
+                (local(item.at, zone).strftime("%m-%d" if item.dated else "%H:%M") + " ", "dim"),
                 (self.item_text(item), self.wait_style(WaitLevel.RED) if item.overdue else ""),
             )
             for item in items
@@ -261,6 +265,9 @@ class DashboardScreen(LobbyScreen):
         return title, Group(*lines), "alert" if overdue else "warn"
 
     def item_text(self, item: OpenItem) -> str:
+        if item.category is not None:
+            labels = complaint_labels().get(item.category, {})
+            return f"{item.text} {labels.get(self.lobby_app.language, item.category)}"
         if item.kind is None:
             return item.text
         label = incident_labels().get(item.kind, {}).get(self.lobby_app.language, item.kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from lobby_tui.domain.complaints import URGENCY_ORDER, Urgency, deadline, urgency
 from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues
 from lobby_tui.domain.settings import Settings
@@ -22,6 +23,8 @@ class OpenItem:
     overdue: bool = False
     kind: str | None = None  # an incident's type, shown by its label in the user's language
     level: str | None = None  # an incident's severity
+    category: str | None = None  # a complaint's category, shown by its label
+    dated: bool = False  # `at` is a deadline days away: shown as a date, not a time
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,48 @@ class Lobby:
     opens_at: datetime
     appointments: list[OpenItem]
     devices_out: list[OpenItem]
+
+
+def complaints_needing_action(store: Store, settings: Settings, now: datetime) -> list[OpenItem]:
+    """Open complaints and callbacks due, most pressing first (domain/complaints.urgency):
+    an overdue one is red on the dashboard until it is dealt with."""
+    rows = store.query(
+        "SELECT case_no, category, subject, status, decision_due_at, promised_by,"
+        " callback_due_at FROM complaints WHERE status IN ('new', 'in_progress', 'resolved')"
+    )
+    ranked = []
+    for r in rows:
+        level = urgency(
+            r["status"],
+            _when(r["decision_due_at"]),
+            _when(r["promised_by"]),
+            _when(r["callback_due_at"]),
+            now,
+            settings.complaint_soon_days,
+        )
+        if level == Urgency.AWAITING_CALLBACK:
+            continue
+        due = (
+            _when(r["callback_due_at"])
+            if level == Urgency.CALLBACK_DUE
+            else deadline(_when(r["decision_due_at"]), _when(r["promised_by"]))
+        )
+        ranked.append((URGENCY_ORDER.index(level), due or now, r, level))
+    ranked.sort(key=lambda x: (x[0], x[1]))
+    return [
+        OpenItem(
+            due,
+            f"{r['case_no']} {r['subject'] or ''}".strip(),
+            overdue=level == Urgency.OVERDUE,
+            category=None if r["subject"] else r["category"],
+            dated=True,
+        )
+        for _order, due, r, level in ranked
+    ]
+
+
+def _when(text: str | None) -> datetime | None:
+    return parse_iso(text) if text else None
 
 
 def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lobby:
@@ -98,14 +143,7 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
     rounds = round_tally(store, settings, day, now)
     opened = datetime.combine(day, settings.opening_time, tzinfo=zone)
 
-    complaints = store.query(
-        "SELECT case_no, category, decision_due_at, received_at FROM complaints"
-        " WHERE status IN ('new', 'in_progress')"
-        " ORDER BY decision_due_at IS NULL, decision_due_at LIMIT 3"
-    )
-    complaints_open = store.query_one(
-        "SELECT COUNT(*) FROM complaints WHERE status IN ('new', 'in_progress')"
-    )
+    complaints = complaints_needing_action(store, settings, now)
     incidents = store.query(
         "SELECT type, severity, raised_at FROM incidents WHERE status IN ('open', 'monitoring')"
         " ORDER BY raised_at DESC LIMIT 3"
@@ -154,15 +192,8 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         rounds_missed=rounds.missed,
         closed=lobby_closed(settings, day, now),
         round_open_since=last_round_at if last_round and not last_round[1] else None,
-        complaints_open=complaints_open[0] if complaints_open else 0,
-        complaints=[
-            OpenItem(
-                parse_iso(r["received_at"]),
-                f"{r['case_no']} {r['category']}",
-                due(r["decision_due_at"]),
-            )
-            for r in complaints
-        ],
+        complaints_open=len(complaints),
+        complaints=complaints[:3],
         incidents_open=incidents_open[0] if incidents_open else 0,
         incidents=[
             OpenItem(

@@ -90,7 +90,7 @@ async def test_starts_on_the_dashboard_with_honest_empty_panels(build_app: Build
         assert "Demo Branch" in text and "2026-11-28 Sat" in text and "10:30:00" in text
         assert "Shift open since 10:30" in text
         assert "Nobody is waiting. F3 triages the next walk-in." in text
-        assert "No open complaints" in text and "All quiet" in text
+        assert "No complaint to act on" in text and "All quiet" in text
         assert "Not started today. F2 opens the checklist." in text
 
 
@@ -316,13 +316,13 @@ async def test_wide_screen_uses_three_columns(build_app: Build) -> None:  # cove
         columns = [app.screen.query_one(f"#col-{c}", Static) for c in ("queue", "duties", "cases")]
         assert all(c.display for c in columns)
         assert columns[0].region.x < columns[1].region.x < columns[2].region.x
-        assert "Open complaints" in "\n".join(
+        assert "Complaints to act on" in "\n".join(
             s.text for s in columns[2].render_lines(Region(0, 0, *columns[2].size))
         )
         await pilot.resize_terminal(80, 24)
         await settle(app, pilot)
         assert not columns[2].display  # narrow: the open cases move under the duties
-        assert "Open complaints" in screen_text(app)
+        assert "Complaints to act on" in screen_text(app)
 
 
 async def test_tapping_a_box_opens_its_place(build_app: Build) -> None:  # covers: R6.3

@@ -1,0 +1,23 @@
+"""Personal data on screen (DESIGN "Offline and private"): names and phones are masked
+everywhere except when deliberately revealed. One rule, used by every screen."""
+
+from __future__ import annotations
+
+
+def mask(who: str | None) -> str:
+    """A customer's name or reference as shown on screen: the first character, the rest
+    hidden (at most three stars, so the length does not give the name away)."""
+    if not who:
+        return ""
+    return who[0] + "*" * min(len(who) - 1, 3) if len(who) > 1 else "*"
+
+
+def mask_phone(phone: str | None) -> str:
+    """The first three and last two digits: enough to confirm with the customer, not to
+    call them (138******21)."""
+    if not phone:
+        return ""
+    digits = [c for c in phone if c.isdigit()]
+    if len(digits) <= 5:
+        return "*" * len(digits)
+    return "".join(digits[:3]) + "*" * (len(digits) - 5) + "".join(digits[-2:])

@@ -1,0 +1,388 @@
+"""The complaint intake form (R4.1–R4.5): who, what, in the customer's words, the empathy
+steps with phrases to use, and the outcome. Everything typed is autosaved as a draft half a
+second after the last key, so a crash or a flat battery never loses what the customer said."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
+
+from lobby_tui.content import complaint_catalogue
+from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
+from lobby_tui.domain.complaints import (
+    NAME_MAX,
+    SEVERITIES,
+    SUBJECT_MAX,
+    TEXT_MAX,
+    VIA,
+    Intake,
+)
+from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.i18n import t
+from lobby_tui.services import complaints as service
+from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
+from lobby_tui.widgets.field import Field
+
+if TYPE_CHECKING:
+    from lobby_tui.app import LobbyApp
+
+DRAFT_DELAY = 0.5  # seconds after the last key
+TEXT_FIELDS = ("received", "name", "phone", "subject", "wants", "arrival", "action", "owner",
+               "promised", "contact")  # fmt: skip
+SELECTS = ("via", "category", "severity", "responsibility", "outcome", "incident")
+
+
+class IntakeForm(VerticalScroll):
+    """Not a screen: the complaints place shows it as its "New complaint" tab."""
+
+    def __init__(self, lobby_app: LobbyApp) -> None:
+        super().__init__(id="intake")
+        self.lobby_app = lobby_app
+        self.catalogue: ComplaintCatalogue = complaint_catalogue()
+        self.enquiry_id: str | None = None  # set when an enquiry turns into a complaint
+        self._draft_timer: Timer | None = None
+        self.filling = False
+        self.choices: dict[str, set[str]] = {}
+        self.blank: dict[str, object] = {}  # each select's values, to restore a draft
+
+    def compose(self) -> ComposeResult:
+        lang = self.lobby_app.language
+        catalogue = self.catalogue
+        with Horizontal(id="draft-row"):
+            yield Static("", id="draft-note")
+            yield Button(t("complaint.discard_draft"), id="discard-draft")
+        with Horizontal(classes="form-row"):
+            yield Field(
+                "received",
+                label=t("complaint.received"),
+                placeholder=t("complaint.received_placeholder"),
+                max_length=16,
+            )
+            yield self.select("via", [(t(f"complaint.via.{v}"), v) for v in VIA], "in_person")
+        with Horizontal(classes="form-row"):
+            yield Field(
+                "name",
+                label=t("complaint.name"),
+                placeholder=t("complaint.optional"),
+                max_length=NAME_MAX,
+            )
+            yield Field(
+                "phone",
+                label=t("complaint.phone"),
+                placeholder=t("complaint.optional"),
+                max_length=20,
+                restrict=r"[0-9+ -]*",
+            )
+        with Horizontal(classes="form-row"):
+            yield self.select(
+                "category", [(c.label.text(lang), c.id) for c in catalogue.category], None
+            )
+            yield self.select("severity", [(t(f"severity.{s}"), s) for s in SEVERITIES], "medium")
+            yield self.select(
+                "responsibility",
+                [(r.label.text(lang), r.id) for r in catalogue.responsibility],
+                None,
+            )
+        yield Static("", id="error-choices", classes="field-error")
+        yield Field(
+            "subject",
+            label=t("complaint.subject"),
+            placeholder=t("complaint.subject_placeholder"),
+            max_length=SUBJECT_MAX,
+        )
+        yield Static(t("complaint.description"), classes="field-title")
+        yield TextArea(id="description", soft_wrap=True, show_line_numbers=False)
+        yield Static("", id="error-description", classes="field-error")
+        yield Field(
+            "wants",
+            label=t("complaint.wants"),
+            placeholder=t("complaint.wants_placeholder"),
+            max_length=TEXT_MAX,
+        )
+        with Horizontal(classes="form-row"):
+            yield Field(
+                "arrival",
+                label=t("complaint.arrival"),
+                placeholder=t("complaint.arrival_placeholder"),
+                max_length=8,
+            )
+            yield self.select("incident", [], None)
+        yield Static(t("complaint.empathy"), classes="form-title")
+        for step in catalogue.empathy:
+            yield Checkbox(step.label.text(lang), id=f"empathy-{step.id}")
+            yield Static(Text(f"“{step.phrase.text(lang)}”", style="italic"), classes="phrase")
+        yield Static(t("complaint.outcome_title"), classes="form-title")
+        yield self.select(
+            "outcome",
+            [(t("complaint.outcome.undecided"), "undecided")]
+            + [(t(f"complaint.outcome.{o}"), o) for o in ("on_spot", "escalated")],
+            "undecided",
+        )
+        with Vertical(id="on-spot"):
+            yield Field(
+                "action",
+                label=t("complaint.action_taken"),
+                placeholder=t("complaint.action_placeholder"),
+                max_length=TEXT_MAX,
+            )
+        with Vertical(id="escalated"):
+            yield Static(t("complaint.departments"), classes="field-title")
+            yield SelectionList[str](
+                *[(d.label.text(lang), d.id) for d in catalogue.department], id="departments"
+            )
+            yield Static("", id="error-departments", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Field("owner", label=t("complaint.owner"), max_length=NAME_MAX)
+                yield Field(
+                    "promised",
+                    label=t("complaint.promised"),
+                    placeholder=t("complaint.date_placeholder"),
+                    max_length=10,
+                )
+            yield Field(
+                "contact",
+                label=t("complaint.contact"),
+                placeholder=t("complaint.contact_placeholder"),
+                max_length=200,
+            )
+        with Horizontal(id="save-row"):
+            yield Button(t("complaint.save"), id="save-complaint", variant="primary")
+            yield Static("", id="error-intake", classes="field-error")
+
+    def select(self, name: str, options: list[tuple[str, str]], value: str | None) -> Select[str]:
+        self.choices[name] = {v for _label, v in options}
+        return Select(
+            options,
+            id=f"select-{name}",
+            prompt=t(f"complaint.{name}_prompt"),
+            value=value if value is not None else Select.NULL,
+            allow_blank=value is None,
+        )
+
+    def on_mount(self) -> None:
+        self.refresh_incidents()
+        self.show_outcome()
+        self.blank = self.values()  # the untouched form: not worth a draft
+        self.offer_draft()
+
+    def refresh_incidents(self) -> None:
+        """Today's and open incidents, to link the complaint to (e.g. a retained card)."""
+        from lobby_tui.content import incident_labels
+        from lobby_tui.services.incidents import incidents
+
+        app = self.lobby_app
+        labels = incident_labels()
+        zone = app.settings.timezone
+        options = [
+            (
+                local(i.raised_at, zone).strftime("%H:%M ")
+                + labels.get(i.type, {}).get(app.language, i.type),
+                i.id,
+            )
+            for i in incidents(app.store, business_day(app.store.clock.now(), zone))
+        ]
+        self.query_one("#select-incident", Select).set_options(options)
+        self.choices["incident"] = {value for _label, value in options}
+
+    # The draft --------------------------------------------------------------------------
+
+    def values(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            n: self.query_one(f"#input-{n}", Input).value for n in TEXT_FIELDS
+        }
+        for name in SELECTS:
+            value = self.query_one(f"#select-{name}", Select).value
+            out[name] = None if value is Select.NULL else value
+        out["description"] = self.query_one("#description", TextArea).text
+        out["empathy"] = [
+            s.id
+            for s in self.catalogue.empathy
+            if self.query_one(f"#empathy-{s.id}", Checkbox).value
+        ]
+        out["departments"] = list(self.query_one("#departments", SelectionList).selected)
+        out["enquiry"] = self.enquiry_id
+        return out
+
+    def fill(self, values: dict[str, object]) -> None:
+        self.filling = True
+        try:
+            for name in TEXT_FIELDS:
+                self.query_one(f"#input-{name}", Input).value = str(values.get(name) or "")
+            for name in SELECTS:
+                select = self.query_one(f"#select-{name}", Select)
+                value = values.get(name)
+                if isinstance(value, str) and value in self.choices.get(name, ()):
+                    select.value = value
+            self.query_one("#description", TextArea).text = str(values.get("description") or "")
+            chosen = values.get("empathy")
+            for step in self.catalogue.empathy:
+                box = self.query_one(f"#empathy-{step.id}", Checkbox)
+                box.value = isinstance(chosen, list) and step.id in chosen
+            departments = self.query_one("#departments", SelectionList)
+            departments.deselect_all()
+            for department in values.get("departments") or []:  # type: ignore[union-attr]
+                departments.select(str(department))
+            enquiry = values.get("enquiry")
+            self.enquiry_id = str(enquiry) if enquiry else None
+        finally:
+            self.filling = False
+        self.show_outcome()
+
+    def offer_draft(self) -> None:
+        """What was being typed when the app stopped comes back, with the time it was saved."""
+        app = self.lobby_app
+        found = load_draft(app.store, service.NEW_DRAFT)
+        if found is None:
+            self.show_draft_note("")
+            return
+        values, saved_at = found
+        self.fill(values)
+        when = local(saved_at, app.settings.timezone).strftime("%H:%M")
+        self.show_draft_note(t("complaint.draft_restored", time=when))
+
+    def show_draft_note(self, text: str) -> None:
+        self.query_one("#draft-note", Static).update(text)
+        self.query_one("#draft-row").display = bool(text)
+
+    def changed(self) -> None:
+        if self.filling:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+
+    def save_draft(self) -> None:
+        self._draft_timer = None
+        screen = self.screen
+        from lobby_tui.screens.base import LobbyScreen
+
+        if isinstance(screen, LobbyScreen):
+            values = self.values()
+            with screen.guarded(lambda _exc: None):
+                if values == self.blank:
+                    discard_draft(self.lobby_app.store, service.NEW_DRAFT)
+                else:
+                    save_draft(self.lobby_app.store, service.NEW_DRAFT, values)
+
+    def flush_draft(self) -> None:
+        """Save now what a pending timer would have saved (before leaving or switching)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self.save_draft()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _typed(self) -> None:
+        self.changed()
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        if event.select.id == "select-outcome":
+            self.show_outcome()
+        self.changed()
+
+    def show_outcome(self) -> None:
+        outcome = self.query_one("#select-outcome", Select).value
+        self.query_one("#on-spot").display = outcome == "on_spot"
+        self.query_one("#escalated").display = outcome == "escalated"
+
+    @on(Button.Pressed, "#discard-draft")
+    def discard(self) -> None:
+        discard_draft(self.lobby_app.store, service.NEW_DRAFT)
+        self.clear()
+
+    def clear(self) -> None:
+        self.fill({"via": "in_person", "severity": "medium", "outcome": "undecided"})
+        for name in ("category", "responsibility", "incident"):
+            self.query_one(f"#select-{name}", Select).clear()
+        self.enquiry_id = None
+        self.show_draft_note("")
+        self.say_all("")
+
+    def start_from_enquiry(self, topic: str, enquiry_id: str | None) -> None:
+        """An enquiry that turns into a complaint: its topic is the subject."""
+        self.flush_draft()
+        self.clear()
+        self.query_one("#input-subject", Input).value = topic
+        self.enquiry_id = enquiry_id
+        self.save_draft()
+
+    # Saving -----------------------------------------------------------------------------
+
+    def intake(self) -> Intake:
+        """The form as an Intake; a time or date that does not parse is said at its field."""
+        app = self.lobby_app
+        values = self.values()
+        now = app.store.clock.now()
+        received = service.parse_received(str(values["received"]), now, app.settings.timezone)
+        promised = None
+        if values["outcome"] == "escalated":
+            promised = service.parse_promise(str(values["promised"]), app.settings, received)
+        outcome = values["outcome"] if values["outcome"] in ("on_spot", "escalated") else None
+        return Intake(
+            received_at=received,
+            via=str(values["via"] or ""),
+            category=str(values["category"] or ""),
+            severity=str(values["severity"] or ""),
+            description=str(values["description"]),
+            subject=str(values["subject"]),
+            name=str(values["name"]),
+            phone=str(values["phone"]),
+            responsibility=str(values["responsibility"]) if values["responsibility"] else None,
+            wants=str(values["wants"]),
+            empathy=tuple(values["empathy"]),  # type: ignore[arg-type]
+            outcome=str(outcome) if outcome else None,
+            action_taken=str(values["action"]) if outcome == "on_spot" else "",
+            departments=tuple(values["departments"]) if outcome == "escalated" else (),  # type: ignore[arg-type]
+            owner=str(values["owner"]) if outcome == "escalated" else "",
+            promised_by=promised,
+            contact_given=str(values["contact"]) if outcome == "escalated" else "",
+        )
+
+    FIELD_OF = {
+        "received_at": "received",
+        "action_taken": "action",
+        "promised_by": "promised",
+        "contact_given": "contact",
+        "arrival": "arrival",
+    }
+
+    def say(self, exc: Invalid, text: str) -> None:
+        """Bad input beside its field; the field is focused so it can be fixed at once."""
+        self.say_all("")
+        name = self.FIELD_OF.get(exc.field, exc.field)
+        fields = {f.field_name: f for f in self.query(Field)}
+        if name in fields:
+            fields[name].say(text)
+            fields[name].input.focus()
+        elif name == "description":
+            self.query_one("#error-description", Static).update(text)
+            self.query_one("#description", TextArea).focus()
+        elif name == "departments":
+            self.query_one("#error-departments", Static).update(text)
+            self.query_one("#departments").focus()
+        elif name in ("category", "severity", "responsibility", "via"):
+            self.query_one("#error-choices", Static).update(text)
+            self.query_one(f"#select-{name}").focus()
+        else:
+            self.query_one("#error-intake", Static).update(text)
+
+    def say_all(self, text: str) -> None:
+        for field in self.query(Field):
+            field.say(text)
+        for error in (
+            "#error-description",
+            "#error-departments",
+            "#error-choices",
+            "#error-intake",
+        ):
+            self.query_one(error, Static).update(text)

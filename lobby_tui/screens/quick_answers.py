@@ -1,0 +1,189 @@
+"""Quick answers (R4.2): most questions are not complaints. Today's notices and rates from
+the morning check and the branch FAQ, searchable; Enter logs "enquiry answered" with its
+topic (counted at handover); an enquiry that turns into a complaint opens the intake form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from lobby_tui.content import ContentError, checklist_template, faq
+from lobby_tui.domain.day import business_day
+from lobby_tui.i18n import t
+from lobby_tui.services import checklist as checklist_service
+from lobby_tui.services import complaints as service
+from lobby_tui.widgets.field import Field
+
+if TYPE_CHECKING:
+    from lobby_tui.app import LobbyApp
+
+INFORMATION_SECTION = "information"  # the checklist's section of notices and rates (R1.5)
+
+
+@dataclass(frozen=True)
+class QuickAnswer:
+    topic: str
+    text: str
+    today: bool  # written down at this morning's check
+
+
+class QuickAnswers(Vertical):
+    BINDINGS = [
+        Binding("c", "to_complaint", "answers.to_complaint", show=False),
+    ]
+
+    class ToComplaint(Message):
+        def __init__(self, topic: str, enquiry_id: str | None) -> None:
+            super().__init__()
+            self.topic = topic
+            self.enquiry_id = enquiry_id
+
+    def __init__(self, lobby_app: LobbyApp) -> None:
+        super().__init__(id="answers-pane")
+        self.lobby_app = lobby_app
+        self.answers: list[QuickAnswer] = []
+        self.shown: list[QuickAnswer] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="enquiry-count")
+        yield Input(placeholder=t("answers.find_placeholder"), id="answer-find")
+        yield OptionList(id="answers")
+        with Horizontal(classes="form-row"):
+            yield Button(t("answers.log"), id="log-enquiry", variant="success")
+            yield Button(t("answers.to_complaint_button"), id="to-complaint", variant="warning")
+        with Horizontal(classes="form-row"):
+            yield Field("topic", placeholder=t("answers.other_placeholder"), max_length=80)
+            yield Button(t("answers.log_other"), id="log-other")
+        yield Static("", id="answer-message")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @property
+    def day(self) -> date:
+        app = self.lobby_app
+        return business_day(app.store.clock.now(), app.settings.timezone)
+
+    def reload(self) -> None:
+        self.answers = self.collect()
+        self.show_answers()
+        self.show_count()
+
+    def collect(self) -> list[QuickAnswer]:
+        app = self.lobby_app
+        lang = app.language
+        out: list[QuickAnswer] = []
+        try:
+            template = checklist_template()
+            given = checklist_service.today(app.store, self.day).given
+            for section in template.section:
+                if section.key != INFORMATION_SECTION:
+                    continue
+                for item in section.item:
+                    note = given[item.key].note if item.key in given else None
+                    if note:
+                        out.append(QuickAnswer(item.label.text(lang), note, True))
+        except ContentError:
+            pass  # the checklist screen says what is wrong with the file
+        try:
+            out += [QuickAnswer(a.topic.text(lang), a.text.text(lang), False) for a in faq().answer]
+        except ContentError as exc:
+            self.query_one("#answer-message", Static).update(t(f"error.{exc.key}", **exc.params))
+        return out
+
+    def show_answers(self) -> None:
+        wanted = self.query_one("#answer-find", Input).value.strip().lower()
+        self.shown = [
+            a for a in self.answers if not wanted or wanted in f"{a.topic} {a.text}".lower()
+        ]
+        answers = self.query_one("#answers", OptionList)
+        answers.clear_options()
+        for answer in self.shown:
+            line = Text.assemble(
+                ("★ " if answer.today else "", "bold"),
+                (answer.topic, "bold"),
+                "\n  ",
+                (answer.text, ""),
+            )
+            answers.add_option(Option(line))
+        if self.shown:
+            answers.highlighted = 0
+        else:
+            answers.add_option(Option(Text(t("answers.none"), style="dim"), disabled=True))
+
+    def show_count(self) -> None:
+        count = service.enquiries_today(self.lobby_app.store, self.day)
+        self.query_one("#enquiry-count", Static).update(t("answers.count", count=count))
+
+    @on(Input.Changed, "#answer-find")
+    def _find(self) -> None:
+        self.show_answers()
+
+    @on(Input.Submitted, "#answer-find")
+    def _to_list(self) -> None:
+        self.query_one("#answers", OptionList).focus()
+
+    def chosen(self) -> QuickAnswer | None:
+        highlighted = self.query_one("#answers", OptionList).highlighted
+        if highlighted is None or highlighted >= len(self.shown):
+            return None
+        return self.shown[highlighted]
+
+    @on(OptionList.OptionSelected, "#answers")
+    @on(Button.Pressed, "#log-enquiry")
+    def log_chosen(self) -> None:
+        answer = self.chosen()
+        if answer is None:
+            self.say(t("answers.choose"))
+            return
+        self.log(answer.topic)
+
+    @on(Button.Pressed, "#log-other")
+    @on(Input.Submitted, "#input-topic")
+    def log_other(self) -> None:
+        field = self.query_one("#field-topic", Field)
+        if self.log(field.value, field) is not None:
+            field.input.value = ""
+
+    def log(self, topic: str, field: Field | None = None) -> str | None:
+        from lobby_tui.screens.base import LobbyScreen, invalid_text
+
+        screen = self.screen
+        assert isinstance(screen, LobbyScreen)
+        app = self.lobby_app
+        say = field.say if field else self.say
+        enquiry_id = None
+        with screen.guarded(lambda exc: say(invalid_text(exc))) as outcome:
+            enquiry_id, count = service.log_enquiry(
+                app.store, day=self.day, shift_id=app.shift.id if app.shift else None, topic=topic
+            )
+        if outcome.failed:
+            return None
+        if field:
+            field.say("")
+        self.say(t("answers.logged", topic=topic.strip(), count=count))
+        self.show_count()
+        return enquiry_id
+
+    @on(Button.Pressed, "#to-complaint")
+    def action_to_complaint(self) -> None:
+        """The question was a complaint after all: logged as an enquiry, then the intake
+        form opens with its topic, and the complaint is linked to it when saved."""
+        answer = self.chosen()
+        other = self.query_one("#field-topic", Field).value.strip()
+        topic = other or (answer.topic if answer else "")
+        enquiry_id = self.log(topic, self.query_one("#field-topic", Field)) if topic else None
+        self.post_message(self.ToComplaint(topic, enquiry_id))
+
+    def say(self, text: str) -> None:
+        self.query_one("#answer-message", Static).update(text)

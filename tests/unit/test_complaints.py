@@ -1,0 +1,246 @@
+"""Complaints from intake to callback, against a real database (R4)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from lobby_tui.content import complaint_catalogue
+from lobby_tui.domain.complaints import Intake, Urgency
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.privacy import mask, mask_phone
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services import complaints as service
+from lobby_tui.services.drafts import load_draft, save_draft
+from lobby_tui.store import FixedClock, Store
+from tests.conftest import MORNING
+
+
+def intake(**changes: object) -> Intake:
+    fields: dict[str, object] = {
+        "received_at": MORNING,
+        "via": "in_person",
+        "category": "waiting_time",
+        "severity": "medium",
+        "description": "排队一个多小时，没有人解释原因",
+        "subject": "等候太久",
+        "name": "王小明",
+        "phone": "138 1234 5621",
+    }
+    fields.update(changes)
+    return Intake(**fields)  # type: ignore[arg-type]
+
+
+def take(store: Store, settings: Settings, **changes: object) -> str:
+    complaint_id, _case = service.take_complaint(
+        store, settings, complaint_catalogue(), intake(**changes), shift_id=None
+    )
+    return complaint_id
+
+
+def test_intake_keeps_personal_data_out_of_the_journal(store: Store, settings: Settings) -> None:
+    # covers: R4.3
+    complaint_id, case_no = service.take_complaint(
+        store, settings, complaint_catalogue(), intake(), shift_id=None
+    )
+    assert case_no == "C20261128-01"
+    row = store.query_one("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+    assert row is not None
+    assert row["customer_phone"] == "13812345621"  # digits only: the minimum to call back
+    assert row["status"] == "new" and row["profile"] == "nfra"
+    assert row["decision_due_at"] == "2026-12-13T02:30:00Z"  # NFRA: 15 days
+    events = [r["payload"] for r in store.query("SELECT payload FROM events")]
+    assert events and not any("王小明" in p or "13812345621" in p for p in events)
+    assert json.loads(events[-1])["customer_given"] is True
+    _second, case_two = service.take_complaint(
+        store, settings, complaint_catalogue(), intake(), shift_id=None
+    )
+    assert case_two == "C20261128-02"
+
+
+def test_masks_show_enough_to_confirm_not_to_call() -> None:
+    assert mask("王小明") == "王**"
+    assert mask_phone("13812345621") == "138******21"
+    assert mask_phone("") == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "key"),
+    [
+        ({"description": "  "}, "description", "description_missing"),
+        ({"received_at": MORNING + timedelta(hours=1)}, "received_at", "received_in_future"),
+        (
+            {
+                "outcome": "escalated",
+                "departments": ("it",),
+                "owner": "Li",
+                "promised_by": MORNING - timedelta(days=1),
+            },
+            "promised_by",
+            "promise_before_receipt",
+        ),
+        (
+            {
+                "outcome": "escalated",
+                "departments": ("it",),
+                "owner": "Li",
+                "promised_by": MORNING + timedelta(days=20),
+            },
+            "promised_by",
+            "promise_after_deadline",
+        ),
+        ({"outcome": "escalated", "owner": "Li"}, "departments", "departments_missing"),
+        ({"outcome": "on_spot"}, "action_taken", "action_missing"),
+        ({"phone": "call me"}, "phone", "phone_format"),
+        ({"category": "weather"}, "category", "category_unknown"),
+    ],
+)
+def test_bad_intake_names_its_field_and_saves_nothing(
+    store: Store, settings: Settings, changes: dict[str, object], field: str, key: str
+) -> None:  # covers: R4.4
+    with pytest.raises(Invalid) as caught:
+        take(store, settings, **changes)
+    assert (caught.value.field, caught.value.key) == (field, key)
+    assert store.query_one("SELECT COUNT(*) FROM complaints")[0] == 0  # type: ignore[index]
+
+
+def test_on_the_spot_is_resolved_with_its_callback_due(store: Store, settings: Settings) -> None:
+    # covers: R4.4, R4.6
+    complaint_id = take(store, settings, outcome="on_spot", action_taken="Opened window 3")
+    complaint = service.get(store, complaint_id)
+    assert complaint.status == "resolved"
+    assert complaint.callback_due_at == MORNING + timedelta(days=settings.callback_days)
+    kinds = [u.kind for u in service.timeline(store, complaint_id)]
+    assert kinds == ["received", "resolved"]
+
+
+def test_escalated_has_owner_departments_and_promise(store: Store, settings: Settings) -> None:
+    # covers: R4.4, R4.5
+    complaint_id = take(
+        store,
+        settings,
+        outcome="escalated",
+        departments=("cards", "it"),
+        owner="Zhang (card centre)",
+        promised_by=MORNING + timedelta(days=5),
+        contact_given="0571-8888 1234",
+    )
+    complaint = service.get(store, complaint_id)
+    assert complaint.status == "in_progress"
+    assert complaint.departments == ("cards", "it")
+    assert complaint.owner == "Zhang (card centre)"
+
+
+def test_closing_needs_the_callback_and_unsolved_callback_reopens(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.6
+    complaint_id = take(store, settings, outcome="on_spot", action_taken="Refunded the fee")
+    with pytest.raises(Invalid, match="callback_first"):
+        service.set_status(store, settings, complaint_id, "closed")
+    clock.advance(days=3)
+    with pytest.raises(Invalid, match="satisfaction_range"):
+        service.record_callback(store, complaint_id, reached=True, solved=False, satisfaction=None)
+    with pytest.raises(Invalid, match="callback_unsolved_note"):
+        service.record_callback(store, complaint_id, reached=True, solved=False, satisfaction=2)
+    status = service.record_callback(
+        store, complaint_id, reached=True, solved=False, satisfaction=2, note="fee charged again"
+    )
+    assert status == "in_progress"
+    complaint = service.get(store, complaint_id)
+    assert complaint.status == "in_progress" and complaint.resolved_at is None
+    service.set_status(store, settings, complaint_id, "resolved", "fee refunded, block lifted")
+    clock.advance(days=3)
+    assert (
+        service.record_callback(store, complaint_id, reached=True, solved=True, satisfaction=4)
+        == "callback_done"
+    )
+    service.set_status(store, settings, complaint_id, "closed")
+    assert service.get(store, complaint_id).status == "closed"
+    service.set_status(store, settings, complaint_id, "in_progress", "customer came back")
+    kinds = [u.kind for u in service.timeline(store, complaint_id)]
+    assert kinds.count("callback") == 2 and kinds[-1] == "reopened"
+
+
+def test_two_unanswered_callbacks_allow_closing(store: Store, settings: Settings) -> None:
+    complaint_id = take(store, settings, outcome="on_spot", action_taken="Explained the fee")
+    for _ in range(2):
+        assert (
+            service.record_callback(
+                store, complaint_id, reached=False, solved=None, satisfaction=None
+            )
+            == "resolved"
+        )
+    service.set_status(store, settings, complaint_id, "closed")
+
+
+def test_extension_needs_approver_and_moves_the_clock(store: Store, settings: Settings) -> None:
+    # covers: R4.4
+    complaint_id = take(store, settings)
+    with pytest.raises(Invalid, match="approver_missing"):
+        service.extend(store, complaint_id, "", "needs the card centre")
+    service.extend(store, complaint_id, "Branch head Li", "needs the card centre")
+    assert service.get(store, complaint_id).decision_due_at == MORNING + timedelta(days=30)
+    with pytest.raises(Invalid, match="already_extended"):
+        service.extend(store, complaint_id, "Li", "again")
+
+
+def test_overdue_first_then_due_soon(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4
+    old = take(store, settings, received_at=MORNING - timedelta(days=16), description="old case")
+    soon = take(store, settings, received_at=MORNING - timedelta(days=13), description="soon")
+    fresh = take(store, settings, description="fresh")
+    listed = service.find(store, settings, service.Filter())
+    assert [c.id for c in listed] == [old, soon, fresh]
+    assert listed[0].urgency(clock.now(), 3) == Urgency.OVERDUE
+    only = service.find(store, settings, service.Filter(overdue=True))
+    assert [c.id for c in only] == [old]
+
+
+def test_search_finds_chinese_and_short_queries(store: Store, settings: Settings) -> None:
+    first = take(store, settings, description="ATM 吞卡后无人处理")
+    second = take(store, settings, description="理财产品收益与宣传不符")
+    service.add_note(store, second, "已联系财富管理部核实")
+
+    def found(text: str) -> list[str]:
+        return [c.id for c in service.find(store, settings, service.Filter(text=text))]
+
+    assert found("无人处理") == [first]
+    assert found("吞卡") == [first]  # two characters: the fallback scan
+    assert found("atm") == [first]
+    assert found("财富管理") == [second]  # found in a follow-up note
+    assert found("C20261128-02") == [second]
+    assert found('"; DROP') == []
+
+
+def test_draft_survives_and_goes_with_the_saved_complaint(store: Store, settings: Settings) -> None:
+    save_draft(store, service.NEW_DRAFT, {"description": "客户说：卡被吞了"})
+    loaded = load_draft(store, service.NEW_DRAFT)
+    assert loaded is not None and loaded[0]["description"] == "客户说：卡被吞了"
+    take(store, settings)
+    assert load_draft(store, service.NEW_DRAFT) is None
+
+
+def test_enquiries_are_counted_and_can_become_a_complaint(store: Store, settings: Settings) -> None:
+    # covers: R4.2
+    day = MORNING.date()
+    _first, count = service.log_enquiry(store, day=day, shift_id=None, topic="Opening hours")
+    enquiry_id, count = service.log_enquiry(store, day=day, shift_id=None, topic="Fees")
+    assert count == 2 == service.enquiries_today(store, day)
+    complaint_id, _case = service.take_complaint(
+        store, settings, complaint_catalogue(), intake(), shift_id=None, enquiry_id=enquiry_id
+    )
+    linked = store.query_one("SELECT complaint_id FROM enquiries WHERE id = ?", (enquiry_id,))
+    assert linked is not None and linked[0] == complaint_id
+    with pytest.raises(Invalid, match="topic_missing"):
+        service.log_enquiry(store, day=day, shift_id=None, topic=" ")
+
+
+def test_reveal_is_logged(store: Store, settings: Settings) -> None:
+    complaint_id = take(store, settings)
+    assert service.reveal(store, complaint_id) == ("王小明", "13812345621")
+    assert store.query_one("SELECT kind FROM events ORDER BY seq DESC LIMIT 1")[0] == (  # type: ignore[index]
+        "complaint.revealed"
+    )
