@@ -182,7 +182,7 @@ class ComplaintsScreen(LobbyScreen):
         if self.problem:
             return
         table = self.query_one("#case-list", DataTable)
-        for key in ("case", "what", "status", "due"):
+        for key in ("case", "due", "status", "what"):  # what matters most, first
             table.add_column(t(f"complaint.col_{key}"), key=key)
         self.reload()
 
@@ -222,17 +222,17 @@ class ComplaintsScreen(LobbyScreen):
             due = self.due_text(complaint, level)
             table.add_row(
                 Text(complaint.case_no, style=style),
+                Text(due, style=style),
+                Text(
+                    t(f"complaint.status.{complaint.status}"),
+                    style="dim" if level == Urgency.DONE else "",
+                ),
                 Text(
                     complaint.subject or self.catalogue.label("category", complaint.category, lang),
                     style=SEVERITY_STYLE.get(complaint.severity, ""),
                     overflow="ellipsis",
                     no_wrap=True,
                 ),
-                Text(
-                    t(f"complaint.status.{complaint.status}"),
-                    style="dim" if level == Urgency.DONE else "",
-                ),
-                Text(due, style=style),
                 key=complaint.id,
             )
         if not self.listed:
@@ -327,7 +327,9 @@ class ComplaintsScreen(LobbyScreen):
                 "\n"
                 + t(
                     "complaint.empathy_line",
-                    steps=", ".join(catalogue.label("empathy", s, lang) for s in complaint.empathy),
+                    steps=t("list.sep").join(
+                        catalogue.label("empathy", s, lang) for s in complaint.empathy
+                    ),
                 ),
                 style="dim",
             )
@@ -336,7 +338,7 @@ class ComplaintsScreen(LobbyScreen):
                 "\n"
                 + t(
                     "complaint.departments_line",
-                    departments=", ".join(
+                    departments=t("list.sep").join(
                         catalogue.label("department", d, lang) for d in complaint.departments
                     ),
                 )

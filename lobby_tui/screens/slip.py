@@ -42,10 +42,8 @@ def slip_text(
         lines.append(t("slip.solved", action=complaint.action_taken))
         lines.append(t("slip.callback", date=day(complaint.callback_due_at)))
     else:
-        departments = (
-            "、".join(catalogue.label("department", d, lang) for d in complaint.departments)
-            if lang == "zh"
-            else ", ".join(catalogue.label("department", d, lang) for d in complaint.departments)
+        departments = t("list.sep").join(
+            catalogue.label("department", d, lang) for d in complaint.departments
         )
         if departments:
             lines.append(t("slip.next", departments=departments))

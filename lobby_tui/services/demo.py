@@ -14,6 +14,7 @@ from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.triage import band
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
+from lobby_tui.services.demo_complaints import today_complaint_actions, write_past_complaints
 from lobby_tui.services.rounds import complete_round, give_care, start_round
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.triage import move_channel
@@ -307,6 +308,8 @@ def write_demo_morning(
     clock = FixedClock(at_local(day, time(8, 31), settings.timezone))
     store.clock = clock
     try:
+        write_past_complaints(store, settings, day, clock, lang)
+        clock.set(at_local(day, time(8, 31), settings.timezone))
         shift = open_shift_today(store, settings)
         _demo_checklist(store, settings, day, shift.id, clock, lang)
         walkins = _morning(rng, day, settings, now)
@@ -333,6 +336,7 @@ def write_demo_morning(
                     steps.append((when, 1, i, what))
         steps += _round_steps(walkins, day, settings, now)
         scheduled = _demo_incidents(store, settings, day, shift.id, lang)
+        scheduled += today_complaint_actions(store, settings, day, shift.id, lang)
         steps += [(when, 4, n, "scheduled") for n, (when, _action) in enumerate(scheduled)]
         ids: dict[int, str] = {}
         round_id: str | None = None

@@ -1,0 +1,262 @@
+"""Complaints as the manager takes them on the floor (R4): by keyboard, with a draft that
+survives a crash, clocks that turn red, callbacks that reopen, and search in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from textual.widgets import DataTable, Input, Select, Static, TextArea
+
+from lobby_tui.app import LobbyApp, make_app
+from lobby_tui.content import complaint_catalogue
+from lobby_tui.domain.complaints import Intake
+from lobby_tui.domain.settings import Settings
+from lobby_tui.i18n import set_language
+from lobby_tui.services import complaints as service
+from lobby_tui.services.shift import open_shift_today
+from lobby_tui.store import FixedClock, Store
+from tests.conftest import MORNING, settle
+from tests.ui.test_app import box_of, screen_text
+
+Build = Callable[..., LobbyApp]
+
+
+def take(store: Store, settings: Settings, **changes: object) -> str:
+    fields: dict[str, object] = {
+        "received_at": MORNING,
+        "via": "in_person",
+        "category": "device_fault",
+        "severity": "high",
+        "description": "ATM 吞卡，等了半小时没人管",
+        "subject": "ATM 2 retained card",
+        "phone": "13812345621",
+        "name": "王小明",
+    }
+    fields.update(changes)
+    complaint_id, _case = service.take_complaint(
+        store,
+        settings,
+        complaint_catalogue(),
+        Intake(**fields),
+        shift_id=None,  # type: ignore[arg-type]
+    )
+    return complaint_id
+
+
+async def test_full_intake_by_keyboard(build_app: Build, store: Store, monkeypatch) -> None:
+    # covers: R4.1, R4.3, R4.4
+    app = build_app()
+    told: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: told.append(message))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n")
+        await settle(app, pilot)
+        assert app.focused is app.screen.query_one("#description", TextArea)
+        await pilot.press(*"Card kept by ATM 2")
+        # Back to the category (subject, responsibility, severity, category), choose one.
+        await pilot.press("shift+tab", *"ATM card", "shift+tab", "shift+tab", "shift+tab")
+        assert app.focused is app.screen.query_one("#select-category", Select)
+        await pilot.press("enter", "down", "down", "down", "down", "down", "down", "enter")
+        # Forward to the empathy steps: tick all three.
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab")
+        await pilot.press("space", "tab", "space", "tab", "space")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "C20261128-01" in text and told == [
+            "Saved: case C20261128-01. Give the customer the slip."
+        ]
+        assert "ATM card" in text and "new" in text
+    row = store.query_one("SELECT * FROM complaints")
+    assert row is not None
+    assert row["description"] == "Card kept by ATM 2" and row["subject"] == "ATM card"
+    assert row["category"] == "device_fault" and row["severity"] == "medium"
+    assert row["empathy"] == '["listened", "acknowledged", "apologised"]'
+    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
+
+
+async def test_bad_input_is_said_beside_the_field_and_kept(build_app: Build, store: Store) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n", "ctrl+s")
+        await settle(app, pilot)
+        assert "Choose the category." in screen_text(app)
+        screen = app.screen
+        screen.query_one("#select-category", Select).value = "fees"
+        screen.query_one("#input-phone", Input).value = "12"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Write down what the customer said." in screen_text(app)
+        assert app.focused is screen.query_one("#description", TextArea)
+        await pilot.press(*"Charged twice")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "A phone number of 5 to 15 digits" in screen_text(app)
+        assert screen.query_one("#description", TextArea).text == "Charged twice"  # kept
+    assert store.query_one("SELECT COUNT(*) FROM complaints")[0] == 0  # type: ignore[index]
+
+
+async def test_the_draft_survives_a_crash(store: Store, settings: Settings) -> None:
+    # covers: R4.1
+    app = make_app(store, settings, "zh", shift=open_shift_today(store, settings))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n")
+        await pilot.press(*"客户说卡被吞了")
+        await pilot.pause(0.8)  # the autosave fires half a second after the last key
+        # The app is killed here: nothing is saved by a button.
+    again = make_app(store, settings, "zh", shift=open_shift_today(store, settings))
+    async with again.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n")
+        await settle(again, pilot)
+        assert again.screen.query_one("#description", TextArea).text == "客户说卡被吞了"
+        assert "已恢复 10:30 保存的草稿" in screen_text(again)
+        await pilot.click("#discard-draft")
+        await settle(again, pilot)
+        assert again.screen.query_one("#description", TextArea).text == ""
+    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
+    set_language("en")
+
+
+async def test_escalated_turns_overdue_red_on_the_dashboard(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4, R4.5
+    take(
+        store,
+        settings,
+        outcome="escalated",
+        departments=("cards",),
+        owner="Zhang",
+        promised_by=MORNING + timedelta(days=2),
+    )
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        assert "11-30 C20261128-01 ATM 2 retained card" in screen_text(app)
+        assert box_of(app, "Complaints to act on: 1") == "╭"  # due soon: amber, not alarm
+        clock.advance(days=3)  # past the promise to the customer
+        app.screen.refresh_lobby()  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        assert "11-30 C20261128-01" in screen_text(app)
+        assert box_of(app, "Complaints to act on: 1") == "┏"  # overdue: the alarm border
+        await pilot.press("f5")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "late 11-30" in text and "OVERDUE" in text
+
+
+async def test_callback_unsolved_reopens_then_solved_closes(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.6
+    complaint_id = take(store, settings, outcome="on_spot", action_taken="Card returned")
+    clock.advance(days=3)
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        assert "call 12-01" in screen_text(app)
+        await pilot.click("#to-closed")
+        await settle(app, pilot)
+        assert "Call the customer back first (due 2026-12-01)." in screen_text(app)
+        screen.query_one("#cb-reached", Select).value = "yes"
+        screen.query_one("#cb-solved", Select).value = "no"
+        screen.query_one("#cb-satisfaction", Select).value = "2"
+        screen.query_one("#input-note", Input).value = "card damaged when returned"
+        await pilot.click("#cb-save")
+        await settle(app, pilot)
+        assert service.get(store, complaint_id).status == "in_progress"
+        text = screen_text(app)
+        assert "Callback: NOT solved (satisfaction 2/5), reopened" in text
+        screen.query_one("#input-note", Input).value = "new card issued"
+        await pilot.click("#to-resolved")
+        await settle(app, pilot)
+        screen.query_one("#cb-reached", Select).value = "yes"
+        screen.query_one("#cb-solved", Select).value = "yes"
+        screen.query_one("#cb-satisfaction", Select).value = "5"
+        await pilot.click("#cb-save")
+        await settle(app, pilot)
+        await pilot.click("#to-closed")
+        await settle(app, pilot)
+    assert service.get(store, complaint_id).status == "closed"
+    kinds = [u.kind for u in service.timeline(store, complaint_id)]
+    assert kinds == ["received", "resolved", "callback", "status", "callback", "status"]
+
+
+async def test_search_in_chinese_and_personal_data_masked(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R4.3
+    take(store, settings)
+    take(store, settings, description="理财产品收益与宣传不符", subject="", category="product",
+         name="", phone="")  # fmt: skip
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        table = app.screen.query_one("#case-list", DataTable)
+        assert table.row_count == 2
+        assert "王**" in screen_text(app) and "138******21" in screen_text(app)
+        assert "王小明" not in screen_text(app)
+        app.screen.query_one("#find", Input).value = "宣传不符"
+        await settle(app, pilot)
+        assert table.row_count == 1 and "Product or mis-selling" in screen_text(app)
+        app.screen.query_one("#find", Input).value = "吞卡"  # two characters
+        await settle(app, pilot)
+        assert table.row_count == 1 and "ATM 2 retained card" in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert "王小明 13812345621" in screen_text(app)
+    assert store.query_one("SELECT COUNT(*) FROM events WHERE kind = 'complaint.revealed'")[0] == 1  # type: ignore[index]
+
+
+async def test_enquiry_logged_in_one_key_and_turned_into_a_complaint(
+    build_app: Build, store: Store
+) -> None:  # covers: R4.2
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+o")
+        await pilot.press(*"lost card", "enter")  # search, then the list
+        await pilot.press("enter")  # answered
+        await settle(app, pilot)
+        assert "Enquiries answered today: 1" in screen_text(app)
+        assert "Logged: Lost card and replacement (1 today)." in screen_text(app)
+        await pilot.press("c")  # it was a complaint after all
+        await settle(app, pilot)
+        assert app.screen.query_one("#input-subject", Input).value == "Lost card and replacement"
+        assert app.focused is app.screen.query_one("#description", TextArea)
+    rows = store.query("SELECT topic, complaint_id FROM enquiries")
+    assert [r[0] for r in rows] == ["Lost card and replacement"] * 2
+
+
+async def test_the_customer_slip_says_what_next_and_is_saved_to_print(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R4.4
+    take(
+        store,
+        settings,
+        outcome="escalated",
+        departments=("cards", "it"),
+        owner="Zhang",
+        promised_by=MORNING + timedelta(days=5),
+        contact_given="Branch desk 0571-8888 1234",
+    )
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.click("#slip")
+        await settle(app, pilot)
+        slip = str(app.screen.query_one("#slip-text", Static).render())
+        assert "Case number: C20261128-01" in slip
+        assert "passed to Card centre, IT" in slip
+        assert "You will hear from us by: 2026-12-03" in slip
+        assert "Our decision at the latest by: 2026-12-13" in slip
+        assert "Branch desk 0571-8888 1234" in slip
+        assert "王" not in slip and "1381234" not in slip  # no personal data on paper
+        await pilot.press("s")
+        await settle(app, pilot)
+        saved = store.path.parent / "slips" / "C20261128-01.txt"
+        assert saved.read_text(encoding="utf-8").startswith("Demo Branch — your complaint")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.current_mode == "complaints"
