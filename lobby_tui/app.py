@@ -298,7 +298,8 @@ class LobbyApp(App[None]):
             message = t(f"error.{error.key}", **error.params)
         else:
             message = t("error.unexpected", detail=repr(error))
-        self.notify(message, severity="error", timeout=10)
+        # Not markup: a file's problem may quote a pattern like [a-z_] that markup would eat.
+        self.notify(message, severity="error", timeout=10, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

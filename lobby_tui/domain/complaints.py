@@ -177,7 +177,7 @@ def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
             raise Invalid("owner", "owner_missing")
         if intake.promised_by is None:
             raise Invalid("promised_by", "promise_missing")
-        due = decision_due(profile, intake.received_at)
+        due = decision_due(profile, intake.received_at, in_progress=True)
         if intake.promised_by > due:
             raise Invalid("promised_by", "promise_after_deadline", date=due.date().isoformat())
     return Intake(

@@ -8,12 +8,14 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import events
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Select
 from textual.worker import Worker, WorkerState
 
+from lobby_tui.content import ContentError
 from lobby_tui.domain.day import business_day
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
@@ -37,6 +39,12 @@ def translate_label(text: str) -> str:
         return t(text)
     key = f"textual.{text}"
     return t(key) if key in CATALOGS["en"] else text
+
+
+def problem_text(exc: StoreError | ContentError) -> Text:
+    """A store or content problem as shown on a screen: plain text, because a file's problem
+    may quote a pattern like [a-z_] that markup would swallow."""
+    return Text(t(f"error.{exc.key}", **exc.params))
 
 
 def invalid_text(exc: Invalid) -> str:

@@ -30,7 +30,7 @@ from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.privacy import mask
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import checklist as checklist_service
 from lobby_tui.services import dayplan, tasks
 from lobby_tui.store import StoreError
@@ -78,7 +78,7 @@ class ChecklistScreen(LobbyScreen):
             # A bad template does not stop the app: the place says what is wrong and where.
             self.problem = exc
             with VerticalScroll(id="check-problem"):
-                yield Static(t(f"error.{exc.key}", **exc.params), id="template-error")
+                yield Static(problem_text(exc), id="template-error")
                 yield Static(t("check.template_fix"))
             yield LobbyFooter()
             return

@@ -156,14 +156,20 @@ class IntakeForm(VerticalScroll):
             yield Button(t("complaint.save"), id="save-complaint", variant="primary")
             yield Static("", id="error-intake", classes="field-error")
 
-    def select(self, name: str, options: list[tuple[str, str]], value: str | None) -> Select[str]:
+    def select(self, name: str, options: list[tuple[str, str]], value: str | None) -> Vertical:
+        """A choice with its name above it, like the text fields: a chosen value alone
+        ("medium") would not say what it is."""
         self.choices[name] = {v for _label, v in options}
-        return Select(
-            options,
-            id=f"select-{name}",
-            prompt=t(f"complaint.{name}_prompt"),
-            value=value if value is not None else Select.NULL,
-            allow_blank=value is None,
+        return Vertical(
+            Static(t(f"complaint.{name}_prompt"), classes="field-title"),
+            Select(
+                options,
+                id=f"select-{name}",
+                prompt=t(f"complaint.{name}_prompt"),
+                value=value if value is not None else Select.NULL,
+                allow_blank=value is None,
+            ),
+            classes="select-field",
         )
 
     def on_mount(self) -> None:

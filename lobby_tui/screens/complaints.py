@@ -29,7 +29,7 @@ from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import complaints as service
 from lobby_tui.services.drafts import load_draft, save_draft
 from lobby_tui.widgets.field import Field
@@ -71,7 +71,7 @@ class ComplaintsScreen(LobbyScreen):
             faq()
         except ContentError as exc:
             self.problem = exc
-            yield Static(t(f"error.{exc.key}", **exc.params), id="content-error")
+            yield Static(problem_text(exc), id="content-error")
             yield Static(t("check.template_fix"))
             yield LobbyFooter()
             return
@@ -678,9 +678,13 @@ class ComplaintsScreen(LobbyScreen):
     async def rebuild(self) -> None:
         from lobby_tui.screens.complaint_form import IntakeForm
 
+        active = None
         if not self.problem:
-            self.query_one(IntakeForm).flush_draft()
+            self.query_one(IntakeForm).flush_draft()  # the form comes back from its draft
             self.flush_note()
+            active = self.query_one("#complaint-tabs", TabbedContent).active
         await self.recompose_keeping_input()
         self.note_for = None
         self.set_up()
+        if active and not self.problem:
+            self.query_one("#complaint-tabs", TabbedContent).active = active

@@ -16,7 +16,7 @@ from lobby_tui.domain.day import at_local, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.incidents import ANSWERS, IncidentType
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import incidents as service
 from lobby_tui.services.dayplan import parse_time
 from lobby_tui.services.tasks import report_device_fault
@@ -50,7 +50,7 @@ class IncidentsScreen(LobbyScreen):
             script = fraud_script()
         except ContentError as exc:
             self.problem = exc
-            yield Static(t(f"error.{exc.key}", **exc.params), id="content-error")
+            yield Static(problem_text(exc), id="content-error")
             yield Static(t("check.template_fix"))
             yield LobbyFooter()
             return

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from lobby_tui.content import ContentError, checklist_template, faq
 from lobby_tui.domain.day import business_day
 from lobby_tui.i18n import t
+from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import checklist as checklist_service
 from lobby_tui.services import complaints as service
 from lobby_tui.widgets.field import Field
@@ -98,7 +99,7 @@ class QuickAnswers(Vertical):
         try:
             out += [QuickAnswer(a.topic.text(lang), a.text.text(lang), False) for a in faq().answer]
         except ContentError as exc:
-            self.query_one("#answer-message", Static).update(t(f"error.{exc.key}", **exc.params))
+            self.query_one("#answer-message", Static).update(problem_text(exc))
         return out
 
     def show_answers(self) -> None:
@@ -156,8 +157,6 @@ class QuickAnswers(Vertical):
             field.input.value = ""
 
     def log(self, topic: str, field: Field | None = None) -> str | None:
-        from lobby_tui.screens.base import LobbyScreen, invalid_text
-
         screen = self.screen
         assert isinstance(screen, LobbyScreen)
         app = self.lobby_app

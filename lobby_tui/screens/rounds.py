@@ -16,7 +16,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import wait_level
 from lobby_tui.domain.rounds import CARE_KEYS, Care, longest_first, needs_attention
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import rounds as service
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field
@@ -58,7 +58,7 @@ class RoundsScreen(LobbyScreen):
             products = product_catalogue()
         except ContentError as exc:
             self.problem = exc
-            yield Static(t(f"error.{exc.key}", **exc.params), id="content-error")
+            yield Static(problem_text(exc), id="content-error")
             yield LobbyFooter()
             return
         lang = self.lobby_app.language
@@ -204,7 +204,7 @@ class RoundsScreen(LobbyScreen):
         self.query_one("#error-care", Static).update(message)
 
     def report(self, exc: StoreError) -> None:
-        self.say(t(f"error.{exc.key}", **exc.params))
+        self.say(problem_text(exc))
         self.reload()
 
     # Care ----------------------------------------------------------------------------

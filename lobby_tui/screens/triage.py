@@ -30,7 +30,7 @@ from lobby_tui.domain.triage import (
     rank_needs,
 )
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival
 from lobby_tui.services.dayplan import appointments, set_counters
@@ -90,7 +90,7 @@ class TriageScreen(LobbyScreen):
             cue_table()
         except ContentError as exc:
             self.problem = exc
-            yield Static(t(f"error.{exc.key}", **exc.params), id="content-error")
+            yield Static(problem_text(exc), id="content-error")
             yield LobbyFooter()
             return
         with Horizontal(id="triage-top"):
@@ -515,7 +515,7 @@ class TriageScreen(LobbyScreen):
         try:
             move_arrival(app.store, arrival, status)
         except StoreError as exc:
-            self.query_one("#error-queue", Static).update(t(f"error.{exc.key}", **exc.params))
+            self.query_one("#error-queue", Static).update(problem_text(exc))
             return
         self.refresh_state()
 
@@ -542,7 +542,7 @@ class TriageScreen(LobbyScreen):
             field.say(invalid_text(exc))
             return
         except StoreError as exc:
-            field.say(t(f"error.{exc.key}", **exc.params))
+            field.say(problem_text(exc))
             return
         field.input.value = ""
         self.query_one("#move-row").display = False

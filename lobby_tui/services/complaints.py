@@ -66,7 +66,7 @@ def parse_promise(text: str, settings: Settings, received_at: datetime) -> datet
         return None
     day = parse_date(text, "promised_by")
     promised = at_local(day, settings.closing_time, settings.timezone)
-    due = decision_due(PROFILES[settings.complaint_profile], received_at)
+    due = decision_due(PROFILES[settings.complaint_profile], received_at, in_progress=True)
     if business_day(due, settings.timezone) == day:
         return min(promised, due)
     return promised
@@ -287,7 +287,9 @@ def take_complaint(
             "status": status,
             "owner": checked.owner or None,
             "profile": profile.key,
-            "decision_due_at": iso(decision_due(profile, checked.received_at)),
+            "decision_due_at": iso(
+                decision_due(profile, checked.received_at, in_progress=status == "in_progress")
+            ),
             "promised_by": iso(checked.promised_by) if checked.promised_by else None,
             "resolved_at": resolved_at,
             "callback_due_at": (

@@ -3,6 +3,7 @@ user's language, and what was typed stays."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
@@ -53,7 +54,7 @@ class Field(Vertical):
     def value(self) -> str:
         return self._input.value
 
-    def say(self, message: str) -> None:
+    def say(self, message: str | Text) -> None:
         """Show `message` beside the field ('' clears it). The typed value is kept."""
         error = self.query_one(".field-error", Static)
         error.update(message)

@@ -260,3 +260,51 @@ async def test_the_customer_slip_says_what_next_and_is_saved_to_print(
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.current_mode == "complaints"
+
+
+async def test_a_broken_complaints_file_is_said_and_the_app_goes_on(
+    build_app: Build, tmp_path, monkeypatch
+) -> None:
+    import shutil
+
+    from lobby_tui.content import data_dir
+
+    for source in data_dir().glob("*.toml"):
+        shutil.copy(source, tmp_path / source.name)
+    text = (tmp_path / "complaints.toml").read_text(encoding="utf-8")
+    (tmp_path / "complaints.toml").write_text(
+        text.replace('id = "fees"', 'id = "Fees!"'), encoding="utf-8"
+    )
+    monkeypatch.setenv("LOBBY_DATA", str(tmp_path))
+    for cached in (data_dir, complaint_catalogue):
+        cached.cache_clear()
+    try:
+        app = build_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f5")
+            await settle(app, pilot)
+            error = str(app.screen.query_one("#content-error", Static).render())
+            assert "complaints.toml, line 15: category.2.id" in error and "[a-z_]" in error
+            await pilot.press("f1")
+            await settle(app, pilot)
+            assert app.current_mode == "dashboard"
+    finally:
+        for cached in (data_dir, complaint_catalogue):
+            cached.cache_clear()
+
+
+async def test_switching_language_mid_intake_keeps_what_was_typed(build_app: Build) -> None:
+    from tests.ui.test_app import run_command
+
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n")
+        await pilot.press(*"Charged twice for one transfer")
+        app.screen.query_one("#input-name", Input).value = "Li"
+        await run_command(app, pilot, "Chinese")
+        await settle(app, pilot)
+        screen = app.screen
+        assert "客户原话" in screen_text(app) and "共情" in screen_text(app)
+        assert screen.query_one("#description", TextArea).text == "Charged twice for one transfer"
+        assert screen.query_one("#input-name", Input).value == "Li"
+    set_language("en")

@@ -244,3 +244,22 @@ def test_reveal_is_logged(store: Store, settings: Settings) -> None:
     assert store.query_one("SELECT kind FROM events ORDER BY seq DESC LIMIT 1")[0] == (  # type: ignore[index]
         "complaint.revealed"
     )
+
+
+def test_cfpb_gives_sixty_days_once_in_progress(store: Store, settings: Settings) -> None:
+    from dataclasses import replace
+
+    cfpb = replace(settings, complaint_profile="cfpb")
+    waiting = take(store, cfpb)
+    assert service.get(store, waiting).decision_due_at == MORNING + timedelta(days=15)
+    service.set_status(store, cfpb, waiting, "in_progress")
+    assert service.get(store, waiting).decision_due_at == MORNING + timedelta(days=60)
+    escalated = take(
+        store,
+        cfpb,
+        outcome="escalated",
+        departments=("it",),
+        owner="Li",
+        promised_by=MORNING + timedelta(days=20),
+    )
+    assert service.get(store, escalated).decision_due_at == MORNING + timedelta(days=60)
