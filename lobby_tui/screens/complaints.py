@@ -3,6 +3,7 @@ status, extension, callback, slip and timeline — the intake form, and the quic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
@@ -31,7 +32,7 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import complaints as service
-from lobby_tui.services.drafts import load_draft, save_draft
+from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
@@ -63,6 +64,7 @@ class ComplaintsScreen(LobbyScreen):
         self._hide_timer: Timer | None = None
         self._note_timer: Timer | None = None
         self.note_for: str | None = None  # the complaint whose note draft the field holds
+        self.note_kept = ""  # what the store holds for it: no write when nothing changed
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -289,7 +291,7 @@ class ComplaintsScreen(LobbyScreen):
             self.note_for = complaint.id
             draft = load_draft(self.lobby_app.store, service.note_draft(complaint.id))
             note = self.query_one("#input-note", Input)
-            note.value = str(draft[0].get("note", "")) if draft else ""
+            note.value = self.note_kept = str(draft[0].get("note", "")) if draft else ""
         app = self.lobby_app
         assert self.catalogue is not None
         lang = app.language
@@ -461,13 +463,11 @@ class ComplaintsScreen(LobbyScreen):
 
     def save_note_draft(self) -> None:
         self._note_timer = None
-        if self.note_for:
+        value = self.query_one("#input-note", Input).value
+        if self.note_for and value != self.note_kept:
             with self.guarded(lambda _exc: None):
-                save_draft(
-                    self.lobby_app.store,
-                    service.note_draft(self.note_for),
-                    {"note": self.query_one("#input-note", Input).value},
-                )
+                save_draft(self.lobby_app.store, service.note_draft(self.note_for), {"note": value})
+                self.note_kept = value
 
     def flush_note(self) -> None:
         if self._note_timer is not None:
@@ -476,8 +476,13 @@ class ComplaintsScreen(LobbyScreen):
 
     # Actions -----------------------------------------------------------------------------
 
-    def act(self, do: object) -> bool:
-        """Run a change to the complaint in hand; bad input beside the note or the form."""
+    def act(self, do: Callable[[], object], uses_note: bool = True) -> bool:
+        """Run a change to the complaint in hand; bad input beside the note or the form.
+        The note it used is emptied and its draft goes; on bad input the note stays, saved."""
+        complaint_id = self.selected_id
+        if uses_note and self._note_timer is not None:
+            self._note_timer.stop()
+            self._note_timer = None
         note = self.query_one("#field-note", Field)
         note.say("")
         self.say("")
@@ -492,9 +497,15 @@ class ComplaintsScreen(LobbyScreen):
                 self.say(text)
 
         with self.guarded(say) as outcome:
-            do()  # type: ignore[operator]
+            do()
         if outcome.failed:
+            if uses_note:
+                self.save_note_draft()
             return False
+        if uses_note and complaint_id:
+            note.input.value = self.note_kept = ""
+            with self.guarded(lambda _exc: None):
+                discard_draft(self.lobby_app.store, service.note_draft(complaint_id))
         self.reload()
         return True
 
@@ -505,8 +516,7 @@ class ComplaintsScreen(LobbyScreen):
         if complaint is None:
             return
         note = self.query_one("#input-note", Input)
-        if self.act(lambda: service.add_note(self.lobby_app.store, complaint.id, note.value)):
-            note.value = ""
+        self.act(lambda: service.add_note(self.lobby_app.store, complaint.id, note.value))
 
     @on(Button.Pressed, "#to-in_progress, #to-resolved, #to-closed, #reopen")
     def change_status(self, event: Button.Pressed) -> None:
@@ -516,11 +526,9 @@ class ComplaintsScreen(LobbyScreen):
         wanted = "in_progress" if event.button.id == "reopen" else event.button.id[3:]
         note = self.query_one("#input-note", Input)
         app = self.lobby_app
-        if self.act(
+        self.act(
             lambda: service.set_status(app.store, app.settings, complaint.id, wanted, note.value)
-        ):
-            note.value = ""
-            self.flush_note()
+        )
 
     @on(Button.Pressed, "#cb-save")
     def callback(self) -> None:
@@ -546,7 +554,6 @@ class ComplaintsScreen(LobbyScreen):
             )
 
         if self.act(do):
-            note.value = ""
             for select_id in ("#cb-reached", "#cb-solved", "#cb-satisfaction"):
                 self.query_one(select_id, Select).clear()
 
@@ -560,7 +567,10 @@ class ComplaintsScreen(LobbyScreen):
         approver.say("")
         reason.say("")
         if self.act(
-            lambda: service.extend(self.lobby_app.store, complaint.id, approver.value, reason.value)
+            lambda: service.extend(
+                self.lobby_app.store, complaint.id, approver.value, reason.value
+            ),
+            uses_note=False,
         ):
             approver.input.value = ""
             reason.input.value = ""

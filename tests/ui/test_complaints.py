@@ -308,3 +308,28 @@ async def test_switching_language_mid_intake_keeps_what_was_typed(build_app: Bui
         assert screen.query_one("#description", TextArea).text == "Charged twice for one transfer"
         assert screen.query_one("#input-name", Input).value == "Li"
     set_language("en")
+
+
+async def test_a_follow_up_note_is_kept_as_a_draft_until_added(
+    build_app: Build, store: Store, settings: Settings
+) -> None:
+    complaint_id = take(store, settings)
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        app.screen.query_one("#input-note", Input).focus()
+        await pilot.press(*"called the card centre")
+        await pilot.pause(0.8)
+    again = build_app()
+    async with again.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(again, pilot)
+        note = again.screen.query_one("#input-note", Input)
+        assert note.value == "called the card centre"
+        await pilot.click("#add-note")
+        await settle(again, pilot)
+        assert note.value == ""
+        assert "Note — called the card centre" in screen_text(again)
+    assert [tuple(r) for r in store.query("SELECT key, body FROM drafts")] == []
+    assert [u.kind for u in service.timeline(store, complaint_id)] == ["received", "note"]
