@@ -46,6 +46,10 @@ CATALOG: dict[str, str] = {
         "This place is not in this version of the app yet. Until it is, keep these records on "
         "paper as before; nothing you do here is saved. F1 returns to the lobby."
     ),
+    "dash.handover.title": "Handed over by {name}, {time}",
+    "dash.handover.no_note": "No note left. F7 shows the open items.",
+    "invalid.shift_closed": "This shift is already handed over.",
+    "error.shift.not_found": "That shift is no longer on record.",
     "list.sep": ", ",
     "weekday.0": "Mon",
     "weekday.1": "Tue",

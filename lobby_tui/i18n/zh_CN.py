@@ -41,6 +41,10 @@ CATALOG: dict[str, str] = {
     "place.not_yet": (
         "本版本尚未提供此功能。在此之前请照旧用纸质记录；此页面不保存任何内容。按 F1 返回大堂。"
     ),
+    "dash.handover.title": "{name} 于 {time} 交班",
+    "dash.handover.no_note": "未留交班说明。按 F7 查看未结事项。",
+    "invalid.shift_closed": "本班已交班。",
+    "error.shift.not_found": "该班次已不在记录中。",
     "list.sep": "、",
     "weekday.0": "周一",
     "weekday.1": "周二",

@@ -94,6 +94,7 @@ class DashboardScreen(LobbyScreen):
             self.box("triage", self.hours(lobby)),
         ]
         duties = [
+            *([self.box("handover", self.handover(lobby))] if lobby.handover else []),
             self.box("rounds", self.next_round(lobby)),
             self.box("checklist", self.checklist(lobby)),
             self.box("checklist", self.appointments(lobby)),
@@ -198,6 +199,14 @@ class DashboardScreen(LobbyScreen):
             else:
                 lines.append(t("dash.round.due", time=due))
         return t("dash.round.title"), Text("\n".join(lines)), level
+
+    def handover(self, lobby: Lobby) -> PanelParts:
+        """What the previous shift left for this one, until a shift hands over again."""
+        assert lobby.handover is not None
+        zone = self.lobby_app.settings.timezone
+        when = local(lobby.handover.closed_at, zone).strftime("%m-%d %H:%M")
+        title = t("dash.handover.title", name=lobby.handover.closed_by, time=when)
+        return title, Text(lobby.handover.note or t("dash.handover.no_note")), "warn"
 
     def checklist(self, lobby: Lobby) -> PanelParts:
         """Done and signed, in progress, or late: red once the doors are open (R1)."""

@@ -11,6 +11,7 @@ from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queu
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.rounds import lobby_closed
 from lobby_tui.services.rounds import tally as round_tally
+from lobby_tui.services.shift import Handover, last_handover
 from lobby_tui.store import Store, parse_iso
 
 
@@ -57,6 +58,7 @@ class Lobby:
     opens_at: datetime
     appointments: list[OpenItem]
     devices_out: list[OpenItem]
+    handover: Handover | None = None  # the note the previous shift left
 
 
 def complaints_needing_action(store: Store, settings: Settings, now: datetime) -> list[OpenItem]:
@@ -219,4 +221,5 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
             for r in appointments
         ],
         devices_out=[OpenItem(parse_iso(r["created_at"]), r["what"]) for r in devices],
+        handover=last_handover(store, now),
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from lobby_tui.domain.day import business_day
+from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.settings import Settings
-from lobby_tui.store import Store, new_id, parse_iso
+from lobby_tui.store import Store, StoreError, new_id, parse_iso
 
 
 @dataclass(frozen=True)
@@ -32,3 +33,63 @@ def open_shift_today(store: Store, settings: Settings) -> Shift:
             uow.event("shift.opened", "shift", shift_id, {"business_day": today})
             row = (shift_id, today, uow.now)
     return Shift(row[0], date.fromisoformat(row[1]), parse_iso(row[2]))
+
+
+NAME_MAX = 40
+NOTE_MAX = 2000
+HANDOVER_SHOWN_HOURS = 72  # a Friday evening's note still greets Monday's first shift
+
+
+@dataclass(frozen=True)
+class Handover:
+    closed_at: datetime
+    closed_by: str
+    note: str
+
+
+def hand_over(store: Store, settings: Settings, shift_id: str, name: str, note: str) -> Shift:
+    """Sign the shift off: closed with who handed over and their note, and the next shift
+    opened in the same commit, so the floor is never without an open shift."""
+    name, note = name.strip(), note.strip()
+    if not name:
+        raise Invalid("signer", "name_missing")
+    if len(name) > NAME_MAX:
+        raise Invalid("signer", "name_too_long", max=NAME_MAX)
+    if len(note) > NOTE_MAX:
+        raise Invalid("handover_note", "text_too_long", max=NOTE_MAX)
+    with store.unit_of_work() as uow:
+        row = uow.execute("SELECT closed_at FROM shifts WHERE id = ?", (shift_id,)).fetchone()
+        if row is None:
+            raise StoreError("shift.not_found")
+        if row[0] is not None:
+            raise Invalid("signer", "shift_closed")
+        uow.update(
+            "shifts",
+            shift_id,
+            {"closed_at": uow.now, "closed_by": name, "handover_note": note or None},
+        )
+        uow.event("shift.handed_over", "shift", shift_id, {"by": name, "note": note or None})
+        uow.execute("DELETE FROM drafts WHERE key = ?", (handover_draft(shift_id),))
+        today = business_day(store.clock.now(), settings.timezone).isoformat()
+        next_id = new_id()
+        uow.insert("shifts", {"id": next_id, "business_day": today, "opened_at": uow.now})
+        uow.event("shift.opened", "shift", next_id, {"business_day": today, "after": shift_id})
+    return Shift(next_id, date.fromisoformat(today), parse_iso(uow.now))
+
+
+def handover_draft(shift_id: str) -> str:
+    return f"handover:{shift_id}"
+
+
+def last_handover(store: Store, now: datetime) -> Handover | None:
+    """The note the previous shift left, for the dashboard of the one that follows."""
+    row = store.query_one(
+        "SELECT closed_at, closed_by, handover_note FROM shifts WHERE closed_at IS NOT NULL"
+        " ORDER BY closed_at DESC LIMIT 1"
+    )
+    if row is None:
+        return None
+    closed_at = parse_iso(row[0])
+    if now - closed_at > timedelta(hours=HANDOVER_SHOWN_HOURS):
+        return None
+    return Handover(closed_at, row[1] or "", row[2] or "")

@@ -1,0 +1,49 @@
+"""Shift hand-over: the note and the open items reach the next shift (issue 8)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services.drafts import save_draft
+from lobby_tui.services.shift import (
+    hand_over,
+    handover_draft,
+    last_handover,
+    open_shift_today,
+)
+from lobby_tui.store import FixedClock, Store
+
+
+def test_hand_over_closes_the_shift_and_opens_the_next(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:
+    shift = open_shift_today(store, settings)
+    save_draft(store, handover_draft(shift.id), {"note": "half typed"})
+    clock.advance(hours=4)
+    with pytest.raises(Invalid, match="name_missing"):
+        hand_over(store, settings, shift.id, " ", "note")
+    following = hand_over(store, settings, shift.id, "Wang", "ATM 2 engineer at 15:00")
+    assert following.id != shift.id
+    closed = store.query_one("SELECT closed_at, closed_by, handover_note FROM shifts WHERE id = ?",
+                             (shift.id,))  # fmt: skip
+    assert tuple(closed) == ("2026-11-28T06:30:00Z", "Wang", "ATM 2 engineer at 15:00")  # type: ignore[arg-type]
+    assert open_shift_today(store, settings).id == following.id  # the next start resumes it
+    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
+    note = last_handover(store, clock.now())
+    assert note is not None and (note.closed_by, note.note) == ("Wang", "ATM 2 engineer at 15:00")
+    with pytest.raises(Invalid, match="shift_closed"):
+        hand_over(store, settings, shift.id, "Wang", "again")
+    clock.advance(hours=73)
+    assert last_handover(store, clock.now()) is None
+
+
+def test_a_long_note_is_refused_and_nothing_changes(store: Store, settings: Settings) -> None:
+    shift = open_shift_today(store, settings)
+    with pytest.raises(Invalid, match="text_too_long"):
+        hand_over(store, settings, shift.id, "Wang", "x" * 2001)
+    assert store.query_one("SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 1  # type: ignore[index]
+    assert last_handover(store, store.clock.now() + timedelta(minutes=1)) is None
