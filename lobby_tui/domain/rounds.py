@@ -118,6 +118,11 @@ class CareFigures:
         return self.apologised / self.waited_past_amber
 
 
+def minutes_waited(arrived_at: datetime, ended_at: datetime | None, until: datetime) -> float:
+    """How long a customer waited: until called or gone, or until `until` if still there."""
+    return ((ended_at or until) - arrived_at).total_seconds() / 60
+
+
 def care_figures(
     rounds: RoundTally,
     waits_min: Iterable[tuple[str, float]],

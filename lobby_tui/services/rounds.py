@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.errors import Invalid
@@ -17,6 +17,7 @@ from lobby_tui.domain.rounds import (
     Waiting,
     care_figures,
     may_mention_product,
+    minutes_waited,
     tally_rounds,
 )
 from lobby_tui.domain.settings import Settings
@@ -40,14 +41,18 @@ def tally(store: Store, settings: Settings, day: date, until: datetime) -> Round
         "SELECT started_at, completed_at FROM rounds WHERE business_day = ?",
         (day.isoformat(),),
     )
+    return day_tally(
+        settings, day, [parse_iso(r[0]) for r in rows], sum(1 for r in rows if r[1]), until
+    )
+
+
+def day_tally(
+    settings: Settings, day: date, starts: list[datetime], completed: int, until: datetime
+) -> RoundTally:
     opened = at_local(day, settings.opening_time, settings.timezone)
     closes = at_local(day, settings.closing_time, settings.timezone)
     return tally_rounds(
-        opened,
-        settings.round_interval_min,
-        [parse_iso(r[0]) for r in rows],
-        min(until, closes),
-        completed=sum(1 for r in rows if r[1]),
+        opened, settings.round_interval_min, starts, min(until, closes), completed=completed
     )
 
 
@@ -236,20 +241,47 @@ def give_care(
 
 def figures(store: Store, settings: Settings, day: date, until: datetime) -> CareFigures:
     """The day's care for the handover: the same rule the round screen counts by."""
-    waits: list[tuple[str, float]] = []
-    for arrival_id, arrived, called, left in store.query(
-        "SELECT id, arrived_at, called_at, left_at FROM arrivals WHERE business_day = ?",
-        (day.isoformat(),),
+    return figures_by_day(store, settings, day, day, until)[day]
+
+
+def figures_by_day(
+    store: Store, settings: Settings, first_day: date, last_day: date, until: datetime
+) -> dict[date, CareFigures]:
+    """Each day's rounds and care from first_day to last_day, read in three queries (a year's
+    report asks for every day of the year). Days after `until` have nothing due yet."""
+    span = (first_day.isoformat(), last_day.isoformat())
+    days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    starts: dict[str, list[datetime]] = {d.isoformat(): [] for d in days}
+    completed: dict[str, int] = dict.fromkeys(starts, 0)
+    for day, started, done in store.query(
+        "SELECT business_day, started_at, completed_at FROM rounds"
+        " WHERE business_day BETWEEN ? AND ?",
+        span,
+    ):
+        starts[day].append(parse_iso(started))
+        completed[day] += done is not None
+    waits: dict[str, list[tuple[str, float]]] = {d: [] for d in starts}
+    for arrival_id, day, arrived, called, left in store.query(
+        "SELECT id, business_day, arrived_at, called_at, left_at FROM arrivals"
+        " WHERE business_day BETWEEN ? AND ?",
+        span,
     ):
         end = called or left
-        end_at = parse_iso(end) if end else until
-        waits.append((arrival_id, (end_at - parse_iso(arrived)).total_seconds() / 60))
-    care = [
-        (r[0], r[1])
-        for r in store.query(
-            "SELECT c.arrival_id, c.kind FROM care_actions c JOIN arrivals a"
-            " ON a.id = c.arrival_id WHERE a.business_day = ?",
-            (day.isoformat(),),
+        waited = minutes_waited(parse_iso(arrived), parse_iso(end) if end else None, until)
+        waits[day].append((arrival_id, waited))
+    care: dict[str, list[tuple[str, str]]] = {d: [] for d in starts}
+    for day, arrival_id, kind in store.query(
+        "SELECT a.business_day, c.arrival_id, c.kind FROM care_actions c JOIN arrivals a"
+        " ON a.id = c.arrival_id WHERE a.business_day BETWEEN ? AND ?",
+        span,
+    ):
+        care[day].append((arrival_id, kind))
+    return {
+        d: care_figures(
+            day_tally(settings, d, starts[key], completed[key], until),
+            waits[key],
+            care[key],
+            settings.wait_amber_min,
         )
-    ]
-    return care_figures(tally(store, settings, day, until), waits, care, settings.wait_amber_min)
+        for d, key in ((d, d.isoformat()) for d in days)
+    }
