@@ -4,10 +4,11 @@ complete. Problems seen in the hall become tasks."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from lobby_tui.domain.day import at_local
+from lobby_tui.domain.day import at_local, day_bounds_utc
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import wait_minutes
 from lobby_tui.domain.rounds import (
@@ -245,10 +246,17 @@ def figures(store: Store, settings: Settings, day: date, until: datetime) -> Car
 
 
 def figures_by_day(
-    store: Store, settings: Settings, first_day: date, last_day: date, until: datetime
+    store: Store,
+    settings: Settings,
+    first_day: date,
+    last_day: date,
+    until: datetime,
+    waits: Mapping[str, list[tuple[int, float]]] | None = None,
 ) -> dict[date, CareFigures]:
-    """Each day's rounds and care from first_day to last_day, read in three queries (a year's
-    report asks for every day of the year). Days after `until` have nothing due yet."""
+    """Each day's rounds and care from first_day to last_day in three queries (a year's
+    report asks for every day of the year); days after `until` have nothing due yet.
+    `waits` gives per business day each arrival's rowid and the minutes it waited until
+    `until`, for a caller that has read the arrivals already (the report reads them once)."""
     span = (first_day.isoformat(), last_day.isoformat())
     days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
     starts: dict[str, list[datetime]] = {d.isoformat(): [] for d in days}
@@ -260,28 +268,40 @@ def figures_by_day(
     ):
         starts[day].append(parse_iso(started))
         completed[day] += done is not None
-    waits: dict[str, list[tuple[str, float]]] = {d: [] for d in starts}
-    for arrival_id, day, arrived, called, left in store.query(
-        "SELECT id, business_day, arrived_at, called_at, left_at FROM arrivals"
-        " WHERE business_day BETWEEN ? AND ?",
-        span,
+    if waits is None:
+        waits = waits_by_day(store, span, until)
+    # Care is given while the customer waits, so on their day: found by its time (indexed).
+    care: dict[str, list[tuple[int, str]]] = {d: [] for d in starts}
+    opens, _ = day_bounds_utc(first_day, settings.timezone)
+    _, ends = day_bounds_utc(last_day, settings.timezone)
+    for day, rowid, kind in store.rows(
+        "SELECT a.business_day, a.rowid, c.kind FROM care_actions c"
+        " JOIN arrivals a ON a.id = c.arrival_id"
+        " WHERE c.at >= ? AND c.at < ? AND a.business_day BETWEEN ? AND ?",
+        (iso(opens), iso(ends), *span),
     ):
-        end = called or left
-        waited = minutes_waited(parse_iso(arrived), parse_iso(end) if end else None, until)
-        waits[day].append((arrival_id, waited))
-    care: dict[str, list[tuple[str, str]]] = {d: [] for d in starts}
-    for day, arrival_id, kind in store.query(
-        "SELECT a.business_day, c.arrival_id, c.kind FROM care_actions c JOIN arrivals a"
-        " ON a.id = c.arrival_id WHERE a.business_day BETWEEN ? AND ?",
-        span,
-    ):
-        care[day].append((arrival_id, kind))
+        care[day].append((rowid, kind))
     return {
         d: care_figures(
             day_tally(settings, d, starts[key], completed[key], until),
-            waits[key],
+            waits.get(key, []),
             care[key],
             settings.wait_amber_min,
         )
         for d, key in ((d, d.isoformat()) for d in days)
     }
+
+
+def waits_by_day(
+    store: Store, span: tuple[str, str], until: datetime
+) -> dict[str, list[tuple[int, float]]]:
+    """Per business day, each arrival's rowid and how long it waited (until `until`)."""
+    waits: dict[str, list[tuple[int, float]]] = {}
+    for rowid, day, arrived, end in store.rows(
+        "SELECT rowid, business_day, arrived_at, coalesce(called_at, left_at) FROM arrivals"
+        " WHERE business_day BETWEEN ? AND ?",
+        span,
+    ):
+        waited = minutes_waited(parse_iso(arrived), parse_iso(end) if end else None, until)
+        waits.setdefault(day, []).append((rowid, waited))
+    return waits
