@@ -6,9 +6,11 @@ exit, never a traceback, and leaves their files as they were.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -65,14 +67,18 @@ def user_errors() -> Iterator[None]:
         fail(t("error.os", detail=exc.strerror or str(exc), path=exc.filename or ""))
 
 
-def prepare(db: Path | None, lang: str | None, clock: Clock) -> tuple[Store, Settings, str]:
-    """Open the store and settle the settings and language, as the app and tests both need."""
+def prepare(
+    db: Path | None, lang: str | None, clock: Clock, *, read_only: bool = False
+) -> tuple[Store, Settings, str]:
+    """Open the store and settle the settings and language, as the app and tests both need.
+    Read-only (the report, the export): nothing is created, migrated or written."""
     from lobby_tui.services.settings import load_settings
 
     if db is None:
         db = default_db_path()
-        db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    store = open_store(db, clock)
+        if not read_only:
+            db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store = open_store(db, clock, create=not read_only, read_only=read_only)
     try:
         settings = load_settings(store)
     except BaseException:
@@ -137,13 +143,32 @@ def _pick(ctx: click.Context, key: str, value: Any) -> Any:
 @lang_option
 @click.option("--no-ui", is_flag=True, help=t("cli.no_ui_help"))
 @click.option("--seed", type=int, default=7, show_default=True, help=t("cli.seed_help"))
+@click.option(
+    "--days", type=click.IntRange(0, 3660), default=0, show_default=True, help=t("cli.days_help")
+)
+@click.option(
+    "--per-day",
+    type=click.IntRange(1, 5000),
+    default=250,
+    show_default=True,
+    help=t("cli.per_day_help"),
+)
 @click.pass_context
-def demo(ctx: click.Context, db: Path | None, lang: str | None, no_ui: bool, seed: int) -> None:
+def demo(
+    ctx: click.Context,
+    db: Path | None,
+    lang: str | None,
+    no_ui: bool,
+    seed: int,
+    days: int,
+    per_day: int,
+) -> None:
     import shutil
     import tempfile
 
     from lobby_tui.domain.day import business_day
     from lobby_tui.services.demo import demo_start, write_demo_morning
+    from lobby_tui.services.history import write_history
     from lobby_tui.store import OffsetClock
 
     db = _pick(ctx, "typed_db", db)
@@ -166,13 +191,28 @@ def demo(ctx: click.Context, db: Path | None, lang: str | None, no_ui: bool, see
             store, settings, language = prepare(db, lang, SystemClock())
             day = business_day(store.clock.now(), settings.timezone)
             try:
-                count = write_demo_morning(store, settings, day, seed=seed, lang=language)
+                count = write_demo_morning(
+                    store, settings, day, seed=seed, lang=language, past_complaints=not days
+                )
+                past = write_history(
+                    store, settings, day, days=days, per_day=per_day, seed=seed, lang=language
+                )
             except BaseException:
                 store.close()
                 raise
             if no_ui:
                 store.close()
                 click.echo(t("cli.demo_written", count=count, path=str(db)))
+                if days:
+                    click.echo(
+                        t(
+                            "cli.demo_history_written",
+                            days=days,
+                            arrivals=past["arrivals"],
+                            complaints=past["complaints"],
+                            incidents=past["incidents"],
+                        )
+                    )
                 return
             store.clock = OffsetClock(demo_start(day, settings))
             run_app(store, settings, language, demo=True)
@@ -205,6 +245,111 @@ def verify(ctx: click.Context, db: Path | None, lang: str | None) -> None:
     else:
         click.echo(t("cli.verify_ok", events=verdict.chain.events, path=str(db)))
     sys.exit(0 if verdict.ok else 1)
+
+
+def parse_day(text: str) -> date:
+    """A date as YYYY-MM-DD only (fromisoformat alone would also take 20261128 or 2026-W48-6)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        fail(t("cli.bad_date", text=text))
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        fail(t("cli.bad_date", text=text))
+
+
+def period(day: str | None, first: str | None, last: str | None) -> tuple[date, date] | None:
+    """The days asked for: --date, or --from with --to; None for today."""
+    if day and (first or last):
+        fail(t("cli.date_and_period"))
+    if bool(first) != bool(last):
+        fail(t("cli.period_half"))
+    if first and last:
+        start, end = parse_day(first), parse_day(last)
+        if start > end:
+            fail(t("cli.period_order", first=start.isoformat(), last=end.isoformat()))
+        return start, end
+    if day:
+        return parse_day(day), parse_day(day)
+    return None
+
+
+@cli.command(help=t("cli.report_help"))
+@db_option
+@lang_option
+@click.option("--date", "day", metavar="YYYY-MM-DD", help=t("cli.date_help"))
+@click.option("--from", "first", metavar="YYYY-MM-DD", help=t("cli.from_help"))
+@click.option("--to", "last", metavar="YYYY-MM-DD", help=t("cli.to_help"))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "json"]),
+    default="md",
+    show_default=True,
+    help=t("cli.format_help"),
+)
+@click.pass_context
+def report(
+    ctx: click.Context,
+    db: Path | None,
+    lang: str | None,
+    day: str | None,
+    first: str | None,
+    last: str | None,
+    fmt: str,
+) -> None:
+    from lobby_tui.domain.day import business_day
+    from lobby_tui.report_formats import render
+    from lobby_tui.services.report import period_report
+
+    asked = period(day, first, last)
+    with user_errors():
+        store, settings, language = prepare(
+            _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=True
+        )
+        try:
+            today = business_day(store.clock.now(), settings.timezone)
+            start, end = asked or (today, today)
+            if end > today:
+                fail(t("cli.date_future", date=end.isoformat(), today=today.isoformat()))
+            text = render(period_report(store, settings, start, end, language), fmt)
+        finally:
+            store.close()
+    click.echo(text, nl=False)
+
+
+@cli.command(help=t("cli.export_help"))
+@db_option
+@lang_option
+@click.option("--from", "first", metavar="YYYY-MM-DD", help=t("cli.from_help"))
+@click.option("--to", "last", metavar="YYYY-MM-DD", help=t("cli.to_help"))
+@click.option("--out", type=click.Path(path_type=Path), help=t("cli.out_help"))
+@click.option("--include-personal", is_flag=True, help=t("cli.personal_help"))
+@click.pass_context
+def export(
+    ctx: click.Context,
+    db: Path | None,
+    lang: str | None,
+    first: str | None,
+    last: str | None,
+    out: Path | None,
+    include_personal: bool,
+) -> None:
+    from lobby_tui.services.export import export as export_period
+
+    if not (first and last and out):
+        fail(t("cli.export_needs_period"))
+    asked = period(None, first, last)
+    assert asked is not None
+    with user_errors():
+        store, settings, _language = prepare(
+            _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=True
+        )
+        try:
+            done = export_period(store, settings, *asked, out, include_personal=include_personal)
+        finally:
+            store.close()
+    click.echo(t("cli.export_done", tables=done.tables, rows=done.rows, path=str(done.path)))
+    click.echo(t("cli.export_personal" if include_personal else "cli.export_masked"))
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ the round clock at start-up."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -118,16 +118,22 @@ class CareFigures:
         return self.apologised / self.waited_past_amber
 
 
+def minutes_waited(arrived_at: datetime, ended_at: datetime | None, until: datetime) -> float:
+    """How long a customer waited: until called or gone, or until `until` if still there."""
+    return ((ended_at or until) - arrived_at).total_seconds() / 60
+
+
 def care_figures(
     rounds: RoundTally,
-    waits_min: Iterable[tuple[str, float]],
-    care: Iterable[tuple[str, str]],
+    waits_min: Iterable[tuple[Hashable, float]],
+    care: Iterable[tuple[Hashable, str]],
     amber_min: int,
 ) -> CareFigures:
     """The day's care, for the handover (R3): `waits_min` is (arrival, minutes waited so far
-    or until called), `care` is (arrival, kind) for every care action of the day."""
+    or until called), `care` is (arrival, kind) for every care action of the day; an arrival
+    is named by anything unique (its id, or its rowid when a year is read at once)."""
     past_amber = {arrival for arrival, minutes in waits_min if minutes >= amber_min}
-    given: dict[str, set[str]] = {}
+    given: dict[Hashable, set[str]] = {}
     kinds: list[str] = []
     for arrival, kind in care:
         given.setdefault(arrival, set()).add(kind)

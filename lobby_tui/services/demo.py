@@ -296,9 +296,16 @@ def _demo_incidents(
 
 
 def write_demo_morning(
-    store: Store, settings: Settings, day: date, seed: int = 7, lang: str = "zh"
+    store: Store,
+    settings: Settings,
+    day: date,
+    seed: int = 7,
+    lang: str = "zh",
+    past_complaints: bool = True,
 ) -> int:
-    """Fill an empty database with this morning's lobby; returns the number of arrivals."""
+    """Fill an empty database with this morning's lobby; returns the number of arrivals.
+    `past_complaints`: the complaints of earlier days still being handled (not wanted when
+    a synthetic history, which has its own, is written for those days)."""
     if store.query_one("SELECT 1 FROM arrivals LIMIT 1") is not None:
         raise StoreError("demo.not_empty", path=str(store.path))
     now = demo_start(day, settings)
@@ -308,7 +315,8 @@ def write_demo_morning(
     clock = FixedClock(at_local(day, time(8, 31), settings.timezone))
     store.clock = clock
     try:
-        write_past_complaints(store, settings, day, clock, lang)
+        if past_complaints:
+            write_past_complaints(store, settings, day, clock, lang)
         clock.set(at_local(day, time(8, 31), settings.timezone))
         shift = open_shift_today(store, settings)
         _demo_checklist(store, settings, day, shift.id, clock, lang)

@@ -223,10 +223,14 @@ def remind(store: Store, *, day: date, shift_id: str | None, kind: str) -> int:
 
 
 def reminders_today(store: Store, day: date) -> dict[str, int]:
+    return reminders_between(store, day, day)
+
+
+def reminders_between(store: Store, first_day: date, last_day: date) -> dict[str, int]:
     counts = dict.fromkeys(REMINDERS, 0)
     for kind, count in store.query(
-        "SELECT kind, COUNT(*) FROM reminders WHERE business_day = ? GROUP BY kind",
-        (day.isoformat(),),
+        "SELECT kind, COUNT(*) FROM reminders WHERE business_day BETWEEN ? AND ? GROUP BY kind",
+        (first_day.isoformat(), last_day.isoformat()),
     ):
         counts[kind] = count
     return counts

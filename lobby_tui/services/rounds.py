@@ -4,10 +4,11 @@ complete. Problems seen in the hall become tasks."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from lobby_tui.domain.day import at_local
+from lobby_tui.domain.day import at_local, day_bounds_utc
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import wait_minutes
 from lobby_tui.domain.rounds import (
@@ -17,6 +18,7 @@ from lobby_tui.domain.rounds import (
     Waiting,
     care_figures,
     may_mention_product,
+    minutes_waited,
     tally_rounds,
 )
 from lobby_tui.domain.settings import Settings
@@ -40,14 +42,18 @@ def tally(store: Store, settings: Settings, day: date, until: datetime) -> Round
         "SELECT started_at, completed_at FROM rounds WHERE business_day = ?",
         (day.isoformat(),),
     )
+    return day_tally(
+        settings, day, [parse_iso(r[0]) for r in rows], sum(1 for r in rows if r[1]), until
+    )
+
+
+def day_tally(
+    settings: Settings, day: date, starts: list[datetime], completed: int, until: datetime
+) -> RoundTally:
     opened = at_local(day, settings.opening_time, settings.timezone)
     closes = at_local(day, settings.closing_time, settings.timezone)
     return tally_rounds(
-        opened,
-        settings.round_interval_min,
-        [parse_iso(r[0]) for r in rows],
-        min(until, closes),
-        completed=sum(1 for r in rows if r[1]),
+        opened, settings.round_interval_min, starts, min(until, closes), completed=completed
     )
 
 
@@ -236,20 +242,66 @@ def give_care(
 
 def figures(store: Store, settings: Settings, day: date, until: datetime) -> CareFigures:
     """The day's care for the handover: the same rule the round screen counts by."""
-    waits: list[tuple[str, float]] = []
-    for arrival_id, arrived, called, left in store.query(
-        "SELECT id, arrived_at, called_at, left_at FROM arrivals WHERE business_day = ?",
-        (day.isoformat(),),
+    return figures_by_day(store, settings, day, day, until)[day]
+
+
+def figures_by_day(
+    store: Store,
+    settings: Settings,
+    first_day: date,
+    last_day: date,
+    until: datetime,
+    waits: Mapping[str, list[tuple[int, float]]] | None = None,
+) -> dict[date, CareFigures]:
+    """Each day's rounds and care from first_day to last_day in three queries (a year's
+    report asks for every day of the year); days after `until` have nothing due yet.
+    `waits` gives per business day each arrival's rowid and the minutes it waited until
+    `until`, for a caller that has read the arrivals already (the report reads them once)."""
+    span = (first_day.isoformat(), last_day.isoformat())
+    days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    starts: dict[str, list[datetime]] = {d.isoformat(): [] for d in days}
+    completed: dict[str, int] = dict.fromkeys(starts, 0)
+    for day, started, done in store.query(
+        "SELECT business_day, started_at, completed_at FROM rounds"
+        " WHERE business_day BETWEEN ? AND ?",
+        span,
     ):
-        end = called or left
-        end_at = parse_iso(end) if end else until
-        waits.append((arrival_id, (end_at - parse_iso(arrived)).total_seconds() / 60))
-    care = [
-        (r[0], r[1])
-        for r in store.query(
-            "SELECT c.arrival_id, c.kind FROM care_actions c JOIN arrivals a"
-            " ON a.id = c.arrival_id WHERE a.business_day = ?",
-            (day.isoformat(),),
+        starts[day].append(parse_iso(started))
+        completed[day] += done is not None
+    if waits is None:
+        waits = waits_by_day(store, span, until)
+    # Care is given while the customer waits, so on their day: found by its time (indexed).
+    care: dict[str, list[tuple[int, str]]] = {d: [] for d in starts}
+    opens, _ = day_bounds_utc(first_day, settings.timezone)
+    _, ends = day_bounds_utc(last_day, settings.timezone)
+    for day, rowid, kind in store.rows(
+        "SELECT a.business_day, a.rowid, c.kind FROM care_actions c"
+        " JOIN arrivals a ON a.id = c.arrival_id"
+        " WHERE c.at >= ? AND c.at < ? AND a.business_day BETWEEN ? AND ?",
+        (iso(opens), iso(ends), *span),
+    ):
+        care[day].append((rowid, kind))
+    return {
+        d: care_figures(
+            day_tally(settings, d, starts[key], completed[key], until),
+            waits.get(key, []),
+            care[key],
+            settings.wait_amber_min,
         )
-    ]
-    return care_figures(tally(store, settings, day, until), waits, care, settings.wait_amber_min)
+        for d, key in ((d, d.isoformat()) for d in days)
+    }
+
+
+def waits_by_day(
+    store: Store, span: tuple[str, str], until: datetime
+) -> dict[str, list[tuple[int, float]]]:
+    """Per business day, each arrival's rowid and how long it waited (until `until`)."""
+    waits: dict[str, list[tuple[int, float]]] = {}
+    for rowid, day, arrived, end in store.rows(
+        "SELECT rowid, business_day, arrived_at, coalesce(called_at, left_at) FROM arrivals"
+        " WHERE business_day BETWEEN ? AND ?",
+        span,
+    ):
+        waited = minutes_waited(parse_iso(arrived), parse_iso(end) if end else None, until)
+        waits.setdefault(day, []).append((rowid, waited))
+    return waits

@@ -107,6 +107,19 @@ class Store:
             except sqlite3.Error as exc:
                 raise classify(exc, self.path) from exc
 
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Plain tuples, for reading many rows at once (a year of arrivals): building a
+        sqlite3.Row for each costs a third as much again as the query itself."""
+        with self._lock:
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            try:
+                return cursor.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise classify(exc, self.path) from exc
+            finally:
+                cursor.close()
+
     def query_one(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
     ) -> sqlite3.Row | None:

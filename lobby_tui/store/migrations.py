@@ -347,6 +347,10 @@ MIGRATIONS: list[str] = [
         VALUES (new.complaint_id, new.id, new.note);
     END;
     """,
+    # 7: reading a period at once (the report): care found by its time.
+    """
+    CREATE INDEX care_actions_at ON care_actions(at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,180 @@ def test_the_start_up_path_stays_light() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+# The report, the export and the demo's history (issue 8) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def history_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database with five days of history, written once for the tests below."""
+    db = tmp_path_factory.mktemp("history") / "lobby.db"
+    result = lobby("demo", "--db", str(db), "--no-ui", "--days", "5", "--per-day", "60")
+    assert result.returncode == 0, result.stderr
+    assert "History written: 5 days" in result.stdout
+    return db
+
+
+def yesterday(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    day = conn.execute("SELECT MAX(business_day) FROM shifts WHERE closed_at IS NOT NULL")
+    value = str(day.fetchone()[0])
+    conn.close()
+    return value
+
+
+def test_report_in_three_formats_that_agree(history_db: Path) -> None:  # covers: R6.2
+    import csv
+    import io
+    import json
+
+    day = yesterday(history_db)
+    before = digest(history_db)
+    out = {
+        fmt: lobby(
+            "report", "--db", str(history_db), "--date", day, "--format", fmt, "--lang", "en"
+        )
+        for fmt in ("json", "csv", "md")
+    }
+    for result in out.values():
+        assert result.returncode == 0 and result.stderr == ""
+    data = json.loads(out["json"].stdout)
+    assert data["date"] == day and data["arrivals"]["total"] > 0
+    rows = {
+        (r["section"], r["key"]): r["value"] for r in csv.DictReader(io.StringIO(out["csv"].stdout))
+    }
+    assert rows[("arrivals", "total")] == str(data["arrivals"]["total"])
+    assert rows[("arrivals", "wait_min.median")] == str(data["arrivals"]["wait_min"]["median"])
+    assert rows[("complaints", "received")] == str(data["complaints"]["received"])
+    assert rows[("report", "date")] == day
+    assert f"| Arrivals | {data['arrivals']['total']} |" in out["md"].stdout
+    assert f"| Rounds done | {data['rounds']['done']} |" in out["md"].stdout
+    assert digest(history_db) == before  # reading wrote nothing
+
+
+def test_report_of_today_opens_no_shift_and_a_period_in_chinese(history_db: Path) -> None:
+    import json
+
+    conn = sqlite3.connect(history_db)
+    shifts = conn.execute("SELECT COUNT(*) FROM shifts").fetchone()[0]
+    result = lobby("report", "--db", str(history_db), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert conn.execute("SELECT COUNT(*) FROM shifts").fetchone()[0] == shifts
+    conn.close()
+    today = json.loads(result.stdout)["date"]
+    first = (date.fromisoformat(today) - timedelta(days=5)).isoformat()
+    period = lobby(
+        "report", "--db", str(history_db), "--from", first, "--to", today, "--lang", "zh"
+    )
+    assert period.returncode == 0 and f"至 {today}" in period.stdout and "## 客流" in period.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--date", "2026-13-01"], "is not a date"),
+        (["--date", "28/11/2026"], "YYYY-MM-DD"),
+        (["--date", "2999-01-01"], "has not come yet"),
+        (["--from", "2026-11-20"], "both --from and --to"),
+        (["--from", "2026-11-20", "--to", "2026-11-10"], "starts after it ends"),
+        (["--date", "2026-11-20", "--from", "2026-11-20", "--to", "2026-11-21"], "either --date"),
+    ],
+)
+def test_report_bad_dates_in_one_line(history_db: Path, args: list[str], words: str) -> None:
+    assert words in one_clear_line(lobby("report", "--db", str(history_db), "--lang", "en", *args))
+
+
+def test_report_bad_date_in_chinese(history_db: Path) -> None:
+    line = one_clear_line(
+        lobby("report", "--db", str(history_db), "--date", "昨天", "--lang", "zh")
+    )
+    assert "不是日期" in line
+
+
+def test_report_needs_an_existing_database(tmp_path: Path) -> None:
+    line = one_clear_line(lobby("report", "--db", str(tmp_path / "none.db")))
+    assert "no database" in line and not (tmp_path / "none.db").exists()
+
+
+def test_export_masks_personal_fields_unless_asked(history_db: Path, tmp_path: Path) -> None:
+    import json
+
+    day = yesterday(history_db)
+    first = (date.fromisoformat(day) - timedelta(days=5)).isoformat()
+    masked, full = tmp_path / "masked", tmp_path / "full"
+    result = lobby(
+        "export", "--db", str(history_db), "--from", first, "--to", day, "--out", str(masked)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "masked" in result.stdout
+    assert lobby(
+        "export", "--db", str(history_db), "--from", first, "--to", day, "--out", str(full),
+        "--include-personal",
+    ).returncode == 0  # fmt: skip
+    manifest = json.loads((masked / "manifest.json").read_text())
+    assert manifest["personal"] == "masked" and manifest["from"] == first
+    assert "complaint_search" in manifest["skipped"] and "drafts" in manifest["skipped"]
+    assert "settings" in manifest["tables"] and "complaint_search" not in manifest["tables"]
+    assert stat.S_IMODE((masked / "complaints.csv").stat().st_mode) == 0o600
+
+    def read(folder: Path, table: str) -> list[dict[str, object]]:
+        lines = (folder / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines]
+
+    hidden, shown = read(masked, "complaints"), read(full, "complaints")
+    assert hidden and len(hidden) == len(shown) == manifest["tables"]["complaints"]["rows"]
+    assert {c["customer_name"] for c in hidden} == {"***"}
+    assert {c["customer_phone"] for c in hidden} == {"***"}
+    assert all(str(c["customer_phone"]).startswith("13") for c in shown)
+    assert {a["who"] for a in read(masked, "appointments")} <= {"***", None}
+    assert any(a["note"] == "***" for a in read(masked, "arrivals"))
+    assert not any(a["note"] == "***" for a in read(full, "arrivals"))
+    # The period: only its days' arrivals, counted the same in CSV and JSON Lines.
+    days = {a["business_day"] for a in read(masked, "arrivals")}
+    assert min(days) >= first and max(days) <= day
+    csv_rows = (masked / "arrivals.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert csv_rows == manifest["tables"]["arrivals"]["rows"]
+
+
+def test_export_refuses_a_folder_with_files(history_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    line = one_clear_line(
+        lobby("export", "--db", str(history_db), "--from", "2026-01-01", "--to", "2026-01-02",
+              "--out", str(out))
+    )  # fmt: skip
+    assert "not empty" in line
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_demo_history_is_deterministic_and_verifies(tmp_path: Path) -> None:
+    # covers: R6.2 — the same seed, the same rows (ids too); the journal stays sound.
+    # Today's morning is written through the services, so its ids are fresh each time.
+    past = "(SELECT id FROM {} WHERE business_day < ?)"
+    queries = {
+        "arrivals": "SELECT * FROM arrivals WHERE business_day < ? ORDER BY id",
+        "rounds": "SELECT * FROM rounds WHERE business_day < ? ORDER BY id",
+        "care": f"SELECT * FROM care_actions WHERE arrival_id IN {past.format('arrivals')}"
+        " ORDER BY id",
+        "complaints": "SELECT * FROM complaints WHERE business_day < ? ORDER BY id",
+        "updates": "SELECT * FROM complaint_updates WHERE complaint_id IN"
+        f" {past.format('complaints')} ORDER BY id",
+        "incidents": "SELECT * FROM incidents WHERE business_day < ? ORDER BY id",
+        "shifts": "SELECT * FROM shifts WHERE business_day < ? ORDER BY id",
+    }
+    written = []
+    for name in ("a.db", "b.db"):
+        db = tmp_path / name
+        result = lobby(
+            "demo", "--db", str(db), "--no-ui", "--days", "3", "--per-day", "40", "--seed", "11"
+        )
+        assert result.returncode == 0, result.stderr
+        assert lobby("verify", "--db", str(db)).returncode == 0
+        conn = sqlite3.connect(db)
+        today = conn.execute("SELECT MAX(business_day) FROM shifts").fetchone()[0]
+        written.append({k: conn.execute(q, (today,)).fetchall() for k, q in queries.items()})
+        conn.close()
+    assert written[0] == written[1]
+    assert len(written[0]["arrivals"]) > 60 and len(written[0]["shifts"]) == 3

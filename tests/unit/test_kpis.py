@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from lobby_tui.domain.kpis import ArrivalFacts, arrival_figures, median, percentile
+from lobby_tui.domain.kpis import (
+    ArrivalFacts,
+    CallbackFacts,
+    ComplaintFacts,
+    IncidentFacts,
+    RunFacts,
+    arrival_figures,
+    checklist_figures,
+    complaint_figures,
+    hourly_figures,
+    incident_figures,
+    median,
+    open_at,
+    percentile,
+    round_figures,
+)
+from lobby_tui.domain.rounds import CareFigures, RoundTally
 
 T0 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 
@@ -77,3 +94,137 @@ def test_a_day_with_only_walkaways() -> None:
     assert figures.walkaway_rate == 1.0
     assert figures.service_level == 0.0  # they waited and nobody was called in time
     assert figures.wait_median is None and figures.quote_hit_rate is None
+
+
+def test_ties_in_the_median_wait_take_the_middle_two() -> None:  # covers: R2.7
+    figures = arrival_figures([arrival(w) for w in (3, 3, 8, 8)], red_min=15)
+    assert figures.wait_median == 5.5 and figures.wait_p90 == 8 and figures.wait_max == 8
+
+
+def test_the_quote_counts_only_for_the_called_who_were_told_a_band() -> None:  # covers: R2.7
+    day = [arrival(4, band="lt5"), arrival(6), arrival(30, left=True, band="10to20")]
+    assert arrival_figures(day, red_min=15).quote_hit_rate == 1.0
+
+
+# The chart per hour: two at nine (waits 2 and 4), one at eleven not yet called, none at ten.
+def test_arrivals_and_mean_wait_per_local_hour() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    at_nine = T0.replace(hour=1)  # 09:00 in Shanghai
+    day = [
+        arrival(2)._replace(arrived_at=at_nine, called_at=at_nine + timedelta(minutes=2)),
+        arrival(4)._replace(
+            arrived_at=at_nine + timedelta(minutes=50),
+            called_at=at_nine + timedelta(minutes=54),
+        ),
+        arrival(None)._replace(arrived_at=at_nine + timedelta(hours=2, minutes=5)),
+    ]
+    hours = hourly_figures(day, shanghai, first_hour=9, last_hour=11)
+    assert [(h.hour, h.arrivals, h.wait_mean) for h in hours] == [
+        (9, 2, 3.0),
+        (10, 0, None),
+        (11, 1, None),
+    ]
+    # An early queue at 08:57 widens the chart, so the bars add up to the day's total.
+    early = arrival(1)._replace(arrived_at=at_nine - timedelta(minutes=3))
+    widened = hourly_figures([*day, early], shanghai, first_hour=9, last_hour=11)
+    assert widened[0].hour == 8 and sum(h.arrivals for h in widened) == 4
+    assert [h.arrivals for h in hourly_figures([], shanghai, 9, 17)] == [0] * 9
+
+
+def test_open_at_the_cut() -> None:
+    cut = T0 + timedelta(hours=10)
+    assert open_at(T0, None, cut)
+    assert open_at(T0, cut, cut)  # resolved at the stroke of midnight: the next day's work
+    assert not open_at(T0, cut - timedelta(seconds=1), cut)
+    assert not open_at(cut, None, cut)  # not received yet
+
+
+DAY = date(2026, 11, 28)
+END = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)  # midnight in Shanghai
+
+
+def complaint(
+    days_ago: int,
+    *,
+    outcome: str | None = None,
+    settled: datetime | None = None,
+    due_in_days: float = 15,
+    promised_in_days: float | None = None,
+) -> ComplaintFacts:
+    received = END - timedelta(days=days_ago, hours=6)
+    return ComplaintFacts(
+        business_day=DAY - timedelta(days=days_ago),
+        received_at=received,
+        outcome=outcome,
+        settled_at=settled,
+        decision_due_at=received + timedelta(days=due_in_days),
+        promised_by=None
+        if promised_in_days is None
+        else received + timedelta(days=promised_in_days),
+    )
+
+
+def test_a_hand_computed_complaint_day() -> None:  # covers: R4.4, R4.6
+    complaints = [
+        complaint(0, outcome="on_spot", settled=END - timedelta(hours=5)),  # received, solved
+        complaint(0, outcome="escalated", promised_in_days=3),  # received, open, on time
+        complaint(0),  # received, not decided yet: open
+        complaint(20),  # open since 20 days: past the NFRA 15 days → overdue
+        complaint(5, promised_in_days=2),  # the promise of 2 days is broken → overdue
+        complaint(4, settled=END + timedelta(hours=9)),  # resolved tomorrow: open tonight
+        complaint(3, settled=END - timedelta(days=1)),  # resolved yesterday
+    ]
+    callbacks = [CallbackFacts(True, 5), CallbackFacts(True, 4), CallbackFacts(False, None)]
+    figures = complaint_figures(complaints, callbacks, DAY, DAY, END)
+    assert (figures.received, figures.resolved_on_spot) == (3, 1)
+    assert (figures.open, figures.overdue) == (5, 2)
+    assert figures.callbacks_done == 2 and figures.satisfaction_avg == 4.5
+
+
+def test_complaints_on_a_day_without_any() -> None:
+    figures = complaint_figures([], [CallbackFacts(False, None)], DAY, DAY, END)
+    assert (figures.received, figures.open, figures.callbacks_done) == (0, 0, 0)
+    assert figures.satisfaction_avg is None  # nobody reached: nothing to average
+    reached_silent = complaint_figures([], [CallbackFacts(True, None)], DAY, DAY, END)
+    assert reached_silent.callbacks_done == 1 and reached_silent.satisfaction_avg is None
+
+
+def test_incidents_by_type_and_open_at_the_cut() -> None:  # covers: R5.3
+    def incident(days_ago: int, kind: str, resolved: datetime | None) -> IncidentFacts:
+        return IncidentFacts(
+            DAY - timedelta(days=days_ago), END - timedelta(hours=8), kind, resolved
+        )
+
+    figures = incident_figures(
+        [
+            incident(0, "fraud", END - timedelta(hours=7)),
+            incident(0, "crowding", END - timedelta(hours=7)),
+            incident(0, "crowding", None),
+            incident(2, "lost_property", None),  # still open from two days ago
+        ],
+        DAY,
+        DAY,
+        END,
+    )
+    assert figures.total == 3 and figures.by_type == {"fraud": 1, "crowding": 2}
+    assert figures.open == 2
+
+
+def test_checklist_figures() -> None:  # covers: R1.2, R1.3
+    runs = [RunFacts(24, True, ["ok"] * 21 + ["problem", "problem", "na"])]
+    figures = checklist_figures(runs, tasks_open=3)
+    assert (figures.runs, figures.signed_off, figures.completed, figures.items) == (1, 1, 24, 24)
+    assert (figures.problems, figures.tasks_open) == (2, 3)
+    none = checklist_figures([], tasks_open=0)
+    assert (none.runs, none.completed, none.items, none.problems) == (0, 0, 0, 0)
+
+
+def test_round_figures_pool_the_days() -> None:  # covers: R3.1, R3.2
+    def day(done: int, missed: int, past_amber: int, apologised: int) -> CareFigures:
+        tally = RoundTally(due=done + missed, done=done, missed=missed, next_due=END)
+        return CareFigures(tally, past_amber, apologised, 0, 0, 0)
+
+    pooled = round_figures([day(30, 2, 10, 9), day(28, 4, 0, 0), day(31, 1, 2, 0)])
+    assert (pooled.due, pooled.done, pooled.missed) == (96, 89, 7)
+    assert pooled.apology_rate == 9 / 12  # over the period, not the mean of 0.9 and 0
+    assert round_figures([day(0, 0, 0, 0)]).apology_rate is None

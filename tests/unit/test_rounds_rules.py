@@ -10,6 +10,7 @@ from lobby_tui.domain.rounds import (
     care_figures,
     longest_first,
     may_mention_product,
+    minutes_waited,
     needs_attention,
     tally_rounds,
 )
@@ -78,3 +79,8 @@ def test_care_figures_for_the_handover() -> None:  # covers: R3.2, R3.3, R3.4, R
     assert figures.apology_rate == 2 / 3
     assert (figures.forms_checked, figures.self_service_assists, figures.needs_noted) == (1, 1, 1)
     assert care_figures(tally, [("c", 3.0)], [], 10).apology_rate is None  # nothing to measure
+
+
+def test_minutes_waited_until_called_or_gone_or_still_waiting() -> None:  # covers: R3.2
+    assert minutes_waited(at(0), at(12), at(40)) == 12
+    assert minutes_waited(at(5), None, at(40)) == 35  # still waiting: counted until now

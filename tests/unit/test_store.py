@@ -255,3 +255,15 @@ def test_two_processes_writing_at_once_lose_nothing(db_path: Path) -> None:
     store = open_store(db_path, SystemClock())
     assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 300
     store.close()
+
+
+def test_stored_instants_read_back_exactly_and_strictly() -> None:
+    from datetime import UTC, datetime
+
+    from lobby_tui.store import iso, parse_iso
+
+    at = datetime(2026, 11, 28, 1, 30, 5, tzinfo=UTC)
+    assert parse_iso(iso(at)) == at and parse_iso(iso(at)).tzinfo == UTC
+    for bad in ("2026-11-28T01:30:05", "2026-11-28 01:30:05Z", "2026-11-28T01:30:05+00:00"):
+        with pytest.raises(ValueError):
+            parse_iso(bad)

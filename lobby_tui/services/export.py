@@ -1,0 +1,174 @@
+"""`lobby export`: the records of a period copied to a folder, one CSV and one JSON Lines file
+per table and a manifest, for head office or an auditor. Read-only on the database.
+
+Personal fields are masked unless asked for: a customer's name and phone number on a
+complaint, the reference on an appointment, the note on an arrival, and those names in a
+journal payload. (A masked journal row no longer hashes as it did: the copy is for reading;
+`lobby verify` checks the database itself.) Skipped: the search index (it repeats the
+complaints), and drafts (forms not yet saved, so not yet records).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lobby_tui import __version__
+from lobby_tui.domain.day import day_bounds_utc
+from lobby_tui.domain.settings import Settings
+from lobby_tui.store import Store, StoreError, iso
+from lobby_tui.store.migrations import SCHEMA_VERSION
+
+MASK = "***"
+PERSONAL = {
+    "complaints": ("customer_name", "customer_phone"),
+    "appointments": ("who",),
+    "arrivals": ("note",),
+}
+PERSONAL_IN_JOURNAL = {"customer_name", "customer_phone", "who"}
+SKIPPED = {"drafts"}
+# Where a table has no business day, the instant that places a row in the period.
+TIME_COLUMNS = ("at", "answered_at", "created_at", "received_at", "raised_at")
+
+
+@dataclass(frozen=True)
+class Exported:
+    tables: int
+    rows: int
+    path: Path
+
+
+def export(
+    store: Store,
+    settings: Settings,
+    first_day: date,
+    last_day: date,
+    out: Path,
+    *,
+    include_personal: bool = False,
+) -> Exported:
+    folder = _prepare(out)
+    start, _ = day_bounds_utc(first_day, settings.timezone)
+    _, end = day_bounds_utc(last_day, settings.timezone)
+    span = (first_day.isoformat(), last_day.isoformat())
+    instants = (iso(start), iso(end))
+    tables: dict[str, dict[str, Any]] = {}
+    total = 0
+    for table in _tables(store):
+        columns = [row[1] for row in store.query(f"PRAGMA table_info({table})")]
+        where, params, by = "", (), None
+        if "business_day" in columns:
+            by = "business_day"
+            where, params = " WHERE business_day BETWEEN ? AND ?", span
+        elif found := next((c for c in TIME_COLUMNS if c in columns), None):
+            by = found
+            where, params = f" WHERE {found} >= ? AND {found} < ?", instants
+        rows = store.rows(f"SELECT * FROM {table}{where} ORDER BY rowid", params)
+        records = [
+            _masked(table, dict(zip(columns, r, strict=True)), include_personal) for r in rows
+        ]
+        _write(folder, table, columns, records)
+        tables[table] = {"rows": len(records), "period_by": by}
+        total += len(records)
+    manifest = {
+        "app": "lobby-tui",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": iso(store.clock.now()),
+        "from": first_day.isoformat(),
+        "to": last_day.isoformat(),
+        "time_zone": str(settings.timezone),
+        "personal": "included" if include_personal else "masked",
+        "masked_fields": {} if include_personal else {t: list(c) for t, c in PERSONAL.items()},
+        "files": "<table>.csv and <table>.jsonl per table",
+        "tables": tables,
+        "skipped": sorted(SKIPPED | set(_search_tables(store))),
+    }
+    with _private(folder / "manifest.json") as fh:
+        json.dump(manifest, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+    return Exported(len(tables), total, folder)
+
+
+def _prepare(out: Path) -> Path:
+    """A new or empty folder, readable by its owner only: it may hold personal data."""
+    folder = out.expanduser().absolute()
+    if folder.exists() and not folder.is_dir():
+        raise StoreError("export.not_a_folder", path=str(folder))
+    if folder.is_dir() and any(folder.iterdir()):
+        raise StoreError("export.not_empty", path=str(folder))
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _search_tables(store: Store) -> list[str]:
+    """The full-text index and its shadow tables."""
+    virtual = [
+        r[0]
+        for r in store.query(
+            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
+        )
+    ]
+    return [
+        r[0]
+        for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if any(r[0] == v or r[0].startswith(f"{v}_") for v in virtual)
+    ]
+
+
+def _tables(store: Store) -> list[str]:
+    skipped = SKIPPED | set(_search_tables(store))
+    return [
+        r[0]
+        for r in store.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+        if r[0] not in skipped
+    ]
+
+
+def _masked(table: str, record: dict[str, Any], include_personal: bool) -> dict[str, Any]:
+    if include_personal:
+        return record
+    for column in PERSONAL.get(table, ()):
+        if record.get(column) is not None:
+            record[column] = MASK
+    if table == "events" and record.get("payload"):
+        record["payload"] = json.dumps(
+            _mask_keys(json.loads(record["payload"])), ensure_ascii=False, sort_keys=True
+        )
+    return record
+
+
+def _mask_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (MASK if k in PERSONAL_IN_JOURNAL and v is not None else _mask_keys(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_mask_keys(v) for v in value]
+    return value
+
+
+def _write(folder: Path, table: str, columns: list[str], records: list[dict[str, Any]]) -> None:
+    with _private(folder / f"{table}.csv") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow(["" if record[c] is None else record[c] for c in columns])
+    with _private(folder / f"{table}.jsonl") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _private(path: Path) -> Any:
+    """A new file, 0600 from the start (as the database is)."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    return open(fd, "w", encoding="utf-8", newline="")

@@ -1,0 +1,378 @@
+"""The day's report for the handover and head office (issue 8), and the same for a period.
+
+Read-only: nothing here writes. Every figure comes from the rule in domain/ that the screens
+use (kpis, rounds, the complaint clock); this module only gathers the facts, in a handful of
+queries per report whatever its length, so a year's report reads each table once.
+
+"Open" and "overdue" are judged at the cut: the end of the last day, or now while that day is
+still going. Counts of what happened (arrivals, complaints received, incidents raised) cover
+the days of the period.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from lobby_tui.content import needs_catalogue
+from lobby_tui.domain.complaints import PROFILES, Clock, clock_state, decision_due
+from lobby_tui.domain.day import business_day, day_bounds_utc
+from lobby_tui.domain.kpis import (
+    ArrivalFacts,
+    ArrivalFigures,
+    CallbackFacts,
+    ChecklistFigures,
+    ComplaintFacts,
+    ComplaintFigures,
+    HourFigures,
+    IncidentFacts,
+    IncidentFigures,
+    RoundFigures,
+    RunFacts,
+    arrival_figures,
+    checklist_figures,
+    complaint_figures,
+    hourly_figures,
+    incident_figures,
+    open_at,
+    round_figures,
+)
+from lobby_tui.domain.rounds import minutes_waited
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services.incidents import Incident, reminders_between
+from lobby_tui.services.rounds import figures_by_day
+from lobby_tui.services.tasks import Task
+from lobby_tui.store import Store, iso, parse_iso
+
+
+@dataclass(frozen=True)
+class OpenComplaint:
+    """A complaint still open at the cut, for the handover's list (overdue first)."""
+
+    id: str
+    case_no: str
+    received_at: datetime
+    category: str
+    subject: str | None
+    status: str
+    deadline: datetime  # the tighter of the regulator's decision date and the promise
+    clock: Clock
+
+
+@dataclass(frozen=True)
+class DayReport:
+    """The figures of a day (or of a period: first_day to last_day) and what is still open."""
+
+    first_day: date
+    last_day: date
+    branch: str
+    as_of: datetime  # the cut, in the branch's zone: the end of last_day, or when read
+    partial: bool  # last_day was still going when read: open items as of `as_of`
+    arrivals: ArrivalFigures
+    hourly: list[HourFigures]  # arrivals and mean wait per local hour (a chart)
+    checklist: ChecklistFigures
+    rounds: RoundFigures
+    complaints: ComplaintFigures
+    incidents: IncidentFigures
+    enquiries: int  # questions answered on the floor (R4.2)
+    reminders: dict[str, int]  # belongings, pin (R5.1, R5.4)
+    open_tasks: list[Task]
+    open_complaints: list[OpenComplaint]
+    open_incidents: list[Incident]
+
+    @property
+    def date(self) -> str:
+        """The day, or the period as an ISO 8601 interval: 2026-01-01/2026-12-31."""
+        if self.first_day == self.last_day:
+            return self.first_day.isoformat()
+        return f"{self.first_day.isoformat()}/{self.last_day.isoformat()}"
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The figures head office reads, under exactly the keys in the README."""
+        a, c, r, k, i = self.arrivals, self.checklist, self.rounds, self.complaints, self.incidents
+        return {
+            "date": self.date,
+            "branch": self.branch,
+            "arrivals": {
+                "total": a.total,
+                "by_need": dict(sorted(a.by_need.items())),
+                "by_channel": dict(sorted(a.by_channel.items())),
+                "walkaways": a.walkaways,
+                "walkaway_rate": _share(a.walkaway_rate),
+                "self_service_rate": _share(a.self_service_rate),
+                "wait_min": {
+                    "median": _tenth(a.wait_median),
+                    "p90": _tenth(a.wait_p90),
+                    "max": _tenth(a.wait_max),
+                },
+                "service_level": _share(a.service_level),
+                "quote_hit_rate": _share(a.quote_hit_rate),
+                "triage_seconds_median": _tenth(a.triage_seconds_median),
+            },
+            "checklist": {
+                "completed": c.completed,
+                "items": c.items,
+                "problems": c.problems,
+                "tasks_open": c.tasks_open,
+            },
+            "rounds": {
+                "done": r.done,
+                "due": r.due,
+                "missed": r.missed,
+                "apology_rate": _share(r.apology_rate),
+            },
+            "complaints": {
+                "received": k.received,
+                "resolved_on_spot": k.resolved_on_spot,
+                "open": k.open,
+                "overdue": k.overdue,
+                "callbacks_done": k.callbacks_done,
+                "satisfaction_avg": None
+                if k.satisfaction_avg is None
+                else round(k.satisfaction_avg, 2),
+            },
+            "incidents": {
+                "total": i.total,
+                "by_type": dict(sorted(i.by_type.items())),
+                "open": i.open,
+            },
+        }
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _tenth(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def day_report(store: Store, settings: Settings, day: date, lang: str = "zh") -> DayReport:
+    return period_report(store, settings, day, day, lang)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """A year's facts are some 150,000 acyclic tuples: the cycle collector would walk them
+    again and again while they are made — a fifth of a year's report — and find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def period_report(
+    store: Store, settings: Settings, first_day: date, last_day: date, lang: str = "zh"
+) -> DayReport:
+    """The report of first_day to last_day inclusive (a year's report is one of these)."""
+    with _no_cycle_collection():
+        return _report(store, settings, first_day, last_day, lang)
+
+
+def _report(
+    store: Store, settings: Settings, first_day: date, last_day: date, lang: str
+) -> DayReport:
+    zone = settings.timezone
+    start, _ = day_bounds_utc(first_day, zone)
+    _, end = day_bounds_utc(last_day, zone)
+    cut = min(end, store.clock.now())
+    span = (first_day.isoformat(), last_day.isoformat())
+    arrivals, waits = _arrivals(store, span, cut)
+    last_hour = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
+    tasks = _open_tasks(store, cut)
+    complaints, open_complaints = _complaints(store, settings, span, cut)
+    callbacks = _callbacks(store, iso(start), iso(end))
+    incidents, open_incidents = _incidents(store, span, cut)
+    return DayReport(
+        first_day=first_day,
+        last_day=last_day,
+        branch=settings.branch(lang),
+        as_of=cut.astimezone(zone),
+        partial=cut < end,
+        arrivals=arrival_figures(arrivals, settings.wait_red_min),
+        hourly=hourly_figures(arrivals, zone, settings.opening_time.hour, last_hour),
+        checklist=checklist_figures(_runs(store, span), len(tasks)),
+        rounds=round_figures(
+            figures_by_day(store, settings, first_day, last_day, cut, waits).values()
+        ),
+        complaints=complaint_figures(complaints, callbacks, first_day, last_day, cut),
+        incidents=incident_figures(incidents, first_day, last_day, cut),
+        enquiries=_enquiries(store, span),
+        reminders=reminders_between(store, first_day, last_day),
+        open_tasks=tasks,
+        open_complaints=open_complaints,
+        open_incidents=open_incidents,
+    )
+
+
+def _arrivals(
+    store: Store, span: tuple[str, str], cut: datetime
+) -> tuple[list[ArrivalFacts], dict[str, list[tuple[int, float]]]]:
+    """The period's arrivals, read once: their facts for the figures, and per day how long
+    each waited (until the cut, if still waiting) for the rounds' care figures. Plain rows,
+    rowids and _make: each counts when a year of arrivals is read at once."""
+    machine = {n.id: n.machine for n in needs_catalogue().need}.get
+    make, parse = ArrivalFacts._make, parse_iso
+    facts: list[ArrivalFacts] = []
+    waits: dict[str, list[tuple[int, float]]] = {}
+    for row in store.rows(
+        "SELECT rowid, business_day, arrived_at, called_at, left_at, status, need, channel,"
+        " quoted_band, triage_seconds FROM arrivals WHERE business_day BETWEEN ? AND ?",
+        span,
+    ):
+        rowid, day, arrived_at, called_at, left_at, status, need, channel, band, triage = row
+        arrived = parse(arrived_at)
+        called = parse(called_at) if called_at else None
+        left = parse(left_at) if left_at else None
+        facts.append(
+            make((arrived, called, left, status, need, machine(need, False), channel, band, triage))
+        )
+        waited = minutes_waited(arrived, called or left, cut)
+        if day in waits:
+            waits[day].append((rowid, waited))
+        else:
+            waits[day] = [(rowid, waited)]
+    return facts, waits
+
+
+def _runs(store: Store, span: tuple[str, str]) -> list[RunFacts]:
+    """Each day's latest checklist run with its answers."""
+    latest: dict[str, tuple[str, int, bool]] = {}
+    for day, run_id, items, signed in store.query(
+        "SELECT business_day, id, items_total, signed_off_at FROM checklist_runs"
+        " WHERE business_day BETWEEN ? AND ? ORDER BY started_at",
+        span,
+    ):
+        latest[day] = (run_id, items, signed is not None)
+    answers: dict[str, list[str]] = {run_id: [] for run_id, _, _ in latest.values()}
+    for run_id, answer in store.query(
+        "SELECT a.run_id, a.answer FROM checklist_answers a JOIN checklist_runs r"
+        " ON r.id = a.run_id WHERE r.business_day BETWEEN ? AND ?",
+        span,
+    ):
+        if run_id in answers:
+            answers[run_id].append(answer)
+    return [RunFacts(items, signed, answers[run_id]) for run_id, items, signed in latest.values()]
+
+
+def _open_tasks(store: Store, cut: datetime) -> list[Task]:
+    rows = store.query(
+        "SELECT id, source, what, owner, due_at, created_at, device_key, resolved_at FROM tasks"
+        " WHERE created_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)"
+        " ORDER BY created_at",
+        (iso(cut), iso(cut)),
+    )
+    return [
+        Task(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            parse_iso(r[4]) if r[4] else None,
+            parse_iso(r[5]),
+            r[6],
+        )
+        for r in rows
+        if open_at(parse_iso(r[5]), parse_iso(r[7]) if r[7] else None, cut)
+    ]
+
+
+def _complaints(
+    store: Store, settings: Settings, span: tuple[str, str], cut: datetime
+) -> tuple[list[ComplaintFacts], list[OpenComplaint]]:
+    """The period's complaints and every one not settled by the cut."""
+    facts: list[ComplaintFacts] = []
+    still_open: list[OpenComplaint] = []
+    for row in store.query(
+        "SELECT id, case_no, business_day, received_at, outcome, resolved_at, closed_at,"
+        " decision_due_at, promised_by, profile, category, subject, status FROM complaints"
+        " WHERE business_day BETWEEN ? AND ? OR coalesce(resolved_at, closed_at) IS NULL"
+        " OR coalesce(resolved_at, closed_at) >= ?",
+        (*span, iso(cut)),
+    ):
+        received = parse_iso(row["received_at"])
+        settled = row["resolved_at"] or row["closed_at"]
+        profile = PROFILES.get(row["profile"] or "", PROFILES[settings.complaint_profile])
+        due = parse_iso(row["decision_due_at"]) if row["decision_due_at"] else None
+        fact = ComplaintFacts(
+            business_day=date.fromisoformat(row["business_day"])
+            if row["business_day"]
+            else business_day(received, settings.timezone),
+            received_at=received,
+            outcome=row["outcome"],
+            settled_at=parse_iso(settled) if settled else None,
+            decision_due_at=due or decision_due(profile, received),
+            promised_by=parse_iso(row["promised_by"]) if row["promised_by"] else None,
+        )
+        facts.append(fact)
+        if open_at(fact.received_at, fact.settled_at, cut):
+            deadlines = [d for d in (fact.decision_due_at, fact.promised_by) if d is not None]
+            still_open.append(
+                OpenComplaint(
+                    row["id"],
+                    row["case_no"],
+                    received,
+                    row["category"],
+                    row["subject"],
+                    row["status"],
+                    min(deadlines),
+                    clock_state(fact.decision_due_at, fact.promised_by, cut),
+                )
+            )
+    still_open.sort(key=lambda c: (c.clock != Clock.OVERDUE, c.deadline))
+    return facts, still_open
+
+
+def _callbacks(store: Store, start: str, end: str) -> list[CallbackFacts]:
+    """Callbacks made in the period; what the customer said is in the update's payload."""
+    out: list[CallbackFacts] = []
+    for (payload,) in store.query(
+        "SELECT payload FROM complaint_updates WHERE kind = 'callback' AND at >= ? AND at < ?",
+        (start, end),
+    ):
+        said = _json_object(payload)
+        score = said.get("satisfaction")
+        out.append(
+            CallbackFacts(said.get("reached") is True, score if isinstance(score, int) else None)
+        )
+    return out
+
+
+def _json_object(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}  # a damaged payload says nothing, rather than stopping the report
+    return value if isinstance(value, dict) else {}
+
+
+def _incidents(
+    store: Store, span: tuple[str, str], cut: datetime
+) -> tuple[list[IncidentFacts], list[Incident]]:
+    facts: list[IncidentFacts] = []
+    still_open: list[Incident] = []
+    for r in store.query(
+        "SELECT id, raised_at, type, zone, severity, note, status, resolved_at, resolution_note,"
+        " business_day FROM incidents WHERE business_day BETWEEN ? AND ?"
+        " OR resolved_at IS NULL OR resolved_at >= ? ORDER BY raised_at DESC",
+        (*span, iso(cut)),
+    ):
+        raised = parse_iso(r[1])
+        resolved = parse_iso(r[7]) if r[7] else None
+        facts.append(IncidentFacts(date.fromisoformat(r[9]), raised, r[2], resolved))
+        if open_at(raised, resolved, cut):
+            still_open.append(Incident(r[0], raised, r[2], r[3], r[4], r[5], r[6], resolved, r[8]))
+    return facts, still_open
+
+
+def _enquiries(store: Store, span: tuple[str, str]) -> int:
+    row = store.query_one("SELECT COUNT(*) FROM enquiries WHERE business_day BETWEEN ? AND ?", span)
+    return int(row[0]) if row else 0

@@ -1,0 +1,100 @@
+"""Synthetic history for the demo and the benchmarks (`lobby demo --days`): deterministic,
+plausible, fast, and honest in the journal."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services.history import TABLES, write_history
+from lobby_tui.services.report import day_report, period_report
+from lobby_tui.services.settings import load_settings
+from lobby_tui.services.verify import verify_store
+from lobby_tui.store import FixedClock, Store, StoreError, open_store
+
+DAY = date(2026, 11, 28)
+
+
+def rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    return {t: [tuple(r) for r in store.query(f"SELECT * FROM {t} ORDER BY id")] for t in TABLES}
+
+
+def test_the_same_seed_writes_the_same_rows(tmp_path: Path, clock: FixedClock) -> None:
+    written = []
+    for name, seed in (("a.db", 3), ("b.db", 3), ("c.db", 4)):
+        store = open_store(tmp_path / name, clock)
+        settings = load_settings(store)
+        write_history(store, settings, DAY, days=4, per_day=60, seed=seed, lang="en")
+        written.append(rows(store))
+        store.close()
+    assert written[0] == written[1]  # ids included
+    assert written[0]["arrivals"] != written[2]["arrivals"]
+
+
+def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Settings) -> None:
+    # covers: R1.2, R2.4, R2.7, R3.1, R3.2, R4.4, R4.6, R5.3
+    counts = write_history(store, settings, DAY, days=21, per_day=250, seed=7, lang="en")
+    assert counts["arrivals"] == store.query_one("SELECT COUNT(*) FROM arrivals")[0] > 21 * 150
+    first, last = DAY - timedelta(days=21), DAY - timedelta(days=1)
+    assert store.query_one("SELECT MIN(business_day), MAX(business_day) FROM arrivals")[:] == (
+        first.isoformat(),
+        last.isoformat(),
+    )
+    report = period_report(store, settings, first, last, "en")
+    a = report.arrivals
+    assert 0.01 < (a.walkaway_rate or 0) < 0.15
+    assert 0.3 < (a.self_service_rate or 0) < 0.8  # the machines, but not for everyone
+    assert 0.7 < (a.service_level or 0) < 1 and 0.6 < (a.quote_hit_rate or 0) < 1
+    assert 5 < (a.wait_p90 or 0) < 30 and 8 < (a.triage_seconds_median or 0) < 25
+    assert set(a.by_channel) == {"cash", "non_cash", "priority", "self_service", "wealth"}
+    # The morning and lunchtime peaks: 10:00 and 12:00 are busier than 14:00 on weekdays.
+    weekdays = [day_report(store, settings, first + timedelta(days=n), "en") for n in range(21)]
+    weekdays = [r for r in weekdays if r.first_day.weekday() < 5]
+    by_hour = {h: sum(r.hourly[h - 9].arrivals for r in weekdays) for h in (10, 12, 14)}
+    assert by_hour[10] > by_hour[14] and by_hour[12] > by_hour[14]
+    # Weekends are quieter.
+    weekend = [r.arrivals.total for r in (day_report(store, settings, d, "en") for d in (
+        first + timedelta(days=n) for n in range(21)) if d.weekday() == 6)]  # fmt: skip
+    assert max(weekend) < min(r.arrivals.total for r in weekdays)
+    r = report.rounds
+    assert r.done > 0.85 * r.due and r.missed > 0 and 0.2 < (r.apology_rate or 0) < 1
+    c = report.checklist
+    assert c.runs == c.signed_off == 21 and c.completed == c.items and c.problems >= 1
+    statuses = {row[0] for row in store.query("SELECT DISTINCT status FROM complaints")}
+    assert {"in_progress", "callback_done", "closed"} <= statuses
+    assert {"on_spot", "escalated"} == {
+        row[0] for row in store.query("SELECT DISTINCT outcome FROM complaints")
+    }
+    assert store.query_one(
+        "SELECT COUNT(*) FROM complaints WHERE departments IS NOT NULL AND owner IS NOT NULL"
+        " AND promised_by IS NOT NULL"
+    )[0]
+    callbacks = [
+        json.loads(row[0])
+        for row in store.query("SELECT payload FROM complaint_updates WHERE kind = 'callback'")
+    ]
+    assert any(cb["reached"] for cb in callbacks) and not all(cb["reached"] for cb in callbacks)
+    assert report.complaints.satisfaction_avg is not None
+    assert (
+        report.incidents.total > 0
+        and store.query_one("SELECT COUNT(*) FROM incident_updates")[0] > report.incidents.total
+    )
+    assert report.enquiries > 0 and report.reminders["belongings"] > 0
+    shifts = store.query("SELECT closed_at, handover_note FROM shifts")
+    assert len(shifts) == 21 and all(s[0] and s[1] for s in shifts)
+    # The journal: one event says what was written; the chain and the file are sound.
+    event = store.query("SELECT kind, payload FROM events")
+    assert [e[0] for e in event] == ["demo.history_written"]
+    assert json.loads(event[0][1])["rows"]["arrivals"] == counts["arrivals"]
+    assert verify_store(store).ok
+
+
+def test_a_history_never_goes_into_a_database_with_a_past(store: Store, settings: Settings) -> None:
+    write_history(store, settings, DAY, days=2, per_day=30, seed=1, lang="en")
+    with pytest.raises(StoreError, match="demo.not_empty"):
+        write_history(store, settings, DAY, days=2, per_day=30, seed=1, lang="en")
+    assert write_history(store, settings, DAY, days=0)["arrivals"] == 0  # nothing asked

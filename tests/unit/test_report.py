@@ -1,0 +1,372 @@
+"""The day's report (issue 8): figures from the domain rules on hand-made days, the JSON head
+office reads (exact keys, types, rates in 0–1 or null), the formats agreeing, and nothing
+written while reading."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from lobby_tui.domain.settings import Settings
+from lobby_tui.report_formats import figures, render, shown
+from lobby_tui.services.report import DayReport, day_report, period_report
+from lobby_tui.store import FixedClock, Store, iso, new_id
+
+DAY = date(2026, 11, 28)  # the fixtures' clock: 10:30 in Shanghai on this day
+END = datetime(2026, 11, 28, 16, 0, tzinfo=UTC)  # its midnight
+
+# The documented keys (README "lobby report"), nothing more, nothing less.
+KEYS: dict[str, Any] = {
+    "date": str,
+    "branch": str,
+    "arrivals": {
+        "total": int,
+        "by_need": dict,
+        "by_channel": dict,
+        "walkaways": int,
+        "walkaway_rate": "rate",
+        "self_service_rate": "rate",
+        "wait_min": {"median": "minutes", "p90": "minutes", "max": "minutes"},
+        "service_level": "rate",
+        "quote_hit_rate": "rate",
+        "triage_seconds_median": "minutes",
+    },
+    "checklist": {"completed": int, "items": int, "problems": int, "tasks_open": int},
+    "rounds": {"done": int, "due": int, "missed": int, "apology_rate": "rate"},
+    "complaints": {
+        "received": int,
+        "resolved_on_spot": int,
+        "open": int,
+        "overdue": int,
+        "callbacks_done": int,
+        "satisfaction_avg": "score",
+    },
+    "incidents": {"total": int, "by_type": dict, "open": int},
+}
+
+
+def check_shape(data: dict[str, Any], spec: dict[str, Any], path: str = "") -> None:
+    assert set(data) == set(spec), f"{path}: {sorted(set(data) ^ set(spec))}"
+    for key, kind in spec.items():
+        value = data[key]
+        where = f"{path}{key}"
+        if isinstance(kind, dict):
+            check_shape(value, kind, f"{where}.")
+        elif kind == "rate":
+            assert value is None or (isinstance(value, float | int) and 0 <= value <= 1), where
+        elif kind == "minutes":
+            assert value is None or (isinstance(value, float | int) and value >= 0), where
+        elif kind == "score":
+            assert value is None or 1 <= value <= 5, where
+        elif kind is dict:
+            assert isinstance(value, dict), where
+            assert all(isinstance(k, str) and type(v) is int for k, v in value.items()), where
+        else:
+            assert type(value) is kind, where
+
+
+def at(hour: int, minute: int = 0, day: date = DAY) -> str:
+    """A branch-local time on a day, as stored (Shanghai is UTC+8)."""
+    return iso(
+        datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=8)
+    )
+
+
+def add(store: Store, table: str, **row: Any) -> str:
+    row.setdefault("id", new_id())
+    with store.unit_of_work() as uow:
+        uow.insert(table, row)
+    return str(row["id"])
+
+
+def arrival(store: Store, ticket: str, need: str, channel: str, arrived: str, **row: Any) -> str:
+    return add(
+        store,
+        "arrivals",
+        business_day=DAY.isoformat(),
+        ticket=ticket,
+        arrived_at=arrived,
+        need=need,
+        channel=channel,
+        **row,
+    )
+
+
+def complaint(store: Store, case: str, received: str, **row: Any) -> str:
+    received_at = datetime.strptime(received, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    defaults = {
+        "business_day": (received_at + timedelta(hours=8)).date().isoformat(),
+        "received_via": "in_person",
+        "category": "waiting",
+        "severity": "low",
+        "description": "waited",
+        "status": "new",
+        "decision_due_at": iso(received_at + timedelta(days=15)),
+        "created_at": received,
+        "updated_at": received,
+    }
+    return add(store, "complaints", case_no=case, received_at=received, **{**defaults, **row})
+
+
+def test_a_hand_made_day(store: Store, settings: Settings, clock: FixedClock) -> None:
+    # covers: R2.7, R2.8, R3.2, R4.4, R4.6, R5.3
+    clock.set(END + timedelta(hours=1))  # read the next morning: the day is complete
+    a1 = arrival(
+        store,
+        "A001",
+        "cash_withdrawal",
+        "cash",
+        at(9, 0),
+        status="done",
+        called_at=at(9, 4),
+        done_at=at(9, 8),
+        quoted_band="lt5",
+        triage_seconds=12.0,
+    )
+    arrival(
+        store,
+        "S001",
+        "bill_payment",
+        "self_service",
+        at(9, 10),
+        status="done",
+        called_at=at(9, 11),
+        done_at=at(9, 14),
+        quoted_band="lt5",
+        triage_seconds=20.0,
+    )
+    a3 = arrival(
+        store,
+        "B001",
+        "account_opening",
+        "non_cash",
+        at(10, 0),
+        status="done",
+        called_at=at(10, 20),
+        done_at=at(10, 40),
+        quoted_band="10to20",
+        triage_seconds=40.0,
+    )
+    arrival(store, "B002", "transfer", "non_cash", at(10, 5), status="left", left_at=at(10, 30))
+    # Care: an apology for the 20-minute wait; the walk-away (25 min) got none.
+    add(store, "care_actions", arrival_id=a3, kind="apology", at=at(10, 12))
+    add(store, "care_actions", arrival_id=a1, kind="form_check", at=at(9, 2))
+    # One round at 09:14, none after: from 09:15 to closing the rest are missed.
+    add(store, "rounds", business_day=DAY.isoformat(), started_at=at(9, 14), completed_at=at(9, 20))
+    # Complaints: solved on the spot today; escalated today with a promise in 3 days; one
+    # from 20 days ago still open (overdue under NFRA's 15 days); one resolved yesterday.
+    complaint(store, "C1", at(11, 0), outcome="on_spot", status="resolved", resolved_at=at(11, 20))
+    complaint(
+        store,
+        "C2",
+        at(12, 0),
+        outcome="escalated",
+        status="in_progress",
+        promised_by=at(17, 0, DAY + timedelta(days=3)),
+    )
+    complaint(store, "C3", at(10, 0, DAY - timedelta(days=20)), status="in_progress")
+    old = complaint(
+        store,
+        "C4",
+        at(10, 0, DAY - timedelta(days=5)),
+        outcome="escalated",
+        status="resolved",
+        resolved_at=at(16, 0, DAY - timedelta(days=1)),
+    )
+    for when, payload in (
+        (at(14, 0), {"reached": True, "solved": True, "satisfaction": 4}),
+        (at(14, 5), {"reached": True, "satisfaction": 5}),
+        (at(14, 10), {"reached": False}),
+        (at(14, 0, DAY - timedelta(days=1)), {"reached": True, "satisfaction": 1}),  # yesterday
+    ):
+        add(
+            store,
+            "complaint_updates",
+            complaint_id=old,
+            at=when,
+            kind="callback",
+            payload=json.dumps(payload),
+        )
+    add(
+        store,
+        "incidents",
+        business_day=DAY.isoformat(),
+        raised_at=at(9, 30),
+        type="crowding",
+        severity="low",
+        status="resolved",
+        resolved_at=at(9, 50),
+    )
+    add(
+        store,
+        "incidents",
+        business_day=DAY.isoformat(),
+        raised_at=at(15, 0),
+        type="lost_property",
+        severity="low",
+        status="open",
+    )
+    add(store, "tasks", source="manual", what="refill forms", created_at=at(9, 0))
+    add(
+        store,
+        "tasks",
+        source="manual",
+        what="fixed",
+        created_at=at(9, 0),
+        status="resolved",
+        resolved_at=at(9, 30),
+    )
+    add(store, "enquiries", business_day=DAY.isoformat(), at=at(9, 40), topic="rates")
+    add(store, "reminders", business_day=DAY.isoformat(), kind="pin", at=at(9, 41))
+
+    report = day_report(store, settings, DAY, "en")
+    data = report.to_json_dict()
+    check_shape(data, KEYS)
+    assert data["date"] == "2026-11-28" and data["branch"] == "Demo Branch"
+    arrivals = data["arrivals"]
+    assert (arrivals["total"], arrivals["walkaways"], arrivals["walkaway_rate"]) == (4, 1, 0.25)
+    assert arrivals["wait_min"] == {"median": 4.0, "p90": 20.0, "max": 20.0}  # waits 4, 1, 20
+    assert arrivals["service_level"] == 0.5  # 4 and 1 of 3 called + 1 gone
+    assert arrivals["self_service_rate"] == 0.3333  # machine-doable: A, S, transfer
+    assert arrivals["quote_hit_rate"] == 0.6667  # 4 and 1 in <5; 20 not 10–20
+    assert arrivals["triage_seconds_median"] == 20.0
+    assert data["rounds"]["done"] == 1 and data["rounds"]["missed"] > 20
+    assert data["rounds"]["apology_rate"] == 0.5  # past amber: the 20 and the 25 minute waits
+    assert data["complaints"] == {
+        "received": 2,
+        "resolved_on_spot": 1,
+        "open": 2,  # C2 and C3
+        "overdue": 1,  # C3
+        "callbacks_done": 2,
+        "satisfaction_avg": 4.5,
+    }
+    assert data["incidents"] == {
+        "total": 2,
+        "by_type": {"crowding": 1, "lost_property": 1},
+        "open": 1,
+    }
+    assert data["checklist"] == {"completed": 0, "items": 0, "problems": 0, "tasks_open": 1}
+    assert not report.partial and report.enquiries == 1 and report.reminders["pin"] == 1
+    assert [c.case_no for c in report.open_complaints] == ["C3", "C2"]  # overdue first
+    assert [h.arrivals for h in report.hourly][:2] == [2, 2]
+    assert report.hourly[1].wait_mean == pytest.approx(20.0)
+
+
+def test_an_empty_day_measures_nothing(store: Store, settings: Settings) -> None:
+    data = day_report(store, settings, DAY, "en").to_json_dict()
+    check_shape(data, KEYS)
+    a = data["arrivals"]
+    assert a["total"] == 0 and a["by_need"] == {} and a["wait_min"]["median"] is None
+    for rate in ("walkaway_rate", "self_service_rate", "service_level", "quote_hit_rate"):
+        assert a[rate] is None  # never a made-up zero
+    assert data["complaints"]["satisfaction_avg"] is None
+    assert data["rounds"]["apology_rate"] is None
+
+
+def test_a_day_with_only_walkaways(store: Store, settings: Settings) -> None:
+    for n in range(3):
+        arrival(store, f"B00{n}", "enquiry", "non_cash", at(9, n), status="left", left_at=at(9, 30))
+    a = day_report(store, settings, DAY, "en").to_json_dict()["arrivals"]
+    assert (a["walkaway_rate"], a["service_level"]) == (1.0, 0.0)
+    assert a["wait_min"] == {"median": None, "p90": None, "max": None}
+
+
+def demo_db(store: Store, settings: Settings, days: int = 3) -> None:
+    from lobby_tui.services.demo import write_demo_morning
+    from lobby_tui.services.history import write_history
+
+    write_demo_morning(store, settings, DAY, lang="en")
+    write_history(store, settings, DAY, days=days, per_day=80, seed=5, lang="en")
+
+
+def test_a_period_pools_its_days(store: Store, settings: Settings) -> None:
+    # covers: R3.1 — a period's figures are its days' figures pooled, not averaged
+    demo_db(store, settings)
+    days = [DAY - timedelta(days=n) for n in (3, 2, 1)]
+    each = [day_report(store, settings, d, "en") for d in days]
+    period = period_report(store, settings, days[0], days[-1], "en")
+    assert period.date == "2026-11-25/2026-11-27"
+    assert period.arrivals.total == sum(r.arrivals.total for r in each) > 0
+    assert period.rounds.done == sum(r.rounds.done for r in each)
+    assert period.complaints.received == sum(r.complaints.received for r in each)
+    assert period.incidents.by_type == {
+        k: sum(r.incidents.by_type.get(k, 0) for r in each)
+        for k in {k for r in each for k in r.incidents.by_type}
+    }
+    one = period_report(store, settings, days[1], days[1], "en")
+    assert one.to_json_dict() == each[1].to_json_dict()
+    check_shape(period.to_json_dict(), KEYS)
+
+
+def test_the_formats_agree(store: Store, settings: Settings) -> None:
+    # covers: R6.2 — the demo morning with its history, in JSON, CSV and Markdown
+    demo_db(store, settings)
+    report = day_report(store, settings, DAY, "en")
+    assert report.partial  # read at 10:30
+    flat: dict[str, Any] = {}
+
+    def walk(values: dict[str, Any], prefix: str) -> None:
+        for k, v in values.items():
+            if isinstance(v, dict):
+                walk(v, f"{prefix}{k}.")
+            else:
+                flat[f"{prefix}{k}"] = v
+
+    data = json.loads(render(report, "json"))
+    walk({k: v for k, v in data.items() if isinstance(v, dict)}, "")
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    from_csv = {f"{r['section']}.{r['key']}": r["value"] for r in rows if r["section"] != "report"}
+    assert set(from_csv) == set(flat)
+    for key, value in flat.items():
+        assert from_csv[key] == ("" if value is None else str(value)), key
+    markdown = render(report, "md")
+    for figure in figures(report):
+        assert f"| {figure.label} | {shown(figure)} |" in markdown
+        assert figure.label != f"report.{figure.section}.{figure.key}"  # every label exists
+    assert data["arrivals"]["total"] == report.arrivals.total > 20
+
+
+def test_reading_writes_nothing(store: Store, settings: Settings) -> None:
+    demo_db(store, settings, days=1)
+    before = store.conn.total_changes
+    day_report(store, settings, DAY, "en")
+    period_report(store, settings, DAY - timedelta(days=1), DAY, "en")
+    assert store.conn.total_changes == before
+
+
+def test_chinese_labels(store: Store, settings: Settings) -> None:
+    from lobby_tui.i18n import set_language
+
+    set_language("zh")
+    demo_db(store, settings, days=1)
+    markdown = render(day_report(store, settings, DAY, "zh"), "md")
+    assert "# 日报 — 示范支行 — 2026-11-28" in markdown
+    assert "| 业务：现金取款 |" in markdown and "## 投诉" in markdown
+
+
+def test_the_report_type_is_the_handover_interface() -> None:
+    # The handover screen reads these fields; renaming one is a breaking change.
+    fields = set(DayReport.__dataclass_fields__)
+    assert {
+        "first_day",
+        "last_day",
+        "branch",
+        "as_of",
+        "partial",
+        "arrivals",
+        "hourly",
+        "checklist",
+        "rounds",
+        "complaints",
+        "incidents",
+        "enquiries",
+        "reminders",
+        "open_tasks",
+        "open_complaints",
+        "open_incidents",
+    } == fields
