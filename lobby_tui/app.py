@@ -56,6 +56,10 @@ def _place_screen(place: str) -> Screen[None]:
         from lobby_tui.screens.complaints import ComplaintsScreen
 
         return ComplaintsScreen()
+    if place == "handover":
+        from lobby_tui.screens.handover import HandoverScreen
+
+        return HandoverScreen()
     if place == "incidents":
         from lobby_tui.screens.incidents import IncidentsScreen
 

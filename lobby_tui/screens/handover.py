@@ -1,0 +1,302 @@
+"""The shift handover: the day's figures from the same rules as `lobby report`, a chart of
+arrivals and waits per hour, every open item, a note for the next shift, and the sign-off
+that closes the shift. The next shift sees the note on its dashboard."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, Static, TextArea
+
+from lobby_tui.content import complaint_labels, incident_labels
+from lobby_tui.domain.complaints import Clock
+from lobby_tui.domain.day import local
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.lobby import WaitLevel
+from lobby_tui.i18n import t
+from lobby_tui.report_formats import figures, shown
+from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.services.drafts import load_draft, save_draft
+from lobby_tui.services.report import DayReport, day_report
+from lobby_tui.services.shift import NAME_MAX, hand_over, handover_draft
+from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.topbar import TopBar
+
+REFRESH_SECONDS = 60
+WIDE = 120  # three columns of figures from here, two below
+SPLIT = ("by_need", "by_channel", "by_type")  # long lists: boxes of their own
+ORDER = ("arrivals", "rounds", "complaints", "checklist", "incidents", "floor", "by_type",
+         "by_need", "by_channel")  # fmt: skip
+
+
+class HandoverScreen(LobbyScreen):
+    PLACE = "handover"
+    CSS_PATH = "../styles/handover.tcss"
+    BINDINGS = [Binding("ctrl+s", "sign_off", "handover.key_sign", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__(id="handover")
+        self.report: DayReport | None = None
+        self._draft_timer: Timer | None = None
+        self.note_kept = ""
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.PLACE)
+        with VerticalScroll(id="handover-body"):
+            yield Static(t("handover.reading"), id="figures")
+            yield Static(id="chart")
+            yield Static(id="open-items")
+            yield Static(t("handover.note_title"), classes="form-title")
+            yield TextArea(id="handover-note", soft_wrap=True)
+            yield Static("", id="error-note", classes="field-error")
+            with Horizontal(id="sign-row"):
+                yield Field(
+                    "signer", placeholder=t("handover.signer_placeholder"), max_length=NAME_MAX
+                )
+                yield Button(t("handover.sign"), id="sign-off", variant="primary")
+        yield LobbyFooter()
+
+    def on_mount(self) -> None:
+        self.fit_controls()
+        self.restore_note()
+        self.set_interval(REFRESH_SECONDS, self.read_report)
+        self.read_report()
+
+    def on_screen_resume(self) -> None:
+        self.read_report()
+
+    def on_resize(self, event: object) -> None:
+        super().on_resize(event)  # type: ignore[arg-type]
+        self.show_report()
+
+    # The figures -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    def read_report(self) -> None:
+        app = self.lobby_app
+        report = day_report(app.store, app.settings, self.day, app.language)
+        self.app.call_from_thread(self.got_report, report)
+
+    def got_report(self, report: DayReport) -> None:
+        self.report = report
+        self.show_report()
+
+    def show_report(self) -> None:
+        report = self.report
+        if report is None or self.rebuilding:
+            return
+        panels = self.sections(report)
+        columns = 3 if self.size.width >= WIDE else 2
+        grid = Table.grid(expand=True, padding=(0, 1))
+        for _ in range(columns):
+            grid.add_column(ratio=1)
+        for start in range(0, len(panels), columns):
+            row = panels[start : start + columns]
+            grid.add_row(*row, *([""] * (columns - len(row))))
+        head = Text(t("handover.title", date=report.date, branch=report.branch), style="bold")
+        if report.partial:
+            head.append("  " + t("handover.as_of", time=report.as_of.strftime("%H:%M")), "dim")
+        self.query_one("#figures", Static).update(Group(head, grid))
+        self.query_one("#chart", Static).update(self.chart(report))
+        self.query_one("#open-items", Static).update(self.open_items(report))
+
+    def sections(self, report: DayReport) -> list[RenderableType]:
+        """One box per section, each figure as `lobby report` labels and shows it."""
+        by_section: dict[str, Table] = {}
+        for figure in figures(report):
+            # The headline figures first; the counts by need and by channel in boxes of
+            # their own, after them.
+            group = figure.key.partition(".")[0]
+            section = group if group in SPLIT else figure.section
+            table = by_section.get(section)
+            if table is None:
+                table = by_section[section] = Table.grid(expand=True, padding=(0, 1))
+                table.add_column(ratio=1, overflow="fold")
+                table.add_column(justify="right", no_wrap=True)
+            table.add_row(figure.label, Text(shown(figure), style="bold"))
+        extra = Table.grid(expand=True, padding=(0, 1))
+        extra.add_column(ratio=1)
+        extra.add_column(justify="right", no_wrap=True)
+        extra.add_row(t("handover.enquiries"), Text(str(report.enquiries), style="bold"))
+        for kind, count in sorted(report.reminders.items()):
+            extra.add_row(t(f"handover.reminders.{kind}"), Text(str(count), style="bold"))
+        by_section["floor"] = extra
+        return [
+            Panel(
+                by_section[s],
+                title=Text(t(f"handover.section.{s}"), style="bold"),
+                title_align="left",
+                box=box.ROUNDED,
+            )
+            for s in ORDER
+            if s in by_section
+        ]
+
+    def chart(self, report: DayReport) -> RenderableType:
+        """Arrivals per hour as bars, with the mean wait of the hour beside them."""
+        hours = [h for h in report.hourly if h.arrivals or h.wait_mean is not None]
+        title = Text(t("handover.chart_title"), style="bold")
+        if not hours:
+            return Group(title, Text(t("handover.chart_empty"), style="dim"))
+        peak = max(h.arrivals for h in hours) or 1
+        width = max(10, self.size.width - 36)
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, width=width)
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        settings = self.lobby_app.settings
+        for hour in hours:
+            wait = hour.wait_mean
+            level = WaitLevel.OK
+            if wait is not None and wait >= settings.wait_red_min:
+                level = WaitLevel.RED
+            elif wait is not None and wait >= settings.wait_amber_min:
+                level = WaitLevel.AMBER
+            table.add_row(
+                f"{hour.hour:02d}",
+                Text("█" * max(1 if hour.arrivals else 0, round(hour.arrivals / peak * width))),
+                str(hour.arrivals),
+                Text(
+                    t("handover.mean_wait", n=f"{wait:.1f}") if wait is not None else "—",
+                    style=self.wait_style(level),
+                ),
+            )
+        return Group(title, table)
+
+    def open_items(self, report: DayReport) -> RenderableType:
+        """Everything the next shift inherits: complaints (overdue first), incidents, tasks."""
+        zone = self.lobby_app.settings.timezone
+        lang = self.lobby_app.language
+        red = self.wait_style(WaitLevel.RED)
+        amber = self.wait_style(WaitLevel.AMBER)
+        categories = complaint_labels()
+        lines: list[RenderableType] = [Text(t("handover.open_title"), style="bold")]
+        if not (report.open_complaints or report.open_incidents or report.open_tasks):
+            lines.append(Text(t("handover.nothing_open"), style="dim"))
+        for c in report.open_complaints:
+            style = red if c.clock == Clock.OVERDUE else amber if c.clock == Clock.SOON else ""
+            lines.append(
+                Text.assemble(
+                    (t("handover.item.complaint") + " ", "dim"),
+                    (c.case_no + " ", style),
+                    (c.subject or categories.get(c.category, {}).get(lang, c.category)) + " ",
+                    (t("handover.due", date=local(c.deadline, zone).strftime("%m-%d")), style),
+                )
+            )
+        labels = incident_labels()
+        for i in report.open_incidents:
+            lines.append(
+                Text.assemble(
+                    (t("handover.item.incident") + " ", "dim"),
+                    local(i.raised_at, zone).strftime("%m-%d %H:%M "),
+                    labels.get(i.type, {}).get(lang, i.type),
+                    f" ({t(f'severity.{i.severity}')}, {t(f'incident.status.{i.status}')})",
+                )
+            )
+        for task in report.open_tasks:
+            lines.append(
+                Text.assemble(
+                    (t("handover.item.task") + " ", "dim"),
+                    local(task.created_at, zone).strftime("%m-%d %H:%M "),
+                    task.what,
+                )
+            )
+        return Group(*lines)
+
+    # The note and the sign-off -------------------------------------------------------------
+
+    def restore_note(self) -> None:
+        shift = self.lobby_app.shift
+        found = load_draft(self.lobby_app.store, handover_draft(shift.id)) if shift else None
+        self.note_kept = str(found[0].get("note", "")) if found else ""
+        self.query_one("#handover-note", TextArea).text = self.note_kept
+
+    @on(TextArea.Changed, "#handover-note")
+    def _typed(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(0.5, self.save_note)
+
+    def save_note(self) -> None:
+        """The note is a draft until the sign-off: a crash does not lose it."""
+        self._draft_timer = None
+        shift = self.lobby_app.shift
+        text = self.query_one("#handover-note", TextArea).text
+        if shift is None or text == self.note_kept:
+            return
+        with self.guarded(lambda _exc: None):
+            save_draft(self.lobby_app.store, handover_draft(shift.id), {"note": text})
+            self.note_kept = text
+
+    def on_screen_suspend(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self.save_note()
+
+    @on(Button.Pressed, "#sign-off")
+    def action_sign_off(self) -> None:
+        from lobby_tui.screens.confirm import Confirm
+
+        signer = self.query_one("#field-signer", Field)
+        signer.say("")
+        self.query_one("#error-note", Static).update("")
+        if not signer.value.strip():
+            signer.say(t("invalid.name_missing"))
+            signer.input.focus()
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.sign_off()
+
+        self.app.push_screen(Confirm(t("handover.confirm", name=signer.value.strip())), done)
+
+    def sign_off(self) -> None:
+        app = self.lobby_app
+        shift = app.shift
+        if shift is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        signer = self.query_one("#field-signer", Field)
+        note = self.query_one("#handover-note", TextArea).text
+
+        def say(exc: Invalid) -> None:
+            if exc.field == "signer":
+                signer.say(invalid_text(exc))
+            else:
+                self.query_one("#error-note", Static).update(invalid_text(exc))
+
+        following = None
+        with self.guarded(say) as outcome:
+            following = hand_over(app.store, app.settings, shift.id, signer.value, note)
+        if outcome.failed or following is None:
+            return
+        app.shift = following
+        name = signer.value.strip()
+        signer.input.value = ""
+        self.note_kept = ""
+        self.query_one("#handover-note", TextArea).text = ""
+        app.notify(t("handover.done", name=name), timeout=8)
+        app.go("dashboard")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.call_later(self.rebuild)
+
+    async def rebuild(self) -> None:
+        self.save_note()
+        await self.recompose_keeping_input()
+        self.restore_note()
+        self.read_report()

@@ -1,0 +1,96 @@
+"""The shift handover (issue 8): the day's figures as `lobby report` gives them, what is
+open, the note, and the sign-off that the next shift's dashboard shows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+from textual.widgets import Input, TextArea
+
+from lobby_tui.app import LobbyApp
+from lobby_tui.domain.settings import Settings
+from lobby_tui.report_formats import figures, shown
+from lobby_tui.services.demo import write_demo_morning
+from lobby_tui.services.report import day_report
+from lobby_tui.store import FixedClock, Store
+from tests.conftest import MORNING, settle
+from tests.ui.test_app import screen_text
+from tests.unit.test_cli import lobby
+
+Build = Callable[..., LobbyApp]
+
+
+async def test_the_screen_agrees_with_the_report_of_the_demo_day(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:
+    write_demo_morning(store, settings, MORNING.date(), lang="en")
+    clock.set(MORNING + timedelta(hours=9))  # 19:30: the day is over, the figures final
+    app = build_app()
+    async with app.run_test(size=(200, 60)) as pilot:  # wide: no label wraps
+        await pilot.press("f7")
+        await settle(app, pilot)
+        text = screen_text(app)
+    # The command head office runs, on the same file, in another process.
+    result = lobby("report", "--db", str(store.path), "--date", "2026-11-28", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    report = day_report(store, settings, MORNING.date(), "en")
+    assert report.to_json_dict() == printed
+    assert printed["arrivals"]["total"] == 69 and printed["complaints"]["received"] == 2
+    for figure in figures(report):
+        assert f"{figure.label} {shown(figure)}" in text, figure
+    assert "Enquiries answered 6" in text
+    assert "09 " in text and "Arrivals and mean wait per hour" in text
+    assert "Complaint C20261111-01 Annual fee charged twice due 11-21" in text
+
+
+async def test_sign_off_closes_the_shift_and_the_next_dashboard_shows_the_note(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:
+    app = build_app()
+    first = app.shift
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert "Nothing open: a clean handover." in screen_text(app)
+        app.screen.query_one("#handover-note", TextArea).focus()
+        await pilot.press(*"ATM 2 engineer comes at 15:00")
+        await pilot.click("#sign-off")
+        await settle(app, pilot)
+        assert "Type your name to sign off." in screen_text(app)
+        app.screen.query_one("#input-signer", Input).value = "Wang"
+        clock.advance(hours=4)
+        await pilot.click("#sign-off")
+        await settle(app, pilot)
+        await pilot.press("y")  # confirm
+        await settle(app, pilot)
+        assert app.current_mode == "dashboard"
+        text = screen_text(app)
+        assert "Handed over by Wang, 11-28 14:30" in text
+        assert "ATM 2 engineer comes at 15:00" in text
+    assert first is not None and app.shift is not None and app.shift.id != first.id
+    row = store.query_one("SELECT closed_by, handover_note FROM shifts WHERE id = ?", (first.id,))
+    assert tuple(row) == ("Wang", "ATM 2 engineer comes at 15:00")  # type: ignore[arg-type]
+    # The next start of the app belongs to the new shift and still shows the note.
+    again = build_app()
+    assert again.shift is not None and again.shift.id == app.shift.id
+    async with again.run_test(size=(100, 40)) as pilot:
+        await settle(again, pilot)
+        assert "ATM 2 engineer comes at 15:00" in screen_text(again)
+
+
+async def test_the_note_is_a_draft_until_sign_off(build_app: Build, store: Store) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f7")
+        await settle(app, pilot)
+        app.screen.query_one("#handover-note", TextArea).focus()
+        await pilot.press(*"Cash delivery at 14:00")
+        await pilot.pause(0.8)
+    again = build_app()
+    async with again.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f7")
+        await settle(again, pilot)
+        assert again.screen.query_one("#handover-note", TextArea).text == "Cash delivery at 14:00"
