@@ -74,7 +74,7 @@ class DayReport:
     as_of: datetime  # the cut, in the branch's zone: the end of last_day, or when read
     partial: bool  # last_day was still going when read: open items as of `as_of`
     arrivals: ArrivalFigures
-    hourly: list[HourFigures]  # arrivals and mean wait per local hour (a chart)
+    hourly: list[HourFigures]  # arrivals and mean wait per local hour (a chart; a period pools)
     checklist: ChecklistFigures
     rounds: RoundFigures
     complaints: ComplaintFigures
@@ -266,9 +266,8 @@ def _runs(store: Store, span: tuple[str, str]) -> list[RunFacts]:
 def _open_tasks(store: Store, cut: datetime) -> list[Task]:
     rows = store.query(
         "SELECT id, source, what, owner, due_at, created_at, device_key, resolved_at FROM tasks"
-        " WHERE created_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)"
-        " ORDER BY created_at",
-        (iso(cut), iso(cut)),
+        " WHERE resolved_at IS NULL OR resolved_at >= ? ORDER BY created_at",
+        (iso(cut),),
     )
     return [
         Task(

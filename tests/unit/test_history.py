@@ -97,4 +97,4 @@ def test_a_history_never_goes_into_a_database_with_a_past(store: Store, settings
     write_history(store, settings, DAY, days=2, per_day=30, seed=1, lang="en")
     with pytest.raises(StoreError, match="demo.not_empty"):
         write_history(store, settings, DAY, days=2, per_day=30, seed=1, lang="en")
-    assert write_history(store, settings, DAY, days=0)["arrivals"] == 0  # nothing asked
+    assert write_history(store, settings, DAY, days=0, per_day=30)["arrivals"] == 0  # nothing asked
