@@ -12,6 +12,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaints import Clock, clock_state
+from lobby_tui.domain.day import open_at
 from lobby_tui.domain.lobby import arrivals_per_hour
 from lobby_tui.domain.rounds import CareFigures
 from lobby_tui.domain.triage import band_contains
@@ -152,15 +153,6 @@ def hourly_figures(
         if a.called_at is not None:
             waits[at.hour - first].append((a.called_at - a.arrived_at).total_seconds() / 60)
     return [HourFigures(first + i, count, mean(waits[i])) for i, count in enumerate(counts)]
-
-
-# Open items --------------------------------------------------------------------------
-
-
-def open_at(opened_at: datetime, closed_at: datetime | None, cut: datetime) -> bool:
-    """Open at `cut` (the end of the reported day, or now): begun before it and not closed
-    before it. A complaint resolved the next morning was open at the end of the day."""
-    return opened_at < cut and (closed_at is None or closed_at >= cut)
 
 
 # The checklist -----------------------------------------------------------------------

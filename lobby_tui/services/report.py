@@ -21,7 +21,7 @@ from typing import Any
 
 from lobby_tui.content import needs_catalogue
 from lobby_tui.domain.complaints import PROFILES, Clock, clock_state, decision_due
-from lobby_tui.domain.day import business_day, day_bounds_utc
+from lobby_tui.domain.day import business_day, day_bounds_utc, open_at
 from lobby_tui.domain.kpis import (
     ArrivalFacts,
     ArrivalFigures,
@@ -39,14 +39,13 @@ from lobby_tui.domain.kpis import (
     complaint_figures,
     hourly_figures,
     incident_figures,
-    open_at,
     round_figures,
 )
 from lobby_tui.domain.rounds import minutes_waited
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.incidents import Incident, reminders_between
 from lobby_tui.services.rounds import figures_by_day
-from lobby_tui.services.tasks import Task
+from lobby_tui.services.tasks import Task, tasks_open_at
 from lobby_tui.store import Store, iso, parse_iso
 
 
@@ -187,7 +186,7 @@ def _report(
     span = (first_day.isoformat(), last_day.isoformat())
     arrivals, waits = _arrivals(store, span, cut)
     last_hour = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
-    tasks = _open_tasks(store, cut)
+    tasks = tasks_open_at(store, cut)
     complaints, open_complaints = _complaints(store, settings, span, cut)
     callbacks = _callbacks(store, iso(start), iso(end))
     incidents, open_incidents = _incidents(store, span, cut)
@@ -261,27 +260,6 @@ def _runs(store: Store, span: tuple[str, str]) -> list[RunFacts]:
         if run_id in answers:
             answers[run_id].append(answer)
     return [RunFacts(items, signed, answers[run_id]) for run_id, items, signed in latest.values()]
-
-
-def _open_tasks(store: Store, cut: datetime) -> list[Task]:
-    rows = store.query(
-        "SELECT id, source, what, owner, due_at, created_at, device_key, resolved_at FROM tasks"
-        " WHERE resolved_at IS NULL OR resolved_at >= ? ORDER BY created_at",
-        (iso(cut),),
-    )
-    return [
-        Task(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            parse_iso(r[4]) if r[4] else None,
-            parse_iso(r[5]),
-            r[6],
-        )
-        for r in rows
-        if open_at(parse_iso(r[5]), parse_iso(r[7]) if r[7] else None, cut)
-    ]
 
 
 def _complaints(
