@@ -58,9 +58,10 @@ class OpenComplaint:
     received_at: datetime
     category: str
     subject: str | None
-    status: str
-    deadline: datetime  # the tighter of the regulator's decision date and the promise
-    clock: Clock
+    status: str  # as it is now (for a past day, it may have moved on since)
+    decision_due_at: datetime  # the regulator's clock
+    promised_by: datetime | None  # the date promised to the customer
+    clock: Clock  # the tighter of the two, at the cut: ok, soon, overdue
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,6 @@ def _complaints(
         )
         facts.append(fact)
         if open_at(fact.received_at, fact.settled_at, cut):
-            deadlines = [d for d in (fact.decision_due_at, fact.promised_by) if d is not None]
             still_open.append(
                 OpenComplaint(
                     row["id"],
@@ -300,11 +300,15 @@ def _complaints(
                     row["category"],
                     row["subject"],
                     row["status"],
-                    min(deadlines),
-                    clock_state(fact.decision_due_at, fact.promised_by, cut),
+                    fact.decision_due_at,
+                    fact.promised_by,
+                    clock_state(
+                        fact.decision_due_at, fact.promised_by, cut, settings.complaint_soon_days
+                    ),
                 )
             )
-    still_open.sort(key=lambda c: (c.clock != Clock.OVERDUE, c.deadline))
+    urgency = {Clock.OVERDUE: 0, Clock.SOON: 1, Clock.OK: 2}
+    still_open.sort(key=lambda c: (urgency[c.clock], c.received_at))
     return facts, still_open
 
 
