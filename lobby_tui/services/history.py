@@ -105,7 +105,7 @@ def write_history(
                 TEXT[lang]["managers"][day.toordinal() % 2],
                 horizon,
             )
-            floor = simulate_floor(
+            walkins = simulate_floor(
                 rng,
                 settings,
                 day,
@@ -119,13 +119,13 @@ def write_history(
                 TEXT[lang]["prefers_counter"],
             )
             write_checklist(rng, d, template, rows)
-            write_rounds(rng, settings, day, floor.walkins, products, d.shift_id, rows)
-            complaints = write_complaints(rng, d, floor.walkins, 0.8 * scale, rows)
+            write_rounds(rng, settings, day, walkins, products, d.shift_id, rows)
+            complaints = write_complaints(rng, d, walkins, 0.8 * scale, rows)
             incidents = write_incidents(rng, d, catalogue, fraud, 0.5 * scale, rows)
-            write_floor_notes(rng, d, floor.walkins, scale, rows)
+            write_floor_notes(rng, d, walkins, scale, rows)
             left = sum(1 for r in rows["arrivals"] if r["status"] == "left")
             note = TEXT[lang]["handover"].format(
-                arrivals=len(floor.walkins), left=left, complaints=complaints, incidents=incidents
+                arrivals=len(walkins), left=left, complaints=complaints, incidents=incidents
             )
             rows["shifts"].append(
                 {
