@@ -269,7 +269,8 @@ def period(day: str | None, first: str | None, last: str | None) -> tuple[date, 
             fail(t("cli.period_order", first=start.isoformat(), last=end.isoformat()))
         return start, end
     if day:
-        return parse_day(day), parse_day(day)
+        only = parse_day(day)
+        return only, only
     return None
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from lobby_tui.i18n import language, t
 from lobby_tui.services.report import DayReport
 
-FORMATS = ("md", "csv", "json")
 SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents")
 # Figures whose value needs a unit to be read; the rest are counts.
 RATES = {"walkaway_rate", "self_service_rate", "service_level", "quote_hit_rate", "apology_rate"}

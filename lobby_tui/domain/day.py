@@ -24,3 +24,9 @@ def day_bounds_utc(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 def at_local(day: date, clock_time: time, zone: ZoneInfo) -> datetime:
     """A branch-local wall-clock time on a day, as an aware instant."""
     return datetime.combine(day, clock_time, tzinfo=zone)
+
+
+def open_at(opened_at: datetime, closed_at: datetime | None, cut: datetime) -> bool:
+    """Open at `cut` (the end of a reported day, or now): begun before it and not closed
+    before it. A complaint resolved the next morning was open at the end of the day."""
+    return opened_at < cut and (closed_at is None or closed_at >= cut)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaints import Clock, clock_state
+from lobby_tui.domain.day import open_at
 from lobby_tui.domain.lobby import arrivals_per_hour
 from lobby_tui.domain.rounds import CareFigures
 from lobby_tui.domain.triage import band_contains
@@ -75,6 +76,13 @@ class ArrivalFigures:
     triage_within_target: float | None
 
 
+def wait_min(arrival: ArrivalFacts) -> float | None:
+    """Wait = called − arrived, in minutes; None until the customer is called."""
+    if arrival.called_at is None:
+        return None
+    return (arrival.called_at - arrival.arrived_at).total_seconds() / 60
+
+
 def arrival_figures(arrivals: Iterable[ArrivalFacts], red_min: int) -> ArrivalFigures:
     """Wait = called − arrived. Service level = share of those who waited to the end (called
     or walked away) who were called within the red threshold. Walk-away rate = left ÷
@@ -90,8 +98,8 @@ def arrival_figures(arrivals: Iterable[ArrivalFacts], red_min: int) -> ArrivalFi
         total += 1
         by_need[a.need] = by_need.get(a.need, 0) + 1
         by_channel[a.channel] = by_channel.get(a.channel, 0) + 1
-        if a.called_at is not None:
-            waited = (a.called_at - a.arrived_at).total_seconds() / 60
+        waited = wait_min(a)
+        if waited is not None:
             waits.append(waited)
             if a.quoted_band:
                 quoted += 1
@@ -149,18 +157,10 @@ def hourly_figures(
     counts = arrivals_per_hour(local, first, last)
     waits: list[list[float]] = [[] for _ in counts]
     for at, a in zip(local, arrivals, strict=True):
-        if a.called_at is not None:
-            waits[at.hour - first].append((a.called_at - a.arrived_at).total_seconds() / 60)
+        waited = wait_min(a)
+        if waited is not None:
+            waits[at.hour - first].append(waited)
     return [HourFigures(first + i, count, mean(waits[i])) for i, count in enumerate(counts)]
-
-
-# Open items --------------------------------------------------------------------------
-
-
-def open_at(opened_at: datetime, closed_at: datetime | None, cut: datetime) -> bool:
-    """Open at `cut` (the end of the reported day, or now): begun before it and not closed
-    before it. A complaint resolved the next morning was open at the end of the day."""
-    return opened_at < cut and (closed_at is None or closed_at >= cut)
 
 
 # The checklist -----------------------------------------------------------------------

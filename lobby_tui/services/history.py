@@ -39,7 +39,9 @@ from lobby_tui.services.history_text import TEXT
 from lobby_tui.services.triage import fallback_service_min
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso
 
-DEFAULT_PER_DAY = 250  # a busy city branch; the benchmarks ask for 500
+# The volume complaints, incidents, enquiries and reminders per day are set for: a busy city
+# branch (the demo's default). A busier history has proportionally more of each.
+REFERENCE_PER_DAY = 250
 # Parents before children, so every reference points at a row already written.
 TABLES = (
     "shifts",
@@ -67,7 +69,7 @@ def write_history(
     today: date,
     *,
     days: int,
-    per_day: float = DEFAULT_PER_DAY,
+    per_day: float,
     seed: int = 7,
     lang: str = "zh",
 ) -> dict[str, int]:
@@ -87,7 +89,7 @@ def write_history(
     products = [p.id for p in product_catalogue().product]
     fallback = fallback_service_min(needs_catalogue())
     horizon = at_local(today, time(0), settings.timezone)
-    scale = per_day / DEFAULT_PER_DAY
+    scale = per_day / REFERENCE_PER_DAY
     with store.unit_of_work() as uow:
         # Appointments and arrivals point at each other: check references at commit.
         uow.execute("PRAGMA defer_foreign_keys = ON")
@@ -103,7 +105,7 @@ def write_history(
                 TEXT[lang]["managers"][day.toordinal() % 2],
                 horizon,
             )
-            floor = simulate_floor(
+            walkins = simulate_floor(
                 rng,
                 settings,
                 day,
@@ -117,13 +119,13 @@ def write_history(
                 TEXT[lang]["prefers_counter"],
             )
             write_checklist(rng, d, template, rows)
-            write_rounds(rng, settings, day, floor.walkins, products, d.shift_id, rows)
-            complaints = write_complaints(rng, d, floor.walkins, 0.8 * scale, rows)
+            write_rounds(rng, settings, day, walkins, products, d.shift_id, rows)
+            complaints = write_complaints(rng, d, walkins, 0.8 * scale, rows)
             incidents = write_incidents(rng, d, catalogue, fraud, 0.5 * scale, rows)
-            write_floor_notes(rng, d, floor.walkins, scale, rows)
+            write_floor_notes(rng, d, walkins, scale, rows)
             left = sum(1 for r in rows["arrivals"] if r["status"] == "left")
             note = TEXT[lang]["handover"].format(
-                arrivals=len(floor.walkins), left=left, complaints=complaints, incidents=incidents
+                arrivals=len(walkins), left=left, complaints=complaints, incidents=incidents
             )
             rows["shifts"].append(
                 {

@@ -183,8 +183,16 @@ CATEGORIES = (
     ("product", 8),
     ("other", 8),
 )
-DEPARTMENTS = ("operations", "cards", "wealth", "it", "compliance", "customer_service")
-EMPATHY = ("listened", "acknowledged", "apologised", "explained")
+# The ids of data/complaints.toml, so the synthetic past is labelled like real entries.
+CATEGORY_IDS = {
+    "waiting": "waiting_time",
+    "attitude": "staff_attitude",
+    "error": "transaction_error",
+    "device": "device_fault",
+}
+RESPONSIBILITIES = ("counter", "back_office", "it", "third_party", "misunderstanding", "unknown")
+DEPARTMENTS = ("operations", "cards", "wealth", "it", "compliance", "consumer_protection")
+EMPATHY = ("listened", "acknowledged", "apologised")
 
 
 def write_complaints(
@@ -220,9 +228,9 @@ def _complaint(
         "received_via": rng.choices(("in_person", "phone", "letter"), (75, 20, 5))[0],
         "customer_name": rng.choice(d.text("customers")),
         "customer_phone": f"13{rng.randint(0, 999_999_999):09d}",
-        "category": category,
+        "category": CATEGORY_IDS.get(category, category),
         "severity": rng.choices(("low", "medium", "high", "critical"), (40, 40, 17, 3))[0],
-        "responsibility": rng.choice(("branch", "customer", "third_party", "unclear")),
+        "responsibility": rng.choice(RESPONSIBILITIES),
         "subject": subject,
         "description": description,
         "wants": wants,
@@ -231,7 +239,7 @@ def _complaint(
         "status": "new",
         "owner": None,
         "profile": profile.key,
-        "empathy": json.dumps(list(EMPATHY[: rng.randint(2, 4)])),
+        "empathy": json.dumps(list(EMPATHY[: rng.randint(2, 3)])),
         "decision_due_at": iso(decision_due(profile, received)),
         "promised_by": None,
         "outcome": None,

@@ -113,12 +113,6 @@ def counters_for(
     return planned
 
 
-@dataclass
-class Floor:
-    walkins: list[Walkin]
-    counters: dict[str, int]
-
-
 def simulate_floor(
     rng: random.Random,
     settings: Settings,
@@ -131,7 +125,7 @@ def simulate_floor(
     rows: dict[str, list[Row]],
     notes: Sequence[str],
     prefers_counter: str,
-) -> Floor:
+) -> list[Walkin]:
     zone = settings.timezone
     opened = at_local(day, settings.opening_time, zone)
     closes = at_local(day, settings.closing_time, zone)
@@ -224,7 +218,7 @@ def simulate_floor(
             }
         )
         walkins.append(w)
-    return Floor(walkins, counters)
+    return walkins
 
 
 def _care_for(rng: random.Random, w: Walkin, waited: float, amber_min: int) -> list[str]:

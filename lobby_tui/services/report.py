@@ -21,7 +21,7 @@ from typing import Any
 
 from lobby_tui.content import needs_catalogue
 from lobby_tui.domain.complaints import PROFILES, Clock, clock_state, decision_due
-from lobby_tui.domain.day import business_day, day_bounds_utc
+from lobby_tui.domain.day import business_day, day_bounds_utc, open_at
 from lobby_tui.domain.kpis import (
     ArrivalFacts,
     ArrivalFigures,
@@ -39,14 +39,13 @@ from lobby_tui.domain.kpis import (
     complaint_figures,
     hourly_figures,
     incident_figures,
-    open_at,
     round_figures,
 )
 from lobby_tui.domain.rounds import minutes_waited
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.incidents import Incident, reminders_between
 from lobby_tui.services.rounds import figures_by_day
-from lobby_tui.services.tasks import Task
+from lobby_tui.services.tasks import Task, tasks_open_at
 from lobby_tui.store import Store, iso, parse_iso
 
 
@@ -59,9 +58,10 @@ class OpenComplaint:
     received_at: datetime
     category: str
     subject: str | None
-    status: str
-    deadline: datetime  # the tighter of the regulator's decision date and the promise
-    clock: Clock
+    status: str  # as it is now (for a past day, it may have moved on since)
+    decision_due_at: datetime  # the regulator's clock
+    promised_by: datetime | None  # the date promised to the customer
+    clock: Clock  # the tighter of the two, at the cut: ok, soon, overdue
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class DayReport:
     as_of: datetime  # the cut, in the branch's zone: the end of last_day, or when read
     partial: bool  # last_day was still going when read: open items as of `as_of`
     arrivals: ArrivalFigures
-    hourly: list[HourFigures]  # arrivals and mean wait per local hour (a chart)
+    hourly: list[HourFigures]  # arrivals and mean wait per local hour (a chart; a period pools)
     checklist: ChecklistFigures
     rounds: RoundFigures
     complaints: ComplaintFigures
@@ -187,7 +187,7 @@ def _report(
     span = (first_day.isoformat(), last_day.isoformat())
     arrivals, waits = _arrivals(store, span, cut)
     last_hour = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
-    tasks = _open_tasks(store, cut)
+    tasks = tasks_open_at(store, cut)
     complaints, open_complaints = _complaints(store, settings, span, cut)
     callbacks = _callbacks(store, iso(start), iso(end))
     incidents, open_incidents = _incidents(store, span, cut)
@@ -263,28 +263,6 @@ def _runs(store: Store, span: tuple[str, str]) -> list[RunFacts]:
     return [RunFacts(items, signed, answers[run_id]) for run_id, items, signed in latest.values()]
 
 
-def _open_tasks(store: Store, cut: datetime) -> list[Task]:
-    rows = store.query(
-        "SELECT id, source, what, owner, due_at, created_at, device_key, resolved_at FROM tasks"
-        " WHERE created_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)"
-        " ORDER BY created_at",
-        (iso(cut), iso(cut)),
-    )
-    return [
-        Task(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            parse_iso(r[4]) if r[4] else None,
-            parse_iso(r[5]),
-            r[6],
-        )
-        for r in rows
-        if open_at(parse_iso(r[5]), parse_iso(r[7]) if r[7] else None, cut)
-    ]
-
-
 def _complaints(
     store: Store, settings: Settings, span: tuple[str, str], cut: datetime
 ) -> tuple[list[ComplaintFacts], list[OpenComplaint]]:
@@ -314,7 +292,6 @@ def _complaints(
         )
         facts.append(fact)
         if open_at(fact.received_at, fact.settled_at, cut):
-            deadlines = [d for d in (fact.decision_due_at, fact.promised_by) if d is not None]
             still_open.append(
                 OpenComplaint(
                     row["id"],
@@ -323,11 +300,15 @@ def _complaints(
                     row["category"],
                     row["subject"],
                     row["status"],
-                    min(deadlines),
-                    clock_state(fact.decision_due_at, fact.promised_by, cut),
+                    fact.decision_due_at,
+                    fact.promised_by,
+                    clock_state(
+                        fact.decision_due_at, fact.promised_by, cut, settings.complaint_soon_days
+                    ),
                 )
             )
-    still_open.sort(key=lambda c: (c.clock != Clock.OVERDUE, c.deadline))
+    urgency = {Clock.OVERDUE: 0, Clock.SOON: 1, Clock.OK: 2}
+    still_open.sort(key=lambda c: (urgency[c.clock], c.received_at))
     return facts, still_open
 
 

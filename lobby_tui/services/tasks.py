@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from sqlite3 import Row
 
+from lobby_tui.domain.day import open_at
 from lobby_tui.domain.devices import DeviceFault, channels_out, devices_out
 from lobby_tui.domain.errors import Invalid
-from lobby_tui.store import Store, StoreError, UnitOfWork, new_id, parse_iso
+from lobby_tui.store import Store, StoreError, UnitOfWork, iso, new_id, parse_iso
 
 RESOLUTION_MAX = 500
 
@@ -85,18 +87,37 @@ def open_tasks(store: Store) -> list[Task]:
         "SELECT id, source, what, owner, due_at, created_at, device_key FROM tasks"
         " WHERE status = 'open' ORDER BY created_at"
     )
+    return [_task(r) for r in rows]
+
+
+def tasks_open_at(store: Store, cut: datetime) -> list[Task]:
+    """The tasks open at `cut` (the end of a reported day): the report and the handover."""
+    rows = store.query(
+        "SELECT id, source, what, owner, due_at, created_at, device_key, resolved_at FROM tasks"
+        " WHERE resolved_at IS NULL OR resolved_at >= ? ORDER BY created_at",
+        (iso(cut),),
+    )
     return [
-        Task(
-            r["id"],
-            r["source"],
-            r["what"],
-            r["owner"],
-            parse_iso(r["due_at"]) if r["due_at"] else None,
-            parse_iso(r["created_at"]),
-            r["device_key"],
-        )
+        _task(r)
         for r in rows
+        if open_at(
+            parse_iso(r["created_at"]),
+            parse_iso(r["resolved_at"]) if r["resolved_at"] else None,
+            cut,
+        )
     ]
+
+
+def _task(r: Row) -> Task:
+    return Task(
+        r["id"],
+        r["source"],
+        r["what"],
+        r["owner"],
+        parse_iso(r["due_at"]) if r["due_at"] else None,
+        parse_iso(r["created_at"]),
+        r["device_key"],
+    )
 
 
 def report_device_fault(
@@ -124,8 +145,6 @@ def report_device_fault(
 
 def device_faults(store: Store, since: datetime) -> list[DeviceFault]:
     """Faults still open, or resolved after `since` (enough to answer for any time since)."""
-    from lobby_tui.store import iso
-
     rows = store.query(
         "SELECT device_key, device_channel, created_at, resolved_at FROM tasks"
         " WHERE device_key IS NOT NULL AND (status = 'open' OR resolved_at >= ?)",

@@ -97,4 +97,24 @@ def test_a_history_never_goes_into_a_database_with_a_past(store: Store, settings
     write_history(store, settings, DAY, days=2, per_day=30, seed=1, lang="en")
     with pytest.raises(StoreError, match="demo.not_empty"):
         write_history(store, settings, DAY, days=2, per_day=30, seed=1, lang="en")
-    assert write_history(store, settings, DAY, days=0)["arrivals"] == 0  # nothing asked
+    assert write_history(store, settings, DAY, days=0, per_day=30)["arrivals"] == 0  # nothing asked
+
+
+def test_history_complaints_use_the_branch_lists_and_open_on_screen(
+    store: Store, settings: Settings
+) -> None:  # covers: R4.3
+    from lobby_tui.content import complaint_catalogue
+    from lobby_tui.services import complaints
+
+    write_history(store, settings, DAY, days=14, per_day=120, seed=5, lang="zh")
+    catalogue = complaint_catalogue()
+    ids = {k: {e.id for e in getattr(catalogue, k)} for k in
+           ("category", "responsibility", "department", "empathy")}  # fmt: skip
+    listed = complaints.find(store, settings, complaints.Filter(status="all"))
+    assert len(listed) >= 5
+    for c in listed:  # read back as the complaint screen reads them
+        assert c.category in ids["category"]
+        assert c.responsibility is None or c.responsibility in ids["responsibility"]
+        assert set(c.departments) <= ids["department"]
+        assert set(c.empathy) <= ids["empathy"]
+        assert c.name_masked.endswith("*") and "*" in c.phone_masked

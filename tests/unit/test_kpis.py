@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from lobby_tui.domain.day import open_at
 from lobby_tui.domain.kpis import (
     ArrivalFacts,
     CallbackFacts,
@@ -19,7 +20,6 @@ from lobby_tui.domain.kpis import (
     hourly_figures,
     incident_figures,
     median,
-    open_at,
     percentile,
     round_figures,
 )

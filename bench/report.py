@@ -1,0 +1,246 @@
+"""The dashboard's refresh and the report, on a year of records against an empty database.
+
+- dashboard: `read_lobby` alone (the worker's read every 5 s), and the whole refresh in the
+  app (read, redraw the panels, repaint) against a bare Textual app updating one Static;
+- a day's report (yesterday, complete; today, still going) and a year's, in process;
+- `lobby report` for a year as a person runs it (a fresh process), against `lobby --version`;
+- EXPLAIN QUERY PLAN of every distinct query the dashboard and the report run.
+
+    python bench/report.py [--db YEAR.db] [-n 30]      # default: a year made now (year_db.py)
+
+Targets (issue 8): dashboard refresh <= 20 ms, a day's report <= 100 ms, a year's <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+HERE = Path(__file__).resolve().parent
+
+
+def timed(fn: Callable[[], Any], n: int) -> list[float]:
+    fn()  # warm: caches, lazy imports
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def line(name: str, values: list[float], target: str = "") -> str:
+    ordered = sorted(values)
+    p90 = ordered[max(0, int(len(ordered) * 0.9) - 1)]
+    return f"  {name:<40} median {statistics.median(values):8.1f} ms   p90 {p90:8.1f} ms  {target}"
+
+
+class BareApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("bare app ready", id="text")
+
+
+async def bare_refresh(n: int) -> list[float]:
+    app = BareApp()
+    out = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        static = app.query_one("#text", Static)
+        for i in range(n + 1):
+            done = asyncio.Event()
+            start = time.perf_counter()
+            static.update(f"Waiting now {i}\n" * 20)
+            app.call_after_refresh(done.set)
+            await done.wait()
+            if i:
+                out.append((time.perf_counter() - start) * 1000)
+            await pilot.pause()
+    return out
+
+
+async def app_refresh(db: Path, n: int) -> list[float]:
+    from lobby_tui.app import make_app
+    from lobby_tui.content import channels
+    from lobby_tui.services.lobby import read_lobby
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.services.shift import open_shift_today
+    from lobby_tui.store import SystemClock, open_store
+
+    store = open_store(db, SystemClock())
+    settings = load_settings(store)
+    app = make_app(store, settings, "en", shift=open_shift_today(store, settings))
+    keys = [c.key for c in channels()]
+    out = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for i in range(n + 1):
+            done = asyncio.Event()
+            start = time.perf_counter()
+            screen.show_lobby(read_lobby(store, settings, keys))  # type: ignore[attr-defined]
+            app.call_after_refresh(done.set)
+            await done.wait()
+            if i:
+                out.append((time.perf_counter() - start) * 1000)
+            await pilot.pause()
+    store.close()
+    return out
+
+
+def in_process(db: Path, n: int) -> tuple[dict[str, list[float]], list[str], tuple[date, date]]:
+    from lobby_tui.content import channels
+    from lobby_tui.domain.day import business_day
+    from lobby_tui.report_formats import render
+    from lobby_tui.services.lobby import read_lobby
+    from lobby_tui.services.report import day_report, period_report
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import SystemClock, open_store
+
+    store = open_store(db, SystemClock(), read_only=True)
+    settings = load_settings(store)
+    keys = [c.key for c in channels()]
+    today = business_day(store.clock.now(), settings.timezone)
+    first = store.query_one("SELECT MIN(business_day) FROM arrivals")[0]
+    year = (date.fromisoformat(first) if first else today, today - timedelta(days=1))
+    queries: list[str] = []
+    store.conn.set_trace_callback(queries.append)
+    read_lobby(store, settings, keys)
+    day_report(store, settings, today, "en")
+    store.conn.set_trace_callback(None)
+    results = {
+        "dashboard read": timed(lambda: read_lobby(store, settings, keys), n),
+        "day report (yesterday)": timed(
+            lambda: day_report(store, settings, today - timedelta(days=1), "en"), n
+        ),
+        "day report (today, still going)": timed(
+            lambda: day_report(store, settings, today, "en"), n
+        ),
+        "year report": timed(lambda: period_report(store, settings, *year, "en"), 5),
+    }
+    report = period_report(store, settings, *year, "en")
+    results["year report, rendered as md+csv+json"] = timed(
+        lambda: [render(report, fmt) for fmt in ("md", "csv", "json")], 5
+    )
+    store.close()
+    return results, queries, year
+
+
+def explain(db: Path, queries: list[str]) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    seen: set[str] = set()
+    out: list[str] = []
+    for sql in queries:
+        shape = re.sub(r"'[^']*'|\b\d+\b", "?", " ".join(sql.split()))
+        if shape in seen or not shape.upper().startswith("SELECT"):
+            continue
+        seen.add(shape)
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+        out.append(f"  {shape[:150]}")
+        out += [f"      {row[3]}" for row in plan]
+    conn.close()
+    return out
+
+
+def cold(command: list[str], n: int) -> list[float]:
+    out = []
+    for i in range(n + 1):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        if i:
+            out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, help="a year database (default: made now)")
+    parser.add_argument("-n", type=int, default=30)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="lobby-bench-"))
+    try:
+        db = scratch / "year.db"
+        if args.db:
+            shutil.copy(args.db, db)
+        else:
+            subprocess.run(
+                [sys.executable, str(HERE / "year_db.py"), str(db)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        empty = scratch / "empty.db"
+        subprocess.run(
+            [sys.executable, "-m", "lobby_tui", "demo", "--db", str(empty), "--no-ui"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        year, queries, span = in_process(db, args.n)
+        small, _, _ = in_process(empty, args.n)
+        bare = asyncio.run(bare_refresh(args.n))
+        in_app = asyncio.run(app_refresh(db, args.n))
+        in_app_empty = asyncio.run(app_refresh(empty, args.n))
+        lobby = [sys.executable, "-m", "lobby_tui", "--db", str(db)]
+        cli_year = cold(
+            [*lobby[:3], "report", "--db", str(db), "--from", span[0].isoformat(),
+             "--to", span[1].isoformat(), "--format", "json"],
+            3,
+        )  # fmt: skip
+        cli_day = cold([*lobby[:3], "report", "--db", str(db), "--format", "json"], 3)
+        cli_bare = cold([*lobby[:3], "--version"], 3)
+        plans = explain(db, queries)
+        rows = subprocess.run(
+            ["sqlite3", str(db), "SELECT COUNT(*), COUNT(DISTINCT business_day) FROM arrivals"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    def ratio(a: list[float], b: list[float]) -> float:
+        return statistics.median(a) / statistics.median(b)
+
+    print(f"database: {rows.replace('|', ' arrivals over ')} days; year = {span[0]} to {span[1]}")
+    print("in process (median of runs):")
+    print(line("dashboard read, a year of records", year["dashboard read"], "(target <= 20 ms)"))
+    print(line("dashboard read, this morning only", small["dashboard read"]))
+    read_ratio = ratio(year["dashboard read"], small["dashboard read"])
+    print(f"  {'':<40} ratio year / empty {read_ratio:.2f}")
+    print(line("dashboard refresh in the app (year)", in_app, "(read + redraw + repaint)"))
+    print(line("dashboard refresh in the app (empty)", in_app_empty))
+    print(line("bare Textual: update a Static", bare))
+    print(
+        f"  {'':<40} ratio to bare {ratio(in_app, bare):.2f}, "
+        f"year / empty {ratio(in_app, in_app_empty):.2f}"
+    )
+    for name in ("day report (yesterday)", "day report (today, still going)"):
+        print(line(name, year[name], "(target <= 100 ms)"))
+    print(line("year report", year["year report"], "(target <= 1000 ms)"))
+    print(
+        line("year report, rendered as md+csv+json", year["year report, rendered as md+csv+json"])
+    )
+    print("a fresh process, as typed (median of 3):")
+    print(line("lobby report --from --to (a year)", cli_year))
+    print(line("lobby report (today)", cli_day))
+    print(line("lobby --version (start-up alone)", cli_bare))
+    print("query plans (dashboard read, then the day's report):")
+    print("\n".join(plans))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
