@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Static, TextArea
 
 from lobby_tui.content import complaint_labels, incident_labels
-from lobby_tui.domain.complaints import Clock
+from lobby_tui.domain.complaints import Clock, deadline
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
@@ -184,13 +184,14 @@ class HandoverScreen(LobbyScreen):
         if not (report.open_complaints or report.open_incidents or report.open_tasks):
             lines.append(Text(t("handover.nothing_open"), style="dim"))
         for c in report.open_complaints:
+            due = deadline(c.decision_due_at, c.promised_by) or c.decision_due_at
             style = red if c.clock == Clock.OVERDUE else amber if c.clock == Clock.SOON else ""
             lines.append(
                 Text.assemble(
                     (t("handover.item.complaint") + " ", "dim"),
                     (c.case_no + " ", style),
                     (c.subject or categories.get(c.category, {}).get(lang, c.category)) + " ",
-                    (t("handover.due", date=local(c.deadline, zone).strftime("%m-%d")), style),
+                    (t("handover.due", date=local(due, zone).strftime("%m-%d")), style),
                 )
             )
         labels = incident_labels()
