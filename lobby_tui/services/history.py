@@ -90,6 +90,9 @@ def write_history(
     fallback = fallback_service_min(needs_catalogue())
     horizon = at_local(today, time(0), settings.timezone)
     scale = per_day / REFERENCE_PER_DAY
+    # Complaints already on those days (the demo morning's older cases) keep their numbers.
+    taken = {r[0]: r[1] for r in store.query(
+        "SELECT business_day, COUNT(*) FROM complaints GROUP BY business_day")}  # fmt: skip
     with store.unit_of_work() as uow:
         # Appointments and arrivals point at each other: check references at commit.
         uow.execute("PRAGMA defer_foreign_keys = ON")
@@ -121,6 +124,10 @@ def write_history(
             write_checklist(rng, d, template, rows)
             write_rounds(rng, settings, day, walkins, products, d.shift_id, rows)
             complaints = write_complaints(rng, d, walkins, 0.8 * scale, rows)
+            for number, row in enumerate(
+                rows["complaints"], start=taken.get(day.isoformat(), 0) + 1
+            ):
+                row["case_no"] = f"C{day:%Y%m%d}-{number:02d}"
             incidents = write_incidents(rng, d, catalogue, fraud, 0.5 * scale, rows)
             write_floor_notes(rng, d, walkins, scale, rows)
             left = sum(1 for r in rows["arrivals"] if r["status"] == "left")

@@ -118,3 +118,14 @@ def test_history_complaints_use_the_branch_lists_and_open_on_screen(
         assert set(c.departments) <= ids["department"]
         assert set(c.empathy) <= ids["empathy"]
         assert c.name_masked.endswith("*") and "*" in c.phone_masked
+
+
+def test_history_after_the_demo_morning_numbers_cases_after_its_own(
+    store: Store, settings: Settings
+) -> None:
+    from lobby_tui.services.demo import write_demo_morning
+
+    write_demo_morning(store, settings, DAY, lang="en")  # with its earlier days' complaints
+    write_history(store, settings, DAY, days=20, per_day=200, seed=2, lang="en")
+    numbers = [r[0] for r in store.query("SELECT case_no FROM complaints")]
+    assert len(numbers) == len(set(numbers)) > 6
