@@ -351,6 +351,10 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX care_actions_at ON care_actions(at);
     """,
+    # 8: the dashboard finds the last handover note without reading every shift.
+    """
+    CREATE INDEX shifts_closed ON shifts(closed_at) WHERE closed_at IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
