@@ -19,7 +19,6 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import set_language, t
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.dashboard import DashboardScreen
-from lobby_tui.screens.place import PlaceScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
 from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
@@ -40,31 +39,21 @@ ROUND_CHECK_SECONDS = 30
 
 def _place_screen(place: str) -> Screen[None]:
     # Imported when first shown: start-up pays only for the dashboard.
-    if place == "checklist":
-        from lobby_tui.screens.checklist import ChecklistScreen
+    from importlib import import_module
 
-        return ChecklistScreen()
-    if place == "triage":
-        from lobby_tui.screens.triage import TriageScreen
+    module, name = SCREENS[place]
+    screen: Screen[None] = getattr(import_module(f"lobby_tui.screens.{module}"), name)()
+    return screen
 
-        return TriageScreen()
-    if place == "rounds":
-        from lobby_tui.screens.rounds import RoundsScreen
 
-        return RoundsScreen()
-    if place == "complaints":
-        from lobby_tui.screens.complaints import ComplaintsScreen
-
-        return ComplaintsScreen()
-    if place == "handover":
-        from lobby_tui.screens.handover import HandoverScreen
-
-        return HandoverScreen()
-    if place == "incidents":
-        from lobby_tui.screens.incidents import IncidentsScreen
-
-        return IncidentsScreen()
-    return PlaceScreen(place)
+SCREENS = {
+    "checklist": ("checklist", "ChecklistScreen"),
+    "triage": ("triage", "TriageScreen"),
+    "rounds": ("rounds", "RoundsScreen"),
+    "complaints": ("complaints", "ComplaintsScreen"),
+    "incidents": ("incidents", "IncidentsScreen"),
+    "handover": ("handover", "HandoverScreen"),
+}
 
 
 class LobbyApp(App[None]):

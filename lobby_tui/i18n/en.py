@@ -11,41 +11,6 @@ CATALOG: dict[str, str] = {
     "place.complaints": "Complaints",
     "place.incidents": "Incidents",
     "place.handover": "Shift handover",
-    "place.checklist.title": "Opening checklist — the 30 minutes before the doors open",
-    "place.checklist.purpose": (
-        "Walk the hall, test the ticket machine, self-service terminals and LED screen, count "
-        "forms and brochures, note weather and traffic, read today's notices and plan the day. "
-        "Every problem found becomes a task that stays on the lobby screen until it is fixed."
-    ),
-    "place.triage.title": "Arrival triage — every walk-in routed within 30 seconds",
-    "place.triage.purpose": (
-        "Choose the customer's need with one key, see the suggested channel and why, give them a "
-        "ticket and an honest waiting time, and keep the live queue per channel."
-    ),
-    "place.rounds.title": "Waiting-area rounds",
-    "place.rounds.purpose": (
-        "A round is due every few minutes: longest waiters first, an apology for anyone past the "
-        "amber mark, water and reading matter, help with forms, documents and the machines."
-    ),
-    "place.complaints.title": "Complaints",
-    "place.complaints.purpose": (
-        "Listen, acknowledge, classify; solve on the spot or promise a deadline with an owner; "
-        "follow up and call back. The regulatory clock runs for every case."
-    ),
-    "place.incidents.title": "Incidents — order and security",
-    "place.incidents.purpose": (
-        "Crowding, line-cutting, suspicious people, PIN-peeking, suspected fraud victims, "
-        "medical and fire emergencies: on record within seconds, with who was told and when."
-    ),
-    "place.handover.title": "Shift handover",
-    "place.handover.purpose": (
-        "The day's figures — waits, walk-aways, rounds, complaints, incidents — every open item, "
-        "and a handover note for the next shift."
-    ),
-    "place.not_yet": (
-        "This place is not in this version of the app yet. Until it is, keep these records on "
-        "paper as before; nothing you do here is saved. F1 returns to the lobby."
-    ),
     "dash.handover.title": "Handed over by {name}, {time}",
     "dash.handover.no_note": "No note left. F7 shows the open items.",
     "invalid.shift_closed": "This shift is already handed over.",

@@ -10,37 +10,6 @@ CATALOG: dict[str, str] = {
     "place.complaints": "投诉",
     "place.incidents": "事件",
     "place.handover": "交接班",
-    "place.checklist.title": "班前检查——开门前 30 分钟",
-    "place.checklist.purpose": (
-        "巡视厅堂，检查叫号机、自助终端和 LED 屏，清点凭证和宣传折页，留意天气与交通，"
-        "查阅当日通知并规划全天。发现的每个问题都会成为一项任务，留在大堂页面上直到解决。"
-    ),
-    "place.triage.title": "迎宾分流——每位客户 30 秒内完成引导",
-    "place.triage.purpose": (
-        "一键选择客户需求，查看建议渠道及理由，取号并告知真实的等候时间，按渠道维护实时队列。"
-    ),
-    "place.rounds.title": "等候区巡视",
-    "place.rounds.purpose": (
-        "定时巡视：先关照等候最久的客户，超过黄色时限的客户要致歉，"
-        "送水和读物，协助填单、准备证件和使用自助设备。"
-    ),
-    "place.complaints.title": "投诉处理",
-    "place.complaints.purpose": (
-        "耐心倾听、表示理解、分类定责；能当场解决的当场解决，否则明确负责人和承诺时限，"
-        "跟进并回访。每件投诉都有监管时限计时。"
-    ),
-    "place.incidents.title": "事件——厅堂秩序与安全",
-    "place.incidents.purpose": (
-        "拥挤、插队、可疑人员、偷窥密码、疑似电信诈骗受害人、急病与火警："
-        "几秒内记录在案，并记下通知了谁、何时通知。"
-    ),
-    "place.handover.title": "交接班",
-    "place.handover.purpose": (
-        "当日数据——等候、流失、巡视、投诉、事件——所有未结事项，以及写给下一班的交接说明。"
-    ),
-    "place.not_yet": (
-        "本版本尚未提供此功能。在此之前请照旧用纸质记录；此页面不保存任何内容。按 F1 返回大堂。"
-    ),
     "dash.handover.title": "{name} 于 {time} 交班",
     "dash.handover.no_note": "未留交班说明。按 F7 查看未结事项。",
     "invalid.shift_closed": "本班已交班。",
