@@ -20,7 +20,9 @@ HERE = Path(__file__).resolve().parent
 MORNING = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)  # 10:30 in the demo branch
 
 
-async def shoot(language: str, theme: str, name: str, size: tuple[int, int]) -> None:
+async def shoot(
+    language: str, theme: str, name: str, size: tuple[int, int], keys: tuple[str, ...] = ()
+) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         store = open_store(Path(scratch) / "demo.db", FixedClock(MORNING))
         settings = load_settings(store)
@@ -30,6 +32,7 @@ async def shoot(language: str, theme: str, name: str, size: tuple[int, int]) -> 
         )
         async with app.run_test(size=size) as pilot:
             app.theme = theme
+            await pilot.press(*keys)
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -40,6 +43,8 @@ async def shoot(language: str, theme: str, name: str, size: tuple[int, int]) -> 
 async def main() -> None:
     await shoot("en", "lobby", "dashboard-en.svg", (100, 26))
     await shoot("zh", "lobby-high-contrast", "dashboard-zh-contrast.svg", (100, 26))
+    await shoot("en", "lobby", "complaints-en.svg", (110, 30), ("f5",))
+    await shoot("zh", "lobby", "handover-zh.svg", (110, 34), ("f7",))
 
 
 if __name__ == "__main__":
