@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import PurePath
 from typing import ClassVar
 
+from rich.console import RenderableType
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -238,6 +239,17 @@ class LobbyApp(App[None]):
             save_setting(self.store, key, value)
         except StoreError as exc:
             self.notify(t(f"error.{exc.key}", **exc.params), severity="error")
+
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Quitting (ctrl+q, the palette) a moment after the last key loses nothing: drafts
+        waiting for their half-second timer are saved first."""
+        for place, _key in PLACES:
+            for screen in self._stack_of(place):
+                if isinstance(screen, LobbyScreen):
+                    screen.flush_drafts()
+        super().exit(result, return_code, message)
 
     def _stack_of(self, mode: str) -> list[Screen[object]]:
         try:

@@ -22,7 +22,7 @@ VIA = ("in_person", "phone", "letter")
 OUTCOMES = ("on_spot", "escalated")
 STATUSES = ("new", "in_progress", "resolved", "callback_done", "closed")
 OPEN = ("new", "in_progress")
-CALLBACK_ATTEMPTS = 2  # unanswered callbacks after which a resolved complaint may be closed
+CALLBACK_ATTEMPTS = 2  # days with an unanswered callback, once due, before closing without one
 
 
 @dataclass(frozen=True)
@@ -171,15 +171,7 @@ def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
     if intake.outcome == "on_spot" and not action:
         raise Invalid("action_taken", "action_missing")
     if intake.outcome == "escalated":
-        if not intake.departments:
-            raise Invalid("departments", "departments_missing")
-        if not owner:
-            raise Invalid("owner", "owner_missing")
-        if intake.promised_by is None:
-            raise Invalid("promised_by", "promise_missing")
-        due = decision_due(profile, intake.received_at, in_progress=True)
-        if intake.promised_by > due:
-            raise Invalid("promised_by", "promise_after_deadline", date=due.date().isoformat())
+        check_escalation(profile, intake.received_at, intake.departments, owner, intake.promised_by)
     return Intake(
         received_at=intake.received_at,
         via=intake.via,
@@ -199,6 +191,28 @@ def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
         promised_by=intake.promised_by,
         contact_given=check_text(intake.contact_given, "contact_given", REASON_MAX),
     )
+
+
+def check_escalation(
+    profile: Profile,
+    received_at: datetime,
+    departments: Sequence[str],
+    owner: str,
+    promised_by: datetime | None,
+) -> None:
+    """Escalated (R4.4, R4.5): who is involved, who owns it, and by when the customer will
+    hear, no later than the regulator's deadline. At intake or later."""
+    if not departments:
+        raise Invalid("departments", "departments_missing")
+    if not owner.strip():
+        raise Invalid("owner", "owner_missing")
+    if promised_by is None:
+        raise Invalid("promised_by", "promise_missing")
+    if promised_by < received_at:
+        raise Invalid("promised_by", "promise_before_receipt")
+    due = decision_due(profile, received_at, in_progress=True)
+    if promised_by > due:
+        raise Invalid("promised_by", "promise_after_deadline", date=due.date().isoformat())
 
 
 def status_at_intake(outcome: str | None) -> str:
@@ -230,7 +244,7 @@ def check_move(
 ) -> str | None:
     """Check a status change; returns the note as stored. Reopening and resolving need a
     note (why, and what was done); closing needs the callback first (R4.6), unless the
-    customer could not be reached after CALLBACK_ATTEMPTS tries."""
+    customer could not be reached on CALLBACK_ATTEMPTS different days once it was due."""
     if wanted not in STATUSES:
         raise Invalid("status", "status_unknown")
     if wanted == current:
@@ -291,6 +305,7 @@ class Urgency(StrEnum):
     """How a complaint stands, most pressing first: the list and the dashboard sort by it."""
 
     OVERDUE = "overdue"
+    CALLBACK_LATE = "callback_late"  # a day or more past the callback's due time
     SOON = "soon"
     CALLBACK_DUE = "callback_due"
     OPEN = "open"
@@ -299,6 +314,7 @@ class Urgency(StrEnum):
 
 
 URGENCY_ORDER = tuple(Urgency)
+LATE = (Urgency.OVERDUE, Urgency.CALLBACK_LATE)  # red everywhere
 
 
 def urgency(
@@ -319,6 +335,8 @@ def urgency(
     if status in OPEN:
         return Urgency.OPEN
     if status == "resolved":
+        if callback_due_at is not None and callback_due_at <= now - timedelta(days=1):
+            return Urgency.CALLBACK_LATE
         if callback_due_at is not None and callback_due_at <= now:
             return Urgency.CALLBACK_DUE
         return Urgency.AWAITING_CALLBACK

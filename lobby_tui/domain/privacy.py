@@ -5,11 +5,11 @@ from __future__ import annotations
 
 
 def mask(who: str | None) -> str:
-    """A customer's name or reference as shown on screen: the first character, the rest
-    hidden (at most three stars, so the length does not give the name away)."""
+    """A customer's name or reference as shown on screen: the first character and always
+    two stars, so the length does not give the name away (王** for 王明 and 王小明)."""
     if not who:
         return ""
-    return who[0] + "*" * min(len(who) - 1, 3) if len(who) > 1 else "*"
+    return who[0] + "**"
 
 
 def mask_phone(phone: str | None) -> str:

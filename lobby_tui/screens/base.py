@@ -148,6 +148,9 @@ class LobbyScreen(Screen[None]):
                 field.value = typed[field.id]
         return typed
 
+    def flush_drafts(self) -> None:
+        """Save at once any draft waiting for its timer (the app is closing)."""
+
     def retranslate(self) -> None:
         """Show every label again in the current language (after a language switch)."""
         for bar in self.query(TopBar):

@@ -295,8 +295,10 @@ class ChecklistScreen(LobbyScreen):
         stamp = local(app.store.clock.now(), app.settings.timezone).strftime("%H:%M:%S")
         self.query_one("#status", Static).update(Text(f"✓ {stamp} {message}", style="green"))
 
-    def say_answer(self, message: str) -> None:
-        self.query_one("#error-answer", Static).update(message)
+    def say_answer(self, message: str | Text) -> None:
+        self.query_one("#error-answer", Static).update(
+            Text(message) if isinstance(message, str) else message
+        )
 
     # Answering -----------------------------------------------------------------------
 

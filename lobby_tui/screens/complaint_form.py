@@ -28,6 +28,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.i18n import t
 from lobby_tui.services import complaints as service
 from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
+from lobby_tui.store import iso, parse_iso
 from lobby_tui.widgets.field import Field
 
 if TYPE_CHECKING:
@@ -49,8 +50,10 @@ class IntakeForm(VerticalScroll):
         self.enquiry_id: str | None = None  # set when an enquiry turns into a complaint
         self._draft_timer: Timer | None = None
         self.filling = False
-        self.choices: dict[str, set[str]] = {}
-        self.blank: dict[str, object] = {}  # each select's values, to restore a draft
+        self.choices: dict[str, set[str]] = {}  # each select's values, to restore a draft
+        self.blank: dict[str, object] = {}  # the untouched form
+        self.kept: dict[str, object] | None = None  # what the draft in the store holds
+        self.started: str | None = None  # when the first key was typed: the receipt time
 
     def compose(self) -> ComposeResult:
         lang = self.lobby_app.language
@@ -194,8 +197,12 @@ class IntakeForm(VerticalScroll):
             )
             for i in incidents(app.store, business_day(app.store.clock.now(), zone))
         ]
-        self.query_one("#select-incident", Select).set_options(options)
+        select = self.query_one("#select-incident", Select)
+        chosen = select.value
+        select.set_options(options)
         self.choices["incident"] = {value for _label, value in options}
+        if isinstance(chosen, str) and chosen in self.choices["incident"]:
+            select.value = chosen  # a new incident in the list keeps the one chosen
 
     # The draft --------------------------------------------------------------------------
 
@@ -214,7 +221,12 @@ class IntakeForm(VerticalScroll):
         ]
         out["departments"] = list(self.query_one("#departments", SelectionList).selected)
         out["enquiry"] = self.enquiry_id
+        out["started"] = self.started
         return out
+
+    def untouched(self, values: dict[str, object]) -> bool:
+        """Nothing typed or chosen beyond the defaults: not worth a draft."""
+        return {**values, "started": None} == {**self.blank, "started": None}
 
     def fill(self, values: dict[str, object]) -> None:
         self.filling = True
@@ -237,6 +249,8 @@ class IntakeForm(VerticalScroll):
                 departments.select(str(department))
             enquiry = values.get("enquiry")
             self.enquiry_id = str(enquiry) if enquiry else None
+            started = values.get("started")
+            self.started = str(started) if started else None
         finally:
             self.filling = False
         self.show_outcome()
@@ -250,6 +264,7 @@ class IntakeForm(VerticalScroll):
             return
         values, saved_at = found
         self.fill(values)
+        self.kept = self.values()  # restoring is not typing: the draft keeps its time
         when = local(saved_at, app.settings.timezone).strftime("%H:%M")
         self.show_draft_note(t("complaint.draft_restored", time=when))
 
@@ -260,6 +275,8 @@ class IntakeForm(VerticalScroll):
     def changed(self) -> None:
         if self.filling:
             return
+        if self.started is None and not self.untouched(self.values()):
+            self.started = iso(self.lobby_app.store.clock.now())
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
@@ -271,11 +288,14 @@ class IntakeForm(VerticalScroll):
 
         if isinstance(screen, LobbyScreen):
             values = self.values()
+            if values == self.kept:
+                return  # nothing new since the last save (or the restore)
             with screen.guarded(lambda _exc: None):
-                if values == self.blank:
+                if self.untouched(values):
                     discard_draft(self.lobby_app.store, service.NEW_DRAFT)
                 else:
                     save_draft(self.lobby_app.store, service.NEW_DRAFT, values)
+                self.kept = values
 
     def flush_draft(self) -> None:
         """Save now what a pending timer would have saved (before leaving or switching)."""
@@ -311,15 +331,20 @@ class IntakeForm(VerticalScroll):
         for name in ("category", "responsibility", "incident"):
             self.query_one(f"#select-{name}", Select).clear()
         self.enquiry_id = None
+        self.started = None
+        self.kept = None
         self.show_draft_note("")
         self.say_all("")
 
     def start_from_enquiry(self, topic: str, enquiry_id: str | None) -> None:
-        """An enquiry that turns into a complaint: its topic is the subject."""
-        self.flush_draft()
-        self.clear()
-        self.query_one("#input-subject", Input).value = topic
+        """An enquiry that turns into a complaint: its topic is the subject. A complaint
+        already half typed stays as it is (only an empty subject is filled)."""
+        subject = self.query_one("#input-subject", Input)
+        if not subject.value.strip():
+            subject.value = topic
         self.enquiry_id = enquiry_id
+        if self.started is None:
+            self.started = iso(self.lobby_app.store.clock.now())
         self.save_draft()
 
     # Saving -----------------------------------------------------------------------------
@@ -329,7 +354,10 @@ class IntakeForm(VerticalScroll):
         app = self.lobby_app
         values = self.values()
         now = app.store.clock.now()
-        received = service.parse_received(str(values["received"]), now, app.settings.timezone)
+        # Blank: when the manager began taking it down (a draft restored the next day keeps
+        # the day it was received), else now.
+        began = parse_iso(str(values["started"])) if values["started"] else now
+        received = service.parse_received(str(values["received"]), began, app.settings.timezone)
         promised = None
         if values["outcome"] == "escalated":
             promised = service.parse_promise(str(values["promised"]), app.settings, received)
@@ -371,16 +399,16 @@ class IntakeForm(VerticalScroll):
             fields[name].say(text)
             fields[name].input.focus()
         elif name == "description":
-            self.query_one("#error-description", Static).update(text)
+            self.query_one("#error-description", Static).update(Text(text))
             self.query_one("#description", TextArea).focus()
         elif name == "departments":
-            self.query_one("#error-departments", Static).update(text)
+            self.query_one("#error-departments", Static).update(Text(text))
             self.query_one("#departments").focus()
         elif name in ("category", "severity", "responsibility", "via"):
-            self.query_one("#error-choices", Static).update(text)
+            self.query_one("#error-choices", Static).update(Text(text))
             self.query_one(f"#select-{name}").focus()
         else:
-            self.query_one("#error-intake", Static).update(text)
+            self.query_one("#error-intake", Static).update(Text(text))
 
     def say_all(self, text: str) -> None:
         for field in self.query(Field):
@@ -391,4 +419,4 @@ class IntakeForm(VerticalScroll):
             "#error-choices",
             "#error-intake",
         ):
-            self.query_one(error, Static).update(text)
+            self.query_one(error, Static).update(Text(text))

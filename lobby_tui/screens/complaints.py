@@ -18,6 +18,7 @@ from textual.widgets import (
     DataTable,
     Input,
     Select,
+    SelectionList,
     Static,
     TabbedContent,
     TabPane,
@@ -37,9 +38,11 @@ from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
 
+ESCALATION_FIELDS = {"owner": "owner", "promised_by": "promised", "contact_given": "contact"}
 REVEAL_SECONDS = 20  # a revealed name and phone are masked again after this
 SEVERITY_STYLE = {"critical": "bold reverse red", "high": "bold red", "medium": "bold yellow"}
-URGENT = {Urgency.OVERDUE: WaitLevel.RED, Urgency.SOON: WaitLevel.AMBER,
+URGENT = {Urgency.OVERDUE: WaitLevel.RED, Urgency.CALLBACK_LATE: WaitLevel.RED,
+          Urgency.SOON: WaitLevel.AMBER,
           Urgency.CALLBACK_DUE: WaitLevel.AMBER}  # fmt: skip
 
 
@@ -121,6 +124,30 @@ class ComplaintsScreen(LobbyScreen):
                             )
                             yield Button(t("complaint.to_closed"), id="to-closed")
                             yield Button(t("complaint.reopen"), id="reopen", variant="warning")
+                        with Vertical(id="escalate"):
+                            yield Static(t("complaint.escalate_title"), classes="form-title")
+                            yield SelectionList[str](
+                                *[(d.label.text(lang), d.id) for d in self.catalogue.department],
+                                id="esc-departments",
+                            )
+                            with Horizontal(classes="form-row"):
+                                yield Field(
+                                    "esc-owner",
+                                    placeholder=t("complaint.owner"),
+                                    max_length=40,
+                                )
+                                yield Field(
+                                    "esc-promised",
+                                    placeholder=t("complaint.promised_placeholder"),
+                                    max_length=10,
+                                )
+                            with Horizontal(classes="form-row"):
+                                yield Field(
+                                    "esc-contact",
+                                    placeholder=t("complaint.contact_placeholder"),
+                                    max_length=200,
+                                )
+                                yield Button(t("complaint.escalate"), id="escalate-now")
                         with Vertical(id="callback"):
                             yield Static(t("complaint.callback_title"), classes="form-title")
                             with Horizontal(classes="form-row"):
@@ -189,8 +216,11 @@ class ComplaintsScreen(LobbyScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
+        from lobby_tui.screens.complaint_form import IntakeForm
+
         if not self.problem:
             self.reload()
+            self.query_one(IntakeForm).refresh_incidents()  # one raised since can be linked
 
     # The list ---------------------------------------------------------------------------
 
@@ -247,7 +277,7 @@ class ComplaintsScreen(LobbyScreen):
 
     def due_text(self, complaint: service.Complaint, level: Urgency) -> str:
         zone = self.lobby_app.settings.timezone
-        if level == Urgency.CALLBACK_DUE or level == Urgency.AWAITING_CALLBACK:
+        if level in (Urgency.CALLBACK_DUE, Urgency.CALLBACK_LATE, Urgency.AWAITING_CALLBACK):
             at = complaint.callback_due_at
             return t("complaint.callback_on", date=local(at, zone).strftime("%m-%d")) if at else ""
         if level == Urgency.DONE:
@@ -361,6 +391,9 @@ class ComplaintsScreen(LobbyScreen):
         self.query_one("#to-closed").display = status in ("resolved", "callback_done")
         self.query_one("#reopen").display = status in ("resolved", "callback_done", "closed")
         self.query_one("#callback").display = status == "resolved"
+        self.query_one("#escalate").display = status in ("new", "in_progress") and (
+            complaint.outcome is None
+        )
         profile = PROFILES.get(complaint.profile)
         self.query_one("#extension").display = bool(
             status in ("new", "in_progress")
@@ -424,6 +457,8 @@ class ComplaintsScreen(LobbyScreen):
             text.append("\n" + t("complaint.satisfaction_line", score=complaint.satisfaction))
         if level == Urgency.OVERDUE:
             text.append("\n" + t("complaint.overdue_warning"), style=style)
+        elif level == Urgency.CALLBACK_LATE:
+            text.append("\n" + t("complaint.callback_late_warning"), style=style)
         return text
 
     def describe(self, update: service.Update) -> str:
@@ -451,7 +486,7 @@ class ComplaintsScreen(LobbyScreen):
         return text + (f" — {update.note}" if update.note else "")
 
     def say(self, message: str) -> None:
-        self.query_one("#error-case", Static).update(message)
+        self.query_one("#error-case", Static).update(Text(message))
 
     # The note draft -----------------------------------------------------------------------
 
@@ -493,6 +528,8 @@ class ComplaintsScreen(LobbyScreen):
                 note.say(text)
             elif exc.field in ("approver", "reason"):
                 self.query_one(f"#field-{exc.field}", Field).say(text)
+            elif exc.field in ESCALATION_FIELDS:
+                self.query_one(f"#field-esc-{ESCALATION_FIELDS[exc.field]}", Field).say(text)
             else:
                 self.say(text)
 
@@ -556,6 +593,41 @@ class ComplaintsScreen(LobbyScreen):
         if self.act(do):
             for select_id in ("#cb-reached", "#cb-solved", "#cb-satisfaction"):
                 self.query_one(select_id, Select).clear()
+
+    @on(Button.Pressed, "#escalate-now")
+    def escalate(self) -> None:
+        """Escalated after intake (R4.4, R4.5): departments, owner, promise and contact."""
+        complaint = self.current()
+        if complaint is None or self.catalogue is None:
+            return
+        app = self.lobby_app
+        catalogue = self.catalogue
+        fields = {
+            n: self.query_one(f"#field-esc-{n}", Field) for n in ("owner", "promised", "contact")
+        }
+        for field in fields.values():
+            field.say("")
+        departments = tuple(self.query_one("#esc-departments", SelectionList).selected)
+
+        def do() -> None:
+            promised = service.parse_promise(
+                fields["promised"].value, app.settings, complaint.received_at
+            )
+            service.escalate(
+                app.store,
+                app.settings,
+                catalogue,
+                complaint.id,
+                departments=departments,
+                owner=fields["owner"].value,
+                promised_by=promised,
+                contact=fields["contact"].value,
+            )
+
+        if self.act(do, uses_note=False):
+            for field in fields.values():
+                field.input.value = ""
+            self.query_one("#esc-departments", SelectionList).deselect_all()
 
     @on(Button.Pressed, "#extend")
     def extend(self) -> None:
@@ -674,7 +746,11 @@ class ComplaintsScreen(LobbyScreen):
         self.query_one("#description").focus()
 
     def on_screen_suspend(self) -> None:
-        """Leaving the place: what was typed is saved now, not half a second later."""
+        self.flush_drafts()
+
+    def flush_drafts(self) -> None:
+        """Leaving the place or the app: what was typed is saved now, not half a second
+        later."""
         from lobby_tui.screens.complaint_form import IntakeForm
 
         if not self.problem:

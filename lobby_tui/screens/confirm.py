@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,7 +29,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
+            yield Static(Text(self.question))  # may quote a name as typed
             with Horizontal():
                 yield Button(t("confirm.yes"), id="yes", variant="warning")
                 yield Button(t("confirm.no"), id="no")

@@ -17,16 +17,17 @@ from textual.timer import Timer
 from textual.widgets import Button, Static, TextArea
 
 from lobby_tui.content import complaint_labels, incident_labels
-from lobby_tui.domain.complaints import Clock, deadline
+from lobby_tui.domain.complaints import LATE, Clock, deadline
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.report_formats import figures, shown
 from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.services.complaints import Complaint, callbacks_due
 from lobby_tui.services.drafts import load_draft, save_draft
 from lobby_tui.services.report import DayReport, day_report
-from lobby_tui.services.shift import NAME_MAX, hand_over, handover_draft
+from lobby_tui.services.shift import NAME_MAX, Shift, hand_over, handover_draft
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
@@ -46,6 +47,7 @@ class HandoverScreen(LobbyScreen):
     def __init__(self) -> None:
         super().__init__(id="handover")
         self.report: DayReport | None = None
+        self.callbacks: list[Complaint] = []  # resolved, the customer's callback due
         self._draft_timer: Timer | None = None
         self.note_kept = ""
 
@@ -84,10 +86,12 @@ class HandoverScreen(LobbyScreen):
     def read_report(self) -> None:
         app = self.lobby_app
         report = day_report(app.store, app.settings, self.day, app.language)
-        self.app.call_from_thread(self.got_report, report)
+        callbacks = callbacks_due(app.store, report.as_of)
+        self.app.call_from_thread(self.got_report, report, callbacks)
 
-    def got_report(self, report: DayReport) -> None:
+    def got_report(self, report: DayReport, callbacks: list[Complaint]) -> None:
         self.report = report
+        self.callbacks = callbacks
         self.show_report()
 
     def show_report(self) -> None:
@@ -181,7 +185,9 @@ class HandoverScreen(LobbyScreen):
         amber = self.wait_style(WaitLevel.AMBER)
         categories = complaint_labels()
         lines: list[RenderableType] = [Text(t("handover.open_title"), style="bold")]
-        if not (report.open_complaints or report.open_incidents or report.open_tasks):
+        if not (
+            report.open_complaints or self.callbacks or report.open_incidents or report.open_tasks
+        ):
             lines.append(Text(t("handover.nothing_open"), style="dim"))
         for c in report.open_complaints:
             due = deadline(c.decision_due_at, c.promised_by) or c.decision_due_at
@@ -192,6 +198,18 @@ class HandoverScreen(LobbyScreen):
                     (c.case_no + " ", style),
                     (c.subject or categories.get(c.category, {}).get(lang, c.category)) + " ",
                     (t("handover.due", date=local(due, zone).strftime("%m-%d")), style),
+                )
+            )
+        now = self.lobby_app.store.clock.now()
+        for c in self.callbacks:
+            late = c.urgency(now, self.lobby_app.settings.complaint_soon_days) in LATE
+            when = local(c.callback_due_at, zone).strftime("%m-%d") if c.callback_due_at else ""
+            lines.append(
+                Text.assemble(
+                    (t("handover.item.callback") + " ", "dim"),
+                    (c.case_no + " ", red if late else amber),
+                    (c.subject or categories.get(c.category, {}).get(lang, c.category)) + " ",
+                    (t("complaint.callback_on", date=when), red if late else amber),
                 )
             )
         labels = incident_labels()
@@ -240,6 +258,9 @@ class HandoverScreen(LobbyScreen):
             self.note_kept = text
 
     def on_screen_suspend(self) -> None:
+        self.flush_drafts()
+
+    def flush_drafts(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self.save_note()
@@ -265,7 +286,8 @@ class HandoverScreen(LobbyScreen):
     def sign_off(self) -> None:
         app = self.lobby_app
         shift = app.shift
-        if shift is None:
+        if shift is None:  # the day was handed over after closing
+            self.query_one("#error-note", Static).update(Text(t("handover.no_shift")))
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -277,19 +299,20 @@ class HandoverScreen(LobbyScreen):
             if exc.field == "signer":
                 signer.say(invalid_text(exc))
             else:
-                self.query_one("#error-note", Static).update(invalid_text(exc))
+                self.query_one("#error-note", Static).update(Text(invalid_text(exc)))
 
-        following = None
+        following: Shift | None = None
         with self.guarded(say) as outcome:
             following = hand_over(app.store, app.settings, shift.id, signer.value, note)
-        if outcome.failed or following is None:
+        if outcome.failed:
             return
         app.shift = following
         name = signer.value.strip()
         signer.input.value = ""
         self.note_kept = ""
         self.query_one("#handover-note", TextArea).text = ""
-        app.notify(t("handover.done", name=name), timeout=8)
+        done = "handover.done" if following else "handover.done_day"
+        app.notify(t(done, name=name), timeout=8, markup=False)
         app.go("dashboard")
 
     def retranslate(self) -> None:

@@ -276,8 +276,10 @@ class IncidentsScreen(LobbyScreen):
             (o.label.text(lang) for o in fraud_script().outcome if o.id == outcome_id), outcome_id
         )
 
-    def say(self, message: str) -> None:
-        self.query_one("#error-incident", Static).update(message)
+    def say(self, message: str | Text) -> None:
+        self.query_one("#error-incident", Static).update(
+            Text(message) if isinstance(message, str) else message
+        )
 
     # Actions -------------------------------------------------------------------------
 

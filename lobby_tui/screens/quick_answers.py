@@ -54,6 +54,7 @@ class QuickAnswers(Vertical):
         self.lobby_app = lobby_app
         self.answers: list[QuickAnswer] = []
         self.shown: list[QuickAnswer] = []
+        self.last_logged: tuple[str, str] | None = None  # topic and id of the last enquiry
 
     def compose(self) -> ComposeResult:
         yield Static("", id="enquiry-count")
@@ -170,6 +171,7 @@ class QuickAnswers(Vertical):
             return None
         if field:
             field.say("")
+        self.last_logged = (topic.strip(), str(enquiry_id))
         self.say(t("answers.logged", topic=topic.strip(), count=count))
         self.show_count()
         return enquiry_id
@@ -181,8 +183,12 @@ class QuickAnswers(Vertical):
         answer = self.chosen()
         other = self.query_one("#field-topic", Field).value.strip()
         topic = other or (answer.topic if answer else "")
-        enquiry_id = self.log(topic, self.query_one("#field-topic", Field)) if topic else None
+        if self.last_logged and self.last_logged[0] == topic:
+            enquiry_id: str | None = self.last_logged[1]  # just answered: the same enquiry
+        else:
+            enquiry_id = self.log(topic, self.query_one("#field-topic", Field)) if topic else None
+        self.last_logged = None
         self.post_message(self.ToComplaint(topic, enquiry_id))
 
     def say(self, text: str) -> None:
-        self.query_one("#answer-message", Static).update(text)
+        self.query_one("#answer-message", Static).update(Text(text))  # may quote a topic

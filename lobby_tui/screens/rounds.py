@@ -200,8 +200,10 @@ class RoundsScreen(LobbyScreen):
             )
         )
 
-    def say(self, message: str) -> None:
-        self.query_one("#error-care", Static).update(message)
+    def say(self, message: str | Text) -> None:
+        self.query_one("#error-care", Static).update(
+            Text(message) if isinstance(message, str) else message
+        )
 
     def report(self, exc: StoreError) -> None:
         self.say(problem_text(exc))

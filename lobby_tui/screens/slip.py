@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -88,7 +89,7 @@ class SlipDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             with VerticalScroll():
-                yield Static(self.text, id="slip-text")
+                yield Static(Text(self.text), id="slip-text")  # as typed, never markup
             yield Static("", id="slip-saved")
             with Horizontal():
                 yield Button(t("slip.save"), id="slip-save", variant="primary")
@@ -100,9 +101,9 @@ class SlipDialog(ModalScreen[None]):
         try:
             path = save_slip(self.folder, self.case_no, self.text)
         except OSError as exc:
-            saved.update(t("slip.save_failed", detail=exc.strerror or str(exc)))
+            saved.update(Text(t("slip.save_failed", detail=exc.strerror or str(exc))))
             return
-        saved.update(t("slip.saved", path=str(path)))
+        saved.update(Text(t("slip.saved", path=str(path))))
 
     @on(Button.Pressed, "#slip-close")
     def action_close(self) -> None:

@@ -433,9 +433,13 @@ class TriageScreen(LobbyScreen):
             self.query_one(f"#field-{exc.field}", Field).say(message)
             self.query_one(f"#input-{exc.field}", Input).focus()
         elif exc.field == "need":
-            self.query_one("#error-need", Static).update(message)
+            self.query_one("#error-need", Static).update(
+                Text(message) if isinstance(message, str) else message
+            )
         else:
-            self.query_one("#error-channel", Static).update(message)
+            self.query_one("#error-channel", Static).update(
+                Text(message) if isinstance(message, str) else message
+            )
 
     @on(Select.Changed, "#channel")
     def channel_changed(self) -> None:

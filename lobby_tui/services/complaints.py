@@ -11,13 +11,17 @@ from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
 from lobby_tui.domain.complaints import (
+    LATE,
+    NAME_MAX,
     OPEN,
     PROFILES,
+    REASON_MAX,
     STATUSES,
     Intake,
     Urgency,
     callback_due,
     check_callback,
+    check_escalation,
     check_extension,
     check_intake,
     check_move,
@@ -261,10 +265,14 @@ def take_complaint(
             if found is None:
                 raise Invalid("arrival", "arrival_unknown", ticket=ticket)
             arrival_id = found[0]
-        count = uow.execute(
-            "SELECT COUNT(*) FROM complaints WHERE business_day = ?", (day.isoformat(),)
+        # The highest number of the day + 1, not the count: rows merged from another tablet
+        # or a gap never make two cases share a number.
+        highest = uow.execute(
+            "SELECT MAX(CAST(substr(case_no, 11) AS INTEGER)) FROM complaints"
+            " WHERE business_day = ?",
+            (day.isoformat(),),
         ).fetchone()[0]
-        case_no = f"C{day.strftime('%Y%m%d')}-{count + 1:02d}"
+        case_no = f"C{day.strftime('%Y%m%d')}-{(highest or 0) + 1:02d}"
         complaint_id = new_id()
         resolved_at = uow.now if status == "resolved" else None
         row: dict[str, object] = {
@@ -342,16 +350,20 @@ def take_complaint(
             uow.execute(
                 "UPDATE enquiries SET complaint_id = ? WHERE id = ?", (complaint_id, enquiry_id)
             )
+            uow.event("enquiry.became_complaint", "enquiry", enquiry_id, {"complaint": case_no})
         drop_draft(uow, NEW_DRAFT)
     return complaint_id, case_no
 
 
-def _failed_callbacks(uow: UnitOfWork, complaint_id: str, since: object) -> int:
+def _failed_callbacks(uow: UnitOfWork, complaint_id: str, due: object) -> int:
+    """Days on which the customer was called, once the callback was due, and not reached:
+    two calls a minute apart are one try."""
     return int(
         uow.execute(
-            "SELECT COUNT(*) FROM complaint_updates WHERE complaint_id = ? AND kind = 'callback'"
+            "SELECT COUNT(DISTINCT substr(at, 1, 10)) FROM complaint_updates"
+            " WHERE complaint_id = ? AND kind = 'callback'"
             " AND json_extract(payload, '$.reached') = 0 AND at >= ?",
-            (complaint_id, since or ""),
+            (complaint_id, due or ""),
         ).fetchone()[0]
     )
 
@@ -367,7 +379,7 @@ def set_status(
             current,
             wanted,
             note,
-            failed_callbacks=_failed_callbacks(uow, complaint_id, row["resolved_at"]),
+            failed_callbacks=_failed_callbacks(uow, complaint_id, row["callback_due_at"]),
             callback_due_at=_when(row["callback_due_at"]),  # type: ignore[arg-type]
         )
         changes: dict[str, object] = {"status": wanted, "updated_at": uow.now}
@@ -378,16 +390,85 @@ def set_status(
             )
         elif wanted == "closed":
             changes["closed_at"] = uow.now
-        elif current in OPEN:  # new → in progress: CFPB gives 60 days from here
+        else:  # in progress: new → in progress, or reopened
             profile = PROFILES.get(str(row["profile"]), PROFILES[settings.complaint_profile])
-            if profile.in_progress_days and not row["extended_by"]:
+            if profile.in_progress_days and not row["extended_by"]:  # CFPB: 60 days now
                 received = parse_iso(str(row["received_at"]))
                 changes["decision_due_at"] = iso(decision_due(profile, received, in_progress=True))
-        else:  # reopened: open again until resolved again
-            changes.update(resolved_at=None, callback_due_at=None, closed_at=None)
+            if current not in OPEN:  # reopened: open again, the last callback no longer holds
+                changes.update(REOPENED)
         uow.update("complaints", complaint_id, changes)
         kind = "reopened" if wanted == "in_progress" and current not in OPEN else "status"
         _update(uow, complaint_id, kind, from_status=current, to_status=wanted, note=cleaned)
+
+
+REOPENED: dict[str, object] = {
+    "resolved_at": None,
+    "callback_due_at": None,
+    "closed_at": None,
+    "callback_at": None,
+    "callback_reached": None,
+    "callback_solved": None,
+    "satisfaction": None,
+}
+
+
+def escalate(
+    store: Store,
+    settings: Settings,
+    catalogue: ComplaintCatalogue,
+    complaint_id: str,
+    *,
+    departments: tuple[str, ...],
+    owner: str,
+    promised_by: datetime | None,
+    contact: str = "",
+) -> None:
+    """A complaint taken down undecided, escalated later: the same checks as at intake."""
+    cleaned_owner = check_text(owner, "owner", NAME_MAX)
+    cleaned_contact = check_text(contact, "contact_given", REASON_MAX)
+    for department in departments:
+        catalogue.check("department", department)
+    with store.unit_of_work() as uow:
+        row = _row(uow, complaint_id)
+        current = str(row["status"])
+        if current not in OPEN or row["outcome"] is not None:
+            raise Invalid("escalate", "escalate_not_open")
+        profile = PROFILES.get(str(row["profile"]), PROFILES[settings.complaint_profile])
+        received = parse_iso(str(row["received_at"]))
+        check_escalation(profile, received, departments, cleaned_owner, promised_by)
+        changes: dict[str, object] = {
+            "outcome": "escalated",
+            "departments": json.dumps(list(departments)),
+            "owner": cleaned_owner,
+            "promised_by": iso(promised_by) if promised_by else None,
+            "contact_given": cleaned_contact or None,
+            "status": "in_progress",
+            "updated_at": uow.now,
+        }
+        if profile.in_progress_days and not row["extended_by"]:
+            changes["decision_due_at"] = iso(decision_due(profile, received, in_progress=True))
+        uow.update("complaints", complaint_id, changes)
+        _update(
+            uow,
+            complaint_id,
+            "escalated",
+            from_status=current,
+            to_status="in_progress",
+            payload={"departments": list(departments), "owner": cleaned_owner},
+        )
+
+
+def callbacks_due(store: Store, at: datetime) -> list[Complaint]:
+    """Resolved complaints whose callback is due by `at` (the handover lists them)."""
+    return [
+        _complaint(tuple(r))
+        for r in store.query(
+            f"SELECT {COLUMNS} WHERE c.status = 'resolved' AND c.callback_due_at <= ?"
+            " ORDER BY c.callback_due_at",
+            (iso(at),),
+        )
+    ]
 
 
 def add_note(store: Store, complaint_id: str, note: str) -> None:
@@ -455,7 +536,7 @@ def record_callback(
                 status=status,
             )
         if status == "in_progress":
-            changes.update(resolved_at=None, callback_due_at=None)
+            changes.update(resolved_at=None, callback_due_at=None, closed_at=None)
         uow.update("complaints", complaint_id, changes)
         _update(
             uow,
@@ -525,13 +606,15 @@ def find(store: Store, settings: Settings, wanted: Filter) -> list[Complaint]:
     found = [_complaint(tuple(r)) for r in store.query(sql, params)]
     soon = settings.complaint_soon_days
     if wanted.overdue:
-        found = [c for c in found if c.urgency(now, soon) == Urgency.OVERDUE]
+        found = [c for c in found if c.urgency(now, soon) in LATE]
     order = list(Urgency)
     far = now + timedelta(days=3650)
 
     def key(c: Complaint) -> tuple[int, datetime, datetime]:
         level = c.urgency(now, soon)
-        clock = c.callback_due_at if level == Urgency.CALLBACK_DUE else None
+        clock = (
+            c.callback_due_at if level in (Urgency.CALLBACK_DUE, Urgency.CALLBACK_LATE) else None
+        )
         due = clock or min((d for d in (c.decision_due_at, c.promised_by) if d), default=far)
         return order.index(level), due, c.received_at
 

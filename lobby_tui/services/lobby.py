@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lobby_tui.domain.complaints import URGENCY_ORDER, Urgency, deadline, urgency
+from lobby_tui.domain.complaints import LATE, URGENCY_ORDER, Urgency, deadline, urgency
 from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues
 from lobby_tui.domain.settings import Settings
@@ -82,7 +82,7 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
             continue
         due = (
             _when(r["callback_due_at"])
-            if level == Urgency.CALLBACK_DUE
+            if level in (Urgency.CALLBACK_DUE, Urgency.CALLBACK_LATE)
             else deadline(_when(r["decision_due_at"]), _when(r["promised_by"]))
         )
         ranked.append((URGENCY_ORDER.index(level), due or now, r, level))
@@ -91,7 +91,7 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
         OpenItem(
             due,
             f"{r['case_no']} {r['subject'] or ''}".strip(),
-            overdue=level == Urgency.OVERDUE,
+            overdue=level in LATE,
             category=None if r["subject"] else r["category"],
             dated=True,
         )

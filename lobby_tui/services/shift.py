@@ -47,9 +47,13 @@ class Handover:
     note: str
 
 
-def hand_over(store: Store, settings: Settings, shift_id: str, name: str, note: str) -> Shift:
+def hand_over(
+    store: Store, settings: Settings, shift_id: str, name: str, note: str
+) -> Shift | None:
     """Sign the shift off: closed with who handed over and their note, and the next shift
-    opened in the same commit, so the floor is never without an open shift."""
+    opened in the same commit, so the floor is never without an open shift. After closing
+    time the day is over: no shift is opened (tomorrow's first start opens one), so no
+    empty shift is left open overnight. Returns the next shift, if any."""
     name, note = name.strip(), note.strip()
     if not name:
         raise Invalid("signer", "name_missing")
@@ -70,7 +74,10 @@ def hand_over(store: Store, settings: Settings, shift_id: str, name: str, note: 
         )
         uow.event("shift.handed_over", "shift", shift_id, {"by": name, "note": note or None})
         uow.execute("DELETE FROM drafts WHERE key = ?", (handover_draft(shift_id),))
-        today = business_day(store.clock.now(), settings.timezone).isoformat()
+        now = store.clock.now()
+        if now.astimezone(settings.timezone).time() >= settings.closing_time:
+            return None
+        today = business_day(now, settings.timezone).isoformat()
         next_id = new_id()
         uow.insert("shifts", {"id": next_id, "business_day": today, "opened_at": uow.now})
         uow.event("shift.opened", "shift", next_id, {"business_day": today, "after": shift_id})

@@ -57,7 +57,8 @@ class Field(Vertical):
     def say(self, message: str | Text) -> None:
         """Show `message` beside the field ('' clears it). The typed value is kept."""
         error = self.query_one(".field-error", Static)
-        error.update(message)
+        # Plain text: a message may quote what was typed, and "[" must not read as markup.
+        error.update(Text(message) if isinstance(message, str) else message)
         error.set_class(not message, "-empty")
 
     def relabel(self, label: str, placeholder: str = "") -> None:

@@ -67,7 +67,9 @@ async def test_full_intake_by_keyboard(build_app: Build, store: Store, monkeypat
         assert "C20261128-01" in text and told == [
             "Saved: case C20261128-01. Give the customer the slip."
         ]
-        assert "ATM card" in text and "new" in text
+        assert "C20261128-01 12-13 new ATM card" in text  # the list's row
+        await pilot.pause(0.8)  # a late autosave must not bring the draft back
+        assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
     row = store.query_one("SELECT * FROM complaints")
     assert row is not None
     assert row["description"] == "Card kept by ATM 2" and row["subject"] == "ATM card"
@@ -224,8 +226,15 @@ async def test_enquiry_logged_in_one_key_and_turned_into_a_complaint(
         await settle(app, pilot)
         assert app.screen.query_one("#input-subject", Input).value == "Lost card and replacement"
         assert app.focused is app.screen.query_one("#description", TextArea)
-    rows = store.query("SELECT topic, complaint_id FROM enquiries")
-    assert [r[0] for r in rows] == ["Lost card and replacement"] * 2
+        await pilot.press(*"Blocked twice")
+        app.screen.query_one("#select-category", Select).value = "device_fault"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    rows = [tuple(r) for r in store.query("SELECT topic, complaint_id FROM enquiries")]
+    linked = store.query_one("SELECT id, subject, description FROM complaints")
+    assert linked is not None
+    assert rows == [("Lost card and replacement", linked[0])]  # one enquiry, linked
+    assert tuple(linked)[1:] == ("Lost card and replacement", "Blocked twice")
 
 
 async def test_the_customer_slip_says_what_next_and_is_saved_to_print(
@@ -333,3 +342,110 @@ async def test_a_follow_up_note_is_kept_as_a_draft_until_added(
         assert "Note — called the card centre" in screen_text(again)
     assert [tuple(r) for r in store.query("SELECT key, body FROM drafts")] == []
     assert [u.kind for u in service.timeline(store, complaint_id)] == ["received", "note"]
+
+
+async def test_an_enquiry_turned_complaint_keeps_what_was_half_typed(build_app: Build) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n", *"Fee taken twice")
+        await pilot.press("ctrl+o", *"hours", "enter", "c")
+        await settle(app, pilot)
+        form = app.screen
+        assert form.query_one("#description", TextArea).text == "Fee taken twice"
+        assert form.query_one("#input-subject", Input).value == "Opening hours"
+
+
+async def test_brackets_typed_by_the_user_are_shown_as_typed(
+    build_app: Build, store: Store, settings: Settings
+) -> None:
+    take(store, settings, outcome="on_spot", action_taken="refund [USD] done [/b]")
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+o")
+        app.screen.query_one("#input-topic", Input).value = "Fee [/b] question"
+        await pilot.click("#log-other")
+        await settle(app, pilot)
+        assert "Logged: Fee [/b] question (1 today)." in screen_text(app)
+        await pilot.press("ctrl+l")
+        await pilot.click("#slip")
+        await settle(app, pilot)
+        slip = str(app.screen.query_one("#slip-text", Static).render())
+        assert "Solved on the spot: refund [USD] done [/b]" in slip
+
+
+async def test_quitting_right_after_typing_keeps_the_draft(build_app: Build, store: Store) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n", *"Card kept")
+        await pilot.press("ctrl+q")  # at once, before the half-second autosave
+    draft = store.query_one("SELECT body FROM drafts WHERE key = 'complaint:new'")
+    assert draft is not None and '"description": "Card kept"' in draft[0]
+
+
+async def test_a_draft_finished_the_next_day_keeps_the_day_it_was_received(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R4.4
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n", *"Card kept by ATM 2")
+        await pilot.pause(0.8)
+    clock.advance(days=1)
+    again = build_app()
+    async with again.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+n")
+        await settle(again, pilot)
+        assert "The draft saved at 10:30 is back" in screen_text(again)
+        again.screen.query_one("#select-category", Select).value = "device_fault"
+        await pilot.press("ctrl+s")
+        await settle(again, pilot)
+    row = store.query_one("SELECT case_no, received_at FROM complaints")
+    assert row is not None and tuple(row) == ("C20261128-01", "2026-11-28T02:30:00Z")
+
+
+async def test_an_incident_raised_later_can_be_linked(build_app: Build, store: Store) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("f8", "d", "enter")  # an ATM keeps a card
+        await settle(app, pilot)
+        await pilot.press("f5", "ctrl+n")
+        await settle(app, pilot)
+        incident = store.query_one("SELECT id FROM incidents")
+        assert incident is not None
+        select = app.screen.query_one("#select-incident", Select)
+        select.value = incident[0]  # refused if the option is not there
+        assert select.value == incident[0]
+
+
+async def test_an_undecided_complaint_is_escalated_later(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R4.4, R4.5
+    from textual.widgets import SelectionList
+
+    complaint_id = take(store, settings)
+    app = build_app()
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        screen.query_one("#input-esc-owner", Input).value = "Zhang"
+        screen.query_one("#input-esc-promised", Input).value = "2026-12-30"
+        await pilot.click("#escalate-now")
+        await settle(app, pilot)
+        assert "Choose at least one department." in screen_text(app)
+        screen.query_one("#esc-departments", SelectionList).select("cards")
+        await pilot.click("#escalate-now")
+        await settle(app, pilot)
+        assert "no later than the regulator's deadline, 2026-12-13" in screen_text(app)
+        screen.query_one("#input-esc-promised", Input).value = "2026-12-05"
+        await pilot.click("#escalate-now")
+        await settle(app, pilot)
+        assert "Departments: Card centre" in screen_text(app)
+        assert not screen.query_one("#escalate").display
+    complaint = service.get(store, complaint_id)
+    assert (complaint.status, complaint.owner, complaint.departments) == (
+        "in_progress",
+        "Zhang",
+        ("cards",),
+    )

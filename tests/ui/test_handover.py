@@ -44,6 +44,7 @@ async def test_the_screen_agrees_with_the_report_of_the_demo_day(
     assert "Enquiries answered 6" in text
     assert "09 " in text and "Arrivals and mean wait per hour" in text
     assert "Complaint C20261111-01 Annual fee charged twice due 11-21" in text
+    assert "Callback C20261122-01 Card retained by ATM 2 call 11-25" in text  # late
 
 
 async def test_sign_off_closes_the_shift_and_the_next_dashboard_shows_the_note(

@@ -61,7 +61,7 @@ def test_intake_keeps_personal_data_out_of_the_journal(store: Store, settings: S
 
 
 def test_masks_show_enough_to_confirm_not_to_call() -> None:
-    assert mask("王小明") == "王**"
+    assert mask("王小明") == "王**" == mask("王明")  # the length is not given away
     assert mask_phone("13812345621") == "138******21"
     assert mask_phone("") == ""
 
@@ -163,16 +163,81 @@ def test_closing_needs_the_callback_and_unsolved_callback_reopens(
     assert kinds.count("callback") == 2 and kinds[-1] == "reopened"
 
 
-def test_two_unanswered_callbacks_allow_closing(store: Store, settings: Settings) -> None:
+def test_unanswered_callbacks_on_two_days_once_due_allow_closing(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.6
     complaint_id = take(store, settings, outcome="on_spot", action_taken="Explained the fee")
-    for _ in range(2):
-        assert (
-            service.record_callback(
-                store, complaint_id, reached=False, solved=None, satisfaction=None
-            )
-            == "resolved"
+
+    def call() -> str:
+        return service.record_callback(
+            store, complaint_id, reached=False, solved=None, satisfaction=None
         )
+
+    assert call() == "resolved"  # before it was due: not a try that counts
+    clock.advance(days=3)
+    call()
+    call()  # twice the same day: one try
+    with pytest.raises(Invalid, match="callback_first"):
+        service.set_status(store, settings, complaint_id, "closed")
+    clock.advance(days=1)
+    call()
     service.set_status(store, settings, complaint_id, "closed")
+    assert service.get(store, complaint_id).status == "closed"
+
+
+def test_escalated_later_with_the_same_checks(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4, R4.5
+    complaint_id = take(store, settings)
+    clock.advance(hours=2)
+    with pytest.raises(Invalid, match="owner_missing"):
+        service.escalate(store, settings, complaint_catalogue(), complaint_id,
+                         departments=("it",), owner=" ", promised_by=MORNING)  # fmt: skip
+    with pytest.raises(Invalid, match="promise_after_deadline"):
+        service.escalate(store, settings, complaint_catalogue(), complaint_id,
+                         departments=("it",), owner="Li",
+                         promised_by=MORNING + timedelta(days=16))  # fmt: skip
+    service.escalate(store, settings, complaint_catalogue(), complaint_id,
+                     departments=("it", "cards"), owner="Li",
+                     promised_by=MORNING + timedelta(days=5), contact="desk 1234")  # fmt: skip
+    complaint = service.get(store, complaint_id)
+    assert (complaint.status, complaint.outcome, complaint.owner) == (
+        "in_progress",
+        "escalated",
+        "Li",
+    )
+    assert complaint.departments == ("it", "cards") and complaint.contact_given == "desk 1234"
+    assert [u.kind for u in service.timeline(store, complaint_id)] == ["received", "escalated"]
+    with pytest.raises(Invalid, match="escalate_not_open"):
+        service.escalate(store, settings, complaint_catalogue(), complaint_id,
+                         departments=("it",), owner="Li", promised_by=MORNING)  # fmt: skip
+
+
+def test_case_numbers_follow_the_highest_of_the_day(store: Store, settings: Settings) -> None:
+    take(store, settings)
+    store.conn.execute("UPDATE complaints SET case_no = 'C20261128-07'")  # merged from a tablet
+    _id, case_no = service.take_complaint(
+        store, settings, complaint_catalogue(), intake(), shift_id=None
+    )
+    assert case_no == "C20261128-08"
+
+
+def test_reopening_forgets_the_last_callback_and_a_late_callback_is_red(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.6
+    complaint_id = take(store, settings, outcome="on_spot", action_taken="Refund")
+    clock.advance(days=3, hours=1)
+    assert service.get(store, complaint_id).urgency(clock.now(), 3) == Urgency.CALLBACK_DUE
+    clock.advance(days=1)
+    assert service.get(store, complaint_id).urgency(clock.now(), 3) == Urgency.CALLBACK_LATE
+    assert [c.id for c in service.find(store, settings, service.Filter(overdue=True))] == [
+        complaint_id
+    ]
+    assert [c.id for c in service.callbacks_due(store, clock.now())] == [complaint_id]
+    service.record_callback(store, complaint_id, reached=True, solved=True, satisfaction=4)
+    service.set_status(store, settings, complaint_id, "in_progress", "came back: fee again")
+    complaint = service.get(store, complaint_id)
+    assert complaint.satisfaction is None and complaint.callback_at is None
 
 
 def test_extension_needs_approver_and_moves_the_clock(store: Store, settings: Settings) -> None:

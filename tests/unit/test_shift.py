@@ -27,7 +27,7 @@ def test_hand_over_closes_the_shift_and_opens_the_next(
     with pytest.raises(Invalid, match="name_missing"):
         hand_over(store, settings, shift.id, " ", "note")
     following = hand_over(store, settings, shift.id, "Wang", "ATM 2 engineer at 15:00")
-    assert following.id != shift.id
+    assert following is not None and following.id != shift.id
     closed = store.query_one("SELECT closed_at, closed_by, handover_note FROM shifts WHERE id = ?",
                              (shift.id,))  # fmt: skip
     assert tuple(closed) == ("2026-11-28T06:30:00Z", "Wang", "ATM 2 engineer at 15:00")  # type: ignore[arg-type]
@@ -47,3 +47,16 @@ def test_a_long_note_is_refused_and_nothing_changes(store: Store, settings: Sett
         hand_over(store, settings, shift.id, "Wang", "x" * 2001)
     assert store.query_one("SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 1  # type: ignore[index]
     assert last_handover(store, store.clock.now() + timedelta(minutes=1)) is None
+
+
+def test_after_closing_time_no_empty_shift_is_left_open(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:
+    shift = open_shift_today(store, settings)
+    clock.advance(hours=7)  # 17:30, after closing
+    assert hand_over(store, settings, shift.id, "Wang", "all quiet") is None
+    assert store.query_one("SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 0  # type: ignore[index]
+    clock.advance(hours=15)  # tomorrow morning
+    tomorrow = open_shift_today(store, settings)
+    assert str(tomorrow.business_day) == "2026-11-29"
+    assert store.query_one("SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 1  # type: ignore[index]
