@@ -49,6 +49,7 @@ URGENT = {Urgency.OVERDUE: WaitLevel.RED, Urgency.CALLBACK_LATE: WaitLevel.RED,
 class ComplaintsScreen(LobbyScreen):
     PLACE = "complaints"
     CSS_PATH = "../styles/complaints.tcss"
+    AUTO_FOCUS = "#case-list"  # arrows move through the cases at once; search is a tab away
     BINDINGS = [
         Binding("ctrl+s", "save", "complaint.key_save", show=False),
         Binding("ctrl+n", "tab('tab-intake')", "complaint.key_new", show=False),
