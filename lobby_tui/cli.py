@@ -247,14 +247,21 @@ def verify(ctx: click.Context, db: Path | None, lang: str | None) -> None:
     sys.exit(0 if verdict.ok else 1)
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def parse_day(text: str) -> date:
     """A date as YYYY-MM-DD only (fromisoformat alone would also take 20261128 or 2026-W48-6)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         fail(t("cli.bad_date", text=text))
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         fail(t("cli.bad_date", text=text))
+    # A branch's records lie in this century; far dates would overflow the day's bounds.
+    if not FIRST_DAY <= day <= LAST_DAY:
+        fail(t("cli.date_range", text=text, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+    return day
 
 
 def period(day: str | None, first: str | None, last: str | None) -> tuple[date, date] | None:

@@ -84,8 +84,9 @@ def wait_min(arrival: ArrivalFacts) -> float | None:
 
 
 def arrival_figures(arrivals: Iterable[ArrivalFacts], red_min: int) -> ArrivalFigures:
-    """Wait = called − arrived. Service level = share of those who waited to the end (called
-    or walked away) who were called within the red threshold. Walk-away rate = left ÷
+    """Wait = called − arrived. Service level = share of those who waited to the end (called,
+    walked away, or still waiting when the day was closed: "not seen") who were called within
+    the red threshold. Walk-away rate = left ÷
     arrivals. Self-service diversion = routed to self-service ÷ machine-doable arrivals.
     Quote hit rate = called customers whose wait fell inside the band they were told.
     One pass: a year's report feeds every arrival of the year through here."""
@@ -107,6 +108,8 @@ def arrival_figures(arrivals: Iterable[ArrivalFacts], red_min: int) -> ArrivalFi
         if a.status == "left":
             walkaways += 1
             left_uncalled += a.called_at is None
+        elif a.status == "not_seen" and a.called_at is None:
+            left_uncalled += 1  # waited all day and was never served: not within the mark
         if a.machine_doable:
             machine += 1
             diverted += a.channel == "self_service"

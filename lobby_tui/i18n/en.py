@@ -728,6 +728,7 @@ CATALOG: dict[str, str] = {
     "cli.to_help": "The last day of a period, YYYY-MM-DD (with --from).",
     "cli.format_help": "md (Markdown), csv or json.",
     "cli.bad_date": "{text} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-28.",
+    "cli.date_range": "{text}: choose a date from {first} to {last}.",
     "cli.date_future": "{date} has not come yet: today is {today}.",
     "cli.period_order": "The period starts after it ends: --from {first} is later than --to {last}.",
     "cli.period_half": "A period needs both --from and --to.",

@@ -697,6 +697,7 @@ CATALOG: dict[str, str] = {
     "cli.to_help": "统计区间的最后一天，格式 YYYY-MM-DD（与 --from 同用）。",
     "cli.format_help": "md（Markdown）、csv 或 json。",
     "cli.bad_date": "{text} 不是日期：请写成 YYYY-MM-DD，例如 2026-11-28。",
+    "cli.date_range": "{text}：请选择 {first} 至 {last} 之间的日期。",
     "cli.date_future": "{date} 还没到：今天是 {today}。",
     "cli.period_order": "区间起点晚于终点：--from {first} 在 --to {last} 之后。",
     "cli.period_half": "统计区间需要同时给出 --from 和 --to。",

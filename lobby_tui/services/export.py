@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,33 @@ def export(
     *,
     include_personal: bool = False,
 ) -> Exported:
-    folder = _prepare(out)
     start, _ = day_bounds_utc(first_day, settings.timezone)
     _, end = day_bounds_utc(last_day, settings.timezone)
+    target = _prepare(out)
+    # Written beside the target, then renamed into place: a failure half-way (a damaged
+    # page, a full disk) leaves no partial export behind.
+    folder = target.parent / f".{target.name}.partial-{os.getpid()}"
+    folder.mkdir(mode=0o700)
+    try:
+        exported = _export(store, settings, first_day, last_day, folder, include_personal,
+                           (start, end))  # fmt: skip
+        os.replace(folder, target)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Exported(exported[0], exported[1], target)
+
+
+def _export(
+    store: Store,
+    settings: Settings,
+    first_day: date,
+    last_day: date,
+    folder: Path,
+    include_personal: bool,
+    bounds: tuple[datetime, datetime],
+) -> tuple[int, int]:
+    start, end = bounds
     span = (first_day.isoformat(), last_day.isoformat())
     instants = (iso(start), iso(end))
     tables: dict[str, dict[str, Any]] = {}
@@ -92,7 +117,7 @@ def export(
     with _private(folder / "manifest.json") as fh:
         json.dump(manifest, fh, ensure_ascii=False, indent=2)
         fh.write("\n")
-    return Exported(len(tables), total, folder)
+    return len(tables), total
 
 
 def _prepare(out: Path) -> Path:
@@ -102,7 +127,7 @@ def _prepare(out: Path) -> Path:
         raise StoreError("export.not_a_folder", path=str(folder))
     if folder.is_dir() and any(folder.iterdir()):
         raise StoreError("export.not_empty", path=str(folder))
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
 

@@ -17,7 +17,7 @@ from lobby_tui.domain.complaints import PROFILES, decision_due
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.incidents import FraudScript, IncidentCatalogue, IncidentType
 from lobby_tui.domain.settings import Settings
-from lobby_tui.services.history_floor import Row, Walkin, new_uuid
+from lobby_tui.services.history_floor import Row, Walkin, new_uuid, pick
 from lobby_tui.services.history_text import COMPLAINTS, INCIDENTS, TEXT
 from lobby_tui.store import iso
 
@@ -226,7 +226,7 @@ def _complaint(
         "business_day": d.day.isoformat(),
         "received_at": iso(received),
         "received_via": rng.choices(("in_person", "phone", "letter"), (75, 20, 5))[0],
-        "customer_name": rng.choice(d.text("customers")),
+        "customer_name": pick(rng, d.text("customers")),
         "customer_phone": f"13{rng.randint(0, 999_999_999):09d}",
         "category": CATEGORY_IDS.get(category, category),
         "severity": rng.choices(("low", "medium", "high", "critical"), (40, 40, 17, 3))[0],
@@ -309,7 +309,7 @@ def _complaint(
             progress,
             outcome="escalated",
             departments=json.dumps(rng.sample(DEPARTMENTS, rng.randint(1, 2))),
-            owner=rng.choice(d.text("owners")),
+            owner=pick(rng, d.text("owners")),
             contact_given=d.text("contact"),
             promised_by=iso(promised),
         ):
@@ -558,9 +558,9 @@ def write_floor_notes(
                 "id": appointment_id,
                 "business_day": d.day.isoformat(),
                 "due_at": iso(due),
-                "purpose": rng.choice(d.text("purposes")),
+                "purpose": pick(rng, d.text("purposes")),
                 "vip": int(rng.random() < 0.5),
-                "who": rng.choice(d.text("who")),
+                "who": pick(rng, d.text("who")),
                 "arrival_id": w.id,
                 "created_at": iso(d.at(time(8, 40))),
             }

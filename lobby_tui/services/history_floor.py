@@ -32,6 +32,13 @@ COUNTER_PREFERRED = 0.45  # offered the machines, this share still wants a count
 FLAG_ODDS = (("elderly", 0.06), ("disabled", 0.01), ("pregnant", 0.01), ("vip", 0.02))
 
 
+def pick(rng: random.Random, items: Sequence[Any]) -> Any:
+    """One of `items`, drawing the same random numbers whatever their number: the Chinese
+    and English lists differ in length, and the same seed must write the same history in
+    either language."""
+    return items[int(rng.random() * 1_000_000) % len(items)]
+
+
 def new_uuid(rng: random.Random) -> str:
     """Ids drawn from the seed: the same seed writes the very same rows."""
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -206,7 +213,7 @@ def simulate_floor(
                 "flags": json.dumps(flags),
                 "cues": "[]",
                 "party_size": 1 if rng.random() < 0.92 else 2,
-                "note": rng.choice(notes) if rng.random() < 0.015 else None,
+                "note": pick(rng, notes) if rng.random() < 0.015 else None,
                 "status": status,
                 "quoted_wait_min": None if quote.minutes is None else round(quote.minutes),
                 "quoted_band": quote.band,

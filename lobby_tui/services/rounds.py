@@ -281,9 +281,23 @@ def figures_by_day(
         (iso(opens), iso(ends), *span),
     ):
         care[day].append((rowid, kind))
+    # Rounds fall due only on days the lobby was open, that is with a shift: a holiday or
+    # a day before the branch used the app has none due, so none missed.
+    open_days = {
+        r[0]
+        for r in store.rows(
+            "SELECT DISTINCT business_day FROM shifts WHERE business_day BETWEEN ? AND ?", span
+        )
+    }
+
+    def tally(d: date, key: str) -> RoundTally:
+        if key not in open_days and not starts[key]:
+            return RoundTally(0, 0, 0, at_local(d, settings.opening_time, settings.timezone))
+        return day_tally(settings, d, starts[key], completed[key], until)
+
     return {
         d: care_figures(
-            day_tally(settings, d, starts[key], completed[key], until),
+            tally(d, key),
             waits.get(key, []),
             care[key],
             settings.wait_amber_min,

@@ -249,7 +249,9 @@ def test_report_of_today_opens_no_shift_and_a_period_in_chinese(history_db: Path
     [
         (["--date", "2026-13-01"], "is not a date"),
         (["--date", "28/11/2026"], "YYYY-MM-DD"),
-        (["--date", "2999-01-01"], "has not come yet"),
+        (["--date", "2999-01-01"], "choose a date from 2000-01-01 to 2099-12-31"),
+        (["--date", "2099-01-01"], "has not come yet"),
+        (["--date", "0001-01-01"], "choose a date from"),
         (["--from", "2026-11-20"], "both --from and --to"),
         (["--from", "2026-11-20", "--to", "2026-11-10"], "starts after it ends"),
         (["--date", "2026-11-20", "--from", "2026-11-20", "--to", "2026-11-21"], "either --date"),
@@ -352,3 +354,32 @@ def test_demo_history_is_deterministic_and_verifies(tmp_path: Path) -> None:
         conn.close()
     assert written[0] == written[1]
     assert len(written[0]["arrivals"]) > 60 and len(written[0]["shifts"]) == 3
+
+
+def test_an_export_that_fails_half_way_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lobby_tui.services import export as export_service
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import FixedClock, StoreError, open_store
+    from tests.conftest import MORNING
+
+    store = open_store(tmp_path / "d.db", FixedClock(MORNING))
+    calls = []
+
+    def failing(folder: Path, table: str, *args: object) -> None:
+        calls.append(table)
+        if len(calls) == 3:
+            raise StoreError("db.corrupt", path="d.db")
+        (folder / f"{table}.csv").write_text("x")
+
+    monkeypatch.setattr(export_service, "_write", failing)
+    out = tmp_path / "out"
+    with pytest.raises(StoreError):
+        export_service.export(store, load_settings(store), MORNING.date(), MORNING.date(), out)
+    store.close()
+    assert (
+        not out.exists()
+        and [p.name for p in tmp_path.iterdir()] == ["d.db"]
+        or all(p.name.startswith("d.db") for p in tmp_path.iterdir())
+    )

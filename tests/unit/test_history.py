@@ -129,3 +129,31 @@ def test_history_after_the_demo_morning_numbers_cases_after_its_own(
     write_history(store, settings, DAY, days=20, per_day=200, seed=2, lang="en")
     numbers = [r[0] for r in store.query("SELECT case_no FROM complaints")]
     assert len(numbers) == len(set(numbers)) > 6
+
+
+def test_the_same_seed_writes_the_same_history_in_either_language(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    shapes = []
+    for lang in ("zh", "en"):
+        store = open_store(tmp_path / f"{lang}.db", clock)
+        write_history(store, load_settings(store), DAY, days=10, per_day=120, seed=3, lang=lang)
+        shapes.append(
+            [
+                tuple(store.query(f"SELECT COUNT(*), MIN(id), MAX(id) FROM {table}")[0])
+                for table in ("arrivals", "complaints", "incidents", "rounds", "care_actions")
+            ]
+        )
+        store.close()
+    assert shapes[0] == shapes[1]
+
+
+def test_no_round_is_missed_on_a_day_the_lobby_was_not_open(
+    store: Store, settings: Settings
+) -> None:  # covers: R3.1
+    write_history(store, settings, DAY, days=3, per_day=100, seed=1, lang="en")
+    before = period_report(store, settings, DAY - timedelta(days=30), DAY - timedelta(days=4))
+    assert (before.rounds.due, before.rounds.missed) == (0, 0)  # no shift: nothing due
+    with_history = period_report(store, settings, DAY - timedelta(days=30), DAY - timedelta(days=1))
+    only = period_report(store, settings, DAY - timedelta(days=3), DAY - timedelta(days=1))
+    assert with_history.rounds == only.rounds and only.rounds.due > 0

@@ -228,3 +228,11 @@ def test_round_figures_pool_the_days() -> None:  # covers: R3.1, R3.2
     assert (pooled.due, pooled.done, pooled.missed) == (96, 89, 7)
     assert pooled.apology_rate == 9 / 12  # over the period, not the mean of 0.9 and 0
     assert round_figures([day(0, 0, 0, 0)]).apology_rate is None
+
+
+def test_not_seen_at_closing_counts_against_the_service_level() -> None:
+    # covers: R2.7 — two served in time, one never called all day
+    unseen = arrival(None)._replace(status="not_seen")
+    still_waiting = arrival(None)  # the day goes on: not counted yet
+    figures = arrival_figures([arrival(5), arrival(10), unseen, still_waiting], red_min=15)
+    assert figures.service_level == pytest.approx(2 / 3)
