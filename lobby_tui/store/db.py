@@ -212,8 +212,12 @@ def open_store(
         raise StoreError("db.read_only", path=str(path))
     try:
         if read_only:
+            # A copy in a folder we may not write (an auditor's, a backup): SQLite cannot
+            # make its -shm file there, so read it as an unchanging file. Only when no -wal
+            # file exists, or committed entries in it would be missed.
+            frozen = not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists()
             conn = sqlite3.connect(
-                f"{path.as_uri()}?mode=ro",
+                f"{path.as_uri()}?mode=ro" + ("&immutable=1" if frozen else ""),
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
