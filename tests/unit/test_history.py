@@ -106,7 +106,7 @@ def test_history_complaints_use_the_branch_lists_and_open_on_screen(
     from lobby_tui.content import complaint_catalogue
     from lobby_tui.services import complaints
 
-    write_history(store, settings, DAY, days=14, per_day=120, seed=5, lang="zh")
+    write_history(store, settings, DAY, days=20, per_day=250, seed=5, lang="zh")
     catalogue = complaint_catalogue()
     ids = {k: {e.id for e in getattr(catalogue, k)} for k in
            ("category", "responsibility", "department", "empathy")}  # fmt: skip
