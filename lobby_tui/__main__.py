@@ -1,3 +1,3 @@
-from lobby_tui.cli import main
+from lobby_tui.start import main
 
 main()

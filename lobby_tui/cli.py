@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lobby_tui import __version__
-from lobby_tui.content import ContentError
-from lobby_tui.domain.settings import Settings, SettingsError
 from lobby_tui.i18n import resolve_language, set_language, t
-from lobby_tui.store import Clock, Store, StoreError, SystemClock, open_store
+from lobby_tui.start import default_db_path, fail, prepare, run_app, user_errors
+from lobby_tui.store import SystemClock
 
 if TYPE_CHECKING:
-    from lobby_tui.app import LobbyApp
+    pass
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -37,70 +35,6 @@ def _language_from_argv(argv: list[str]) -> str | None:
 
 # Help texts are built at import; take the language from the command line or the system.
 set_language(resolve_language(_language_from_argv(sys.argv), None))
-
-
-def default_db_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("lobby-tui", appauthor=False) / "lobby.db"
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"lobby: {message}", err=True)
-    sys.exit(1)
-
-
-def explain(exc: StoreError | ContentError) -> str:
-    return t(f"error.{exc.key}", **exc.params)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn what a person can cause into one clear line."""
-    try:
-        yield
-    except (StoreError, ContentError) as exc:
-        fail(explain(exc))
-    except SettingsError as exc:
-        fail(t("error.settings", key=exc.key, problem=exc.problem))
-    except OSError as exc:
-        fail(t("error.os", detail=exc.strerror or str(exc), path=exc.filename or ""))
-
-
-def prepare(
-    db: Path | None, lang: str | None, clock: Clock, *, read_only: bool = False
-) -> tuple[Store, Settings, str]:
-    """Open the store and settle the settings and language, as the app and tests both need.
-    Read-only (the report, the export): nothing is created, migrated or written."""
-    from lobby_tui.services.settings import load_settings
-
-    if db is None:
-        db = default_db_path()
-        if not read_only:
-            db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    store = open_store(db, clock, create=not read_only, read_only=read_only)
-    try:
-        settings = load_settings(store)
-    except BaseException:
-        store.close()
-        raise
-    language = resolve_language(lang, settings.language)
-    set_language(language)
-    return store, settings, language
-
-
-def run_app(store: Store, settings: Settings, language: str, demo: bool = False) -> None:
-    from lobby_tui.app import make_app
-    from lobby_tui.services.shift import open_shift_today
-
-    try:
-        shift = open_shift_today(store, settings)
-        app: LobbyApp = make_app(store, settings, language, shift=shift, demo=demo)
-        app.run()
-    finally:
-        store.close()
-    if app.return_code:
-        sys.exit(app.return_code)
 
 
 db_option = click.option(
@@ -361,8 +295,6 @@ def export(
 
 
 def main() -> None:
-    # A terminal that cannot show Chinese would raise on print; replace instead of crashing.
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-    cli(prog_name="lobby")
+    from lobby_tui.start import main as start
+
+    start()

@@ -160,14 +160,15 @@ def test_lobby_db_names_the_real_database_and_the_demo_leaves_it_alone(tmp_path:
 
 
 def test_the_start_up_path_stays_light() -> None:
-    # Start-up pays only for the dashboard: what a later screen needs (pydantic for the
+    # Start-up pays only for the dashboard (the plain `lobby` start does not even load the
+    # command-line library): what a later screen needs (pydantic for the
     # content catalogues, sqlite-utils) is imported when that screen is first shown.
     # bench/startup.py measures the time; this guards the cause of the regressions seen.
     probe = (
         "import sys\n"
-        "import lobby_tui.cli, lobby_tui.app\n"
+        "import lobby_tui.start, lobby_tui.app\n"
         "from lobby_tui.services import lobby, settings, shift\n"
-        "heavy = sorted(m for m in ('pydantic', 'sqlite_utils') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('pydantic', 'sqlite_utils', 'click') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
     result = subprocess.run(
@@ -380,3 +381,31 @@ def test_an_export_that_fails_half_way_leaves_nothing(
     store.close()
     # Neither the folder asked for nor a partial one beside it: only the database remains.
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("d.db")] == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "plain"),
+    [
+        ([], (None, None)),
+        (["--db", "x.db"], (Path("x.db"), None)),
+        (["--lang=zh", "--db=x.db"], (Path("x.db"), "zh")),
+        (["--lang", "fr"], None),  # click says what is wrong
+        (["--db"], None),
+        (["--db", "a", "--db", "b"], None),
+        (["demo"], None),
+        (["--help"], None),
+        (["--version"], None),
+    ],
+)
+def test_the_plain_start_is_told_apart(
+    argv: list[str], plain: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lobby_tui.start import plain_start
+
+    monkeypatch.delenv("LOBBY_DB", raising=False)
+    assert plain_start(argv) == plain
+
+
+def test_a_bad_language_is_still_explained() -> None:
+    result = lobby("--lang", "fr")
+    assert result.returncode != 0 and "fr" in result.stderr

@@ -1,0 +1,127 @@
+"""`lobby`'s start: the manager opens the app with a queue at the door. The plain start
+(`lobby [--db PATH] [--lang zh|en]`) goes straight to the app without loading the command
+line library; anything else (a subcommand, --help, a mistake) goes through `cli`.
+
+Also here, without click: what the app and every command share to open the database and
+to turn what a person can cause into one clear line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from lobby_tui.content import ContentError
+from lobby_tui.domain.settings import LANGUAGES, Settings, SettingsError
+from lobby_tui.i18n import resolve_language, set_language, t
+from lobby_tui.store import Clock, Store, StoreError, SystemClock, open_store
+
+if TYPE_CHECKING:
+    from lobby_tui.app import LobbyApp
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("lobby-tui", appauthor=False) / "lobby.db"
+
+
+def fail(message: str) -> NoReturn:
+    print(f"lobby: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def explain(exc: StoreError | ContentError) -> str:
+    return t(f"error.{exc.key}", **exc.params)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn what a person can cause into one clear line."""
+    try:
+        yield
+    except (StoreError, ContentError) as exc:
+        fail(explain(exc))
+    except SettingsError as exc:
+        fail(t("error.settings", key=exc.key, problem=exc.problem))
+    except OSError as exc:
+        fail(t("error.os", detail=exc.strerror or str(exc), path=exc.filename or ""))
+
+
+def prepare(
+    db: Path | None, lang: str | None, clock: Clock, *, read_only: bool = False
+) -> tuple[Store, Settings, str]:
+    """Open the store and settle the settings and language, as the app and tests both need.
+    Read-only (the report, the export): nothing is created, migrated or written."""
+    from lobby_tui.services.settings import load_settings
+
+    if db is None:
+        db = default_db_path()
+        if not read_only:
+            db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store = open_store(db, clock, create=not read_only, read_only=read_only)
+    try:
+        settings = load_settings(store)
+    except BaseException:
+        store.close()
+        raise
+    language = resolve_language(lang, settings.language)
+    set_language(language)
+    return store, settings, language
+
+
+def run_app(store: Store, settings: Settings, language: str, demo: bool = False) -> None:
+    from lobby_tui.app import make_app
+    from lobby_tui.services.shift import open_shift_today
+
+    try:
+        shift = open_shift_today(store, settings)
+        app: LobbyApp = make_app(store, settings, language, shift=shift, demo=demo)
+        app.run()
+    finally:
+        store.close()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+def plain_start(argv: list[str]) -> tuple[Path | None, str | None] | None:
+    """`--db PATH` and `--lang zh|en` only (in any order, `=` or not): the database and
+    language to open. None for anything else, which `cli` handles (and explains)."""
+    found: dict[str, str] = {}
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        name, eq, value = word.partition("=")
+        if name not in ("--db", "--lang") or name in found:
+            return None
+        if not eq:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        found[name] = value
+    lang = found.get("--lang")
+    if lang is not None and lang not in LANGUAGES:
+        return None
+    db = found.get("--db") or os.environ.get("LOBBY_DB") or None
+    return (Path(db) if db else None), lang
+
+
+def main() -> None:
+    # A terminal that cannot show Chinese would raise on print; replace instead of crashing.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    plain = plain_start(sys.argv[1:])
+    if plain is None:
+        from lobby_tui.cli import cli
+
+        cli(prog_name="lobby")
+        return
+    db, lang = plain
+    set_language(resolve_language(lang, None))
+    with user_errors():
+        store, settings, language = prepare(db, lang, SystemClock())
+        run_app(store, settings, language)
