@@ -115,7 +115,8 @@ def in_process(db: Path, n: int) -> tuple[dict[str, list[float]], list[str], tup
     keys = [c.key for c in channels()]
     today = business_day(store.clock.now(), settings.timezone)
     first = store.query_one("SELECT MIN(business_day) FROM arrivals")[0]
-    year = (date.fromisoformat(first) if first else today, today - timedelta(days=1))
+    yesterday = today - timedelta(days=1)
+    year = (min(date.fromisoformat(first), yesterday) if first else yesterday, yesterday)
     queries: list[str] = []
     store.conn.set_trace_callback(queries.append)
     read_lobby(store, settings, keys)
@@ -177,6 +178,9 @@ def main() -> int:
         db = scratch / "year.db"
         if args.db:
             shutil.copy(args.db, db)
+            wal = Path(f"{args.db}-wal")
+            if wal.exists():  # committed entries not yet checkpointed are part of it
+                shutil.copy(wal, f"{db}-wal")
         else:
             subprocess.run(
                 [sys.executable, str(HERE / "year_db.py"), str(db)],
