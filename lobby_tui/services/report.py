@@ -269,6 +269,7 @@ def _complaints(
     """The period's complaints and every one not settled by the cut."""
     facts: list[ComplaintFacts] = []
     still_open: list[OpenComplaint] = []
+    settled_by_cut = _settled_at_cut(store, cut)
     for row in store.query(
         "SELECT id, case_no, business_day, received_at, outcome, resolved_at, closed_at,"
         " decision_due_at, promised_by, profile, category, subject, status FROM complaints"
@@ -278,6 +279,8 @@ def _complaints(
     ):
         received = parse_iso(row["received_at"])
         settled = row["resolved_at"] or row["closed_at"]
+        if row["id"] in settled_by_cut:  # its history says how it stood at the cut
+            settled = settled_by_cut[row["id"]]
         profile = PROFILES.get(row["profile"] or "", PROFILES[settings.complaint_profile])
         due = parse_iso(row["decision_due_at"]) if row["decision_due_at"] else None
         fact = ComplaintFacts(
@@ -310,6 +313,28 @@ def _complaints(
     urgency = {Clock.OVERDUE: 0, Clock.SOON: 1, Clock.OK: 2}
     still_open.sort(key=lambda c: (urgency[c.clock], c.received_at))
     return facts, still_open
+
+
+SETTLED = ("resolved", "callback_done", "closed")
+
+
+def _settled_at_cut(store: Store, cut: datetime) -> dict[str, str | None]:
+    """For each complaint with a recorded status history: when it was settled as it stood at
+    the cut, or None if it was open then. A complaint resolved on Monday and reopened on
+    Wednesday was settled at Monday's end and open at Wednesday's, whatever it is now."""
+    state: dict[str, tuple[str, str | None]] = {}  # complaint: (status, settled at)
+    for complaint_id, at, to_status in store.rows(
+        "SELECT complaint_id, at, to_status FROM complaint_updates"
+        " WHERE to_status IS NOT NULL AND at <= ? ORDER BY at, recorded_at",
+        (iso(cut),),
+    ):
+        before = state.get(complaint_id)
+        was_settled = before is not None and before[0] in SETTLED
+        if to_status in SETTLED:
+            state[complaint_id] = (to_status, before[1] if was_settled and before else at)
+        else:
+            state[complaint_id] = (to_status, None)
+    return {complaint_id: settled for complaint_id, (_s, settled) in state.items()}
 
 
 def _callbacks(store: Store, start: str, end: str) -> list[CallbackFacts]:

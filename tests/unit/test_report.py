@@ -370,3 +370,35 @@ def test_the_report_type_is_the_handover_interface() -> None:
         "open_complaints",
         "open_incidents",
     } == fields
+
+
+def test_a_complaint_reopened_later_was_settled_at_the_end_of_its_first_day(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.6
+    from lobby_tui.content import complaint_catalogue
+    from lobby_tui.domain.complaints import Intake
+    from lobby_tui.services import complaints
+
+    day = clock.now().date()
+    complaint_id, _case = complaints.take_complaint(
+        store,
+        settings,
+        complaint_catalogue(),
+        Intake(
+            clock.now(),
+            "in_person",
+            "fees",
+            "low",
+            "Fee taken twice",
+            outcome="on_spot",
+            action_taken="refunded",
+        ),  # fmt: skip
+        shift_id=None,
+    )
+    clock.advance(days=3)
+    complaints.record_callback(
+        store, complaint_id, reached=True, solved=False, satisfaction=2, note="charged again"
+    )
+    assert day_report(store, settings, day, "en").complaints.open == 0  # settled that day
+    today = day_report(store, settings, day + timedelta(days=3), "en")
+    assert today.complaints.open == 1 and [c.id for c in today.open_complaints] == [complaint_id]
