@@ -277,8 +277,10 @@ def test_report_needs_an_existing_database(tmp_path: Path) -> None:
 def test_export_masks_personal_fields_unless_asked(history_db: Path, tmp_path: Path) -> None:
     import json
 
-    day = yesterday(history_db)
-    first = (date.fromisoformat(day) - timedelta(days=5)).isoformat()
+    # The history's days and today: this morning's demo complaints are always there, so the
+    # check never depends on the day's random draw.
+    day = (date.fromisoformat(yesterday(history_db)) + timedelta(days=1)).isoformat()
+    first = (date.fromisoformat(day) - timedelta(days=6)).isoformat()
     masked, full = tmp_path / "masked", tmp_path / "full"
     result = lobby(
         "export", "--db", str(history_db), "--from", first, "--to", day, "--out", str(masked)
@@ -301,12 +303,15 @@ def test_export_masks_personal_fields_unless_asked(history_db: Path, tmp_path: P
 
     hidden, shown = read(masked, "complaints"), read(full, "complaints")
     assert hidden and len(hidden) == len(shown) == manifest["tables"]["complaints"]["rows"]
-    assert {c["customer_name"] for c in hidden} == {"***"}
-    assert {c["customer_phone"] for c in hidden} == {"***"}
-    assert all(str(c["customer_phone"]).startswith("13") for c in shown)
-    assert {a["who"] for a in read(masked, "appointments")} <= {"***", None}
-    assert any(a["note"] == "***" for a in read(masked, "arrivals"))
-    assert not any(a["note"] == "***" for a in read(full, "arrivals"))
+    for column in ("customer_name", "customer_phone"):
+        given = [c[column] for c in shown if c[column] is not None]
+        assert given and "***" not in given  # real values in the full copy
+        assert [c[column] for c in hidden if c[column] is not None] == ["***"] * len(given)
+    for table, column in (("appointments", "who"), ("arrivals", "note")):
+        given = [r[column] for r in read(full, table) if r[column] is not None]
+        assert [r[column] for r in read(masked, table) if r[column] is not None] == (
+            ["***"] * len(given)
+        )
     # The period: only its days' arrivals, counted the same in CSV and JSON Lines.
     days = {a["business_day"] for a in read(masked, "arrivals")}
     assert min(days) >= first and max(days) <= day
