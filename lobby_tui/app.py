@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import partial
 from pathlib import PurePath
@@ -220,10 +220,8 @@ class LobbyApp(App[None]):
         set_language(language)
         self.language = language
         self.title = t("app.title")
-        for place, _key in PLACES:
-            for screen in self._stack_of(place):
-                if isinstance(screen, LobbyScreen):
-                    screen.retranslate()
+        for screen in self.lobby_screens():
+            screen.retranslate()
         self.remember("language", language)
 
     def switch_theme(self, setting: str) -> None:
@@ -245,11 +243,16 @@ class LobbyApp(App[None]):
     ) -> None:
         """Quitting (ctrl+q, the palette) a moment after the last key loses nothing: drafts
         waiting for their half-second timer are saved first."""
+        for screen in self.lobby_screens():
+            screen.flush_drafts()
+        super().exit(result, return_code, message)
+
+    def lobby_screens(self) -> Iterator[LobbyScreen]:
+        """Every place's screen made so far, in every mode's stack."""
         for place, _key in PLACES:
             for screen in self._stack_of(place):
                 if isinstance(screen, LobbyScreen):
-                    screen.flush_drafts()
-        super().exit(result, return_code, message)
+                    yield screen
 
     def _stack_of(self, mode: str) -> list[Screen[object]]:
         try:

@@ -343,6 +343,19 @@ def urgency(
     return Urgency.DONE
 
 
+def due_on_list(
+    level: Urgency,
+    decision_due_at: datetime | None,
+    promised_by: datetime | None,
+    callback_due_at: datetime | None,
+) -> datetime | None:
+    """What orders complaints of the same urgency, on the complaints list and the dashboard
+    alike: the callback's due time when the callback is what is due, else the deadline."""
+    if level in (Urgency.CALLBACK_DUE, Urgency.CALLBACK_LATE):
+        return callback_due_at
+    return deadline(decision_due_at, promised_by)
+
+
 def deadline(decision_due_at: datetime | None, promised_by: datetime | None) -> datetime | None:
     """The tighter of the regulator's and the promised deadline."""
     dates: Sequence[datetime] = [d for d in (decision_due_at, promised_by) if d is not None]

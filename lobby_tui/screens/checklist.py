@@ -34,7 +34,7 @@ from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import checklist as checklist_service
 from lobby_tui.services import dayplan, tasks
 from lobby_tui.store import StoreError
-from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
 
@@ -296,9 +296,7 @@ class ChecklistScreen(LobbyScreen):
         self.query_one("#status", Static).update(Text(f"✓ {stamp} {message}", style="green"))
 
     def say_answer(self, message: str | Text) -> None:
-        self.query_one("#error-answer", Static).update(
-            Text(message) if isinstance(message, str) else message
-        )
+        self.query_one("#error-answer", Static).update(plain(message))
 
     # Answering -----------------------------------------------------------------------
 

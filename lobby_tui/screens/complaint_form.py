@@ -17,6 +17,7 @@ from lobby_tui.content import complaint_catalogue
 from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
 from lobby_tui.domain.complaints import (
     NAME_MAX,
+    REASON_MAX,
     SEVERITIES,
     SUBJECT_MAX,
     TEXT_MAX,
@@ -153,7 +154,7 @@ class IntakeForm(VerticalScroll):
                 "contact",
                 label=t("complaint.contact"),
                 placeholder=t("complaint.contact_placeholder"),
-                max_length=200,
+                max_length=REASON_MAX,
             )
         with Horizontal(id="save-row"):
             yield Button(t("complaint.save"), id="save-complaint", variant="primary")

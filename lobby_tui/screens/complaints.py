@@ -26,7 +26,15 @@ from textual.widgets import (
 
 from lobby_tui.content import ContentError, complaint_catalogue, faq
 from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
-from lobby_tui.domain.complaints import PROFILES, SEVERITIES, STATUSES, Urgency, deadline
+from lobby_tui.domain.complaints import (
+    NAME_MAX,
+    PROFILES,
+    REASON_MAX,
+    SEVERITIES,
+    STATUSES,
+    Urgency,
+    deadline,
+)
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
@@ -135,7 +143,7 @@ class ComplaintsScreen(LobbyScreen):
                                 yield Field(
                                     "esc-owner",
                                     placeholder=t("complaint.owner"),
-                                    max_length=40,
+                                    max_length=NAME_MAX,
                                 )
                                 yield Field(
                                     "esc-promised",
@@ -146,7 +154,7 @@ class ComplaintsScreen(LobbyScreen):
                                 yield Field(
                                     "esc-contact",
                                     placeholder=t("complaint.contact_placeholder"),
-                                    max_length=200,
+                                    max_length=REASON_MAX,
                                 )
                                 yield Button(t("complaint.escalate"), id="escalate-now")
                         with Vertical(id="callback"):
@@ -183,12 +191,12 @@ class ComplaintsScreen(LobbyScreen):
                                 yield Field(
                                     "approver",
                                     placeholder=t("complaint.approver_placeholder"),
-                                    max_length=40,
+                                    max_length=NAME_MAX,
                                 )
                                 yield Field(
                                     "reason",
                                     placeholder=t("complaint.reason_placeholder"),
-                                    max_length=200,
+                                    max_length=REASON_MAX,
                                 )
                                 yield Button(t("complaint.extend"), id="extend")
                         with Horizontal(classes="form-row"):

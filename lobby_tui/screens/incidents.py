@@ -20,7 +20,7 @@ from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import incidents as service
 from lobby_tui.services.dayplan import parse_time
 from lobby_tui.services.tasks import report_device_fault
-from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
 
@@ -277,9 +277,7 @@ class IncidentsScreen(LobbyScreen):
         )
 
     def say(self, message: str | Text) -> None:
-        self.query_one("#error-incident", Static).update(
-            Text(message) if isinstance(message, str) else message
-        )
+        self.query_one("#error-incident", Static).update(plain(message))
 
     # Actions -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import rounds as service
 from lobby_tui.store import StoreError
-from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
 
@@ -201,9 +201,7 @@ class RoundsScreen(LobbyScreen):
         )
 
     def say(self, message: str | Text) -> None:
-        self.query_one("#error-care", Static).update(
-            Text(message) if isinstance(message, str) else message
-        )
+        self.query_one("#error-care", Static).update(plain(message))
 
     def report(self, exc: StoreError) -> None:
         self.say(problem_text(exc))

@@ -35,7 +35,7 @@ from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival
 from lobby_tui.services.dayplan import appointments, set_counters
 from lobby_tui.store import StoreError
-from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
 
@@ -433,13 +433,9 @@ class TriageScreen(LobbyScreen):
             self.query_one(f"#field-{exc.field}", Field).say(message)
             self.query_one(f"#input-{exc.field}", Input).focus()
         elif exc.field == "need":
-            self.query_one("#error-need", Static).update(
-                Text(message) if isinstance(message, str) else message
-            )
+            self.query_one("#error-need", Static).update(plain(message))
         else:
-            self.query_one("#error-channel", Static).update(
-                Text(message) if isinstance(message, str) else message
-            )
+            self.query_one("#error-channel", Static).update(plain(message))
 
     @on(Select.Changed, "#channel")
     def channel_changed(self) -> None:

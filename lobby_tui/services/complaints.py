@@ -27,6 +27,7 @@ from lobby_tui.domain.complaints import (
     check_move,
     check_text,
     decision_due,
+    due_on_list,
     status_at_intake,
     urgency,
 )
@@ -36,7 +37,15 @@ from lobby_tui.domain.privacy import mask, mask_phone
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.dayplan import parse_time
 from lobby_tui.services.drafts import drop_draft
-from lobby_tui.store import Store, StoreError, UnitOfWork, iso, new_id, parse_iso
+from lobby_tui.store import (
+    Store,
+    StoreError,
+    UnitOfWork,
+    iso,
+    new_id,
+    parse_iso,
+    parse_iso_or_none,
+)
 
 NEW_DRAFT = "complaint:new"
 DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
@@ -78,10 +87,6 @@ def parse_promise(text: str, settings: Settings, received_at: datetime) -> datet
 
 def note_draft(complaint_id: str) -> str:
     return f"complaint:{complaint_id}:note"
-
-
-def _when(text: str | None) -> datetime | None:
-    return parse_iso(text) if text else None
 
 
 def _list(text: str | None) -> tuple[str, ...]:
@@ -148,7 +153,7 @@ def _complaint(r: tuple[object, ...]) -> Complaint:
         return str(r[i]) if r[i] is not None else ""
 
     def when(i: int) -> datetime | None:
-        return _when(r[i] if isinstance(r[i], str) else None)
+        return parse_iso_or_none(r[i] if isinstance(r[i], str) else None)
 
     return Complaint(
         id=s(0),
@@ -380,7 +385,7 @@ def set_status(
             wanted,
             note,
             failed_callbacks=_failed_callbacks(uow, complaint_id, row["callback_due_at"]),
-            callback_due_at=_when(row["callback_due_at"]),  # type: ignore[arg-type]
+            callback_due_at=parse_iso_or_none(row["callback_due_at"]),  # type: ignore[arg-type]
         )
         changes: dict[str, object] = {"status": wanted, "updated_at": uow.now}
         if wanted == "resolved":
@@ -612,11 +617,8 @@ def find(store: Store, settings: Settings, wanted: Filter) -> list[Complaint]:
 
     def key(c: Complaint) -> tuple[int, datetime, datetime]:
         level = c.urgency(now, soon)
-        clock = (
-            c.callback_due_at if level in (Urgency.CALLBACK_DUE, Urgency.CALLBACK_LATE) else None
-        )
-        due = clock or min((d for d in (c.decision_due_at, c.promised_by) if d), default=far)
-        return order.index(level), due, c.received_at
+        due = due_on_list(level, c.decision_due_at, c.promised_by, c.callback_due_at)
+        return order.index(level), due or far, c.received_at
 
     return sorted(found, key=key)
 

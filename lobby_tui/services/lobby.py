@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lobby_tui.domain.complaints import LATE, URGENCY_ORDER, Urgency, deadline, urgency
+from lobby_tui.domain.complaints import LATE, URGENCY_ORDER, Urgency, due_on_list, urgency
 from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.rounds import lobby_closed
 from lobby_tui.services.rounds import tally as round_tally
 from lobby_tui.services.shift import Handover, last_handover
-from lobby_tui.store import Store, parse_iso
+from lobby_tui.store import Store, parse_iso, parse_iso_or_none
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,9 @@ class Lobby:
     handover: Handover | None = None  # the note the previous shift left
 
 
+DEADLINES = ("decision_due_at", "promised_by", "callback_due_at")
+
+
 def complaints_needing_action(store: Store, settings: Settings, now: datetime) -> list[OpenItem]:
     """Open complaints and callbacks due, most pressing first (domain/complaints.urgency):
     an overdue one is red on the dashboard until it is dealt with."""
@@ -70,21 +73,13 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
     )
     ranked = []
     for r in rows:
-        level = urgency(
-            r["status"],
-            _when(r["decision_due_at"]),
-            _when(r["promised_by"]),
-            _when(r["callback_due_at"]),
-            now,
-            settings.complaint_soon_days,
-        )
+        dues = [
+            parse_iso_or_none(r[k]) for k in ("decision_due_at", "promised_by", "callback_due_at")
+        ]
+        level = urgency(r["status"], *dues, now, settings.complaint_soon_days)
         if level == Urgency.AWAITING_CALLBACK:
             continue
-        due = (
-            _when(r["callback_due_at"])
-            if level in (Urgency.CALLBACK_DUE, Urgency.CALLBACK_LATE)
-            else deadline(_when(r["decision_due_at"]), _when(r["promised_by"]))
-        )
+        due = due_on_list(level, *dues)
         ranked.append((URGENCY_ORDER.index(level), due or now, r, level))
     ranked.sort(key=lambda x: (x[0], x[1]))
     return [
@@ -97,10 +92,6 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
         )
         for _order, due, r, level in ranked
     ]
-
-
-def _when(text: str | None) -> datetime | None:
-    return parse_iso(text) if text else None
 
 
 def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lobby:

@@ -1,6 +1,14 @@
 """SQLite persistence: connection and pragmas, migrations, the event journal. No Textual."""
 
-from lobby_tui.store.clock import Clock, FixedClock, OffsetClock, SystemClock, iso, parse_iso
+from lobby_tui.store.clock import (
+    Clock,
+    FixedClock,
+    OffsetClock,
+    SystemClock,
+    iso,
+    parse_iso,
+    parse_iso_or_none,
+)
 from lobby_tui.store.db import Store, StoreError, UnitOfWork, new_id, open_store
 
 __all__ = [
@@ -15,4 +23,5 @@ __all__ = [
     "new_id",
     "open_store",
     "parse_iso",
+    "parse_iso_or_none",
 ]

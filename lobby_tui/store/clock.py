@@ -55,6 +55,11 @@ def iso(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def parse_iso_or_none(text: str | None) -> datetime | None:
+    """A stored instant that may be missing (a deadline not set, a callback not due)."""
+    return parse_iso(text) if text else None
+
+
 def parse_iso(text: str) -> datetime:
     """The instant `iso` wrote. fromisoformat is some forty times faster than strptime, which
     matters when a year's report reads every arrival; the shape check keeps it as strict."""

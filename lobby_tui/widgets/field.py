@@ -9,6 +9,12 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 
+def plain(message: str | Text) -> Text:
+    """A message as shown beside a field: plain text, because it may quote what was typed
+    and a "[" must not read as markup."""
+    return Text(message) if isinstance(message, str) else message
+
+
 class Field(Vertical):
     DEFAULT_CSS = """
     Field { height: auto; width: 1fr; }
@@ -57,8 +63,7 @@ class Field(Vertical):
     def say(self, message: str | Text) -> None:
         """Show `message` beside the field ('' clears it). The typed value is kept."""
         error = self.query_one(".field-error", Static)
-        # Plain text: a message may quote what was typed, and "[" must not read as markup.
-        error.update(Text(message) if isinstance(message, str) else message)
+        error.update(plain(message))
         error.set_class(not message, "-empty")
 
     def relabel(self, label: str, placeholder: str = "") -> None:
