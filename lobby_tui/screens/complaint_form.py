@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from lobby_tui.content import complaint_catalogue
@@ -27,15 +26,14 @@ from lobby_tui.domain.complaints import (
 from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.i18n import t
+from lobby_tui.screens.autosave import Autosave
 from lobby_tui.services import complaints as service
-from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
 from lobby_tui.store import iso, parse_iso
 from lobby_tui.widgets.field import Field
 
 if TYPE_CHECKING:
     from lobby_tui.app import LobbyApp
 
-DRAFT_DELAY = 0.5  # seconds after the last key
 TEXT_FIELDS = ("received", "name", "phone", "subject", "wants", "arrival", "action", "owner",
                "promised", "contact")  # fmt: skip
 SELECTS = ("via", "category", "severity", "responsibility", "outcome", "incident")
@@ -49,11 +47,12 @@ class IntakeForm(VerticalScroll):
         self.lobby_app = lobby_app
         self.catalogue: ComplaintCatalogue = complaint_catalogue()
         self.enquiry_id: str | None = None  # set when an enquiry turns into a complaint
-        self._draft_timer: Timer | None = None
         self.filling = False
         self.choices: dict[str, set[str]] = {}  # each select's values, to restore a draft
         self.blank: dict[str, object] = {}  # the untouched form
-        self.kept: dict[str, object] | None = None  # what the draft in the store holds
+        self.autosave = Autosave(
+            self, key=lambda: service.NEW_DRAFT, values=self.values, empty=self.untouched
+        )
         self.started: str | None = None  # when the first key was typed: the receipt time
 
     def compose(self) -> ComposeResult:
@@ -259,13 +258,13 @@ class IntakeForm(VerticalScroll):
     def offer_draft(self) -> None:
         """What was being typed when the app stopped comes back, with the time it was saved."""
         app = self.lobby_app
-        found = load_draft(app.store, service.NEW_DRAFT)
+        found = self.autosave.load()
         if found is None:
             self.show_draft_note("")
             return
         values, saved_at = found
         self.fill(values)
-        self.kept = self.values()  # restoring is not typing: the draft keeps its time
+        self.autosave.remember(self.values())  # restoring is not typing: it keeps its time
         when = local(saved_at, app.settings.timezone).strftime("%H:%M")
         self.show_draft_note(t("complaint.draft_restored", time=when))
 
@@ -278,31 +277,7 @@ class IntakeForm(VerticalScroll):
             return
         if self.started is None and not self.untouched(self.values()):
             self.started = iso(self.lobby_app.store.clock.now())
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
-
-    def save_draft(self) -> None:
-        self._draft_timer = None
-        screen = self.screen
-        from lobby_tui.screens.base import LobbyScreen
-
-        if isinstance(screen, LobbyScreen):
-            values = self.values()
-            if values == self.kept:
-                return  # nothing new since the last save (or the restore)
-            with screen.guarded(lambda _exc: None):
-                if self.untouched(values):
-                    discard_draft(self.lobby_app.store, service.NEW_DRAFT)
-                else:
-                    save_draft(self.lobby_app.store, service.NEW_DRAFT, values)
-                self.kept = values
-
-    def flush_draft(self) -> None:
-        """Save now what a pending timer would have saved (before leaving or switching)."""
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self.save_draft()
+        self.autosave.changed()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -324,8 +299,8 @@ class IntakeForm(VerticalScroll):
 
     @on(Button.Pressed, "#discard-draft")
     def discard(self) -> None:
-        discard_draft(self.lobby_app.store, service.NEW_DRAFT)
         self.clear()
+        self.autosave.discard()
 
     def clear(self) -> None:
         self.fill({"via": "in_person", "severity": "medium", "outcome": "undecided"})
@@ -333,7 +308,7 @@ class IntakeForm(VerticalScroll):
             self.query_one(f"#select-{name}", Select).clear()
         self.enquiry_id = None
         self.started = None
-        self.kept = None
+        self.autosave.remember(None)
         self.show_draft_note("")
         self.say_all("")
 
@@ -346,7 +321,7 @@ class IntakeForm(VerticalScroll):
         self.enquiry_id = enquiry_id
         if self.started is None:
             self.started = iso(self.lobby_app.store.clock.now())
-        self.save_draft()
+        self.autosave.save()
 
     # Saving -----------------------------------------------------------------------------
 

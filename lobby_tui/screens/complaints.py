@@ -39,9 +39,9 @@ from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
+from lobby_tui.screens.autosave import Autosave
 from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import complaints as service
-from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
@@ -74,9 +74,12 @@ class ComplaintsScreen(LobbyScreen):
         self.selected_id: str | None = None
         self.revealed: tuple[str, str, str] | None = None  # complaint id, name, phone
         self._hide_timer: Timer | None = None
-        self._note_timer: Timer | None = None
         self.note_for: str | None = None  # the complaint whose note draft the field holds
-        self.note_kept = ""  # what the store holds for it: no write when nothing changed
+        self.note_autosave = Autosave(
+            self,
+            key=lambda: service.note_draft(self.note_for) if self.note_for else None,
+            values=self.note_values,
+        )
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -325,12 +328,13 @@ class ComplaintsScreen(LobbyScreen):
             return
         for widget in detail.children:
             widget.display = True
-        self.flush_note()
+        self.note_autosave.flush()
         if self.note_for != complaint.id:  # the note typed for this complaint comes back
             self.note_for = complaint.id
-            draft = load_draft(self.lobby_app.store, service.note_draft(complaint.id))
-            note = self.query_one("#input-note", Input)
-            note.value = self.note_kept = str(draft[0].get("note", "")) if draft else ""
+            draft = self.note_autosave.load()
+            text = str(draft[0].get("note", "")) if draft else ""
+            self.query_one("#input-note", Input).value = text
+            self.note_autosave.remember({"note": text})
         app = self.lobby_app
         assert self.catalogue is not None
         lang = app.language
@@ -501,32 +505,18 @@ class ComplaintsScreen(LobbyScreen):
 
     @on(Input.Changed, "#input-note")
     def _note_typed(self) -> None:
-        if self._note_timer is not None:
-            self._note_timer.stop()
-        self._note_timer = self.set_timer(0.5, self.save_note_draft)
+        self.note_autosave.changed()
 
-    def save_note_draft(self) -> None:
-        self._note_timer = None
-        value = self.query_one("#input-note", Input).value
-        if self.note_for and value != self.note_kept:
-            with self.guarded(lambda _exc: None):
-                save_draft(self.lobby_app.store, service.note_draft(self.note_for), {"note": value})
-                self.note_kept = value
-
-    def flush_note(self) -> None:
-        if self._note_timer is not None:
-            self._note_timer.stop()
-            self.save_note_draft()
+    def note_values(self) -> dict[str, object]:
+        return {"note": self.query_one("#input-note", Input).value}
 
     # Actions -----------------------------------------------------------------------------
 
     def act(self, do: Callable[[], object], uses_note: bool = True) -> bool:
         """Run a change to the complaint in hand; bad input beside the note or the form.
         The note it used is emptied and its draft goes; on bad input the note stays, saved."""
-        complaint_id = self.selected_id
-        if uses_note and self._note_timer is not None:
-            self._note_timer.stop()
-            self._note_timer = None
+        if uses_note:
+            self.note_autosave.cancel()
         note = self.query_one("#field-note", Field)
         note.say("")
         self.say("")
@@ -546,12 +536,11 @@ class ComplaintsScreen(LobbyScreen):
             do()
         if outcome.failed:
             if uses_note:
-                self.save_note_draft()
+                self.note_autosave.save()
             return False
-        if uses_note and complaint_id:
-            note.input.value = self.note_kept = ""
-            with self.guarded(lambda _exc: None):
-                discard_draft(self.lobby_app.store, service.note_draft(complaint_id))
+        if uses_note:
+            note.input.value = ""
+            self.note_autosave.discard()
         self.reload()
         return True
 
@@ -721,7 +710,7 @@ class ComplaintsScreen(LobbyScreen):
 
         assert isinstance(form, IntakeForm) and self.catalogue is not None
         app = self.lobby_app
-        form.flush_draft()
+        form.autosave.flush()
         found: tuple[str, str] | None = None
         with self.guarded(lambda exc: form.say(exc, invalid_text(exc))) as outcome:
             values = form.values()
@@ -763,8 +752,8 @@ class ComplaintsScreen(LobbyScreen):
         from lobby_tui.screens.complaint_form import IntakeForm
 
         if not self.problem:
-            self.flush_note()
-            self.query_one(IntakeForm).flush_draft()
+            self.note_autosave.flush()
+            self.query_one(IntakeForm).autosave.flush()
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -775,8 +764,8 @@ class ComplaintsScreen(LobbyScreen):
 
         active = None
         if not self.problem:
-            self.query_one(IntakeForm).flush_draft()  # the form comes back from its draft
-            self.flush_note()
+            self.query_one(IntakeForm).autosave.flush()  # the form comes back from its draft
+            self.note_autosave.flush()
             active = self.query_one("#complaint-tabs", TabbedContent).active
         await self.recompose_keeping_input()
         self.note_for = None

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Button, Static, TextArea
 
 from lobby_tui.content import complaint_labels, incident_labels
@@ -23,9 +22,9 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.report_formats import figures, shown
+from lobby_tui.screens.autosave import Autosave
 from lobby_tui.screens.base import LobbyScreen, invalid_text
 from lobby_tui.services.complaints import Complaint, callbacks_due
-from lobby_tui.services.drafts import load_draft, save_draft
 from lobby_tui.services.report import DayReport, day_report
 from lobby_tui.services.shift import NAME_MAX, Shift, hand_over, handover_draft
 from lobby_tui.widgets.field import Field
@@ -48,8 +47,11 @@ class HandoverScreen(LobbyScreen):
         super().__init__(id="handover")
         self.report: DayReport | None = None
         self.callbacks: list[Complaint] = []  # resolved, the customer's callback due
-        self._draft_timer: Timer | None = None
-        self.note_kept = ""
+        self.note = Autosave(
+            self,
+            key=self.draft_key,
+            values=self.note_values,
+        )
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -234,36 +236,30 @@ class HandoverScreen(LobbyScreen):
 
     # The note and the sign-off -------------------------------------------------------------
 
-    def restore_note(self) -> None:
+    # The note is a draft until the sign-off: a crash does not lose it.
+
+    def draft_key(self) -> str | None:
         shift = self.lobby_app.shift
-        found = load_draft(self.lobby_app.store, handover_draft(shift.id)) if shift else None
-        self.note_kept = str(found[0].get("note", "")) if found else ""
-        self.query_one("#handover-note", TextArea).text = self.note_kept
+        return handover_draft(shift.id) if shift else None
+
+    def note_values(self) -> dict[str, object]:
+        return {"note": self.query_one("#handover-note", TextArea).text}
+
+    def restore_note(self) -> None:
+        found = self.note.load()
+        text = str(found[0].get("note", "")) if found else ""
+        self.query_one("#handover-note", TextArea).text = text
+        self.note.remember({"note": text})
 
     @on(TextArea.Changed, "#handover-note")
     def _typed(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(0.5, self.save_note)
-
-    def save_note(self) -> None:
-        """The note is a draft until the sign-off: a crash does not lose it."""
-        self._draft_timer = None
-        shift = self.lobby_app.shift
-        text = self.query_one("#handover-note", TextArea).text
-        if shift is None or text == self.note_kept:
-            return
-        with self.guarded(lambda _exc: None):
-            save_draft(self.lobby_app.store, handover_draft(shift.id), {"note": text})
-            self.note_kept = text
+        self.note.changed()
 
     def on_screen_suspend(self) -> None:
         self.flush_drafts()
 
     def flush_drafts(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self.save_note()
+        self.note.flush()
 
     @on(Button.Pressed, "#sign-off")
     def action_sign_off(self) -> None:
@@ -289,9 +285,7 @@ class HandoverScreen(LobbyScreen):
         if shift is None:  # the day was handed over after closing
             self.query_one("#error-note", Static).update(Text(t("handover.no_shift")))
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
+        self.note.cancel()
         signer = self.query_one("#field-signer", Field)
         note = self.query_one("#handover-note", TextArea).text
 
@@ -305,12 +299,13 @@ class HandoverScreen(LobbyScreen):
         with self.guarded(say) as outcome:
             following = hand_over(app.store, app.settings, shift.id, signer.value, note)
         if outcome.failed:
+            self.note.save()  # still a draft: nothing typed is lost
             return
         app.shift = following
         name = signer.value.strip()
         signer.input.value = ""
-        self.note_kept = ""
         self.query_one("#handover-note", TextArea).text = ""
+        self.note.remember({"note": ""})  # the next shift's note starts empty
         done = "handover.done" if following else "handover.done_day"
         app.notify(t(done, name=name), timeout=8, markup=False)
         app.go("dashboard")
@@ -320,7 +315,7 @@ class HandoverScreen(LobbyScreen):
         self.call_later(self.rebuild)
 
     async def rebuild(self) -> None:
-        self.save_note()
+        self.note.save()
         await self.recompose_keeping_input()
         self.restore_note()
         self.read_report()
