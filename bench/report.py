@@ -27,10 +27,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import year_db  # beside this file: python puts the script's folder on the path
 from textual.app import App, ComposeResult
 from textual.widgets import Static
-
-HERE = Path(__file__).resolve().parent
 
 
 def timed(fn: Callable[[], Any], n: int) -> list[float]:
@@ -175,18 +174,7 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="lobby-bench-"))
     try:
-        db = scratch / "year.db"
-        if args.db:
-            shutil.copy(args.db, db)
-            wal = Path(f"{args.db}-wal")
-            if wal.exists():  # committed entries not yet checkpointed are part of it
-                shutil.copy(wal, f"{db}-wal")
-        else:
-            subprocess.run(
-                [sys.executable, str(HERE / "year_db.py"), str(db)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        db = year_db.into(scratch / "year.db", args.db)
         empty = scratch / "empty.db"
         subprocess.run(
             [sys.executable, "-m", "lobby_tui", "demo", "--db", str(empty), "--no-ui"],

@@ -26,6 +26,8 @@ import time
 import uuid
 from pathlib import Path
 
+import year_db  # beside this file: python puts the script's folder on the path
+
 HERE = Path(__file__).resolve().parent
 SOCKET = f"lobby-bench-{os.getpid()}"
 
@@ -108,7 +110,7 @@ def main() -> int:
     bare_kib: list[int] = []
     empty_template = scratch / "empty.db"
     if args.vs_db:
-        shutil.copy(args.vs_db, empty_template)
+        year_db.copy_db(args.vs_db, empty_template)
     elif args.db:
         # The same schema with nothing in it, made beforehand: what differs is only the data.
         from lobby_tui.store import SystemClock, open_store
@@ -118,7 +120,7 @@ def main() -> int:
         for i in range(args.n + 1):
             db = scratch / f"run{i}.db"
             if args.db:
-                shutil.copy(args.db, db)
+                year_db.copy_db(args.db, db)
             a = one_run(f"{lobby} --db {shlex.quote(str(db))} --lang en", "Waiting now", size)
             b = one_run(bare, "bare app ready", size)
             if args.db:

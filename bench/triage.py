@@ -17,17 +17,15 @@ import argparse
 import asyncio
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import year_db  # beside this file: python puts the script's folder on the path
 from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Input
-
-HERE = Path(__file__).resolve().parent
 
 
 def summary(name: str, values: list[float]) -> str:
@@ -107,15 +105,7 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="lobby-bench-"))
     try:
-        db = scratch / "year.db"
-        if args.db:
-            shutil.copy(args.db, db)
-        else:
-            subprocess.run(
-                [sys.executable, str(HERE / "year_db.py"), str(db)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        db = year_db.into(scratch / "year.db", args.db)
         base = asyncio.run(bare(args.n))
         got = asyncio.run(lobby(db, args.n))
     finally:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,6 +43,28 @@ def make(path: Path, days: int, per_day: int, seed: int) -> dict[str, object]:
         "size_mib": round(path.stat().st_size / 2**20, 1),
         "rows": rows,
     }
+
+
+def copy_db(source: Path | str, target: Path | str) -> None:
+    """A database file with its -wal: committed entries not yet checkpointed are part of it."""
+    shutil.copy(source, target)
+    wal = Path(f"{source}-wal")
+    if wal.exists():
+        shutil.copy(wal, f"{target}-wal")
+
+
+def into(target: Path, given: Path | None) -> Path:
+    """The year database a bench measures, at `target`: a copy of `given`, or one made now
+    (in a process of its own, so the bench's own imports start clean)."""
+    if given:
+        copy_db(given, target)
+    else:
+        subprocess.run(
+            [sys.executable, str(Path(__file__)), str(target)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return target
 
 
 def main() -> int:
