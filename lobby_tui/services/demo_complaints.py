@@ -217,37 +217,42 @@ def today_complaint_actions(
     def enquiry(topic: str) -> Callable[[], None]:
         return lambda: service.log_enquiry(store, day=day, shift_id=shift_id, topic=topic) and None
 
-    def waited() -> None:
-        intake = Intake(
-            received_at=store.clock.now(),
-            via="in_person",
-            category="waiting_time",
-            severity="medium",
-            responsibility="counter",
-            name=str(names[5]),
-            phone=PHONES[5],
-            subject=str(text["wait_subject"]),
-            description=str(text["wait"]),
-            empathy=("listened", "apologised"),
-            outcome="on_spot",
-            action_taken=str(text["wait_done"]),
-        )
-        service.take_complaint(store, settings, complaint_catalogue(), intake, shift_id=shift_id)
+    def walk_in(**fields: object) -> Callable[[], None]:
+        """A complaint about waiting, taken down on the floor when its time comes."""
 
-    def peak() -> None:
-        intake = Intake(
-            received_at=store.clock.now(),
-            via="in_person",
-            category="waiting_time",
-            severity="high",
-            responsibility="unknown",
-            name=str(names[6]),
-            subject=str(text["today_subject"]),
-            description=str(text["today"]),
-            wants=str(text["today_wants"]),
-            empathy=("listened", "acknowledged", "apologised"),
-        )
-        service.take_complaint(store, settings, complaint_catalogue(), intake, shift_id=shift_id)
+        def take() -> None:
+            intake = Intake(
+                received_at=store.clock.now(),
+                via="in_person",
+                category="waiting_time",
+                **fields,  # type: ignore[arg-type]
+            )
+            service.take_complaint(
+                store, settings, complaint_catalogue(), intake, shift_id=shift_id
+            )
+
+        return take
+
+    waited = walk_in(
+        severity="medium",
+        responsibility="counter",
+        name=str(names[5]),
+        phone=PHONES[5],
+        subject=str(text["wait_subject"]),
+        description=str(text["wait"]),
+        empathy=("listened", "apologised"),
+        outcome="on_spot",
+        action_taken=str(text["wait_done"]),
+    )
+    peak = walk_in(
+        severity="high",
+        responsibility="unknown",
+        name=str(names[6]),
+        subject=str(text["today_subject"]),
+        description=str(text["today"]),
+        wants=str(text["today_wants"]),
+        empathy=("listened", "acknowledged", "apologised"),
+    )
 
     return [
         (at(9, 8), enquiry(topics[0])),
