@@ -12,6 +12,7 @@ from textual.widgets import Input, TextArea
 from lobby_tui.app import LobbyApp
 from lobby_tui.domain.settings import Settings
 from lobby_tui.report_formats import figures, shown
+from lobby_tui.screens.confirm import Confirm
 from lobby_tui.services.demo import write_demo_morning
 from lobby_tui.services.report import day_report
 from lobby_tui.store import FixedClock, Store
@@ -64,7 +65,11 @@ async def test_sign_off_closes_the_shift_and_the_next_dashboard_shows_the_note(
         app.screen.query_one("#input-signer", Input).value = "Wang"
         clock.advance(hours=4)
         await pilot.click("#sign-off")
-        await settle(app, pilot)
+        for _ in range(100):  # the question is pushed as a screen of its own
+            if isinstance(app.screen, Confirm):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, Confirm)
         await pilot.press("y")  # confirm
         await settle(app, pilot)
         assert app.current_mode == "dashboard"
