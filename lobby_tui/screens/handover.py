@@ -186,6 +186,11 @@ class HandoverScreen(LobbyScreen):
         red = self.wait_style(WaitLevel.RED)
         amber = self.wait_style(WaitLevel.AMBER)
         categories = complaint_labels()
+
+        def about(subject: str | None, category: str) -> str:
+            """A complaint in a few words: its subject, else its category's label."""
+            return subject or categories.get(category, {}).get(lang, category)
+
         lines: list[RenderableType] = [Text(t("handover.open_title"), style="bold")]
         if not (
             report.open_complaints or self.callbacks or report.open_incidents or report.open_tasks
@@ -198,7 +203,7 @@ class HandoverScreen(LobbyScreen):
                 Text.assemble(
                     (t("handover.item.complaint") + " ", "dim"),
                     (c.case_no + " ", style),
-                    (c.subject or categories.get(c.category, {}).get(lang, c.category)) + " ",
+                    about(c.subject, c.category) + " ",
                     (t("handover.due", date=local(due, zone).strftime("%m-%d")), style),
                 )
             )
@@ -210,7 +215,7 @@ class HandoverScreen(LobbyScreen):
                 Text.assemble(
                     (t("handover.item.callback") + " ", "dim"),
                     (c.case_no + " ", red if late else amber),
-                    (c.subject or categories.get(c.category, {}).get(lang, c.category)) + " ",
+                    about(c.subject, c.category) + " ",
                     (t("complaint.callback_on", date=when), red if late else amber),
                 )
             )
