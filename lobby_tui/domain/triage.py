@@ -4,7 +4,7 @@ they will honestly wait. Pure rules; the catalogues come from data/ (needs.toml,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -37,6 +37,8 @@ class Need(BaseModel):
     service_min: float = Field(gt=0, le=240)
     share: float = Field(ge=0)
     label: Label
+    # Complex business (account opening, loans): one-to-one help with the documents (R2.5).
+    complex: bool = False
 
 
 class NeedCatalogue(BaseModel):
@@ -138,12 +140,18 @@ def estimate_wait(channel: str, ahead: int, service_min: float, counters: int) -
 
 # Routing ---------------------------------------------------------------------------------
 
+# A branch with a VIP room lists a channel with this key in channels.toml.
+VIP_ROOM = "vip_room"
+COUNTERS = ("cash", NON_CASH)
+
 
 @dataclass(frozen=True)
 class Route:
     channel: str
     reason: str  # catalog key under "route."
     params: dict[str, str] = field(default_factory=dict)
+    priority: bool = False  # called before those without priority at that channel (R2.5)
+    one_to_one: bool = False  # the manager helps in person before the counter (R2.5)
 
 
 def route(
@@ -156,8 +164,11 @@ def route(
     """Where to send this customer, and why (R2.3–R2.6).
 
     `estimates` has one estimate per channel (a closed channel has minutes None);
-    `down_since` the channels out of service, `clock_text` their times as shown."""
+    `down_since` the channels out of service, `clock_text` their times as shown.
+    A channel is only suggested when it is open, but for the last answer: no counter open
+    at all (`nothing_open`), which the screen says rather than promising a band."""
     flagged = set(flags)
+    special = bool(flagged & PRIORITY_FLAGS)
     shown = clock_text or {}
 
     def usable(channel: str) -> bool:
@@ -168,33 +179,47 @@ def route(
         est = estimates[channel]
         return len(BANDS) if est.minutes is None else BANDS.index(band(est.minutes))
 
-    if flagged & PRIORITY_FLAGS and usable(PRIORITY):
-        return Route(PRIORITY, "priority")
-    if need.channel == WEALTH:
+    # Priority service in the wealth zone, not the teller's priority window (R2.6, R2.5).
+    if need.channel == WEALTH and usable(WEALTH):
+        return Route(WEALTH, "wealth_priority" if special else "wealth", priority=special)
+    if "vip" in flagged:  # the VIP room or the wealth zone; never a machine
+        if usable(VIP_ROOM):
+            return Route(VIP_ROOM, "vip_room", priority=special)
         if usable(WEALTH):
-            return Route(WEALTH, "wealth")
-        return Route(NON_CASH, "wealth_closed")
-    fallback = need.channel if usable(need.channel) else _open_counter(need.channel, usable)
+            return Route(WEALTH, "vip_wealth", priority=special)
+    if special and usable(PRIORITY):
+        return Route(PRIORITY, "priority", priority=True)
+
+    # The counter that does this need: a machine-only need (bill payment) is done at the
+    # non-cash counter; a closed counter's customers go to the other kind.
+    usual = need.channel if need.channel in COUNTERS else NON_CASH
+    counter = next((c for c in (usual, *COUNTERS) if usable(c)), None)
+    if counter is None:
+        if need.machine and not flagged and usable(SELF_SERVICE):
+            return Route(SELF_SERVICE, "machine")
+        return Route(usual, "nothing_open", priority=special)
+    helped = special or need.complex  # R2.5: one-to-one help at the counter
+    if need.channel == WEALTH:
+        return Route(counter, "wealth_closed", priority=special, one_to_one=special)
+    if special:
+        return Route(counter, "priority_closed", priority=True, one_to_one=True)
     if need.machine:
         if flagged:
-            return Route(fallback, "flagged_counter")
+            return Route(counter, "flagged_counter", one_to_one=helped)
         if SELF_SERVICE in down_since:
-            return Route(fallback, "self_service_down", {"since": shown.get(SELF_SERVICE, "")})
+            return Route(counter, "self_service_down", {"since": shown.get(SELF_SERVICE, "")})
+        if not usable(SELF_SERVICE):
+            return Route(counter, "self_service_closed")
         # Compared by the band the customer would be told: within the same band the machine
         # wins, which builds the self-service habit (R2.4).
-        if usable(SELF_SERVICE) and told(SELF_SERVICE) <= told(fallback):
+        if told(SELF_SERVICE) <= told(counter):
             return Route(SELF_SERVICE, "machine")
-        if usable(SELF_SERVICE):
-            return Route(fallback, "counter_shorter")
-    if fallback != need.channel:
-        return Route(fallback, "default_closed")
+        return Route(counter, "counter_shorter")
+    if need.complex:
+        return Route(counter, "complex", one_to_one=True)
+    if counter != need.channel:
+        return Route(counter, "default_closed")
     return Route(need.channel, "default")
-
-
-def _open_counter(channel: str, usable: Callable[[str], bool]) -> str:
-    """A closed counter's customers go to the other kind of counter."""
-    other = {"cash": NON_CASH, NON_CASH: "cash"}.get(channel, NON_CASH)
-    return other if usable(other) else channel
 
 
 # Bad input --------------------------------------------------------------------------------

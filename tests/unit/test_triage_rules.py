@@ -26,6 +26,8 @@ NEEDS = needs_catalogue()
 WITHDRAW = NEEDS.by_id("cash_withdrawal")  # machine-doable, cash counter
 OPENING = NEEDS.by_id("account_opening")  # counter only, non-cash
 WEALTH = NEEDS.by_id("wealth_consultation")
+CARDS = NEEDS.by_id("card_services")  # counter only, non-cash, not complex
+BILLS = NEEDS.by_id("bill_payment")  # machine-only: its counter is the non-cash one
 SINCE = datetime(2026, 11, 28, 1, 10, tzinfo=UTC)
 
 
@@ -43,7 +45,8 @@ def test_priority_customers_go_to_the_priority_window() -> None:  # covers: R2.5
 
 def test_priority_window_closed_falls_back_to_counter_help() -> None:  # covers: R2.5
     chosen = route(WITHDRAW, ["disabled"], lobby(priority=None), {})
-    assert (chosen.channel, chosen.reason) == ("cash", "flagged_counter")
+    assert (chosen.channel, chosen.reason) == ("cash", "priority_closed")
+    assert chosen.priority and chosen.one_to_one
 
 
 def test_machine_doable_need_goes_to_self_service() -> None:  # covers: R2.4
@@ -77,9 +80,57 @@ def test_wealth_needs_go_to_the_wealth_zone() -> None:  # covers: R2.6
 
 
 def test_a_closed_channel_sends_to_the_other_counter() -> None:  # covers: R2.3
-    chosen = route(OPENING, [], lobby(non_cash=None), {})
+    chosen = route(CARDS, [], lobby(non_cash=None), {})
     assert (chosen.channel, chosen.reason) == ("cash", "default_closed")
-    assert route(OPENING, [], lobby(), {}).reason == "default"
+    assert route(CARDS, [], lobby(), {}).reason == "default"
+
+
+@pytest.mark.parametrize("flag", ["vip", "children", "interpreter"])
+def test_a_flagged_bill_payment_gets_help_at_a_counter_not_the_machines(flag: str) -> None:
+    # covers: R2.4, R2.5
+    chosen = route(BILLS, [flag], lobby(wealth=None), {})
+    assert (chosen.channel, chosen.reason) == ("non_cash", "flagged_counter")
+
+
+def test_an_elderly_wealth_customer_is_served_first_in_the_wealth_zone() -> None:
+    # covers: R2.5, R2.6
+    chosen = route(WEALTH, ["elderly"], lobby(), {})
+    assert (chosen.channel, chosen.reason, chosen.priority) == ("wealth", "wealth_priority", True)
+
+
+def test_wealth_zone_and_non_cash_closed_sends_to_the_open_cash_counter() -> None:
+    # covers: R2.3, R2.6
+    chosen = route(WEALTH, [], lobby(wealth=None, non_cash=None), {})
+    assert (chosen.channel, chosen.reason) == ("cash", "wealth_closed")
+
+
+@pytest.mark.parametrize("need_id", ["account_opening", "loan"])
+def test_complex_business_earns_one_to_one_help(need_id: str) -> None:  # covers: R2.5
+    chosen = route(NEEDS.by_id(need_id), [], lobby(), {})
+    assert (chosen.channel, chosen.reason, chosen.one_to_one) == ("non_cash", "complex", True)
+
+
+def test_a_vip_goes_to_the_vip_room_or_the_wealth_zone_never_a_machine() -> None:
+    # covers: R2.5
+    with_room = lobby(vip_room=2.0)
+    assert route(WITHDRAW, ["vip"], with_room, {}).channel == "vip_room"
+    assert route(WITHDRAW, ["vip"], lobby(), {}).reason == "vip_wealth"
+    neither = route(WITHDRAW, ["vip"], lobby(wealth=None), {})
+    assert neither.channel == "cash"
+
+
+def test_no_counter_open_says_so_and_promises_nothing() -> None:  # covers: R2.7
+    closed = lobby(cash=None, non_cash=None, priority=None, wealth=None, self_service=None)
+    chosen = route(CARDS, [], closed, {})
+    assert chosen.reason == "nothing_open"
+    assert closed[chosen.channel].band is None
+    # A machine need still has the machines when every counter is shut.
+    assert route(WITHDRAW, [], lobby(cash=None, non_cash=None), {}).channel == "self_service"
+
+
+def test_no_machine_working_sends_a_machine_need_to_its_counter() -> None:  # covers: R2.4
+    chosen = route(WITHDRAW, [], lobby(self_service=None), {})
+    assert (chosen.channel, chosen.reason) == ("cash", "self_service_closed")
 
 
 def test_estimate_divides_people_ahead_by_open_counters() -> None:  # covers: R2.7
