@@ -120,22 +120,16 @@ def smoothed_service_min(durations_min: Iterable[float], fallback: float) -> flo
 
 @dataclass(frozen=True)
 class Estimate:
+    """A channel's wait as told to a newcomer (domain/waits.py computes `minutes`)."""
+
     channel: str
-    ahead: int
-    service_min: float
-    counters: int
-    minutes: float | None  # None: the channel is closed (no counter open)
+    ahead: int  # people who will be called first
+    counters: int  # counters open, or machines working
+    minutes: float | None  # None: nothing open there (no band may be promised)
 
     @property
     def band(self) -> str | None:
         return None if self.minutes is None else band(self.minutes)
-
-
-def estimate_wait(channel: str, ahead: int, service_min: float, counters: int) -> Estimate:
-    """People ahead × recent mean service time ÷ counters open now (R2.7)."""
-    if counters <= 0:
-        return Estimate(channel, ahead, service_min, counters, None)
-    return Estimate(channel, ahead, service_min, counters, ahead * service_min / counters)
 
 
 # Routing ---------------------------------------------------------------------------------

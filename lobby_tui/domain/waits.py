@@ -16,8 +16,10 @@ long one), and stays a handful of heap operations per person ahead.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 # A service already running longer than its need usually takes is not over: expect at least
 # this share of the usual time to remain (long services run long, R2.7 "honest").
@@ -84,3 +86,36 @@ def wait_min(load: ChannelLoad, *, priority: bool = False) -> float | None:
 def quotes(loads: Sequence[ChannelLoad], *, priority: bool = False) -> dict[str, float | None]:
     """The newcomer's wait at every channel, for routing to the shorter one (R2.3)."""
     return {load.channel: wait_min(load, priority=priority) for load in loads}
+
+
+class Visit(NamedTuple):
+    """One walk-in's passage as recorded (or simulated): enough to see the floor at any
+    moment. `gone_at` is when they left the floor (done, or walked away); None: still here."""
+
+    channel: str
+    service_min: float
+    priority: bool
+    arrived_at: datetime
+    called_at: datetime | None
+    gone_at: datetime | None
+
+
+def floor_at(
+    at: datetime, visits: Iterable[Visit], servers: Mapping[str, int]
+) -> dict[str, ChannelLoad]:
+    """The floor as it stood at `at`: who was at a counter and who was waiting, per channel
+    (the demo history quotes with it, and the backtest in bench/ replays a day with it)."""
+    at_counter: dict[str, list[AtCounter]] = {key: [] for key in servers}
+    waiting: dict[str, list[Waiting]] = {key: [] for key in servers}
+    for visit in sorted(visits, key=lambda v: v.arrived_at):
+        if visit.arrived_at >= at or (visit.gone_at is not None and visit.gone_at <= at):
+            continue
+        if visit.called_at is not None and visit.called_at <= at:
+            elapsed = (at - visit.called_at).total_seconds() / 60
+            at_counter.setdefault(visit.channel, []).append(AtCounter(visit.service_min, elapsed))
+        else:
+            waiting.setdefault(visit.channel, []).append(Waiting(visit.service_min, visit.priority))
+    return {
+        key: ChannelLoad(key, servers.get(key, 0), tuple(at_counter[key]), tuple(waiting[key]))
+        for key in at_counter
+    }

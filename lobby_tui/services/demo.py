@@ -42,20 +42,24 @@ class _Walkin:
 
 
 def _quote(walkins: list[_Walkin], service_min: dict[str, float], counters: dict[str, int]) -> None:
-    """What each walk-in was told: the estimate rule on the queue they found (R2.7)."""
-    from lobby_tui.domain.triage import estimate_wait
+    """What each walk-in was told: the wait rule on the floor they found (R2.7)."""
+    from lobby_tui.domain.waits import Visit, floor_at, wait_min
 
-    for w in walkins:
-        ahead = sum(
-            1
-            for other in walkins
-            if other is not w
-            and other.channel == w.channel
-            and other.at < w.at
-            and (other.called_at or other.left_at or w.at) > w.at
+    visits = [
+        Visit(
+            w.channel,
+            service_min[w.need],
+            bool(set(w.flags) & set(PRIORITY_FLAGS)),
+            w.at,
+            w.called_at,
+            w.done_at or w.left_at,
         )
-        estimate = estimate_wait(w.channel, ahead, service_min[w.channel], counters[w.channel])
-        w.quoted_min = None if estimate.minutes is None else round(estimate.minutes)
+        for w in walkins
+    ]
+    for w, visit in zip(walkins, visits, strict=True):
+        floor = floor_at(w.at, visits, counters)
+        waited = wait_min(floor[w.channel], priority=visit.priority)
+        w.quoted_min = None if waited is None else round(waited)
 
 
 def _morning(rng: random.Random, day: date, settings: Settings, now: datetime) -> list[_Walkin]:
@@ -99,10 +103,7 @@ def _morning(rng: random.Random, day: date, settings: Settings, now: datetime) -
             w.done_at = start + service
             slots[slot] = w.done_at
         walkins.append(w)
-    from lobby_tui.content import needs_catalogue
-    from lobby_tui.services.triage import fallback_service_min
-
-    _quote(walkins, fallback_service_min(needs_catalogue()), counters)
+    _quote(walkins, {n["id"]: n["service_min"] for n in needs}, counters)
     return walkins
 
 

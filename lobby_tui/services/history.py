@@ -36,7 +36,6 @@ from lobby_tui.services.history_cases import (
 )
 from lobby_tui.services.history_floor import new_uuid, simulate_floor, write_rounds
 from lobby_tui.services.history_text import TEXT
-from lobby_tui.services.triage import fallback_service_min
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso
 
 # The volume complaints, incidents, enquiries and reminders per day are set for: a busy city
@@ -87,7 +86,6 @@ def write_history(
     catalogue = incident_catalogue()
     fraud = fraud_script()
     products = [p.id for p in product_catalogue().product]
-    fallback = fallback_service_min(needs_catalogue())
     horizon = at_local(today, time(0), settings.timezone)
     scale = per_day / REFERENCE_PER_DAY
     # Complaints already on those days (the demo morning's older cases) keep their numbers.
@@ -114,7 +112,6 @@ def write_history(
                 day,
                 needs,
                 lanes,
-                fallback,
                 per_day,
                 d.shift_id,
                 rows,

@@ -12,13 +12,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import chain
 from typing import Any
 
 from lobby_tui.content import Channel
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
-from lobby_tui.domain.triage import PRIORITY_FLAGS, Need, estimate_wait, route
+from lobby_tui.domain.triage import PRIORITY_FLAGS, Estimate, Need, route
+from lobby_tui.domain.waits import Visit, floor_at, wait_min
 from lobby_tui.store import iso
 
 Row = dict[str, Any]
@@ -30,6 +32,8 @@ WEEK_SCALE = len(WEEK) / sum(WEEK)
 UTILISATION = 0.9  # the load a day plan opens counters for; the peaks go above it
 COUNTER_PREFERRED = 0.45  # offered the machines, this share still wants a counter (R2.4)
 FLAG_ODDS = (("elderly", 0.06), ("disabled", 0.01), ("pregnant", 0.01), ("vip", 0.02))
+# Machines are quicker than the counter for the same need; the priority window slower.
+PACE = {"self_service": 0.8, "priority": 1.3}
 
 
 def pick(rng: random.Random, items: Sequence[Any]) -> Any:
@@ -50,6 +54,7 @@ class Walkin:
     at: datetime
     need: Need
     channel: str
+    priority: bool = False
     called_at: datetime | None = None
     done_at: datetime | None = None
     left_at: datetime | None = None
@@ -58,6 +63,26 @@ class Walkin:
     @property
     def stops_waiting(self) -> datetime | None:
         return self.called_at or self.left_at
+
+    @property
+    def gone_at(self) -> datetime | None:
+        return self.done_at or self.left_at
+
+    def visit(self) -> Visit:
+        return Visit(
+            self.channel,
+            usual_min(self.need, self.channel),
+            self.priority,
+            self.at,
+            self.called_at,
+            self.gone_at,
+        )
+
+
+def usual_min(need: Need, channel: str) -> float:
+    """How long the need usually takes at that channel: what the app's smoothing of the day's
+    services settles on, and what the simulated services are drawn around."""
+    return need.service_min * PACE.get(channel, 1.0)
 
 
 def _bump(minute: float, centre: float, width: float) -> float:
@@ -126,7 +151,6 @@ def simulate_floor(
     day: date,
     needs: Sequence[Need],
     channels: Sequence[Channel],
-    fallback_min: dict[str, float],
     per_day: float,
     shift_id: str,
     rows: dict[str, list[Row]],
@@ -157,24 +181,27 @@ def simulate_floor(
     prefixes = {c.key: c.prefix for c in channels}
     tickets = dict.fromkeys(prefixes, 0)
     free = {key: [opened] * n for key, n in counters.items()}
-    queue: dict[str, list[datetime]] = {key: [] for key in counters}  # when each stops waiting
+    on_floor: dict[str, list[Walkin]] = {key: [] for key in counters}  # waiting or served
     walkins: list[Walkin] = []
     for minute in arrival_minutes(rng, shape, expected):
         at = opened + timedelta(seconds=round(minute * 60))
         need = rng.choices(needs, weights)[0]
         flags = [name for name, odds in FLAG_ODDS if rng.random() < odds]
-        for key in queue:
-            queue[key] = [t for t in queue[key] if t > at]
+        for key, walkins_there in on_floor.items():
+            on_floor[key] = [o for o in walkins_there if o.gone_at is None or o.gone_at > at]
+        loads = floor_at(at, (o.visit() for o in chain(*on_floor.values())), counters)
         estimates = {
-            key: estimate_wait(key, len(queue[key]), fallback_min[key], counters[key])
-            for key in counters
+            key: Estimate(key, len(load.waiting), load.servers, wait_min(load))
+            for key, load in loads.items()
         }
         suggested = route(need, flags, estimates, {})
         channel, reason = suggested.channel, None
         if channel == "self_service" != need.channel and rng.random() < COUNTER_PREFERRED:
             channel, reason = need.channel, prefers_counter  # the manager records why
-        quote = estimates[channel]
-        w = Walkin(new_uuid(rng), at, need, channel)
+        priority = bool(set(flags) & PRIORITY_FLAGS)
+        quoted = wait_min(loads[channel], priority=priority)
+        quote = Estimate(channel, 0, loads[channel].servers, quoted)
+        w = Walkin(new_uuid(rng), at, need, channel, priority)
         slots = free[channel]
         slot = min(range(len(slots)), key=slots.__getitem__)
         start = max(at + timedelta(seconds=30), slots[slot])
@@ -186,16 +213,11 @@ def simulate_floor(
         elif start > closes + timedelta(minutes=45):
             pass  # still waiting when the day was closed: not seen
         else:
-            minutes = need.service_min * min(3.0, max(0.3, rng.lognormvariate(0, 0.4)))
-            if channel == "self_service":
-                minutes *= 0.8
-            elif channel == "priority":
-                minutes *= 1.3
+            minutes = usual_min(need, channel) * min(3.0, max(0.3, rng.lognormvariate(0, 0.4)))
             w.called_at = start
             w.done_at = start + timedelta(minutes=minutes)
             slots[slot] = w.done_at
-        stops = w.stops_waiting or closes + timedelta(minutes=45)
-        queue[channel].append(stops)
+        on_floor[channel].append(w)
         tickets[channel] += 1
         status = "done" if w.called_at else ("left" if w.left_at else "not_seen")
         rows["arrivals"].append(
@@ -209,7 +231,7 @@ def simulate_floor(
                 "channel": channel,
                 "suggested_channel": suggested.channel,
                 "override_reason": reason,
-                "priority": int(bool(set(flags) & PRIORITY_FLAGS)),
+                "priority": int(priority),
                 "flags": json.dumps(flags),
                 "cues": "[]",
                 "party_size": 1 if rng.random() < 0.92 else 2,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,10 +20,10 @@ from lobby_tui.domain.triage import (
     Need,
     NeedCatalogue,
     Route,
-    estimate_wait,
     route,
     smoothed_service_min,
 )
+from lobby_tui.domain.waits import AtCounter, ChannelLoad, Waiting, ahead_of, wait_min
 from lobby_tui.services.arrivals import NewArrival, insert_arrival
 from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.tasks import open_task, out_of_service
@@ -34,57 +34,50 @@ REASON_MAX = 200
 
 @dataclass(frozen=True)
 class ChannelState:
-    estimates: dict[str, Estimate]
+    loads: dict[str, ChannelLoad]
     down_since: dict[str, datetime]
-    counters: dict[str, int]
+    counters: dict[str, int]  # counters open, or machines in service, per channel
 
+    @property
+    def estimates(self) -> dict[str, Estimate]:
+        """Each channel's wait for a newcomer without priority (what routing compares)."""
+        return {key: self.estimate(key) for key in self.loads}
 
-def fallback_service_min(needs: NeedCatalogue) -> dict[str, float]:
-    """Each channel's default service time from the catalogue, before it has history."""
-    sums: dict[str, list[float]] = defaultdict(list)
-    for need in needs.need:
-        sums[need.channel].append(need.service_min)
-        if need.machine:
-            sums["self_service"].append(need.service_min)
-    every = [n.service_min for n in needs.need]
-    default = sum(every) / len(every)
-    return {
-        c.key: (sum(sums[c.key]) / len(sums[c.key]) if sums[c.key] else default) for c in channels()
-    }
-
-
-def channel_state(
-    store: Store, settings: Settings, needs: NeedCatalogue, day: date
-) -> ChannelState:
-    """How busy each channel is now: what the route and the quote are computed from."""
-    now = store.clock.now()
-    today = day.isoformat()
-    ahead: dict[str, int] = defaultdict(int)
-    for row in store.query(
-        "SELECT channel, COUNT(*) FROM arrivals WHERE status = 'waiting' AND business_day = ?"
-        " GROUP BY channel",
-        (today,),
-    ):
-        ahead[row[0]] = row[1]
-    durations: dict[str, list[float]] = defaultdict(list)
-    for row in store.query(
-        "SELECT channel, called_at, done_at FROM arrivals WHERE business_day = ?"
-        " AND status = 'done' AND called_at IS NOT NULL ORDER BY done_at",
-        (today,),
-    ):
-        minutes = (parse_iso(row[2]) - parse_iso(row[1])).total_seconds() / 60
-        durations[row[0]].append(max(0.0, minutes))
-    counters = counters_now(store, day)
-    fallback = fallback_service_min(needs)
-    estimates = {
-        c.key: estimate_wait(
-            c.key,
-            ahead[c.key],
-            smoothed_service_min(durations[c.key], fallback[c.key]),
-            counters.get(c.key, 0),
+    def estimate(self, channel: str, *, priority: bool = False) -> Estimate:
+        load = self.loads[channel]
+        return Estimate(
+            channel,
+            len(ahead_of(load.waiting, priority)),
+            load.servers,
+            wait_min(load, priority=priority),
         )
-        for c in channels()
-    }
+
+
+def service_minutes(store: Store, needs: NeedCatalogue, day: date) -> Callable[[str, str], float]:
+    """How long a need takes at a channel: smoothed from today's completed services there,
+    else the catalogue's time for the need (R2.7)."""
+    done: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for channel, need, called_at, done_at in store.rows(
+        "SELECT channel, need, called_at, done_at FROM arrivals WHERE business_day = ?"
+        " AND status = 'done' AND called_at IS NOT NULL ORDER BY done_at",
+        (day.isoformat(),),
+    ):
+        minutes = (parse_iso(done_at) - parse_iso(called_at)).total_seconds() / 60
+        done[(channel, need)].append(max(0.0, minutes))
+    catalogue = {n.id: n.service_min for n in needs.need}
+    default = sum(catalogue.values()) / len(catalogue)
+
+    def minutes(channel: str, need: str) -> float:
+        return smoothed_service_min(done.get((channel, need), ()), catalogue.get(need, default))
+
+    return minutes
+
+
+def machines_in_service(
+    store: Store, settings: Settings, day: date, now: datetime
+) -> tuple[dict[str, int], dict[str, datetime]]:
+    """Per channel with devices on the checklist (the self-service terminals): how many are
+    working now, and the channels with every device down (since when)."""
     by_channel: dict[str, list[str]] = defaultdict(list)
     try:
         devices = checklist_template().devices()
@@ -94,8 +87,48 @@ def channel_state(
         if device.channel:
             by_channel[device.channel].append(device.key)
     start, _ = day_bounds_utc(day, settings.timezone)
-    down = out_of_service(store, dict(by_channel), now, start).channels
-    return ChannelState(estimates, down, counters)
+    out = out_of_service(store, dict(by_channel), now, start)
+    working = {
+        channel: sum(key not in out.devices for key in keys) for channel, keys in by_channel.items()
+    }
+    return working, out.channels
+
+
+def channel_state(
+    store: Store, settings: Settings, needs: NeedCatalogue, day: date
+) -> ChannelState:
+    """How busy each channel is now: who is at a counter, who is waiting (in the order they
+    will be called), and how many counters or machines serve them. Routes and quotes are
+    computed from this (R2.3, R2.7)."""
+    now = store.clock.now()
+    service = service_minutes(store, needs, day)
+    waiting: dict[str, list[Waiting]] = defaultdict(list)
+    at_counter: dict[str, list[AtCounter]] = defaultdict(list)
+    for channel, need, priority, status, called_at in store.rows(
+        "SELECT channel, need, priority, status, called_at FROM arrivals"
+        " WHERE business_day = ? AND status IN ('waiting', 'called') ORDER BY arrived_at",
+        (day.isoformat(),),
+    ):
+        usual = service(channel, need)
+        if status == "waiting":
+            waiting[channel].append(Waiting(usual, bool(priority)))
+        else:
+            elapsed = (now - parse_iso(called_at)).total_seconds() / 60 if called_at else 0.0
+            at_counter[channel].append(AtCounter(usual, max(0.0, elapsed)))
+    # Counters from the day plan; machines from the devices actually working.
+    servers = counters_now(store, day)
+    machines, down = machines_in_service(store, settings, day, now)
+    servers.update(machines)
+    loads = {
+        c.key: ChannelLoad(
+            c.key,
+            servers.get(c.key, 0),
+            tuple(at_counter[c.key]),
+            tuple(waiting[c.key]),
+        )
+        for c in channels()
+    }
+    return ChannelState(loads, down, servers)
 
 
 def suggest(state: ChannelState, need: Need, flags: Iterable[str], settings: Settings) -> Route:
@@ -145,9 +178,10 @@ def save_walkin(
     unknown = set(walkin.flags) - set(FLAGS)
     if unknown:
         raise Invalid("flags", "flag_unknown")
-    estimate = state.estimates.get(walkin.channel)
-    if estimate is None:
+    if walkin.channel not in state.loads:
         raise Invalid("channel", "channel_unknown")
+    priority = bool(set(walkin.flags) & PRIORITY_FLAGS)
+    estimate = state.estimate(walkin.channel, priority=priority)
     minutes = None if estimate.minutes is None else round(estimate.minutes)
     prefix = next(c.prefix for c in channels() if c.key == walkin.channel)
     with store.unit_of_work() as uow:

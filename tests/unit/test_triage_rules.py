@@ -15,7 +15,6 @@ from lobby_tui.domain.triage import (
     check_note,
     check_party,
     check_ticket,
-    estimate_wait,
     greeting_part,
     rank_needs,
     route,
@@ -35,7 +34,7 @@ def lobby(**minutes: float | None) -> dict[str, Estimate]:
     """Estimates per channel; None means no counter open."""
     base = {"cash": 8.0, "non_cash": 8.0, "priority": 2.0, "self_service": 1.0, "wealth": 5.0}
     base.update(minutes)
-    return {ch: Estimate(ch, 0, 5.0, 0 if m is None else 1, m) for ch, m in base.items()}
+    return {ch: Estimate(ch, 0, 0 if m is None else 1, m) for ch, m in base.items()}
 
 
 def test_priority_customers_go_to_the_priority_window() -> None:  # covers: R2.5
@@ -131,14 +130,6 @@ def test_no_counter_open_says_so_and_promises_nothing() -> None:  # covers: R2.7
 def test_no_machine_working_sends_a_machine_need_to_its_counter() -> None:  # covers: R2.4
     chosen = route(WITHDRAW, [], lobby(self_service=None), {})
     assert (chosen.channel, chosen.reason) == ("cash", "self_service_closed")
-
-
-def test_estimate_divides_people_ahead_by_open_counters() -> None:  # covers: R2.7
-    assert estimate_wait("cash", 6, 4.0, 2).minutes == 12.0
-    assert estimate_wait("cash", 6, 4.0, 3).minutes == 8.0  # a window opened
-    assert estimate_wait("cash", 0, 4.0, 2).band == "lt5"
-    closed = estimate_wait("cash", 3, 4.0, 0)
-    assert closed.minutes is None and closed.band is None
 
 
 def test_service_time_falls_back_then_smooths_todays_history() -> None:  # covers: R2.7

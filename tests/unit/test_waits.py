@@ -77,3 +77,31 @@ def test_more_people_ahead_never_shortens_the_wait(servers: int) -> None:
     longer = ChannelLoad("cash", servers, waiting=tuple(Waiting(4) for _ in range(7)))
     before, after = wait_min(shorter), wait_min(longer)
     assert before is not None and after is not None and after >= before
+
+
+def test_the_floor_at_a_moment() -> None:
+    # covers: R2.7
+    from datetime import UTC, datetime, timedelta
+
+    from lobby_tui.domain.waits import Visit, floor_at
+
+    t0 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
+
+    def minute(n: float) -> datetime:
+        return t0 + timedelta(minutes=n)
+
+    visits = [
+        Visit("cash", 4, False, minute(0), minute(1), minute(5)),  # done before 10
+        Visit("cash", 6, False, minute(2), minute(8), minute(14)),  # at the counter at 10
+        Visit("cash", 4, True, minute(3), minute(12), minute(15)),  # waiting at 10
+        Visit("cash", 4, False, minute(4), None, minute(9)),  # walked away before 10
+        Visit("cash", 4, False, minute(6), None, None),  # still waiting, never called
+        Visit("cash", 4, False, minute(11), minute(13), minute(16)),  # not here yet
+    ]
+    load = floor_at(minute(10), visits, {"cash": 1, "wealth": 1})
+    assert load["cash"].at_counter == (AtCounter(6, 2),)
+    assert load["cash"].waiting == (Waiting(4, priority=True), Waiting(4))
+    assert load["wealth"] == ChannelLoad("wealth", 1)
+    # At the counter 4 more minutes, then the priority customer (4), then the one who came
+    # at minute 6 (4): the newcomer waits 12.
+    assert wait_min(load["cash"]) == 12
