@@ -10,7 +10,7 @@ import math
 import random
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any
@@ -20,7 +20,7 @@ from lobby_tui.domain.day import at_local
 from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.triage import PRIORITY_FLAGS, Estimate, Need, route
-from lobby_tui.domain.waits import Visit, floor_at, wait_min
+from lobby_tui.domain.waits import Visit, floor_at, stay_share, wait_min
 from lobby_tui.store import iso
 
 Row = dict[str, Any]
@@ -182,14 +182,23 @@ def simulate_floor(
     tickets = dict.fromkeys(prefixes, 0)
     free = {key: [opened] * n for key, n in counters.items()}
     on_floor: dict[str, list[Walkin]] = {key: [] for key in counters}  # waiting or served
+    stopped = {key: [0, 0] for key in counters}  # served, walked away: the day's `stay_share`
     walkins: list[Walkin] = []
     for minute in arrival_minutes(rng, shape, expected):
         at = opened + timedelta(seconds=round(minute * 60))
         need = rng.choices(needs, weights)[0]
         flags = [name for name, odds in FLAG_ODDS if rng.random() < odds]
         for key, walkins_there in on_floor.items():
+            for o in walkins_there:
+                if o.gone_at is not None and o.gone_at <= at:
+                    stopped[key][o.left_at is not None] += 1
             on_floor[key] = [o for o in walkins_there if o.gone_at is None or o.gone_at > at]
-        loads = floor_at(at, (o.visit() for o in chain(*on_floor.values())), counters)
+        loads = {
+            key: replace(load, stay=stay_share(*stopped[key]))
+            for key, load in floor_at(
+                at, (o.visit() for o in chain(*on_floor.values())), counters
+            ).items()
+        }
         estimates = {
             key: Estimate(key, len(load.waiting), load.servers, wait_min(load))
             for key, load in loads.items()

@@ -23,7 +23,14 @@ from lobby_tui.domain.triage import (
     route,
     smoothed_service_min,
 )
-from lobby_tui.domain.waits import AtCounter, ChannelLoad, Waiting, ahead_of, wait_min
+from lobby_tui.domain.waits import (
+    AtCounter,
+    ChannelLoad,
+    Waiting,
+    ahead_of,
+    stay_share,
+    wait_min,
+)
 from lobby_tui.services.arrivals import NewArrival, insert_arrival
 from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.tasks import open_task, out_of_service
@@ -104,6 +111,14 @@ def channel_state(
     service = service_minutes(store, needs, day)
     waiting: dict[str, list[Waiting]] = defaultdict(list)
     at_counter: dict[str, list[AtCounter]] = defaultdict(list)
+    called: dict[str, int] = defaultdict(int)
+    walked_away: dict[str, int] = defaultdict(int)
+    for channel, status, count in store.rows(
+        "SELECT channel, status, COUNT(*) FROM arrivals WHERE business_day = ?"
+        " AND status IN ('done', 'left') GROUP BY channel, status",
+        (day.isoformat(),),
+    ):
+        (called if status == "done" else walked_away)[channel] += count
     for channel, need, priority, status, called_at in store.rows(
         "SELECT channel, need, priority, status, called_at FROM arrivals"
         " WHERE business_day = ? AND status IN ('waiting', 'called') ORDER BY arrived_at",
@@ -125,6 +140,7 @@ def channel_state(
             servers.get(c.key, 0),
             tuple(at_counter[c.key]),
             tuple(waiting[c.key]),
+            stay_share(called[c.key] + len(at_counter[c.key]), walked_away[c.key]),
         )
         for c in channels()
     }

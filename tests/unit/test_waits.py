@@ -105,3 +105,14 @@ def test_the_floor_at_a_moment() -> None:
     # At the counter 4 more minutes, then the priority customer (4), then the one who came
     # at minute 6 (4): the newcomer waits 12.
     assert wait_min(load["cash"]) == 12
+
+
+def test_those_who_will_walk_away_take_no_counter_time() -> None:
+    # covers: R2.7, R3.2
+    from lobby_tui.domain.waits import stay_share
+
+    assert stay_share(0, 0) == 1.0  # nothing known yet: everyone stays
+    assert stay_share(20, 0) == 1.0
+    assert stay_share(30, 10) == 50 / 60  # a fifth walked away, pulled towards 1 early on
+    queue = tuple(Waiting(10) for _ in range(4))
+    assert wait_min(ChannelLoad("cash", 1, waiting=queue, stay=0.75)) == 30
