@@ -231,7 +231,7 @@ CATALOG: dict[str, str] = {
     "queue.move": "改派",
     "queue.more": "加窗口",
     "queue.fewer": "减窗口",
-    "queue.close_day": "日终",
+    "queue.close_day": "营业结束（清空队列）",
     "confirm.yes": "是 (y)",
     "confirm.no": "否 (Esc)",
     "invalid.extension_not_allowed": "该时限规则不允许延期。",

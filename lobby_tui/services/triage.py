@@ -327,14 +327,14 @@ def move_channel(store: Store, arrival_id: str, channel: str, reason: str) -> No
 
 
 def close_day(store: Store, day: date) -> int:
-    """End of day: everyone still waiting or at a counter is closed as not seen."""
+    """End of day: everyone still waiting is closed as not seen, at this moment (their wait
+    ends now, R2.7). Those already at a counter are being served: they are left alone."""
     with store.unit_of_work() as uow:
         rows = uow.execute(
-            "SELECT id, status FROM arrivals WHERE business_day = ?"
-            " AND status IN ('waiting', 'called')",
+            "SELECT id FROM arrivals WHERE business_day = ? AND status = 'waiting'",
             (day.isoformat(),),
         ).fetchall()
-        for arrival_id, status in rows:
-            uow.update("arrivals", arrival_id, {"status": "not_seen"})
-            uow.event("arrival.not_seen", "arrival", arrival_id, {"from": status})
+        for (arrival_id,) in rows:
+            uow.update("arrivals", arrival_id, {"status": "not_seen", "left_at": uow.now})
+            uow.event("arrival.not_seen", "arrival", arrival_id, {"at": uow.now})
     return len(rows)
