@@ -100,9 +100,9 @@ def demo(
     import shutil
     import tempfile
 
+    from lobby_tui.demo.history import write_history
+    from lobby_tui.demo.morning import demo_start, write_demo_morning
     from lobby_tui.domain.day import business_day
-    from lobby_tui.services.demo import demo_start, write_demo_morning
-    from lobby_tui.services.history import write_history
     from lobby_tui.store import OffsetClock
 
     db = _pick(ctx, "typed_db", db)

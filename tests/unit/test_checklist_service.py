@@ -192,7 +192,7 @@ def test_forecast_from_the_branchs_own_arrivals(store: Store, settings, clock) -
 
 def test_care_figures_on_the_played_demo_morning(store: Store, settings) -> None:
     # covers: R3.1, R3.2 — the same figures the handover will show
-    from lobby_tui.services.demo import write_demo_morning
+    from lobby_tui.demo.morning import write_demo_morning
     from lobby_tui.services.rounds import figures
 
     write_demo_morning(store, settings, DAY, lang="en")

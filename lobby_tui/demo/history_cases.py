@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from lobby_tui.demo.history_floor import Row, Walkin, new_uuid, pick
+from lobby_tui.demo.history_text import COMPLAINTS, INCIDENTS, TEXT
 from lobby_tui.domain.checklist import Template
 from lobby_tui.domain.complaints import PROFILES, decision_due
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.incidents import FraudScript, IncidentCatalogue, IncidentType
 from lobby_tui.domain.settings import Settings
-from lobby_tui.services.history_floor import Row, Walkin, new_uuid, pick
-from lobby_tui.services.history_text import COMPLAINTS, INCIDENTS, TEXT
 from lobby_tui.store import iso
 
 Rows = dict[str, list[Row]]

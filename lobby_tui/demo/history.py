@@ -24,9 +24,7 @@ from lobby_tui.content import (
     needs_catalogue,
     product_catalogue,
 )
-from lobby_tui.domain.day import at_local
-from lobby_tui.domain.settings import Settings
-from lobby_tui.services.history_cases import (
+from lobby_tui.demo.history_cases import (
     Day,
     Rows,
     write_checklist,
@@ -34,8 +32,10 @@ from lobby_tui.services.history_cases import (
     write_floor_notes,
     write_incidents,
 )
-from lobby_tui.services.history_floor import new_uuid, simulate_floor, write_rounds
-from lobby_tui.services.history_text import TEXT
+from lobby_tui.demo.history_floor import new_uuid, simulate_floor, write_rounds
+from lobby_tui.demo.history_text import TEXT
+from lobby_tui.domain.day import at_local
+from lobby_tui.domain.settings import Settings
 from lobby_tui.services.triage import fallback_service_min
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso
 
