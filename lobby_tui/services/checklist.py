@@ -15,6 +15,7 @@ from lobby_tui.domain.checklist import (
 )
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.tasks import close_task, open_task
 from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
@@ -161,11 +162,9 @@ def answer_item(
 
 def sign_off(store: Store, *, day: date, template: Template, name: str) -> None:
     """The manager signs the checklist off once every required item has an answer."""
-    name = name.strip()
+    name = check_text(name, "name", NAME_MAX, key="name_too_long")
     if not name:
         raise Invalid("name", "name_missing")
-    if len(name) > NAME_MAX:
-        raise Invalid("name", "name_too_long", max=NAME_MAX)
     state = today(store, day)
     missing = missing_for_sign_off(template, state.given)
     if state.run is None or missing:

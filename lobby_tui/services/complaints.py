@@ -4,10 +4,9 @@ event in the same transaction; the clocks come from domain/complaints.py."""
 from __future__ import annotations
 
 import json
-import re
+import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
 from lobby_tui.domain.complaints import (
@@ -17,6 +16,7 @@ from lobby_tui.domain.complaints import (
     PROFILES,
     REASON_MAX,
     STATUSES,
+    TEXT_MAX,
     Intake,
     Urgency,
     callback_due,
@@ -25,17 +25,16 @@ from lobby_tui.domain.complaints import (
     check_extension,
     check_intake,
     check_move,
-    check_text,
     decision_due,
     due_on_list,
     status_at_intake,
     urgency,
 )
-from lobby_tui.domain.day import at_local, business_day
+from lobby_tui.domain.day import business_day
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.privacy import mask, mask_phone
 from lobby_tui.domain.settings import Settings
-from lobby_tui.services.dayplan import parse_time
 from lobby_tui.services.drafts import drop_draft
 from lobby_tui.store import (
     Store,
@@ -48,41 +47,6 @@ from lobby_tui.store import (
 )
 
 NEW_DRAFT = "complaint:new"
-DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
-
-
-def parse_date(text: str, field: str) -> date:
-    match = DATE.fullmatch(text)
-    try:
-        if match:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        pass
-    raise Invalid(field, "date_format")
-
-
-def parse_received(text: str, now: datetime, zone: ZoneInfo) -> datetime:
-    """Blank is now; "HH:MM" is today; "YYYY-MM-DD HH:MM" for a letter or a call taken
-    earlier."""
-    cleaned = text.strip()
-    if not cleaned:
-        return now
-    day_part, _, time_part = cleaned.rpartition(" ")
-    day = parse_date(day_part, "received_at") if day_part else business_day(now, zone)
-    return at_local(day, parse_time(time_part, "received_at"), zone)
-
-
-def parse_promise(text: str, settings: Settings, received_at: datetime) -> datetime | None:
-    """A promise is a day ("by 2 December"): kept by closing time, or by the regulator's
-    deadline itself when that falls on the same day."""
-    if not text.strip():
-        return None
-    day = parse_date(text, "promised_by")
-    promised = at_local(day, settings.closing_time, settings.timezone)
-    due = decision_due(PROFILES[settings.complaint_profile], received_at, in_progress=True)
-    if business_day(due, settings.timezone) == day:
-        return min(promised, due)
-    return promised
 
 
 def note_draft(complaint_id: str) -> str:
@@ -137,55 +101,58 @@ class Complaint:
         )
 
 
+# Named as Complaint's fields, so a row is read by name (sqlite3.Row), never by position.
 COLUMNS = (
-    "c.id, c.case_no, c.received_at, c.received_via, c.customer_name,"
-    " c.customer_phone, c.category, c.severity, c.responsibility, c.subject,"
-    " c.description, c.wants, a.ticket, c.incident_id, c.status, c.owner, c.profile,"
-    " c.decision_due_at, c.promised_by, c.resolved_at, c.callback_due_at, c.outcome,"
-    " c.action_taken, c.departments, c.contact_given, c.empathy, c.extended_by,"
-    " c.extension_reason, c.callback_at, c.satisfaction"
+    "c.id, c.case_no, c.received_at, c.received_via AS via,"
+    " c.customer_name AS name, c.customer_phone AS phone, c.category, c.severity,"
+    " c.responsibility, c.subject, c.description, c.wants, a.ticket AS arrival_ticket,"
+    " c.incident_id, c.status, c.owner, c.profile, c.decision_due_at, c.promised_by,"
+    " c.resolved_at, c.callback_due_at, c.outcome, c.action_taken, c.departments,"
+    " c.contact_given, c.empathy, c.extended_by, c.extension_reason, c.callback_at,"
+    " c.satisfaction"
     " FROM complaints c LEFT JOIN arrivals a ON a.id = c.arrival_id"
 )
 
 
-def _complaint(r: tuple[object, ...]) -> Complaint:
-    def s(i: int) -> str:
-        return str(r[i]) if r[i] is not None else ""
+def _complaint(r: sqlite3.Row) -> Complaint:
+    def s(name: str) -> str:
+        value = r[name]
+        return str(value) if value is not None else ""
 
-    def when(i: int) -> datetime | None:
-        return parse_iso_or_none(r[i] if isinstance(r[i], str) else None)
+    def when(name: str) -> datetime | None:
+        return parse_iso_or_none(s(name) or None)
 
     return Complaint(
-        id=s(0),
-        case_no=s(1),
-        received_at=parse_iso(s(2)),
-        via=s(3),
-        name_masked=mask(s(4)),
-        phone_masked=mask_phone(s(5)),
-        category=s(6),
-        severity=s(7),
-        responsibility=s(8) or None,
-        subject=s(9),
-        description=s(10),
-        wants=s(11),
-        arrival_ticket=s(12) or None,
-        incident_id=s(13) or None,
-        status=s(14),
-        owner=s(15),
-        profile=s(16) or "nfra",
-        decision_due_at=when(17),
-        promised_by=when(18),
-        resolved_at=when(19),
-        callback_due_at=when(20),
-        outcome=s(21) or None,
-        action_taken=s(22),
-        departments=_list(s(23) or None),
-        contact_given=s(24),
-        empathy=_list(s(25) or None),
-        extended_by=s(26) or None,
-        extension_reason=s(27) or None,
-        callback_at=when(28),
-        satisfaction=int(str(r[29])) if r[29] is not None else None,
+        id=s("id"),
+        case_no=s("case_no"),
+        received_at=parse_iso(s("received_at")),
+        via=s("via"),
+        name_masked=mask(s("name")),
+        phone_masked=mask_phone(s("phone")),
+        category=s("category"),
+        severity=s("severity"),
+        responsibility=s("responsibility") or None,
+        subject=s("subject"),
+        description=s("description"),
+        wants=s("wants"),
+        arrival_ticket=s("arrival_ticket") or None,
+        incident_id=s("incident_id") or None,
+        status=s("status"),
+        owner=s("owner"),
+        profile=s("profile") or "nfra",
+        decision_due_at=when("decision_due_at"),
+        promised_by=when("promised_by"),
+        resolved_at=when("resolved_at"),
+        callback_due_at=when("callback_due_at"),
+        outcome=s("outcome") or None,
+        action_taken=s("action_taken"),
+        departments=_list(s("departments") or None),
+        contact_given=s("contact_given"),
+        empathy=_list(s("empathy") or None),
+        extended_by=s("extended_by") or None,
+        extension_reason=s("extension_reason") or None,
+        callback_at=when("callback_at"),
+        satisfaction=int(r["satisfaction"]) if r["satisfaction"] is not None else None,
     )
 
 
@@ -193,7 +160,7 @@ def get(store: Store, complaint_id: str) -> Complaint:
     row = store.query_one(f"SELECT {COLUMNS} WHERE c.id = ?", (complaint_id,))
     if row is None:
         raise StoreError("complaint.not_found")
-    return _complaint(tuple(row))
+    return _complaint(row)
 
 
 def _row(uow: UnitOfWork, complaint_id: str) -> dict[str, object]:
@@ -467,7 +434,7 @@ def escalate(
 def callbacks_due(store: Store, at: datetime) -> list[Complaint]:
     """Resolved complaints whose callback is due by `at` (the handover lists them)."""
     return [
-        _complaint(tuple(r))
+        _complaint(r)
         for r in store.query(
             f"SELECT {COLUMNS} WHERE c.status = 'resolved' AND c.callback_due_at <= ?"
             " ORDER BY c.callback_due_at",
@@ -478,7 +445,7 @@ def callbacks_due(store: Store, at: datetime) -> list[Complaint]:
 
 def add_note(store: Store, complaint_id: str, note: str) -> None:
     """A follow-up note (who was called, what the back office said); its draft goes too."""
-    cleaned = check_text(note, "note")
+    cleaned = check_text(note, "note", TEXT_MAX)
     if not cleaned:
         raise Invalid("note", "note_missing")
     with store.unit_of_work() as uow:
@@ -608,7 +575,7 @@ def find(store: Store, settings: Settings, wanted: Filter) -> list[Complaint]:
         params.append(f"%{text}%")
     sql = f"SELECT {COLUMNS}" + (" WHERE " + " AND ".join(where) if where else "")
     now = store.clock.now()
-    found = [_complaint(tuple(r)) for r in store.query(sql, params)]
+    found = [_complaint(r) for r in store.query(sql, params)]
     soon = settings.complaint_soon_days
     if wanted.overdue:
         found = [c for c in found if c.urgency(now, soon) in LATE]
@@ -635,45 +602,17 @@ class Update:
 
 def timeline(store: Store, complaint_id: str) -> list[Update]:
     return [
-        Update(parse_iso(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None)
+        Update(
+            parse_iso(r["at"]),
+            r["kind"],
+            r["from_status"],
+            r["to_status"],
+            r["note"],
+            json.loads(r["payload"]) if r["payload"] else None,
+        )
         for r in store.query(
             "SELECT at, kind, from_status, to_status, note, payload FROM complaint_updates"
             " WHERE complaint_id = ? ORDER BY at, recorded_at",
             (complaint_id,),
         )
     ]
-
-
-# Enquiries (R4.2) ------------------------------------------------------------------------
-
-
-def log_enquiry(store: Store, *, day: date, shift_id: str | None, topic: str) -> tuple[str, int]:
-    """One key on the floor: a question answered, with its topic. Returns its id (for an
-    enquiry that turns into a complaint) and today's count."""
-    cleaned = check_text(topic, "topic", 80)
-    if not cleaned:
-        raise Invalid("topic", "topic_missing")
-    with store.unit_of_work() as uow:
-        enquiry_id = new_id()
-        uow.insert(
-            "enquiries",
-            {
-                "id": enquiry_id,
-                "shift_id": shift_id,
-                "business_day": day.isoformat(),
-                "at": uow.now,
-                "topic": cleaned,
-            },
-        )
-        uow.event("enquiry.answered", "enquiry", enquiry_id, {"topic": cleaned})
-        count = uow.execute(
-            "SELECT COUNT(*) FROM enquiries WHERE business_day = ?", (day.isoformat(),)
-        ).fetchone()[0]
-    return enquiry_id, int(count)
-
-
-def enquiries_today(store: Store, day: date) -> int:
-    row = store.query_one(
-        "SELECT COUNT(*) FROM enquiries WHERE business_day = ?", (day.isoformat(),)
-    )
-    return int(row[0]) if row else 0
