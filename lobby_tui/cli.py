@@ -6,12 +6,11 @@ exit, never a traceback, and leaves their files as they were.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -19,9 +18,6 @@ from lobby_tui import __version__
 from lobby_tui.i18n import resolve_language, set_language, t
 from lobby_tui.start import default_db_path, fail, prepare, run_app, user_errors
 from lobby_tui.store import SystemClock
-
-if TYPE_CHECKING:
-    pass
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -181,21 +177,17 @@ def verify(ctx: click.Context, db: Path | None, lang: str | None) -> None:
     sys.exit(0 if verdict.ok else 1)
 
 
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-
-
 def parse_day(text: str) -> date:
-    """A date as YYYY-MM-DD only (fromisoformat alone would also take 20261128 or 2026-W48-6)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        fail(t("cli.bad_date", text=text))
+    """A date as YYYY-MM-DD in this century, read as every form reads one (domain/parse)."""
+    from lobby_tui.domain.errors import Invalid
+    from lobby_tui.domain.parse import parse_date
+
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        fail(t("cli.bad_date", text=text))
-    # A branch's records lie in this century; far dates would overflow the day's bounds.
-    if not FIRST_DAY <= day <= LAST_DAY:
-        fail(t("cli.date_range", text=text, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
-    return day
+        return parse_date(text, "date")
+    except Invalid as exc:
+        if exc.key != "date_range":
+            fail(t("cli.bad_date", text=text))
+        fail(t("cli.date_range", text=text, first=exc.params["first"], last=exc.params["last"]))
 
 
 def period(day: str | None, first: str | None, last: str | None) -> tuple[date, date] | None:

@@ -205,6 +205,7 @@ def today_complaint_actions(
     """This morning: enquiries answered, a complaint taken down, a callback not reached."""
     from lobby_tui.content import complaint_catalogue, faq
     from lobby_tui.services import complaints as service
+    from lobby_tui.services.enquiries import log_enquiry
 
     text = TEXT[lang]
     names = text["names"]
@@ -215,7 +216,7 @@ def today_complaint_actions(
         return at_local(day, time(hour, minute), zone)
 
     def enquiry(topic: str) -> Callable[[], None]:
-        return lambda: service.log_enquiry(store, day=day, shift_id=shift_id, topic=topic) and None
+        return lambda: log_enquiry(store, day=day, shift_id=shift_id, topic=topic) and None
 
     def walk_in(**fields: object) -> Callable[[], None]:
         """A complaint about waiting, taken down on the floor when its time comes."""

@@ -531,6 +531,7 @@ CATALOG: dict[str, str] = {
     "invalid.empathy_unknown": "There is no such empathy step.",
     "invalid.complaint_resolution_missing": "Say in the note what was done.",
     "invalid.date_format": "Type the date as YYYY-MM-DD, e.g. 2026-12-02.",
+    "invalid.date_range": "Choose a date from {first} to {last}.",
     "invalid.departments_missing": "Choose at least one department.",
     "invalid.description_missing": "Write down what the customer said.",
     "invalid.extension_closed": "Only an open complaint can be extended.",

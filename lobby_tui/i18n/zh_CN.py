@@ -520,6 +520,7 @@ CATALOG: dict[str, str] = {
     "invalid.empathy_unknown": "没有这个共情步骤。",
     "invalid.complaint_resolution_missing": "请在记录中写明处理措施。",
     "invalid.date_format": "日期格式为 年-月-日，如 2026-12-02。",
+    "invalid.date_range": "请选择 {first} 至 {last} 之间的日期。",
     "invalid.departments_missing": "请至少选择一个部门。",
     "invalid.description_missing": "请记下客户的原话。",
     "invalid.extension_closed": "只有未结的投诉才能延期。",
