@@ -7,7 +7,8 @@ exit, never a traceback, and leaves their files as they were.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,25 @@ def cli(ctx: click.Context, db: Path | None, lang: str | None) -> None:
         with user_errors():
             store, settings, language = prepare(db, lang, SystemClock())
             run_app(store, settings, language)
+
+
+@contextmanager
+def progress_bar(label: str, show: bool = True) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar for a long command when a person watches it; piped or redirected output stays
+    as it was (nothing but the command's own lines). The work gets a plain callable."""
+    if not (show and sys.stdout.isatty()):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress("{task.description}", *columns, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def _pick(ctx: click.Context, key: str, value: Any) -> Any:
@@ -124,9 +144,11 @@ def demo(
                 count = write_demo_morning(
                     store, settings, day, seed=seed, lang=language, past_complaints=not days
                 )
-                past = write_history(
-                    store, settings, day, days=days, per_day=per_day, seed=seed, lang=language
-                )
+                with progress_bar(t("cli.progress_history", days=days), show=days > 0) as progress:
+                    past = write_history(
+                        store, settings, day, days=days, per_day=per_day, seed=seed,
+                        lang=language, progress=progress,
+                    )  # fmt: skip
             except BaseException:
                 store.close()
                 raise
@@ -279,7 +301,11 @@ def export(
             _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=True
         )
         try:
-            done = export_period(store, settings, *asked, out, include_personal=include_personal)
+            with progress_bar(t("cli.progress_export")) as progress:
+                done = export_period(
+                    store, settings, *asked, out, include_personal=include_personal,
+                    progress=progress,
+                )  # fmt: skip
         finally:
             store.close()
     click.echo(t("cli.export_done", tables=done.tables, rows=done.rows, path=str(done.path)))

@@ -13,7 +13,7 @@ of events per row: the hash chain stays true and `lobby verify` passes.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, time, timedelta
 
 from lobby_tui.content import (
@@ -72,9 +72,11 @@ def write_history(
     per_day: float,
     seed: int = 7,
     lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Write `days` business days before `today` (every day of the week: the branch opens
-    at weekends, more quietly). Returns the rows written per table."""
+    at weekends, more quietly). Returns the rows written per table. `progress(done, days)`
+    is called after each day (the command line shows a bar with it)."""
     counts = dict.fromkeys(TABLES, 0)
     if days <= 0:
         return counts
@@ -147,6 +149,8 @@ def write_history(
             )
             for table in TABLES:
                 counts[table] += _insert(uow, table, rows[table])
+            if progress:
+                progress(n + 1, days)
         uow.event(
             "demo.history_written",
             "demo",

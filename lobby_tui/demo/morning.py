@@ -222,7 +222,7 @@ def _round_steps(
 
 def _demo_incidents(
     store: Store, settings: Settings, day: date, shift_id: str, lang: str
-) -> list[tuple[datetime, Callable[[], None]]]:
+) -> list[tuple[datetime, Callable[[], object]]]:
     """A handled fraud intervention and an open suspicious-person flag (R5), as actions at
     their times, replayed in order with the rest of the morning."""
     from lobby_tui.content import fraud_script, incident_catalogue
@@ -262,7 +262,7 @@ def _demo_incidents(
         q.id: ("yes" if q.id in ("phone", "secret", "safe_account") else "no")
         for q in script.question
     }
-    actions: list[tuple[datetime, Callable[[], None]]] = [
+    actions: list[tuple[datetime, Callable[[], object]]] = [
         (at(9, 40), lambda: incidents.remind(store, day=day, shift_id=shift_id, kind="belongings")),
         (at(9, 47), lambda: incidents.remind(store, day=day, shift_id=shift_id, kind="pin")),
         (at(9, 52), lambda: flag("fraud", "fraud", "counters", "high", text["fraud_note"])),

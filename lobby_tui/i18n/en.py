@@ -740,6 +740,8 @@ CATALOG: dict[str, str] = {
     "cli.out_help": "The folder to write (new or empty).",
     "cli.personal_help": "Include customers' names, phone numbers and notes (masked by default).",
     "cli.export_needs_period": "Export needs --from, --to and --out.",
+    "cli.progress_history": "Writing {days} days of history",
+    "cli.progress_export": "Exporting tables",
     "cli.export_done": "Exported {rows} rows of {tables} tables to {path}.",
     "cli.export_masked": "Personal fields are masked (--include-personal keeps them).",
     "cli.export_personal": "Personal fields are included: keep this folder as safe as the database.",

@@ -707,6 +707,8 @@ CATALOG: dict[str, str] = {
     "cli.out_help": "写入的文件夹（新建的或空的）。",
     "cli.personal_help": "包含客户姓名、电话和备注（默认脱敏）。",
     "cli.export_needs_period": "导出需要 --from、--to 和 --out。",
+    "cli.progress_history": "正在写入 {days} 天的历史",
+    "cli.progress_export": "正在导出数据表",
     "cli.export_done": "已导出 {tables} 张表共 {rows} 行到 {path}。",
     "cli.export_masked": "个人信息已脱敏（加 --include-personal 可保留）。",
     "cli.export_personal": "已包含个人信息：请像保管数据库一样妥善保管此文件夹。",

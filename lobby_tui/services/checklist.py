@@ -110,11 +110,12 @@ def answer_item(
             "SELECT id FROM checklist_answers WHERE run_id = ? AND item_key = ?",
             (run_id, item.key),
         ).fetchone()
+        kept_count = count if item.kind == "count" else None
         values = {
             "section": next(s.key for s in template.section if item in s.item),
             "label": label,
             "answer": final.value,
-            "count": count if item.kind == "count" else None,
+            "count": kept_count,
             "minimum": item.minimum,
             "note": note,
             "answered_at": uow.now,
@@ -157,7 +158,7 @@ def answer_item(
                 )
         elif task:
             close_task(uow, task[0], recheck_note)
-    return Given(item.key, final, values["count"], note)
+    return Given(item.key, final, kept_count, note)
 
 
 def sign_off(store: Store, *, day: date, template: Template, name: str) -> None:

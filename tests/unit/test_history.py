@@ -35,6 +35,16 @@ def test_the_same_seed_writes_the_same_rows(tmp_path: Path, clock: FixedClock) -
     assert written[0]["arrivals"] != written[2]["arrivals"]
 
 
+def test_progress_is_told_after_each_day(tmp_path: Path, clock: FixedClock) -> None:
+    store = open_store(tmp_path / "lobby.db", clock)
+    told: list[tuple[int, int]] = []
+    write_history(
+        store, load_settings(store), DAY, days=3, per_day=30, progress=lambda *a: told.append(a)
+    )
+    store.close()
+    assert told == [(1, 3), (2, 3), (3, 3)]
+
+
 def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Settings) -> None:
     # covers: R1.2, R2.4, R2.7, R3.1, R3.2, R4.4, R4.6, R5.3
     counts = write_history(store, settings, DAY, days=21, per_day=250, seed=7, lang="en")
