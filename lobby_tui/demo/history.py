@@ -30,9 +30,9 @@ from lobby_tui.demo.history_cases import (
     write_checklist,
     write_complaints,
     write_floor_notes,
-    write_incidents,
 )
 from lobby_tui.demo.history_floor import new_uuid, simulate_floor, write_rounds
+from lobby_tui.demo.history_incidents import write_incidents
 from lobby_tui.demo.history_text import TEXT
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings
