@@ -45,6 +45,7 @@ from pathlib import Path
 from time import perf_counter
 
 from lobby_tui.content import channels, load_toml, needs_catalogue
+from lobby_tui.demo.history_floor import FLAG_ODDS, arrival_minutes, intensity, usual_min
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings, build_settings
 from lobby_tui.domain.triage import (
@@ -65,7 +66,6 @@ from lobby_tui.domain.waits import (
     stay_share,
     wait_min,
 )
-from lobby_tui.services.history_floor import FLAG_ODDS, arrival_minutes, intensity, usual_min
 
 METHODS = ("people-ahead", "floor", "floor+stay", "little", "recent-wait")
 THROUGHPUT_WINDOW_MIN = 30
@@ -310,8 +310,8 @@ def history_days(path: Path) -> Iterable[Day]:
 
 
 def make_history(path: Path, days: int, seed: int) -> None:
+    from lobby_tui.demo.history import write_history
     from lobby_tui.domain.day import business_day
-    from lobby_tui.services.history import write_history
     from lobby_tui.services.settings import load_settings
     from lobby_tui.store import SystemClock, open_store
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 
 def make(path: Path, days: int, per_day: int, seed: int) -> dict[str, object]:
+    from lobby_tui.demo.history import write_history
+    from lobby_tui.demo.morning import write_demo_morning
     from lobby_tui.domain.day import business_day
-    from lobby_tui.services.demo import write_demo_morning
-    from lobby_tui.services.history import write_history
     from lobby_tui.services.settings import load_settings
     from lobby_tui.store import SystemClock, open_store
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lobby_tui.app import make_app
-from lobby_tui.services.demo import write_demo_morning
+from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, open_store

@@ -6,12 +6,12 @@ exit, never a traceback, and leaves their files as they were.
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -19,9 +19,6 @@ from lobby_tui import __version__
 from lobby_tui.i18n import resolve_language, set_language, t
 from lobby_tui.start import default_db_path, fail, prepare, run_app, user_errors
 from lobby_tui.store import SystemClock
-
-if TYPE_CHECKING:
-    pass
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -68,6 +65,25 @@ def cli(ctx: click.Context, db: Path | None, lang: str | None) -> None:
             run_app(store, settings, language)
 
 
+@contextmanager
+def progress_bar(label: str, show: bool = True) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar for a long command when a person watches it; piped or redirected output stays
+    as it was (nothing but the command's own lines). The work gets a plain callable."""
+    if not (show and sys.stdout.isatty()):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress("{task.description}", *columns, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
 def _pick(ctx: click.Context, key: str, value: Any) -> Any:
     return value if value is not None else (ctx.obj or {}).get(key)
 
@@ -100,9 +116,9 @@ def demo(
     import shutil
     import tempfile
 
+    from lobby_tui.demo.history import write_history
+    from lobby_tui.demo.morning import demo_start, write_demo_morning
     from lobby_tui.domain.day import business_day
-    from lobby_tui.services.demo import demo_start, write_demo_morning
-    from lobby_tui.services.history import write_history
     from lobby_tui.store import OffsetClock
 
     db = _pick(ctx, "typed_db", db)
@@ -128,9 +144,11 @@ def demo(
                 count = write_demo_morning(
                     store, settings, day, seed=seed, lang=language, past_complaints=not days
                 )
-                past = write_history(
-                    store, settings, day, days=days, per_day=per_day, seed=seed, lang=language
-                )
+                with progress_bar(t("cli.progress_history", days=days), show=days > 0) as progress:
+                    past = write_history(
+                        store, settings, day, days=days, per_day=per_day, seed=seed,
+                        lang=language, progress=progress,
+                    )  # fmt: skip
             except BaseException:
                 store.close()
                 raise
@@ -181,21 +199,17 @@ def verify(ctx: click.Context, db: Path | None, lang: str | None) -> None:
     sys.exit(0 if verdict.ok else 1)
 
 
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-
-
 def parse_day(text: str) -> date:
-    """A date as YYYY-MM-DD only (fromisoformat alone would also take 20261128 or 2026-W48-6)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        fail(t("cli.bad_date", text=text))
+    """A date as YYYY-MM-DD in this century, read as every form reads one (domain/parse)."""
+    from lobby_tui.domain.errors import Invalid
+    from lobby_tui.domain.parse import parse_date
+
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        fail(t("cli.bad_date", text=text))
-    # A branch's records lie in this century; far dates would overflow the day's bounds.
-    if not FIRST_DAY <= day <= LAST_DAY:
-        fail(t("cli.date_range", text=text, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
-    return day
+        return parse_date(text, "date")
+    except Invalid as exc:
+        if exc.key != "date_range":
+            fail(t("cli.bad_date", text=text))
+        fail(t("cli.date_range", text=text, first=exc.params["first"], last=exc.params["last"]))
 
 
 def period(day: str | None, first: str | None, last: str | None) -> tuple[date, date] | None:
@@ -287,7 +301,11 @@ def export(
             _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=True
         )
         try:
-            done = export_period(store, settings, *asked, out, include_personal=include_personal)
+            with progress_bar(t("cli.progress_export")) as progress:
+                done = export_period(
+                    store, settings, *asked, out, include_personal=include_personal,
+                    progress=progress,
+                )  # fmt: skip
         finally:
             store.close()
     click.echo(t("cli.export_done", tables=done.tables, rows=done.rows, path=str(done.path)))

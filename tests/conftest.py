@@ -8,12 +8,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, open_store
+
+# Property tests: ~1000 examples each by default (CI); `--hypothesis-profile=long` for a
+# deeper search by hand. No deadline: a loaded 2-core machine must not fail a pure rule.
+hypothesis_settings.register_profile("ci", max_examples=1000, deadline=None)
+hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None)
+hypothesis_settings.load_profile("ci")
 
 # 10:30 in Shanghai on a Saturday: mid-morning, the demo's hour.
 MORNING = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import COUNT_MAX, check_text
 
 
 class Answer(StrEnum):
@@ -95,7 +96,6 @@ class Given:
 
 
 NOTE_MAX = 500
-COUNT_MAX = 100_000
 
 
 def judge_count(item: Item, count: int | None) -> Answer:
@@ -110,8 +110,8 @@ def judge_count(item: Item, count: int | None) -> Answer:
 
 def check_answer(item: Item, answer: Answer | None, count: int | None, note: str | None) -> Answer:
     """The answer to record for `item`, or Invalid naming the field that is wrong."""
-    if note is not None and len(note) > NOTE_MAX:
-        raise Invalid("note", "note_too_long", max=NOTE_MAX, length=len(note))
+    if note is not None:
+        check_text(note, "note", NOTE_MAX, key="note_too_long")
     if item.kind == "count":
         if answer == Answer.NA:
             return Answer.NA
@@ -124,15 +124,6 @@ def check_answer(item: Item, answer: Answer | None, count: int | None, note: str
 def missing_for_sign_off(template: Template, given: Mapping[str, Given]) -> list[Item]:
     """Required items without an answer: sign-off waits for them."""
     return [item for item in template.items() if item.required and item.key not in given]
-
-
-def parse_count(text: str) -> int:
-    cleaned = text.strip()
-    if not cleaned:
-        raise Invalid("count", "count_missing")
-    if not cleaned.isdigit():
-        raise Invalid("count", "count_not_number")
-    return int(cleaned)
 
 
 # Peak forecast -----------------------------------------------------------------------

@@ -4,13 +4,15 @@ Pure rules, used alike by the complaint screen, the dashboard, the report and th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from lobby_tui.domain.day import at_local, business_day
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_phone, check_text, parse_date
+from lobby_tui.domain.settings import Settings
 
 REASON_MAX = 200
 DESCRIPTION_MAX = 4000
@@ -77,9 +79,7 @@ def check_extension(profile: Profile, approver: str, reason: str) -> tuple[str, 
         raise Invalid("approver", "approver_missing")
     if not reason:
         raise Invalid("reason", "extension_reason_missing")
-    if len(reason) > REASON_MAX:
-        raise Invalid("reason", "text_too_long", max=REASON_MAX)
-    return approver, reason
+    return approver, check_text(reason, "reason", REASON_MAX)
 
 
 def check_promise(received_at: datetime, promised_by: datetime | None, now: datetime) -> None:
@@ -128,25 +128,17 @@ class Intake:
     contact_given: str = ""
 
 
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{3,18}[0-9]$")
-
-
-def check_text(value: str, field_name: str, maximum: int = TEXT_MAX) -> str:
-    cleaned = value.strip()
-    if len(cleaned) > maximum:
-        raise Invalid(field_name, "text_too_long", max=maximum)
-    return cleaned
-
-
-def check_phone(phone: str) -> str:
-    """Kept as digits only: the minimum needed to call back (R4.6)."""
-    cleaned = phone.strip()
-    if not cleaned:
-        return ""
-    digits = re.sub(r"[^0-9]", "", cleaned)
-    if not PHONE.match(cleaned) or not 5 <= len(digits) <= 15:
-        raise Invalid("phone", "phone_format")
-    return ("+" if cleaned.startswith("+") else "") + digits
+def parse_promise(text: str, settings: Settings, received_at: datetime) -> datetime | None:
+    """A promise is a day ("by 2 December"): kept by closing time, or by the regulator's
+    deadline itself when that falls on the same day."""
+    if not text.strip():
+        return None
+    day = parse_date(text, "promised_by")
+    promised = at_local(day, settings.closing_time, settings.timezone)
+    due = decision_due(PROFILES[settings.complaint_profile], received_at, in_progress=True)
+    if business_day(due, settings.timezone) == day:
+        return min(promised, due)
+    return promised
 
 
 def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
@@ -160,11 +152,9 @@ def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
     description = check_text(intake.description, "description", DESCRIPTION_MAX)
     if not description:
         raise Invalid("description", "description_missing")
-    name = intake.name.strip()
-    if len(name) > NAME_MAX:
-        raise Invalid("name", "name_too_long", max=NAME_MAX)
+    name = check_text(intake.name, "name", NAME_MAX, key="name_too_long")
     check_promise(intake.received_at, intake.promised_by, now)
-    action = check_text(intake.action_taken, "action_taken")
+    action = check_text(intake.action_taken, "action_taken", TEXT_MAX)
     owner = check_text(intake.owner, "owner", NAME_MAX)
     if intake.outcome is not None and intake.outcome not in OUTCOMES:
         raise Invalid("outcome", "outcome_unknown")
@@ -182,7 +172,7 @@ def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
         name=name,
         phone=check_phone(intake.phone),
         responsibility=intake.responsibility or None,
-        wants=check_text(intake.wants, "wants"),
+        wants=check_text(intake.wants, "wants", TEXT_MAX),
         empathy=tuple(intake.empathy),
         outcome=intake.outcome,
         action_taken=action,
@@ -251,7 +241,7 @@ def check_move(
         raise Invalid("status", "same_status")
     if wanted not in MOVES[current]:
         raise Invalid("status", "status_move")
-    cleaned = check_text(note, "note") or None
+    cleaned = check_text(note, "note", TEXT_MAX) or None
     reopening = wanted == "in_progress" and current in ("resolved", "callback_done", "closed")
     if reopening and not cleaned:
         raise Invalid("note", "reopen_reason_missing")
@@ -286,7 +276,7 @@ def check_callback(
 ) -> Callback:
     if status != "resolved":
         raise Invalid("callback", "callback_not_resolved")
-    cleaned = check_text(note, "callback_note") or None
+    cleaned = check_text(note, "callback_note", TEXT_MAX) or None
     if not reached:
         return Callback(False, None, None, cleaned)
     if solved is None:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lobby_tui.domain.checklist import Label
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
 
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "monitoring", "resolved")
@@ -70,9 +71,7 @@ class FraudScript(BaseModel):
 
 
 def check_note(note: str, field: str = "note") -> str | None:
-    if len(note) > NOTE_MAX:
-        raise Invalid(field, "note_too_long", max=NOTE_MAX, length=len(note))
-    return note.strip() or None
+    return check_text(note, field, NOTE_MAX, key="note_too_long") or None
 
 
 def check_resolution(note: str) -> str:

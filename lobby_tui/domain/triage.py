@@ -3,7 +3,6 @@ they will honestly wait. Pure rules; the catalogues come from data/ (needs.toml,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lobby_tui.domain.checklist import Label
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
 
 # Channels the rules know by role; the catalogue (channels.toml) holds their labels.
 PRIORITY = "priority"
@@ -23,9 +23,7 @@ NON_CASH = "non_cash"
 FLAGS = ("elderly", "disabled", "pregnant", "vip", "children", "interpreter")
 PRIORITY_FLAGS = frozenset({"elderly", "disabled", "pregnant"})
 
-PARTY_MAX = 20
 NOTE_MAX = 500
-TICKET_PATTERN = re.compile(r"^[A-Z]{1,2}\d{1,4}$")
 
 
 class Need(BaseModel):
@@ -219,27 +217,8 @@ def route(
 # Bad input --------------------------------------------------------------------------------
 
 
-def check_party(text: str) -> int:
-    cleaned = text.strip() or "1"
-    if not cleaned.isdigit() or not 1 <= int(cleaned) <= PARTY_MAX:
-        raise Invalid("party", "party_range", max=PARTY_MAX)
-    return int(cleaned)
-
-
 def check_note(text: str) -> str | None:
-    if len(text) > NOTE_MAX:
-        raise Invalid("note", "note_too_long", max=NOTE_MAX, length=len(text))
-    return text.strip() or None
-
-
-def check_ticket(text: str) -> str | None:
-    """A number from the branch's own ticket machine (A012), or None to give our own."""
-    cleaned = text.strip().upper()
-    if not cleaned:
-        return None
-    if not TICKET_PATTERN.match(cleaned):
-        raise Invalid("ticket", "ticket_format")
-    return cleaned
+    return check_text(text, "note", NOTE_MAX, key="note_too_long") or None
 
 
 def greeting_part(at: time) -> str:

@@ -25,9 +25,10 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, channels, checklist_template
-from lobby_tui.domain.checklist import NOTE_MAX, Answer, Given, Item, Template, parse_count
+from lobby_tui.domain.checklist import NOTE_MAX, Answer, Given, Item, Template
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import parse_amount, parse_count, parse_counters, parse_time
 from lobby_tui.domain.privacy import mask
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
@@ -535,7 +536,7 @@ class ChecklistScreen(LobbyScreen):
         field = self.query_one(f"#field-counters-{channel}", Field)
         field.say("")
         with self.guarded(lambda exc: field.say(invalid_text(exc))) as outcome:
-            dayplan.set_counters(app.store, self.day, channel, dayplan.parse_counters(field.value))
+            dayplan.set_counters(app.store, self.day, channel, parse_counters(field.value))
         if outcome.failed:
             return
         field.say("")
@@ -550,7 +551,7 @@ class ChecklistScreen(LobbyScreen):
         with self.guarded(
             lambda exc: fields.get(exc.field, fields["purpose"]).say(invalid_text(exc))
         ) as outcome:
-            at = dayplan.parse_time(fields["time"].value)
+            at = parse_time(fields["time"].value)
             dayplan.add_appointment(
                 app.store,
                 app.settings,
@@ -576,8 +577,8 @@ class ChecklistScreen(LobbyScreen):
         with self.guarded(
             lambda exc: fields.get(exc.field, fields["note"]).say(invalid_text(exc))
         ) as outcome:
-            at = dayplan.parse_time(fields["time"].value)
-            amount = dayplan.parse_amount(fields["amount"].value)
+            at = parse_time(fields["time"].value)
+            amount = parse_amount(fields["amount"].value)
             dayplan.add_cash_movement(
                 app.store, app.settings, self.day, at, amount, fields["note"].value
             )

@@ -22,9 +22,11 @@ from lobby_tui.domain.complaints import (
     TEXT_MAX,
     VIA,
     Intake,
+    parse_promise,
 )
 from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import parse_received
 from lobby_tui.i18n import t
 from lobby_tui.screens.autosave import Autosave
 from lobby_tui.services import complaints as service
@@ -333,10 +335,10 @@ class IntakeForm(VerticalScroll):
         # Blank: when the manager began taking it down (a draft restored the next day keeps
         # the day it was received), else now.
         began = parse_iso(str(values["started"])) if values["started"] else now
-        received = service.parse_received(str(values["received"]), began, app.settings.timezone)
+        received = parse_received(str(values["received"]), began, app.settings.timezone)
         promised = None
         if values["outcome"] == "escalated":
-            promised = service.parse_promise(str(values["promised"]), app.settings, received)
+            promised = parse_promise(str(values["promised"]), app.settings, received)
         outcome = values["outcome"] if values["outcome"] in ("on_spot", "escalated") else None
         return Intake(
             received_at=received,

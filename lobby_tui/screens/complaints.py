@@ -34,6 +34,7 @@ from lobby_tui.domain.complaints import (
     STATUSES,
     Urgency,
     deadline,
+    parse_promise,
 )
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
@@ -608,9 +609,7 @@ class ComplaintsScreen(LobbyScreen):
         departments = tuple(self.query_one("#esc-departments", SelectionList).selected)
 
         def do() -> None:
-            promised = service.parse_promise(
-                fields["promised"].value, app.settings, complaint.received_at
-            )
+            promised = parse_promise(fields["promised"].value, app.settings, complaint.received_at)
             service.escalate(
                 app.store,
                 app.settings,

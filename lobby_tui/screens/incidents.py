@@ -15,10 +15,10 @@ from lobby_tui.content import ContentError, checklist_template, fraud_script, in
 from lobby_tui.domain.day import at_local, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.incidents import ANSWERS, IncidentType
+from lobby_tui.domain.parse import parse_time
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import incidents as service
-from lobby_tui.services.dayplan import parse_time
 from lobby_tui.services.tasks import report_device_fault
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter

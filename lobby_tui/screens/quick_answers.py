@@ -22,7 +22,7 @@ from lobby_tui.domain.day import business_day
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import checklist as checklist_service
-from lobby_tui.services import complaints as service
+from lobby_tui.services import enquiries as service
 from lobby_tui.widgets.field import Field
 
 if TYPE_CHECKING:

@@ -18,14 +18,13 @@ from lobby_tui.content import ContentError, channels, cue_table, needs_catalogue
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import wait_level, wait_minutes
+from lobby_tui.domain.parse import check_party, check_ticket
 from lobby_tui.domain.triage import (
     FLAGS,
     Cue,
     Need,
     Route,
     check_note,
-    check_party,
-    check_ticket,
     greeting_part,
     rank_needs,
 )

@@ -15,6 +15,7 @@ from lobby_tui.domain.checklist import (
 )
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.tasks import close_task, open_task
 from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
@@ -109,11 +110,12 @@ def answer_item(
             "SELECT id FROM checklist_answers WHERE run_id = ? AND item_key = ?",
             (run_id, item.key),
         ).fetchone()
+        kept_count = count if item.kind == "count" else None
         values = {
             "section": next(s.key for s in template.section if item in s.item),
             "label": label,
             "answer": final.value,
-            "count": count if item.kind == "count" else None,
+            "count": kept_count,
             "minimum": item.minimum,
             "note": note,
             "answered_at": uow.now,
@@ -156,16 +158,14 @@ def answer_item(
                 )
         elif task:
             close_task(uow, task[0], recheck_note)
-    return Given(item.key, final, values["count"], note)
+    return Given(item.key, final, kept_count, note)
 
 
 def sign_off(store: Store, *, day: date, template: Template, name: str) -> None:
     """The manager signs the checklist off once every required item has an answer."""
-    name = name.strip()
+    name = check_text(name, "name", NAME_MAX, key="name_too_long")
     if not name:
         raise Invalid("name", "name_missing")
-    if len(name) > NAME_MAX:
-        raise Invalid("name", "name_too_long", max=NAME_MAX)
     state = today(store, day)
     missing = missing_for_sign_off(template, state.given)
     if state.run is None or missing:

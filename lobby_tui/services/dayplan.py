@@ -3,7 +3,6 @@ movements, and the peak forecast from the branch's own history."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -11,34 +10,12 @@ from lobby_tui.content import channels
 from lobby_tui.domain.checklist import Forecast, forecast_peaks
 from lobby_tui.domain.day import at_local, local
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import AMOUNT_MAX, COUNTERS_MAX, check_text
 from lobby_tui.domain.settings import Settings
 from lobby_tui.store import Store, iso, new_id, parse_iso
 
-COUNTERS_MAX = 30
 PURPOSE_MAX = 80
 WHO_MAX = 20
-AMOUNT_MAX = 10_000_000_000
-
-
-def parse_time(text: str, field: str = "time") -> time:
-    match = re.fullmatch(r"\s*(\d{1,2})[:：.](\d{2})\s*", text)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise Invalid(field, "time_format")
-    return time(int(match[1]), int(match[2]))
-
-
-def parse_counters(text: str) -> int:
-    cleaned = text.strip()
-    if not cleaned.isdigit() or int(cleaned) > COUNTERS_MAX:
-        raise Invalid("counters", "counters_range", max=COUNTERS_MAX)
-    return int(cleaned)
-
-
-def parse_amount(text: str) -> int:
-    cleaned = text.strip().replace(",", "").replace("，", "")
-    if not cleaned.isdigit() or not 0 < int(cleaned) <= AMOUNT_MAX:
-        raise Invalid("amount", "amount_range")
-    return int(cleaned)
 
 
 # Counters -----------------------------------------------------------------------------
@@ -109,14 +86,10 @@ def add_appointment(
     vip: bool,
     who: str | None = None,
 ) -> str:
-    purpose = purpose.strip()
+    purpose = check_text(purpose, "purpose", PURPOSE_MAX)
     if not purpose:
         raise Invalid("purpose", "purpose_missing")
-    if len(purpose) > PURPOSE_MAX:
-        raise Invalid("purpose", "text_too_long", max=PURPOSE_MAX)
-    who = (who or "").strip() or None
-    if who and len(who) > WHO_MAX:
-        raise Invalid("who", "text_too_long", max=WHO_MAX)
+    who = check_text(who or "", "who", WHO_MAX) or None
     due = iso(at_local(day, at, settings.timezone))
     with store.unit_of_work() as uow:
         appointment_id = new_id()
@@ -156,9 +129,7 @@ def add_cash_movement(
 ) -> str:
     if not 0 < amount <= AMOUNT_MAX:
         raise Invalid("amount", "amount_range")
-    note = (note or "").strip() or None
-    if note and len(note) > PURPOSE_MAX:
-        raise Invalid("note", "text_too_long", max=PURPOSE_MAX)
+    note = check_text(note or "", "note", PURPOSE_MAX) or None
     due = iso(at_local(day, at, settings.timezone))
     with store.unit_of_work() as uow:
         movement_id = new_id()

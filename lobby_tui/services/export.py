@@ -14,6 +14,7 @@ import csv
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -52,7 +53,10 @@ def export(
     out: Path,
     *,
     include_personal: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Exported:
+    """`progress(done, tables)` is called after each table written (the command line shows a
+    bar with it)."""
     start, _ = day_bounds_utc(first_day, settings.timezone)
     _, end = day_bounds_utc(last_day, settings.timezone)
     target = _prepare(out)
@@ -62,7 +66,7 @@ def export(
     folder.mkdir(mode=0o700)
     try:
         exported = _export(store, settings, first_day, last_day, folder, include_personal,
-                           (start, end))  # fmt: skip
+                           (start, end), progress)  # fmt: skip
         os.replace(folder, target)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -78,15 +82,18 @@ def _export(
     folder: Path,
     include_personal: bool,
     bounds: tuple[datetime, datetime],
+    progress: Callable[[int, int], None] | None,
 ) -> tuple[int, int]:
     start, end = bounds
     span = (first_day.isoformat(), last_day.isoformat())
     instants = (iso(start), iso(end))
     tables: dict[str, dict[str, Any]] = {}
     total = 0
-    for table in _tables(store):
+    names = _tables(store)
+    for done, table in enumerate(names, start=1):
         columns = [row[1] for row in store.query(f"PRAGMA table_info({table})")]
-        where, params, by = "", (), None
+        where, by = "", None
+        params: tuple[str, ...] = ()
         if "business_day" in columns:
             by = "business_day"
             where, params = " WHERE business_day BETWEEN ? AND ?", span
@@ -100,6 +107,8 @@ def _export(
         _write(folder, table, columns, records)
         tables[table] = {"rows": len(records), "period_by": by}
         total += len(records)
+        if progress:
+            progress(done, len(names))
     manifest = {
         "app": "lobby-tui",
         "version": __version__,

@@ -73,9 +73,11 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
     )
     ranked = []
     for r in rows:
-        dues = [
-            parse_iso_or_none(r[k]) for k in ("decision_due_at", "promised_by", "callback_due_at")
-        ]
+        dues = (
+            parse_iso_or_none(r["decision_due_at"]),
+            parse_iso_or_none(r["promised_by"]),
+            parse_iso_or_none(r["callback_due_at"]),
+        )
         level = urgency(r["status"], *dues, now, settings.complaint_soon_days)
         if level == Urgency.AWAITING_CALLBACK:
             continue

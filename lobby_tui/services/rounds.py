@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from lobby_tui.domain.day import at_local, day_bounds_utc
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import wait_minutes
+from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.rounds import (
     Care,
     CareFigures,
@@ -106,9 +107,7 @@ def complete_round(
 ) -> int:
     """Close the round with what was seen in the hall; each problem becomes a task.
     Returns the number of tasks opened."""
-    note = note.strip()
-    if len(note) > NOTE_MAX:
-        raise Invalid("note", "text_too_long", max=NOTE_MAX)
+    note = check_text(note, "note", NOTE_MAX)
     opened = 0
     with store.unit_of_work() as uow:
         row = uow.execute("SELECT completed_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
@@ -187,9 +186,7 @@ def give_care(
     asked: bool = False,
 ) -> None:
     """One care action for a waiting customer, saved with its time (R3.2–R3.6)."""
-    note = (note or "").strip() or None
-    if note and len(note) > NOTE_MAX:
-        raise Invalid("note", "text_too_long", max=NOTE_MAX)
+    note = check_text(note or "", "note", NOTE_MAX) or None
     if kind == Care.INTEREST and not product:
         raise Invalid("product", "product_missing")
     with store.unit_of_work() as uow:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from lobby_tui.domain.day import business_day
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
 from lobby_tui.store import Store, StoreError, new_id, parse_iso
 
@@ -54,13 +55,10 @@ def hand_over(
     opened in the same commit, so the floor is never without an open shift. After closing
     time the day is over: no shift is opened (tomorrow's first start opens one), so no
     empty shift is left open overnight. Returns the next shift, if any."""
-    name, note = name.strip(), note.strip()
+    name = check_text(name, "signer", NAME_MAX, key="name_too_long")
     if not name:
         raise Invalid("signer", "name_missing")
-    if len(name) > NAME_MAX:
-        raise Invalid("signer", "name_too_long", max=NAME_MAX)
-    if len(note) > NOTE_MAX:
-        raise Invalid("handover_note", "text_too_long", max=NOTE_MAX)
+    note = check_text(note, "handover_note", NOTE_MAX)
     with store.unit_of_work() as uow:
         row = uow.execute("SELECT closed_at FROM shifts WHERE id = ?", (shift_id,)).fetchone()
         if row is None:

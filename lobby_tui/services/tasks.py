@@ -11,6 +11,7 @@ from sqlite3 import Row
 from lobby_tui.domain.day import open_at
 from lobby_tui.domain.devices import DeviceFault, channels_out, devices_out
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso, new_id, parse_iso
 
 RESOLUTION_MAX = 500
@@ -68,11 +69,9 @@ def close_task(uow: UnitOfWork, task_id: str, note: str) -> None:
 
 def resolve_task(store: Store, task_id: str, note: str) -> None:
     """The manager closes a task: what was done is required (R1.2, R1.3)."""
-    note = note.strip()
+    note = check_text(note, "note", RESOLUTION_MAX, key="note_too_long")
     if not note:
         raise Invalid("note", "resolution_missing")
-    if len(note) > RESOLUTION_MAX:
-        raise Invalid("note", "note_too_long", max=RESOLUTION_MAX, length=len(note))
     with store.unit_of_work() as uow:
         row = uow.execute("SELECT status FROM tasks WHERE id = ?", (task_id,)).fetchone()
         if row is None:

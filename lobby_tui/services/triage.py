@@ -12,6 +12,7 @@ from datetime import date, datetime
 from lobby_tui.content import ContentError, channels, checklist_template
 from lobby_tui.domain.day import day_bounds_utc, local
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.triage import (
     FLAGS,
@@ -186,11 +187,9 @@ def save_walkin(
 ) -> Saved:
     """One triaged walk-in, with the quote and script the customer was given (R2.7, R2.8)."""
     overridden = walkin.channel != walkin.suggested.channel
-    reason = (walkin.override_reason or "").strip() or None
+    reason = check_text(walkin.override_reason or "", "reason", REASON_MAX) or None
     if overridden and not reason:
         raise Invalid("reason", "override_reason_missing")
-    if reason and len(reason) > REASON_MAX:
-        raise Invalid("reason", "text_too_long", max=REASON_MAX)
     unknown = set(walkin.flags) - set(FLAGS)
     if unknown:
         raise Invalid("flags", "flag_unknown")
@@ -296,11 +295,9 @@ def live_queue(store: Store, day: date) -> list[InQueue]:
 
 def move_channel(store: Store, arrival_id: str, channel: str, reason: str) -> None:
     """A mis-route fixed: the customer goes to another channel, and why is recorded."""
-    reason = reason.strip()
+    reason = check_text(reason, "reason", REASON_MAX)
     if not reason:
         raise Invalid("reason", "move_reason_missing")
-    if len(reason) > REASON_MAX:
-        raise Invalid("reason", "text_too_long", max=REASON_MAX)
     if channel not in {c.key for c in channels()}:
         raise Invalid("channel", "channel_unknown")
     with store.unit_of_work() as uow:

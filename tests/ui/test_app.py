@@ -14,8 +14,8 @@ from textual.geometry import Region
 from textual.widgets import Static
 
 from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
+from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.screens.dashboard import DashboardScreen
-from lobby_tui.services.demo import write_demo_morning
 from lobby_tui.store import FixedClock, Store, StoreError
 from lobby_tui.widgets.topbar import TopBar
 from tests.conftest import settle

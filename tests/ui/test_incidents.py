@@ -183,7 +183,7 @@ async def test_a_broken_plan_file_is_said_and_the_app_goes_on(
 async def test_a_recorded_conversation_is_shown_back(
     build_app: Build, store: Store, settings
 ) -> None:  # covers: R5.4
-    from lobby_tui.services.demo import write_demo_morning
+    from lobby_tui.demo.morning import write_demo_morning
 
     write_demo_morning(store, settings, store.clock.now().date(), lang="en")
     app = build_app()

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from lobby_tui.app import LobbyApp
+from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.settings import Settings
-from lobby_tui.services.demo import write_demo_morning
 from lobby_tui.store import Store
 from tests.conftest import settle
 

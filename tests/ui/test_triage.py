@@ -9,10 +9,10 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from lobby_tui.app import LobbyApp
 from lobby_tui.content import checklist_template
+from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.checklist import Answer
 from lobby_tui.services.checklist import answer_item
 from lobby_tui.services.dayplan import add_appointment
-from lobby_tui.services.demo import write_demo_morning
 from lobby_tui.store import Store
 from tests.conftest import settle
 from tests.ui.test_app import screen_text

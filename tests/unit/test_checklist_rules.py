@@ -17,10 +17,10 @@ from lobby_tui.domain.checklist import (
     check_answer,
     forecast_peaks,
     missing_for_sign_off,
-    parse_count,
 )
 from lobby_tui.domain.devices import DeviceFault, channels_out, devices_out
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import parse_count
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 28, 0, 30, tzinfo=UTC)  # 08:30 in the branch

@@ -10,6 +10,7 @@ from lobby_tui.content import channels, checklist_template
 from lobby_tui.domain.checklist import Answer
 from lobby_tui.domain.day import day_bounds_utc
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import parse_amount, parse_time
 from lobby_tui.services import checklist, dayplan, tasks
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.shift import open_shift_today
@@ -162,11 +163,11 @@ def test_appointments_and_cash_movements(store: Store, settings) -> None:  # cov
     assert "Wang" not in payload
     for bad, key in [("25:00", "time_format"), ("9", "time_format")]:
         with pytest.raises(Invalid, match=key):
-            dayplan.parse_time(bad)
+            parse_time(bad)
     with pytest.raises(Invalid, match="purpose_missing"):
         dayplan.add_appointment(store, settings, DAY, time(9, 0), " ", False)
     with pytest.raises(Invalid, match="amount_range"):
-        dayplan.parse_amount("0")
+        parse_amount("0")
 
 
 def test_forecast_from_the_branchs_own_arrivals(store: Store, settings, clock) -> None:
@@ -192,7 +193,7 @@ def test_forecast_from_the_branchs_own_arrivals(store: Store, settings, clock) -
 
 def test_care_figures_on_the_played_demo_morning(store: Store, settings) -> None:
     # covers: R3.1, R3.2 — the same figures the handover will show
-    from lobby_tui.services.demo import write_demo_morning
+    from lobby_tui.demo.morning import write_demo_morning
     from lobby_tui.services.rounds import figures
 
     write_demo_morning(store, settings, DAY, lang="en")

@@ -188,6 +188,8 @@ def history_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = lobby("demo", "--db", str(db), "--no-ui", "--days", "5", "--per-day", "60")
     assert result.returncode == 0, result.stderr
     assert "History written: 5 days" in result.stdout
+    # Piped, a long command prints its own lines only: no progress bar, no control codes.
+    assert len(result.stdout.splitlines()) == 2 and "\x1b" not in result.stdout + result.stderr
     return db
 
 
@@ -386,6 +388,22 @@ def test_an_export_that_fails_half_way_leaves_nothing(
     store.close()
     # Neither the folder asked for nor a partial one beside it: only the database remains.
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("d.db")] == []
+
+
+def test_export_tells_its_progress_table_by_table(tmp_path: Path) -> None:
+    from lobby_tui.services import export as export_service
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import FixedClock, open_store
+    from tests.conftest import MORNING
+
+    store = open_store(tmp_path / "d.db", FixedClock(MORNING))
+    told: list[tuple[int, int]] = []
+    done = export_service.export(
+        store, load_settings(store), MORNING.date(), MORNING.date(), tmp_path / "out",
+        progress=lambda *a: told.append(a),
+    )  # fmt: skip
+    store.close()
+    assert told == [(n, done.tables) for n in range(1, done.tables + 1)] and done.tables > 10
 
 
 @pytest.mark.parametrize(

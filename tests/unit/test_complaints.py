@@ -13,6 +13,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.privacy import mask, mask_phone
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services import complaints as service
+from lobby_tui.services import enquiries
 from lobby_tui.services.drafts import load_draft, save_draft
 from lobby_tui.store import FixedClock, Store
 from tests.conftest import MORNING
@@ -291,16 +292,16 @@ def test_draft_survives_and_goes_with_the_saved_complaint(store: Store, settings
 def test_enquiries_are_counted_and_can_become_a_complaint(store: Store, settings: Settings) -> None:
     # covers: R4.2
     day = MORNING.date()
-    _first, count = service.log_enquiry(store, day=day, shift_id=None, topic="Opening hours")
-    enquiry_id, count = service.log_enquiry(store, day=day, shift_id=None, topic="Fees")
-    assert count == 2 == service.enquiries_today(store, day)
+    _first, count = enquiries.log_enquiry(store, day=day, shift_id=None, topic="Opening hours")
+    enquiry_id, count = enquiries.log_enquiry(store, day=day, shift_id=None, topic="Fees")
+    assert count == 2 == enquiries.enquiries_today(store, day)
     complaint_id, _case = service.take_complaint(
         store, settings, complaint_catalogue(), intake(), shift_id=None, enquiry_id=enquiry_id
     )
     linked = store.query_one("SELECT complaint_id FROM enquiries WHERE id = ?", (enquiry_id,))
     assert linked is not None and linked[0] == complaint_id
     with pytest.raises(Invalid, match="topic_missing"):
-        service.log_enquiry(store, day=day, shift_id=None, topic=" ")
+        enquiries.log_enquiry(store, day=day, shift_id=None, topic=" ")
 
 
 def test_reveal_is_logged(store: Store, settings: Settings) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from lobby_tui.demo.history import TABLES, write_history
 from lobby_tui.domain.settings import Settings
-from lobby_tui.services.history import TABLES, write_history
 from lobby_tui.services.report import day_report, period_report
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.verify import verify_store
@@ -33,6 +33,16 @@ def test_the_same_seed_writes_the_same_rows(tmp_path: Path, clock: FixedClock) -
         store.close()
     assert written[0] == written[1]  # ids included
     assert written[0]["arrivals"] != written[2]["arrivals"]
+
+
+def test_progress_is_told_after_each_day(tmp_path: Path, clock: FixedClock) -> None:
+    store = open_store(tmp_path / "lobby.db", clock)
+    told: list[tuple[int, int]] = []
+    write_history(
+        store, load_settings(store), DAY, days=3, per_day=30, progress=lambda *a: told.append(a)
+    )
+    store.close()
+    assert told == [(1, 3), (2, 3), (3, 3)]
 
 
 def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Settings) -> None:
@@ -123,7 +133,7 @@ def test_history_complaints_use_the_branch_lists_and_open_on_screen(
 def test_history_after_the_demo_morning_numbers_cases_after_its_own(
     store: Store, settings: Settings
 ) -> None:
-    from lobby_tui.services.demo import write_demo_morning
+    from lobby_tui.demo.morning import write_demo_morning
 
     write_demo_morning(store, settings, DAY, lang="en")  # with its earlier days' complaints
     write_history(store, settings, DAY, days=20, per_day=200, seed=2, lang="en")

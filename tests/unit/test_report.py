@@ -277,8 +277,8 @@ def test_a_day_with_only_walkaways(store: Store, settings: Settings) -> None:
 
 
 def demo_db(store: Store, settings: Settings, days: int = 3) -> None:
-    from lobby_tui.services.demo import write_demo_morning
-    from lobby_tui.services.history import write_history
+    from lobby_tui.demo.history import write_history
+    from lobby_tui.demo.morning import write_demo_morning
 
     write_demo_morning(store, settings, DAY, lang="en")
     write_history(store, settings, DAY, days=days, per_day=80, seed=5, lang="en")

@@ -8,13 +8,12 @@ import pytest
 
 from lobby_tui.content import cue_table, needs_catalogue
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_party, check_ticket
 from lobby_tui.domain.triage import (
     Estimate,
     band,
     band_contains,
     check_note,
-    check_party,
-    check_ticket,
     greeting_part,
     rank_needs,
     route,

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from lobby_tui.content import channels, load_toml
+from lobby_tui.demo.morning_complaints import today_complaint_actions, write_past_complaints
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.triage import band
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
-from lobby_tui.services.demo_complaints import today_complaint_actions, write_past_complaints
 from lobby_tui.services.rounds import complete_round, give_care, start_round
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.triage import move_channel
@@ -223,7 +223,7 @@ def _round_steps(
 
 def _demo_incidents(
     store: Store, settings: Settings, day: date, shift_id: str, lang: str
-) -> list[tuple[datetime, Callable[[], None]]]:
+) -> list[tuple[datetime, Callable[[], object]]]:
     """A handled fraud intervention and an open suspicious-person flag (R5), as actions at
     their times, replayed in order with the rest of the morning."""
     from lobby_tui.content import fraud_script, incident_catalogue
@@ -263,7 +263,7 @@ def _demo_incidents(
         q.id: ("yes" if q.id in ("phone", "secret", "safe_account") else "no")
         for q in script.question
     }
-    actions: list[tuple[datetime, Callable[[], None]]] = [
+    actions: list[tuple[datetime, Callable[[], object]]] = [
         (at(9, 40), lambda: incidents.remind(store, day=day, shift_id=shift_id, kind="belongings")),
         (at(9, 47), lambda: incidents.remind(store, day=day, shift_id=shift_id, kind="pin")),
         (at(9, 52), lambda: flag("fraud", "fraud", "counters", "high", text["fraud_note"])),

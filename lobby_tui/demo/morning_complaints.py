@@ -201,10 +201,11 @@ def write_past_complaints(
 
 def today_complaint_actions(
     store: Store, settings: Settings, day: date, shift_id: str, lang: str
-) -> list[tuple[datetime, Callable[[], None]]]:
+) -> list[tuple[datetime, Callable[[], object]]]:
     """This morning: enquiries answered, a complaint taken down, a callback not reached."""
     from lobby_tui.content import complaint_catalogue, faq
     from lobby_tui.services import complaints as service
+    from lobby_tui.services.enquiries import log_enquiry
 
     text = TEXT[lang]
     names = text["names"]
@@ -214,10 +215,10 @@ def today_complaint_actions(
     def at(hour: int, minute: int) -> datetime:
         return at_local(day, time(hour, minute), zone)
 
-    def enquiry(topic: str) -> Callable[[], None]:
-        return lambda: service.log_enquiry(store, day=day, shift_id=shift_id, topic=topic) and None
+    def enquiry(topic: str) -> Callable[[], object]:
+        return lambda: log_enquiry(store, day=day, shift_id=shift_id, topic=topic) and None
 
-    def walk_in(**fields: object) -> Callable[[], None]:
+    def walk_in(**fields: object) -> Callable[[], object]:
         """A complaint about waiting, taken down on the floor when its time comes."""
 
         def take() -> None:

@@ -13,7 +13,7 @@ of events per row: the hash chain stays true and `lobby verify` passes.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, time, timedelta
 
 from lobby_tui.content import (
@@ -24,18 +24,18 @@ from lobby_tui.content import (
     needs_catalogue,
     product_catalogue,
 )
-from lobby_tui.domain.day import at_local
-from lobby_tui.domain.settings import Settings
-from lobby_tui.services.history_cases import (
+from lobby_tui.demo.history_cases import (
     Day,
     Rows,
     write_checklist,
     write_complaints,
     write_floor_notes,
-    write_incidents,
 )
-from lobby_tui.services.history_floor import new_uuid, simulate_floor, write_rounds
-from lobby_tui.services.history_text import TEXT
+from lobby_tui.demo.history_floor import new_uuid, simulate_floor, write_rounds
+from lobby_tui.demo.history_incidents import write_incidents
+from lobby_tui.demo.history_text import TEXT
+from lobby_tui.domain.day import at_local
+from lobby_tui.domain.settings import Settings
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso
 
 # The volume complaints, incidents, enquiries and reminders per day are set for: a busy city
@@ -71,9 +71,11 @@ def write_history(
     per_day: float,
     seed: int = 7,
     lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Write `days` business days before `today` (every day of the week: the branch opens
-    at weekends, more quietly). Returns the rows written per table."""
+    at weekends, more quietly). Returns the rows written per table. `progress(done, days)`
+    is called after each day (the command line shows a bar with it)."""
     counts = dict.fromkeys(TABLES, 0)
     if days <= 0:
         return counts
@@ -144,6 +146,8 @@ def write_history(
             )
             for table in TABLES:
                 counts[table] += _insert(uow, table, rows[table])
+            if progress:
+                progress(n + 1, days)
         uow.event(
             "demo.history_written",
             "demo",

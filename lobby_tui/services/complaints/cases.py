@@ -1,0 +1,232 @@
+"""A complaint as the screens and the handover read it (personal data masked), the
+complaints list with its filters, and a case's timeline."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lobby_tui.domain.complaints import (
+    LATE,
+    STATUSES,
+    Urgency,
+    due_on_list,
+    urgency,
+)
+from lobby_tui.domain.privacy import mask, mask_phone
+from lobby_tui.domain.settings import Settings
+from lobby_tui.store import (
+    Store,
+    StoreError,
+    iso,
+    parse_iso,
+    parse_iso_or_none,
+)
+
+
+def _list(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text else ()
+
+
+@dataclass(frozen=True)
+class Complaint:
+    id: str
+    case_no: str
+    received_at: datetime
+    via: str
+    name_masked: str  # personal data leaves the store masked; reveal() is the only way
+    phone_masked: str
+    category: str
+    severity: str
+    responsibility: str | None
+    subject: str
+    description: str
+    wants: str
+    arrival_ticket: str | None
+    incident_id: str | None
+    status: str
+    owner: str
+    profile: str
+    decision_due_at: datetime | None
+    promised_by: datetime | None
+    resolved_at: datetime | None
+    callback_due_at: datetime | None
+    outcome: str | None
+    action_taken: str
+    departments: tuple[str, ...]
+    contact_given: str
+    empathy: tuple[str, ...]
+    extended_by: str | None
+    extension_reason: str | None
+    callback_at: datetime | None
+    satisfaction: int | None
+
+    def urgency(self, now: datetime, soon_days: int) -> Urgency:
+        return urgency(
+            self.status,
+            self.decision_due_at,
+            self.promised_by,
+            self.callback_due_at,
+            now,
+            soon_days,
+        )
+
+
+# Named as Complaint's fields, so a row is read by name (sqlite3.Row), never by position.
+COLUMNS = (
+    "c.id, c.case_no, c.received_at, c.received_via AS via,"
+    " c.customer_name AS name, c.customer_phone AS phone, c.category, c.severity,"
+    " c.responsibility, c.subject, c.description, c.wants, a.ticket AS arrival_ticket,"
+    " c.incident_id, c.status, c.owner, c.profile, c.decision_due_at, c.promised_by,"
+    " c.resolved_at, c.callback_due_at, c.outcome, c.action_taken, c.departments,"
+    " c.contact_given, c.empathy, c.extended_by, c.extension_reason, c.callback_at,"
+    " c.satisfaction"
+    " FROM complaints c LEFT JOIN arrivals a ON a.id = c.arrival_id"
+)
+
+
+def _complaint(r: sqlite3.Row) -> Complaint:
+    def s(name: str) -> str:
+        value = r[name]
+        return str(value) if value is not None else ""
+
+    def when(name: str) -> datetime | None:
+        return parse_iso_or_none(s(name) or None)
+
+    return Complaint(
+        id=s("id"),
+        case_no=s("case_no"),
+        received_at=parse_iso(s("received_at")),
+        via=s("via"),
+        name_masked=mask(s("name")),
+        phone_masked=mask_phone(s("phone")),
+        category=s("category"),
+        severity=s("severity"),
+        responsibility=s("responsibility") or None,
+        subject=s("subject"),
+        description=s("description"),
+        wants=s("wants"),
+        arrival_ticket=s("arrival_ticket") or None,
+        incident_id=s("incident_id") or None,
+        status=s("status"),
+        owner=s("owner"),
+        profile=s("profile") or "nfra",
+        decision_due_at=when("decision_due_at"),
+        promised_by=when("promised_by"),
+        resolved_at=when("resolved_at"),
+        callback_due_at=when("callback_due_at"),
+        outcome=s("outcome") or None,
+        action_taken=s("action_taken"),
+        departments=_list(s("departments") or None),
+        contact_given=s("contact_given"),
+        empathy=_list(s("empathy") or None),
+        extended_by=s("extended_by") or None,
+        extension_reason=s("extension_reason") or None,
+        callback_at=when("callback_at"),
+        satisfaction=int(r["satisfaction"]) if r["satisfaction"] is not None else None,
+    )
+
+
+def get(store: Store, complaint_id: str) -> Complaint:
+    row = store.query_one(f"SELECT {COLUMNS} WHERE c.id = ?", (complaint_id,))
+    if row is None:
+        raise StoreError("complaint.not_found")
+    return _complaint(row)
+
+
+def callbacks_due(store: Store, at: datetime) -> list[Complaint]:
+    """Resolved complaints whose callback is due by `at` (the handover lists them)."""
+    return [
+        _complaint(r)
+        for r in store.query(
+            f"SELECT {COLUMNS} WHERE c.status = 'resolved' AND c.callback_due_at <= ?"
+            " ORDER BY c.callback_due_at",
+            (iso(at),),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Filter:
+    text: str = ""
+    status: str = "active"  # active (not closed), all, or one status
+    category: str | None = None
+    severity: str | None = None
+    overdue: bool = False
+
+
+def find(store: Store, settings: Settings, wanted: Filter) -> list[Complaint]:
+    """The complaints list: most pressing first (overdue, due soon, callback due, …), then
+    by deadline. Text search: 3+ characters go through the trigram index (Chinese too);
+    shorter ones scan the same text (a trigram index cannot match 1–2 characters)."""
+    where: list[str] = []
+    params: list[object] = []
+    if wanted.status == "active":
+        where += ["c.status != 'closed'"]
+    elif wanted.status in STATUSES:
+        where += ["c.status = ?"]
+        params.append(wanted.status)
+    if wanted.category:
+        where += ["c.category = ?"]
+        params.append(wanted.category)
+    if wanted.severity:
+        where += ["c.severity = ?"]
+        params.append(wanted.severity)
+    text = wanted.text.strip()
+    if text:
+        if len(text) >= 3:
+            match = "c.id IN (SELECT complaint_id FROM complaint_search WHERE body MATCH ?)"
+            params.append('"' + text.replace('"', '""') + '"')
+        else:
+            match = (
+                "c.id IN (SELECT complaint_id FROM complaint_search"
+                " WHERE instr(lower(body), lower(?)) > 0)"
+            )
+            params.append(text)
+        where += [f"({match} OR c.case_no LIKE ?)"]
+        params.append(f"%{text}%")
+    sql = f"SELECT {COLUMNS}" + (" WHERE " + " AND ".join(where) if where else "")
+    now = store.clock.now()
+    found = [_complaint(r) for r in store.query(sql, params)]
+    soon = settings.complaint_soon_days
+    if wanted.overdue:
+        found = [c for c in found if c.urgency(now, soon) in LATE]
+    order = list(Urgency)
+    far = now + timedelta(days=3650)
+
+    def key(c: Complaint) -> tuple[int, datetime, datetime]:
+        level = c.urgency(now, soon)
+        due = due_on_list(level, c.decision_due_at, c.promised_by, c.callback_due_at)
+        return order.index(level), due or far, c.received_at
+
+    return sorted(found, key=key)
+
+
+@dataclass(frozen=True)
+class Update:
+    at: datetime
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+    payload: dict[str, object] | None
+
+
+def timeline(store: Store, complaint_id: str) -> list[Update]:
+    return [
+        Update(
+            parse_iso(r["at"]),
+            r["kind"],
+            r["from_status"],
+            r["to_status"],
+            r["note"],
+            json.loads(r["payload"]) if r["payload"] else None,
+        )
+        for r in store.query(
+            "SELECT at, kind, from_status, to_status, note, payload FROM complaint_updates"
+            " WHERE complaint_id = ? ORDER BY at, recorded_at",
+            (complaint_id,),
+        )
+    ]

@@ -1,0 +1,276 @@
+"""A complaint's life after intake (R4.5–R4.6): status moves, escalation, notes, the
+extension, the callback, and the logged look at who the customer is. Every change is a
+`complaint_updates` row and an event in the same transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
+from lobby_tui.domain.complaints import (
+    NAME_MAX,
+    OPEN,
+    PROFILES,
+    REASON_MAX,
+    TEXT_MAX,
+    callback_due,
+    check_callback,
+    check_escalation,
+    check_extension,
+    check_move,
+    decision_due,
+)
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.parse import check_text
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services.drafts import drop_draft
+from lobby_tui.store import (
+    Store,
+    StoreError,
+    UnitOfWork,
+    iso,
+    new_id,
+    parse_iso,
+    parse_iso_or_none,
+)
+
+
+def note_draft(complaint_id: str) -> str:
+    return f"complaint:{complaint_id}:note"
+
+
+def _row(uow: UnitOfWork, complaint_id: str) -> dict[str, object]:
+    cursor = uow.execute("SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+    row = cursor.fetchone()
+    if row is None:
+        raise StoreError("complaint.not_found")
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def timeline_line(
+    uow: UnitOfWork,
+    complaint_id: str,
+    kind: str,
+    *,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    note: str | None = None,
+    payload: dict[str, object] | None = None,
+) -> None:
+    """A line of the complaint's timeline and its event, in the caller's transaction."""
+    row = {
+        "id": new_id(),
+        "complaint_id": complaint_id,
+        "at": uow.now,
+        "recorded_at": uow.now,
+        "kind": kind,
+        "from_status": from_status,
+        "to_status": to_status,
+        "note": note,
+        "payload": None if payload is None else json.dumps(payload),
+    }
+    uow.insert("complaint_updates", row)
+    uow.event(
+        f"complaint.{kind}",
+        "complaint",
+        complaint_id,
+        {k: v for k, v in row.items() if k not in ("id", "complaint_id")},
+    )
+
+
+def _failed_callbacks(uow: UnitOfWork, complaint_id: str, due: object) -> int:
+    """Days on which the customer was called, once the callback was due, and not reached:
+    two calls a minute apart are one try."""
+    return int(
+        uow.execute(
+            "SELECT COUNT(DISTINCT substr(at, 1, 10)) FROM complaint_updates"
+            " WHERE complaint_id = ? AND kind = 'callback'"
+            " AND json_extract(payload, '$.reached') = 0 AND at >= ?",
+            (complaint_id, due or ""),
+        ).fetchone()[0]
+    )
+
+
+def set_status(
+    store: Store, settings: Settings, complaint_id: str, wanted: str, note: str = ""
+) -> None:
+    """Move a complaint along its lifecycle (domain/complaints.MOVES)."""
+    with store.unit_of_work() as uow:
+        row = _row(uow, complaint_id)
+        current = str(row["status"])
+        cleaned = check_move(
+            current,
+            wanted,
+            note,
+            failed_callbacks=_failed_callbacks(uow, complaint_id, row["callback_due_at"]),
+            callback_due_at=parse_iso_or_none(row["callback_due_at"]),  # type: ignore[arg-type]
+        )
+        changes: dict[str, object] = {"status": wanted, "updated_at": uow.now}
+        if wanted == "resolved":
+            changes["resolved_at"] = uow.now
+            changes["callback_due_at"] = iso(
+                callback_due(store.clock.now(), settings.callback_days)
+            )
+        elif wanted == "closed":
+            changes["closed_at"] = uow.now
+        else:  # in progress: new → in progress, or reopened
+            profile = PROFILES.get(str(row["profile"]), PROFILES[settings.complaint_profile])
+            if profile.in_progress_days and not row["extended_by"]:  # CFPB: 60 days now
+                received = parse_iso(str(row["received_at"]))
+                changes["decision_due_at"] = iso(decision_due(profile, received, in_progress=True))
+            if current not in OPEN:  # reopened: open again, the last callback no longer holds
+                changes.update(REOPENED)
+        uow.update("complaints", complaint_id, changes)
+        kind = "reopened" if wanted == "in_progress" and current not in OPEN else "status"
+        timeline_line(uow, complaint_id, kind, from_status=current, to_status=wanted, note=cleaned)
+
+
+REOPENED: dict[str, object] = {
+    "resolved_at": None,
+    "callback_due_at": None,
+    "closed_at": None,
+    "callback_at": None,
+    "callback_reached": None,
+    "callback_solved": None,
+    "satisfaction": None,
+}
+
+
+def escalate(
+    store: Store,
+    settings: Settings,
+    catalogue: ComplaintCatalogue,
+    complaint_id: str,
+    *,
+    departments: tuple[str, ...],
+    owner: str,
+    promised_by: datetime | None,
+    contact: str = "",
+) -> None:
+    """A complaint taken down undecided, escalated later: the same checks as at intake."""
+    cleaned_owner = check_text(owner, "owner", NAME_MAX)
+    cleaned_contact = check_text(contact, "contact_given", REASON_MAX)
+    for department in departments:
+        catalogue.check("department", department)
+    with store.unit_of_work() as uow:
+        row = _row(uow, complaint_id)
+        current = str(row["status"])
+        if current not in OPEN or row["outcome"] is not None:
+            raise Invalid("escalate", "escalate_not_open")
+        profile = PROFILES.get(str(row["profile"]), PROFILES[settings.complaint_profile])
+        received = parse_iso(str(row["received_at"]))
+        check_escalation(profile, received, departments, cleaned_owner, promised_by)
+        changes: dict[str, object] = {
+            "outcome": "escalated",
+            "departments": json.dumps(list(departments)),
+            "owner": cleaned_owner,
+            "promised_by": iso(promised_by) if promised_by else None,
+            "contact_given": cleaned_contact or None,
+            "status": "in_progress",
+            "updated_at": uow.now,
+        }
+        if profile.in_progress_days and not row["extended_by"]:
+            changes["decision_due_at"] = iso(decision_due(profile, received, in_progress=True))
+        uow.update("complaints", complaint_id, changes)
+        timeline_line(
+            uow,
+            complaint_id,
+            "escalated",
+            from_status=current,
+            to_status="in_progress",
+            payload={"departments": list(departments), "owner": cleaned_owner},
+        )
+
+
+def add_note(store: Store, complaint_id: str, note: str) -> None:
+    """A follow-up note (who was called, what the back office said); its draft goes too."""
+    cleaned = check_text(note, "note", TEXT_MAX)
+    if not cleaned:
+        raise Invalid("note", "note_missing")
+    with store.unit_of_work() as uow:
+        _row(uow, complaint_id)
+        uow.execute("UPDATE complaints SET updated_at = ? WHERE id = ?", (uow.now, complaint_id))
+        timeline_line(uow, complaint_id, "note", note=cleaned)
+        drop_draft(uow, note_draft(complaint_id))
+
+
+def extend(store: Store, complaint_id: str, approver: str, reason: str) -> None:
+    """A complex case gets the longer deadline only with who approved it and why (NFRA)."""
+    with store.unit_of_work() as uow:
+        row = _row(uow, complaint_id)
+        if row["status"] not in OPEN:
+            raise Invalid("extension", "extension_closed")
+        if row["extended_by"]:
+            raise Invalid("extension", "already_extended")
+        profile = PROFILES[str(row["profile"] or "nfra")]
+        who, why = check_extension(profile, approver, reason)
+        received = parse_iso(str(row["received_at"]))
+        due = iso(decision_due(profile, received, extended=True))
+        uow.update(
+            "complaints",
+            complaint_id,
+            {
+                "extended_by": who,
+                "extension_reason": why,
+                "decision_due_at": due,
+                "updated_at": uow.now,
+            },
+        )
+        timeline_line(
+            uow, complaint_id, "extended", note=why, payload={"approver": who, "due": due}
+        )
+
+
+def record_callback(
+    store: Store,
+    complaint_id: str,
+    *,
+    reached: bool,
+    solved: bool | None,
+    satisfaction: int | None,
+    note: str = "",
+) -> str:
+    """The call after resolution (R4.6). Returns the status it leaves: callback done,
+    reopened when the problem is not really solved, or still resolved when not reached."""
+    with store.unit_of_work() as uow:
+        row = _row(uow, complaint_id)
+        current = str(row["status"])
+        callback = check_callback(current, reached, solved, satisfaction, note)
+        status = callback.next_status()
+        changes: dict[str, object] = {
+            "callback_at": uow.now,
+            "callback_reached": int(callback.reached),
+            "updated_at": uow.now,
+        }
+        if callback.reached:
+            changes.update(
+                callback_solved=int(bool(callback.solved)),
+                satisfaction=callback.satisfaction,
+                status=status,
+            )
+        if status == "in_progress":
+            changes.update(resolved_at=None, callback_due_at=None, closed_at=None)
+        uow.update("complaints", complaint_id, changes)
+        timeline_line(
+            uow,
+            complaint_id,
+            "callback",
+            from_status=current,
+            to_status=status,
+            note=callback.note,
+            payload={
+                "reached": callback.reached,
+                "solved": callback.solved,
+                "satisfaction": callback.satisfaction,
+            },
+        )
+    return status
+
+
+def reveal(store: Store, complaint_id: str) -> tuple[str, str]:
+    """The customer's name and phone, shown on purpose (to call back); the look is logged."""
+    with store.unit_of_work() as uow:
+        row = _row(uow, complaint_id)
+        uow.event("complaint.revealed", "complaint", complaint_id, {})
+    return str(row["customer_name"] or ""), str(row["customer_phone"] or "")
