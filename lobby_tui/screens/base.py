@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from rich.text import Text
@@ -67,18 +67,22 @@ class BackgroundReads:
     def __init__(self, node: DOMNode) -> None:
         self.node = node
         self.generations: dict[str, int] = {}
+        self.seen: dict[str, Hashable] = {}
+        """What each group's shown result was read at (see LobbyScreen.moment)."""
         self.timers: dict[str, Timer] = {}
 
-    def start(self, group: str, read: Callable[[], T], show: Callable[[T], None]) -> None:
+    def start(
+        self, group: str, read: Callable[[], T], show: Callable[[T], None], seen: Hashable = None
+    ) -> None:
         """Read in the background; a read of the same `group` still running is cancelled
-        and its result, should it arrive, dropped."""
+        and its result, should it arrive, dropped. `seen` is remembered once shown."""
         generation = self.generations[group] = self.generations.get(group, 0) + 1
         app = self.node.app
 
         def work() -> None:
             result = read()
             if not get_current_worker().is_cancelled:
-                app.call_from_thread(self.show_if_current, group, generation, show, result)
+                app.call_from_thread(self.show_if_current, group, generation, show, result, seen)
 
         self.node.run_worker(
             work, name=f"read {group}", group=f"read.{group}", thread=True, exclusive=True,
@@ -86,19 +90,28 @@ class BackgroundReads:
         )  # fmt: skip
 
     def show_if_current(
-        self, group: str, generation: int, show: Callable[[T], None], result: T
+        self,
+        group: str,
+        generation: int,
+        show: Callable[[T], None],
+        result: T,
+        seen: Hashable = None,
     ) -> None:
-        if self.generations.get(group) != generation or not self.node.is_attached:
+        node = self.node
+        attached = node.is_running if node.is_dom_root else node.is_attached  # the app: not
+        if self.generations.get(group) != generation or not attached:  # a child of itself
             return
         if isinstance(self.node, LobbyScreen) and self.node.rebuilding:
             return
+        self.seen[group] = seen
         show(result)
 
     def drop(self) -> None:
         """Reads under way are stale (the language changed, the screen is rebuilt): their
-        results are not shown."""
+        results are not shown, and the next tick reads again."""
         for group in self.generations:
             self.generations[group] += 1
+        self.seen.clear()
 
     def debounce(self, key: str, action: Callable[[], object]) -> None:
         """Run `action` once calls for `key` pause for DEBOUNCE_SECONDS (typing a search)."""
@@ -145,11 +158,32 @@ class LobbyScreen(Screen[None]):
     def lobby_app(self) -> LobbyApp:
         return cast("LobbyApp", self.app)
 
+    def moment(self) -> tuple[tuple[int, int], datetime]:
+        """What a read's result depends on: what is committed (the store's version) and the
+        minute (waits and lateness are shown in whole minutes)."""
+        store = self.lobby_app.store
+        return store.version(), store.clock.now().replace(second=0, microsecond=0)
+
     def read_in_background(
-        self, group: str, read: Callable[[], T], show: Callable[[T], None]
+        self,
+        group: str,
+        read: Callable[[], T],
+        show: Callable[[T], None],
+        *,
+        if_changed: bool = False,
     ) -> None:
-        """Run `read` off the UI thread; `show` its result here if it is still current."""
-        self.reads.start(group, read, show)
+        """Run `read` off the UI thread; `show` its result here if it is still current.
+
+        `if_changed` (a periodic tick): nothing committed since the result shown was read,
+        and the same minute, means nothing new to show — so nothing is read or drawn."""
+        try:
+            moment = self.moment()
+        except StoreError as exc:
+            self.lobby_app.report_failure(exc)
+            return
+        if if_changed and self.reads.seen.get(group) == moment:
+            return
+        self.reads.start(group, read, show, moment)
 
     @property
     def day(self) -> date:

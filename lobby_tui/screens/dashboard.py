@@ -8,8 +8,6 @@ time (see bench/startup.py). A click or tap on a box goes to its place.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -27,7 +25,6 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
-from lobby_tui.store import StoreError
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.shown import update_if_changed
 from lobby_tui.widgets.topbar import TopBar
@@ -46,8 +43,6 @@ class DashboardScreen(LobbyScreen):
     def __init__(self) -> None:
         super().__init__(id="dashboard")
         self.lobby: Lobby | None = None
-        self.read_seen: tuple[tuple[int, int], datetime] | None = None
-        """The commit version and minute the lobby shown was read at."""
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -62,45 +57,27 @@ class DashboardScreen(LobbyScreen):
         # real lobby, not empty boxes (a few indexed queries, each well under 2 ms even at a
         # year of data — see bench/refresh.py). Later reads run in a worker.
         app = self.lobby_app
-        self.read_seen = self.now_seen()
+        self.reads.seen["lobby"] = self.moment()
         self.show_lobby(read_lobby(app.store, app.settings, [c.key for c in channels()]))
         self.set_interval(REFRESH_SECONDS, self.refresh_if_changed)
 
     def on_screen_resume(self) -> None:
         self.refresh_lobby()
 
-    def now_seen(self) -> tuple[tuple[int, int], datetime]:
-        """What the lobby shown depends on: what is committed, and the minute (waits and
-        lateness are shown in whole minutes)."""
-        store = self.lobby_app.store
-        return store.version(), store.clock.now().replace(second=0, microsecond=0)
-
     def refresh_if_changed(self) -> None:
-        """The 5-second tick: nothing committed and the same minute means nothing to show
-        anew, so nothing is read and nothing repainted."""
-        try:
-            if self.now_seen() == self.read_seen:
-                return
-        except StoreError as exc:
-            self.lobby_app.report_failure(exc)
-            return
-        self.refresh_lobby()
+        """The 5-second tick: reads and draws only if something changed (see moment)."""
+        self.refresh_lobby(if_changed=True)
 
-    def refresh_lobby(self) -> None:
+    def refresh_lobby(self, if_changed: bool = False) -> None:
         """Read the lobby again in the background and show it."""
         app = self.lobby_app
         keys = [c.key for c in channels()]
-        try:
-            seen = self.now_seen()
-        except StoreError as exc:
-            app.report_failure(exc)
-            return
-
-        def show(lobby: Lobby) -> None:
-            self.read_seen = seen
-            self.show_lobby(lobby)
-
-        self.read_in_background("lobby", lambda: read_lobby(app.store, app.settings, keys), show)
+        self.read_in_background(
+            "lobby",
+            lambda: read_lobby(app.store, app.settings, keys),
+            self.show_lobby,
+            if_changed=if_changed,
+        )
 
     def show_lobby(self, lobby: Lobby) -> None:
         self.lobby = lobby
