@@ -114,7 +114,8 @@ async def test_an_older_read_finishing_last_never_overwrites_a_newer_one(
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         monkeypatch.setattr(
-            "lobby_tui.screens.dashboard.read_lobby", blocked_read(entered, release, stale_first=True)
+            "lobby_tui.screens.dashboard.read_lobby",
+            blocked_read(entered, release, stale_first=True),
         )
         app.screen.refresh_lobby()  # type: ignore[attr-defined]  # reads 0 waiting, then waits
         await began(entered, pilot)
@@ -138,7 +139,8 @@ async def test_a_read_started_before_a_language_switch_is_dropped(
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         monkeypatch.setattr(
-            "lobby_tui.screens.dashboard.read_lobby", blocked_read(entered, release, stale_first=False)
+            "lobby_tui.screens.dashboard.read_lobby",
+            blocked_read(entered, release, stale_first=False),
         )
         app.screen.refresh_lobby()  # type: ignore[attr-defined]
         await began(entered, pilot)
