@@ -153,3 +153,20 @@ async def test_a_read_started_before_a_language_switch_is_dropped(
         app.screen.refresh_if_changed()  # type: ignore[attr-defined]  # the next tick: read
         await settle(app, pilot)
         assert "当前等候：1 人" in screen_text(app)
+
+
+async def test_typing_fast_runs_a_debounced_search_once() -> None:
+    from textual.app import App
+
+    from lobby_tui.screens.base import DEBOUNCE_SECONDS, BackgroundReads
+
+    searched: list[str] = []
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        reads = BackgroundReads(app)
+        for typed in ("c", "ca", "car"):  # three keystrokes, faster than the pause
+            reads.debounce("search", lambda typed=typed: searched.append(typed))
+            await pilot.pause(DEBOUNCE_SECONDS / 5)
+        assert searched == [] and reads.waiting
+        await pilot.pause(DEBOUNCE_SECONDS * 2)
+        assert searched == ["car"] and not reads.waiting
