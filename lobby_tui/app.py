@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from lobby_tui.content import ContentError
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import set_language, t
-from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.base import BackgroundReads, LobbyScreen
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
@@ -112,6 +112,8 @@ class LobbyApp(App[None]):
         """The shift this session belongs to."""
         self.demo = demo
         """True on the throwaway demo lobby (shown in the top bar)."""
+        self.reads = BackgroundReads(self)
+        """Reads the app itself makes in the background (the round reminder)."""
         self.register_theme(DEFAULT)
         self.register_theme(HIGH_CONTRAST)
         self.theme = BY_SETTING.get(settings.theme, DEFAULT.name)
@@ -127,22 +129,29 @@ class LobbyApp(App[None]):
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
 
     def remind_round(self) -> None:
-        """A due round raises a notification on whatever screen is open (R3.1), once."""
-        from lobby_tui.domain.day import business_day, local
+        """A due round raises a notification on whatever screen is open (R3.1), once. Read
+        in the background: this runs every 30 s whatever the screen."""
+        from lobby_tui.domain.day import business_day
         from lobby_tui.services.rounds import lobby_closed, open_round, tally
 
-        now = self.store.clock.now()
-        day = business_day(now, self.settings.timezone)
-        if lobby_closed(self.settings, day, now):
+        store, settings = self.store, self.settings
+        now = store.clock.now()
+        day = business_day(now, settings.timezone)
+        if lobby_closed(settings, day, now):
             return
-        try:
-            if open_round(self.store, day) is not None:
-                return
-            due = tally(self.store, self.settings, day, now).next_due
-        except StoreError as exc:
-            self.report_failure(exc)
-            return
-        if now >= due and self.round_reminded != due:
+
+        def read() -> datetime | None:
+            """When the next round is due, or None while one is being walked."""
+            if open_round(store, day) is not None:
+                return None
+            return tally(store, settings, day, now).next_due
+
+        self.reads.start("round", read, partial(self.tell_round_due, now))
+
+    def tell_round_due(self, now: datetime, due: datetime | None) -> None:
+        from lobby_tui.domain.day import local
+
+        if due is not None and now >= due and self.round_reminded != due:
             self.round_reminded = due
             shown = local(due, self.settings.timezone).strftime("%H:%M")
             self.notify(t("round.due_toast", time=shown), severity="warning", timeout=15)

@@ -63,8 +63,13 @@ async def settle(app: LobbyApp, pilot: object) -> None:
     """Let background reads finish and the screen repaint before asserting on it."""
     from textual.pilot import Pilot
 
+    from lobby_tui.screens.base import DEBOUNCE_SECONDS, LobbyScreen
+
     assert isinstance(pilot, Pilot)
     await pilot.pause()
+    screen = app.screen
+    if isinstance(screen, LobbyScreen) and screen.reads.waiting:
+        await pilot.pause(DEBOUNCE_SECONDS)  # a debounced search still to run
     await app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from datetime import date
-from typing import TYPE_CHECKING, cast
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from rich.text import Text
 from textual import events
 from textual.binding import ActiveBinding
+from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from lobby_tui.content import ContentError
 from lobby_tui.domain.day import business_day
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 
 
 COMPACT_BELOW_ROWS = 36
+DEBOUNCE_SECONDS = 0.15  # search as you type: read once the typing pauses
+
+T = TypeVar("T")
 
 
 def translate_label(text: str) -> str:
@@ -52,6 +57,80 @@ def invalid_text(exc: Invalid) -> str:
     return t(f"invalid.{exc.key}", **exc.params)
 
 
+class BackgroundReads:
+    """The one way a periodic read reaches the screen: the read runs in a thread worker (on
+    the store's read-only connection for that thread, so the UI never waits for it), and
+    its result is shown on the UI thread only if no newer read of the same kind was started
+    since and nothing made it stale (`drop`). A failed read goes to the worker's node, whose
+    `on_worker_state_changed` hands it to the app's one error report."""
+
+    def __init__(self, node: DOMNode) -> None:
+        self.node = node
+        self.generations: dict[str, int] = {}
+        self.seen: dict[str, Hashable] = {}
+        """What each group's shown result was read at (see LobbyScreen.moment)."""
+        self.timers: dict[str, Timer] = {}
+
+    def start(
+        self, group: str, read: Callable[[], T], show: Callable[[T], None], seen: Hashable = None
+    ) -> None:
+        """Read in the background; a read of the same `group` still running is cancelled
+        and its result, should it arrive, dropped. `seen` is remembered once shown."""
+        generation = self.generations[group] = self.generations.get(group, 0) + 1
+        app = self.node.app
+
+        def work() -> None:
+            result = read()
+            if not get_current_worker().is_cancelled:
+                app.call_from_thread(self.show_if_current, group, generation, show, result, seen)
+
+        self.node.run_worker(
+            work, name=f"read {group}", group=f"read.{group}", thread=True, exclusive=True,
+            exit_on_error=False,
+        )  # fmt: skip
+
+    def show_if_current(
+        self,
+        group: str,
+        generation: int,
+        show: Callable[[T], None],
+        result: T,
+        seen: Hashable = None,
+    ) -> None:
+        node = self.node
+        attached = node.is_running if node.is_dom_root else node.is_attached  # the app: not
+        if self.generations.get(group) != generation or not attached:  # a child of itself
+            return
+        if isinstance(self.node, LobbyScreen) and self.node.rebuilding:
+            return
+        self.seen[group] = seen
+        show(result)
+
+    def drop(self) -> None:
+        """Reads under way are stale (the language changed, the screen is rebuilt): their
+        results are not shown, and the next tick reads again."""
+        for group in self.generations:
+            self.generations[group] += 1
+        self.seen.clear()
+
+    def debounce(self, key: str, action: Callable[[], object]) -> None:
+        """Run `action` once calls for `key` pause for DEBOUNCE_SECONDS (typing a search)."""
+        timer = self.timers.pop(key, None)
+        if timer is not None:
+            timer.stop()
+
+        def fire() -> None:
+            self.timers.pop(key, None)
+            action()
+
+        self.timers[key] = self.node.set_timer(DEBOUNCE_SECONDS, fire)
+
+    @property
+    def waiting(self) -> bool:
+        """A debounced action has yet to run (tests wait for it)."""
+        return bool(self.timers)
+
+
 class Outcome:
     """Whether a guarded action went through (see LobbyScreen.guarded)."""
 
@@ -65,9 +144,46 @@ class LobbyScreen(Screen[None]):
     rebuilding = False
     """True while the screen composes itself again (a language switch): timers wait."""
 
+    def __init__(
+        self,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 (Textual's own parameter name)
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name, id, classes)
+        self.reads = BackgroundReads(self)
+        """This screen's background reads and debounced actions."""
+
     @property
     def lobby_app(self) -> LobbyApp:
         return cast("LobbyApp", self.app)
+
+    def moment(self) -> tuple[tuple[int, int], datetime]:
+        """What a read's result depends on: what is committed (the store's version) and the
+        minute (waits and lateness are shown in whole minutes)."""
+        store = self.lobby_app.store
+        return store.version(), store.clock.now().replace(second=0, microsecond=0)
+
+    def read_in_background(
+        self,
+        group: str,
+        read: Callable[[], T],
+        show: Callable[[T], None],
+        *,
+        if_changed: bool = False,
+    ) -> None:
+        """Run `read` off the UI thread; `show` its result here if it is still current.
+
+        `if_changed` (a periodic tick): nothing committed since the result shown was read,
+        and the same minute, means nothing new to show — so nothing is read or drawn."""
+        try:
+            moment = self.moment()
+        except StoreError as exc:
+            self.lobby_app.report_failure(exc)
+            return
+        if if_changed and self.reads.seen.get(group) == moment:
+            return
+        self.reads.start(group, read, show, moment)
 
     @property
     def day(self) -> date:
@@ -137,6 +253,7 @@ class LobbyScreen(Screen[None]):
         """Compose again (after a language switch) with the timers paused, and put back
         whatever was typed: nothing typed is lost. Returns what was typed, by input id."""
         typed = {field.id: field.value for field in self.query(Input) if field.id}
+        self.reads.drop()  # read for the old widgets (and maybe the old language)
         self.rebuilding = True
         try:
             await self.recompose()
@@ -153,6 +270,7 @@ class LobbyScreen(Screen[None]):
 
     def retranslate(self) -> None:
         """Show every label again in the current language (after a language switch)."""
+        self.reads.drop()  # a read under way may say things in the old language
         for bar in self.query(TopBar):
             bar.tick()
         self.refresh_bindings()

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
@@ -26,6 +26,7 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.shown import update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
 REFRESH_SECONDS = 5
@@ -53,20 +54,30 @@ class DashboardScreen(LobbyScreen):
 
     def on_mount(self) -> None:
         # The first read is on the UI thread: the manager's first look at the app shows the
-        # real lobby, not empty boxes (a few indexed queries, milliseconds even at a year of
-        # data — see bench/). Later refreshes run in a worker.
+        # real lobby, not empty boxes (a few indexed queries, each well under 2 ms even at a
+        # year of data — see bench/refresh.py). Later reads run in a worker.
         app = self.lobby_app
+        self.reads.seen["lobby"] = self.moment()
         self.show_lobby(read_lobby(app.store, app.settings, [c.key for c in channels()]))
-        self.set_interval(REFRESH_SECONDS, self.refresh_lobby)
+        self.set_interval(REFRESH_SECONDS, self.refresh_if_changed)
 
     def on_screen_resume(self) -> None:
         self.refresh_lobby()
 
-    @work(thread=True, exclusive=True, group="lobby", exit_on_error=False)
-    def refresh_lobby(self) -> None:
+    def refresh_if_changed(self) -> None:
+        """The 5-second tick: reads and draws only if something changed (see moment)."""
+        self.refresh_lobby(if_changed=True)
+
+    def refresh_lobby(self, if_changed: bool = False) -> None:
+        """Read the lobby again in the background and show it."""
         app = self.lobby_app
-        lobby = read_lobby(app.store, app.settings, [c.key for c in channels()])
-        self.app.call_from_thread(self.show_lobby, lobby)
+        keys = [c.key for c in channels()]
+        self.read_in_background(
+            "lobby",
+            lambda: read_lobby(app.store, app.settings, keys),
+            self.show_lobby,
+            if_changed=if_changed,
+        )
 
     def show_lobby(self, lobby: Lobby) -> None:
         self.lobby = lobby
@@ -107,10 +118,15 @@ class DashboardScreen(LobbyScreen):
             self.box("incidents", self.items("incidents", lobby.incidents_open, lobby.incidents)),
         ]
         wide = self.size.width >= WIDE
-        self.query_one("#col-queue", Static).update(Group(*queue))
-        self.query_one("#col-duties", Static).update(Group(*duties, *([] if wide else cases)))
-        self.query_one("#col-cases", Static).update(Group(*cases) if wide else "")
-        self.query_one("#col-cases", Static).display = wide
+        # Only a column whose boxes changed is drawn again (most ticks change nothing).
+        update_if_changed(self.query_one("#col-queue", Static), Group(*queue))
+        update_if_changed(
+            self.query_one("#col-duties", Static), Group(*duties, *([] if wide else cases))
+        )
+        third = self.query_one("#col-cases", Static)
+        update_if_changed(third, Group(*cases) if wide else "")
+        if third.display != wide:
+            third.display = wide
 
     def box(self, place: str, parts: PanelParts) -> Panel:
         """One dashboard box; its border says how worried to be, a tap opens its place."""

@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -29,6 +29,7 @@ from lobby_tui.services.report import DayReport, day_report
 from lobby_tui.services.shift import NAME_MAX, Shift, hand_over, handover_draft
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.shown import update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
 REFRESH_SECONDS = 60
@@ -72,7 +73,7 @@ class HandoverScreen(LobbyScreen):
     def on_mount(self) -> None:
         self.fit_controls()
         self.restore_note()
-        self.set_interval(REFRESH_SECONDS, self.read_report)
+        self.set_interval(REFRESH_SECONDS, lambda: self.read_report(if_changed=True))
         self.read_report()
 
     def on_screen_resume(self) -> None:
@@ -84,16 +85,20 @@ class HandoverScreen(LobbyScreen):
 
     # The figures -------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
-    def read_report(self) -> None:
+    def read_report(self, if_changed: bool = False) -> None:
+        """The day's figures so far and the callbacks due, read in the background (a day's
+        report takes a few queries over the whole day)."""
         app = self.lobby_app
-        report = day_report(app.store, app.settings, self.day, app.language)
-        callbacks = callbacks_due(app.store, report.as_of)
-        self.app.call_from_thread(self.got_report, report, callbacks)
+        store, settings, day, language = app.store, app.settings, self.day, app.language
 
-    def got_report(self, report: DayReport, callbacks: list[Complaint]) -> None:
-        self.report = report
-        self.callbacks = callbacks
+        def read() -> tuple[DayReport, list[Complaint]]:
+            report = day_report(store, settings, day, language)
+            return report, callbacks_due(store, report.as_of)
+
+        self.read_in_background("report", read, self.got_report, if_changed=if_changed)
+
+    def got_report(self, got: tuple[DayReport, list[Complaint]]) -> None:
+        self.report, self.callbacks = got
         self.show_report()
 
     def show_report(self) -> None:
@@ -111,9 +116,9 @@ class HandoverScreen(LobbyScreen):
         head = Text(t("handover.title", date=report.date, branch=report.branch), style="bold")
         if report.partial:
             head.append("  " + t("handover.as_of", time=report.as_of.strftime("%H:%M")), "dim")
-        self.query_one("#figures", Static).update(Group(head, grid))
-        self.query_one("#chart", Static).update(self.chart(report))
-        self.query_one("#open-items", Static).update(self.open_items(report))
+        update_if_changed(self.query_one("#figures", Static), Group(head, grid))
+        update_if_changed(self.query_one("#chart", Static), self.chart(report))
+        update_if_changed(self.query_one("#open-items", Static), self.open_items(report))
 
     def sections(self, report: DayReport) -> list[RenderableType]:
         """One box per section, each figure as `lobby report` labels and shows it."""

@@ -3,6 +3,8 @@ checklist with times, who was told and when, the anti-fraud conversation, and th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +24,11 @@ from lobby_tui.services import incidents as service
 from lobby_tui.services.tasks import report_device_fault
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.shown import fingerprint, update_if_changed
 from lobby_tui.widgets.topbar import TopBar
+
+# Today's incidents, the reminders given, the incident whose timeline was read, its timeline.
+IncidentsNow = tuple[list[service.Incident], dict[str, int], str | None, list[service.Update]]
 
 SEVERITY_STYLE = {"critical": "bold reverse red", "high": "bold red", "medium": "bold yellow"}
 
@@ -42,6 +48,8 @@ class IncidentsScreen(LobbyScreen):
         self.listed: list[service.Incident] = []
         self.selected_id: str | None = None
         self.fraud_shown_for: str | None = None
+        self.rows_shown: list[tuple[str, tuple[Hashable, ...]]] = []  # the list as drawn
+        self.plan_shown: tuple[str, tuple[Hashable, ...]] | None = None  # the plan as drawn
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -105,7 +113,7 @@ class IncidentsScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.set_interval(30, self.reload)
+        self.set_interval(30, self.tick)
         self.set_up()
 
     def set_up(self) -> None:
@@ -113,6 +121,7 @@ class IncidentsScreen(LobbyScreen):
         if self.problem:
             return
         table = self.query_one("#incident-list", DataTable)
+        self.rows_shown, self.plan_shown = [], None  # new widgets (compose again)
         for key in ("time", "type", "status"):  # the type coloured by its severity
             table.add_column(t(f"incident.col_{key}"), key=key)
         try:
@@ -132,35 +141,75 @@ class IncidentsScreen(LobbyScreen):
     def kind(self, type_id: str) -> IncidentType:
         return incident_catalogue().of(type_id)
 
+    def read_incidents(self) -> Callable[[], IncidentsNow]:
+        """What the screen shows, as a read that may run on any thread: today's incidents,
+        the reminders given, and the timeline of the one in hand."""
+        store, day, selected = self.lobby_app.store, self.day, self.selected_id
+
+        def read() -> IncidentsNow:
+            listed = service.incidents(store, day)
+            shown = selected if any(i.id == selected for i in listed) else None
+            shown = shown or (listed[0].id if listed else None)
+            updates = service.timeline(store, shown) if shown else []
+            return listed, service.reminders_today(store, day), shown, updates
+
+        return read
+
     def reload(self) -> None:
+        """Show the incidents as they are now (after this screen's own change)."""
         if self.rebuilding or self.problem:
             return
+        self.show_incidents(self.read_incidents()())
+
+    def tick(self) -> None:
+        """Every 30 s, in the background: incidents raised or changed on another tablet."""
+        if self.rebuilding or self.problem:
+            return
+        self.read_in_background(
+            "incidents", self.read_incidents(), self.show_incidents, if_changed=True
+        )
+
+    def show_incidents(self, now: IncidentsNow) -> None:
+        self.listed, counts, read_for, updates = now
         app = self.lobby_app
         zone = app.settings.timezone
         lang = app.language
-        self.listed = service.incidents(app.store, self.day)
-        table = self.query_one("#incident-list", DataTable)
-        table.clear()
-        for incident in self.listed:
-            table.add_row(
-                local(incident.raised_at, zone).strftime("%H:%M"),
-                Text(
-                    self.kind(incident.type).label.text(lang),
-                    style=SEVERITY_STYLE.get(incident.severity, ""),
+        rows = [
+            (
+                incident.id,
+                (
+                    Text(local(incident.raised_at, zone).strftime("%H:%M")),
+                    Text(
+                        self.kind(incident.type).label.text(lang),
+                        style=SEVERITY_STYLE.get(incident.severity, ""),
+                    ),
+                    Text(
+                        t(f"incident.status.{incident.status}"),
+                        style="dim" if incident.status == "resolved" else "bold",
+                    ),
                 ),
-                Text(
-                    t(f"incident.status.{incident.status}"),
-                    style="dim" if incident.status == "resolved" else "bold",
-                ),
-                key=incident.id,
             )
-        if self.selected_id and any(i.id == self.selected_id for i in self.listed):
-            table.move_cursor(row=[i.id for i in self.listed].index(self.selected_id))
-        counts = service.reminders_today(app.store, self.day)
-        self.query_one("#reminders", Static).update(
-            Text(t("remind.line", belongings=counts["belongings"], pin=counts["pin"]))
+            for incident in self.listed
+        ]
+        drawn = [(key, tuple(fingerprint(c) for c in cells)) for key, cells in rows]
+        if drawn != self.rows_shown:  # most ticks: nothing new
+            self.rows_shown = drawn
+            table = self.query_one("#incident-list", DataTable)
+            table.clear()
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
+            if self.selected_id and any(i.id == self.selected_id for i in self.listed):
+                table.move_cursor(row=[i.id for i in self.listed].index(self.selected_id))
+        update_if_changed(
+            self.query_one("#reminders", Static),
+            Text(t("remind.line", belongings=counts["belongings"], pin=counts["pin"])),
         )
-        self.show_incident()
+        # The timeline read with the list is the one in hand unless the manager has moved
+        # to another incident meanwhile: then it is read again for that one.
+        self.show_incident(updates if read_for == self.current_id() else None)
+
+    def first(self) -> str | None:
+        return self.listed[0].id if self.listed else None
 
     def select(self, incident_id: str) -> None:
         self.selected_id = incident_id
@@ -169,19 +218,26 @@ class IncidentsScreen(LobbyScreen):
     def current(self) -> service.Incident | None:
         return next((i for i in self.listed if i.id == self.selected_id), None)
 
+    def current_id(self) -> str | None:
+        incident = self.current()
+        return incident.id if incident else self.first()
+
     @on(DataTable.RowHighlighted, "#incident-list")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.selected_id = str(event.row_key.value)
         self.show_incident()
 
-    def show_incident(self) -> None:
+    def show_incident(self, updates: list[service.Update] | None = None) -> None:
+        """The incident in hand; its timeline read here unless given (read with the list)."""
         incident = self.current()
         if incident is None and self.listed:
             incident = self.listed[0]
             self.selected_id = incident.id
         detail = self.query_one("#incident-detail")
         if incident is None:
-            self.query_one("#incident-head", Static).update(Text(t("incident.none"), style="dim"))
+            update_if_changed(
+                self.query_one("#incident-head", Static), Text(t("incident.none"), style="dim")
+            )
             for widget in detail.children[1:]:
                 widget.display = False
             return
@@ -210,11 +266,12 @@ class IncidentsScreen(LobbyScreen):
             head.append(
                 "\n" + t("incident.resolved_with", note=incident.resolution_note), style="green"
             )
-        self.query_one("#incident-head", Static).update(head)
-        updates = service.timeline(app.store, incident.id)
+        update_if_changed(self.query_one("#incident-head", Static), head)
+        if updates is None:
+            updates = service.timeline(app.store, incident.id)
         done = {u.step: u.at for u in updates if u.kind == "step" and u.step is not None}
         plan = self.query_one("#plan", OptionList)
-        plan.clear_options()
+        marks: list[Text] = []
         for number, step in enumerate(kind.steps):
             if number in done:
                 mark = Text.assemble(
@@ -224,7 +281,12 @@ class IncidentsScreen(LobbyScreen):
                 )
             else:
                 mark = Text.assemble("· ", step.text(lang))
-            plan.add_option(Option(mark, id=f"step-{number}"))
+            marks.append(mark)
+        plan_drawn = (incident.id, tuple(fingerprint(mark) for mark in marks))
+        if plan_drawn != self.plan_shown:
+            self.plan_shown = plan_drawn
+            plan.clear_options()
+            plan.add_options(Option(mark, id=f"step-{n}") for n, mark in enumerate(marks))
         self.query_one("#fraud").display = incident.type == "fraud"
         if self.fraud_shown_for != incident.id:  # not on timer refreshes: keep what is chosen
             self.fraud_shown_for = incident.id
@@ -234,8 +296,9 @@ class IncidentsScreen(LobbyScreen):
         for update in updates:
             lines.append(local(update.at, zone).strftime("%H:%M "), style="dim")
             lines.append(self.describe(update) + "\n")
-        self.query_one("#timeline", Static).update(
-            lines or Text(t("incident.no_updates"), style="dim")
+        update_if_changed(
+            self.query_one("#timeline", Static),
+            lines or Text(t("incident.no_updates"), style="dim"),
         )
 
     def show_fraud(self, updates: list[service.Update]) -> None:

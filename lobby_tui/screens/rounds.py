@@ -3,6 +3,8 @@ needs noticed without over-selling, and what the hall looked like."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +23,11 @@ from lobby_tui.services import rounds as service
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.shown import fingerprint, update_if_changed
 from lobby_tui.widgets.topbar import TopBar
+
+# The round in progress, the waiting (with their care) and the day's tally, read together.
+RoundsNow = tuple[service.Round | None, list[service.RoundCustomer], service.RoundTally]
 
 OBSERVE_CHOICES = {
     "crowding": ("calm", "busy", "crowded"),
@@ -50,6 +56,7 @@ class RoundsScreen(LobbyScreen):
         self.problem: ContentError | None = None
         self.round: service.Round | None = None
         self.people: list[service.RoundCustomer] = []
+        self.rows_shown: list[tuple[str, tuple[Hashable, ...]]] = []  # the table as drawn
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -96,7 +103,7 @@ class RoundsScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.set_interval(15, self.reload)
+        self.set_interval(15, self.tick)
         self.set_up()
 
     def set_up(self) -> None:
@@ -105,6 +112,7 @@ class RoundsScreen(LobbyScreen):
         if self.problem:
             return
         table = self.query_one("#waiting", DataTable)
+        self.rows_shown = []  # a new table (compose again): nothing drawn in it yet
         for key in ("ticket", "waited", "attention", "care", "need"):
             table.add_column(t(f"rounds.col_{key}"), key=key)
         self.reload()
@@ -121,18 +129,36 @@ class RoundsScreen(LobbyScreen):
             line.append(f" {t(f'care.{kind.value}')}  ")
         return line
 
+    def read_rounds(self) -> Callable[[], RoundsNow]:
+        """What the screen shows, as a read that may run on any thread."""
+        app = self.lobby_app
+        store, settings, day = app.store, app.settings, self.day
+        return lambda: (
+            service.open_round(store, day),
+            service.waiting_now(store, day),
+            service.tally(store, settings, day, store.clock.now()),
+        )
+
     def reload(self) -> None:
+        """Show the round and the waiting as they are now (after this screen's own change)."""
         if self.rebuilding or self.problem:
             return
-        app = self.lobby_app
         try:
-            self.round = service.open_round(app.store, self.day)
-            self.people = service.waiting_now(app.store, self.day)
-            tally = service.tally(app.store, app.settings, self.day, app.store.clock.now())
+            now = self.read_rounds()()
         except StoreError as exc:
-            app.report_failure(exc)
+            self.lobby_app.report_failure(exc)
             return
-        zone = app.settings.timezone
+        self.show_rounds(now)
+
+    def tick(self) -> None:
+        """Every 15 s, in the background: others' changes and the waits' minutes."""
+        if self.rebuilding or self.problem:
+            return
+        self.read_in_background("rounds", self.read_rounds(), self.show_rounds, if_changed=True)
+
+    def show_rounds(self, now: RoundsNow) -> None:
+        self.round, self.people, tally = now
+        zone = self.lobby_app.settings.timezone
         if self.round:
             state = t(
                 "rounds.in_progress", time=local(self.round.started_at, zone).strftime("%H:%M")
@@ -140,8 +166,9 @@ class RoundsScreen(LobbyScreen):
         else:
             state = t("rounds.none_open", time=local(tally.next_due, zone).strftime("%H:%M"))
         counts = t("rounds.tally", done=tally.done, missed=tally.missed)
-        self.query_one("#round-state", Static).update(
-            Text(f"{state}  ·  {counts}", style="bold" if self.round else "")
+        update_if_changed(
+            self.query_one("#round-state", Static),
+            Text(f"{state}  ·  {counts}", style="bold" if self.round else ""),
         )
         self.fill_table()
         self.show_customer()
@@ -149,11 +176,10 @@ class RoundsScreen(LobbyScreen):
     def fill_table(self) -> None:
         settings = self.lobby_app.settings
         table = self.query_one("#waiting", DataTable)
-        row = table.cursor_row
-        table.clear()
         needs = needs_catalogue()
         lang = self.lobby_app.language
         ordered = {p.waiting.arrival_id: p for p in self.people}
+        rows: list[tuple[str, tuple[Text, ...]]] = []
         for waiting in longest_first([p.waiting for p in self.people]):
             person = ordered[waiting.arrival_id]
             level = wait_level(waiting.minutes, settings.wait_amber_min, settings.wait_red_min)
@@ -163,14 +189,22 @@ class RoundsScreen(LobbyScreen):
             label = next(
                 (n.label.text(lang) for n in needs.need if n.id == person.need), person.need
             )
-            table.add_row(
+            cells = (
                 Text(person.ticket, style="bold"),
                 Text(t("dash.minutes", n=waiting.minutes), style=style),
                 Text(t("rounds.attention") if attention else "", style="bold red"),
                 Text(marks),
                 Text(label),
-                key=waiting.arrival_id,
             )
+            rows.append((waiting.arrival_id, cells))
+        drawn = [(key, tuple(fingerprint(c) for c in cells)) for key, cells in rows]
+        if drawn == self.rows_shown:  # most ticks: the same people, the same minutes
+            return
+        self.rows_shown = drawn
+        row = table.cursor_row
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
@@ -186,18 +220,19 @@ class RoundsScreen(LobbyScreen):
         person = self.selected()
         out = self.query_one("#customer", Static)
         if person is None:
-            out.update(Text(t("rounds.nobody"), style="dim"))
+            update_if_changed(out, Text(t("rounds.nobody"), style="dim"))
             return
         care = t("list.sep").join(t(f"care.{k}") for k in sorted(person.waiting.care)) or t(
             "rounds.no_care"
         )
-        out.update(
+        update_if_changed(
+            out,
             Text.assemble(
                 (f"{person.ticket}  ", "bold"),
                 t("dash.minutes", n=person.waiting.minutes),
                 "\n",
                 (t("rounds.given", care=care), "dim"),
-            )
+            ),
         )
 
     def say(self, message: str | Text) -> None:

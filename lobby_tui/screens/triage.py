@@ -5,6 +5,7 @@ moment the need is chosen; the clock shows the 30 seconds the guide allows (R2.8
 from __future__ import annotations
 
 import time as monotonic
+from collections.abc import Hashable
 
 from rich.text import Text
 from textual import events, on
@@ -36,6 +37,7 @@ from lobby_tui.services.dayplan import appointments, set_counters
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.shown import fingerprint, update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
 TARGET_SECONDS = 30
@@ -79,6 +81,7 @@ class TriageScreen(LobbyScreen):
         self.running = True  # the 30-second clock runs until the walk-in is saved
         self.greeting_shown: str | None = None
         self.queue: list[service.InQueue] = []  # the live queue as last shown
+        self.rows_shown: list[tuple[str, tuple[Hashable, ...]]] = []  # its rows, as drawn
 
     # Building ------------------------------------------------------------------------
 
@@ -132,7 +135,7 @@ class TriageScreen(LobbyScreen):
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self.tick)
-        self.set_interval(5, self.refresh_queue)
+        self.set_interval(5, self.tick_queue)
         self.set_up()
 
     def set_up(self) -> None:
@@ -142,6 +145,7 @@ class TriageScreen(LobbyScreen):
         if self.problem:
             return
         table = self.query_one("#queue", QueueTable)
+        self.rows_shown = []  # a new table (compose again): nothing drawn in it yet
         for key in ("ticket", "waited", "band", "flags", "need"):
             table.add_column(t(f"queue.col_{key}"), key=key)
         self.query_one("#move-row").display = False
@@ -449,23 +453,34 @@ class TriageScreen(LobbyScreen):
     # The queue -----------------------------------------------------------------------
 
     def refresh_queue(self) -> None:
-        if self.rebuilding:
-            return
-        if self.problem:
+        """Show the queue as it is now (after this screen's own change: read at once)."""
+        if self.rebuilding or self.problem:
             return
         app = self.lobby_app
-        settings = app.settings
-        now = app.store.clock.now()
-        table = self.query_one("#queue", QueueTable)
-        selected = table.cursor_row
-        table.clear()
         try:
-            queue = self.queue = service.live_queue(app.store, self.day)
+            queue = service.live_queue(app.store, self.day)
         except StoreError as exc:
             app.report_failure(exc)
             return
+        self.show_queue(queue)
+
+    def tick_queue(self) -> None:
+        """Every 5 s: walk-ins saved on another tablet, and the waits' minutes, in the
+        background; nothing read or drawn when nothing changed."""
+        if self.rebuilding or self.problem:
+            return
+        store, day = self.lobby_app.store, self.day
+        self.read_in_background(
+            "queue", lambda: service.live_queue(store, day), self.show_queue, if_changed=True
+        )
+
+    def show_queue(self, queue: list[service.InQueue]) -> None:
+        self.queue = queue
+        settings = self.lobby_app.settings
+        now = self.lobby_app.store.clock.now()
         needs = needs_catalogue()
         waiting = 0
+        rows: list[tuple[str, tuple[Text, ...]]] = []
         for person in queue:
             minutes = wait_minutes(person.arrived_at, now)
             level = wait_level(minutes, settings.wait_amber_min, settings.wait_red_min)
@@ -476,7 +491,7 @@ class TriageScreen(LobbyScreen):
             need_label = next(
                 (n.label.text(self.lang()) for n in needs.need if n.id == person.need), person.need
             )
-            table.add_row(
+            cells = (
                 Text(person.ticket, style="dim" if at_counter else "bold"),
                 Text(
                     t("queue.at_counter") if at_counter else t("dash.minutes", n=minutes),
@@ -485,18 +500,27 @@ class TriageScreen(LobbyScreen):
                 Text(t(f"band_short.{person.quoted_band}") if person.quoted_band else "—"),
                 Text(flags),
                 Text(need_label),
-                key=person.id,
             )
-        if queue:
-            table.move_cursor(row=min(selected, len(queue) - 1))
-        self.query_one("#queue-title", Static).update(
-            Text(t("queue.title", count=waiting), style="bold")
+            rows.append((person.id, cells))
+        table = self.query_one("#queue", QueueTable)
+        drawn = [(key, tuple(fingerprint(c) for c in cells)) for key, cells in rows]
+        if drawn != self.rows_shown:  # most ticks: the same queue, the same minutes
+            self.rows_shown = drawn
+            selected = table.cursor_row
+            table.clear()
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
+            if rows:
+                table.move_cursor(row=min(selected, len(rows) - 1))
+        update_if_changed(
+            self.query_one("#queue-title", Static),
+            Text(t("queue.title", count=waiting), style="bold"),
         )
         counters = self.state.counters if self.state else {}
         line = Text(t("queue.counters") + " ", style="dim")
         for channel in channels():
             line.append(f"{channel.label[self.lang()]} {counters.get(channel.key, 0)}  ")
-        self.query_one("#counters", Static).update(line)
+        update_if_changed(self.query_one("#counters", Static), line)
 
     def highlighted_arrival(self) -> str | None:
         table = self.query_one("#queue", QueueTable)

@@ -11,9 +11,11 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,38 +89,138 @@ class UnitOfWork:
         )
 
 
-class Store:
-    """The open database. One connection, shared by the UI and worker threads under a lock."""
+@dataclass
+class ReadWatch:
+    """The slowest read seen on the store's own thread (see Store.watch_reads)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
+    worst_ms: float = 0.0
+    worst_sql: str = ""
+    count: int = 0
+
+    def saw(self, seconds: float, sql: str) -> None:
+        self.count += 1
+        if seconds * 1000 > self.worst_ms:
+            self.worst_ms = seconds * 1000
+            self.worst_sql = " ".join(sql.split())
+
+
+class Store:
+    """The open database. One writer connection, owned by the thread that opened the store
+    (the UI thread in the app); other threads read through read-only connections of their
+    own, so a background read never waits for the UI, nor the UI for it (WAL readers do not
+    block the writer nor each other)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Clock,
+        *,
+        reader_uri: str | None = None,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> None:
         self.conn = conn
         self.path = path
         self.clock = clock
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the writer connection's
+        self._pool_lock = threading.Lock()  # never held while reading or writing
+        self._owner = threading.get_ident()
+        self._reader_uri = reader_uri or f"{path.as_uri()}?mode=ro"
+        self._busy_timeout_ms = busy_timeout_ms
+        # Idle read connections. Textual starts a thread per worker, so a connection per
+        # thread would be opened and dropped every refresh; a pool keeps a few warm.
+        self._readers: list[sqlite3.Connection] = []
+        self._all_readers: list[sqlite3.Connection] = []
+        self._writes = 0
+        self._watch: ReadWatch | None = None
 
     def close(self) -> None:
+        with self._pool_lock:
+            readers, self._all_readers, self._readers = self._all_readers, [], []
+        for reader in readers:
+            reader.close()
         with self._lock:
             self.conn.close()
 
+    # Reading ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _reading(self, sql: str) -> Iterator[sqlite3.Connection]:
+        """The connection this thread reads on: the writer's on its own thread (it sees its
+        own writes at once), a pooled read-only one anywhere else."""
+        if threading.get_ident() == self._owner:
+            with self._lock:
+                watch = self._watch
+                start = time.perf_counter() if watch is not None else 0.0
+                try:
+                    yield self.conn
+                except sqlite3.Error as exc:
+                    raise classify(exc, self.path) from exc
+                finally:
+                    if watch is not None:
+                        watch.saw(time.perf_counter() - start, sql)
+            return
+        reader = self._take_reader()
+        try:
+            yield reader
+        except sqlite3.Error as exc:
+            raise classify(exc, self.path) from exc
+        finally:
+            with self._pool_lock:
+                if reader in self._all_readers:  # not closed meanwhile
+                    self._readers.append(reader)
+
+    def _take_reader(self) -> sqlite3.Connection:
+        with self._pool_lock:
+            if self._readers:
+                return self._readers.pop()
+        try:
+            reader = sqlite3.connect(
+                self._reader_uri,
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,  # handed from one worker thread to the next
+                timeout=self._busy_timeout_ms / 1000,
+            )
+            reader.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        except sqlite3.Error as exc:
+            raise classify(exc, self.path) from exc
+        reader.row_factory = sqlite3.Row
+        with self._pool_lock:
+            self._all_readers.append(reader)
+        return reader
+
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            try:
-                return self.conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise classify(exc, self.path) from exc
+        with self._reading(sql) as conn:
+            return conn.execute(sql, params).fetchall()
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Plain tuples, for reading many rows at once (a year of arrivals): building a
         sqlite3.Row for each costs a third as much again as the query itself."""
-        with self._lock:
-            cursor = self.conn.cursor()
+        with self._reading(sql) as conn:
+            cursor = conn.cursor()
             cursor.row_factory = None
             try:
                 return cursor.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise classify(exc, self.path) from exc
             finally:
                 cursor.close()
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever anything is committed to the file: by another connection or
+        process (`PRAGMA data_version` of our writer moves) or by us (our own commits, which
+        do not move it). Equal versions: nothing to read again."""
+        with self._lock:
+            try:
+                moved = self.conn.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error as exc:
+                raise classify(exc, self.path) from exc
+            return int(moved), self._writes
+
+    def watch_reads(self) -> ReadWatch:
+        """Time every read on the owner (UI) thread from now on, keeping the slowest: the
+        benchmarks' check that no read makes the screen wait."""
+        self._watch = ReadWatch()
+        return self._watch
 
     def query_one(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
@@ -138,6 +240,7 @@ class Store:
             try:
                 yield UnitOfWork(self.conn, self.clock)
                 self.conn.execute("COMMIT")
+                self._writes += 1
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -211,13 +314,15 @@ def open_store(
         # WAL needs to write the file and create -wal/-shm beside it.
         raise StoreError("db.read_only", path=str(path))
     try:
+        reader_uri = f"{path.as_uri()}?mode=ro"
         if read_only:
             # A copy in a folder we may not write (an auditor's, a backup): SQLite cannot
             # make its -shm file there, so read it as an unchanging file. Only when no -wal
             # file exists, or committed entries in it would be missed.
             frozen = not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists()
+            reader_uri += "&immutable=1" if frozen else ""
             conn = sqlite3.connect(
-                f"{path.as_uri()}?mode=ro" + ("&immutable=1" if frozen else ""),
+                reader_uri,
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
@@ -259,7 +364,7 @@ def open_store(
         if is_new:
             path.unlink(missing_ok=True)
         raise classify(exc, path) from exc
-    return Store(conn, path, clock)
+    return Store(conn, path, clock, reader_uri=reader_uri, busy_timeout_ms=busy_timeout_ms)
 
 
 def _migrate(conn: sqlite3.Connection, seen_version: int) -> None:

@@ -89,13 +89,16 @@ async def test_a_due_round_shows_on_the_dashboard_and_notifies(
         await settle(app, pilot)
         assert "Next due at 09:15" in screen_text(app)
         app.remind_round()
+        await settle(app, pilot)  # the reminder reads in the background
         assert told == []
         clock.advance(minutes=7)  # 09:17
         app.screen.refresh_lobby()
         await settle(app, pilot)
         assert "Due since 09:15 — 2 min late" in screen_text(app)
         app.remind_round()
+        await settle(app, pilot)
         app.remind_round()  # once per due round, not every check
+        await settle(app, pilot)
         assert told == ["A round of the waiting area is due (09:15). F4 opens rounds."]
         clock.advance(minutes=20)  # 09:37: the 09:15 round was missed
         app.screen.refresh_lobby()
@@ -195,4 +198,5 @@ async def test_no_round_falls_due_after_closing(
         # 09:15 … 16:30 missed; the 16:45 round had not been missed by the 17:00 closing.
         assert "Missed today: 30" in text
         app.remind_round()
+        await settle(app, pilot)
     assert told == []

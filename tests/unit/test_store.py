@@ -7,7 +7,10 @@ import multiprocessing
 import os
 import sqlite3
 import stat
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import sqlite_utils
@@ -16,6 +19,8 @@ from lobby_tui.services.verify import verify_file
 from lobby_tui.store import FixedClock, Store, StoreError, SystemClock, open_store
 from lobby_tui.store.journal import verify_chain
 from lobby_tui.store.migrations import SCHEMA_VERSION
+
+T = TypeVar("T")
 
 TABLES = {
     "shifts",
@@ -267,3 +272,83 @@ def test_stored_instants_read_back_exactly_and_strictly() -> None:
     for bad in ("2026-11-28T01:30:05", "2026-11-28 01:30:05Z", "2026-11-28T01:30:05+00:00"):
         with pytest.raises(ValueError):
             parse_iso(bad)
+
+
+def _in_a_worker(read: Callable[[], T]) -> T:
+    """Run `read` on a thread of its own, as a Textual thread worker does; fail if it waits."""
+    got: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            got.append(read())
+        except BaseException as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=2)  # well under the 5 s busy timeout: a waiting read fails here
+    assert not worker.is_alive(), "the worker's read waited for the writer"
+    if failed:
+        raise failed[0]
+    return got[0]
+
+
+def test_a_worker_reads_while_the_writer_holds_a_transaction(store: Store) -> None:
+    count = "SELECT COUNT(*) FROM drafts"
+    with store.unit_of_work() as uow:
+        uow.insert("drafts", {"key": "k", "body": "{}", "updated_at": uow.now})
+        # The write lock is held and the row not yet committed: a reader on another thread
+        # neither waits nor sees it.
+        assert _in_a_worker(lambda: store.query_one(count)[0]) == 0
+        assert _in_a_worker(lambda: store.rows(count)) == [(0,)]
+    assert _in_a_worker(lambda: store.query_one(count)[0]) == 1  # committed: seen
+    assert store.query_one(count)[0] == 1
+
+
+def test_workers_read_on_connections_of_their_own(store: Store) -> None:
+    # A read-only connection per worker: a worker cannot write, even by mistake.
+    with pytest.raises(StoreError) as refused:
+        _in_a_worker(lambda: store.query("INSERT INTO settings VALUES ('x', '1')"))
+    assert refused.value.key == "db.read_only"
+    # Idle connections are reused, not opened anew for every refresh.
+    for _ in range(3):
+        _in_a_worker(lambda: store.query("SELECT 1"))
+    assert len(store._all_readers) == 1
+    store.close()
+    assert store._all_readers == []
+
+
+def test_a_read_only_store_reads_in_workers_too(db_path: Path, clock: FixedClock) -> None:
+    open_store(db_path, clock).close()
+    reader = open_store(db_path, clock, read_only=True)
+    try:
+        assert _in_a_worker(lambda: reader.pragma("user_version")) == SCHEMA_VERSION
+    finally:
+        reader.close()
+
+
+def test_the_version_moves_on_every_commit_and_only_then(
+    store: Store, db_path: Path, clock: FixedClock
+) -> None:
+    seen = store.version()
+    store.query("SELECT COUNT(*) FROM drafts")
+    assert store.version() == seen  # reading changes nothing
+    with store.unit_of_work() as uow:  # our own write
+        uow.insert("drafts", {"key": "a", "body": "{}", "updated_at": uow.now})
+    assert store.version() != seen
+    seen = store.version()
+    tablet = open_store(db_path, clock)  # another tablet on the same file
+    with tablet.unit_of_work() as uow:
+        uow.insert("drafts", {"key": "b", "body": "{}", "updated_at": uow.now})
+    tablet.close()
+    assert store.version() != seen
+
+
+def test_reads_on_the_owner_thread_can_be_timed(store: Store) -> None:
+    watch = store.watch_reads()
+    store.query("SELECT COUNT(*) FROM events")
+    _in_a_worker(lambda: store.query("SELECT 1"))  # a worker's read is not the UI's
+    assert watch.count == 1
+    assert watch.worst_sql == "SELECT COUNT(*) FROM events"
+    assert watch.worst_ms > 0

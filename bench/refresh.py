@@ -1,0 +1,226 @@
+"""The dashboard's periodic refresh against a bare Textual app updating a Static, and the
+slowest read left on the UI thread, on a year of records. One run, so ratios are fair.
+
+- bare: a Static updated with new text, until the screen refresh it causes is done;
+- the dashboard's 5-second tick when nothing changed (nothing committed, same minute): it
+  must read nothing and draw nothing (the bench counts the Static updates);
+- a lobby in which one box changed shown (render, compare, draw the one column) until the
+  refresh is done — the UI thread's share of a tick after a walk-in; and the whole tick as
+  the manager sees it (background read included) for reference;
+- the app opened on the year, every place visited and every periodic read run once, with
+  every read on the UI thread timed (Store.watch_reads): the slowest.
+
+    python bench/refresh.py [--db YEAR.db] [-n 30]   # default: a year made now (year_db.py)
+
+Targets (issue 12): a tick where nothing changed draws nothing; one box changed <= 2x the
+bare update; no read on the UI thread over 2 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import year_db  # beside this file: python puts the script's folder on the path
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+
+def line(name: str, values: list[float], note: str = "") -> str:
+    ordered = sorted(values)
+    p90 = ordered[max(0, int(len(ordered) * 0.9) - 1)]
+    return f"  {name:<44} median {statistics.median(values):7.2f} ms   p90 {p90:7.2f} ms  {note}"
+
+
+async def until_refreshed(app: App[Any], action: Callable[[], object]) -> float:
+    """Milliseconds from `action` to the end of the screen refresh it causes."""
+    done = asyncio.Event()
+    start = time.perf_counter()
+    action()
+    app.call_after_refresh(done.set)
+    await done.wait()
+    return (time.perf_counter() - start) * 1000
+
+
+class BareApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("bare app ready", id="text")
+
+
+async def bare(n: int) -> list[float]:
+    app = BareApp()
+    out = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        static = app.query_one("#text", Static)
+        for i in range(n + 1):
+            took = await until_refreshed(app, lambda i=i: static.update(f"Waiting now {i}\n" * 20))
+            if i:
+                out.append(took)
+            await pilot.pause()
+    return out
+
+
+def open_app(db: Path) -> tuple[Any, Any]:
+    from lobby_tui.app import make_app
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.services.shift import open_shift_today
+    from lobby_tui.store import SystemClock, open_store
+
+    store = open_store(db, SystemClock())
+    settings = load_settings(store)
+    return store, make_app(store, settings, "en", shift=open_shift_today(store, settings))
+
+
+def walk_in(db: Path) -> None:
+    """A walk-in saved by another tablet (a second connection on the file)."""
+    from lobby_tui.domain.day import business_day
+    from lobby_tui.services.arrivals import NewArrival, record_arrival
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import SystemClock, open_store
+
+    tablet = open_store(db, SystemClock())
+    day = business_day(tablet.clock.now(), load_settings(tablet).timezone)
+    record_arrival(
+        tablet,
+        NewArrival(
+            shift_id=None,
+            business_day=day.isoformat(),
+            need="enquiry",
+            channel="non_cash",
+            ticket_prefix="B",
+        ),
+    )
+    tablet.close()
+
+
+async def dashboard(db: Path, n: int) -> dict[str, Any]:
+    from lobby_tui.content import channels
+    from lobby_tui.services.lobby import read_lobby
+
+    store, app = open_app(db)
+    drawn: list[str] = []
+    real_update = Static.update
+
+    def counted(static: Static, *args: Any, **kwargs: Any) -> None:
+        if static.id:  # the top bar's clock (no id) ticks every second whatever happens
+            drawn.append(static.id)
+        real_update(static, *args, **kwargs)
+
+    out: dict[str, Any] = {"unchanged": [], "one box": [], "tick after a walk-in": []}
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        Static.update = counted  # type: ignore[method-assign]
+        try:
+            for _ in range(n):
+                out["unchanged"].append(await until_refreshed(app, screen.refresh_if_changed))
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            out["unchanged draws"] = len(drawn)
+            # Two lobbies a walk-in apart: showing one after the other changes one box.
+            keys = [c.key for c in channels()]
+            before = read_lobby(store, app.settings, keys)
+            walk_in(db)
+            after = read_lobby(store, app.settings, keys)
+            drawn.clear()
+            for i in range(n + 1):
+                lobby = after if i % 2 == 0 else before
+                took = await until_refreshed(app, lambda lobby=lobby: screen.show_lobby(lobby))
+                if i:
+                    out["one box"].append(took)
+                await pilot.pause()
+            out["one box draws"] = sorted(set(drawn))
+            for _ in range(max(5, n // 3)):
+                walk_in(db)
+
+                async def tick() -> None:
+                    screen.refresh_if_changed()
+                    await app.workers.wait_for_complete()
+
+                start = time.perf_counter()
+                await tick()
+                done = asyncio.Event()
+                app.call_after_refresh(done.set)
+                await done.wait()
+                out["tick after a walk-in"].append((time.perf_counter() - start) * 1000)
+                await pilot.pause()
+        finally:
+            Static.update = real_update  # type: ignore[method-assign]
+    store.close()
+    return out
+
+
+PLACES = {"f1": "dashboard", "f2": "checklist", "f3": "triage", "f4": "rounds"}
+PLACES |= {"f5": "complaints", "f6": "incidents", "f7": "handover"}
+
+
+async def ui_reads(db: Path) -> dict[str, Any]:
+    """Open the app, visit every place, run each periodic read once: the slowest UI read
+    of each place (the start's own reads count for the dashboard)."""
+    store, app = open_app(db)
+    watches = {"dashboard": store.watch_reads()}  # before the app starts: first paint reads
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key, place in [*PLACES.items(), ("f1", "dashboard")]:
+            if place != "dashboard":
+                watches[place] = store.watch_reads()
+            await pilot.press(key)
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            for tick in ("refresh_lobby", "tick_queue", "tick", "read_report"):
+                if hasattr(screen, tick):
+                    getattr(screen, tick)()
+            app.remind_round()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    store.close()
+    return watches
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, help="a year database (default: made now)")
+    parser.add_argument("-n", type=int, default=30)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="lobby-bench-"))
+    try:
+        db = year_db.into(scratch / "year.db", args.db)
+        base = asyncio.run(bare(args.n))
+        dash = asyncio.run(dashboard(db, args.n))
+        watches = asyncio.run(ui_reads(db))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    bare_median = statistics.median(base)
+    print(f"{args.n} samples each; database: a year of arrivals (bench/year_db.py)")
+    print(line("bare Textual: update a Static", base))
+    print(
+        line("dashboard tick, nothing changed", dash["unchanged"])
+        + f"  Static updates: {dash['unchanged draws']} (target 0)"
+    )
+    one = statistics.median(dash["one box"])
+    print(
+        line("dashboard, one box changed (UI thread)", dash["one box"])
+        + f"  ratio to bare {one / bare_median:.2f} (target <= 2); drawn: {dash['one box draws']}"
+    )
+    print(line("dashboard tick after a walk-in (wall)", dash["tick after a walk-in"]))
+    print("  slowest read on the UI thread, each place visited (target <= 2 ms):")
+    for place, watch in watches.items():
+        print(f"    {place:<11} {watch.worst_ms:6.2f} ms of {watch.count:3} reads  ", end="")
+        print(watch.worst_sql[:90])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

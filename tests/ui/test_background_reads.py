@@ -1,0 +1,172 @@
+"""Reads off the UI thread (issue 12): another tablet's walk-in reaches this one at the next
+tick; a tick that finds nothing changed reads and draws nothing; a stale read never
+overwrites what is shown."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from lobby_tui.app import LobbyApp
+from lobby_tui.services.arrivals import NewArrival, record_arrival
+from lobby_tui.services.lobby import Lobby, read_lobby
+from lobby_tui.store import FixedClock, open_store
+from tests.conftest import settle
+from tests.ui.test_app import screen_text
+
+Build = Callable[..., LobbyApp]
+
+
+def walk_in_on_another_tablet(db_path: Path, clock: FixedClock, ticket_prefix: str = "B") -> None:
+    """A walk-in saved by a second Store on the same file, as another tablet saves it."""
+    tablet = open_store(db_path, clock)
+    try:
+        record_arrival(
+            tablet,
+            NewArrival(
+                shift_id=None,
+                business_day="2026-11-28",
+                need="enquiry",
+                channel="non_cash",
+                ticket_prefix=ticket_prefix,
+            ),
+        )
+    finally:
+        tablet.close()
+
+
+async def test_another_tablets_walk_in_shows_after_the_next_tick(
+    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch
+) -> None:  # covers: R2.6
+    app = build_app()
+    drawn: list[str | None] = []
+    real_update = Static.update
+
+    def counted(static: Static, *args: object, **kwargs: object) -> None:
+        drawn.append(static.id)
+        real_update(static, *args, **kwargs)  # type: ignore[arg-type]
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert "Waiting now: 0" in screen_text(app)
+        monkeypatch.setattr(Static, "update", counted)
+        app.screen.refresh_if_changed()  # type: ignore[attr-defined]
+        assert not list(app.workers)  # nothing committed, same minute: nothing read
+        await settle(app, pilot)
+        assert [d for d in drawn if d and d.startswith("col-")] == []
+
+        walk_in_on_another_tablet(db_path, clock)
+        app.screen.refresh_if_changed()  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        assert "Waiting now: 1" in screen_text(app)
+        # Only the column whose box changed is drawn again.
+        assert [d for d in drawn if d and d.startswith("col-")] == ["col-queue"]
+
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert "B001" in screen_text(app)
+        walk_in_on_another_tablet(db_path, clock)
+        assert "B002" not in screen_text(app)
+        app.screen.tick_queue()  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        assert "B002" in screen_text(app)
+        assert "Waiting: 2" in screen_text(app)
+
+
+def blocked_read(
+    entered: threading.Event, release: threading.Event, stale_first: bool
+) -> Callable[..., Lobby]:
+    """read_lobby whose first call says it has begun (`entered`) and waits for `release`;
+    its result is the lobby as it was when the call began (`stale_first`) or when it was
+    released."""
+    calls: list[int] = []
+
+    def read(*args: object) -> Lobby:
+        calls.append(1)
+        if len(calls) > 1:
+            return read_lobby(*args)  # type: ignore[arg-type]
+        before = read_lobby(*args)  # type: ignore[arg-type]
+        entered.set()
+        assert release.wait(timeout=10)
+        return before if stale_first else read_lobby(*args)  # type: ignore[arg-type]
+
+    return read
+
+
+async def began(entered: threading.Event, pilot: Pilot[None]) -> None:
+    """Wait (letting the app run: it starts the worker) until the blocked read has begun."""
+    for _ in range(500):
+        if entered.is_set():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the read never began")
+
+
+async def test_an_older_read_finishing_last_never_overwrites_a_newer_one(
+    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch
+) -> None:
+    app = build_app()
+    entered, release = threading.Event(), threading.Event()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(
+            "lobby_tui.screens.dashboard.read_lobby",
+            blocked_read(entered, release, stale_first=True),
+        )
+        app.screen.refresh_lobby()  # type: ignore[attr-defined]  # reads 0 waiting, then waits
+        await began(entered, pilot)
+        walk_in_on_another_tablet(db_path, clock)
+        app.screen.refresh_lobby()  # type: ignore[attr-defined]  # reads 1 waiting
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "Waiting now: 1" in screen_text(app):
+                break
+        assert "Waiting now: 1" in screen_text(app)
+        release.set()  # the older read (0 waiting) now finishes
+        await settle(app, pilot)
+        assert "Waiting now: 1" in screen_text(app)
+
+
+async def test_a_read_started_before_a_language_switch_is_dropped(
+    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch
+) -> None:
+    app = build_app()
+    entered, release = threading.Event(), threading.Event()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(
+            "lobby_tui.screens.dashboard.read_lobby",
+            blocked_read(entered, release, stale_first=False),
+        )
+        app.screen.refresh_lobby()  # type: ignore[attr-defined]
+        await began(entered, pilot)
+        app.switch_language("zh")
+        await pilot.pause()
+        walk_in_on_another_tablet(db_path, clock)
+        release.set()  # its result (1 waiting) was read for the screen before the switch
+        await settle(app, pilot)
+        assert "当前等候：0 人" in screen_text(app)
+        app.screen.refresh_if_changed()  # type: ignore[attr-defined]  # the next tick: read
+        await settle(app, pilot)
+        assert "当前等候：1 人" in screen_text(app)
+
+
+async def test_typing_fast_runs_a_debounced_search_once() -> None:
+    from textual.app import App
+
+    from lobby_tui.screens.base import DEBOUNCE_SECONDS, BackgroundReads
+
+    searched: list[str] = []
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        reads = BackgroundReads(app)
+        for typed in ("c", "ca", "car"):  # three keystrokes, faster than the pause
+            reads.debounce("search", lambda typed=typed: searched.append(typed))
+            await pilot.pause(DEBOUNCE_SECONDS / 5)
+        assert searched == [] and reads.waiting
+        await pilot.pause(DEBOUNCE_SECONDS * 2)
+        assert searched == ["car"] and not reads.waiting
