@@ -22,11 +22,11 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.report_formats import figures, shown
-from lobby_tui.screens.autosave import Autosave
 from lobby_tui.screens.base import LobbyScreen, invalid_text
 from lobby_tui.services.complaints import Complaint, callbacks_due
 from lobby_tui.services.report import DayReport, day_report
 from lobby_tui.services.shift import NAME_MAX, Shift, hand_over, handover_draft
+from lobby_tui.widgets.autosave import Autosave
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
@@ -49,6 +49,7 @@ class HandoverScreen(LobbyScreen):
         self.callbacks: list[Complaint] = []  # resolved, the customer's callback due
         self.note = Autosave(
             self,
+            self.drafts,
             key=self.draft_key,
             values=self.note_values,
         )
@@ -268,7 +269,7 @@ class HandoverScreen(LobbyScreen):
 
     @on(Button.Pressed, "#sign-off")
     def action_sign_off(self) -> None:
-        from lobby_tui.screens.confirm import Confirm
+        from lobby_tui.screens.modals.confirm import Confirm
 
         signer = self.query_one("#field-signer", Field)
         signer.say("")

@@ -568,7 +568,7 @@ class TriageScreen(LobbyScreen):
         self.show_suggestion()
 
     def action_close_day(self) -> None:
-        from lobby_tui.screens.confirm import Confirm
+        from lobby_tui.screens.modals.confirm import Confirm
 
         def done(yes: bool | None) -> None:
             if yes:
