@@ -112,7 +112,6 @@ class TasksPane(TabPane):
         app = lobby_of(self)
         select = self.query_one("#fault-device", Select)
         form = self.query_one("#fault-form", Form)
-        form.clear()
         if select.value is Select.NULL:
             form.tell("fault-note", t("tasks.device_prompt"))
             return
@@ -121,7 +120,7 @@ class TasksPane(TabPane):
         note = form.values["fault-note"].strip()
         what = label + (f": {note}" if note else "")
         new = False
-        with place_of(self).guarded(form.say) as outcome:
+        with place_of(self).sending(form) as outcome:
             _task, new = tasks.report_device_fault(
                 app.store,
                 shift_id=app.shift.id if app.shift else None,
