@@ -175,7 +175,7 @@ class LobbyApp(App[None]):
 
     def action_flag_incident(self) -> None:
         """F8 from any screen: the flag dialog; saved, the incident opens with its plan."""
-        from lobby_tui.screens.flag import FlagDialog
+        from lobby_tui.screens.modals.flag import FlagDialog
 
         if isinstance(self.screen, FlagDialog):
             return

@@ -22,7 +22,11 @@ from lobby_tui.domain.day import business_day
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import CATALOGS, t
+from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.autosave import Values
+from lobby_tui.widgets.form import Form
+from lobby_tui.widgets.form import invalid_text as invalid_text  # screens import it from here
 from lobby_tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -50,11 +54,6 @@ def problem_text(exc: StoreError | ContentError) -> Text:
     """A store or content problem as shown on a screen: plain text, because a file's problem
     may quote a pattern like [a-z_] that markup would swallow."""
     return Text(t(f"error.{exc.key}", **exc.params))
-
-
-def invalid_text(exc: Invalid) -> str:
-    """What bad input is told, in the user's language."""
-    return t(f"invalid.{exc.key}", **exc.params)
 
 
 class BackgroundReads:
@@ -245,6 +244,18 @@ class LobbyScreen(Screen[None]):
             outcome.failed = True
             self.lobby_app.report_failure(exc)
 
+    @contextmanager
+    def sending(self, form: Form) -> Iterator[Outcome]:
+        """Send a form's fields: old messages go, bad input is said beside its field."""
+        form.clear()
+        with self.guarded(form.say) as outcome:
+            yield outcome
+
+    @property
+    def drafts(self) -> StoreDrafts:
+        """Drafts kept in the store for this place's forms (widgets.autosave)."""
+        return StoreDrafts(self)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.lobby_app.report_failure(event.worker.error)
@@ -274,3 +285,23 @@ class LobbyScreen(Screen[None]):
         for bar in self.query(TopBar):
             bar.tick()
         self.refresh_bindings()
+
+
+class StoreDrafts:
+    """Drafts in the store; a failed write is reported like any other, never a traceback."""
+
+    def __init__(self, screen: LobbyScreen) -> None:
+        self.screen = screen
+
+    def load(self, key: str) -> tuple[Values, datetime] | None:
+        return load_draft(self.screen.lobby_app.store, key)
+
+    def save(self, key: str, values: Values) -> bool:
+        with self.screen.guarded(lambda _exc: None) as outcome:
+            save_draft(self.screen.lobby_app.store, key, values)
+        return not outcome.failed
+
+    def discard(self, key: str) -> bool:
+        with self.screen.guarded(lambda _exc: None) as outcome:
+            discard_draft(self.screen.lobby_app.store, key)
+        return not outcome.failed

@@ -18,17 +18,17 @@ from textual.widgets import Button, Static, TextArea
 from lobby_tui.content import complaint_labels, incident_labels
 from lobby_tui.domain.complaints import LATE, Clock, deadline
 from lobby_tui.domain.day import local
-from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.report_formats import figures, shown
-from lobby_tui.screens.autosave import Autosave
-from lobby_tui.screens.base import LobbyScreen, invalid_text
+from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.complaints import Complaint, callbacks_due
 from lobby_tui.services.report import DayReport, day_report
 from lobby_tui.services.shift import NAME_MAX, Shift, hand_over, handover_draft
+from lobby_tui.widgets.autosave import Autosave
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.form import FieldError, Form
 from lobby_tui.widgets.shown import update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
@@ -50,19 +50,23 @@ class HandoverScreen(LobbyScreen):
         self.callbacks: list[Complaint] = []  # resolved, the customer's callback due
         self.note = Autosave(
             self,
+            self.drafts,
             key=self.draft_key,
             values=self.note_values,
         )
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
-        with VerticalScroll(id="handover-body"):
+        with (
+            VerticalScroll(id="handover-body"),
+            Form(fallback="handover_note", id="handover-form"),
+        ):
             yield Static(t("handover.reading"), id="figures")
             yield Static(id="chart")
             yield Static(id="open-items")
             yield Static(t("handover.note_title"), classes="form-title")
             yield TextArea(id="handover-note", soft_wrap=True)
-            yield Static("", id="error-note", classes="field-error")
+            yield FieldError("handover_note", control="#handover-note", id="error-note")
             with Horizontal(id="sign-row"):
                 yield Field(
                     "signer", placeholder=t("handover.signer_placeholder"), max_length=NAME_MAX
@@ -213,14 +217,15 @@ class HandoverScreen(LobbyScreen):
                 )
             )
         now = self.lobby_app.store.clock.now()
-        for c in self.callbacks:
-            late = c.urgency(now, self.lobby_app.settings.complaint_soon_days) in LATE
-            when = local(c.callback_due_at, zone).strftime("%m-%d") if c.callback_due_at else ""
+        for callback in self.callbacks:
+            late = callback.urgency(now, self.lobby_app.settings.complaint_soon_days) in LATE
+            callback_due = callback.callback_due_at
+            when = local(callback_due, zone).strftime("%m-%d") if callback_due else ""
             lines.append(
                 Text.assemble(
                     (t("handover.item.callback") + " ", "dim"),
-                    (c.case_no + " ", red if late else amber),
-                    about(c.subject, c.category) + " ",
+                    (callback.case_no + " ", red if late else amber),
+                    about(callback.subject, callback.category) + " ",
                     (t("complaint.callback_on", date=when), red if late else amber),
                 )
             )
@@ -273,40 +278,34 @@ class HandoverScreen(LobbyScreen):
 
     @on(Button.Pressed, "#sign-off")
     def action_sign_off(self) -> None:
-        from lobby_tui.screens.confirm import Confirm
+        from lobby_tui.screens.modals.confirm import Confirm
 
-        signer = self.query_one("#field-signer", Field)
-        signer.say("")
-        self.query_one("#error-note", Static).update("")
-        if not signer.value.strip():
-            signer.say(t("invalid.name_missing"))
-            signer.input.focus()
+        form = self.query_one("#handover-form", Form)
+        signer = form.values["signer"].strip()
+        form.clear()
+        if not signer:
+            form.tell("signer", t("invalid.name_missing"))
+            form.field("signer").input.focus()
             return
 
         def done(yes: bool | None) -> None:
             if yes:
                 self.sign_off()
 
-        self.app.push_screen(Confirm(t("handover.confirm", name=signer.value.strip())), done)
+        self.app.push_screen(Confirm(t("handover.confirm", name=signer)), done)
 
     def sign_off(self) -> None:
         app = self.lobby_app
+        form = self.query_one("#handover-form", Form)
         shift = app.shift
         if shift is None:  # the day was handed over after closing
-            self.query_one("#error-note", Static).update(Text(t("handover.no_shift")))
+            form.tell("handover_note", t("handover.no_shift"))
             return
         self.note.cancel()
-        signer = self.query_one("#field-signer", Field)
+        signer = form.field("signer")
         note = self.query_one("#handover-note", TextArea).text
-
-        def say(exc: Invalid) -> None:
-            if exc.field == "signer":
-                signer.say(invalid_text(exc))
-            else:
-                self.query_one("#error-note", Static).update(Text(invalid_text(exc)))
-
         following: Shift | None = None
-        with self.guarded(say) as outcome:
+        with self.sending(form) as outcome:
             following = hand_over(app.store, app.settings, shift.id, signer.value, note)
         if outcome.failed:
             self.note.save()  # still a draft: nothing typed is lost

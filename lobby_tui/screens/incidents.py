@@ -15,15 +15,15 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, checklist_template, fraud_script, incident_catalogue
 from lobby_tui.domain.day import at_local, local
-from lobby_tui.domain.errors import Invalid
-from lobby_tui.domain.incidents import ANSWERS, IncidentType
+from lobby_tui.domain.incidents import ANSWERS, IncidentCatalogue, IncidentType
 from lobby_tui.domain.parse import parse_time
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
+from lobby_tui.screens.base import LobbyScreen, problem_text
 from lobby_tui.services import incidents as service
 from lobby_tui.services.tasks import report_device_fault
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.form import FieldError, Form
 from lobby_tui.widgets.shown import fingerprint, update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
@@ -66,7 +66,10 @@ class IncidentsScreen(LobbyScreen):
         yield Static(id="reminders")
         with Horizontal(id="incident-body"):
             yield DataTable(id="incident-list", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="incident-detail"):
+            with (
+                VerticalScroll(id="incident-detail"),
+                Form(aliases={"told_at": "told-at"}, fallback="incident", id="incident-form"),
+            ):
                 yield Static(id="incident-head")
                 yield Static(t("incident.plan"), classes="incident-title")
                 yield OptionList(id="plan")
@@ -107,7 +110,7 @@ class IncidentsScreen(LobbyScreen):
                     yield Button(t("incident.monitoring"), id="monitoring")
                     yield Field("resolution", placeholder=t("incident.resolution_placeholder"))
                     yield Button(t("incident.resolve"), id="resolve", variant="success")
-                yield Static("", id="error-incident", classes="field-error")
+                yield FieldError("incident", id="error-incident")
                 yield Static(t("incident.timeline"), classes="incident-title")
                 yield Static(id="timeline")
         yield LobbyFooter()
@@ -139,7 +142,8 @@ class IncidentsScreen(LobbyScreen):
             self.reload()
 
     def kind(self, type_id: str) -> IncidentType:
-        return incident_catalogue().of(type_id)
+        catalogue: IncidentCatalogue = incident_catalogue()  # the loader is not typed yet
+        return catalogue.of(type_id)
 
     def read_incidents(self) -> Callable[[], IncidentsNow]:
         """What the screen shows, as a read that may run on any thread: today's incidents,
@@ -339,6 +343,10 @@ class IncidentsScreen(LobbyScreen):
             (o.label.text(lang) for o in fraud_script().outcome if o.id == outcome_id), outcome_id
         )
 
+    @property
+    def form(self) -> Form:
+        return self.query_one("#incident-form", Form)
+
     def say(self, message: str | Text) -> None:
         self.query_one("#error-incident", Static).update(plain(message))
 
@@ -360,7 +368,7 @@ class IncidentsScreen(LobbyScreen):
             step = next((n for n in range(len(kind.steps)) if n not in done), -1)
             if step < 0:
                 return
-        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+        with self.sending(self.form) as outcome:
             service.tick_step(
                 self.lobby_app.store,
                 incident.id,
@@ -381,17 +389,16 @@ class IncidentsScreen(LobbyScreen):
         app = self.lobby_app
         incident = self.current()
         party = self.query_one("#party", Select).value
-        field = self.query_one("#field-told-at", Field)
-        field.say("")
+        field = self.form.field("told-at")
         if incident is None:
             return
         if party is Select.NULL:
-            self.say(t("incident.party_prompt"))
+            self.form.tell("incident", t("incident.party_prompt"))
             return
         label = next(
             p.label.text(app.language) for p in incident_catalogue().party if p.id == party
         )
-        with self.guarded(lambda exc: field.say(invalid_text(exc))) as outcome:
+        with self.sending(self.form) as outcome:
             now = app.store.clock.now()
             told_at = (
                 now
@@ -413,16 +420,10 @@ class IncidentsScreen(LobbyScreen):
 
     def change_status(self, status: str) -> None:
         incident = self.current()
-        field = self.query_one("#field-resolution", Field)
-        field.say("")
-        self.say("")
+        field = self.form.field("resolution")
         if incident is None:
             return
-
-        def say(exc: Invalid) -> None:
-            (field.say if exc.field == "resolution" else self.say)(invalid_text(exc))
-
-        with self.guarded(say) as outcome:
+        with self.sending(self.form) as outcome:
             service.set_status(self.lobby_app.store, incident.id, status, field.value)
         if not outcome.failed:
             field.input.value = ""
@@ -450,7 +451,7 @@ class IncidentsScreen(LobbyScreen):
             if self.query_one("#follow-up", Checkbox).value
             else None
         )
-        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+        with self.sending(self.form) as outcome:
             service.record_fraud(
                 app.store,
                 script,
@@ -473,7 +474,7 @@ class IncidentsScreen(LobbyScreen):
             return
         device = checklist_template().item(str(chosen))
         label = device.label.text(app.language)
-        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+        with self.sending(self.form) as outcome:
             _task, new = report_device_fault(
                 app.store,
                 shift_id=app.shift.id if app.shift else None,
@@ -486,7 +487,7 @@ class IncidentsScreen(LobbyScreen):
 
     def action_remind(self, kind: str) -> None:
         app = self.lobby_app
-        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+        with self.sending(self.form) as outcome:
             count = service.remind(
                 app.store, day=self.day, shift_id=app.shift.id if app.shift else None, kind=kind
             )

@@ -23,6 +23,7 @@ from lobby_tui.services import rounds as service
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.form import Form
 from lobby_tui.widgets.shown import fingerprint, update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
@@ -90,7 +91,7 @@ class RoundsScreen(LobbyScreen):
                     yield Button(t("rounds.note_interest"), id="interest-add", variant="primary")
                     yield Button(t("rounds.not_interested"), id="not-interested")
         yield Static(t("rounds.observe_title"), classes="round-title")
-        with Horizontal(id="observe", classes="round-row"):
+        with Form(fallback="round-note", id="observe", classes="round-row"):
             for key, choices in OBSERVE_CHOICES.items():
                 yield Select(
                     [(t(f"observe.{key}.{c}"), c) for c in choices],
@@ -244,12 +245,21 @@ class RoundsScreen(LobbyScreen):
 
     # Care ----------------------------------------------------------------------------
 
-    def action_care(self, kind: str, **extra: object) -> None:
+    def action_care(
+        self,
+        kind: str,
+        *,
+        product: str | None = None,
+        note: str | None = None,
+        consent: bool | None = None,
+        asked: bool = False,
+    ) -> bool:
+        """Care for the customer in hand; True once it is saved."""
         person = self.selected()
         self.say("")
         if person is None:
             self.say(t("rounds.nobody"))
-            return
+            return False
         app = self.lobby_app
         try:
             service.give_care(
@@ -257,17 +267,21 @@ class RoundsScreen(LobbyScreen):
                 round_id=self.round.id if self.round else None,
                 arrival_id=person.waiting.arrival_id,
                 kind=Care(kind),
-                **extra,
-            )  # type: ignore[arg-type]
+                product=product,
+                note=note,
+                consent=consent,
+                asked=asked,
+            )
         except Invalid as exc:
             self.say(invalid_text(exc))
-            return
+            return False
         except StoreError as exc:
             # Called or gone a moment ago: say so, and show the list as it is now.
             self.report(exc)
-            return
+            return False
         self.say(t("rounds.saved", care=t(f"care.{kind}"), ticket=person.ticket))
         self.reload()
+        return True
 
     @on(Button.Pressed, "#interest-add")
     def action_interest(self) -> None:
@@ -276,15 +290,15 @@ class RoundsScreen(LobbyScreen):
             self.say(t("invalid.product_missing"))
             self.query_one("#product", Select).focus()
             return
-        self.action_care(
+        note = self.query_one("#field-interest-note", Field)
+        if self.action_care(
             Care.INTEREST.value,
             product=str(product),
-            note=self.query_one("#field-interest-note", Field).value,
+            note=note.value,
             consent=self.query_one("#consent", Checkbox).value,
             asked=self.query_one("#asked", Checkbox).value,
-        )
-        if str(self.query_one("#error-care", Static).render()).startswith("✓"):
-            self.query_one("#field-interest-note", Field).input.value = ""
+        ):
+            note.input.value = ""
 
     @on(Button.Pressed, "#not-interested")
     def action_not_interested(self) -> None:
@@ -311,19 +325,19 @@ class RoundsScreen(LobbyScreen):
             key: str(self.query_one(f"#observe-{key}", Select).value) for key in OBSERVE_CHOICES
         }
         labels = {key: t(f"observe.{key}") for key in OBSERVE_CHOICES}
-        note = self.query_one("#field-round-note", Field)
-        with self.guarded(lambda exc: note.say(invalid_text(exc))) as outcome:
+        form = self.query_one("#observe", Form)
+        with self.sending(form) as outcome:
             tasks = service.complete_round(
                 app.store,
                 self.round.id,
                 observations,
                 labels,
-                note.value,
+                form.values["round-note"],
                 app.shift.id if app.shift else None,
             )
         if outcome.failed:
             return
-        note.input.value = ""
+        form.reset()  # the note goes; the observations stay as chosen
         self.say(t("rounds.completed", tasks=tasks))
         self.reload()
 

@@ -35,8 +35,9 @@ from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival
 from lobby_tui.services.dayplan import appointments, set_counters
 from lobby_tui.store import StoreError
-from lobby_tui.widgets.field import Field, plain
+from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.form import FieldError, Form
 from lobby_tui.widgets.shown import fingerprint, update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
@@ -99,9 +100,12 @@ class TriageScreen(LobbyScreen):
             yield Static(id="greeting")
             yield Static(id="clock")
         with Horizontal(id="triage-body"):
-            with VerticalScroll(id="triage-form"):
+            with (
+                VerticalScroll(id="triage-form"),
+                Form(fallback="channel", focus=True, id="walkin"),
+            ):
                 yield OptionList(id="needs")
-                yield Static("", id="error-need", classes="field-error")
+                yield FieldError("need", control="#needs", id="error-need")
                 yield Static(id="suggestion")
                 yield Static(id="flags")
                 with Horizontal(classes="triage-row"):
@@ -118,7 +122,7 @@ class TriageScreen(LobbyScreen):
                         [], id="channel", prompt=t("triage.channel_prompt"), allow_blank=True
                     )
                     yield Field("reason", placeholder=t("triage.reason_placeholder"))
-                yield Static("", id="error-channel", classes="field-error")
+                yield FieldError("channel", id="error-channel")
                 yield Select([], id="appointment", prompt=t("triage.appointment_prompt"))
                 with Horizontal(classes="triage-row", id="buttons"):
                     yield Button(t("triage.save"), id="save", variant="success")
@@ -163,12 +167,7 @@ class TriageScreen(LobbyScreen):
         self.route = None
         self.opened = monotonic.monotonic()
         self.running = True
-        for name in ("party", "ticket", "note", "reason"):
-            field = self.query_one(f"#field-{name}", Field)
-            field.input.value = ""
-            field.say("")
-        self.query_one("#error-need", Static).update("")
-        self.query_one("#error-channel", Static).update("")
+        self.query_one("#walkin", Form).reset()
         self.refresh_state()
         self.fill_needs()
         self.show_flags()
@@ -368,18 +367,16 @@ class TriageScreen(LobbyScreen):
         if self.problem or not self.running:
             return
         app = self.lobby_app
-        for name in ("party", "ticket", "note", "reason"):
-            self.query_one(f"#field-{name}", Field).say("")
-        self.query_one("#error-channel", Static).update("")
+        form = self.query_one("#walkin", Form)
         if self.need is None or self.route is None or self.state is None:
-            self.query_one("#error-need", Static).update(t("invalid.need_missing"))
-            self.query_one("#needs", OptionList).focus()
+            form.tell("need", t("invalid.need_missing"))
             return
         seconds = monotonic.monotonic() - self.opened
-        with self.guarded(self.show_invalid) as outcome:
-            party = check_party(self.query_one("#field-party", Field).value)
-            ticket = check_ticket(self.query_one("#field-ticket", Field).value)
-            note = check_note(self.query_one("#field-note", Field).value)
+        values = form.values
+        with self.sending(form) as outcome:
+            party = check_party(values["party"])
+            ticket = check_ticket(values["ticket"])
+            note = check_note(values["note"])
             chosen = self.query_one("#channel", Select).value
             channel = self.route.channel if chosen is Select.NULL else str(chosen)
             appointment = self.query_one("#appointment", Select).value
@@ -392,7 +389,7 @@ class TriageScreen(LobbyScreen):
                 party=party,
                 note=note,
                 ticket=ticket,
-                override_reason=self.query_one("#field-reason", Field).value,
+                override_reason=values["reason"],
                 triage_seconds=seconds,
                 appointment_id=None if appointment is Select.NULL else str(appointment),
             )
@@ -429,16 +426,6 @@ class TriageScreen(LobbyScreen):
         )
         self.refresh_state()
         self.query_one("#needs", OptionList).focus()
-
-    def show_invalid(self, exc: Invalid) -> None:
-        message = invalid_text(exc)
-        if exc.field in ("party", "ticket", "note", "reason"):
-            self.query_one(f"#field-{exc.field}", Field).say(message)
-            self.query_one(f"#input-{exc.field}", Input).focus()
-        elif exc.field == "need":
-            self.query_one("#error-need", Static).update(plain(message))
-        else:
-            self.query_one("#error-channel", Static).update(plain(message))
 
     @on(Select.Changed, "#channel")
     def channel_changed(self) -> None:
@@ -591,7 +578,7 @@ class TriageScreen(LobbyScreen):
         self.show_suggestion()
 
     def action_close_day(self) -> None:
-        from lobby_tui.screens.confirm import Confirm
+        from lobby_tui.screens.modals.confirm import Confirm
 
         def done(yes: bool | None) -> None:
             if yes:

@@ -13,7 +13,7 @@ from lobby_tui.app import LobbyApp
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.settings import Settings
 from lobby_tui.report_formats import figures, shown
-from lobby_tui.screens.confirm import Confirm
+from lobby_tui.screens.modals.confirm import Confirm
 from lobby_tui.services.report import day_report
 from lobby_tui.store import FixedClock, Store
 from tests.conftest import MORNING, settle

@@ -6,18 +6,11 @@ complaint's follow-up note and the handover note all keep their drafts this way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from textual.timer import Timer
 from textual.widget import Widget
-
-from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
-
-if TYPE_CHECKING:
-    from lobby_tui.app import LobbyApp
-    from lobby_tui.screens.base import Outcome
 
 DELAY = 0.5  # seconds after the last key
 
@@ -28,35 +21,41 @@ def nothing_typed(values: Values) -> bool:
     return not any(str(value).strip() for value in values.values() if value is not None)
 
 
+class Drafts(Protocol):
+    """Where drafts are kept. A write that fails is reported by the keeper and returns
+    False: the draft is then not taken as kept."""
+
+    def load(self, key: str) -> tuple[Values, datetime] | None: ...
+
+    def save(self, key: str, values: Values) -> bool: ...
+
+    def discard(self, key: str) -> bool: ...
+
+
 class Autosave:
     def __init__(
         self,
         owner: Widget,
+        drafts: Drafts,
         key: Callable[[], str | None],
         values: Callable[[], Values],
         empty: Callable[[Values], bool] | None = None,
     ) -> None:
-        """`key` names the draft (None: nothing to keep it for), `values` reads the form,
-        and `empty` says when there is nothing worth keeping (the draft is removed)."""
+        """`owner` runs the timer and `drafts` keeps what is typed. `key` names the draft
+        (None: nothing to keep it for), `values` reads the form, and `empty` says when there
+        is nothing worth keeping (the draft is removed)."""
         self.owner = owner
+        self.drafts = drafts
         self.key = key
         self.values = values
         self.empty = empty or nothing_typed
         self.kept: Values | None = None  # what the store holds for the key
         self._timer: Timer | None = None
 
-    @property
-    def app(self) -> LobbyApp:
-        from lobby_tui.app import LobbyApp
-
-        app = self.owner.app
-        assert isinstance(app, LobbyApp)
-        return app
-
     def load(self) -> tuple[Values, datetime] | None:
         """The draft in the store for the present key, if any."""
         key = self.key()
-        return load_draft(self.app.store, key) if key else None
+        return self.drafts.load(key) if key else None
 
     def remember(self, values: Values | None) -> None:
         """The store holds `values` now (restored, saved with the entry, or none)."""
@@ -73,11 +72,8 @@ class Autosave:
         values = self.values()
         if key is None or values == self.kept:
             return
-        with self._guarded():
-            if self.empty(values):
-                discard_draft(self.app.store, key)
-            else:
-                save_draft(self.app.store, key, values)
+        empty = self.empty(values)
+        if self.drafts.discard(key) if empty else self.drafts.save(key, values):
             self.kept = values
 
     def flush(self) -> None:
@@ -97,14 +93,5 @@ class Autosave:
         self.cancel()
         key = self.key()
         if key is not None:
-            with self._guarded():
-                discard_draft(self.app.store, key)
+            self.drafts.discard(key)
         self.kept = self.values()
-
-    def _guarded(self) -> AbstractContextManager[Outcome]:
-        """A failed write is reported like any other, never a traceback."""
-        from lobby_tui.screens.base import LobbyScreen
-
-        screen = self.owner.screen
-        assert isinstance(screen, LobbyScreen)
-        return screen.guarded(lambda _exc: None)

@@ -14,9 +14,9 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import incident_catalogue
 from lobby_tui.domain.errors import Invalid
-from lobby_tui.domain.incidents import SEVERITIES, IncidentCatalogue, IncidentType
+from lobby_tui.domain.incidents import SEVERITIES, IncidentCatalogue, IncidentType, check_note
 from lobby_tui.i18n import language, t
-from lobby_tui.screens.base import invalid_text
+from lobby_tui.widgets.form import invalid_text
 
 
 class FlagDialog(ModalScreen[dict[str, str | None] | None]):
@@ -103,10 +103,10 @@ class FlagDialog(ModalScreen[dict[str, str | None] | None]):
             self.query_one("#flag-error", Static).update(t("invalid.incident_type_missing"))
             return
         note = self.query_one("#flag-note", Input).value
-        if len(note) > 500:
-            self.query_one("#flag-error", Static).update(
-                invalid_text(Invalid("note", "note_too_long", max=500, length=len(note)))
-            )
+        try:
+            check_note(note)  # said here, before the dialog closes on it
+        except Invalid as exc:
+            self.query_one("#flag-error", Static).update(invalid_text(exc))
             return
         zone = self.query_one("#flag-zone", Select).value
         severity = self.query_one("#flag-severity", Select).value

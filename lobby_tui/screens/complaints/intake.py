@@ -4,12 +4,13 @@ second after the last key, so a crash or a flat battery never loses what the cus
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from lobby_tui.content import complaint_catalogue
@@ -25,141 +26,169 @@ from lobby_tui.domain.complaints import (
     parse_promise,
 )
 from lobby_tui.domain.day import business_day, local
-from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import parse_received
 from lobby_tui.i18n import t
-from lobby_tui.screens.autosave import Autosave
+from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import complaints as service
 from lobby_tui.store import iso, parse_iso
+from lobby_tui.widgets.autosave import Autosave, Drafts
 from lobby_tui.widgets.field import Field
-
-if TYPE_CHECKING:
-    from lobby_tui.app import LobbyApp
+from lobby_tui.widgets.form import FieldError, Form
 
 TEXT_FIELDS = ("received", "name", "phone", "subject", "wants", "arrival", "action", "owner",
                "promised", "contact")  # fmt: skip
 SELECTS = ("via", "category", "severity", "responsibility", "outcome", "incident")
+# The domain's names for the fields of the form.
+ALIASES = {"received_at": "received", "action_taken": "action", "promised_by": "promised",
+           "contact_given": "contact"}  # fmt: skip
+
+
+def listed(value: object) -> tuple[str, ...]:
+    """A list kept in the form's values (ticked steps, departments), as the domain takes it."""
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 class IntakeForm(VerticalScroll):
     """Not a screen: the complaints place shows it as its "New complaint" tab."""
 
-    def __init__(self, lobby_app: LobbyApp) -> None:
+    @dataclass
+    class Taken(Message):
+        """A complaint was taken down and saved."""
+
+        form: IntakeForm
+        complaint_id: str
+        case_no: str
+
+        @property
+        def control(self) -> IntakeForm:
+            return self.form
+
+    def __init__(self, language: str, drafts: Drafts) -> None:
         super().__init__(id="intake")
-        self.lobby_app = lobby_app
+        self.language = language
         self.catalogue: ComplaintCatalogue = complaint_catalogue()
         self.enquiry_id: str | None = None  # set when an enquiry turns into a complaint
         self.filling = False
         self.choices: dict[str, set[str]] = {}  # each select's values, to restore a draft
         self.blank: dict[str, object] = {}  # the untouched form
         self.autosave = Autosave(
-            self, key=lambda: service.NEW_DRAFT, values=self.values, empty=self.untouched
+            self, drafts, key=lambda: service.NEW_DRAFT, values=self.values, empty=self.untouched
         )
         self.started: str | None = None  # when the first key was typed: the receipt time
 
     def compose(self) -> ComposeResult:
-        lang = self.lobby_app.language
+        lang = self.language
         catalogue = self.catalogue
-        with Horizontal(id="draft-row"):
-            yield Static("", id="draft-note")
-            yield Button(t("complaint.discard_draft"), id="discard-draft")
-        with Horizontal(classes="form-row"):
-            yield Field(
-                "received",
-                label=t("complaint.received"),
-                placeholder=t("complaint.received_placeholder"),
-                max_length=16,
-            )
-            yield self.select("via", [(t(f"complaint.via.{v}"), v) for v in VIA], "in_person")
-        with Horizontal(classes="form-row"):
-            yield Field(
-                "name",
-                label=t("complaint.name"),
-                placeholder=t("complaint.optional"),
-                max_length=NAME_MAX,
-            )
-            yield Field(
-                "phone",
-                label=t("complaint.phone"),
-                placeholder=t("complaint.optional"),
-                max_length=20,
-                restrict=r"[0-9+ -]*",
-            )
-        with Horizontal(classes="form-row"):
-            yield self.select(
-                "category", [(c.label.text(lang), c.id) for c in catalogue.category], None
-            )
-            yield self.select("severity", [(t(f"severity.{s}"), s) for s in SEVERITIES], "medium")
-            yield self.select(
+        with Form(aliases=ALIASES, fallback="intake", focus=True, id="intake-form"):
+            with Horizontal(id="draft-row"):
+                yield Static("", id="draft-note")
+                yield Button(t("complaint.discard_draft"), id="discard-draft")
+            with Horizontal(classes="form-row"):
+                yield Field(
+                    "received",
+                    label=t("complaint.received"),
+                    placeholder=t("complaint.received_placeholder"),
+                    max_length=16,
+                )
+                yield self.select("via", [(t(f"complaint.via.{v}"), v) for v in VIA], "in_person")
+            with Horizontal(classes="form-row"):
+                yield Field(
+                    "name",
+                    label=t("complaint.name"),
+                    placeholder=t("complaint.optional"),
+                    max_length=NAME_MAX,
+                )
+                yield Field(
+                    "phone",
+                    label=t("complaint.phone"),
+                    placeholder=t("complaint.optional"),
+                    max_length=20,
+                    restrict=r"[0-9+ -]*",
+                )
+            with Horizontal(classes="form-row"):
+                yield self.select(
+                    "category", [(c.label.text(lang), c.id) for c in catalogue.category], None
+                )
+                yield self.select(
+                    "severity", [(t(f"severity.{s}"), s) for s in SEVERITIES], "medium"
+                )
+                yield self.select(
+                    "responsibility",
+                    [(r.label.text(lang), r.id) for r in catalogue.responsibility],
+                    None,
+                )
+            yield FieldError(
+                "category",
+                "severity",
                 "responsibility",
-                [(r.label.text(lang), r.id) for r in catalogue.responsibility],
-                None,
+                "via",
+                control="#select-{name}",
+                id="error-choices",
             )
-        yield Static("", id="error-choices", classes="field-error")
-        yield Field(
-            "subject",
-            label=t("complaint.subject"),
-            placeholder=t("complaint.subject_placeholder"),
-            max_length=SUBJECT_MAX,
-        )
-        yield Static(t("complaint.description"), classes="field-title")
-        yield TextArea(id="description", soft_wrap=True, show_line_numbers=False)
-        yield Static("", id="error-description", classes="field-error")
-        yield Field(
-            "wants",
-            label=t("complaint.wants"),
-            placeholder=t("complaint.wants_placeholder"),
-            max_length=TEXT_MAX,
-        )
-        with Horizontal(classes="form-row"):
             yield Field(
-                "arrival",
-                label=t("complaint.arrival"),
-                placeholder=t("complaint.arrival_placeholder"),
-                max_length=8,
+                "subject",
+                label=t("complaint.subject"),
+                placeholder=t("complaint.subject_placeholder"),
+                max_length=SUBJECT_MAX,
             )
-            yield self.select("incident", [], None)
-        yield Static(t("complaint.empathy"), classes="form-title")
-        for step in catalogue.empathy:
-            yield Checkbox(step.label.text(lang), id=f"empathy-{step.id}")
-            yield Static(Text(f"“{step.phrase.text(lang)}”", style="italic"), classes="phrase")
-        yield Static(t("complaint.outcome_title"), classes="form-title")
-        yield self.select(
-            "outcome",
-            [(t("complaint.outcome.undecided"), "undecided")]
-            + [(t(f"complaint.outcome.{o}"), o) for o in ("on_spot", "escalated")],
-            "undecided",
-        )
-        with Vertical(id="on-spot"):
+            yield Static(t("complaint.description"), classes="field-title")
+            yield TextArea(id="description", soft_wrap=True, show_line_numbers=False)
+            yield FieldError("description", control="#description", id="error-description")
             yield Field(
-                "action",
-                label=t("complaint.action_taken"),
-                placeholder=t("complaint.action_placeholder"),
+                "wants",
+                label=t("complaint.wants"),
+                placeholder=t("complaint.wants_placeholder"),
                 max_length=TEXT_MAX,
             )
-        with Vertical(id="escalated"):
-            yield Static(t("complaint.departments"), classes="field-title")
-            yield SelectionList[str](
-                *[(d.label.text(lang), d.id) for d in catalogue.department], id="departments"
-            )
-            yield Static("", id="error-departments", classes="field-error")
             with Horizontal(classes="form-row"):
-                yield Field("owner", label=t("complaint.owner"), max_length=NAME_MAX)
                 yield Field(
-                    "promised",
-                    label=t("complaint.promised"),
-                    placeholder=t("complaint.date_placeholder"),
-                    max_length=10,
+                    "arrival",
+                    label=t("complaint.arrival"),
+                    placeholder=t("complaint.arrival_placeholder"),
+                    max_length=8,
                 )
-            yield Field(
-                "contact",
-                label=t("complaint.contact"),
-                placeholder=t("complaint.contact_placeholder"),
-                max_length=REASON_MAX,
+                yield self.select("incident", [], None)
+            yield Static(t("complaint.empathy"), classes="form-title")
+            for step in catalogue.empathy:
+                yield Checkbox(step.label.text(lang), id=f"empathy-{step.id}")
+                yield Static(Text(f"“{step.phrase.text(lang)}”", style="italic"), classes="phrase")
+            yield Static(t("complaint.outcome_title"), classes="form-title")
+            yield self.select(
+                "outcome",
+                [(t("complaint.outcome.undecided"), "undecided")]
+                + [(t(f"complaint.outcome.{o}"), o) for o in ("on_spot", "escalated")],
+                "undecided",
             )
-        with Horizontal(id="save-row"):
-            yield Button(t("complaint.save"), id="save-complaint", variant="primary")
-            yield Static("", id="error-intake", classes="field-error")
+            with Vertical(id="on-spot"):
+                yield Field(
+                    "action",
+                    label=t("complaint.action_taken"),
+                    placeholder=t("complaint.action_placeholder"),
+                    max_length=TEXT_MAX,
+                )
+            with Vertical(id="escalated"):
+                yield Static(t("complaint.departments"), classes="field-title")
+                yield SelectionList[str](
+                    *[(d.label.text(lang), d.id) for d in catalogue.department], id="departments"
+                )
+                yield FieldError("departments", control="#departments", id="error-departments")
+                with Horizontal(classes="form-row"):
+                    yield Field("owner", label=t("complaint.owner"), max_length=NAME_MAX)
+                    yield Field(
+                        "promised",
+                        label=t("complaint.promised"),
+                        placeholder=t("complaint.date_placeholder"),
+                        max_length=10,
+                    )
+                yield Field(
+                    "contact",
+                    label=t("complaint.contact"),
+                    placeholder=t("complaint.contact_placeholder"),
+                    max_length=REASON_MAX,
+                )
+            with Horizontal(id="save-row"):
+                yield Button(t("complaint.save"), id="save-complaint", variant="primary")
+                yield FieldError("intake", id="error-intake")
 
     def select(self, name: str, options: list[tuple[str, str]], value: str | None) -> Vertical:
         """A choice with its name above it, like the text fields: a chosen value alone
@@ -188,7 +217,7 @@ class IntakeForm(VerticalScroll):
         from lobby_tui.content import incident_labels
         from lobby_tui.services.incidents import incidents
 
-        app = self.lobby_app
+        app = lobby_of(self)
         labels = incident_labels()
         zone = app.settings.timezone
         options = [
@@ -247,8 +276,8 @@ class IntakeForm(VerticalScroll):
                 box.value = isinstance(chosen, list) and step.id in chosen
             departments = self.query_one("#departments", SelectionList)
             departments.deselect_all()
-            for department in values.get("departments") or []:  # type: ignore[union-attr]
-                departments.select(str(department))
+            for department in listed(values.get("departments")):
+                departments.select(department)
             enquiry = values.get("enquiry")
             self.enquiry_id = str(enquiry) if enquiry else None
             started = values.get("started")
@@ -259,7 +288,7 @@ class IntakeForm(VerticalScroll):
 
     def offer_draft(self) -> None:
         """What was being typed when the app stopped comes back, with the time it was saved."""
-        app = self.lobby_app
+        app = lobby_of(self)
         found = self.autosave.load()
         if found is None:
             self.show_draft_note("")
@@ -278,7 +307,7 @@ class IntakeForm(VerticalScroll):
         if self.filling:
             return
         if self.started is None and not self.untouched(self.values()):
-            self.started = iso(self.lobby_app.store.clock.now())
+            self.started = iso(lobby_of(self).store.clock.now())
         self.autosave.changed()
 
     @on(Input.Changed)
@@ -312,7 +341,7 @@ class IntakeForm(VerticalScroll):
         self.started = None
         self.autosave.remember(None)
         self.show_draft_note("")
-        self.say_all("")
+        self.query_one("#intake-form", Form).clear()
 
     def start_from_enquiry(self, topic: str, enquiry_id: str | None) -> None:
         """An enquiry that turns into a complaint: its topic is the subject. A complaint
@@ -322,14 +351,14 @@ class IntakeForm(VerticalScroll):
             subject.value = topic
         self.enquiry_id = enquiry_id
         if self.started is None:
-            self.started = iso(self.lobby_app.store.clock.now())
+            self.started = iso(lobby_of(self).store.clock.now())
         self.autosave.save()
 
     # Saving -----------------------------------------------------------------------------
 
     def intake(self) -> Intake:
         """The form as an Intake; a time or date that does not parse is said at its field."""
-        app = self.lobby_app
+        app = lobby_of(self)
         values = self.values()
         now = app.store.clock.now()
         # Blank: when the manager began taking it down (a draft restored the next day keeps
@@ -351,50 +380,33 @@ class IntakeForm(VerticalScroll):
             phone=str(values["phone"]),
             responsibility=str(values["responsibility"]) if values["responsibility"] else None,
             wants=str(values["wants"]),
-            empathy=tuple(values["empathy"]),  # type: ignore[arg-type]
+            empathy=listed(values["empathy"]),
             outcome=str(outcome) if outcome else None,
             action_taken=str(values["action"]) if outcome == "on_spot" else "",
-            departments=tuple(values["departments"]) if outcome == "escalated" else (),  # type: ignore[arg-type]
+            departments=listed(values["departments"]) if outcome == "escalated" else (),
             owner=str(values["owner"]) if outcome == "escalated" else "",
             promised_by=promised,
             contact_given=str(values["contact"]) if outcome == "escalated" else "",
         )
 
-    FIELD_OF = {
-        "received_at": "received",
-        "action_taken": "action",
-        "promised_by": "promised",
-        "contact_given": "contact",
-        "arrival": "arrival",
-    }
-
-    def say(self, exc: Invalid, text: str) -> None:
-        """Bad input beside its field; the field is focused so it can be fixed at once."""
-        self.say_all("")
-        name = self.FIELD_OF.get(exc.field, exc.field)
-        fields = {f.field_name: f for f in self.query(Field)}
-        if name in fields:
-            fields[name].say(text)
-            fields[name].input.focus()
-        elif name == "description":
-            self.query_one("#error-description", Static).update(Text(text))
-            self.query_one("#description", TextArea).focus()
-        elif name == "departments":
-            self.query_one("#error-departments", Static).update(Text(text))
-            self.query_one("#departments").focus()
-        elif name in ("category", "severity", "responsibility", "via"):
-            self.query_one("#error-choices", Static).update(Text(text))
-            self.query_one(f"#select-{name}").focus()
-        else:
-            self.query_one("#error-intake", Static).update(Text(text))
-
-    def say_all(self, text: str) -> None:
-        for field in self.query(Field):
-            field.say(text)
-        for error in (
-            "#error-description",
-            "#error-departments",
-            "#error-choices",
-            "#error-intake",
-        ):
-            self.query_one(error, Static).update(Text(text))
+    def take(self) -> None:
+        """Save the complaint as typed; bad input is said beside its field, focused."""
+        app = lobby_of(self)
+        self.autosave.flush()
+        found: tuple[str, str] | None = None
+        with place_of(self).sending(self.query_one("#intake-form", Form)) as outcome:
+            values = self.values()
+            found = service.take_complaint(
+                app.store,
+                app.settings,
+                self.catalogue,
+                self.intake(),
+                shift_id=app.shift.id if app.shift else None,
+                arrival_ticket=str(values["arrival"]),
+                incident_id=str(values["incident"]) if values["incident"] else None,
+                enquiry_id=self.enquiry_id,
+            )
+        if outcome.failed or found is None:
+            return
+        self.clear()
+        self.post_message(self.Taken(self, *found))

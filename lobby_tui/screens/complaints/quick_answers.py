@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -19,14 +18,14 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, checklist_template, faq
 from lobby_tui.domain.day import business_day
+from lobby_tui.domain.errors import Invalid
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
+from lobby_tui.screens.base import problem_text
+from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import checklist as checklist_service
 from lobby_tui.services import enquiries as service
-from lobby_tui.widgets.field import Field
-
-if TYPE_CHECKING:
-    from lobby_tui.app import LobbyApp
+from lobby_tui.widgets.field import Field, plain
+from lobby_tui.widgets.form import Form, invalid_text
 
 INFORMATION_SECTION = "information"  # the checklist's section of notices and rates (R1.5)
 
@@ -43,15 +42,20 @@ class QuickAnswers(Vertical):
         Binding("c", "to_complaint", "answers.to_complaint", show=False),
     ]
 
+    @dataclass
     class ToComplaint(Message):
-        def __init__(self, topic: str, enquiry_id: str | None) -> None:
-            super().__init__()
-            self.topic = topic
-            self.enquiry_id = enquiry_id
+        """The question was a complaint: open the intake form on its topic."""
 
-    def __init__(self, lobby_app: LobbyApp) -> None:
+        answers: QuickAnswers
+        topic: str
+        enquiry_id: str | None
+
+        @property
+        def control(self) -> QuickAnswers:
+            return self.answers
+
+    def __init__(self) -> None:
         super().__init__(id="answers-pane")
-        self.lobby_app = lobby_app
         self.answers: list[QuickAnswer] = []
         self.shown: list[QuickAnswer] = []
         self.last_logged: tuple[str, str] | None = None  # topic and id of the last enquiry
@@ -63,7 +67,7 @@ class QuickAnswers(Vertical):
         with Horizontal(classes="form-row"):
             yield Button(t("answers.log"), id="log-enquiry", variant="success")
             yield Button(t("answers.to_complaint_button"), id="to-complaint", variant="warning")
-        with Horizontal(classes="form-row"):
+        with Form(fallback="topic", id="other-topic"), Horizontal(classes="form-row"):
             yield Field("topic", placeholder=t("answers.other_placeholder"), max_length=80)
             yield Button(t("answers.log_other"), id="log-other")
         yield Static("", id="answer-message")
@@ -73,7 +77,7 @@ class QuickAnswers(Vertical):
 
     @property
     def day(self) -> date:
-        app = self.lobby_app
+        app = lobby_of(self)
         return business_day(app.store.clock.now(), app.settings.timezone)
 
     def reload(self) -> None:
@@ -82,7 +86,7 @@ class QuickAnswers(Vertical):
         self.show_count()
 
     def collect(self) -> list[QuickAnswer]:
-        app = self.lobby_app
+        app = lobby_of(self)
         lang = app.language
         out: list[QuickAnswer] = []
         try:
@@ -100,7 +104,7 @@ class QuickAnswers(Vertical):
         try:
             out += [QuickAnswer(a.topic.text(lang), a.text.text(lang), False) for a in faq().answer]
         except ContentError as exc:
-            self.query_one("#answer-message", Static).update(problem_text(exc))
+            self.say(problem_text(exc))
         return out
 
     def show_answers(self) -> None:
@@ -124,7 +128,7 @@ class QuickAnswers(Vertical):
             answers.add_option(Option(Text(t("answers.none"), style="dim"), disabled=True))
 
     def show_count(self) -> None:
-        count = service.enquiries_today(self.lobby_app.store, self.day)
+        count = service.enquiries_today(lobby_of(self).store, self.day)
         self.query_one("#enquiry-count", Static).update(t("answers.count", count=count))
 
     @on(Input.Changed, "#answer-find")
@@ -148,29 +152,28 @@ class QuickAnswers(Vertical):
         if answer is None:
             self.say(t("answers.choose"))
             return
-        self.log(answer.topic)
+        self.log_enquiry(answer.topic)
 
     @on(Button.Pressed, "#log-other")
     @on(Input.Submitted, "#input-topic")
     def log_other(self) -> None:
-        field = self.query_one("#field-topic", Field)
-        if self.log(field.value, field) is not None:
-            field.input.value = ""
+        form = self.query_one("#other-topic", Form)
+        if self.log_enquiry(form.values["topic"], form) is not None:
+            form.reset()
 
-    def log(self, topic: str, field: Field | None = None) -> str | None:
-        screen = self.screen
-        assert isinstance(screen, LobbyScreen)
-        app = self.lobby_app
-        say = field.say if field else self.say
+    def log_enquiry(self, topic: str, form: Form | None = None) -> str | None:
+        """Count the enquiry answered; bad input is said beside the topic typed in `form`,
+        else on the line below the list."""
+        app = lobby_of(self)
         enquiry_id = None
-        with screen.guarded(lambda exc: say(invalid_text(exc))) as outcome:
+        with place_of(self).guarded(form.say if form else self.say_invalid) as outcome:
             enquiry_id, count = service.log_enquiry(
                 app.store, day=self.day, shift_id=app.shift.id if app.shift else None, topic=topic
             )
         if outcome.failed:
             return None
-        if field:
-            field.say("")
+        if form:
+            form.clear()
         self.last_logged = (topic.strip(), str(enquiry_id))
         self.say(t("answers.logged", topic=topic.strip(), count=count))
         self.show_count()
@@ -186,9 +189,13 @@ class QuickAnswers(Vertical):
         if self.last_logged and self.last_logged[0] == topic:
             enquiry_id: str | None = self.last_logged[1]  # just answered: the same enquiry
         else:
-            enquiry_id = self.log(topic, self.query_one("#field-topic", Field)) if topic else None
+            form = self.query_one("#other-topic", Form)
+            enquiry_id = self.log_enquiry(topic, form) if topic else None
         self.last_logged = None
-        self.post_message(self.ToComplaint(topic, enquiry_id))
+        self.post_message(self.ToComplaint(self, topic, enquiry_id))
 
-    def say(self, text: str) -> None:
-        self.query_one("#answer-message", Static).update(Text(text))  # may quote a topic
+    def say(self, text: str | Text) -> None:
+        self.query_one("#answer-message", Static).update(plain(text))  # may quote a topic
+
+    def say_invalid(self, exc: Invalid) -> None:
+        self.say(invalid_text(exc))

@@ -1,0 +1,199 @@
+"""The day plan (R1.6–R1.8): counters open per channel, appointments, cash movements and
+the peak forecast from the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, Static, TabPane
+
+from lobby_tui.content import channels
+from lobby_tui.domain.day import local
+from lobby_tui.domain.parse import parse_amount, parse_counters, parse_time
+from lobby_tui.domain.privacy import mask
+from lobby_tui.i18n import t
+from lobby_tui.screens.panel import lobby_of, place_of
+from lobby_tui.services import dayplan
+from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.form import Form, invalid_text
+
+
+class DayPlanPane(TabPane):
+    @dataclass
+    class Saved(Message):
+        """Something of the plan was saved; `said` tells the manager what."""
+
+        pane: DayPlanPane
+        said: str
+
+        @property
+        def control(self) -> DayPlanPane:
+            return self.pane
+
+    def __init__(self, language: str) -> None:
+        super().__init__(t("check.tab_plan"), id="tab-plan")
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(t("plan.counters"), classes="plan-title")
+            with Form(id="counters"):
+                for channel in channels():
+                    yield Field(f"counters-{channel.key}", max_length=2, restrict=r"[0-9]*")
+            yield Static(t("plan.appointments"), classes="plan-title")
+            yield Static(id="appointment-list")
+            with Form(
+                aliases={"time": "appt-time", "purpose": "appt-purpose", "who": "appt-who"},
+                fallback="appt-purpose",
+                id="appointment-form",
+                classes="plan-form",
+            ):
+                yield Field("appt-time", placeholder=t("plan.time_placeholder"), max_length=5)
+                yield Field(
+                    "appt-purpose",
+                    placeholder=t("plan.purpose_placeholder"),
+                    max_length=dayplan.PURPOSE_MAX,
+                )
+                yield Field(
+                    "appt-who", placeholder=t("plan.who_placeholder"), max_length=dayplan.WHO_MAX
+                )
+                yield Checkbox(t("plan.vip"), id="appt-vip")
+                yield Button(t("plan.add"), id="appt-add")
+            yield Static(t("plan.cash"), classes="plan-title")
+            yield Static(id="cash-list")
+            with Form(
+                aliases={"time": "cash-time", "amount": "cash-amount", "note": "cash-note"},
+                fallback="cash-note",
+                id="cash-form",
+                classes="plan-form",
+            ):
+                yield Field("cash-time", placeholder=t("plan.time_placeholder"), max_length=5)
+                yield Field("cash-amount", placeholder=t("plan.amount_placeholder"), max_length=14)
+                yield Field(
+                    "cash-note",
+                    placeholder=t("plan.note_placeholder"),
+                    max_length=dayplan.PURPOSE_MAX,
+                )
+                yield Button(t("plan.add"), id="cash-add")
+            yield Static(t("plan.forecast"), classes="plan-title")
+            yield Static(id="forecast")
+
+    def fill(self) -> None:
+        """The plan as the store holds it; a counter being typed in keeps what is typed."""
+        app = lobby_of(self)
+        zone = app.settings.timezone
+        day = place_of(self).day
+        plan = dayplan.counters_now(app.store, day)
+        counters = self.query_one("#counters", Form)
+        for channel in channels():
+            field = counters.field(f"counters-{channel.key}")
+            field.relabel(channel.label[self.language])
+            if not field.input.has_focus:
+                field.input.value = str(plan.get(channel.key, channel.counters))
+        meetings = dayplan.appointments(app.store, day)
+        table = Table.grid(padding=(0, 2))
+        for meeting in meetings:
+            table.add_row(
+                local(meeting.due_at, zone).strftime("%H:%M"),
+                meeting.purpose,
+                t("plan.vip") if meeting.vip else "",
+                mask(meeting.who),
+            )
+        self.query_one("#appointment-list", Static).update(
+            table if meetings else Text(t("plan.none"), style="dim")
+        )
+        moves = dayplan.cash_movements(app.store, day)
+        cash = Table.grid(padding=(0, 2))
+        for move in moves:
+            cash.add_row(
+                local(move.due_at, zone).strftime("%H:%M"),
+                t("plan.yuan", amount=f"{move.amount:,}"),
+                move.note or "",
+            )
+        self.query_one("#cash-list", Static).update(
+            cash if moves else Text(t("plan.none"), style="dim")
+        )
+        self.query_one("#forecast", Static).update(self.forecast())
+
+    def forecast(self) -> Text | Table:
+        app = lobby_of(self)
+        result = dayplan.peak_forecast(app.store, app.settings, place_of(self).day)
+        if not result.has_history:
+            return Text(t("plan.no_history"), style="dim")
+        top = max(result.per_hour) or 1
+        table = Table.grid(padding=(0, 1))
+        for offset, value in enumerate(result.per_hour):
+            hour = result.first_hour + offset
+            peak = hour in result.peaks
+            table.add_row(
+                f"{hour:02d}",
+                Text("█" * round(value / top * 30), style="bold red" if peak else "blue"),
+                f"{value:.1f}",
+            )
+        peaks = ", ".join(f"{h:02d}:00" for h in result.peaks)
+        table.add_row("", Text(t("plan.peaks", hours=peaks, days=result.days), style="bold"), "")
+        return table
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        name = (event.input.id or "").removeprefix("input-")
+        if name.startswith("counters-"):
+            self.save_counters(name.removeprefix("counters-"))
+        elif name.startswith("appt-"):
+            self.add_appointment()
+        elif name.startswith("cash-"):
+            self.add_cash()
+
+    def save_counters(self, channel: str) -> None:
+        app = lobby_of(self)
+        form = self.query_one("#counters", Form)
+        name = f"counters-{channel}"
+        form.clear()
+        with place_of(self).guarded(lambda exc: form.tell(name, invalid_text(exc))) as outcome:
+            counters = parse_counters(form.values[name])
+            dayplan.set_counters(app.store, place_of(self).day, channel, counters)
+        if not outcome.failed:
+            self.post_message(self.Saved(self, t("plan.counters_saved")))
+
+    @on(Button.Pressed, "#appt-add")
+    def add_appointment(self) -> None:
+        app = lobby_of(self)
+        form = self.query_one("#appointment-form", Form)
+        values = form.values
+        with place_of(self).sending(form) as outcome:
+            at = parse_time(values["appt-time"])
+            dayplan.add_appointment(
+                app.store,
+                app.settings,
+                place_of(self).day,
+                at,
+                values["appt-purpose"],
+                self.query_one("#appt-vip", Checkbox).value,
+                values["appt-who"],
+            )
+        if outcome.failed:
+            return
+        form.reset()
+        self.fill()
+
+    @on(Button.Pressed, "#cash-add")
+    def add_cash(self) -> None:
+        app = lobby_of(self)
+        form = self.query_one("#cash-form", Form)
+        values = form.values
+        with place_of(self).sending(form) as outcome:
+            at = parse_time(values["cash-time"])
+            amount = parse_amount(values["cash-amount"])
+            dayplan.add_cash_movement(
+                app.store, app.settings, place_of(self).day, at, amount, values["cash-note"]
+            )
+        if outcome.failed:
+            return
+        form.reset()
+        self.fill()

@@ -1,0 +1,136 @@
+"""Open tasks (R1.3): problems found at the check and devices out of order, each resolved
+with a word on what was done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, OptionList, Select, Static, TabPane
+from textual.widgets.option_list import Option
+
+from lobby_tui.domain.checklist import NOTE_MAX, Template
+from lobby_tui.domain.day import local
+from lobby_tui.i18n import t
+from lobby_tui.screens.panel import lobby_of, place_of
+from lobby_tui.services import tasks
+from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.form import Form
+
+
+class TasksPane(TabPane):
+    @dataclass
+    class Resolved(Message):
+        """A task was resolved: the checklist is read again (an item may be re-checked)."""
+
+        pane: TasksPane
+
+        @property
+        def control(self) -> TasksPane:
+            return self.pane
+
+    @dataclass
+    class Reported(Message):
+        """A device was reported out of order; `said` tells the manager what happened."""
+
+        pane: TasksPane
+        said: str
+
+        @property
+        def control(self) -> TasksPane:
+            return self.pane
+
+    def __init__(self, template: Template, language: str) -> None:
+        super().__init__(t("check.tab_tasks"), id="tab-tasks")
+        self.template = template
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield OptionList(id="tasks")
+            with Form(fallback="resolution", id="resolve-form", classes="plan-form"):
+                yield Field(
+                    "resolution",
+                    placeholder=t("tasks.resolution_placeholder"),
+                    max_length=tasks.RESOLUTION_MAX,
+                )
+                yield Button(t("tasks.resolve"), id="resolve", variant="primary")
+            yield Static(t("tasks.device_title"), classes="plan-title")
+            with Form(fallback="fault-note", id="fault-form", classes="plan-form"):
+                yield Select([], id="fault-device", prompt=t("tasks.device_prompt"))
+                yield Field(
+                    "fault-note", placeholder=t("tasks.fault_placeholder"), max_length=NOTE_MAX
+                )
+                yield Button(t("tasks.mark_faulty"), id="fault-add", variant="error")
+
+    def fill(self) -> None:
+        app = lobby_of(self)
+        zone = app.settings.timezone
+        listing = self.query_one("#tasks", OptionList)
+        listing.clear_options()
+        open_now = tasks.open_tasks(app.store)
+        for task in open_now:
+            prompt = Text.assemble(
+                (local(task.created_at, zone).strftime("%H:%M "), "dim"),
+                (task.what, "bold red" if task.device_key else ""),
+            )
+            if task.due_at:
+                prompt.append(
+                    " " + t("tasks.due", time=local(task.due_at, zone).strftime("%H:%M")),
+                    style="dim",
+                )
+            listing.add_option(Option(prompt, id=task.id))
+        if not open_now:
+            listing.add_option(Option(Text(t("dash.tasks.empty"), style="dim"), disabled=True))
+        devices = [(d.label.text(self.language), d.key) for d in self.template.devices()]
+        self.query_one("#fault-device", Select).set_options(devices)
+
+    @on(Button.Pressed, "#resolve")
+    @on(Input.Submitted, "#input-resolution")
+    def resolve(self) -> None:
+        listing = self.query_one("#tasks", OptionList)
+        form = self.query_one("#resolve-form", Form)
+        highlighted = listing.highlighted
+        task_id = None if highlighted is None else listing.get_option_at_index(highlighted).id
+        if task_id is None:
+            form.tell("resolution", t("tasks.pick_one"))
+            return
+        with place_of(self).sending(form) as outcome:
+            tasks.resolve_task(lobby_of(self).store, task_id, form.values["resolution"])
+        if outcome.failed:
+            return
+        form.reset()
+        self.post_message(self.Resolved(self))
+
+    @on(Button.Pressed, "#fault-add")
+    @on(Input.Submitted, "#input-fault-note")
+    def mark_faulty(self) -> None:
+        app = lobby_of(self)
+        select = self.query_one("#fault-device", Select)
+        form = self.query_one("#fault-form", Form)
+        if select.value is Select.NULL:
+            form.tell("fault-note", t("tasks.device_prompt"))
+            return
+        device = self.template.item(str(select.value))
+        label = device.label.text(self.language)
+        note = form.values["fault-note"].strip()
+        what = label + (f": {note}" if note else "")
+        new = False
+        with place_of(self).sending(form) as outcome:
+            _task, new = tasks.report_device_fault(
+                app.store,
+                shift_id=app.shift.id if app.shift else None,
+                device_key=device.key,
+                channel=device.channel,
+                what=what,
+            )
+        if outcome.failed:
+            return
+        form.field("fault-note").input.value = ""
+        self.fill()
+        said = t("tasks.device_out" if new else "tasks.device_already", device=label)
+        self.post_message(self.Reported(self, said))

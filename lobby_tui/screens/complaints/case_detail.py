@@ -1,0 +1,463 @@
+"""The case in hand (R4.6–R4.8): its clocks, a note, its status, an escalation after intake,
+an extension, the callback, the customer's slip and the timeline. A change is saved at once;
+the panel then says the case changed, so the list shows it too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Button, Input, Select, SelectionList, Static
+
+from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
+from lobby_tui.domain.complaints import NAME_MAX, PROFILES, REASON_MAX, Urgency, parse_promise
+from lobby_tui.domain.day import local
+from lobby_tui.domain.lobby import WaitLevel
+from lobby_tui.i18n import t
+from lobby_tui.screens.complaints.cases import SEVERITY_STYLE, URGENT
+from lobby_tui.screens.panel import lobby_of, place_of
+from lobby_tui.services import complaints as service
+from lobby_tui.widgets.autosave import Autosave, Drafts
+from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.form import FieldError, Form
+
+REVEAL_SECONDS = 20  # a revealed name and phone are masked again after this
+# The services' names for the fields of this panel.
+ALIASES = {"callback_note": "note", "owner": "esc-owner", "promised_by": "esc-promised",
+           "contact_given": "esc-contact"}  # fmt: skip
+
+
+class CaseDetail(VerticalScroll):
+    @dataclass
+    class Changed(Message):
+        """The case was changed (a note, a status, an escalation…): list it again."""
+
+        detail: CaseDetail
+        complaint_id: str
+
+        @property
+        def control(self) -> CaseDetail:
+            return self.detail
+
+    @dataclass
+    class SlipWanted(Message):
+        """The customer's slip for the case in hand, to show in a dialog."""
+
+        detail: CaseDetail
+        complaint: service.Complaint
+
+        @property
+        def control(self) -> CaseDetail:
+            return self.detail
+
+    def __init__(self, catalogue: ComplaintCatalogue, language: str, drafts: Drafts) -> None:
+        super().__init__(id="case-detail")
+        self.catalogue = catalogue
+        self.language = language
+        self.complaint: service.Complaint | None = None
+        self.revealed: tuple[str, str, str] | None = None  # complaint id, name, phone
+        self._hide_timer: Timer | None = None
+        self.note_for: str | None = None  # the complaint whose note draft the field holds
+        self.note_autosave = Autosave(
+            self,
+            drafts,
+            key=lambda: service.note_draft(self.note_for) if self.note_for else None,
+            values=self.note_values,
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="case-head")
+        with Form(aliases=ALIASES, fallback="case", id="case-actions"):
+            yield Static(id="case-clock")
+            with Horizontal(classes="form-row"):
+                yield Field("note", placeholder=t("complaint.note_placeholder"))
+                yield Button(t("complaint.add_note"), id="add-note")
+            with Horizontal(classes="form-row", id="status-row"):
+                yield Button(t("complaint.to_in_progress"), id="to-in_progress")
+                yield Button(t("complaint.to_resolved"), id="to-resolved", variant="success")
+                yield Button(t("complaint.to_closed"), id="to-closed")
+                yield Button(t("complaint.reopen"), id="reopen", variant="warning")
+            with Form(id="escalate"):
+                yield Static(t("complaint.escalate_title"), classes="form-title")
+                yield SelectionList[str](
+                    *[(d.label.text(self.language), d.id) for d in self.catalogue.department],
+                    id="esc-departments",
+                )
+                with Horizontal(classes="form-row"):
+                    yield Field("esc-owner", placeholder=t("complaint.owner"), max_length=NAME_MAX)
+                    yield Field(
+                        "esc-promised",
+                        placeholder=t("complaint.promised_placeholder"),
+                        max_length=10,
+                    )
+                with Horizontal(classes="form-row"):
+                    yield Field(
+                        "esc-contact",
+                        placeholder=t("complaint.contact_placeholder"),
+                        max_length=REASON_MAX,
+                    )
+                    yield Button(t("complaint.escalate"), id="escalate-now")
+            with Form(id="callback"):
+                yield Static(t("complaint.callback_title"), classes="form-title")
+                with Horizontal(classes="form-row"):
+                    yield Select(
+                        [(t("complaint.cb_reached"), "yes"), (t("complaint.cb_not_reached"), "no")],
+                        id="cb-reached",
+                        prompt=t("complaint.cb_reached_prompt"),
+                    )
+                    yield Select(
+                        [(t("complaint.cb_solved"), "yes"), (t("complaint.cb_unsolved"), "no")],
+                        id="cb-solved",
+                        prompt=t("complaint.cb_solved_prompt"),
+                    )
+                    yield Select(
+                        [(t(f"complaint.satisfaction.{n}"), str(n)) for n in range(5, 0, -1)],
+                        id="cb-satisfaction",
+                        prompt=t("complaint.cb_satisfaction_prompt"),
+                    )
+                yield Button(t("complaint.cb_save"), id="cb-save", variant="primary")
+            with Form(id="extension"):
+                yield Static(t("complaint.extension_title"), classes="form-title")
+                with Horizontal(classes="form-row"):
+                    yield Field(
+                        "approver",
+                        placeholder=t("complaint.approver_placeholder"),
+                        max_length=NAME_MAX,
+                    )
+                    yield Field(
+                        "reason",
+                        placeholder=t("complaint.reason_placeholder"),
+                        max_length=REASON_MAX,
+                    )
+                    yield Button(t("complaint.extend"), id="extend")
+            with Horizontal(classes="form-row"):
+                yield Button(t("complaint.slip"), id="slip")
+                yield Button(t("complaint.reveal"), id="reveal")
+            yield FieldError("case", id="error-case")
+            yield Static(t("complaint.timeline"), classes="form-title")
+            yield Static(id="case-timeline")
+
+    @property
+    def actions(self) -> Form:
+        return self.query_one("#case-actions", Form)
+
+    # Showing ------------------------------------------------------------------------------
+
+    def show(self, complaint: service.Complaint | None) -> None:
+        self.complaint = complaint
+        actions = self.actions
+        if complaint is None:
+            self.query_one("#case-head", Static).update(
+                Text(t("complaint.none_selected"), style="dim")
+            )
+            actions.display = False
+            return
+        actions.display = True
+        self.note_autosave.flush()
+        if self.note_for != complaint.id:  # the note typed for this complaint comes back
+            self.note_for = complaint.id
+            draft = self.note_autosave.load()
+            text = str(draft[0].get("note", "")) if draft else ""
+            self.query_one("#input-note", Input).value = text
+            self.note_autosave.remember({"note": text})
+        self.query_one("#case-head", Static).update(self.head_text(complaint))
+        self.query_one("#case-clock", Static).update(self.clock_text(complaint))
+        status = complaint.status
+        self.query_one("#to-in_progress").display = status == "new"
+        self.query_one("#to-resolved").display = status in ("new", "in_progress")
+        self.query_one("#to-closed").display = status in ("resolved", "callback_done")
+        self.query_one("#reopen").display = status in ("resolved", "callback_done", "closed")
+        self.query_one("#callback").display = status == "resolved"
+        self.query_one("#escalate").display = status in ("new", "in_progress") and (
+            complaint.outcome is None
+        )
+        profile = PROFILES.get(complaint.profile)
+        self.query_one("#extension").display = bool(
+            status in ("new", "in_progress")
+            and profile
+            and profile.extended_days
+            and not complaint.extended_by
+        )
+        self.query_one("#reveal").display = bool(complaint.name_masked or complaint.phone_masked)
+        app = lobby_of(self)
+        zone = app.settings.timezone
+        lines = Text()
+        for update in service.timeline(app.store, complaint.id):
+            lines.append(local(update.at, zone).strftime("%m-%d %H:%M "), style="dim")
+            lines.append(self.describe(update) + "\n")
+        self.query_one("#case-timeline", Static).update(lines)
+
+    def head_text(self, complaint: service.Complaint) -> Text:
+        lang = self.language
+        zone = lobby_of(self).settings.timezone
+        catalogue = self.catalogue
+        head = Text.assemble(
+            (complaint.case_no, "bold"),
+            "  ",
+            (t(f"complaint.status.{complaint.status}"), "bold"),
+            "  ",
+            (t(f"severity.{complaint.severity}"), SEVERITY_STYLE.get(complaint.severity, "")),
+            "\n",
+            catalogue.label("category", complaint.category, lang),
+            " · ",
+            t(f"complaint.via.{complaint.via}"),
+            " · ",
+            local(complaint.received_at, zone).strftime("%Y-%m-%d %H:%M"),
+        )
+        if complaint.subject:
+            head.append("\n" + complaint.subject, style="bold")
+        head.append("\n" + t("complaint.customer_line", who=self.customer(complaint)))
+        if complaint.responsibility:
+            who = catalogue.label("responsibility", complaint.responsibility, lang)
+            head.append("\n" + t("complaint.responsibility_line", who=who))
+        head.append("\n“" + complaint.description + "”", style="italic")
+        if complaint.wants:
+            head.append("\n" + t("complaint.wants_line", wants=complaint.wants))
+        if complaint.empathy:
+            steps = t("list.sep").join(
+                catalogue.label("empathy", s, lang) for s in complaint.empathy
+            )
+            head.append("\n" + t("complaint.empathy_line", steps=steps), style="dim")
+        if complaint.departments:
+            departments = t("list.sep").join(
+                catalogue.label("department", d, lang) for d in complaint.departments
+            )
+            head.append("\n" + t("complaint.departments_line", departments=departments))
+        if complaint.owner:
+            head.append("\n" + t("complaint.owner_line", owner=complaint.owner))
+        if complaint.action_taken:
+            head.append(
+                "\n" + t("complaint.action_line", action=complaint.action_taken), style="green"
+            )
+        if complaint.arrival_ticket:
+            head.append("\n" + t("complaint.arrival_line", ticket=complaint.arrival_ticket))
+        return head
+
+    def customer(self, complaint: service.Complaint) -> str:
+        if self.revealed and self.revealed[0] == complaint.id:
+            return " ".join(p for p in self.revealed[1:] if p) or "—"
+        if not (complaint.name_masked or complaint.phone_masked):
+            return t("complaint.anonymous")
+        return " ".join(p for p in (complaint.name_masked, complaint.phone_masked) if p)
+
+    def clock_text(self, complaint: service.Complaint) -> Text:
+        app = lobby_of(self)
+        zone = app.settings.timezone
+        now = app.store.clock.now()
+        level = complaint.urgency(now, app.settings.complaint_soon_days)
+        style = place_of(self).wait_style(URGENT.get(level, WaitLevel.OK))
+
+        def day(at: datetime | None) -> str:
+            return local(at, zone).strftime("%Y-%m-%d") if at else "—"
+
+        text = Text()
+        if complaint.decision_due_at and complaint.status in ("new", "in_progress"):
+            profile = t(f"complaint.profile.{complaint.profile}")
+            text.append(
+                t("complaint.decision_due", date=day(complaint.decision_due_at), profile=profile),
+                style=style,
+            )
+            if complaint.promised_by:
+                text.append(
+                    "\n" + t("complaint.promised_line", date=day(complaint.promised_by)),
+                    style=style,
+                )
+            if complaint.extended_by:
+                text.append(
+                    "\n"
+                    + t(
+                        "complaint.extended_line",
+                        approver=complaint.extended_by,
+                        reason=complaint.extension_reason or "",
+                    )
+                )
+        if complaint.status == "resolved" and complaint.callback_due_at:
+            text.append(
+                t("complaint.callback_due", date=day(complaint.callback_due_at)), style=style
+            )
+        if complaint.satisfaction:
+            text.append("\n" + t("complaint.satisfaction_line", score=complaint.satisfaction))
+        if level == Urgency.OVERDUE:
+            text.append("\n" + t("complaint.overdue_warning"), style=style)
+        elif level == Urgency.CALLBACK_LATE:
+            text.append("\n" + t("complaint.callback_late_warning"), style=style)
+        return text
+
+    def describe(self, update: service.Update) -> str:
+        if update.kind == "callback":
+            payload = update.payload or {}
+            if not payload.get("reached"):
+                text = t("complaint.line.callback_missed")
+            else:
+                text = t(
+                    "complaint.line.callback_solved"
+                    if payload.get("solved")
+                    else "complaint.line.callback_unsolved",
+                    score=payload.get("satisfaction", ""),
+                )
+        elif update.kind == "extended":
+            payload = update.payload or {}
+            text = t("complaint.line.extended", approver=payload.get("approver", ""))
+        elif update.kind in ("received", "resolved", "escalated", "reopened", "note", "status"):
+            text = t(
+                f"complaint.line.{update.kind}",
+                status=t(f"complaint.status.{update.to_status}") if update.to_status else "",
+            )
+        else:
+            text = update.kind
+        return text + (f" — {update.note}" if update.note else "")
+
+    # The note draft -----------------------------------------------------------------------
+
+    @on(Input.Changed, "#input-note")
+    def _note_typed(self) -> None:
+        self.note_autosave.changed()
+
+    def note_values(self) -> dict[str, object]:
+        return {"note": self.query_one("#input-note", Input).value}
+
+    # Actions -----------------------------------------------------------------------------
+
+    def act(self, do: Callable[[], object], uses_note: bool = True) -> bool:
+        """Run a change to the case in hand; bad input beside its field. The note it used is
+        emptied and its draft goes; on bad input the note stays, saved."""
+        complaint = self.complaint
+        if complaint is None:
+            return False
+        if uses_note:
+            self.note_autosave.cancel()
+        with place_of(self).sending(self.actions) as outcome:
+            do()
+        if outcome.failed:
+            if uses_note:
+                self.note_autosave.save()
+            return False
+        if uses_note:
+            self.query_one("#field-note", Field).input.value = ""
+            self.note_autosave.discard()
+        self.post_message(self.Changed(self, complaint.id))
+        return True
+
+    @property
+    def note(self) -> str:
+        return self.query_one("#input-note", Input).value
+
+    @on(Button.Pressed, "#add-note")
+    @on(Input.Submitted, "#input-note")
+    def add_note(self) -> None:
+        complaint = self.complaint
+        if complaint is not None:
+            store = lobby_of(self).store
+            self.act(lambda: service.add_note(store, complaint.id, self.note))
+
+    @on(Button.Pressed, "#to-in_progress, #to-resolved, #to-closed, #reopen")
+    def change_status(self, event: Button.Pressed) -> None:
+        complaint = self.complaint
+        if complaint is None or event.button.id is None:
+            return
+        wanted = "in_progress" if event.button.id == "reopen" else event.button.id[3:]
+        app = lobby_of(self)
+        self.act(
+            lambda: service.set_status(app.store, app.settings, complaint.id, wanted, self.note)
+        )
+
+    @on(Button.Pressed, "#cb-save")
+    def callback(self) -> None:
+        complaint = self.complaint
+        if complaint is None:
+            return
+        reached = self.query_one("#cb-reached", Select).value
+        if reached is Select.NULL:
+            self.actions.tell("case", t("complaint.cb_reached_prompt"))
+            return
+        solved = self.query_one("#cb-solved", Select).value
+        score = self.query_one("#cb-satisfaction", Select).value
+        store = lobby_of(self).store
+
+        def do() -> None:
+            service.record_callback(
+                store,
+                complaint.id,
+                reached=reached == "yes",
+                solved=None if solved is Select.NULL else solved == "yes",
+                satisfaction=None if score is Select.NULL else int(str(score)),
+                note=self.note,
+            )
+
+        if self.act(do):
+            self.query_one("#callback", Form).reset()
+
+    @on(Button.Pressed, "#escalate-now")
+    def escalate(self) -> None:
+        """Escalated after intake (R4.4, R4.5): departments, owner, promise and contact."""
+        complaint = self.complaint
+        if complaint is None:
+            return
+        app = lobby_of(self)
+        catalogue = self.catalogue
+        form = self.query_one("#escalate", Form)
+        values = form.values
+        departments = tuple(self.query_one("#esc-departments", SelectionList).selected)
+
+        def do() -> None:
+            promised = parse_promise(values["esc-promised"], app.settings, complaint.received_at)
+            service.escalate(
+                app.store,
+                app.settings,
+                catalogue,
+                complaint.id,
+                departments=departments,
+                owner=values["esc-owner"],
+                promised_by=promised,
+                contact=values["esc-contact"],
+            )
+
+        if self.act(do, uses_note=False):
+            form.reset()
+
+    @on(Button.Pressed, "#extend")
+    def extend(self) -> None:
+        complaint = self.complaint
+        if complaint is None:
+            return
+        form = self.query_one("#extension", Form)
+        values = form.values
+        store = lobby_of(self).store
+        if self.act(
+            lambda: service.extend(store, complaint.id, values["approver"], values["reason"]),
+            uses_note=False,
+        ):
+            form.reset()
+
+    @on(Button.Pressed, "#slip")
+    def slip(self) -> None:
+        if self.complaint is not None:
+            self.post_message(self.SlipWanted(self, self.complaint))
+
+    @on(Button.Pressed, "#reveal")
+    def reveal(self) -> None:
+        """Name and phone shown on purpose (to call back), logged, masked again soon."""
+        complaint = self.complaint
+        if complaint is None:
+            return
+        with place_of(self).sending(self.actions) as outcome:
+            name, phone = service.reveal(lobby_of(self).store, complaint.id)
+        if outcome.failed:
+            return
+        self.revealed = (complaint.id, name, phone)
+        if self._hide_timer is not None:
+            self._hide_timer.stop()
+        self._hide_timer = self.set_timer(REVEAL_SECONDS, self.hide)
+        self.show(complaint)
+
+    def hide(self) -> None:
+        self.revealed = None
+        self._hide_timer = None
+        self.show(self.complaint)

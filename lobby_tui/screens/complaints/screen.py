@@ -1,0 +1,175 @@
+"""Complaints (R4): the cases, most pressing first, with the one in hand, the intake form and
+the quick answers. The place composes its panels and passes on what each says happened."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Static, TabbedContent, TabPane
+
+from lobby_tui.content import ContentError, complaint_catalogue, faq
+from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
+from lobby_tui.i18n import t
+from lobby_tui.screens.base import LobbyScreen, problem_text
+from lobby_tui.screens.complaints.case_detail import CaseDetail
+from lobby_tui.screens.complaints.cases import CaseFilters, CaseList
+from lobby_tui.screens.complaints.intake import IntakeForm
+from lobby_tui.screens.complaints.quick_answers import QuickAnswers
+from lobby_tui.screens.modals.slip import SlipDialog, slip_text
+from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.topbar import TopBar
+
+# Where each tab opens: the form on what the customer says, the list on the cases, the
+# quick answers on their search.
+FOCUS = {"tab-intake": "#description", "tab-cases": "#case-list", "tab-answers": "#answer-find"}
+
+
+class ComplaintsScreen(LobbyScreen):
+    PLACE = "complaints"
+    CSS_PATH = "../../styles/complaints.tcss"
+    AUTO_FOCUS = "#case-list"  # arrows move through the cases at once; search is a tab away
+    BINDINGS = [
+        Binding("ctrl+s", "save", "complaint.key_save", show=False),
+        Binding("ctrl+n", "tab('tab-intake')", "complaint.key_new", show=False),
+        Binding("ctrl+l", "tab('tab-cases')", "complaint.key_cases", show=False),
+        Binding("ctrl+o", "tab('tab-answers')", "complaint.key_answers", show=False),
+        Binding("ctrl+r", "reveal", "complaint.key_reveal", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="complaints")
+        self.problem: ContentError | None = None
+        self.catalogue: ComplaintCatalogue | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.PLACE)
+        try:
+            self.catalogue = complaint_catalogue()
+            faq()
+        except ContentError as exc:
+            self.problem = exc
+            yield Static(problem_text(exc), id="content-error")
+            yield Static(t("check.template_fix"))
+            yield LobbyFooter()
+            return
+        lang = self.lobby_app.language
+        with TabbedContent(id="complaint-tabs"):
+            with TabPane(t("complaint.tab_cases"), id="tab-cases"):
+                yield CaseFilters(self.catalogue, lang)
+                with Horizontal(id="case-body"):
+                    yield CaseList(self.catalogue)
+                    yield CaseDetail(self.catalogue, lang, self.drafts)
+            with TabPane(t("complaint.tab_new"), id="tab-intake"):
+                yield IntakeForm(lang, self.drafts)
+            with TabPane(t("complaint.tab_answers"), id="tab-answers"):
+                yield QuickAnswers()
+        yield LobbyFooter()
+
+    def on_mount(self) -> None:
+        self.set_interval(60, self.reload)  # the clocks move on
+        self.set_up()
+
+    def set_up(self) -> None:
+        self.fit_controls()
+        if not self.problem:
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        if not self.problem:
+            self.reload()
+            self.query_one(IntakeForm).refresh_incidents()  # one raised since can be linked
+
+    def reload(self) -> None:
+        """The list read again, and the case in hand shown as it is now."""
+        if self.rebuilding or self.problem:
+            return
+        cases = self.query_one(CaseList)
+        cases.reload(self.query_one(CaseFilters).wanted())
+        self.query_one(CaseDetail).show(cases.current())
+
+    # What the panels say -------------------------------------------------------------------
+
+    @on(CaseFilters.Changed)
+    @on(CaseDetail.Changed)
+    def _list_again(self) -> None:
+        self.reload()
+
+    @on(CaseList.Chosen)
+    def _chosen(self, message: CaseList.Chosen) -> None:
+        self.query_one(CaseDetail).show(message.complaint)
+
+    @on(CaseDetail.SlipWanted)
+    def _slip(self, message: CaseDetail.SlipWanted) -> None:
+        if self.catalogue is None:
+            return
+        app = self.lobby_app
+        complaint = message.complaint
+        text = slip_text(complaint, app.settings, self.catalogue, app.language)
+        self.app.push_screen(SlipDialog(text, complaint.case_no, app.store.path.parent / "slips"))
+
+    @on(IntakeForm.Taken)
+    def _taken(self, message: IntakeForm.Taken) -> None:
+        self.query_one(CaseList).selected_id = message.complaint_id
+        self.query_one(CaseFilters).show_active()
+        self.action_tab("tab-cases")
+        self.reload()
+        self.notify(t("complaint.saved", case=message.case_no), timeout=6)
+
+    @on(QuickAnswers.ToComplaint)
+    def _to_complaint(self, message: QuickAnswers.ToComplaint) -> None:
+        self.query_one(IntakeForm).start_from_enquiry(message.topic, message.enquiry_id)
+        self.action_tab("tab-intake")
+
+    # Keys --------------------------------------------------------------------------------
+
+    def action_reveal(self) -> None:
+        if not self.problem:
+            self.query_one(CaseDetail).reveal()
+
+    def action_tab(self, tab: str) -> None:
+        """Ctrl+N, Ctrl+L, Ctrl+O: each tab opens where the manager starts in it."""
+        if self.problem:
+            return
+        self.query_one("#complaint-tabs", TabbedContent).active = tab
+        self.query_one(FOCUS[tab]).focus()
+
+    def action_save(self) -> None:
+        if self.problem:
+            return
+        if self.query_one("#complaint-tabs", TabbedContent).active == "tab-intake":
+            self.query_one(IntakeForm).take()
+
+    @on(Button.Pressed, "#save-complaint")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    # Drafts and language ------------------------------------------------------------------
+
+    def on_screen_suspend(self) -> None:
+        self.flush_drafts()
+
+    def flush_drafts(self) -> None:
+        """Leaving the place or the app: what was typed is saved now, not half a second
+        later."""
+        if not self.problem:
+            self.query_one(CaseDetail).note_autosave.flush()
+            self.query_one(IntakeForm).autosave.flush()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.call_later(self.rebuild)
+
+    async def rebuild(self) -> None:
+        active = chosen = None
+        if not self.problem:
+            self.flush_drafts()  # the form and the note come back from their drafts
+            active = self.query_one("#complaint-tabs", TabbedContent).active
+            chosen = self.query_one(CaseList).selected_id
+        await self.recompose_keeping_input()
+        if not self.problem:
+            self.query_one(CaseList).selected_id = chosen
+        self.set_up()
+        if active and not self.problem:
+            self.query_one("#complaint-tabs", TabbedContent).active = active

@@ -1,0 +1,1 @@
+"""Dialogs shown over a place: confirm, the customer slip, the flag."""

@@ -1,0 +1,119 @@
+"""Fields sent together: one place that clears their messages, says bad input beside the
+field it names (domain.errors.Invalid carries that name), and empties them once used. Every
+form of the app is one of these, so the plumbing is written once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import suppress
+
+from rich.text import Text
+from textual.widget import Widget
+from textual.widgets import Checkbox, Select, SelectionList, Static
+from textual.widgets.select import InvalidSelectValueError
+
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.i18n import t
+from lobby_tui.widgets.field import Field, plain
+
+
+def invalid_text(exc: Invalid) -> str:
+    """What bad input is told, in the user's language."""
+    return t(f"invalid.{exc.key}", **exc.params)
+
+
+class FieldError(Static):
+    """The message line of a control that is not a Field (a text area, a list, a row of
+    choices). `names` are the fields it speaks for; `control` finds the control to focus,
+    `{name}` standing for the field named."""
+
+    DEFAULT_CSS = "FieldError { color: $error; height: auto; }"
+
+    def __init__(self, *names: str, control: str | None = None, id: str | None = None) -> None:  # noqa: A002
+        super().__init__("", id=id, classes="field-error")
+        self.names = names
+        self.control = control
+
+    def say(self, message: str | Text) -> None:
+        self.update(plain(message))
+
+
+class Form(Widget):
+    """Holds its Fields (and FieldErrors) wherever they sit inside it.
+
+    `aliases` maps a service's name for a field to the form's (``"promised_by"`` →
+    ``"promised"``); bad input for a field the form does not hold goes to `fallback` (by
+    default its first FieldError, else its first Field). With
+    `focus`, the field that was said is focused so it can be fixed at once."""
+
+    DEFAULT_CSS = "Form { height: auto; layout: vertical; }"
+
+    def __init__(
+        self,
+        *children: Widget,
+        aliases: Mapping[str, str] | None = None,
+        fallback: str | None = None,
+        focus: bool = False,
+        id: str | None = None,  # noqa: A002
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(*children, id=id, classes=classes)
+        self.aliases = dict(aliases or {})
+        self.fallback = fallback
+        self.focus_said = focus
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        return {field.field_name: field for field in self.query(Field)}
+
+    @property
+    def values(self) -> dict[str, str]:
+        """What is typed in each field, by the field's name."""
+        return {name: field.value for name, field in self.fields.items()}
+
+    def field(self, name: str) -> Field:
+        return self.fields[name]
+
+    def clear(self) -> None:
+        """No message beside any field (what was typed stays)."""
+        for field in self.query(Field):
+            field.say("")
+        for line in self.query(FieldError):
+            line.say("")
+
+    def say(self, exc: Invalid) -> None:
+        """Bad input beside the field it names, and only there: a field fixed since the
+        last try no longer shows its message."""
+        self.tell(exc.field, invalid_text(exc))
+
+    def tell(self, name: str, message: str | Text) -> None:
+        """`message` beside the field `name` (or the fallback), the others cleared."""
+        self.clear()
+        name = self.aliases.get(name, name)
+        fields = self.fields
+        lines = {n: line for line in self.query(FieldError) for n in line.names}
+        if name not in fields and name not in lines:
+            # Nowhere better: the form's own line, else its first field.
+            name = self.fallback or next(iter([*lines, *fields]), name)
+        if name in fields:
+            fields[name].say(message)
+            if self.focus_said:
+                fields[name].input.focus()
+        elif name in lines:
+            line = lines[name]
+            line.say(message)
+            if self.focus_said and line.control:
+                self.query_one(line.control.format(name=name)).focus()
+
+    def reset(self) -> None:
+        """Used: every field empty, every tick and choice undone, no message."""
+        self.clear()
+        for field in self.query(Field):
+            field.input.value = ""
+        for box in self.query(Checkbox):
+            box.value = False
+        for chosen in self.query(SelectionList):
+            chosen.deselect_all()
+        for select in self.query(Select):
+            with suppress(InvalidSelectValueError):  # a choice that cannot be blank stays
+                select.clear()
