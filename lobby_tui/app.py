@@ -273,7 +273,7 @@ class LobbyApp(App[None]):
         # Textual's own palette, with the search prompt in the manager's language.
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(
                 CommandPalette(placeholder=t("cmd.placeholder"), id="--command-palette")
             )

@@ -49,6 +49,6 @@ def resolve_language(
     cli: str | None, saved: str | None, environ: Mapping[str, str] | None = None
 ) -> str:
     for choice in (cli, saved):
-        if choice in CATALOGS:
+        if choice is not None and choice in CATALOGS:
             return choice
     return system_language(environ)

@@ -16,7 +16,7 @@ from lobby_tui.content import ContentError, needs_catalogue, product_catalogue
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import wait_level
-from lobby_tui.domain.rounds import CARE_KEYS, Care, longest_first, needs_attention
+from lobby_tui.domain.rounds import CARE_KEYS, Care, RoundTally, longest_first, needs_attention
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import rounds as service
@@ -28,7 +28,7 @@ from lobby_tui.widgets.shown import fingerprint, update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
 # The round in progress, the waiting (with their care) and the day's tally, read together.
-RoundsNow = tuple[service.Round | None, list[service.RoundCustomer], service.RoundTally]
+RoundsNow = tuple[service.Round | None, list[service.RoundCustomer], RoundTally]
 
 OBSERVE_CHOICES = {
     "crowding": ("calm", "busy", "crowded"),
@@ -190,7 +190,7 @@ class RoundsScreen(LobbyScreen):
             label = next(
                 (n.label.text(lang) for n in needs.need if n.id == person.need), person.need
             )
-            cells = (
+            cells: tuple[Text, ...] = (
                 Text(person.ticket, style="bold"),
                 Text(t("dash.minutes", n=waiting.minutes), style=style),
                 Text(t("rounds.attention") if attention else "", style="bold red"),

@@ -478,7 +478,7 @@ class TriageScreen(LobbyScreen):
             need_label = next(
                 (n.label.text(self.lang()) for n in needs.need if n.id == person.need), person.need
             )
-            cells = (
+            cells: tuple[Text, ...] = (
                 Text(person.ticket, style="dim" if at_counter else "bold"),
                 Text(
                     t("queue.at_counter") if at_counter else t("dash.minutes", n=minutes),

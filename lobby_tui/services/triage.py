@@ -70,15 +70,15 @@ def service_minutes(store: Store, needs: NeedCatalogue, day: date) -> Callable[[
         " AND status = 'done' AND called_at IS NOT NULL ORDER BY done_at",
         (day.isoformat(),),
     ):
-        minutes = (parse_iso(done_at) - parse_iso(called_at)).total_seconds() / 60
-        done[(channel, need)].append(max(0.0, minutes))
+        took = (parse_iso(done_at) - parse_iso(called_at)).total_seconds() / 60
+        done[(channel, need)].append(max(0.0, took))
     catalogue = {n.id: n.service_min for n in needs.need}
     default = sum(catalogue.values()) / len(catalogue)
 
-    def minutes(channel: str, need: str) -> float:
+    def usual(channel: str, need: str) -> float:
         return smoothed_service_min(done.get((channel, need), ()), catalogue.get(need, default))
 
-    return minutes
+    return usual
 
 
 def machines_in_service(
