@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaints import Clock, clock_state
 from lobby_tui.domain.day import open_at
-from lobby_tui.domain.lobby import arrivals_per_hour
 from lobby_tui.domain.rounds import CareFigures
 from lobby_tui.domain.triage import band_contains
 
@@ -76,63 +75,141 @@ class ArrivalFigures:
     triage_within_target: float | None
 
 
-def wait_min(arrival: ArrivalFacts) -> float | None:
-    """Wait = called − arrived, in minutes; None until the customer is called."""
+# A wait is counted in whole seconds: every instant is stored to the second, so a day's
+# waits kept as {seconds: how many} lose nothing, and days merge by adding counts. The median
+# and p90 of a year are then exact, not estimated from bins (domain/rollup.py merges them).
+Histogram = dict[float, int]  # value: how many (wait seconds, or triage seconds as stored)
+
+
+@dataclass
+class ArrivalCounts:
+    """What the arrival figures are computed from: counts, sums and histograms that add up
+    day by day. A day's are kept in its rollup; a period's are its days' added together."""
+
+    total: int = 0
+    by_need: dict[str, int] = field(default_factory=dict)
+    by_channel: dict[str, int] = field(default_factory=dict)
+    walkaways: int = 0
+    left_uncalled: int = 0  # walked away or not seen, never called: waited to the end
+    machine: int = 0  # machine-doable needs
+    diverted: int = 0  # of those, routed to self-service
+    quoted: int = 0  # called customers who were told a band
+    hits: int = 0  # of those, whose wait fell inside it
+    waits: Histogram = field(default_factory=dict)  # whole seconds from arrival to call
+    triage: Histogram = field(default_factory=dict)  # seconds spent at triage, as stored
+    # Per local hour of arrival: arrivals, of those called, and their waits' seconds summed.
+    hours: dict[int, list[int]] = field(default_factory=dict)
+
+
+def wait_seconds(arrival: ArrivalFacts) -> int | None:
+    """Wait = called − arrived, in whole seconds; None until the customer is called."""
     if arrival.called_at is None:
         return None
-    return (arrival.called_at - arrival.arrived_at).total_seconds() / 60
+    return round((arrival.called_at - arrival.arrived_at).total_seconds())
+
+
+def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> ArrivalCounts:
+    """One pass over the arrivals (a year's report may feed a year through here): what each
+    adds to the counts the figures are made of. `zone` places each in its local hour."""
+    c = ArrivalCounts()
+    by_need, by_channel, waits, triage, hours = c.by_need, c.by_channel, c.waits, c.triage, c.hours
+    for a in arrivals:
+        c.total += 1
+        by_need[a.need] = by_need.get(a.need, 0) + 1
+        by_channel[a.channel] = by_channel.get(a.channel, 0) + 1
+        hour = a.arrived_at.astimezone(zone).hour
+        tally = hours.get(hour)
+        if tally is None:
+            tally = hours[hour] = [0, 0, 0]
+        tally[0] += 1
+        waited = wait_seconds(a)
+        if waited is not None:
+            waits[waited] = waits.get(waited, 0) + 1
+            tally[1] += 1
+            tally[2] += waited
+            if a.quoted_band:
+                c.quoted += 1
+                c.hits += band_contains(a.quoted_band, waited / 60)
+        if a.status == "left":
+            c.walkaways += 1
+            c.left_uncalled += a.called_at is None
+        elif a.status == "not_seen" and a.called_at is None:
+            c.left_uncalled += 1  # waited all day and was never served: not within the mark
+        if a.machine_doable:
+            c.machine += 1
+            c.diverted += a.channel == "self_service"
+        if a.triage_seconds is not None:
+            triage[a.triage_seconds] = triage.get(a.triage_seconds, 0) + 1
+    return c
 
 
 def arrival_figures(arrivals: Iterable[ArrivalFacts], red_min: int) -> ArrivalFigures:
+    return arrival_figures_from(count_arrivals(arrivals), red_min)
+
+
+def arrival_figures_from(counts: ArrivalCounts, red_min: int) -> ArrivalFigures:
     """Wait = called − arrived. Service level = share of those who waited to the end (called,
     walked away, or still waiting when the day was closed: "not seen") who were called within
     the red threshold. Walk-away rate = left ÷
     arrivals. Self-service diversion = routed to self-service ÷ machine-doable arrivals.
-    Quote hit rate = called customers whose wait fell inside the band they were told.
-    One pass: a year's report feeds every arrival of the year through here."""
-    total = walkaways = left_uncalled = machine = diverted = quoted = hits = 0
-    by_need: dict[str, int] = {}
-    by_channel: dict[str, int] = {}
-    waits: list[float] = []
-    triage: list[float] = []
-    for a in arrivals:
-        total += 1
-        by_need[a.need] = by_need.get(a.need, 0) + 1
-        by_channel[a.channel] = by_channel.get(a.channel, 0) + 1
-        waited = wait_min(a)
-        if waited is not None:
-            waits.append(waited)
-            if a.quoted_band:
-                quoted += 1
-                hits += band_contains(a.quoted_band, waited)
-        if a.status == "left":
-            walkaways += 1
-            left_uncalled += a.called_at is None
-        elif a.status == "not_seen" and a.called_at is None:
-            left_uncalled += 1  # waited all day and was never served: not within the mark
-        if a.machine_doable:
-            machine += 1
-            diverted += a.channel == "self_service"
-        if a.triage_seconds is not None:
-            triage.append(a.triage_seconds)
-    within = sum(1 for w in waits if w <= red_min)
+    Quote hit rate = called customers whose wait fell inside the band they were told."""
+    c = counts
+    waits = {seconds / 60: n for seconds, n in c.waits.items()}
+    called = sum(waits.values())
+    within = sum(n for w, n in waits.items() if w <= red_min)
+    triaged = sum(c.triage.values())
     return ArrivalFigures(
-        total=total,
-        by_need=by_need,
-        by_channel=by_channel,
-        walkaways=walkaways,
-        walkaway_rate=rate(walkaways, total),
-        self_service_rate=rate(diverted, machine),
-        wait_median=median(waits),
-        wait_p90=percentile(waits, 0.9),
+        total=c.total,
+        by_need=dict(c.by_need),
+        by_channel=dict(c.by_channel),
+        walkaways=c.walkaways,
+        walkaway_rate=rate(c.walkaways, c.total),
+        self_service_rate=rate(c.diverted, c.machine),
+        wait_median=histogram_median(waits),
+        wait_p90=histogram_percentile(waits, 0.9),
         wait_max=max(waits) if waits else None,
-        service_level=rate(within, len(waits) + left_uncalled),
-        quote_hit_rate=rate(hits, quoted),
-        triage_seconds_median=median(triage),
+        service_level=rate(within, called + c.left_uncalled),
+        quote_hit_rate=rate(c.hits, c.quoted),
+        triage_seconds_median=histogram_median(c.triage),
         triage_within_target=rate(
-            sum(1 for s in triage if s <= TRIAGE_TARGET_SECONDS), len(triage)
+            sum(n for s, n in c.triage.items() if s <= TRIAGE_TARGET_SECONDS), triaged
         ),
     )
+
+
+def _ranked(histogram: Histogram, ranks: Sequence[int]) -> list[float]:
+    """The values at the given 0-based ranks (ascending) of a histogram's values in order."""
+    out: list[float] = []
+    seen = 0
+    wanted = iter(ranks)
+    rank = next(wanted, None)
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while rank is not None and rank < seen:
+            out.append(value)
+            rank = next(wanted, None)
+        if rank is None:
+            break
+    return out
+
+
+def histogram_median(histogram: Histogram) -> float | None:
+    """median() of the values a histogram counts, without listing them."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    if n % 2:
+        return _ranked(histogram, [n // 2])[0]
+    low, high = _ranked(histogram, [n // 2 - 1, n // 2])
+    return (low + high) / 2  # ties: the mean of the middle two
+
+
+def histogram_percentile(histogram: Histogram, share: float) -> float | None:
+    """percentile() of the values a histogram counts: the nearest rank."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    return _ranked(histogram, [max(1, math.ceil(share * n)) - 1])[0]
 
 
 def mean(values: Sequence[float]) -> float | None:
@@ -152,18 +229,22 @@ class HourFigures:
 def hourly_figures(
     arrivals: Sequence[ArrivalFacts], zone: ZoneInfo, first_hour: int, last_hour: int
 ) -> list[HourFigures]:
+    return hourly_figures_from(count_arrivals(arrivals, zone), first_hour, last_hour)
+
+
+def hourly_figures_from(
+    counts: ArrivalCounts, first_hour: int, last_hour: int
+) -> list[HourFigures]:
     """Arrivals and mean wait per local hour of arrival, from first_hour to last_hour —
     widened to any hour someone came in, so the bars always add up to the day's total."""
-    local = [a.arrived_at.astimezone(zone) for a in arrivals]
-    first = min([first_hour, *(at.hour for at in local)])
-    last = max([last_hour, *(at.hour for at in local)])
-    counts = arrivals_per_hour(local, first, last)
-    waits: list[list[float]] = [[] for _ in counts]
-    for at, a in zip(local, arrivals, strict=True):
-        waited = wait_min(a)
-        if waited is not None:
-            waits[at.hour - first].append(waited)
-    return [HourFigures(first + i, count, mean(waits[i])) for i, count in enumerate(counts)]
+    hours = counts.hours
+    first = min([first_hour, *hours])
+    last = max([last_hour, *hours])
+    out = []
+    for hour in range(first, last + 1):
+        arrived, called, seconds = hours.get(hour, (0, 0, 0))
+        out.append(HourFigures(hour, arrived, seconds / 60 / called if called else None))
+    return out
 
 
 # The checklist -----------------------------------------------------------------------
@@ -188,16 +269,35 @@ class ChecklistFigures:
     tasks_open: int  # every task still open at the cut, whatever raised it
 
 
-def checklist_figures(runs: Iterable[RunFacts], tasks_open: int) -> ChecklistFigures:
+@dataclass(frozen=True)
+class ChecklistCounts:
+    """The checklist figures but the tasks open at the cut: what adds up day by day."""
+
+    runs: int = 0
+    signed_off: int = 0
+    completed: int = 0
+    items: int = 0
+    problems: int = 0
+
+
+def checklist_counts(runs: Iterable[RunFacts]) -> ChecklistCounts:
     listed = list(runs)
-    return ChecklistFigures(
+    return ChecklistCounts(
         runs=len(listed),
         signed_off=sum(1 for r in listed if r.signed_off),
         completed=sum(len(r.answers) for r in listed),
         items=sum(r.items_total for r in listed),
         problems=sum(r.answers.count("problem") for r in listed),
-        tasks_open=tasks_open,
     )
+
+
+def checklist_figures(runs: Iterable[RunFacts], tasks_open: int) -> ChecklistFigures:
+    return checklist_figures_from(checklist_counts(runs), tasks_open)
+
+
+def checklist_figures_from(counts: ChecklistCounts, tasks_open: int) -> ChecklistFigures:
+    c = counts
+    return ChecklistFigures(c.runs, c.signed_off, c.completed, c.items, c.problems, tasks_open)
 
 
 # Rounds ------------------------------------------------------------------------------
@@ -219,11 +319,21 @@ class RoundFigures:
 
 def round_figures(days: Iterable[CareFigures]) -> RoundFigures:
     """Each day's round tally and care, pooled: rates over the period, not a mean of rates."""
+    return pool_rounds(day_rounds(d) for d in days)
+
+
+def day_rounds(day: CareFigures) -> RoundFigures:
+    """A day's rounds and care as they add up into a period's."""
+    r = day.rounds
+    return RoundFigures(r.due, r.done, r.missed, day.waited_past_amber, day.apologised)
+
+
+def pool_rounds(days: Iterable[RoundFigures]) -> RoundFigures:
     listed = list(days)
     return RoundFigures(
-        due=sum(d.rounds.due for d in listed),
-        done=sum(d.rounds.done for d in listed),
-        missed=sum(d.rounds.missed for d in listed),
+        due=sum(d.due for d in listed),
+        done=sum(d.done for d in listed),
+        missed=sum(d.missed for d in listed),
         waited_past_amber=sum(d.waited_past_amber for d in listed),
         apologised=sum(d.apologised for d in listed),
     )
