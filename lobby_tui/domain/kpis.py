@@ -5,6 +5,7 @@ tests: arrivals, the chart per hour, the checklist, rounds, complaints and incid
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
@@ -75,12 +76,10 @@ class ArrivalFigures:
     triage_within_target: float | None
 
 
-# A wait is counted in whole seconds: every instant is stored to the second, so a day's
-# waits kept as {seconds: how many} lose nothing, and days merge by adding counts. The median
-# and p90 of a year are then exact, not estimated from bins (domain/rollup.py merges them).
-Histogram = dict[float, int]  # value: how many (wait seconds, or triage seconds as stored)
-
-
+# A wait is counted in whole seconds: every instant is stored to the second, so nothing is
+# lost. A day keeps its waits (and triage times) as a sorted list rather than a histogram:
+# at one-second resolution waits seldom repeat, so a histogram would be as long, and a
+# period's list — its days' put together and sorted — gives the exact median and p90.
 @dataclass
 class ArrivalCounts:
     """What the arrival figures are computed from: counts, sums and histograms that add up
@@ -95,8 +94,8 @@ class ArrivalCounts:
     diverted: int = 0  # of those, routed to self-service
     quoted: int = 0  # called customers who were told a band
     hits: int = 0  # of those, whose wait fell inside it
-    waits: Histogram = field(default_factory=dict)  # whole seconds from arrival to call
-    triage: Histogram = field(default_factory=dict)  # seconds spent at triage, as stored
+    waits: list[int] = field(default_factory=list)  # whole seconds from arrival to call, sorted
+    triage: list[float] = field(default_factory=list)  # seconds at triage as stored, sorted
     # Per local hour of arrival: arrivals, of those called, and their waits' seconds summed.
     hours: dict[int, list[int]] = field(default_factory=dict)
 
@@ -124,7 +123,7 @@ def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> Arri
         tally[0] += 1
         waited = wait_seconds(a)
         if waited is not None:
-            waits[waited] = waits.get(waited, 0) + 1
+            waits.append(waited)
             tally[1] += 1
             tally[2] += waited
             if a.quoted_band:
@@ -139,7 +138,9 @@ def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> Arri
             c.machine += 1
             c.diverted += a.channel == "self_service"
         if a.triage_seconds is not None:
-            triage[a.triage_seconds] = triage.get(a.triage_seconds, 0) + 1
+            triage.append(a.triage_seconds)
+    waits.sort()
+    triage.sort()
     return c
 
 
@@ -154,10 +155,7 @@ def arrival_figures_from(counts: ArrivalCounts, red_min: int) -> ArrivalFigures:
     arrivals. Self-service diversion = routed to self-service ÷ machine-doable arrivals.
     Quote hit rate = called customers whose wait fell inside the band they were told."""
     c = counts
-    waits = {seconds / 60: n for seconds, n in c.waits.items()}
-    called = sum(waits.values())
-    within = sum(n for w, n in waits.items() if w <= red_min)
-    triaged = sum(c.triage.values())
+    waits, triage = c.waits, c.triage  # sorted
     return ArrivalFigures(
         total=c.total,
         by_need=dict(c.by_need),
@@ -165,51 +163,18 @@ def arrival_figures_from(counts: ArrivalCounts, red_min: int) -> ArrivalFigures:
         walkaways=c.walkaways,
         walkaway_rate=rate(c.walkaways, c.total),
         self_service_rate=rate(c.diverted, c.machine),
-        wait_median=histogram_median(waits),
-        wait_p90=histogram_percentile(waits, 0.9),
-        wait_max=max(waits) if waits else None,
-        service_level=rate(within, called + c.left_uncalled),
+        wait_median=_minutes(median(waits)),
+        wait_p90=_minutes(percentile(waits, 0.9)),
+        wait_max=_minutes(waits[-1] if waits else None),
+        service_level=rate(bisect_right(waits, red_min * 60), len(waits) + c.left_uncalled),
         quote_hit_rate=rate(c.hits, c.quoted),
-        triage_seconds_median=histogram_median(c.triage),
-        triage_within_target=rate(
-            sum(n for s, n in c.triage.items() if s <= TRIAGE_TARGET_SECONDS), triaged
-        ),
+        triage_seconds_median=median(triage),
+        triage_within_target=rate(bisect_right(triage, TRIAGE_TARGET_SECONDS), len(triage)),
     )
 
 
-def _ranked(histogram: Histogram, ranks: Sequence[int]) -> list[float]:
-    """The values at the given 0-based ranks (ascending) of a histogram's values in order."""
-    out: list[float] = []
-    seen = 0
-    wanted = iter(ranks)
-    rank = next(wanted, None)
-    for value in sorted(histogram):
-        seen += histogram[value]
-        while rank is not None and rank < seen:
-            out.append(value)
-            rank = next(wanted, None)
-        if rank is None:
-            break
-    return out
-
-
-def histogram_median(histogram: Histogram) -> float | None:
-    """median() of the values a histogram counts, without listing them."""
-    n = sum(histogram.values())
-    if not n:
-        return None
-    if n % 2:
-        return _ranked(histogram, [n // 2])[0]
-    low, high = _ranked(histogram, [n // 2 - 1, n // 2])
-    return (low + high) / 2  # ties: the mean of the middle two
-
-
-def histogram_percentile(histogram: Histogram, share: float) -> float | None:
-    """percentile() of the values a histogram counts: the nearest rank."""
-    n = sum(histogram.values())
-    if not n:
-        return None
-    return _ranked(histogram, [max(1, math.ceil(share * n)) - 1])[0]
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 60
 
 
 def mean(values: Sequence[float]) -> float | None:

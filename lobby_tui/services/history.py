@@ -36,6 +36,7 @@ from lobby_tui.services.history_cases import (
 )
 from lobby_tui.services.history_floor import new_uuid, simulate_floor, write_rounds
 from lobby_tui.services.history_text import TEXT
+from lobby_tui.services.rollup import roll_up
 from lobby_tui.services.triage import fallback_service_min
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso
 
@@ -160,6 +161,7 @@ def write_history(
                 "rows": counts,
             },
         )
+    roll_up(store, settings, first, today - timedelta(days=1))  # one row a day for the report
     return counts
 
 

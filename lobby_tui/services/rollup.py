@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from lobby_tui.content import needs_catalogue
-from lobby_tui.domain.day import day_bounds_utc
+from lobby_tui.domain.day import business_day, day_bounds_utc
 from lobby_tui.domain.kpis import (
     ArrivalFacts,
     RunFacts,
@@ -24,7 +23,7 @@ from lobby_tui.domain.kpis import (
     count_arrivals,
     day_rounds,
 )
-from lobby_tui.domain.rollup import DayRollup, basis, from_json, to_json
+from lobby_tui.domain.rollup import DayRollup, basis, from_row, to_row
 from lobby_tui.domain.rounds import minutes_waited
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.rounds import figures_by_day
@@ -32,6 +31,8 @@ from lobby_tui.store import Store, parse_iso
 
 
 def machine_needs() -> dict[str, bool]:
+    from lobby_tui.content import needs_catalogue  # pydantic: not on the start-up path
+
     return {n.id: n.machine for n in needs_catalogue().need}
 
 
@@ -81,11 +82,11 @@ def _runs_of_days(days: Iterable[date]) -> list[list[date]]:
 def stored(store: Store, settings: Settings, first: date, last: date) -> dict[date, DayRollup]:
     """The kept rollups of first..last counted under today's settings."""
     rows = store.rows(
-        "SELECT business_day, counts FROM day_rollups WHERE business_day BETWEEN ? AND ?"
-        " AND basis = ?",
+        "SELECT business_day, counts, waits, triage FROM day_rollups"
+        " WHERE business_day BETWEEN ? AND ? AND basis = ?",
         (first.isoformat(), last.isoformat(), rollup_basis(settings)),
     )
-    return {date.fromisoformat(day): from_json(counts) for day, counts in rows}
+    return {date.fromisoformat(row[0]): from_row(*row[1:]) for row in rows}
 
 
 def keep(store: Store, settings: Settings, rollups: dict[date, DayRollup]) -> None:
@@ -95,9 +96,9 @@ def keep(store: Store, settings: Settings, rollups: dict[date, DayRollup]) -> No
     made_basis = rollup_basis(settings)
     with store.unit_of_work() as uow:
         uow.conn.executemany(
-            "INSERT OR REPLACE INTO day_rollups (business_day, basis, counts, made_at)"
-            " VALUES (?, ?, ?, ?)",
-            [(d.isoformat(), made_basis, to_json(r), uow.now) for d, r in sorted(rollups.items())],
+            "INSERT OR REPLACE INTO day_rollups"
+            " (business_day, basis, counts, waits, triage, made_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [(d.isoformat(), made_basis, *to_row(r), uow.now) for d, r in sorted(rollups.items())],
         )
 
 
@@ -107,6 +108,49 @@ def roll_up(store: Store, settings: Settings, first: date, last: date) -> int:
     counted = count_days(store, settings, days_between(first, last), day_end(last, settings))
     keep(store, settings, counted)
     return len(counted)
+
+
+def rebuild_rollups(store: Store, settings: Settings) -> int:
+    """Every past day from the first with records, counted again and kept."""
+    row = store.query_one(
+        "SELECT min(d) FROM (SELECT min(business_day) AS d FROM shifts"
+        " UNION ALL SELECT min(business_day) FROM arrivals)"
+    )
+    today = business_day(store.clock.now(), settings.timezone)
+    if row is None or row[0] is None or date.fromisoformat(row[0]) >= today:
+        return 0
+    with store.unit_of_work() as uow:
+        uow.execute("DELETE FROM day_rollups")
+    return roll_up(store, settings, date.fromisoformat(row[0]), today - timedelta(days=1))
+
+
+CATCH_UP_DAYS = 7
+
+
+def day_closed(store: Store, settings: Settings, day: date) -> None:
+    """The day is over (the end-of-day action, the handover after closing): its rollup,
+    and those of the week before that were not closed in the app, are kept."""
+    catch_up(store, settings, day)
+    roll_up(store, settings, day, day)
+
+
+def catch_up(store: Store, settings: Settings, today: date) -> int:
+    """Roll up the days of the last week that had a shift or arrivals but have no rollup
+    (a day nobody closed in the app). A week bounds the cost; older gaps are counted by
+    each report in memory, or kept by `lobby report --rebuild-rollups`."""
+    first = today - timedelta(days=CATCH_UP_DAYS)
+    span = (first.isoformat(), (today - timedelta(days=1)).isoformat())
+    rows = store.rows(
+        "SELECT business_day FROM shifts WHERE business_day BETWEEN ?1 AND ?2"
+        " UNION SELECT business_day FROM arrivals WHERE business_day BETWEEN ?1 AND ?2"
+        " EXCEPT SELECT business_day FROM day_rollups WHERE business_day BETWEEN ?1 AND ?2"
+        " AND basis = ?3",
+        (*span, rollup_basis(settings)),
+    )
+    missing = sorted(date.fromisoformat(r[0]) for r in rows)
+    for run in _runs_of_days(missing):
+        roll_up(store, settings, run[0], run[-1])
+    return len(missing)
 
 
 def count_days(

@@ -26,6 +26,8 @@ from lobby_tui.domain.triage import (
 )
 from lobby_tui.services.arrivals import NewArrival, insert_arrival
 from lobby_tui.services.dayplan import counters_now
+from lobby_tui.services.rollup import day_closed
+from lobby_tui.services.settings import load_settings
 from lobby_tui.services.tasks import open_task, out_of_service
 from lobby_tui.store import Store, StoreError, parse_iso
 
@@ -277,7 +279,8 @@ def move_channel(store: Store, arrival_id: str, channel: str, reason: str) -> No
 
 
 def close_day(store: Store, day: date) -> int:
-    """End of day: everyone still waiting or at a counter is closed as not seen."""
+    """End of day: everyone still waiting or at a counter is closed as not seen, and the
+    day's rollup is kept for the report (a later change to the day forgets it again)."""
     with store.unit_of_work() as uow:
         rows = uow.execute(
             "SELECT id, status FROM arrivals WHERE business_day = ?"
@@ -287,4 +290,5 @@ def close_day(store: Store, day: date) -> int:
         for arrival_id, status in rows:
             uow.update("arrivals", arrival_id, {"status": "not_seen"})
             uow.event("arrival.not_seen", "arrival", arrival_id, {"from": status})
+    day_closed(store, load_settings(store), day)
     return len(rows)

@@ -362,7 +362,9 @@ MIGRATIONS: list[str] = [
     CREATE TABLE day_rollups (
         business_day TEXT PRIMARY KEY,
         basis TEXT NOT NULL,             -- the settings it was counted under (rollup.basis)
-        counts TEXT NOT NULL,            -- JSON: counts, sums and histograms of the day
+        counts TEXT NOT NULL,            -- JSON: the day's counts and sums
+        waits BLOB NOT NULL,             -- the day's waits, whole seconds, sorted (packed)
+        triage BLOB NOT NULL,            -- the day's triage seconds, sorted (packed)
         made_at TEXT NOT NULL
     );
     CREATE TRIGGER arrivals_insert_forgets_rollup AFTER INSERT ON arrivals
@@ -415,27 +417,35 @@ MIGRATIONS: list[str] = [
     END;
     CREATE TRIGGER care_actions_insert_forgets_rollup AFTER INSERT ON care_actions
     BEGIN
-        DELETE FROM day_rollups WHERE business_day IN ((SELECT business_day FROM arrivals WHERE id = new.arrival_id));
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM arrivals WHERE id = new.arrival_id));
     END;
     CREATE TRIGGER care_actions_update_forgets_rollup AFTER UPDATE ON care_actions
     BEGIN
-        DELETE FROM day_rollups WHERE business_day IN ((SELECT business_day FROM arrivals WHERE id = old.arrival_id), (SELECT business_day FROM arrivals WHERE id = new.arrival_id));
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM arrivals WHERE id = old.arrival_id),
+            (SELECT business_day FROM arrivals WHERE id = new.arrival_id));
     END;
     CREATE TRIGGER care_actions_delete_forgets_rollup AFTER DELETE ON care_actions
     BEGIN
-        DELETE FROM day_rollups WHERE business_day IN ((SELECT business_day FROM arrivals WHERE id = old.arrival_id));
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM arrivals WHERE id = old.arrival_id));
     END;
     CREATE TRIGGER checklist_answers_insert_forgets_rollup AFTER INSERT ON checklist_answers
     BEGIN
-        DELETE FROM day_rollups WHERE business_day IN ((SELECT business_day FROM checklist_runs WHERE id = new.run_id));
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM checklist_runs WHERE id = new.run_id));
     END;
     CREATE TRIGGER checklist_answers_update_forgets_rollup AFTER UPDATE ON checklist_answers
     BEGIN
-        DELETE FROM day_rollups WHERE business_day IN ((SELECT business_day FROM checklist_runs WHERE id = old.run_id), (SELECT business_day FROM checklist_runs WHERE id = new.run_id));
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM checklist_runs WHERE id = old.run_id),
+            (SELECT business_day FROM checklist_runs WHERE id = new.run_id));
     END;
     CREATE TRIGGER checklist_answers_delete_forgets_rollup AFTER DELETE ON checklist_answers
     BEGIN
-        DELETE FROM day_rollups WHERE business_day IN ((SELECT business_day FROM checklist_runs WHERE id = old.run_id));
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM checklist_runs WHERE id = old.run_id));
     END;
     """,
 ]
