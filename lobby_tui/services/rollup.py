@@ -37,7 +37,12 @@ def machine_needs() -> dict[str, bool]:
 
 
 def rollup_basis(settings: Settings) -> str:
-    return basis(settings, [need for need, machine in machine_needs().items() if machine])
+    """From the catalogue file as written, not validated: the report reads every day from
+    its rollup without loading the catalogue's models (a bad file fails when counting)."""
+    from lobby_tui.content import load_toml
+
+    needs = load_toml("needs.toml").get("need", [])
+    return basis(settings, [str(n.get("id")) for n in needs if n.get("machine") is True])
 
 
 def days_between(first: date, last: date) -> list[date]:
