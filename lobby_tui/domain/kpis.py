@@ -16,7 +16,6 @@ from lobby_tui.domain.complaints import Clock, clock_state
 from lobby_tui.domain.day import open_at
 from lobby_tui.domain.rounds import CareFigures
 
-
 TRIAGE_TARGET_SECONDS = 30  # R2.8
 
 

@@ -42,7 +42,8 @@ from lobby_tui.domain.kpis import (
 from lobby_tui.domain.rollup import merge
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services import rollup
-from lobby_tui.services.incidents import Incident, reminders_between
+from lobby_tui.services.incident_list import Incident
+from lobby_tui.services.reminders import reminders_between
 from lobby_tui.services.tasks import Task, tasks_open_at
 from lobby_tui.store import Store, iso, parse_iso
 
