@@ -234,6 +234,11 @@ def main() -> int:
              "--to", span[1].isoformat(), "--format", "json"],
             3,
         )  # fmt: skip
+        cli_year_md = cold(
+            [*lobby[:3], "report", "--db", str(db), "--from", span[0].isoformat(),
+             "--to", span[1].isoformat()],
+            3,
+        )  # fmt: skip
         cli_day = cold([*lobby[:3], "report", "--db", str(db), "--format", "json"], 3)
         cli_bare = cold([*lobby[:3], "--version"], 3)
         plans = explain(db, queries)
@@ -274,7 +279,8 @@ def main() -> int:
         line("year report, rendered as md+csv+json", year["year report, rendered as md+csv+json"])
     )
     print("a fresh process, as typed (median of 3):")
-    print(line("lobby report --from --to (a year)", cli_year))
+    print(line("lobby report --from --to (a year), json", cli_year))
+    print(line("lobby report --from --to (a year), md", cli_year_md))
     print(line("lobby report (today)", cli_day))
     print(line("lobby --version (start-up alone)", cli_bare))
     budget = 2 * statistics.median(cli_bare) + 150
