@@ -99,13 +99,6 @@ class ArrivalCounts:
     hours: dict[int, list[int]] = field(default_factory=dict)
 
 
-def wait_seconds(arrival: ArrivalFacts) -> int | None:
-    """Wait = called − arrived, in whole seconds; None until the customer is called."""
-    if arrival.called_at is None:
-        return None
-    return round((arrival.called_at - arrival.arrived_at).total_seconds())
-
-
 def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> ArrivalCounts:
     """One pass over the arrivals (a year's report may feed a year through here): what each
     adds to the counts the figures are made of. `zone` places each in its local hour."""
@@ -124,8 +117,8 @@ def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> Arri
         if tally is None:
             tally = hours[hour] = [0, 0, 0]
         tally[0] += 1
-        waited = wait_seconds(a)
-        if waited is not None:
+        if a.called_at is not None:  # wait = called − arrived, in whole seconds
+            waited = round((a.called_at - a.arrived_at).total_seconds())
             waits.append(waited)
             tally[1] += 1
             tally[2] += waited
