@@ -243,6 +243,7 @@ def period(day: str | None, first: str | None, last: str | None) -> tuple[date, 
     show_default=True,
     help=t("cli.format_help"),
 )
+@click.option("--rebuild-rollups", "rebuild", is_flag=True, help=t("cli.rebuild_help"))
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -252,6 +253,7 @@ def report(
     first: str | None,
     last: str | None,
     fmt: str,
+    rebuild: bool,
 ) -> None:
     from lobby_tui.domain.day import business_day
     from lobby_tui.report_formats import render
@@ -262,6 +264,18 @@ def report(
         store, settings, language = prepare(
             _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=True
         )
+        if rebuild:  # the one report that writes: opened again, for writing, once it exists
+            from lobby_tui.services.rollup import rebuild_rollups
+            from lobby_tui.store import open_store
+
+            store.close()
+            store = open_store(store.path, SystemClock(), create=False)
+            try:
+                days = rebuild_rollups(store, settings)
+            except BaseException:
+                store.close()
+                raise
+            click.echo(t("cli.rollups_rebuilt", days=days), err=True)
         try:
             today = business_day(store.clock.now(), settings.timezone)
             start, end = asked or (today, today)

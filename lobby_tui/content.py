@@ -211,6 +211,17 @@ def incident_labels() -> dict[str, dict[str, str]]:
 
 
 @cache
+def need_labels() -> dict[str, dict[str, str]]:
+    """Need labels for the report's figures, read without pydantic (see above): a year's
+    `lobby report` starts without the catalogue's models."""
+    try:
+        raw = load_toml("needs.toml")
+        return {str(n["id"]): dict(n["label"]) for n in raw.get("need", [])}
+    except (ContentError, KeyError, TypeError):
+        return {}
+
+
+@cache
 def complaint_labels() -> dict[str, dict[str, str]]:
     """Complaint category labels for the dashboard, read without pydantic (see above)."""
     try:

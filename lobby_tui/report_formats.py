@@ -49,11 +49,11 @@ def _flatten(values: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str,
 def _names() -> dict[str, dict[str, str]]:
     """Needs, channels and incident types by their names in the current language (an id
     no longer in the catalogue is shown as it is)."""
-    from lobby_tui.content import channels, incident_labels, needs_catalogue
+    from lobby_tui.content import channels, incident_labels, need_labels
 
     lang = language()
     return {
-        "by_need": {n.id: n.label.text(lang) for n in needs_catalogue().need},
+        "by_need": {k: v.get(lang, k) for k, v in need_labels().items()},
         "by_channel": {c.key: c.label[lang] for c in channels()},
         "by_type": {k: v.get(lang, k) for k, v in incident_labels().items()},
     }

@@ -36,6 +36,7 @@ from lobby_tui.demo.history_incidents import write_incidents
 from lobby_tui.demo.history_text import TEXT
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings
+from lobby_tui.services.rollup import roll_up
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso
 
 # The volume complaints, incidents, enquiries and reminders per day are set for: a busy city
@@ -161,6 +162,7 @@ def write_history(
                 "rows": counts,
             },
         )
+    roll_up(store, settings, first, today - timedelta(days=1))  # one row a day for the report
     return counts
 
 

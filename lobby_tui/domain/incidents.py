@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from lobby_tui.domain.checklist import Label
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
+from lobby_tui.domain.reminders import REMINDERS as REMINDERS  # named here as before
 
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "monitoring", "resolved")
 ANSWERS = ("yes", "no", "unsure")
-REMINDERS = ("belongings", "pin")
 NOTE_MAX = 500
 
 Severity = Literal["low", "medium", "high", "critical"]

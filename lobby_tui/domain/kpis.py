@@ -5,17 +5,16 @@ tests: arrivals, the chart per hour, the checklist, rounds, complaints and incid
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaints import Clock, clock_state
 from lobby_tui.domain.day import open_at
-from lobby_tui.domain.lobby import arrivals_per_hour
 from lobby_tui.domain.rounds import CareFigures
-from lobby_tui.domain.triage import band_contains
 
 TRIAGE_TARGET_SECONDS = 30  # R2.8
 
@@ -76,63 +75,102 @@ class ArrivalFigures:
     triage_within_target: float | None
 
 
-def wait_min(arrival: ArrivalFacts) -> float | None:
-    """Wait = called − arrived, in minutes; None until the customer is called."""
-    if arrival.called_at is None:
-        return None
-    return (arrival.called_at - arrival.arrived_at).total_seconds() / 60
+# A wait is counted in whole seconds: every instant is stored to the second, so nothing is
+# lost. A day keeps its waits (and triage times) as a sorted list rather than a histogram:
+# at one-second resolution waits seldom repeat, so a histogram would be as long, and a
+# period's list — its days' put together and sorted — gives the exact median and p90.
+@dataclass
+class ArrivalCounts:
+    """What the arrival figures are computed from: counts, sums and histograms that add up
+    day by day. A day's are kept in its rollup; a period's are its days' added together."""
+
+    total: int = 0
+    by_need: dict[str, int] = field(default_factory=dict)
+    by_channel: dict[str, int] = field(default_factory=dict)
+    walkaways: int = 0
+    left_uncalled: int = 0  # walked away or not seen, never called: waited to the end
+    machine: int = 0  # machine-doable needs
+    diverted: int = 0  # of those, routed to self-service
+    quoted: int = 0  # called customers who were told a band
+    hits: int = 0  # of those, whose wait fell inside it
+    waits: list[int] = field(default_factory=list)  # whole seconds from arrival to call, sorted
+    triage: list[float] = field(default_factory=list)  # seconds at triage as stored, sorted
+    # Per local hour of arrival: arrivals, of those called, and their waits' seconds summed.
+    hours: dict[int, list[int]] = field(default_factory=dict)
+
+
+def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> ArrivalCounts:
+    """One pass over the arrivals (a year's report may feed a year through here): what each
+    adds to the counts the figures are made of. `zone` places each in its local hour."""
+    # The triage module brings the needs catalogue's pydantic models: a report whose days
+    # all have a rollup never counts arrivals, and `lobby report` starts faster without it.
+    from lobby_tui.domain.triage import band_contains
+
+    c = ArrivalCounts()
+    by_need, by_channel, waits, triage, hours = c.by_need, c.by_channel, c.waits, c.triage, c.hours
+    for a in arrivals:
+        c.total += 1
+        by_need[a.need] = by_need.get(a.need, 0) + 1
+        by_channel[a.channel] = by_channel.get(a.channel, 0) + 1
+        hour = a.arrived_at.astimezone(zone).hour
+        tally = hours.get(hour)
+        if tally is None:
+            tally = hours[hour] = [0, 0, 0]
+        tally[0] += 1
+        if a.called_at is not None:  # wait = called − arrived, in whole seconds
+            waited = round((a.called_at - a.arrived_at).total_seconds())
+            waits.append(waited)
+            tally[1] += 1
+            tally[2] += waited
+            if a.quoted_band:
+                c.quoted += 1
+                c.hits += band_contains(a.quoted_band, waited / 60)
+        if a.status == "left":
+            c.walkaways += 1
+            c.left_uncalled += a.called_at is None
+        elif a.status == "not_seen" and a.called_at is None:
+            c.left_uncalled += 1  # waited all day and was never served: not within the mark
+        if a.machine_doable:
+            c.machine += 1
+            c.diverted += a.channel == "self_service"
+        if a.triage_seconds is not None:
+            triage.append(a.triage_seconds)
+    waits.sort()
+    triage.sort()
+    return c
 
 
 def arrival_figures(arrivals: Iterable[ArrivalFacts], red_min: int) -> ArrivalFigures:
+    return arrival_figures_from(count_arrivals(arrivals), red_min)
+
+
+def arrival_figures_from(counts: ArrivalCounts, red_min: int) -> ArrivalFigures:
     """Wait = called − arrived. Service level = share of those who waited to the end (called,
     walked away, or still waiting when the day was closed: "not seen") who were called within
     the red threshold. Walk-away rate = left ÷
     arrivals. Self-service diversion = routed to self-service ÷ machine-doable arrivals.
-    Quote hit rate = called customers whose wait fell inside the band they were told.
-    One pass: a year's report feeds every arrival of the year through here."""
-    total = walkaways = left_uncalled = machine = diverted = quoted = hits = 0
-    by_need: dict[str, int] = {}
-    by_channel: dict[str, int] = {}
-    waits: list[float] = []
-    triage: list[float] = []
-    for a in arrivals:
-        total += 1
-        by_need[a.need] = by_need.get(a.need, 0) + 1
-        by_channel[a.channel] = by_channel.get(a.channel, 0) + 1
-        waited = wait_min(a)
-        if waited is not None:
-            waits.append(waited)
-            if a.quoted_band:
-                quoted += 1
-                hits += band_contains(a.quoted_band, waited)
-        if a.status == "left":
-            walkaways += 1
-            left_uncalled += a.called_at is None
-        elif a.status == "not_seen" and a.called_at is None:
-            left_uncalled += 1  # waited all day and was never served: not within the mark
-        if a.machine_doable:
-            machine += 1
-            diverted += a.channel == "self_service"
-        if a.triage_seconds is not None:
-            triage.append(a.triage_seconds)
-    within = sum(1 for w in waits if w <= red_min)
+    Quote hit rate = called customers whose wait fell inside the band they were told."""
+    c = counts
+    waits, triage = c.waits, c.triage  # sorted
     return ArrivalFigures(
-        total=total,
-        by_need=by_need,
-        by_channel=by_channel,
-        walkaways=walkaways,
-        walkaway_rate=rate(walkaways, total),
-        self_service_rate=rate(diverted, machine),
-        wait_median=median(waits),
-        wait_p90=percentile(waits, 0.9),
-        wait_max=max(waits) if waits else None,
-        service_level=rate(within, len(waits) + left_uncalled),
-        quote_hit_rate=rate(hits, quoted),
+        total=c.total,
+        by_need=dict(c.by_need),
+        by_channel=dict(c.by_channel),
+        walkaways=c.walkaways,
+        walkaway_rate=rate(c.walkaways, c.total),
+        self_service_rate=rate(c.diverted, c.machine),
+        wait_median=_minutes(median(waits)),
+        wait_p90=_minutes(percentile(waits, 0.9)),
+        wait_max=_minutes(waits[-1] if waits else None),
+        service_level=rate(bisect_right(waits, red_min * 60), len(waits) + c.left_uncalled),
+        quote_hit_rate=rate(c.hits, c.quoted),
         triage_seconds_median=median(triage),
-        triage_within_target=rate(
-            sum(1 for s in triage if s <= TRIAGE_TARGET_SECONDS), len(triage)
-        ),
+        triage_within_target=rate(bisect_right(triage, TRIAGE_TARGET_SECONDS), len(triage)),
     )
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 60
 
 
 def mean(values: Sequence[float]) -> float | None:
@@ -152,18 +190,22 @@ class HourFigures:
 def hourly_figures(
     arrivals: Sequence[ArrivalFacts], zone: ZoneInfo, first_hour: int, last_hour: int
 ) -> list[HourFigures]:
+    return hourly_figures_from(count_arrivals(arrivals, zone), first_hour, last_hour)
+
+
+def hourly_figures_from(
+    counts: ArrivalCounts, first_hour: int, last_hour: int
+) -> list[HourFigures]:
     """Arrivals and mean wait per local hour of arrival, from first_hour to last_hour —
     widened to any hour someone came in, so the bars always add up to the day's total."""
-    local = [a.arrived_at.astimezone(zone) for a in arrivals]
-    first = min([first_hour, *(at.hour for at in local)])
-    last = max([last_hour, *(at.hour for at in local)])
-    counts = arrivals_per_hour(local, first, last)
-    waits: list[list[float]] = [[] for _ in counts]
-    for at, a in zip(local, arrivals, strict=True):
-        waited = wait_min(a)
-        if waited is not None:
-            waits[at.hour - first].append(waited)
-    return [HourFigures(first + i, count, mean(waits[i])) for i, count in enumerate(counts)]
+    hours = counts.hours
+    first = min([first_hour, *hours])
+    last = max([last_hour, *hours])
+    out = []
+    for hour in range(first, last + 1):
+        arrived, called, seconds = hours.get(hour, (0, 0, 0))
+        out.append(HourFigures(hour, arrived, seconds / 60 / called if called else None))
+    return out
 
 
 # The checklist -----------------------------------------------------------------------
@@ -188,16 +230,35 @@ class ChecklistFigures:
     tasks_open: int  # every task still open at the cut, whatever raised it
 
 
-def checklist_figures(runs: Iterable[RunFacts], tasks_open: int) -> ChecklistFigures:
+@dataclass(frozen=True)
+class ChecklistCounts:
+    """The checklist figures but the tasks open at the cut: what adds up day by day."""
+
+    runs: int = 0
+    signed_off: int = 0
+    completed: int = 0
+    items: int = 0
+    problems: int = 0
+
+
+def checklist_counts(runs: Iterable[RunFacts]) -> ChecklistCounts:
     listed = list(runs)
-    return ChecklistFigures(
+    return ChecklistCounts(
         runs=len(listed),
         signed_off=sum(1 for r in listed if r.signed_off),
         completed=sum(len(r.answers) for r in listed),
         items=sum(r.items_total for r in listed),
         problems=sum(r.answers.count("problem") for r in listed),
-        tasks_open=tasks_open,
     )
+
+
+def checklist_figures(runs: Iterable[RunFacts], tasks_open: int) -> ChecklistFigures:
+    return checklist_figures_from(checklist_counts(runs), tasks_open)
+
+
+def checklist_figures_from(counts: ChecklistCounts, tasks_open: int) -> ChecklistFigures:
+    c = counts
+    return ChecklistFigures(c.runs, c.signed_off, c.completed, c.items, c.problems, tasks_open)
 
 
 # Rounds ------------------------------------------------------------------------------
@@ -219,11 +280,21 @@ class RoundFigures:
 
 def round_figures(days: Iterable[CareFigures]) -> RoundFigures:
     """Each day's round tally and care, pooled: rates over the period, not a mean of rates."""
+    return pool_rounds(day_rounds(d) for d in days)
+
+
+def day_rounds(day: CareFigures) -> RoundFigures:
+    """A day's rounds and care as they add up into a period's."""
+    r = day.rounds
+    return RoundFigures(r.due, r.done, r.missed, day.waited_past_amber, day.apologised)
+
+
+def pool_rounds(days: Iterable[RoundFigures]) -> RoundFigures:
     listed = list(days)
     return RoundFigures(
-        due=sum(d.rounds.due for d in listed),
-        done=sum(d.rounds.done for d in listed),
-        missed=sum(d.rounds.missed for d in listed),
+        due=sum(d.due for d in listed),
+        done=sum(d.done for d in listed),
+        missed=sum(d.missed for d in listed),
         waited_past_amber=sum(d.waited_past_amber for d in listed),
         apologised=sum(d.apologised for d in listed),
     )

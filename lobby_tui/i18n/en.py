@@ -735,6 +735,11 @@ CATALOG: dict[str, str] = {
     "cli.from_help": "The first day of a period, YYYY-MM-DD (with --to).",
     "cli.to_help": "The last day of a period, YYYY-MM-DD (with --from).",
     "cli.format_help": "md (Markdown), csv or json.",
+    "cli.rebuild_help": (
+        "Count every past day again from its records and keep the daily rollups the report"
+        " reads (writes to the database)."
+    ),
+    "cli.rollups_rebuilt": "Daily rollups rebuilt: {days} days.",
     "cli.bad_date": "{text} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-28.",
     "cli.date_range": "{text}: choose a date from {first} to {last}.",
     "cli.date_future": "{date} has not come yet: today is {today}.",

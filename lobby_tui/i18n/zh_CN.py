@@ -704,6 +704,8 @@ CATALOG: dict[str, str] = {
     "cli.from_help": "统计区间的第一天，格式 YYYY-MM-DD（与 --to 同用）。",
     "cli.to_help": "统计区间的最后一天，格式 YYYY-MM-DD（与 --from 同用）。",
     "cli.format_help": "md（Markdown）、csv 或 json。",
+    "cli.rebuild_help": "按原始记录重新统计以往每一天，并保存报表读取的每日汇总（会写入数据库）。",
+    "cli.rollups_rebuilt": "每日汇总已重建：{days} 天。",
     "cli.bad_date": "{text} 不是日期：请写成 YYYY-MM-DD，例如 2026-11-28。",
     "cli.date_range": "{text}：请选择 {first} 至 {last} 之间的日期。",
     "cli.date_future": "{date} 还没到：今天是 {today}。",

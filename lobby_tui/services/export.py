@@ -33,7 +33,7 @@ PERSONAL = {
     "arrivals": ("note",),
 }
 PERSONAL_IN_JOURNAL = {"customer_name", "customer_phone", "who"}
-SKIPPED = {"drafts"}
+SKIPPED = {"drafts", "day_rollups"}  # day_rollups: derived, rebuilt from the rows
 # Where a table has no business day, the instant that places a row in the period.
 TIME_COLUMNS = ("at", "answered_at", "created_at", "received_at", "raised_at")
 

@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.incidents import (
-    REMINDERS,
     SEVERITIES,
     FraudScript,
     IncidentCatalogue,
@@ -19,21 +18,15 @@ from lobby_tui.domain.incidents import (
     check_told_at,
     next_status,
 )
+
+# The row type and the reminders live in light modules (no catalogue models to import), so
+# the report starts fast; they are named here too, where the screens look for them.
+from lobby_tui.services.incident_list import Incident as Incident  # screens name it here
+from lobby_tui.services.reminders import remind as remind
+from lobby_tui.services.reminders import reminders_between as reminders_between
+from lobby_tui.services.reminders import reminders_today as reminders_today
 from lobby_tui.services.tasks import open_task
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso, new_id, parse_iso
-
-
-@dataclass(frozen=True)
-class Incident:
-    id: str
-    raised_at: datetime
-    type: str
-    zone: str | None
-    severity: str
-    note: str | None
-    status: str
-    resolved_at: datetime | None
-    resolution_note: str | None
 
 
 @dataclass(frozen=True)
@@ -195,45 +188,6 @@ def record_fraud(
             open_task(
                 uow, shift_id=shift_id, source="incident", source_id=incident_id, what=follow_up
             )
-
-
-def remind(store: Store, *, day: date, shift_id: str | None, kind: str) -> int:
-    """One key on the floor: a customer reminded about belongings or about their PIN and
-    personal information (R5.1, R5.4). Returns today's count of that kind."""
-    if kind not in REMINDERS:
-        raise Invalid("reminder", "reminder_unknown")
-    with store.unit_of_work() as uow:
-        reminder_id = new_id()
-        uow.insert(
-            "reminders",
-            {
-                "id": reminder_id,
-                "shift_id": shift_id,
-                "business_day": day.isoformat(),
-                "kind": kind,
-                "at": uow.now,
-            },
-        )
-        uow.event("reminder.given", "reminder", reminder_id, {"kind": kind})
-        count = uow.execute(
-            "SELECT COUNT(*) FROM reminders WHERE business_day = ? AND kind = ?",
-            (day.isoformat(), kind),
-        ).fetchone()[0]
-    return int(count)
-
-
-def reminders_today(store: Store, day: date) -> dict[str, int]:
-    return reminders_between(store, day, day)
-
-
-def reminders_between(store: Store, first_day: date, last_day: date) -> dict[str, int]:
-    counts = dict.fromkeys(REMINDERS, 0)
-    for kind, count in store.query(
-        "SELECT kind, COUNT(*) FROM reminders WHERE business_day BETWEEN ? AND ? GROUP BY kind",
-        (first_day.isoformat(), last_day.isoformat()),
-    ):
-        counts[kind] = count
-    return counts
 
 
 def incidents(store: Store, day: date) -> list[Incident]:

@@ -1,8 +1,10 @@
 """The day's report for the handover and head office (issue 8), and the same for a period.
 
 Read-only: nothing here writes. Every figure comes from the rule in domain/ that the screens
-use (kpis, rounds, the complaint clock); this module only gathers the facts, in a handful of
-queries per report whatever its length, so a year's report reads each table once.
+use (kpis, rounds, the complaint clock); this module only gathers the facts. Arrivals, rounds
+and checklists come as one rollup a day (services/rollup.py: kept, or counted from the rows
+for a day without one, and always for today), merged; complaints, incidents and the rest are
+few and read from their rows, in a handful of queries whatever the period's length.
 
 "Open" and "overdue" are judged at the cut: the end of the last day, or now while that day is
 still going. Counts of what happened (arrivals, complaints received, incidents raised) cover
@@ -19,11 +21,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from lobby_tui.content import needs_catalogue
 from lobby_tui.domain.complaints import PROFILES, Clock, clock_state, decision_due
 from lobby_tui.domain.day import business_day, day_bounds_utc, open_at
 from lobby_tui.domain.kpis import (
-    ArrivalFacts,
     ArrivalFigures,
     CallbackFacts,
     ChecklistFigures,
@@ -33,18 +33,17 @@ from lobby_tui.domain.kpis import (
     IncidentFacts,
     IncidentFigures,
     RoundFigures,
-    RunFacts,
-    arrival_figures,
-    checklist_figures,
+    arrival_figures_from,
+    checklist_figures_from,
     complaint_figures,
-    hourly_figures,
+    hourly_figures_from,
     incident_figures,
-    round_figures,
 )
-from lobby_tui.domain.rounds import minutes_waited
+from lobby_tui.domain.rollup import merge
 from lobby_tui.domain.settings import Settings
-from lobby_tui.services.incidents import Incident, reminders_between
-from lobby_tui.services.rounds import figures_by_day
+from lobby_tui.services import rollup
+from lobby_tui.services.incident_list import Incident
+from lobby_tui.services.reminders import reminders_between
 from lobby_tui.services.tasks import Task, tasks_open_at
 from lobby_tui.store import Store, iso, parse_iso
 
@@ -185,7 +184,8 @@ def _report(
     _, end = day_bounds_utc(last_day, zone)
     cut = min(end, store.clock.now())
     span = (first_day.isoformat(), last_day.isoformat())
-    arrivals, waits = _arrivals(store, span, cut)
+    # Arrivals, rounds and the checklist: one rollup a day, merged (services/rollup.py).
+    counts = merge(rollup.gather(store, settings, first_day, last_day, cut).days.values())
     last_hour = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
     tasks = tasks_open_at(store, cut)
     complaints, open_complaints = _complaints(store, settings, span, cut)
@@ -197,12 +197,10 @@ def _report(
         branch=settings.branch(lang),
         as_of=cut.astimezone(zone),
         partial=cut < end,
-        arrivals=arrival_figures(arrivals, settings.wait_red_min),
-        hourly=hourly_figures(arrivals, zone, settings.opening_time.hour, last_hour),
-        checklist=checklist_figures(_runs(store, span), len(tasks)),
-        rounds=round_figures(
-            figures_by_day(store, settings, first_day, last_day, cut, waits).values()
-        ),
+        arrivals=arrival_figures_from(counts.arrivals, settings.wait_red_min),
+        hourly=hourly_figures_from(counts.arrivals, settings.opening_time.hour, last_hour),
+        checklist=checklist_figures_from(counts.checklist, len(tasks)),
+        rounds=counts.rounds,
         complaints=complaint_figures(complaints, callbacks, first_day, last_day, cut),
         incidents=incident_figures(incidents, first_day, last_day, cut),
         enquiries=_enquiries(store, span),
@@ -211,56 +209,6 @@ def _report(
         open_complaints=open_complaints,
         open_incidents=open_incidents,
     )
-
-
-def _arrivals(
-    store: Store, span: tuple[str, str], cut: datetime
-) -> tuple[list[ArrivalFacts], dict[str, list[tuple[int, float]]]]:
-    """The period's arrivals, read once: their facts for the figures, and per day how long
-    each waited (until the cut, if still waiting) for the rounds' care figures. Plain rows,
-    rowids and _make: each counts when a year of arrivals is read at once."""
-    machine = {n.id: n.machine for n in needs_catalogue().need}.get
-    make, parse = ArrivalFacts._make, parse_iso
-    facts: list[ArrivalFacts] = []
-    waits: dict[str, list[tuple[int, float]]] = {}
-    for row in store.rows(
-        "SELECT rowid, business_day, arrived_at, called_at, left_at, status, need, channel,"
-        " quoted_band, triage_seconds FROM arrivals WHERE business_day BETWEEN ? AND ?",
-        span,
-    ):
-        rowid, day, arrived_at, called_at, left_at, status, need, channel, band, triage = row
-        arrived = parse(arrived_at)
-        called = parse(called_at) if called_at else None
-        left = parse(left_at) if left_at else None
-        facts.append(
-            make((arrived, called, left, status, need, machine(need, False), channel, band, triage))
-        )
-        waited = minutes_waited(arrived, called or left, cut)
-        if day in waits:
-            waits[day].append((rowid, waited))
-        else:
-            waits[day] = [(rowid, waited)]
-    return facts, waits
-
-
-def _runs(store: Store, span: tuple[str, str]) -> list[RunFacts]:
-    """Each day's latest checklist run with its answers."""
-    latest: dict[str, tuple[str, int, bool]] = {}
-    for day, run_id, items, signed in store.query(
-        "SELECT business_day, id, items_total, signed_off_at FROM checklist_runs"
-        " WHERE business_day BETWEEN ? AND ? ORDER BY started_at",
-        span,
-    ):
-        latest[day] = (run_id, items, signed is not None)
-    answers: dict[str, list[str]] = {run_id: [] for run_id, _, _ in latest.values()}
-    for run_id, answer in store.query(
-        "SELECT a.run_id, a.answer FROM checklist_answers a JOIN checklist_runs r"
-        " ON r.id = a.run_id WHERE r.business_day BETWEEN ? AND ?",
-        span,
-    ):
-        if run_id in answers:
-            answers[run_id].append(answer)
-    return [RunFacts(items, signed, answers[run_id]) for run_id, items, signed in latest.values()]
 
 
 def _complaints(

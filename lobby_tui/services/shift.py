@@ -73,12 +73,17 @@ def hand_over(
         uow.event("shift.handed_over", "shift", shift_id, {"by": name, "note": note or None})
         uow.execute("DELETE FROM drafts WHERE key = ?", (handover_draft(shift_id),))
         now = store.clock.now()
-        if now.astimezone(settings.timezone).time() >= settings.closing_time:
-            return None
         today = business_day(now, settings.timezone).isoformat()
-        next_id = new_id()
-        uow.insert("shifts", {"id": next_id, "business_day": today, "opened_at": uow.now})
-        uow.event("shift.opened", "shift", next_id, {"business_day": today, "after": shift_id})
+        day_over = now.astimezone(settings.timezone).time() >= settings.closing_time
+        if not day_over:
+            next_id = new_id()
+            uow.insert("shifts", {"id": next_id, "business_day": today, "opened_at": uow.now})
+            uow.event("shift.opened", "shift", next_id, {"business_day": today, "after": shift_id})
+    if day_over:  # the day is closed: its rollup is kept for the report
+        from lobby_tui.services.rollup import day_closed
+
+        day_closed(store, settings, date.fromisoformat(today))
+        return None
     return Shift(next_id, date.fromisoformat(today), parse_iso(uow.now))
 
 

@@ -34,6 +34,8 @@ from lobby_tui.domain.waits import (
 )
 from lobby_tui.services.arrivals import NewArrival, insert_arrival
 from lobby_tui.services.dayplan import counters_now
+from lobby_tui.services.rollup import day_closed
+from lobby_tui.services.settings import load_settings
 from lobby_tui.services.tasks import open_task, out_of_service
 from lobby_tui.store import Store, StoreError, parse_iso
 
@@ -325,7 +327,8 @@ def move_channel(store: Store, arrival_id: str, channel: str, reason: str) -> No
 
 def close_day(store: Store, day: date) -> int:
     """End of day: everyone still waiting is closed as not seen, at this moment (their wait
-    ends now, R2.7). Those already at a counter are being served: they are left alone."""
+    ends now, R2.7); those already at a counter are being served and are left alone. The
+    day's rollup is kept for the report (a later change to the day forgets it again)."""
     with store.unit_of_work() as uow:
         rows = uow.execute(
             "SELECT id FROM arrivals WHERE business_day = ? AND status = 'waiting'",
@@ -334,4 +337,5 @@ def close_day(store: Store, day: date) -> int:
         for (arrival_id,) in rows:
             uow.update("arrivals", arrival_id, {"status": "not_seen", "left_at": uow.now})
             uow.event("arrival.not_seen", "arrival", arrival_id, {"at": uow.now})
+    day_closed(store, load_settings(store), day)
     return len(rows)

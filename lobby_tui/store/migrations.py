@@ -355,6 +355,99 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX shifts_closed ON shifts(closed_at) WHERE closed_at IS NOT NULL;
     """,
+    # 9: a day's rollup (domain/rollup.py), so a year's report reads a row a day. Derived
+    # data, not journalled: rebuilt from the rows at will. A change to any row a day's
+    # counts are made of forgets that day's rollup, so a stale one is never read.
+    """
+    CREATE TABLE day_rollups (
+        business_day TEXT PRIMARY KEY,
+        basis TEXT NOT NULL,             -- the settings it was counted under (rollup.basis)
+        counts TEXT NOT NULL,            -- JSON: the day's counts and sums
+        waits BLOB NOT NULL,             -- the day's waits, whole seconds, sorted (packed)
+        triage BLOB NOT NULL,            -- the day's triage seconds, sorted (packed)
+        made_at TEXT NOT NULL
+    );
+    CREATE TRIGGER arrivals_insert_forgets_rollup AFTER INSERT ON arrivals
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (new.business_day);
+    END;
+    CREATE TRIGGER arrivals_update_forgets_rollup AFTER UPDATE ON arrivals
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.business_day, new.business_day);
+    END;
+    CREATE TRIGGER arrivals_delete_forgets_rollup AFTER DELETE ON arrivals
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.business_day);
+    END;
+    CREATE TRIGGER rounds_insert_forgets_rollup AFTER INSERT ON rounds
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (new.business_day);
+    END;
+    CREATE TRIGGER rounds_update_forgets_rollup AFTER UPDATE ON rounds
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.business_day, new.business_day);
+    END;
+    CREATE TRIGGER rounds_delete_forgets_rollup AFTER DELETE ON rounds
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.business_day);
+    END;
+    CREATE TRIGGER checklist_runs_insert_forgets_rollup AFTER INSERT ON checklist_runs
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (new.business_day);
+    END;
+    CREATE TRIGGER checklist_runs_update_forgets_rollup AFTER UPDATE ON checklist_runs
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.business_day, new.business_day);
+    END;
+    CREATE TRIGGER checklist_runs_delete_forgets_rollup AFTER DELETE ON checklist_runs
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.business_day);
+    END;
+    CREATE TRIGGER shifts_insert_forgets_rollup AFTER INSERT ON shifts
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (new.business_day);
+    END;
+    CREATE TRIGGER shifts_update_forgets_rollup AFTER UPDATE OF business_day ON shifts
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.business_day, new.business_day);
+    END;
+    CREATE TRIGGER shifts_delete_forgets_rollup AFTER DELETE ON shifts
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.business_day);
+    END;
+    CREATE TRIGGER care_actions_insert_forgets_rollup AFTER INSERT ON care_actions
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM arrivals WHERE id = new.arrival_id));
+    END;
+    CREATE TRIGGER care_actions_update_forgets_rollup AFTER UPDATE ON care_actions
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM arrivals WHERE id = old.arrival_id),
+            (SELECT business_day FROM arrivals WHERE id = new.arrival_id));
+    END;
+    CREATE TRIGGER care_actions_delete_forgets_rollup AFTER DELETE ON care_actions
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM arrivals WHERE id = old.arrival_id));
+    END;
+    CREATE TRIGGER checklist_answers_insert_forgets_rollup AFTER INSERT ON checklist_answers
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM checklist_runs WHERE id = new.run_id));
+    END;
+    CREATE TRIGGER checklist_answers_update_forgets_rollup AFTER UPDATE ON checklist_answers
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM checklist_runs WHERE id = old.run_id),
+            (SELECT business_day FROM checklist_runs WHERE id = new.run_id));
+    END;
+    CREATE TRIGGER checklist_answers_delete_forgets_rollup AFTER DELETE ON checklist_answers
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (
+            (SELECT business_day FROM checklist_runs WHERE id = old.run_id));
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
