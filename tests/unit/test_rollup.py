@@ -39,8 +39,8 @@ PAST = [DAY - timedelta(days=n) for n in (3, 2, 1)]
 
 
 def history(store: Store, settings: Settings) -> None:
-    from lobby_tui.services.demo import write_demo_morning
-    from lobby_tui.services.history import write_history
+    from lobby_tui.demo.history import write_history
+    from lobby_tui.demo.morning import write_demo_morning
 
     write_demo_morning(store, settings, DAY, lang="en")
     write_history(store, settings, DAY, days=len(PAST), per_day=80, seed=5, lang="en")
