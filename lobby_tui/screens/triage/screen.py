@@ -1,27 +1,28 @@
-"""Arrival triage and the live queue (R2). Built for a person standing up, talking: the
-common walk-in is F3, the need's key, Enter. The suggested channel and its reason appear the
-moment the need is chosen; the clock shows the 30 seconds the guide allows (R2.8)."""
+"""Arrival triage (R2). Built for a person standing up, talking: the common walk-in is F3,
+the need's key, Enter. The suggested channel and its reason appear the moment the need is
+chosen; the clock shows the 30 seconds the guide allows (R2.8), counting only the time spent
+on this walk-in. The live queue beside it is its own panel (queue.py)."""
 
 from __future__ import annotations
 
-import time as monotonic
-from collections.abc import Hashable
+import time
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, channels, cue_table, needs_catalogue
 from lobby_tui.domain.day import local
-from lobby_tui.domain.errors import Invalid
-from lobby_tui.domain.lobby import wait_level, wait_minutes
 from lobby_tui.domain.parse import check_party, check_ticket
 from lobby_tui.domain.triage import (
     FLAGS,
+    PRIORITY_FLAGS,
     Cue,
     Need,
     Route,
@@ -30,43 +31,32 @@ from lobby_tui.domain.triage import (
     rank_needs,
 )
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
+from lobby_tui.screens.base import LobbyScreen, problem_text
+from lobby_tui.screens.triage.queue import LiveQueue
 from lobby_tui.services import triage as service
-from lobby_tui.services.arrivals import move_arrival
-from lobby_tui.services.dayplan import appointments, set_counters
+from lobby_tui.services.dayplan import appointments
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldError, Form
-from lobby_tui.widgets.shown import fingerprint, update_if_changed
 from lobby_tui.widgets.topbar import TopBar
 
 TARGET_SECONDS = 30
-
-
-class QueueTable(DataTable[Text]):
-    """The live queue. Its keys act on the highlighted customer while it has the focus."""
-
-    BINDINGS = [
-        Binding("c", "screen.queue('called')", "queue.call", show=False),
-        Binding("d", "screen.queue('done')", "queue.done", show=False),
-        Binding("l", "screen.queue('left')", "queue.left", show=False),
-        Binding("m", "screen.move", "queue.move", show=False),
-        Binding("plus,equals_sign", "screen.counters(1)", "queue.more", show=False),
-        Binding("minus", "screen.counters(-1)", "queue.fewer", show=False),
-        Binding("E", "screen.close_day", "queue.close_day", show=False),
-    ]
+# Coming back to triage within this long of the last key on a half-done walk-in offers to
+# continue it; later, the next customer gets a clean form (a stale flag is a wrong record).
+RESUME_SECONDS = 60
 
 
 class TriageScreen(LobbyScreen):
     PLACE = "triage"
-    CSS_PATH = "../styles/triage.tcss"
+    CSS_PATH = "../../styles/triage.tcss"
     BINDINGS = [
         # F3 again, on this screen: the next walk-in, on a fresh form and clock.
         Binding("f3", "new_walkin", "triage.new", show=False),
         Binding("enter", "save", "triage.key_save", show=False),
         Binding("r", "override", "triage.key_override", show=False),
         Binding("a", "appointment", "triage.key_appointment", show=False),
+        Binding("q", "queue", "triage.key_queue", show=False),
         Binding("escape", "back_to_needs", show=False),
     ]
 
@@ -78,11 +68,15 @@ class TriageScreen(LobbyScreen):
         self.cues: list[str] = []
         self.route: Route | None = None
         self.state: service.ChannelState | None = None
-        self.opened = monotonic.monotonic()
-        self.running = True  # the 30-second clock runs until the walk-in is saved
+        # The 30-second clock runs while this walk-in is on screen, until it is saved: time
+        # spent elsewhere (a complaint, the dashboard) is not triage time (R2.8).
+        self.seconds: Callable[[], float] = time.monotonic  # the stopwatch (tests set it)
+        self.opened = self.seconds()  # when the screen last showed this walk-in
+        self.spent = 0.0  # seconds on this walk-in before that
+        self.touched = 0.0  # when a key last went into this walk-in (0: nothing yet)
+        self.left_for_another_place = False
+        self.running = True
         self.greeting_shown: str | None = None
-        self.queue: list[service.InQueue] = []  # the live queue as last shown
-        self.rows_shown: list[tuple[str, tuple[Hashable, ...]]] = []  # its rows, as drawn
 
     # Building ------------------------------------------------------------------------
 
@@ -127,14 +121,7 @@ class TriageScreen(LobbyScreen):
                 with Horizontal(classes="triage-row", id="buttons"):
                     yield Button(t("triage.save"), id="save", variant="success")
                     yield Button(t("triage.new"), id="new")
-            with Vertical(id="triage-queue"):
-                yield Static(id="queue-title")
-                yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
-                yield Static(id="counters")
-                with Horizontal(classes="triage-row", id="move-row"):
-                    yield Select([], id="move-channel", prompt=t("queue.move_prompt"))
-                    yield Field("move-reason", placeholder=t("queue.move_reason_placeholder"))
-                yield Static("", id="error-queue", classes="field-error")
+            yield LiveQueue()
         yield LobbyFooter()
 
     def on_mount(self) -> None:
@@ -148,11 +135,6 @@ class TriageScreen(LobbyScreen):
         self.greeting_shown = None  # a new greeting widget, or a new language
         if self.problem:
             return
-        table = self.query_one("#queue", QueueTable)
-        self.rows_shown = []  # a new table (compose again): nothing drawn in it yet
-        for key in ("ticket", "waited", "band", "flags", "need"):
-            table.add_column(t(f"queue.col_{key}"), key=key)
-        self.query_one("#move-row").display = False
         self.new_walkin()
 
     # The form ------------------------------------------------------------------------
@@ -165,9 +147,12 @@ class TriageScreen(LobbyScreen):
         self.flags = []
         self.cues = []
         self.route = None
-        self.opened = monotonic.monotonic()
+        self.opened = self.seconds()
+        self.spent = 0.0
+        self.touched = 0.0
         self.running = True
         self.query_one("#walkin", Form).reset()
+        self.query_one("#error-channel", Static).update("")
         self.refresh_state()
         self.fill_needs()
         self.show_flags()
@@ -221,7 +206,6 @@ class TriageScreen(LobbyScreen):
     def fill_channels(self) -> None:
         options = [(self.channel_label(c.key), c.key) for c in channels()]
         self.query_one("#channel", Select).set_options(options)
-        self.query_one("#move-channel", Select).set_options(options)
 
     def channel_label(self, key: str) -> str:
         return next((c.label[self.lang()] for c in channels() if c.key == key), key)
@@ -268,7 +252,7 @@ class TriageScreen(LobbyScreen):
         if greeting != self.greeting_shown:  # it changes twice a day, the clock twice a second
             self.greeting_shown = greeting
             self.query_one("#greeting", Static).update(Text(greeting, style="bold"))
-        seconds = monotonic.monotonic() - self.opened
+        seconds = self.seconds_on_walkin()
         style = (
             "bold red"
             if seconds > TARGET_SECONDS
@@ -278,21 +262,26 @@ class TriageScreen(LobbyScreen):
         if self.running:
             clock.update(Text(f"⏱ {seconds:4.0f} s", style=style))
 
+    def seconds_on_walkin(self) -> float:
+        return self.spent + self.seconds() - self.opened
+
     # Keys ----------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
         """Need keys, flag digits and cue capitals — only while no text field has focus."""
-        if self.problem or isinstance(self.focused, Input | DataTable):
+        # A select answers its own keys: a letter typed there never changes the need.
+        if self.problem or isinstance(self.focused, Input | DataTable | Select):
             return
         char = event.character or ""
         if not char or len(char) != 1:
             return
+        self.touched = self.seconds()
         if char.isdigit() and 1 <= int(char) <= len(FLAGS):
             self.toggle_flag(FLAGS[int(char) - 1])
         elif char.isupper() and any(c.key == char for c in cue_table().cue):
             cue = next(c for c in cue_table().cue if c.key == char)
             self.toggle_cue(cue)
-        elif char.islower() and char not in {"r", "a"}:
+        elif char.islower() and char not in {"r", "a", "q"}:
             need = needs_catalogue().by_key(char)
             if need is None:
                 self.query_one("#error-need", Static).update(
@@ -355,10 +344,38 @@ class TriageScreen(LobbyScreen):
     def action_new_walkin(self) -> None:
         self.new_walkin()
 
+    def action_queue(self) -> None:
+        self.query_one(LiveQueue).focus_queue()
+
+    @on(Input.Changed, "#walkin Input")
+    def _typed(self) -> None:
+        self.touched = self.seconds()
+
+    def on_screen_suspend(self) -> None:
+        # Away from this walk-in: its clock stops until it is on screen again. A dialog over
+        # triage (an incident flagged, the palette) is not leaving it.
+        self.spent += self.seconds() - self.opened
+        self.left_for_another_place = not isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
-        # Coming here with F3 from elsewhere is a new walk-in, unless one is half done.
-        if not self.problem and (not self.running or self.need is None):
+        """Coming here from another place is the next walk-in. Only a walk-in typed into in
+        the last minute is offered back ("continue?"), its clock going on where it stopped."""
+        self.opened = self.seconds()
+        came_back, self.left_for_another_place = self.left_for_another_place, False
+        if self.problem or not came_back:
+            return
+        started = self.running and bool(self.need or self.flags or self.cues)
+        recent = bool(self.touched) and self.seconds() - self.touched <= RESUME_SECONDS
+        if not (started and recent):
             self.new_walkin()
+            return
+        from lobby_tui.screens.modals.confirm import Confirm
+
+        def answered(keep: bool | None) -> None:
+            if not keep:
+                self.new_walkin()
+
+        self.app.push_screen(Confirm(t("triage.continue_question")), answered)
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted, "#input-party, #input-ticket, #input-note, #input-reason")
@@ -371,7 +388,7 @@ class TriageScreen(LobbyScreen):
         if self.need is None or self.route is None or self.state is None:
             form.tell("need", t("invalid.need_missing"))
             return
-        seconds = monotonic.monotonic() - self.opened
+        seconds = self.seconds_on_walkin()
         values = form.values
         with self.sending(form) as outcome:
             party = check_party(values["party"])
@@ -393,7 +410,8 @@ class TriageScreen(LobbyScreen):
                 triage_seconds=seconds,
                 appointment_id=None if appointment is Select.NULL else str(appointment),
             )
-            estimate = self.state.estimates[channel]
+            priority = bool(set(self.flags) & PRIORITY_FLAGS)
+            estimate = self.state.estimate(channel, priority=priority)
             script = t(f"script.{channel}", band=self.band_text(estimate.band))
             saved = service.save_walkin(
                 app.store,
@@ -430,12 +448,15 @@ class TriageScreen(LobbyScreen):
     @on(Select.Changed, "#channel")
     def channel_changed(self) -> None:
         chosen = self.query_one("#channel", Select).value
+        said = self.query_one("#error-channel", Static)
         if self.route is not None and chosen is not Select.NULL and chosen != self.route.channel:
-            # An override: say it, and ask why (recorded with the arrival).
-            self.query_one("#error-channel", Static).update(t("triage.override_hint"))
+            # An override: say it, and ask why (recorded with the arrival). A channel with
+            # nothing open promises no wait (R2.7).
+            closed = self.state is not None and self.state.estimate(str(chosen)).band is None
+            said.update(t("triage.override_closed" if closed else "triage.override_hint"))
             self.query_one("#input-reason", Input).focus()
         else:
-            self.query_one("#error-channel", Static).update("")
+            said.update("")
 
     # The queue -----------------------------------------------------------------------
 
@@ -462,131 +483,14 @@ class TriageScreen(LobbyScreen):
         )
 
     def show_queue(self, queue: list[service.InQueue]) -> None:
-        self.queue = queue
-        settings = self.lobby_app.settings
-        now = self.lobby_app.store.clock.now()
-        needs = needs_catalogue()
-        waiting = 0
-        rows: list[tuple[str, tuple[Text, ...]]] = []
-        for person in queue:
-            minutes = wait_minutes(person.arrived_at, now)
-            level = wait_level(minutes, settings.wait_amber_min, settings.wait_red_min)
-            style = self.wait_style(level)
-            at_counter = person.status == "called"
-            waiting += not at_counter
-            flags = "".join(t(f"flag_short.{f}") for f in person.flags)
-            need_label = next(
-                (n.label.text(self.lang()) for n in needs.need if n.id == person.need), person.need
-            )
-            cells: tuple[Text, ...] = (
-                Text(person.ticket, style="dim" if at_counter else "bold"),
-                Text(
-                    t("queue.at_counter") if at_counter else t("dash.minutes", n=minutes),
-                    style="dim" if at_counter else style,
-                ),
-                Text(t(f"band_short.{person.quoted_band}") if person.quoted_band else "—"),
-                Text(flags),
-                Text(need_label),
-            )
-            rows.append((person.id, cells))
-        table = self.query_one("#queue", QueueTable)
-        drawn = [(key, tuple(fingerprint(c) for c in cells)) for key, cells in rows]
-        if drawn != self.rows_shown:  # most ticks: the same queue, the same minutes
-            self.rows_shown = drawn
-            selected = table.cursor_row
-            table.clear()
-            for key, cells in rows:
-                table.add_row(*cells, key=key)
-            if rows:
-                table.move_cursor(row=min(selected, len(rows) - 1))
-        update_if_changed(
-            self.query_one("#queue-title", Static),
-            Text(t("queue.title", count=waiting), style="bold"),
-        )
-        counters = self.state.counters if self.state else {}
-        line = Text(t("queue.counters") + " ", style="dim")
-        for channel in channels():
-            line.append(f"{channel.label[self.lang()]} {counters.get(channel.key, 0)}  ")
-        update_if_changed(self.query_one("#counters", Static), line)
+        self.query_one(LiveQueue).show(queue, self.state.counters if self.state else {})
 
-    def highlighted_arrival(self) -> str | None:
-        table = self.query_one("#queue", QueueTable)
-        if table.row_count == 0:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
-
-    def action_queue(self, status: str) -> None:
-        app = self.lobby_app
-        arrival = self.highlighted_arrival()
-        self.query_one("#error-queue", Static).update("")
-        if arrival is None:
-            return
-        try:
-            move_arrival(app.store, arrival, status)
-        except StoreError as exc:
-            self.query_one("#error-queue", Static).update(problem_text(exc))
-            return
-        self.refresh_state()
-
-    def action_move(self) -> None:
-        row = self.query_one("#move-row")
-        row.display = True
-        self.query_one("#move-channel", Select).focus()
-
-    @on(Input.Submitted, "#input-move-reason")
-    def move(self) -> None:
-        app = self.lobby_app
-        arrival = self.highlighted_arrival()
-        field = self.query_one("#field-move-reason", Field)
-        field.say("")
-        channel = self.query_one("#move-channel", Select).value
-        if arrival is None:
-            return
-        if channel is Select.NULL:
-            field.say(t("queue.move_prompt"))
-            return
-        try:
-            service.move_channel(app.store, arrival, str(channel), field.value)
-        except Invalid as exc:
-            field.say(invalid_text(exc))
-            return
-        except StoreError as exc:
-            field.say(problem_text(exc))
-            return
-        field.input.value = ""
-        self.query_one("#move-row").display = False
-        self.refresh_state()
-        self.query_one("#queue", QueueTable).focus()
-
-    def action_counters(self, change: int) -> None:
-        """Open or close a window for the highlighted customer's channel (red: open one)."""
-        app = self.lobby_app
-        arrival = self.highlighted_arrival()
-        if arrival is None or self.state is None:
-            return
-        channel = next(p.channel for p in self.queue if p.id == arrival)  # as shown
-        with self.guarded(
-            lambda exc: self.query_one("#error-queue", Static).update(invalid_text(exc))
-        ) as outcome:
-            set_counters(
-                app.store, self.day, channel, max(0, self.state.counters.get(channel, 0) + change)
-            )
-        if outcome.failed:
-            return
+    @on(LiveQueue.Changed)
+    def queue_changed(self) -> None:
+        """The queue panel called, moved or closed someone, or changed the counters: the
+        floor is read again, and with it the suggestion and its quote."""
         self.refresh_state()
         self.show_suggestion()
-
-    def action_close_day(self) -> None:
-        from lobby_tui.screens.modals.confirm import Confirm
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                closed = service.close_day(self.lobby_app.store, self.day)
-                self.query_one("#error-queue", Static).update(t("queue.closed_day", count=closed))
-                self.refresh_state()
-
-        self.app.push_screen(Confirm(t("queue.close_day_question")), done)
 
     # Language ------------------------------------------------------------------------
 
@@ -595,22 +499,13 @@ class TriageScreen(LobbyScreen):
         self.call_later(self.rebuild)
 
     async def rebuild(self) -> None:
-        need, flags, cues, opened, running = (
-            self.need,
-            self.flags,
-            self.cues,
-            self.opened,
-            self.running,
-        )
+        # The walk-in in hand survives the switch: what was chosen, typed and its clock.
+        kept = (self.need, self.flags, self.cues, self.opened, self.spent, self.touched)
+        running = self.running
         typed = await self.recompose_keeping_input()
         self.set_up()
-        self.need, self.flags, self.cues, self.opened, self.running = (
-            need,
-            flags,
-            cues,
-            opened,
-            running,
-        )
+        self.need, self.flags, self.cues, self.opened, self.spent, self.touched = kept
+        self.running = running
         for field in self.query(Input):
             if field.id in typed:
                 field.value = typed[field.id]

@@ -1,0 +1,294 @@
+"""The live queue beside the triage form (R2.7, R3.2): who waits and who is at a counter, the
+counters and machines working, and the one-key actions on the customer highlighted.
+
+Every action acts on the customer the manager sees, by their id: when the queue is drawn
+again (another tablet's walk-in, the 5-second tick) the highlight follows the customer, not
+the row number; a customer who moved on meanwhile (called on another tablet) gets a clear
+message instead of a second call."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Select, Static
+
+from lobby_tui.content import channels, needs_catalogue
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.lobby import wait_level, wait_minutes
+from lobby_tui.domain.triage import SELF_SERVICE
+from lobby_tui.i18n import t
+from lobby_tui.screens.base import problem_text
+from lobby_tui.screens.panel import lobby_of, place_of
+from lobby_tui.services import triage as service
+from lobby_tui.services.arrivals import move_arrival
+from lobby_tui.services.dayplan import set_counters
+from lobby_tui.store import StoreError
+from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.form import invalid_text
+from lobby_tui.widgets.shown import fingerprint, update_if_changed
+
+COLUMNS = ("ticket", "waited", "band", "flags", "need")
+
+
+class QueueTable(DataTable[Text]):
+    """The live queue. Its keys act on the highlighted customer while it has the focus."""
+
+    BINDINGS = [
+        Binding("c", "queue('called')", "queue.call", show=False),
+        Binding("d", "queue('done')", "queue.done", show=False),
+        Binding("l", "queue('left')", "queue.left", show=False),
+        Binding("m", "move", "queue.move", show=False),
+        Binding("plus,equals_sign", "counters(1)", "queue.more", show=False),
+        Binding("minus", "counters(-1)", "queue.fewer", show=False),
+        Binding("E", "close_day", "queue.close_day", show=False),
+    ]
+
+    def action_queue(self, status: str) -> None:
+        self.post_message(LiveQueue.Act(self, "queue", status))
+
+    def action_move(self) -> None:
+        self.post_message(LiveQueue.Act(self, "move", ""))
+
+    def action_counters(self, change: int) -> None:
+        self.post_message(LiveQueue.Act(self, "counters", str(change)))
+
+    def action_close_day(self) -> None:
+        self.post_message(LiveQueue.Act(self, "close_day", ""))
+
+
+class LiveQueue(Vertical):
+    """The queue panel. The screen hands it what was read (`show`); it posts `Changed` once
+    it changed the floor itself, so the screen reads the floor again."""
+
+    BINDINGS = [Binding("escape", "close_move", show=False)]
+
+    @dataclass
+    class Act(Message):
+        """A key on the table, for the panel to carry out."""
+
+        table: QueueTable
+        what: str
+        argument: str
+
+    @dataclass
+    class Changed(Message):
+        queue: LiveQueue
+
+        @property
+        def control(self) -> LiveQueue:
+            return self.queue
+
+    def __init__(self) -> None:
+        super().__init__(id="triage-queue")
+        self.queue: list[service.InQueue] = []  # as last shown
+        self.counters: dict[str, int] = {}  # counters open, machines working: as last shown
+        self.rows_shown: list[tuple[str, tuple[Hashable, ...]]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-title")
+        yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Static(id="counters")
+        yield Static(id="queue-keys")
+        with Horizontal(classes="triage-row", id="move-row"):
+            yield Select([], id="move-channel", prompt=t("queue.move_prompt"))
+            yield Field("move-reason", placeholder=t("queue.move_reason_placeholder"))
+        yield Static("", id="error-queue", classes="field-error")
+
+    def on_mount(self) -> None:
+        table = self.query_one(QueueTable)
+        for key in COLUMNS:
+            table.add_column(t(f"queue.col_{key}"), key=key)
+        options = [(c.label[lobby_of(self).language], c.key) for c in channels()]
+        self.query_one("#move-channel", Select).set_options(options)
+        self.query_one("#move-row").display = False
+        self.show_keys()
+
+    # Showing -------------------------------------------------------------------------
+
+    def show(self, queue: list[service.InQueue], counters: dict[str, int]) -> None:
+        self.queue, self.counters = queue, counters
+        app = lobby_of(self)
+        settings, language = app.settings, app.language
+        now = app.store.clock.now()
+        labels = {n.id: n.label.text(language) for n in needs_catalogue().need}
+        waiting = 0
+        rows: list[tuple[str, tuple[Text, ...]]] = []
+        for person in queue:
+            minutes = wait_minutes(person.arrived_at, now)
+            style = place_of(self).wait_style(
+                wait_level(minutes, settings.wait_amber_min, settings.wait_red_min)
+            )
+            at_counter = person.status == "called"
+            waiting += not at_counter
+            cells: tuple[Text, ...] = (
+                Text(person.ticket, style="dim" if at_counter else "bold"),
+                Text(
+                    t("queue.at_counter") if at_counter else t("dash.minutes", n=minutes),
+                    style="dim" if at_counter else style,
+                ),
+                Text(t(f"band_short.{person.quoted_band}") if person.quoted_band else "—"),
+                Text("".join(t(f"flag_short.{f}") for f in person.flags)),
+                Text(labels.get(person.need, person.need)),
+            )
+            rows.append((person.id, cells))
+        self.draw(rows)
+        update_if_changed(
+            self.query_one("#queue-title", Static),
+            Text(t("queue.title", count=waiting), style="bold"),
+        )
+        line = Text(t("queue.counters") + " ", style="dim")
+        for channel in channels():
+            if channel.key == SELF_SERVICE:  # machines are not windows
+                continue
+            line.append(f"{channel.label[language]} {counters.get(channel.key, 0)}  ")
+        line.append(t("queue.machines", count=counters.get(SELF_SERVICE, 0)))
+        update_if_changed(self.query_one("#counters", Static), line)
+
+    def draw(self, rows: Sequence[tuple[str, tuple[Text, ...]]]) -> None:
+        """Draw the rows if they changed; the highlight stays on the customer it was on (or,
+        if they left the queue, on the row where they were)."""
+        drawn = [(key, tuple(fingerprint(c) for c in cells)) for key, cells in rows]
+        if drawn == self.rows_shown:  # most ticks: the same queue, the same minutes
+            return
+        table = self.query_one(QueueTable)
+        seen, row = self.highlighted(), table.cursor_row
+        self.rows_shown = drawn
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        keys = [key for key, _ in rows]
+        if keys:
+            table.move_cursor(row=keys.index(seen) if seen in keys else min(row, len(keys) - 1))
+
+    def highlighted(self) -> str | None:
+        """The id of the customer the manager sees highlighted."""
+        table = self.query_one(QueueTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def show_keys(self) -> None:
+        focused = self.query_one(QueueTable).has_focus
+        hint = t("queue.keys") if focused else t("queue.keys_reach")
+        self.query_one("#queue-keys", Static).update(Text(hint, style="dim"))
+
+    def on_descendant_focus(self) -> None:
+        self.show_keys()
+
+    def on_descendant_blur(self) -> None:
+        self.show_keys()
+
+    def say(self, message: str | Text) -> None:
+        self.query_one("#error-queue", Static).update(message)
+
+    def focus_queue(self) -> None:
+        self.query_one(QueueTable).focus()
+
+    # Acting --------------------------------------------------------------------------
+
+    @on(Act)
+    def act(self, event: Act) -> None:
+        event.stop()
+        if event.what == "queue":
+            self.move_on(event.argument)
+        elif event.what == "move":
+            self.open_move()
+        elif event.what == "counters":
+            self.change_counters(int(event.argument))
+        else:
+            self.close_day()
+
+    def move_on(self, status: str) -> None:
+        """Call, done or left — for the customer highlighted, by id."""
+        arrival = self.highlighted()
+        self.say("")
+        if arrival is None:
+            return
+        try:
+            move_arrival(lobby_of(self).store, arrival, status)
+        except StoreError as exc:
+            self.say(problem_text(exc))
+            return
+        self.post_message(self.Changed(self))
+
+    def open_move(self) -> None:
+        if self.highlighted() is None:
+            return
+        self.query_one("#move-row").display = True
+        self.query_one("#move-channel", Select).focus()
+
+    @on(Select.Changed, "#move-channel")
+    def _move_channel_chosen(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL and self.query_one("#move-row").display:
+            self.query_one("#input-move-reason", Input).focus()  # then why, then Enter
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc closes the move row; without it, Esc goes on to the screen (back to the needs).
+        if action == "close_move":
+            return bool(self.query_one("#move-row").display)
+        return True
+
+    def action_close_move(self) -> None:
+        self.query_one("#move-row").display = False
+        self.query_one("#field-move-reason", Field).say("")
+        self.focus_queue()
+
+    @on(Input.Submitted, "#input-move-reason")
+    def move(self) -> None:
+        arrival = self.highlighted()
+        field = self.query_one("#field-move-reason", Field)
+        field.say("")
+        channel = self.query_one("#move-channel", Select).value
+        if arrival is None:
+            return
+        if channel is Select.NULL:
+            field.say(t("queue.move_prompt"))
+            return
+        try:
+            service.move_channel(lobby_of(self).store, arrival, str(channel), field.value)
+        except Invalid as exc:
+            field.say(invalid_text(exc))
+            return
+        except StoreError as exc:
+            field.say(problem_text(exc))
+            return
+        field.input.value = ""
+        self.query_one("#move-row").display = False
+        self.focus_queue()
+        self.post_message(self.Changed(self))
+
+    def change_counters(self, change: int) -> None:
+        """Open or close a window for the highlighted customer's channel (red: open one)."""
+        arrival = self.highlighted()
+        channel = next((p.channel for p in self.queue if p.id == arrival), None)  # as shown
+        if channel is None:
+            return
+        self.say("")
+        if channel == SELF_SERVICE:  # machines work or not: the checklist's devices say
+            self.say(t("queue.machines_not_windows"))
+            return
+        app = lobby_of(self)
+        with place_of(self).guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+            wanted = max(0, self.counters.get(channel, 0) + change)
+            set_counters(app.store, place_of(self).day, channel, wanted)
+        if not outcome.failed:
+            self.post_message(self.Changed(self))
+
+    def close_day(self) -> None:
+        from lobby_tui.screens.modals.confirm import Confirm
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                closed = service.close_day(lobby_of(self).store, place_of(self).day)
+                self.say(t("queue.closed_day", count=closed))
+                self.post_message(self.Changed(self))
+
+        self.app.push_screen(Confirm(t("queue.close_day_question")), done)
