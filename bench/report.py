@@ -116,7 +116,9 @@ def in_process(db: Path, n: int) -> tuple[dict[str, list[float]], list[str], tup
     settings = load_settings(store)
     keys = [c.key for c in channels()]
     today = business_day(store.clock.now(), settings.timezone)
-    first = store.query_one("SELECT MIN(business_day) FROM arrivals")[0]
+    oldest = store.query_one("SELECT MIN(business_day) FROM arrivals")
+    assert oldest is not None  # MIN() gives one row, NULL on an empty file
+    first = oldest[0]
     yesterday = today - timedelta(days=1)
     year = (min(date.fromisoformat(first), yesterday) if first else yesterday, yesterday)
     queries: list[str] = []

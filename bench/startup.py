@@ -91,7 +91,8 @@ def main() -> int:
         "morning without the year behind it (bench/year_db.py PATH --days 0)",
     )
     args = parser.parse_args()
-    size = tuple(int(x) for x in args.size.split("x"))
+    width, height = (int(x) for x in args.size.split("x"))
+    size = (width, height)
     # Measure the app as installed: a wheel carries compiled bytecode, while an editable
     # checkout under PYTHONDONTWRITEBYTECODE would recompile every module on every start.
     import compileall

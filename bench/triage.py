@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import year_db  # beside this file: python puts the script's folder on the path
 from textual import events
@@ -34,7 +35,7 @@ def summary(name: str, values: list[float]) -> str:
     return f"{name:<34} median {statistics.median(values):6.2f} ms   p90 {p90:6.2f} ms"
 
 
-async def key_latency(app: App[object], key: str, character: str | None) -> float:
+async def key_latency(app: App[Any], key: str, character: str | None) -> float:
     done = asyncio.Event()
     start = time.perf_counter()
     app.post_message(events.Key(key, character))

@@ -12,7 +12,20 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    # For the loaders' return types only: at run time each model is imported by its loader,
+    # when first asked for, so start-up loads neither pydantic nor the rules behind it.
+    from pydantic import BaseModel
+
+    from lobby_tui.domain.checklist import Template
+    from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue, Faq
+    from lobby_tui.domain.incidents import FraudScript, IncidentCatalogue
+    from lobby_tui.domain.products import ProductCatalogue
+    from lobby_tui.domain.triage import CueTable, NeedCatalogue
+
+M = TypeVar("M", bound="BaseModel")
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -38,6 +51,8 @@ def data_dir() -> Path:
 
 
 def load_toml(name: str) -> dict[str, Any]:
+    """The file as tomllib reads it, untyped on purpose: a raw table whose shape the caller
+    checks (settings, channels and the labels below) or hands to `load_validated`."""
     path = data_dir() / name
     try:
         with path.open("rb") as fh:
@@ -125,7 +140,7 @@ def locate(text: str, loc: tuple[int | str, ...]) -> int:
     return best
 
 
-def load_validated(name: str, model: Any) -> Any:
+def load_validated(name: str, model: type[M]) -> M:
     """Load a content file into a pydantic model; a bad file names the file, the line and the
     problem (ContentError "content.bad_value")."""
     from pydantic import ValidationError
@@ -144,56 +159,56 @@ def load_validated(name: str, model: Any) -> Any:
 
 
 @cache
-def checklist_template() -> Any:
+def checklist_template() -> Template:
     from lobby_tui.domain.checklist import Template
 
     return load_validated("checklist.toml", Template)
 
 
 @cache
-def needs_catalogue() -> Any:
+def needs_catalogue() -> NeedCatalogue:
     from lobby_tui.domain.triage import NeedCatalogue
 
     return load_validated("needs.toml", NeedCatalogue)
 
 
 @cache
-def cue_table() -> Any:
+def cue_table() -> CueTable:
     from lobby_tui.domain.triage import CueTable
 
     return load_validated("cues.toml", CueTable)
 
 
 @cache
-def product_catalogue() -> Any:
+def product_catalogue() -> ProductCatalogue:
     from lobby_tui.domain.products import ProductCatalogue
 
     return load_validated("products.toml", ProductCatalogue)
 
 
 @cache
-def incident_catalogue() -> Any:
+def incident_catalogue() -> IncidentCatalogue:
     from lobby_tui.domain.incidents import IncidentCatalogue
 
     return load_validated("incidents.toml", IncidentCatalogue)
 
 
 @cache
-def fraud_script() -> Any:
+def fraud_script() -> FraudScript:
     from lobby_tui.domain.incidents import FraudScript
 
     return load_validated("fraud.toml", FraudScript)
 
 
 @cache
-def complaint_catalogue() -> Any:
+def complaint_catalogue() -> ComplaintCatalogue:
     from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
 
     return load_validated("complaints.toml", ComplaintCatalogue)
 
 
 @cache
-def faq() -> Any:
+def faq() -> Faq:
     from lobby_tui.domain.complaint_catalogue import Faq
 
     return load_validated("faq.toml", Faq)

@@ -3,12 +3,16 @@ command line builds it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from textual.pilot import Pilot
+from textual.screen import Screen
 
 from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.domain.settings import Settings
@@ -21,6 +25,8 @@ from lobby_tui.store import FixedClock, Store, open_store
 hypothesis_settings.register_profile("ci", max_examples=1000, deadline=None)
 hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None)
 hypothesis_settings.load_profile("ci")
+
+S = TypeVar("S", bound=Screen[Any])
 
 # 10:30 in Shanghai on a Saturday: mid-morning, the demo's hour.
 MORNING = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
@@ -48,8 +54,14 @@ def settings(store: Store) -> Settings:
     return load_settings(store)
 
 
+class Build(Protocol):
+    """What the `build_app` fixture hands a test."""
+
+    def __call__(self, language: str = "en", demo: bool = False) -> LobbyApp: ...
+
+
 @pytest.fixture
-def build_app(store: Store, settings: Settings) -> Callable[..., LobbyApp]:
+def build_app(store: Store, settings: Settings) -> Build:
     """The app as `lobby` builds it: shift opened, language settled, on the test's store."""
 
     def build(language: str = "en", demo: bool = False) -> LobbyApp:
@@ -59,13 +71,25 @@ def build_app(store: Store, settings: Settings) -> Callable[..., LobbyApp]:
     return build
 
 
-async def settle(app: LobbyApp, pilot: object) -> None:
-    """Let background reads finish and the screen repaint before asserting on it."""
-    from textual.pilot import Pilot
+def one_row(store: Store, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Row:
+    """The row a test expects to be there: its absence fails here, naming the query, rather
+    than as "'NoneType' object is not subscriptable" on the line that reads it."""
+    row = store.query_one(sql, params)
+    assert row is not None, f"no row for {sql}"
+    return row
 
+
+def on_screen(app: LobbyApp, kind: type[S]) -> S:
+    """The screen in front, as the kind the test drove the app to."""
+    screen = app.screen
+    assert isinstance(screen, kind), f"{type(screen).__name__} in front, not {kind.__name__}"
+    return screen
+
+
+async def settle(app: LobbyApp, pilot: Pilot[None]) -> None:
+    """Let background reads finish and the screen repaint before asserting on it."""
     from lobby_tui.screens.base import DEBOUNCE_SECONDS, LobbyScreen
 
-    assert isinstance(pilot, Pilot)
     await pilot.pause()
     screen = app.screen
     if isinstance(screen, LobbyScreen) and screen.reads.waiting:

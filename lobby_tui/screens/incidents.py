@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, checklist_template, fraud_script, incident_catalogue
 from lobby_tui.domain.day import at_local, local
-from lobby_tui.domain.incidents import ANSWERS, IncidentCatalogue, IncidentType
+from lobby_tui.domain.incidents import ANSWERS, IncidentType
 from lobby_tui.domain.parse import parse_time
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, problem_text
@@ -142,8 +142,7 @@ class IncidentsScreen(LobbyScreen):
             self.reload()
 
     def kind(self, type_id: str) -> IncidentType:
-        catalogue: IncidentCatalogue = incident_catalogue()  # the loader is not typed yet
-        return catalogue.of(type_id)
+        return incident_catalogue().of(type_id)
 
     def read_incidents(self) -> Callable[[], IncidentsNow]:
         """What the screen shows, as a read that may run on any thread: today's incidents,

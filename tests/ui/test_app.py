@@ -7,20 +7,20 @@ import json
 import re
 import socket
 import sys
-from collections.abc import Callable
+from typing import NoReturn
 
 import pytest
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
 from lobby_tui.demo.morning import write_demo_morning
+from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.store import FixedClock, Store, StoreError
 from lobby_tui.widgets.topbar import TopBar
-from tests.conftest import settle
-
-Build = Callable[..., LobbyApp]
+from tests.conftest import Build, on_screen, one_row, settle
 
 
 def screen_lines(app: LobbyApp) -> list[str]:
@@ -50,7 +50,9 @@ def screen_text(app: LobbyApp) -> str:
     return re.sub(r"[\s│┃╭╮╰╯┏┓┗┛─━]+", " ", "\n".join(screen_lines(app)))
 
 
-async def run_command(app: LobbyApp, pilot, words: str, expect: str | None = None) -> None:
+async def run_command(
+    app: LobbyApp, pilot: Pilot[None], words: str, expect: str | None = None
+) -> None:
     """Open the palette with ctrl+p, type `words`, wait until the best match is the command
     showing `expect` (default: the words), and take it with enter."""
     from textual.command import CommandList, CommandPalette
@@ -99,7 +101,7 @@ async def test_first_start_of_the_day_opens_one_shift(build_app: Build, store: S
     build_app()  # a restart the same morning
     rows = store.query("SELECT business_day, closed_at FROM shifts")
     assert [tuple(r) for r in rows] == [("2026-11-28", None)]
-    assert store.query_one("SELECT COUNT(*) FROM events WHERE kind = 'shift.opened'")[0] == 1
+    assert one_row(store, "SELECT COUNT(*) FROM events WHERE kind = 'shift.opened'")[0] == 1
 
 
 def every_move(places: list[str]) -> list[str]:
@@ -207,7 +209,7 @@ async def test_language_switch_from_the_palette_shows_chinese_and_is_remembered(
         text = screen_text(app)
         assert "当前等候：0 人" in text and "示范支行" in text and "周六" in text
         assert "Waiting now" not in text
-    saved = store.query_one("SELECT value FROM settings WHERE key = 'language'")
+    saved = one_row(store, "SELECT value FROM settings WHERE key = 'language'")
     assert json.loads(saved[0]) == "zh"
 
 
@@ -221,12 +223,12 @@ async def test_high_contrast_theme_applies_and_is_remembered(
         assert app.theme == "lobby-high-contrast"
         background = app.screen.styles.background
         assert (background.r, background.g, background.b) == (255, 255, 255)
-    saved = store.query_one("SELECT value FROM settings WHERE key = 'theme'")
+    saved = one_row(store, "SELECT value FROM settings WHERE key = 'theme'")
     assert json.loads(saved[0]) == "high-contrast"
 
 
 async def test_demo_morning_shows_the_queue_with_its_colours(
-    build_app: Build, store: Store, settings
+    build_app: Build, store: Store, settings: Settings
 ) -> None:  # covers: R2.3, R3.2
     count = write_demo_morning(store, settings, store.clock.now().date())
     app = build_app(demo=True)
@@ -240,7 +242,9 @@ async def test_demo_morning_shows_the_queue_with_its_colours(
         assert box_of(app, "Waiting now") == "┏"  # heavy border: someone waits past red
 
 
-async def test_dashboard_follows_the_clock(build_app: Build, store: Store, clock: FixedClock):
+async def test_dashboard_follows_the_clock(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:
     # covers: R3.1
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -248,24 +252,26 @@ async def test_dashboard_follows_the_clock(build_app: Build, store: Store, clock
         assert "Next due at 09:15" not in screen_text(app)  # 10:30: long overdue
         assert box_of(app, "Next round") == "┏"
         clock.set(clock.now().replace(hour=0, minute=50))  # 08:50 in Shanghai
-        app.screen.refresh_lobby()
+        on_screen(app, DashboardScreen).refresh_lobby()
         await settle(app, pilot)
         assert "Next due at 09:15" in screen_text(app)
         assert box_of(app, "Next round") == "╭"
 
 
-async def test_a_failed_read_is_told_not_crashed(build_app: Build, monkeypatch) -> None:
+async def test_a_failed_read_is_told_not_crashed(
+    build_app: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
     told: list[str] = []
     app = build_app()
 
-    def broken(*args, **kwargs):
+    def broken(*args: object, **kwargs: object) -> NoReturn:
         raise StoreError("db.disk_full", path="lobby.db")
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         monkeypatch.setattr(app, "notify", lambda message, **kw: told.append(message))
         monkeypatch.setattr("lobby_tui.screens.dashboard.read_lobby", broken)
-        app.screen.refresh_lobby()
+        on_screen(app, DashboardScreen).refresh_lobby()
         await settle(app, pilot)
         assert app.is_running
     assert told == ["The disk holding lobby.db is full. Free some space; nothing was saved."]
@@ -336,7 +342,7 @@ async def test_tapping_a_box_opens_its_place(build_app: Build) -> None:  # cover
 
 
 async def test_chinese_aligns_in_the_waiting_table(
-    build_app: Build, store: Store, settings
+    build_app: Build, store: Store, settings: Settings
 ) -> None:
     # Rich measures cells: a wide character takes two, so columns line up in Chinese.
     from rich.cells import cell_len

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
+from textual.visual import VisualType
 from textual.widgets import Static
 
-from lobby_tui.app import LobbyApp
+from lobby_tui.domain.settings import Settings
+from lobby_tui.screens.dashboard import DashboardScreen
+from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.lobby import Lobby, read_lobby
-from lobby_tui.store import FixedClock, open_store
-from tests.conftest import settle
+from lobby_tui.store import FixedClock, Store, open_store
+from tests.conftest import Build, on_screen, settle
 from tests.ui.test_app import screen_text
-
-Build = Callable[..., LobbyApp]
 
 
 def walk_in_on_another_tablet(db_path: Path, clock: FixedClock, ticket_prefix: str = "B") -> None:
@@ -40,27 +43,27 @@ def walk_in_on_another_tablet(db_path: Path, clock: FixedClock, ticket_prefix: s
 
 
 async def test_another_tablets_walk_in_shows_after_the_next_tick(
-    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch
+    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # covers: R2.6
     app = build_app()
     drawn: list[str | None] = []
     real_update = Static.update
 
-    def counted(static: Static, *args: object, **kwargs: object) -> None:
+    def counted(static: Static, content: VisualType = "", *, layout: bool = True) -> None:
         drawn.append(static.id)
-        real_update(static, *args, **kwargs)  # type: ignore[arg-type]
+        real_update(static, content, layout=layout)
 
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         assert "Waiting now: 0" in screen_text(app)
         monkeypatch.setattr(Static, "update", counted)
-        app.screen.refresh_if_changed()  # type: ignore[attr-defined]
+        on_screen(app, DashboardScreen).refresh_if_changed()
         assert not list(app.workers)  # nothing committed, same minute: nothing read
         await settle(app, pilot)
         assert [d for d in drawn if d and d.startswith("col-")] == []
 
         walk_in_on_another_tablet(db_path, clock)
-        app.screen.refresh_if_changed()  # type: ignore[attr-defined]
+        on_screen(app, DashboardScreen).refresh_if_changed()
         await settle(app, pilot)
         assert "Waiting now: 1" in screen_text(app)
         # Only the column whose box changed is drawn again.
@@ -71,7 +74,7 @@ async def test_another_tablets_walk_in_shows_after_the_next_tick(
         assert "B001" in screen_text(app)
         walk_in_on_another_tablet(db_path, clock)
         assert "B002" not in screen_text(app)
-        app.screen.tick_queue()  # type: ignore[attr-defined]
+        on_screen(app, TriageScreen).tick_queue()
         await settle(app, pilot)
         assert "B002" in screen_text(app)
         assert "Waiting: 2" in screen_text(app)
@@ -79,20 +82,20 @@ async def test_another_tablets_walk_in_shows_after_the_next_tick(
 
 def blocked_read(
     entered: threading.Event, release: threading.Event, stale_first: bool
-) -> Callable[..., Lobby]:
+) -> Callable[[Store, Settings, list[str]], Lobby]:
     """read_lobby whose first call says it has begun (`entered`) and waits for `release`;
     its result is the lobby as it was when the call began (`stale_first`) or when it was
     released."""
     calls: list[int] = []
 
-    def read(*args: object) -> Lobby:
+    def read(store: Store, settings: Settings, channel_keys: list[str]) -> Lobby:
         calls.append(1)
         if len(calls) > 1:
-            return read_lobby(*args)  # type: ignore[arg-type]
-        before = read_lobby(*args)  # type: ignore[arg-type]
+            return read_lobby(store, settings, channel_keys)
+        before = read_lobby(store, settings, channel_keys)
         entered.set()
         assert release.wait(timeout=10)
-        return before if stale_first else read_lobby(*args)  # type: ignore[arg-type]
+        return before if stale_first else read_lobby(store, settings, channel_keys)
 
     return read
 
@@ -107,7 +110,7 @@ async def began(entered: threading.Event, pilot: Pilot[None]) -> None:
 
 
 async def test_an_older_read_finishing_last_never_overwrites_a_newer_one(
-    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch
+    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = build_app()
     entered, release = threading.Event(), threading.Event()
@@ -117,10 +120,10 @@ async def test_an_older_read_finishing_last_never_overwrites_a_newer_one(
             "lobby_tui.screens.dashboard.read_lobby",
             blocked_read(entered, release, stale_first=True),
         )
-        app.screen.refresh_lobby()  # type: ignore[attr-defined]  # reads 0 waiting, then waits
+        on_screen(app, DashboardScreen).refresh_lobby()  # reads 0 waiting, then waits
         await began(entered, pilot)
         walk_in_on_another_tablet(db_path, clock)
-        app.screen.refresh_lobby()  # type: ignore[attr-defined]  # reads 1 waiting
+        on_screen(app, DashboardScreen).refresh_lobby()  # reads 1 waiting
         for _ in range(100):
             await pilot.pause(0.02)
             if "Waiting now: 1" in screen_text(app):
@@ -132,7 +135,7 @@ async def test_an_older_read_finishing_last_never_overwrites_a_newer_one(
 
 
 async def test_a_read_started_before_a_language_switch_is_dropped(
-    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch
+    build_app: Build, db_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = build_app()
     entered, release = threading.Event(), threading.Event()
@@ -142,7 +145,7 @@ async def test_a_read_started_before_a_language_switch_is_dropped(
             "lobby_tui.screens.dashboard.read_lobby",
             blocked_read(entered, release, stale_first=False),
         )
-        app.screen.refresh_lobby()  # type: ignore[attr-defined]
+        on_screen(app, DashboardScreen).refresh_lobby()
         await began(entered, pilot)
         app.switch_language("zh")
         await pilot.pause()
@@ -150,7 +153,7 @@ async def test_a_read_started_before_a_language_switch_is_dropped(
         release.set()  # its result (1 waiting) was read for the screen before the switch
         await settle(app, pilot)
         assert "当前等候：0 人" in screen_text(app)
-        app.screen.refresh_if_changed()  # type: ignore[attr-defined]  # the next tick: read
+        on_screen(app, DashboardScreen).refresh_if_changed()  # the next tick: read
         await settle(app, pilot)
         assert "当前等候：1 人" in screen_text(app)
 
@@ -165,7 +168,7 @@ async def test_typing_fast_runs_a_debounced_search_once() -> None:
     async with app.run_test() as pilot:
         reads = BackgroundReads(app)
         for typed in ("c", "ca", "car"):  # three keystrokes, faster than the pause
-            reads.debounce("search", lambda typed=typed: searched.append(typed))
+            reads.debounce("search", partial(searched.append, typed))
             await pilot.pause(DEBOUNCE_SECONDS / 5)
         assert searched == [] and reads.waiting
         await pilot.pause(DEBOUNCE_SECONDS * 2)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Static, TabbedContent
 
 from lobby_tui.app import LobbyApp, make_app
@@ -12,10 +13,9 @@ from lobby_tui.content import checklist_template, cue_table, data_dir, needs_cat
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, open_store
-from tests.conftest import MORNING, settle
+from tests.conftest import MORNING, Build, one_row, settle
 from tests.ui.test_app import screen_text
 
-Build = Callable[..., LobbyApp]
 TEMPLATE = checklist_template()
 EARLY = MORNING.replace(hour=0, minute=30)  # 08:30 in the branch: half an hour to opening
 
@@ -24,7 +24,7 @@ def error_of(app: LobbyApp, field: str) -> str:
     return str(app.screen.query_one(f"#error-{field}", Static).render())
 
 
-async def open_checklist(app: LobbyApp, pilot) -> None:
+async def open_checklist(app: LobbyApp, pilot: Pilot[None]) -> None:
     await pilot.press("f2")
     await settle(app, pilot)
     assert app.current_mode == "checklist"
@@ -41,6 +41,7 @@ async def test_the_whole_checklist_by_keyboard_only(
         assert "doors open in 30 min (09:00)" in screen_text(app)
         for item in TEMPLATE.items():
             if item.kind == "count":
+                assert item.minimum is not None  # a count item has its minimum
                 await pilot.press("enter", *str(item.minimum + 5), "enter")
             elif item.key == "sst_2":
                 await pilot.press("p", *"paper jam", "enter")
@@ -51,12 +52,12 @@ async def test_the_whole_checklist_by_keyboard_only(
         await pilot.press("s", *"Li Na", "enter")
         await settle(app, pilot)
         assert "signed off by Li Na at 08:30" in screen_text(app)
-    run = store.query_one("SELECT signed_off_by, items_total FROM checklist_runs")
+    run = one_row(store, "SELECT signed_off_by, items_total FROM checklist_runs")
     assert tuple(run) == ("Li Na", 24)
-    answers = dict(store.query("SELECT item_key, answer FROM checklist_answers"))
+    answers = {r[0]: r[1] for r in store.query("SELECT item_key, answer FROM checklist_answers")}
     assert len(answers) == 24 and answers["sst_2"] == "problem"
     assert (
-        store.query_one("SELECT note FROM checklist_answers WHERE item_key = 'sst_2'")[0]
+        one_row(store, "SELECT note FROM checklist_answers WHERE item_key = 'sst_2'")[0]
         == "paper jam"
     )
     assert [r[0] for r in store.query("SELECT what FROM tasks")] == [
@@ -64,7 +65,7 @@ async def test_the_whole_checklist_by_keyboard_only(
     ]
 
 
-async def test_the_main_path_by_taps(build_app: Build, store: Store, clock) -> None:
+async def test_the_main_path_by_taps(build_app: Build, store: Store, clock: FixedClock) -> None:
     # covers: R1.1, R6.3
     clock.set(EARLY)
     app = build_app()
@@ -90,13 +91,13 @@ async def test_the_main_path_by_taps(build_app: Build, store: Store, clock) -> N
         await pilot.pause()
         assert "21 required item(s) still need an answer" in error_of(app, "signer")
         assert app.screen.query_one("#input-signer", Input).value == "Li Na"  # kept
-    rows = dict(store.query("SELECT item_key, answer FROM checklist_answers"))
+    rows = {r[0]: r[1] for r in store.query("SELECT item_key, answer FROM checklist_answers")}
     assert rows == {"seating": "ok", "brochure_stands": "ok", "deposit_slips": "problem"}
-    assert store.query_one("SELECT signed_off_at FROM checklist_runs")[0] is None
+    assert one_row(store, "SELECT signed_off_at FROM checklist_runs")[0] is None
 
 
 async def test_a_faulty_device_is_a_dashboard_task_and_out_of_service(
-    build_app: Build, store: Store, clock
+    build_app: Build, store: Store, clock: FixedClock
 ) -> None:  # covers: R1.2
     clock.set(EARLY)
     app = build_app()
@@ -126,7 +127,7 @@ async def test_a_faulty_device_is_a_dashboard_task_and_out_of_service(
         await settle(app, pilot)
         assert "Open tasks: 0" in screen_text(app)
         assert "Out of service" not in screen_text(app)
-    row = store.query_one("SELECT status, resolution_note FROM tasks")
+    row = one_row(store, "SELECT status, resolution_note FROM tasks")
     assert tuple(row) == ("resolved", "engineer fixed it")
 
 
@@ -154,6 +155,7 @@ async def test_a_restart_resumes_where_the_manager_was(
         await open_checklist(app, pilot)
         assert "4/24 answered · 1 problem(s)" in screen_text(app)
         items = app.screen.query_one("#items", OptionList)
+        assert items.highlighted is not None
         current = items.get_option_at_index(items.highlighted)
         assert current.id == "sst_1"  # the first item not yet answered
         items.highlighted = items.get_option_index("floor_signs")
@@ -174,7 +176,7 @@ async def test_sign_off_is_refused_while_a_required_item_is_open(
         await pilot.press(*"Li Na", "enter")
         await pilot.pause()
         assert "24 required item(s) still need an answer" in error_of(app, "signer")
-    assert store.query_one("SELECT COUNT(*) FROM checklist_runs")[0] == 0
+    assert one_row(store, "SELECT COUNT(*) FROM checklist_runs")[0] == 0
 
 
 async def test_bad_counts_are_said_beside_the_field(build_app: Build, store: Store) -> None:
@@ -192,10 +194,10 @@ async def test_bad_counts_are_said_beside_the_field(build_app: Build, store: Sto
         await pilot.pause()
         assert "A count goes from 0 to 100000" in error_of(app, "count")
         assert app.screen.query_one("#input-count", Input).value == "1000000"
-    assert store.query_one("SELECT COUNT(*) FROM checklist_answers")[0] == 0
+    assert one_row(store, "SELECT COUNT(*) FROM checklist_answers")[0] == 0
 
 
-async def test_the_checklist_in_chinese(build_app: Build, store: Store, clock) -> None:
+async def test_the_checklist_in_chinese(build_app: Build, store: Store, clock: FixedClock) -> None:
     clock.set(EARLY)
     app = build_app("zh")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -207,7 +209,7 @@ async def test_the_checklist_in_chinese(build_app: Build, store: Store, clock) -
         await settle(app, pilot)
         assert "已保存：等候区座椅整洁、摆放整齐" in screen_text(app)
         assert str(app.screen.query_one("#answer-ok", Button).label) == "o 正常"
-    assert store.query_one("SELECT label FROM checklist_answers")[0] == "等候区座椅整洁、摆放整齐"
+    assert one_row(store, "SELECT label FROM checklist_answers")[0] == "等候区座椅整洁、摆放整齐"
 
 
 async def test_switching_language_keeps_what_was_typed(build_app: Build) -> None:
@@ -251,7 +253,7 @@ async def test_day_plan_counters_and_appointments(build_app: Build, store: Store
         await pilot.press("f1")
         await settle(app, pilot)
         assert "Appointments today: 1" in screen_text(app)
-    assert store.query_one("SELECT counters FROM counter_plans")[0] == 3
+    assert one_row(store, "SELECT counters FROM counter_plans")[0] == 3
 
 
 BAD = """key = "opening"
@@ -270,7 +272,7 @@ label = { zh = "厅堂", en = "Hall" }
 
 
 async def test_a_bad_template_is_said_and_the_app_goes_on(
-    build_app: Build, tmp_path: Path, monkeypatch
+    build_app: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     content = tmp_path / "content"
     content.mkdir()
@@ -294,7 +296,7 @@ async def test_a_bad_template_is_said_and_the_app_goes_on(
             assert app.current_mode == "dashboard"
             await pilot.press("f3", "w", "enter")  # triage goes on without device state
             await settle(app, pilot)
-        assert app.store.query_one("SELECT COUNT(*) FROM arrivals")[0] == 1
+        assert one_row(app.store, "SELECT COUNT(*) FROM arrivals")[0] == 1
     finally:
         for cached in caches:
             cached.cache_clear()

@@ -3,9 +3,13 @@ survives a crash, clocks that turn red, callbacks that reopen, and search in Chi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
+import pytest
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from lobby_tui.app import LobbyApp, make_app
@@ -13,38 +17,40 @@ from lobby_tui.content import complaint_catalogue
 from lobby_tui.domain.complaints import Intake
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import set_language
+from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services import complaints as service
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, settle
+from tests.conftest import MORNING, Build, on_screen, one_row, settle
 from tests.ui.test_app import box_of, screen_text
 
-Build = Callable[..., LobbyApp]
 
-
-def take(store: Store, settings: Settings, **changes: object) -> str:
-    fields: dict[str, object] = {
-        "received_at": MORNING,
-        "via": "in_person",
-        "category": "device_fault",
-        "severity": "high",
-        "description": "ATM 吞卡，等了半小时没人管",
-        "subject": "ATM 2 retained card",
-        "phone": "13812345621",
-        "name": "王小明",
-    }
-    fields.update(changes)
+def take(store: Store, settings: Settings, **changes: Any) -> str:
+    intake = Intake(
+        received_at=MORNING,
+        via="in_person",
+        category="device_fault",
+        severity="high",
+        description="ATM 吞卡，等了半小时没人管",
+        subject="ATM 2 retained card",
+        phone="13812345621",
+        name="王小明",
+    )
     complaint_id, _case = service.take_complaint(
-        store,
-        settings,
-        complaint_catalogue(),
-        Intake(**fields),
-        shift_id=None,  # type: ignore[arg-type]
+        store, settings, complaint_catalogue(), replace(intake, **changes), shift_id=None
     )
     return complaint_id
 
 
-async def test_full_intake_by_keyboard(build_app: Build, store: Store, monkeypatch) -> None:
+def focused(app: LobbyApp) -> Widget | None:
+    """The focused widget, read afresh: `app.focused` read twice in one test would stay
+    narrowed by mypy to what the first assert saw, though keys moved the focus since."""
+    return app.focused
+
+
+async def test_full_intake_by_keyboard(
+    build_app: Build, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # covers: R4.1, R4.3, R4.4
     app = build_app()
     told: list[str] = []
@@ -52,11 +58,11 @@ async def test_full_intake_by_keyboard(build_app: Build, store: Store, monkeypat
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f5", "ctrl+n")
         await settle(app, pilot)
-        assert app.focused is app.screen.query_one("#description", TextArea)
+        assert focused(app) is app.screen.query_one("#description", TextArea)
         await pilot.press(*"Card kept by ATM 2")
         # Back to the category (subject, responsibility, severity, category), choose one.
         await pilot.press("shift+tab", *"ATM card", "shift+tab", "shift+tab", "shift+tab")
-        assert app.focused is app.screen.query_one("#select-category", Select)
+        assert focused(app) is app.screen.query_one("#select-category", Select)
         await pilot.press("enter", "down", "down", "down", "down", "down", "down", "enter")
         # Forward to the empathy steps: tick all three.
         await pilot.press("tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab")
@@ -69,13 +75,13 @@ async def test_full_intake_by_keyboard(build_app: Build, store: Store, monkeypat
         ]
         assert "C20261128-01 12-13 new ATM card" in text  # the list's row
         await pilot.pause(0.8)  # a late autosave must not bring the draft back
-        assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
+        assert one_row(store, "SELECT COUNT(*) FROM drafts")[0] == 0
     row = store.query_one("SELECT * FROM complaints")
     assert row is not None
     assert row["description"] == "Card kept by ATM 2" and row["subject"] == "ATM card"
     assert row["category"] == "device_fault" and row["severity"] == "medium"
     assert row["empathy"] == '["listened", "acknowledged", "apologised"]'
-    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM drafts")[0] == 0
 
 
 async def test_bad_input_is_said_beside_the_field_and_kept(build_app: Build, store: Store) -> None:
@@ -96,7 +102,7 @@ async def test_bad_input_is_said_beside_the_field_and_kept(build_app: Build, sto
         await settle(app, pilot)
         assert "A phone number of 5 to 15 digits" in screen_text(app)
         assert screen.query_one("#description", TextArea).text == "Charged twice"  # kept
-    assert store.query_one("SELECT COUNT(*) FROM complaints")[0] == 0  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM complaints")[0] == 0
 
 
 async def test_the_draft_survives_a_crash(store: Store, settings: Settings) -> None:
@@ -116,7 +122,7 @@ async def test_the_draft_survives_a_crash(store: Store, settings: Settings) -> N
         await pilot.click("#discard-draft")
         await settle(again, pilot)
         assert again.screen.query_one("#description", TextArea).text == ""
-    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM drafts")[0] == 0
     set_language("en")
 
 
@@ -137,7 +143,7 @@ async def test_escalated_turns_overdue_red_on_the_dashboard(
         assert "11-30 C20261128-01 ATM 2 retained card" in screen_text(app)
         assert box_of(app, "Complaints to act on: 1") == "╭"  # due soon: amber, not alarm
         clock.advance(days=3)  # past the promise to the customer
-        app.screen.refresh_lobby()  # type: ignore[attr-defined]
+        on_screen(app, DashboardScreen).refresh_lobby()
         await settle(app, pilot)
         assert "11-30 C20261128-01" in screen_text(app)
         assert box_of(app, "Complaints to act on: 1") == "┏"  # overdue: the alarm border
@@ -208,7 +214,7 @@ async def test_search_in_chinese_and_personal_data_masked(
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert "王小明 13812345621" in screen_text(app)
-    assert store.query_one("SELECT COUNT(*) FROM events WHERE kind = 'complaint.revealed'")[0] == 1  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM events WHERE kind = 'complaint.revealed'")[0] == 1
 
 
 async def test_enquiry_logged_in_one_key_and_turned_into_a_complaint(
@@ -272,7 +278,7 @@ async def test_the_customer_slip_says_what_next_and_is_saved_to_print(
 
 
 async def test_a_broken_complaints_file_is_said_and_the_app_goes_on(
-    build_app: Build, tmp_path, monkeypatch
+    build_app: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import shutil
 

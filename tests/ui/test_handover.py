@@ -4,23 +4,19 @@ open, the note, and the sign-off that the next shift's dashboard shows."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import timedelta
 
 from textual.widgets import Input, TextArea
 
-from lobby_tui.app import LobbyApp
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.settings import Settings
 from lobby_tui.report_formats import figures, shown
 from lobby_tui.screens.modals.confirm import Confirm
 from lobby_tui.services.report import day_report
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, settle
+from tests.conftest import MORNING, Build, one_row, settle
 from tests.ui.test_app import screen_text
 from tests.unit.test_cli import lobby
-
-Build = Callable[..., LobbyApp]
 
 
 async def test_the_screen_agrees_with_the_report_of_the_demo_day(
@@ -77,8 +73,8 @@ async def test_sign_off_closes_the_shift_and_the_next_dashboard_shows_the_note(
         assert "Handed over by Wang, 11-28 14:30" in text
         assert "ATM 2 engineer comes at 15:00" in text
     assert first is not None and app.shift is not None and app.shift.id != first.id
-    row = store.query_one("SELECT closed_by, handover_note FROM shifts WHERE id = ?", (first.id,))
-    assert tuple(row) == ("Wang", "ATM 2 engineer comes at 15:00")  # type: ignore[arg-type]
+    row = one_row(store, "SELECT closed_by, handover_note FROM shifts WHERE id = ?", (first.id,))
+    assert tuple(row) == ("Wang", "ATM 2 engineer comes at 15:00")
     # The next start of the app belongs to the new shift and still shows the note.
     again = build_app()
     assert again.shift is not None and again.shift.id == app.shift.id

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
-from textual.widgets import Select, Static
+import pytest
+from textual.widgets import Button, Select, Static
 
 from lobby_tui.app import PLACES, LobbyApp
 from lobby_tui.content import fraud_script
+from lobby_tui.domain.settings import Settings
+from lobby_tui.screens.incidents import IncidentsScreen
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import settle
+from tests.conftest import Build, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
-
-Build = Callable[..., LobbyApp]
 
 
 def said(app: LobbyApp, widget: str = "error-incident") -> str:
@@ -99,9 +100,9 @@ async def test_escalation_times_and_resolution_note_are_checked(
         await pilot.click("#resolve")
         await settle(app, pilot)
         assert "Resolved: police took the man away" in screen_text(app)
-    row = store.query_one("SELECT status, resolution_note FROM incidents")
+    row = one_row(store, "SELECT status, resolution_note FROM incidents")
     assert tuple(row) == ("resolved", "police took the man away")
-    told = store.query_one("SELECT at, party FROM incident_updates WHERE kind = 'escalated'")
+    told = one_row(store, "SELECT at, party FROM incident_updates WHERE kind = 'escalated'")
     assert tuple(told) == ("2026-11-28T02:32:00Z", "police")
 
 
@@ -122,13 +123,13 @@ async def test_the_fraud_script_end_to_end_in_chinese(build_app: Build, store: S
             )
         app.screen.query_one("#outcome", Select).value = "stopped"
         await pilot.pause()
-        app.screen.query_one("#fraud-save").press()  # a tap on the button
+        app.screen.query_one("#fraud-save", Button).press()  # a tap on the button
         await settle(app, pilot)
         assert said(app) == "✓ 沟通记录已作为证据保存。"
         assert "已记录反诈沟通：客户被劝阻，停止转账" in screen_text(app)
-    payload = store.query_one("SELECT payload FROM incident_updates WHERE kind = 'fraud'")[0]
+    payload = one_row(store, "SELECT payload FROM incident_updates WHERE kind = 'fraud'")[0]
     assert '"phone": "yes"' in payload and '"outcome": "stopped"' in payload
-    assert store.query_one("SELECT what FROM tasks")[0].startswith("回访")
+    assert one_row(store, "SELECT what FROM tasks")[0].startswith("回访")
 
 
 async def test_reminders_are_one_key_and_counted(build_app: Build, store: Store) -> None:
@@ -141,12 +142,12 @@ async def test_reminders_are_one_key_and_counted(build_app: Build, store: Store)
         await pilot.press("b", "b", "i")
         await settle(app, pilot)
         assert "b belongings 2 · i PIN and personal information 1" in screen_text(app)
-    counts = dict(store.query("SELECT kind, COUNT(*) FROM reminders GROUP BY kind"))
+    counts = {r[0]: r[1] for r in store.query("SELECT kind, COUNT(*) FROM reminders GROUP BY kind")}
     assert counts == {"belongings": 2, "pin": 1}
 
 
 async def test_a_broken_plan_file_is_said_and_the_app_goes_on(
-    build_app: Build, store: Store, tmp_path, monkeypatch
+    build_app: Build, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from lobby_tui.content import data_dir, incident_catalogue
 
@@ -177,11 +178,11 @@ async def test_a_broken_plan_file_is_said_and_the_app_goes_on(
         for cached in (data_dir, incident_catalogue):
             cached.cache_clear()
     assert told and "incidents.toml, line" in told[0]
-    assert store.query_one("SELECT COUNT(*) FROM incidents")[0] == 0
+    assert one_row(store, "SELECT COUNT(*) FROM incidents")[0] == 0
 
 
 async def test_a_recorded_conversation_is_shown_back(
-    build_app: Build, store: Store, settings
+    build_app: Build, store: Store, settings: Settings
 ) -> None:  # covers: R5.4
     from lobby_tui.demo.morning import write_demo_morning
 
@@ -190,8 +191,8 @@ async def test_a_recorded_conversation_is_shown_back(
     async with app.run_test(size=(100, 48)) as pilot:
         await pilot.press("f6")
         await settle(app, pilot)
-        fraud_id = store.query_one("SELECT id FROM incidents WHERE type = 'fraud'")[0]
-        app.screen.select(fraud_id)
+        fraud_id = one_row(store, "SELECT id FROM incidents WHERE type = 'fraud'")[0]
+        on_screen(app, IncidentsScreen).select(fraud_id)
         await settle(app, pilot)
         assert app.screen.query_one("#q-phone", Select).value == "yes"
         assert app.screen.query_one("#outcome", Select).value == "stopped"

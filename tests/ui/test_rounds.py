@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+import pytest
 from textual.widgets import DataTable, Select, Static
 
 from lobby_tui.app import LobbyApp
+from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import settle
+from tests.conftest import Build, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
-
-Build = Callable[..., LobbyApp]
 
 
 def walk_in(store: Store, clock: FixedClock, minutes_ago: int, need: str = "enquiry") -> str:
@@ -35,7 +33,7 @@ def said(app: LobbyApp) -> str:
     return str(app.screen.query_one("#error-care", Static).render())
 
 
-async def test_a_round_with_care_actions(build_app: Build, store: Store, clock) -> None:
+async def test_a_round_with_care_actions(build_app: Build, store: Store, clock: FixedClock) -> None:
     # covers: R3.1, R3.2, R3.3, R3.5
     long = walk_in(store, clock, 14)
     short = walk_in(store, clock, 3)
@@ -74,12 +72,12 @@ async def test_a_round_with_care_actions(build_app: Build, store: Store, clock) 
         (short, "form_check", 1),
         (short, "documents", 1),
     ]
-    assert store.query_one("SELECT completed_at IS NOT NULL, crowding FROM rounds")[0] == 1
-    assert store.query_one("SELECT what FROM tasks")[0] == "Tidiness"
+    assert one_row(store, "SELECT completed_at IS NOT NULL, crowding FROM rounds")[0] == 1
+    assert one_row(store, "SELECT what FROM tasks")[0] == "Tidiness"
 
 
 async def test_a_due_round_shows_on_the_dashboard_and_notifies(
-    build_app: Build, store: Store, clock, monkeypatch
+    build_app: Build, store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # covers: R3.1
     told: list[str] = []
     clock.set(clock.now().replace(hour=1, minute=10))  # 09:10: the first round due at 09:15
@@ -92,7 +90,7 @@ async def test_a_due_round_shows_on_the_dashboard_and_notifies(
         await settle(app, pilot)  # the reminder reads in the background
         assert told == []
         clock.advance(minutes=7)  # 09:17
-        app.screen.refresh_lobby()
+        on_screen(app, DashboardScreen).refresh_lobby()
         await settle(app, pilot)
         assert "Due since 09:15 — 2 min late" in screen_text(app)
         app.remind_round()
@@ -101,12 +99,14 @@ async def test_a_due_round_shows_on_the_dashboard_and_notifies(
         await settle(app, pilot)
         assert told == ["A round of the waiting area is due (09:15). F4 opens rounds."]
         clock.advance(minutes=20)  # 09:37: the 09:15 round was missed
-        app.screen.refresh_lobby()
+        on_screen(app, DashboardScreen).refresh_lobby()
         await settle(app, pilot)
         assert "Missed today: 1" in screen_text(app)
 
 
-async def test_over_selling_guard_and_not_interested(build_app: Build, store: Store, clock):
+async def test_over_selling_guard_and_not_interested(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:
     # covers: R3.6
     walk_in(store, clock, 5)
     app = build_app()
@@ -138,7 +138,9 @@ async def test_over_selling_guard_and_not_interested(build_app: Build, store: St
     ]
 
 
-async def test_acting_on_a_customer_who_was_just_called(build_app: Build, store: Store, clock):
+async def test_acting_on_a_customer_who_was_just_called(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:
     arrival = walk_in(store, clock, 12)
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -149,10 +151,12 @@ async def test_acting_on_a_customer_who_was_just_called(build_app: Build, store:
         await settle(app, pilot)
         assert "is no longer waiting (called or gone): nothing recorded" in said(app)
         assert "Nobody is waiting" in screen_text(app)
-    assert store.query_one("SELECT COUNT(*) FROM care_actions")[0] == 0
+    assert one_row(store, "SELECT COUNT(*) FROM care_actions")[0] == 0
 
 
-async def test_a_round_left_open_resumes_after_a_restart(build_app: Build, store: Store, clock):
+async def test_a_round_left_open_resumes_after_a_restart(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:
     walk_in(store, clock, 2)
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -166,11 +170,13 @@ async def test_a_round_left_open_resumes_after_a_restart(build_app: Build, store
         assert "Round in progress since 10:30" in screen_text(app)
         await pilot.press("e")
         await settle(app, pilot)
-    assert store.query_one("SELECT COUNT(*) FROM rounds")[0] == 1
-    assert store.query_one("SELECT completed_at FROM rounds")[0] == "2026-11-28T02:33:00Z"
+    assert one_row(store, "SELECT COUNT(*) FROM rounds")[0] == 1
+    assert one_row(store, "SELECT completed_at FROM rounds")[0] == "2026-11-28T02:33:00Z"
 
 
-async def test_rounds_in_chinese(build_app: Build, store: Store, clock) -> None:  # covers: R3.2
+async def test_rounds_in_chinese(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R3.2
     walk_in(store, clock, 11)
     app = build_app("zh")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -184,7 +190,7 @@ async def test_rounds_in_chinese(build_app: Build, store: Store, clock) -> None:
 
 
 async def test_no_round_falls_due_after_closing(
-    build_app: Build, store: Store, clock, monkeypatch
+    build_app: Build, store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # covers: R3.1
     told: list[str] = []
     clock.set(clock.now().replace(hour=13, minute=48))  # 21:48 in the branch, long closed

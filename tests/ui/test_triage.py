@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import time
+from typing import Any
 
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -11,16 +11,16 @@ from lobby_tui.app import LobbyApp
 from lobby_tui.content import checklist_template
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.checklist import Answer
+from lobby_tui.domain.settings import Settings
+from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.services.checklist import answer_item
 from lobby_tui.services.dayplan import add_appointment
 from lobby_tui.store import Store
-from tests.conftest import settle
+from tests.conftest import Build, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
 
-Build = Callable[..., LobbyApp]
 
-
-def last_arrival(store: Store) -> dict[str, object]:
+def last_arrival(store: Store) -> dict[str, Any]:
     row = store.query_one("SELECT * FROM arrivals ORDER BY arrived_at DESC, rowid DESC LIMIT 1")
     assert row is not None
     return dict(row)
@@ -51,14 +51,15 @@ async def test_the_common_walk_in_takes_three_keystrokes_from_any_screen(
             assert str(arrival["ticket"]) in screen_text(app)
     tickets = [r[0] for r in store.query("SELECT ticket FROM arrivals ORDER BY ticket")]
     assert tickets == ["S001", "S002", "S003"]
-    assert store.query_one("SELECT COUNT(*) FROM events WHERE kind = 'arrival.triaged'")[0] == 3
+    assert one_row(store, "SELECT COUNT(*) FROM events WHERE kind = 'arrival.triaged'")[0] == 3
 
 
 async def test_the_suggestion_and_its_reason_appear_as_the_need_is_chosen(
-    build_app: Build, store: Store, settings
+    build_app: Build, store: Store, settings: Settings
 ) -> None:  # covers: R1.2, R2.3
     template = checklist_template()
     shift = build_app().shift
+    assert shift is not None
     for key in ("sst_1", "sst_2", "sst_3"):
         item = template.item(key)
         answer_item(
@@ -95,7 +96,7 @@ async def test_override_needs_a_reason_and_is_recorded(build_app: Build, store: 
         await pilot.press("enter")
         await pilot.pause()
         assert said(app, "error-reason") == "Say why another channel than suggested."
-        assert store.query_one("SELECT COUNT(*) FROM arrivals")[0] == 0
+        assert one_row(store, "SELECT COUNT(*) FROM arrivals")[0] == 0
         await pilot.press(*"non-cash windows all busy with a company", "enter")
         await settle(app, pilot)
     arrival = last_arrival(store)
@@ -105,7 +106,7 @@ async def test_override_needs_a_reason_and_is_recorded(build_app: Build, store: 
 
 
 async def test_queue_actions_move_the_customer_along(
-    build_app: Build, store: Store, settings
+    build_app: Build, store: Store, settings: Settings
 ) -> None:  # covers: R2.3
     write_demo_morning(store, settings, store.clock.now().date(), lang="en")
     app = build_app()
@@ -123,18 +124,20 @@ async def test_queue_actions_move_the_customer_along(
         first = current()
         await pilot.press("c")  # called to a counter
         await settle(app, pilot)
-        assert store.query_one("SELECT status FROM arrivals WHERE id = ?", (first,))[0] == "called"
+        assert one_row(store, "SELECT status FROM arrivals WHERE id = ?", (first,))[0] == "called"
         await pilot.press("c")  # again: already called, nothing recorded twice
         await pilot.pause()
-        events = store.query_one(
-            "SELECT COUNT(*) FROM events WHERE kind = 'arrival.called' AND entity_id = ?", (first,)
+        events = one_row(
+            store,
+            "SELECT COUNT(*) FROM events WHERE kind = 'arrival.called' AND entity_id = ?",
+            (first,),
         )[0]
         assert events == 1
         table.move_cursor(row=0)
         second = current()
         await pilot.press("l")  # left without service
         await settle(app, pilot)
-        assert store.query_one("SELECT status FROM arrivals WHERE id = ?", (second,))[0] == "left"
+        assert one_row(store, "SELECT status FROM arrivals WHERE id = ?", (second,))[0] == "left"
         table.move_cursor(row=0)
         third = current()
         await pilot.press("m")
@@ -146,19 +149,21 @@ async def test_queue_actions_move_the_customer_along(
         assert "mis-route is recorded" in said(app, "error-move-reason")
         await pilot.press(*"needs cash, not a transfer", "enter")
         await settle(app, pilot)
-        row = store.query_one(
-            "SELECT channel, moved_from, moved_reason FROM arrivals WHERE id = ?", (third,)
+        row = one_row(
+            store, "SELECT channel, moved_from, moved_reason FROM arrivals WHERE id = ?", (third,)
         )
         assert row[0] == "cash" and row[1] != "cash" and row[2] == "needs cash, not a transfer"
         table.focus()
         table.move_cursor(row=0)
-        channel = store.query_one("SELECT channel FROM arrivals WHERE id = ?", (current(),))[0]
-        before = app.screen.state.counters[channel]
+        channel = one_row(store, "SELECT channel FROM arrivals WHERE id = ?", (current(),))[0]
+        triage = on_screen(app, TriageScreen)
+        assert triage.state is not None
+        before = triage.state.counters[channel]
         await pilot.press("plus")  # red: open another window
         await settle(app, pilot)
-        assert app.screen.state.counters[channel] == before + 1
-        waiting = store.query_one("SELECT COUNT(*) FROM arrivals WHERE status = 'waiting'")[0]
-        at_counter = store.query_one("SELECT COUNT(*) FROM arrivals WHERE status = 'called'")[0]
+        assert triage.state.counters[channel] == before + 1
+        waiting = one_row(store, "SELECT COUNT(*) FROM arrivals WHERE status = 'waiting'")[0]
+        at_counter = one_row(store, "SELECT COUNT(*) FROM arrivals WHERE status = 'called'")[0]
         await pilot.press("E")
         await pilot.pause()
         await pilot.press("y")
@@ -167,14 +172,14 @@ async def test_queue_actions_move_the_customer_along(
         # Those already at a counter are being served: closing the day leaves them alone.
         assert (
             at_counter
-            and store.query_one("SELECT COUNT(*) FROM arrivals WHERE status = 'called'")[0]
+            and one_row(store, "SELECT COUNT(*) FROM arrivals WHERE status = 'called'")[0]
             == at_counter
         )
-    assert store.query_one("SELECT COUNT(*) FROM arrivals WHERE status = 'not_seen'")[0] == waiting
+    assert one_row(store, "SELECT COUNT(*) FROM arrivals WHERE status = 'not_seen'")[0] == waiting
 
 
 async def test_bad_input_is_said_beside_the_field_and_kept(
-    build_app: Build, store: Store, settings
+    build_app: Build, store: Store, settings: Settings
 ) -> None:  # covers: R2.8
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -215,12 +220,12 @@ async def test_bad_input_is_said_beside_the_field_and_kept(
         await pilot.pause()
         assert said(app, "error-ticket") == "Ticket B001 is already used today: check the number."
         assert app.screen.query_one("#input-ticket", Input).value == "b001"
-    assert store.query_one("SELECT COUNT(*) FROM arrivals")[0] == 1
+    assert one_row(store, "SELECT COUNT(*) FROM arrivals")[0] == 1
     assert last_arrival(store)["party_size"] == 2
 
 
 async def test_a_vip_appointment_tells_the_wealth_manager(
-    build_app: Build, store: Store, settings
+    build_app: Build, store: Store, settings: Settings
 ) -> None:  # covers: R1.6, R2.6
     add_appointment(store, settings, store.clock.now().date(), time(10, 45), "Fund review", True)
     app = build_app()
@@ -228,7 +233,7 @@ async def test_a_vip_appointment_tells_the_wealth_manager(
         await pilot.press("f3", "m")
         await pilot.pause()
         select = app.screen.query_one("#appointment", Select)
-        select.value = store.query_one("SELECT id FROM appointments")[0]
+        select.value = one_row(store, "SELECT id FROM appointments")[0]
         await pilot.pause()
         app.screen.query_one("#needs").focus()
         await pilot.press("enter")
@@ -239,7 +244,7 @@ async def test_a_vip_appointment_tells_the_wealth_manager(
         assert "Fund review" in screen_text(app)  # now a task for the wealth manager
     arrival = last_arrival(store)
     assert arrival["channel"] == "wealth" and arrival["appointment_id"]
-    assert store.query_one("SELECT owner FROM tasks")[0] == "wealth"
+    assert one_row(store, "SELECT owner FROM tasks")[0] == "wealth"
 
 
 async def test_triage_in_chinese(build_app: Build, store: Store) -> None:  # covers: R2.1, R2.7

@@ -144,7 +144,9 @@ label = { zh = "厅堂", en = "Hall" }
 """
 
 
-def test_a_bad_template_names_the_file_line_and_problem(tmp_path: Path, monkeypatch) -> None:
+def test_a_bad_template_names_the_file_line_and_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # covers: R1.3 — a count without its minimum
     for name in ("settings.toml", "channels.toml", "needs.toml"):
         (tmp_path / name).write_bytes((data_dir() / name).read_bytes())

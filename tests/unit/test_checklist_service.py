@@ -7,20 +7,29 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from lobby_tui.content import channels, checklist_template
-from lobby_tui.domain.checklist import Answer
+from lobby_tui.domain.checklist import Answer, Given
 from lobby_tui.domain.day import day_bounds_utc
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import parse_amount, parse_time
+from lobby_tui.domain.settings import Settings
 from lobby_tui.services import checklist, dayplan, tasks
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
+from tests.conftest import one_row
 
 DAY = date(2026, 11, 28)
 TEMPLATE = checklist_template()
 
 
-def answer(store, settings, key, value=None, count=None, note=None):
+def answer(
+    store: Store,
+    settings: Settings,
+    key: str,
+    value: Answer | None = None,
+    count: int | None = None,
+    note: str | None = None,
+) -> Given:
     item = TEMPLATE.item(key)
     shift = open_shift_today(store, settings)
     return checklist.answer_item(
@@ -43,7 +52,7 @@ def self_service_devices() -> dict[str, list[str]]:
 
 
 def test_a_faulty_terminal_is_a_task_and_out_of_service_until_resolved(
-    store: Store, settings, clock: FixedClock
+    store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R1.2
     answer(store, settings, "sst_2", Answer.PROBLEM, note="card reader jammed")
     open_now = tasks.open_tasks(store)
@@ -64,11 +73,13 @@ def test_a_faulty_terminal_is_a_task_and_out_of_service_until_resolved(
         store, self_service_devices(), clock.now() - timedelta(minutes=10), start
     )
     assert "sst_2" in back_then.devices
-    row = store.query_one("SELECT resolution_note, resolved_at FROM tasks")
+    row = one_row(store, "SELECT resolution_note, resolved_at FROM tasks")
     assert row[0] == "engineer replaced the reader" and row[1] == "2026-11-28T03:20:00Z"
 
 
-def test_all_terminals_down_closes_the_self_service_channel(store: Store, settings) -> None:
+def test_all_terminals_down_closes_the_self_service_channel(
+    store: Store, settings: Settings
+) -> None:
     for key in ("sst_1", "sst_2", "sst_3"):
         answer(store, settings, key, Answer.PROBLEM)
     start, _ = day_bounds_utc(DAY, settings.timezone)
@@ -76,7 +87,9 @@ def test_all_terminals_down_closes_the_self_service_channel(store: Store, settin
     assert set(state.channels) == {"self_service"}
 
 
-def test_a_device_fault_later_in_the_day_uses_the_same_path(store: Store, settings) -> None:
+def test_a_device_fault_later_in_the_day_uses_the_same_path(
+    store: Store, settings: Settings
+) -> None:
     task_id, new = tasks.report_device_fault(
         store, shift_id=None, device_key="led_screen", channel=None, what="LED screen: blank"
     )
@@ -88,14 +101,16 @@ def test_a_device_fault_later_in_the_day_uses_the_same_path(store: Store, settin
     assert "led_screen" in tasks.out_of_service(store, {}, store.clock.now(), start).devices
 
 
-def test_a_shortage_becomes_a_task_and_a_recount_closes_it(store: Store, settings) -> None:
+def test_a_shortage_becomes_a_task_and_a_recount_closes_it(
+    store: Store, settings: Settings
+) -> None:
     # covers: R1.3
     given = answer(store, settings, "deposit_slips", count=12)
     assert given.answer == Answer.PROBLEM
     assert [t.what for t in tasks.open_tasks(store)] == ["Deposit slips (sheets)"]
     assert answer(store, settings, "deposit_slips", count=80).answer == Answer.OK
     assert tasks.open_tasks(store) == []
-    row = store.query_one("SELECT count, minimum, answer FROM checklist_answers")
+    row = one_row(store, "SELECT count, minimum, answer FROM checklist_answers")
     assert tuple(row) == (80, 50, "ok")
     kinds = [r[0] for r in store.query("SELECT kind FROM events WHERE kind != 'shift.opened'")]
     assert kinds == [
@@ -107,7 +122,7 @@ def test_a_shortage_becomes_a_task_and_a_recount_closes_it(store: Store, setting
     ]
 
 
-def test_answers_keep_the_label_they_were_given_under(store: Store, settings) -> None:
+def test_answers_keep_the_label_they_were_given_under(store: Store, settings: Settings) -> None:
     item = TEMPLATE.item("seating")
     shift = open_shift_today(store, settings)
     checklist.answer_item(
@@ -120,10 +135,12 @@ def test_answers_keep_the_label_they_were_given_under(store: Store, settings) ->
         label=item.label.zh,
         answer=Answer.OK,
     )
-    assert store.query_one("SELECT label FROM checklist_answers")[0] == "等候区座椅整洁、摆放整齐"
+    assert one_row(store, "SELECT label FROM checklist_answers")[0] == "等候区座椅整洁、摆放整齐"
 
 
-def test_sign_off_is_refused_until_every_required_item_is_answered(store: Store, settings) -> None:
+def test_sign_off_is_refused_until_every_required_item_is_answered(
+    store: Store, settings: Settings
+) -> None:
     with pytest.raises(Invalid) as caught:
         checklist.sign_off(store, day=DAY, template=TEMPLATE, name="Li Na")
     assert caught.value.params["count"] == 24
@@ -152,14 +169,14 @@ def test_counters_change_during_the_day(store: Store, clock: FixedClock) -> None
         dayplan.set_counters(store, DAY, "cash", 31)
 
 
-def test_appointments_and_cash_movements(store: Store, settings) -> None:  # covers: R1.6
+def test_appointments_and_cash_movements(store: Store, settings: Settings) -> None:  # covers: R1.6
     dayplan.add_appointment(store, settings, DAY, time(14, 0), "Fund review", True, "Mr Wang")
     dayplan.add_cash_movement(store, settings, DAY, time(10, 0), 500_000, "company payroll")
     [meeting] = dayplan.appointments(store, DAY)
     assert meeting.due_at == datetime(2026, 11, 28, 6, 0, tzinfo=UTC) and meeting.vip
     assert dayplan.cash_movements(store, DAY)[0].amount == 500_000
     # The journal keeps no personal reference.
-    payload = store.query_one("SELECT payload FROM events WHERE kind = 'appointment.added'")[0]
+    payload = one_row(store, "SELECT payload FROM events WHERE kind = 'appointment.added'")[0]
     assert "Wang" not in payload
     for bad, key in [("25:00", "time_format"), ("9", "time_format")]:
         with pytest.raises(Invalid, match=key):
@@ -170,7 +187,9 @@ def test_appointments_and_cash_movements(store: Store, settings) -> None:  # cov
         parse_amount("0")
 
 
-def test_forecast_from_the_branchs_own_arrivals(store: Store, settings, clock) -> None:
+def test_forecast_from_the_branchs_own_arrivals(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:
     assert not dayplan.peak_forecast(store, settings, DAY).has_history
     for weeks, hour in ((1, 10), (1, 10), (2, 10), (2, 14)):
         day = DAY - timedelta(weeks=weeks)
@@ -191,7 +210,7 @@ def test_forecast_from_the_branchs_own_arrivals(store: Store, settings, clock) -
     assert forecast.peaks == [10]
 
 
-def test_care_figures_on_the_played_demo_morning(store: Store, settings) -> None:
+def test_care_figures_on_the_played_demo_morning(store: Store, settings: Settings) -> None:
     # covers: R3.1, R3.2 — the same figures the handover will show
     from lobby_tui.demo.morning import write_demo_morning
     from lobby_tui.services.rounds import figures
@@ -199,12 +218,12 @@ def test_care_figures_on_the_played_demo_morning(store: Store, settings) -> None
     write_demo_morning(store, settings, DAY, lang="en")
     day_figures = figures(store, settings, DAY, store.clock.now())
     assert (day_figures.rounds.done, day_figures.rounds.missed) == (4, 1)
-    apologies = store.query_one(
-        "SELECT COUNT(DISTINCT arrival_id) FROM care_actions WHERE kind = 'apology'"
+    apologies = one_row(
+        store, "SELECT COUNT(DISTINCT arrival_id) FROM care_actions WHERE kind = 'apology'"
     )[0]
     assert day_figures.apologised == apologies > 0
     assert day_figures.waited_past_amber >= apologies
     assert (
         day_figures.needs_noted
-        == store.query_one("SELECT COUNT(*) FROM care_actions WHERE kind = 'interest'")[0]
+        == one_row(store, "SELECT COUNT(*) FROM care_actions WHERE kind = 'interest'")[0]
     )

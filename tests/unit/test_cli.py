@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -299,7 +300,7 @@ def test_export_masks_personal_fields_unless_asked(history_db: Path, tmp_path: P
     assert "settings" in manifest["tables"] and "complaint_search" not in manifest["tables"]
     assert stat.S_IMODE((masked / "complaints.csv").stat().st_mode) == 0o600
 
-    def read(folder: Path, table: str) -> list[dict[str, object]]:
+    def read(folder: Path, table: str) -> list[dict[str, Any]]:
         lines = (folder / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -16,22 +18,21 @@ from lobby_tui.services import complaints as service
 from lobby_tui.services import enquiries
 from lobby_tui.services.drafts import load_draft, save_draft
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING
+from tests.conftest import MORNING, one_row
 
 
-def intake(**changes: object) -> Intake:
-    fields: dict[str, object] = {
-        "received_at": MORNING,
-        "via": "in_person",
-        "category": "waiting_time",
-        "severity": "medium",
-        "description": "排队一个多小时，没有人解释原因",
-        "subject": "等候太久",
-        "name": "王小明",
-        "phone": "138 1234 5621",
-    }
-    fields.update(changes)
-    return Intake(**fields)  # type: ignore[arg-type]
+def intake(**changes: Any) -> Intake:
+    taken = Intake(
+        received_at=MORNING,
+        via="in_person",
+        category="waiting_time",
+        severity="medium",
+        description="排队一个多小时，没有人解释原因",
+        subject="等候太久",
+        name="王小明",
+        phone="138 1234 5621",
+    )
+    return replace(taken, **changes)
 
 
 def take(store: Store, settings: Settings, **changes: object) -> str:
@@ -104,7 +105,7 @@ def test_bad_intake_names_its_field_and_saves_nothing(
     with pytest.raises(Invalid) as caught:
         take(store, settings, **changes)
     assert (caught.value.field, caught.value.key) == (field, key)
-    assert store.query_one("SELECT COUNT(*) FROM complaints")[0] == 0  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM complaints")[0] == 0
 
 
 def test_on_the_spot_is_resolved_with_its_callback_due(store: Store, settings: Settings) -> None:
@@ -307,14 +308,12 @@ def test_enquiries_are_counted_and_can_become_a_complaint(store: Store, settings
 def test_reveal_is_logged(store: Store, settings: Settings) -> None:
     complaint_id = take(store, settings)
     assert service.reveal(store, complaint_id) == ("王小明", "13812345621")
-    assert store.query_one("SELECT kind FROM events ORDER BY seq DESC LIMIT 1")[0] == (  # type: ignore[index]
+    assert one_row(store, "SELECT kind FROM events ORDER BY seq DESC LIMIT 1")[0] == (
         "complaint.revealed"
     )
 
 
 def test_cfpb_gives_sixty_days_once_in_progress(store: Store, settings: Settings) -> None:
-    from dataclasses import replace
-
     cfpb = replace(settings, complaint_profile="cfpb")
     waiting = take(store, cfpb)
     assert service.get(store, waiting).decision_due_at == MORNING + timedelta(days=15)

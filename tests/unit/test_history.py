@@ -15,6 +15,7 @@ from lobby_tui.services.report import day_report, period_report
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.verify import verify_store
 from lobby_tui.store import FixedClock, Store, StoreError, open_store
+from tests.conftest import one_row
 
 DAY = date(2026, 11, 28)
 
@@ -48,9 +49,9 @@ def test_progress_is_told_after_each_day(tmp_path: Path, clock: FixedClock) -> N
 def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Settings) -> None:
     # covers: R1.2, R2.4, R2.7, R3.1, R3.2, R4.4, R4.6, R5.3
     counts = write_history(store, settings, DAY, days=21, per_day=250, seed=7, lang="en")
-    assert counts["arrivals"] == store.query_one("SELECT COUNT(*) FROM arrivals")[0] > 21 * 150
+    assert counts["arrivals"] == one_row(store, "SELECT COUNT(*) FROM arrivals")[0] > 21 * 150
     first, last = DAY - timedelta(days=21), DAY - timedelta(days=1)
-    assert store.query_one("SELECT MIN(business_day), MAX(business_day) FROM arrivals")[:] == (
+    assert one_row(store, "SELECT MIN(business_day), MAX(business_day) FROM arrivals")[:] == (
         first.isoformat(),
         last.isoformat(),
     )
@@ -79,9 +80,10 @@ def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Sett
     assert {"on_spot", "escalated"} == {
         row[0] for row in store.query("SELECT DISTINCT outcome FROM complaints")
     }
-    assert store.query_one(
+    assert one_row(
+        store,
         "SELECT COUNT(*) FROM complaints WHERE departments IS NOT NULL AND owner IS NOT NULL"
-        " AND promised_by IS NOT NULL"
+        " AND promised_by IS NOT NULL",
     )[0]
     callbacks = [
         json.loads(row[0])
@@ -91,7 +93,7 @@ def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Sett
     assert report.complaints.satisfaction_avg is not None
     assert (
         report.incidents.total > 0
-        and store.query_one("SELECT COUNT(*) FROM incident_updates")[0] > report.incidents.total
+        and one_row(store, "SELECT COUNT(*) FROM incident_updates")[0] > report.incidents.total
     )
     assert report.enquiries > 0 and report.reminders["belongings"] > 0
     shifts = store.query("SELECT closed_at, handover_note FROM shifts")

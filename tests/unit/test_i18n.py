@@ -75,7 +75,7 @@ def _error_keys_raised() -> set[str]:
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
             ):
-                keys.add(f"error.{node.args[0].value}")
+                keys.add(f"error.{node.args[0].value!s}")
     return keys
 
 
@@ -95,7 +95,7 @@ def test_every_invalid_input_can_be_said() -> None:
                 and len(node.args) > 1
                 and isinstance(node.args[1], ast.Constant)
             ):
-                keys.add(f"invalid.{node.args[1].value}")
+                keys.add(f"invalid.{node.args[1].value!s}")
     assert "invalid.count_missing" in keys  # the scan works
     assert sorted(keys - set(CATALOGS["en"])) == []
 
@@ -123,7 +123,9 @@ def test_t_fills_placeholders_in_the_current_language() -> None:
         (None, None, {}, "en"),
     ],
 )
-def test_language_comes_from_cli_then_settings_then_locale(cli, saved, env, expected) -> None:
+def test_language_comes_from_cli_then_settings_then_locale(
+    cli: str | None, saved: str | None, env: dict[str, str], expected: str
+) -> None:
     assert resolve_language(cli, saved, env) == expected
 
 

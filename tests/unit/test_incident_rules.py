@@ -51,7 +51,9 @@ def test_two_types_on_one_key_are_refused() -> None:
         IncidentCatalogue.model_validate(raw)
 
 
-def test_a_plan_file_with_an_error_names_file_and_line(tmp_path: Path, monkeypatch) -> None:
+def test_a_plan_file_with_an_error_names_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for source in data_dir().glob("*.toml"):
         (tmp_path / source.name).write_bytes(source.read_bytes())
     text = (tmp_path / "incidents.toml").read_text(encoding="utf-8")

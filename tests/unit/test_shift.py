@@ -16,6 +16,7 @@ from lobby_tui.services.shift import (
     open_shift_today,
 )
 from lobby_tui.store import FixedClock, Store
+from tests.conftest import one_row
 
 
 def test_hand_over_closes_the_shift_and_opens_the_next(
@@ -28,11 +29,11 @@ def test_hand_over_closes_the_shift_and_opens_the_next(
         hand_over(store, settings, shift.id, " ", "note")
     following = hand_over(store, settings, shift.id, "Wang", "ATM 2 engineer at 15:00")
     assert following is not None and following.id != shift.id
-    closed = store.query_one("SELECT closed_at, closed_by, handover_note FROM shifts WHERE id = ?",
-                             (shift.id,))  # fmt: skip
-    assert tuple(closed) == ("2026-11-28T06:30:00Z", "Wang", "ATM 2 engineer at 15:00")  # type: ignore[arg-type]
+    closed = one_row(store, "SELECT closed_at, closed_by, handover_note FROM shifts WHERE id = ?",
+                     (shift.id,))  # fmt: skip
+    assert tuple(closed) == ("2026-11-28T06:30:00Z", "Wang", "ATM 2 engineer at 15:00")
     assert open_shift_today(store, settings).id == following.id  # the next start resumes it
-    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM drafts")[0] == 0
     note = last_handover(store, clock.now())
     assert note is not None and (note.closed_by, note.note) == ("Wang", "ATM 2 engineer at 15:00")
     with pytest.raises(Invalid, match="shift_closed"):
@@ -45,7 +46,7 @@ def test_a_long_note_is_refused_and_nothing_changes(store: Store, settings: Sett
     shift = open_shift_today(store, settings)
     with pytest.raises(Invalid, match="text_too_long"):
         hand_over(store, settings, shift.id, "Wang", "x" * 2001)
-    assert store.query_one("SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 1  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 1
     assert last_handover(store, store.clock.now() + timedelta(minutes=1)) is None
 
 
@@ -55,8 +56,8 @@ def test_after_closing_time_no_empty_shift_is_left_open(
     shift = open_shift_today(store, settings)
     clock.advance(hours=7)  # 17:30, after closing
     assert hand_over(store, settings, shift.id, "Wang", "all quiet") is None
-    assert store.query_one("SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 0  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 0
     clock.advance(hours=15)  # tomorrow morning
     tomorrow = open_shift_today(store, settings)
     assert str(tomorrow.business_day) == "2026-11-29"
-    assert store.query_one("SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 1  # type: ignore[index]
+    assert one_row(store, "SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 1

@@ -19,6 +19,7 @@ from lobby_tui.services.verify import verify_file
 from lobby_tui.store import FixedClock, Store, StoreError, SystemClock, open_store
 from lobby_tui.store.journal import verify_chain
 from lobby_tui.store.migrations import SCHEMA_VERSION
+from tests.conftest import one_row
 
 T = TypeVar("T")
 
@@ -80,7 +81,7 @@ def test_reopening_keeps_data_and_version(db_path: Path, clock: FixedClock) -> N
     first.close()
     again = open_store(db_path, clock)
     assert again.pragma("user_version") == SCHEMA_VERSION
-    assert again.query_one("SELECT COUNT(*) FROM events")[0] == 1
+    assert one_row(again, "SELECT COUNT(*) FROM events")[0] == 1
     again.close()
 
 
@@ -145,7 +146,9 @@ def test_locked_database_is_refused_untouched(db_path: Path, clock: FixedClock) 
         conn.close()
 
 
-def test_read_only_file_is_refused(db_path: Path, clock: FixedClock, monkeypatch) -> None:
+def test_read_only_file_is_refused(
+    db_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     open_store(db_path, clock).close()
     before = digest(db_path)
     # Tests run as root here, where chmod does not stop writes; ask the OS question the
@@ -169,7 +172,7 @@ def test_full_disk_is_a_clear_error_and_loses_nothing_saved(store: Store) -> Non
         for i in range(2000):
             uow.event("test.fill", "test", str(i), {"text": "x" * 500})
     assert caught.value.key == "db.disk_full"
-    assert store.query_one("SELECT COUNT(*) FROM events")[0] == 1
+    assert one_row(store, "SELECT COUNT(*) FROM events")[0] == 1
     assert verify_chain(store.conn).intact
 
 
@@ -180,7 +183,7 @@ def test_events_reject_update_and_delete(store: Store) -> None:
         store.conn.execute("UPDATE events SET kind = 'forged'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         store.conn.execute("DELETE FROM events")
-    assert store.query_one("SELECT kind FROM events")[0] == "test.one"
+    assert one_row(store, "SELECT kind FROM events")[0] == "test.one"
 
 
 def test_unit_of_work_is_all_or_nothing(store: Store) -> None:
@@ -188,8 +191,8 @@ def test_unit_of_work_is_all_or_nothing(store: Store) -> None:
         uow.insert("drafts", {"key": "k", "body": "{}", "updated_at": uow.now})
         uow.event("draft.saved", "draft", "k", {})
         raise RuntimeError("power cut")
-    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0
-    assert store.query_one("SELECT COUNT(*) FROM events")[0] == 0
+    assert one_row(store, "SELECT COUNT(*) FROM drafts")[0] == 0
+    assert one_row(store, "SELECT COUNT(*) FROM events")[0] == 0
 
 
 def _tamper(db_path: Path, sql: str) -> None:
@@ -258,7 +261,7 @@ def test_two_processes_writing_at_once_lose_nothing(db_path: Path) -> None:
     assert verdict.ok
     assert verdict.chain.events == 300
     store = open_store(db_path, SystemClock())
-    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 300
+    assert one_row(store, "SELECT COUNT(*) FROM drafts")[0] == 300
     store.close()
 
 
@@ -300,10 +303,10 @@ def test_a_worker_reads_while_the_writer_holds_a_transaction(store: Store) -> No
         uow.insert("drafts", {"key": "k", "body": "{}", "updated_at": uow.now})
         # The write lock is held and the row not yet committed: a reader on another thread
         # neither waits nor sees it.
-        assert _in_a_worker(lambda: store.query_one(count)[0]) == 0
+        assert _in_a_worker(lambda: one_row(store, count)[0]) == 0
         assert _in_a_worker(lambda: store.rows(count)) == [(0,)]
-    assert _in_a_worker(lambda: store.query_one(count)[0]) == 1  # committed: seen
-    assert store.query_one(count)[0] == 1
+    assert _in_a_worker(lambda: one_row(store, count)[0]) == 1  # committed: seen
+    assert one_row(store, count)[0] == 1
 
 
 def test_workers_read_on_connections_of_their_own(store: Store) -> None:

@@ -31,7 +31,13 @@ SINCE = datetime(2026, 11, 28, 1, 10, tzinfo=UTC)
 
 def lobby(**minutes: float | None) -> dict[str, Estimate]:
     """Estimates per channel; None means no counter open."""
-    base = {"cash": 8.0, "non_cash": 8.0, "priority": 2.0, "self_service": 1.0, "wealth": 5.0}
+    base: dict[str, float | None] = {
+        "cash": 8.0,
+        "non_cash": 8.0,
+        "priority": 2.0,
+        "self_service": 1.0,
+        "wealth": 5.0,
+    }
     base.update(minutes)
     return {ch: Estimate(ch, 0, 0 if m is None else 1, m) for ch, m in base.items()}
 

@@ -14,7 +14,6 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from lobby_tui.content import complaint_catalogue
-from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
 from lobby_tui.domain.complaints import (
     NAME_MAX,
     REASON_MAX,
@@ -66,7 +65,7 @@ class IntakeForm(VerticalScroll):
     def __init__(self, language: str, drafts: Drafts) -> None:
         super().__init__(id="intake")
         self.language = language
-        self.catalogue: ComplaintCatalogue = complaint_catalogue()
+        self.catalogue = complaint_catalogue()
         self.enquiry_id: str | None = None  # set when an enquiry turns into a complaint
         self.filling = False
         self.choices: dict[str, set[str]] = {}  # each select's values, to restore a draft

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import incident_catalogue
 from lobby_tui.domain.errors import Invalid
-from lobby_tui.domain.incidents import SEVERITIES, IncidentCatalogue, IncidentType, check_note
+from lobby_tui.domain.incidents import SEVERITIES, IncidentType, check_note
 from lobby_tui.i18n import language, t
 from lobby_tui.widgets.form import invalid_text
 
@@ -36,7 +36,7 @@ class FlagDialog(ModalScreen[dict[str, str | None] | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.catalogue: IncidentCatalogue = incident_catalogue()
+        self.catalogue = incident_catalogue()
         self.chosen: IncidentType | None = None
 
     def compose(self) -> ComposeResult:
