@@ -176,8 +176,8 @@ def upgraded(db: Path) -> tuple[int, int]:
     store = open_store(db, SystemClock())
     if not store.query_one("SELECT 1 FROM day_rollups LIMIT 1"):
         rebuild_rollups(store, load_settings(store))
-    days = store.query_one("SELECT COUNT(DISTINCT business_day) FROM arrivals")[0]
-    kept = store.query_one("SELECT COUNT(*) FROM day_rollups")[0]
+    days = store.rows("SELECT COUNT(DISTINCT business_day) FROM arrivals")[0][0]
+    kept = store.rows("SELECT COUNT(*) FROM day_rollups")[0][0]
     store.close()
     return days, kept
 

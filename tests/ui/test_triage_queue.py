@@ -4,7 +4,7 @@ and every queue key acts on the customer the manager sees."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -14,10 +14,8 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import Store, open_store
-from tests.conftest import settle
+from tests.conftest import Build, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
-
-Build = Callable[..., LobbyApp]
 
 
 class Stopwatch:
@@ -31,15 +29,13 @@ class Stopwatch:
 
 
 def triage(app: LobbyApp) -> TriageScreen:
-    screen = app.screen
-    assert isinstance(screen, TriageScreen)
-    return screen
+    return on_screen(app, TriageScreen)
 
 
 def last_arrival(store: Store) -> dict[str, object]:
-    row = store.query_one("SELECT * FROM arrivals ORDER BY arrived_at DESC, rowid DESC LIMIT 1")
-    assert row is not None
-    return dict(row)
+    return dict(
+        one_row(store, "SELECT * FROM arrivals ORDER BY arrived_at DESC, rowid DESC LIMIT 1")
+    )
 
 
 async def test_a_walk_in_left_half_done_is_not_the_next_customers(
@@ -130,7 +126,9 @@ async def test_a_dialog_over_triage_is_not_leaving_it(build_app: Build) -> None:
         assert "Continue the walk-in" not in screen_text(app)
 
 
-def waiting(store: Store, day: str, need: str, channel: str, prefix: str, *, priority=False) -> str:
+def waiting(
+    store: Store, day: str, need: str, channel: str, prefix: str, *, priority: bool = False
+) -> str:
     arrival_id, _ = record_arrival(
         store, NewArrival(None, day, need, channel, prefix, priority=priority)
     )
@@ -138,7 +136,7 @@ def waiting(store: Store, day: str, need: str, channel: str, prefix: str, *, pri
 
 
 async def test_the_queue_keys_act_on_the_customer_seen_even_after_another_tablet_wrote(
-    build_app: Build, store: Store, settings: Settings, db_path
+    build_app: Build, store: Store, settings: Settings, db_path: Path
 ) -> None:  # covers: R2.3, R3.2
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -156,7 +154,7 @@ async def test_the_queue_keys_act_on_the_customer_seen_even_after_another_tablet
         await pilot.press("down", "down")  # the third customer: B003
         seen, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         assert (
-            store.query_one("SELECT ticket FROM arrivals WHERE id = ?", (seen.value,))[0] == "B003"
+            one_row(store, "SELECT ticket FROM arrivals WHERE id = ?", (seen.value,))[0] == "B003"
         )
         # Another tablet: two priority customers go ahead of everyone in the queue.
         other = open_store(db_path, store.clock)
@@ -177,7 +175,7 @@ async def test_the_queue_keys_act_on_the_customer_seen_even_after_another_tablet
 
 
 async def test_a_customer_called_on_another_tablet_is_not_called_twice(
-    build_app: Build, store: Store, db_path
+    build_app: Build, store: Store, db_path: Path
 ) -> None:  # covers: R2.3
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -195,7 +193,8 @@ async def test_a_customer_called_on_another_tablet_is_not_called_twice(
         await pilot.press("c")  # before this tablet's next tick
         await settle(app, pilot)
         assert "has already moved on" in str(app.screen.query_one("#error-queue", Static).render())
-        events = store.query_one(
+        events = one_row(
+            store,
             "SELECT COUNT(*) FROM events WHERE kind = 'arrival.called' AND entity_id = ?",
             (customer,),
         )[0]
@@ -240,7 +239,7 @@ async def test_machines_are_counted_not_opened_like_windows(
         await settle(app, pilot)
         said = str(app.screen.query_one("#error-queue", Static).render())
         assert "Machines are not windows" in said
-        assert store.query_one("SELECT COUNT(*) FROM counter_plans")[0] == 0
+        assert one_row(store, "SELECT COUNT(*) FROM counter_plans")[0] == 0
 
 
 async def test_choosing_a_channel_with_nothing_open_promises_no_wait(
