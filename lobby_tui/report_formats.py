@@ -16,7 +16,16 @@ from lobby_tui.services.report import DayReport
 
 SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents")
 # Figures whose value needs a unit to be read; the rest are counts.
-RATES = {"walkaway_rate", "self_service_rate", "service_level", "quote_hit_rate", "apology_rate"}
+RATES = {
+    "walkaway_rate",
+    "self_service_rate",
+    "service_level",
+    "quote_hit_rate",
+    "quote_longer_rate",
+    "quote_shorter_rate",
+    "triage_within_target",
+    "apology_rate",
+}
 NAMED = {"by_need", "by_channel", "by_type"}  # keyed by a catalogue id, labelled by its name
 
 

@@ -71,6 +71,8 @@ class ArrivalFigures:
     wait_max: float | None
     service_level: float | None
     quote_hit_rate: float | None
+    quote_longer_rate: float | None  # of those told a band, waited longer than it said
+    quote_shorter_rate: float | None
     triage_seconds_median: float | None
     triage_within_target: float | None
 
@@ -93,6 +95,8 @@ class ArrivalCounts:
     diverted: int = 0  # of those, routed to self-service
     quoted: int = 0  # called customers who were told a band
     hits: int = 0  # of those, whose wait fell inside it
+    longer: int = 0  # of those, who waited longer than it said
+    shorter: int = 0  # of those, who were called sooner
     waits: list[int] = field(default_factory=list)  # whole seconds from arrival to call, sorted
     triage: list[float] = field(default_factory=list)  # seconds at triage as stored, sorted
     # Per local hour of arrival: arrivals, of those called, and their waits' seconds summed.
@@ -104,7 +108,7 @@ def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> Arri
     adds to the counts the figures are made of. `zone` places each in its local hour."""
     # The triage module brings the needs catalogue's pydantic models: a report whose days
     # all have a rollup never counts arrivals, and `lobby report` starts faster without it.
-    from lobby_tui.domain.triage import band_contains
+    from lobby_tui.domain.triage import told_against
 
     c = ArrivalCounts()
     by_need, by_channel, waits, triage, hours = c.by_need, c.by_channel, c.waits, c.triage, c.hours
@@ -124,7 +128,10 @@ def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> Arri
             tally[2] += waited
             if a.quoted_band:
                 c.quoted += 1
-                c.hits += band_contains(a.quoted_band, waited / 60)
+                verdict = told_against(a.quoted_band, waited / 60)
+                c.hits += verdict == 0
+                c.longer += verdict > 0
+                c.shorter += verdict < 0
         if a.status == "left":
             c.walkaways += 1
             c.left_uncalled += a.called_at is None
@@ -149,7 +156,9 @@ def arrival_figures_from(counts: ArrivalCounts, red_min: int) -> ArrivalFigures:
     walked away, or still waiting when the day was closed: "not seen") who were called within
     the red threshold. Walk-away rate = left ÷
     arrivals. Self-service diversion = routed to self-service ÷ machine-doable arrivals.
-    Quote hit rate = called customers whose wait fell inside the band they were told."""
+    Quote hit rate = called customers whose wait fell inside the band they were told; the
+    longer and shorter rates are those whose wait fell in a later or an earlier band. Triage
+    within target = share of walk-ins triaged within 30 seconds (R2.8)."""
     c = counts
     waits, triage = c.waits, c.triage  # sorted
     return ArrivalFigures(
@@ -164,6 +173,8 @@ def arrival_figures_from(counts: ArrivalCounts, red_min: int) -> ArrivalFigures:
         wait_max=_minutes(waits[-1] if waits else None),
         service_level=rate(bisect_right(waits, red_min * 60), len(waits) + c.left_uncalled),
         quote_hit_rate=rate(c.hits, c.quoted),
+        quote_longer_rate=rate(c.longer, c.quoted),
+        quote_shorter_rate=rate(c.shorter, c.quoted),
         triage_seconds_median=median(triage),
         triage_within_target=rate(bisect_right(triage, TRIAGE_TARGET_SECONDS), len(triage)),
     )

@@ -24,7 +24,7 @@ from lobby_tui.domain.kpis import ArrivalCounts, ChecklistCounts, RoundFigures
 from lobby_tui.domain.settings import Settings
 
 # Bumped whenever what a rollup counts changes: older rollups are then ignored and rebuilt.
-ROLLUP_VERSION = 1
+ROLLUP_VERSION = 2  # 2: the quote's longer and shorter counts
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ def merge(days: Iterable[DayRollup]) -> DayRollup:
         a.diverted += d.diverted
         a.quoted += d.quoted
         a.hits += d.hits
+        a.longer += d.longer
+        a.shorter += d.shorter
         _add(a.by_need, d.by_need)
         _add(a.by_channel, d.by_channel)
         waits += d.waits

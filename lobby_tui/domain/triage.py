@@ -107,6 +107,13 @@ def band_contains(quoted: str, waited_min: float) -> bool:
     return band(waited_min) == quoted
 
 
+def told_against(quoted: str, waited_min: float) -> int:
+    """The wait against the band told: 0 inside it, 1 longer than told (what angers a
+    customer), -1 shorter."""
+    told, had = BANDS.index(quoted), BANDS.index(band(waited_min))
+    return (had > told) - (had < told)
+
+
 def smoothed_service_min(durations_min: Iterable[float], fallback: float) -> float:
     """Exponentially smoothed mean of today's completed services, oldest first; the catalogue's
     default until the channel has served anyone today."""

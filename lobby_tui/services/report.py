@@ -111,7 +111,10 @@ class DayReport:
                 },
                 "service_level": _share(a.service_level),
                 "quote_hit_rate": _share(a.quote_hit_rate),
+                "quote_longer_rate": _share(a.quote_longer_rate),
+                "quote_shorter_rate": _share(a.quote_shorter_rate),
                 "triage_seconds_median": _tenth(a.triage_seconds_median),
+                "triage_within_target": _share(a.triage_within_target),
             },
             "checklist": {
                 "completed": c.completed,

@@ -73,8 +73,10 @@ def test_a_hand_computed_day() -> None:
     assert (figures.wait_median, figures.wait_p90, figures.wait_max) == (9.5, 16, 16)
     # called within 15 min: 2, 7, 12 of the four called plus the walk-away → 3 / 5
     assert figures.service_level == pytest.approx(0.6)
-    # quotes: 2 in <5 ✓, 7 in 5–10 ✓, 12 in 5–10 ✗, 16 in 10–20 ✓
+    # quotes: 2 in <5 ✓, 7 in 5–10 ✓, 12 in 5–10 ✗ (longer), 16 in 10–20 ✓
     assert figures.quote_hit_rate == pytest.approx(0.75)
+    assert figures.quote_longer_rate == pytest.approx(0.25)
+    assert figures.quote_shorter_rate == 0
     assert figures.self_service_rate == pytest.approx(0.5)  # 1 of 2 machine-doable
     assert figures.triage_seconds_median == 25  # 10, 10, 25, 31, 40
     assert figures.triage_within_target == pytest.approx(0.6)  # 10, 10, 25 within 30 s
@@ -104,6 +106,18 @@ def test_ties_in_the_median_wait_take_the_middle_two() -> None:  # covers: R2.7
 def test_the_quote_counts_only_for_the_called_who_were_told_a_band() -> None:  # covers: R2.7
     day = [arrival(4, band="lt5"), arrival(6), arrival(30, left=True, band="10to20")]
     assert arrival_figures(day, red_min=15).quote_hit_rate == 1.0
+
+
+def test_the_quote_is_scored_by_the_side_it_missed_on() -> None:  # covers: R2.7
+    day = [
+        arrival(3, band="5to10"),  # called sooner than told
+        arrival(12, band="lt5"),  # longer: the customer was told under 5 minutes
+        arrival(25, band="10to20"),  # longer
+        arrival(7, band="5to10"),  # as told
+    ]
+    figures = arrival_figures(day, red_min=15)
+    assert figures.quote_hit_rate == 0.25
+    assert figures.quote_longer_rate == 0.5 and figures.quote_shorter_rate == 0.25
 
 
 # The chart per hour: two at nine (waits 2 and 4), one at eleven not yet called, none at ten.

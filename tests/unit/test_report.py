@@ -34,7 +34,10 @@ KEYS: dict[str, Any] = {
         "wait_min": {"median": "minutes", "p90": "minutes", "max": "minutes"},
         "service_level": "rate",
         "quote_hit_rate": "rate",
+        "quote_longer_rate": "rate",
+        "quote_shorter_rate": "rate",
         "triage_seconds_median": "minutes",
+        "triage_within_target": "rate",
     },
     "checklist": {"completed": int, "items": int, "problems": int, "tasks_open": int},
     "rounds": {"done": int, "due": int, "missed": int, "apology_rate": "rate"},
@@ -234,6 +237,8 @@ def test_a_hand_made_day(store: Store, settings: Settings, clock: FixedClock) ->
     assert arrivals["service_level"] == 0.5  # 4 and 1 of 3 called + 1 gone
     assert arrivals["self_service_rate"] == 0.3333  # machine-doable: A, S, transfer
     assert arrivals["quote_hit_rate"] == 0.6667  # 4 and 1 in <5; 20 not 10–20
+    assert arrivals["quote_longer_rate"] == 0.3333  # the 20: told 10–20, waited over 20
+    assert arrivals["quote_shorter_rate"] == 0.0
     assert arrivals["triage_seconds_median"] == 20.0
     assert data["rounds"]["done"] == 1 and data["rounds"]["missed"] > 20
     assert data["rounds"]["apology_rate"] == 0.5  # past amber: the 20 and the 25 minute waits
