@@ -244,7 +244,7 @@ CATALOG: dict[str, str] = {
     "triage.key_queue": "Queue",
     "triage.continue_question": "Continue the walk-in you were triaging a moment ago? (y: continue / Esc: a new walk-in)",
     "triage.override_closed": "Nothing is open there now: no wait can be promised. Say why (it is recorded).",
-    "queue.keys": "c call · d done · l left · m move · +/− window · E end of day · Esc back",
+    "queue.keys": "c call  d done  l left  m move  +/− window  E end of day  Esc back",
     "queue.keys_reach": "q: the queue's keys",
     "queue.machines": "Machines working: {count}",
     "queue.machines_not_windows": "Machines are not windows: the self-service terminals in service count (report a fault on F2).",

@@ -235,7 +235,7 @@ CATALOG: dict[str, str] = {
     "triage.key_queue": "队列",
     "triage.continue_question": "继续刚才未完成的分流吗？（y 继续 / Esc 新客户）",
     "triage.override_closed": "该渠道目前没有开放：不能承诺等候时间。请说明原因（会记录）。",
-    "queue.keys": "c 叫号 · d 办结 · l 离开 · m 改派 · +/− 增开/关闭窗口 · E 营业结束 · Esc 返回",
+    "queue.keys": "c叫号 d办结 l离开 m改派 +/−增开/关闭窗口 E营业结束 Esc返回",
     "queue.keys_reach": "q：队列操作键",
     "queue.machines": "自助设备 可用 {count} 台",
     "queue.machines_not_windows": "自助设备不是窗口：按在用的自助终端计（故障请在 F2 报修）。",

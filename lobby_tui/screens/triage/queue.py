@@ -148,7 +148,7 @@ class LiveQueue(Vertical):
             if channel.key == SELF_SERVICE:  # machines are not windows
                 continue
             line.append(f"{channel.label[language]} {counters.get(channel.key, 0)}  ")
-        line.append(t("queue.machines", count=counters.get(SELF_SERVICE, 0)))
+        line.append("\n" + t("queue.machines", count=counters.get(SELF_SERVICE, 0)))
         update_if_changed(self.query_one("#counters", Static), line)
 
     def draw(self, rows: Sequence[tuple[str, tuple[Text, ...]]]) -> None:
