@@ -175,28 +175,79 @@ def demo(
 @cli.command(help=t("cli.verify_help"))
 @db_option
 @lang_option
+@click.option("--anchor", "anchor_texts", multiple=True, metavar="SEQ:HASH", help=t("cli.anchor_help"))
+@click.option(
+    "--anchors",
+    "anchor_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=t("cli.anchors_help"),
+)
 @click.pass_context
-def verify(ctx: click.Context, db: Path | None, lang: str | None) -> None:
+def verify(
+    ctx: click.Context,
+    db: Path | None,
+    lang: str | None,
+    anchor_texts: tuple[str, ...],
+    anchor_file: Path | None,
+) -> None:
     from lobby_tui.services.verify import verify_file
+    from lobby_tui.store.anchors import parse_anchor, read_anchors
 
     if lang:
         set_language(lang)
     db = _pick(ctx, "db", db) or default_db_path()
+    anchors = []
+    for text in anchor_texts:
+        anchor = parse_anchor(text)
+        if anchor is None:
+            fail(t("cli.bad_anchor", text=text))
+        anchors.append(anchor)
+    if anchor_file is not None:
+        try:
+            anchors.extend(read_anchors(anchor_file))
+        except (OSError, ValueError, UnicodeDecodeError):
+            fail(t("cli.bad_anchor_file", path=str(anchor_file)))
     with user_errors():
-        verdict = verify_file(Path(db))
+        verdict = verify_file(Path(db), anchors)
+    for line in verdict_lines(verdict, Path(db)):
+        click.echo(line)
+    sys.exit(0 if verdict.ok else 1)
+
+
+ROWS_SHOWN = 50  # a mass edit names the first rows and counts the rest
+
+
+def verdict_lines(verdict: Any, db: Path) -> list[str]:
+    """What verify found, one line per finding, the verdict first."""
     if verdict.integrity != "ok":
-        click.echo(t("cli.verify_integrity_bad", problem=verdict.integrity))
-    elif not verdict.chain.intact:
-        click.echo(
+        return [t("cli.verify_integrity_bad", problem=verdict.integrity)]
+    lines: list[str] = []
+    if not verdict.chain.intact:
+        lines.append(
             t(
                 "cli.verify_chain_bad",
                 seq=verdict.chain.broken_at,
                 reason=t(f"cli.verify_reason_{verdict.chain.reason}"),
             )
         )
-    else:
-        click.echo(t("cli.verify_ok", events=verdict.chain.events, path=str(db)))
-    sys.exit(0 if verdict.ok else 1)
+    for found in verdict.rows[:ROWS_SHOWN]:
+        lines.append(
+            t(
+                f"cli.verify_row_{found.kind}",
+                table=found.table,
+                id=found.row_id,
+                fields=", ".join(found.fields) or "?",
+            )
+        )
+    if len(verdict.rows) > ROWS_SHOWN:
+        lines.append(t("cli.verify_rows_more", count=len(verdict.rows) - ROWS_SHOWN))
+    for anchor, result in verdict.anchors:
+        lines.append(t(f"cli.verify_anchor_{result}", anchor=str(anchor)))
+    if verdict.ok:
+        lines.insert(0, t("cli.verify_ok", events=verdict.chain.events, path=str(db)))
+        if verdict.head:
+            lines.insert(1, t("cli.chain_head", seq=verdict.head[0], hash=verdict.head[1]))
+    return lines
 
 
 def parse_day(text: str) -> date:

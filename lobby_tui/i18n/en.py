@@ -684,6 +684,29 @@ CATALOG: dict[str, str] = {
     "cli.verify_reason_link": "an event before it was removed or replaced",
     "cli.verify_reason_hash": "its content was changed",
     "cli.verify_ok": "OK: {path} is sound; {events} journal events, the hash chain is intact.",
+    "cli.verify_row_edited": (
+        "FAILED: {table} row {id} was changed outside the app (fields: {fields})."
+    ),
+    "cli.verify_row_unrecorded": (
+        "FAILED: {table} row {id} is not in the journal (added or rewritten outside the app)."
+    ),
+    "cli.verify_row_deleted": "FAILED: {table} row {id} was deleted outside the app.",
+    "cli.verify_row_no_key": (
+        "FAILED: the key of the row digests is gone; the tables cannot be checked."
+    ),
+    "cli.verify_rows_more": "... and {count} more rows that do not match the journal.",
+    "cli.verify_anchor_ok": "OK: the journal still holds anchor {anchor}.",
+    "cli.verify_anchor_missing": (
+        "FAILED: anchor {anchor} is beyond the journal's end: events were deleted from the end."
+    ),
+    "cli.verify_anchor_differs": (
+        "FAILED: the journal differs at anchor {anchor}: events were rewritten and rehashed."
+    ),
+    "cli.chain_head": "Chain head: {seq}:{hash}",
+    "cli.anchor_help": "A chain head written down earlier (SEQ:HASH) the journal must still hold.",
+    "cli.anchors_help": "An anchors file, or an export's manifest.json, whose heads must hold.",
+    "cli.bad_anchor": "{text} is not an anchor: give SEQ:HASH as printed by report or verify.",
+    "cli.bad_anchor_file": "{path} cannot be read as an anchors file or an export manifest.",
     # The day's report (lobby report) and the export.
     "report.title_day": "Day report — {branch} — {date}",
     "report.title_period": "Report — {branch} — {first} to {last}",

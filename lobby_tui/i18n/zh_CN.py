@@ -653,6 +653,21 @@ CATALOG: dict[str, str] = {
     "cli.verify_reason_link": "其前面的事件被删除或替换",
     "cli.verify_reason_hash": "其内容被修改",
     "cli.verify_ok": "正常：{path} 完好；日志共 {events} 条事件，哈希链完整。",
+    "cli.verify_row_edited": "失败：{table} 表的记录 {id} 在应用之外被改动（字段：{fields}）。",
+    "cli.verify_row_unrecorded": (
+        "失败：{table} 表的记录 {id} 不在日志中（在应用之外被新增或改写）。"
+    ),
+    "cli.verify_row_deleted": "失败：{table} 表的记录 {id} 在应用之外被删除。",
+    "cli.verify_row_no_key": "失败：记录摘要的密钥已丢失，无法核对各表。",
+    "cli.verify_rows_more": "……另有 {count} 条记录与日志不符。",
+    "cli.verify_anchor_ok": "正常：日志仍包含锚点 {anchor}。",
+    "cli.verify_anchor_missing": "失败：锚点 {anchor} 超出日志末尾：末尾的事件被删除了。",
+    "cli.verify_anchor_differs": "失败：日志在锚点 {anchor} 处不符：事件被改写并重算了哈希。",
+    "cli.chain_head": "链头：{seq}:{hash}",
+    "cli.anchor_help": "此前记下的链头（序号:哈希），日志必须仍包含它。",
+    "cli.anchors_help": "锚点文件或导出的 manifest.json，其中的链头必须仍然成立。",
+    "cli.bad_anchor": "{text} 不是锚点：请按日报或核验打印的格式给出 序号:哈希。",
+    "cli.bad_anchor_file": "无法把 {path} 读作锚点文件或导出清单。",
     # 日报（lobby report）与导出。
     "report.title_day": "日报 — {branch} — {date}",
     "report.title_period": "报告 — {branch} — {first} 至 {last}",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lobby_tui.store import journal
+from lobby_tui.store import digests, journal
 from lobby_tui.store.clock import Clock, iso
 from lobby_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 
@@ -64,6 +64,9 @@ class UnitOfWork:
         self.conn = conn
         self.clock = clock
         self.now = iso(clock.now())  # one instant for everything this action writes
+        # The action's last event waits for commit, to carry the digests of the rows as
+        # they then stand (store/digests.py).
+        self._pending: dict[str, Any] | None = None
 
     def insert(self, table: str, row: Mapping[str, Any]) -> None:
         cols = ", ".join(row)
@@ -78,15 +81,34 @@ class UnitOfWork:
         return self.conn.execute(sql, params)
 
     def event(self, kind: str, entity: str, entity_id: str, payload: dict[str, Any]) -> None:
-        journal.append(
-            self.conn,
-            id_=new_id(),
-            at=self.now,
-            kind=kind,
-            entity=entity,
-            entity_id=entity_id,
-            payload=payload,
-        )
+        self._flush()
+        self._pending = {"kind": kind, "entity": entity, "entity_id": entity_id}
+        self._pending["payload"] = dict(payload)
+
+    def _flush(self) -> None:
+        if self._pending is not None:
+            journal.append(self.conn, id_=new_id(), at=self.now, **self._pending)
+            self._pending = None
+
+    def finish(self, key: bytes | None) -> None:
+        """Before commit: write the last event with the digest of every row this action
+        changed; an action with many rows (the demo's history) records them in pieces."""
+        found = digests.collect(self.conn, key) if key is not None else {}
+        if found and self._pending is not None and digests.size(found) <= digests.CHUNK:
+            self._pending["payload"]["digests"] = found
+            found = {}
+        self._flush()
+        for piece in digests.chunks(found):
+            first = next(iter(piece))
+            journal.append(
+                self.conn,
+                id_=new_id(),
+                at=self.now,
+                kind="rows.written",
+                entity="journal",
+                entity_id=first,
+                payload={"digests": piece},
+            )
 
 
 @dataclass
@@ -133,6 +155,7 @@ class Store:
         self._all_readers: list[sqlite3.Connection] = []
         self._writes = 0
         self._watch: ReadWatch | None = None
+        self._key: bytes | None = None  # of the row digests; None: read-only
 
     def close(self) -> None:
         with self._pool_lock:
@@ -235,10 +258,14 @@ class Store:
         with self._lock:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
+                if self._key is not None:
+                    digests.forget(self.conn)  # only what this action writes counts
             except sqlite3.Error as exc:
                 raise classify(exc, self.path) from exc
             try:
-                yield UnitOfWork(self.conn, self.clock)
+                uow = UnitOfWork(self.conn, self.clock)
+                yield uow
+                uow.finish(self._key)
                 self.conn.execute("COMMIT")
                 self._writes += 1
             except BaseException as exc:
@@ -316,10 +343,12 @@ def open_store(
     try:
         reader_uri = f"{path.as_uri()}?mode=ro"
         if read_only:
-            # A copy in a folder we may not write (an auditor's, a backup): SQLite cannot
-            # make its -shm file there, so read it as an unchanging file. Only when no -wal
-            # file exists, or committed entries in it would be missed.
-            frozen = not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists()
+            # No -wal file: no app has the file open, so read it as an unchanging file.
+            # SQLite then makes no -wal/-shm beside it, which it would otherwise leave
+            # behind (a read-only connection cannot remove them), and a copy in a folder we
+            # may not write (an auditor's, a backup) opens at all. With a -wal file present
+            # (the app is running) committed entries are in it: read normally.
+            frozen = not Path(f"{path}-wal").exists()
             reader_uri += "&immutable=1" if frozen else ""
             conn = sqlite3.connect(
                 reader_uri,
@@ -364,7 +393,51 @@ def open_store(
         if is_new:
             path.unlink(missing_ok=True)
         raise classify(exc, path) from exc
-    return Store(conn, path, clock, reader_uri=reader_uri, busy_timeout_ms=busy_timeout_ms)
+    store = Store(conn, path, clock, reader_uri=reader_uri, busy_timeout_ms=busy_timeout_ms)
+    if not read_only:
+        try:
+            store._key = _watch_rows(conn, clock)
+        except sqlite3.Error as exc:
+            store.close()
+            raise classify(exc, path) from exc
+    return store
+
+
+def _watch_rows(conn: sqlite3.Connection, clock: Clock) -> bytes | None:
+    """Note every row this connection changes, and give rows older than digests their
+    baseline: one event vouching for each as it stands now, so an untouched old database
+    verifies (and anything changed after it does not)."""
+    key = digests.key_of(conn)
+    if key is None:
+        return None
+    digests.watch(conn)
+    if conn.execute("SELECT baseline_at FROM journal_key WHERE id = 1").fetchone()[0]:
+        return key
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read under the write lock: another process may have done it meanwhile.
+        if conn.execute("SELECT baseline_at FROM journal_key WHERE id = 1").fetchone()[0]:
+            conn.execute("COMMIT")
+            return key
+        now = iso(clock.now())
+        for piece in digests.chunks(digests.all_rows(conn, key)):
+            journal.append(
+                conn,
+                id_=new_id(),
+                at=now,
+                kind="rows.baseline",
+                entity="journal",
+                entity_id=next(iter(piece)),
+                payload={"digests": piece},
+            )
+        conn.execute("UPDATE journal_key SET baseline_at = ? WHERE id = 1", (now,))
+        digests.forget(conn)  # the update above is not a business row; be tidy anyway
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return key
 
 
 def _migrate(conn: sqlite3.Connection, seen_version: int) -> None:
