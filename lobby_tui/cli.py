@@ -175,7 +175,9 @@ def demo(
 @cli.command(help=t("cli.verify_help"))
 @db_option
 @lang_option
-@click.option("--anchor", "anchor_texts", multiple=True, metavar="SEQ:HASH", help=t("cli.anchor_help"))
+@click.option(
+    "--anchor", "anchor_texts", multiple=True, metavar="SEQ:HASH", help=t("cli.anchor_help")
+)
 @click.option(
     "--anchors",
     "anchor_file",
@@ -248,6 +250,50 @@ def verdict_lines(verdict: Any, db: Path) -> list[str]:
         if verdict.head:
             lines.insert(1, t("cli.chain_head", seq=verdict.head[0], hash=verdict.head[1]))
     return lines
+
+
+@cli.command(help=t("cli.backup_help"))
+@db_option
+@lang_option
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--keep", type=click.IntRange(1, 1000), default=10, show_default=True, help=t("cli.keep_help")
+)
+@click.pass_context
+def backup(
+    ctx: click.Context, db: Path | None, lang: str | None, folder: Path | None, keep: int
+) -> None:
+    from lobby_tui.services.backup import make_backup
+
+    if lang:
+        set_language(lang)
+    path = Path(_pick(ctx, "db", db) or default_db_path())
+    with user_errors():
+        made = make_backup(path, SystemClock(), folder, keep)
+    click.echo(t("cli.backup_done", path=str(made.path), events=made.events))
+    if made.removed:
+        click.echo(t("cli.backup_pruned", count=made.removed, keep=keep))
+
+
+@cli.command(help=t("cli.restore_help"))
+@db_option
+@lang_option
+@click.argument("copy", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help=t("cli.force_help"))
+@click.pass_context
+def restore(ctx: click.Context, db: Path | None, lang: str | None, copy: Path, force: bool) -> None:
+    from lobby_tui.services.backup import restore as put_back
+
+    if lang:
+        set_language(lang)
+    path = Path(_pick(ctx, "db", db) or default_db_path())
+    if not copy.is_file():
+        fail(t("error.db.missing", path=str(copy)))
+    with user_errors():
+        kept = put_back(copy, path, force)
+    click.echo(t("cli.restored", copy=str(copy), path=str(path)))
+    if kept is not None:
+        click.echo(t("cli.restore_kept", path=str(kept)))
 
 
 def parse_day(text: str) -> date:

@@ -35,7 +35,20 @@ def fail(message: str) -> NoReturn:
 
 
 def explain(exc: StoreError | ContentError) -> str:
-    return t(f"error.{exc.key}", **exc.params)
+    line = t(f"error.{exc.key}", **exc.params)
+    if isinstance(exc, StoreError) and exc.key == "db.corrupt":
+        line += "\n" + way_back(Path(str(exc.params["path"])))
+    return line
+
+
+def way_back(db: Path) -> str:
+    """What to do about a damaged database: the newest backup that verifies, and how."""
+    from lobby_tui.services.backup import backup_folder, newest_good_backup
+
+    found = newest_good_backup(db)
+    if found is None:
+        return t("error.db.corrupt_no_backup", folder=str(backup_folder(db)))
+    return t("error.db.corrupt_backup", backup=str(found), path=str(db))
 
 
 @contextmanager
@@ -83,6 +96,8 @@ def run_app(store: Store, settings: Settings, language: str, demo: bool = False)
         app.run()
     finally:
         store.close()
+    if app.store_failure is not None:
+        fail(explain(app.store_failure))
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -702,6 +702,31 @@ CATALOG: dict[str, str] = {
     "cli.verify_anchor_differs": (
         "FAILED: the journal differs at anchor {anchor}: events were rewritten and rehashed."
     ),
+    "cli.backup_help": (
+        "Copy the database into FOLDER (default: backups/ beside it), verify the copy, keep the last N."
+    ),
+    "cli.keep_help": "How many copies to keep in the folder.",
+    "cli.backup_done": "Backup written and verified: {path} ({events} journal events).",
+    "cli.backup_pruned": "Removed {count} older copies; the last {keep} are kept.",
+    "cli.restore_help": "Put a verified backup in the database's place (the old file is kept).",
+    "cli.force_help": "Replace the database even though it is healthy.",
+    "cli.restored": "Restored {copy} as {path}.",
+    "cli.restore_kept": "The file it replaced is kept as {path}.",
+    "error.backup.folder": "The backup folder {folder} cannot be used: {detail}",
+    "error.backup.failed": "The backup {path} could not be written: {detail}",
+    "error.backup.not_sound": (
+        "The copy of {path} does not verify (damaged file or broken journal); it was not kept."
+    ),
+    "error.restore.healthy": (
+        "{path} is healthy; it was not replaced. Add --force to replace it anyway."
+    ),
+    "error.db.corrupt_backup": (
+        "The newest verified backup is {backup}. To go back to it: lobby restore {backup} --db {path}"
+    ),
+    "error.db.corrupt_no_backup": (
+        "No verified backup was found in {folder}. Keep the damaged file for IT; start a new one"
+        " with --db."
+    ),
     "cli.chain_head": "Chain head: {seq}:{hash}",
     "cli.anchor_help": "A chain head written down earlier (SEQ:HASH) the journal must still hold.",
     "cli.anchors_help": "An anchors file, or an export's manifest.json, whose heads must hold.",
