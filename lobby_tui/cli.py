@@ -353,6 +353,7 @@ def report(
     from lobby_tui.domain.day import business_day
     from lobby_tui.report_formats import render
     from lobby_tui.services.report import period_report
+    from lobby_tui.services.verify import anchor_now
 
     asked = period(day, first, last)
     with user_errors():
@@ -365,6 +366,7 @@ def report(
             if end > today:
                 fail(t("cli.date_future", date=end.isoformat(), today=today.isoformat()))
             text = render(period_report(store, settings, start, end, language), fmt)
+            anchor_now(store, "report")
         finally:
             store.close()
     click.echo(text, nl=False)

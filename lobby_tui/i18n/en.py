@@ -18,6 +18,8 @@ CATALOG: dict[str, str] = {
     "handover.key_sign": "Sign off the shift",
     "handover.reading": "Reading the day's figures …",
     "handover.title": "The day so far — {branch} — {date}",
+    "handover.chain_head": "Journal head {anchor}: note it to prove later that nothing was rewritten",
+    "handover.backup_done": "Backup made: {path}",
     "handover.as_of": "as of {time}",
     "handover.section.arrivals": "Arrivals and waits",
     "handover.section.rounds": "Waiting-area rounds",
@@ -733,6 +735,10 @@ CATALOG: dict[str, str] = {
     "cli.bad_anchor": "{text} is not an anchor: give SEQ:HASH as printed by report or verify.",
     "cli.bad_anchor_file": "{path} cannot be read as an anchors file or an export manifest.",
     # The day's report (lobby report) and the export.
+    "report.chain_head_label": "Journal head",
+    "report.chain_head": (
+        "Journal head: `{anchor}` (keep it: `lobby verify --anchor` proves it is still there)"
+    ),
     "report.title_day": "Day report — {branch} — {date}",
     "report.title_period": "Report — {branch} — {first} to {last}",
     "report.as_of": "Figures as of {time}; the day is still going.",

@@ -17,6 +17,8 @@ CATALOG: dict[str, str] = {
     "handover.key_sign": "交班签字",
     "handover.reading": "正在读取今日数据…",
     "handover.title": "今日概况 — {branch} — {date}",
+    "handover.chain_head": "日志链头 {anchor}：请记下，日后可据此证明记录未被改写",
+    "handover.backup_done": "已备份：{path}",
     "handover.as_of": "截至 {time}",
     "handover.section.arrivals": "到店与等候",
     "handover.section.rounds": "等候区巡视",
@@ -683,6 +685,8 @@ CATALOG: dict[str, str] = {
     "cli.bad_anchor": "{text} 不是锚点：请按日报或核验打印的格式给出 序号:哈希。",
     "cli.bad_anchor_file": "无法把 {path} 读作锚点文件或导出清单。",
     # 日报（lobby report）与导出。
+    "report.chain_head_label": "日志链头",
+    "report.chain_head": "日志链头：`{anchor}`（请留存：`lobby verify --anchor` 可证明它仍在日志中）",
     "report.title_day": "日报 — {branch} — {date}",
     "report.title_period": "报告 — {branch} — {first} 至 {last}",
     "report.as_of": "数据截至 {time}，当日营业尚未结束。",

@@ -9,6 +9,7 @@ from lobby_tui.domain.day import business_day
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
+from lobby_tui.services.verify import anchor_now
 from lobby_tui.store import Store, StoreError, new_id, parse_iso
 
 
@@ -73,13 +74,15 @@ def hand_over(
         uow.event("shift.handed_over", "shift", shift_id, {"by": name, "note": note or None})
         uow.execute("DELETE FROM drafts WHERE key = ?", (handover_draft(shift_id),))
         now = store.clock.now()
-        if now.astimezone(settings.timezone).time() >= settings.closing_time:
-            return None
-        today = business_day(now, settings.timezone).isoformat()
-        next_id = new_id()
-        uow.insert("shifts", {"id": next_id, "business_day": today, "opened_at": uow.now})
-        uow.event("shift.opened", "shift", next_id, {"business_day": today, "after": shift_id})
-    return Shift(next_id, date.fromisoformat(today), parse_iso(uow.now))
+        following: Shift | None = None
+        if now.astimezone(settings.timezone).time() < settings.closing_time:
+            today = business_day(now, settings.timezone).isoformat()
+            next_id = new_id()
+            uow.insert("shifts", {"id": next_id, "business_day": today, "opened_at": uow.now})
+            uow.event("shift.opened", "shift", next_id, {"business_day": today, "after": shift_id})
+            following = Shift(next_id, date.fromisoformat(today), parse_iso(uow.now))
+    anchor_now(store, "handover")  # the head as signed off, outside the file (issue 14)
+    return following
 
 
 def handover_draft(shift_id: str) -> str:

@@ -3,11 +3,12 @@ still say what the journal vouched for? (R6.2, issue 14)"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lobby_tui.store import Store, SystemClock, open_store
-from lobby_tui.store.anchors import Anchor, check_anchor
+from lobby_tui.store import Store, SystemClock, iso, open_store
+from lobby_tui.store.anchors import Anchor, append_anchor, check_anchor
 from lobby_tui.store.digests import Mismatch, check
 from lobby_tui.store.journal import ChainReport, head, verify_chain
 
@@ -41,6 +42,18 @@ def verify_store(store: Store, anchors: list[Anchor] | tuple[Anchor, ...] = ()) 
         rows = check(conn)
         found = [(a, check_anchor(conn, a)) for a in anchors]
         return Verdict(integrity, chain, rows, found, head(conn))
+
+
+def anchor_now(store: Store, source: str) -> Anchor | None:
+    """Write the journal's head to the anchors file beside the database (handover, report,
+    export), when the database is ours to write. Returns the head, written or not."""
+    row = store.query_one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+    if row is None:
+        return None
+    anchor = Anchor(int(row[0]), str(row[1]))
+    if os.access(store.path, os.W_OK):
+        append_anchor(store.path, anchor, iso(store.clock.now()), source)
+    return anchor
 
 
 def verify_file(path: Path, anchors: list[Anchor] | tuple[Anchor, ...] = ()) -> Verdict:
