@@ -249,6 +249,8 @@ CATALOG: dict[str, str] = {
     "invalid.approver_missing": "An extension needs the approver's name.",
     "invalid.extension_reason_missing": "An extension needs its reason.",
     "invalid.received_in_future": "A complaint cannot be received in the future.",
+    "invalid.received_too_old": "Received more than {days} days ago: check the date.",
+    "invalid.plan_day_range": "The day plan takes today and the next {days} days only.",
     "invalid.promise_before_receipt": "The promised deadline is before the complaint was received.",
     "invalid.party_range": "Party of 1 to {max} people.",
     "invalid.ticket_format": "A ticket looks like A012.",
@@ -612,6 +614,10 @@ CATALOG: dict[str, str] = {
     "error.db.corrupt": (
         "The database {path} is damaged. It was left untouched; restore a backup or "
         "start with a new file using --db."
+    ),
+    "error.db.bad_instant": (
+        "The database holds a time it cannot read ({text}): it was written outside the app or"
+        " by an older version. The rest keeps working; show this to IT."
     ),
     "error.db.cannot_open": "The database {path} cannot be opened (check its permissions).",
     "error.db.failed": "The database {path} could not be used: {detail}",

@@ -21,19 +21,11 @@ from typing import Any
 
 from lobby_tui.store import digests, journal
 from lobby_tui.store.clock import Clock, iso
+from lobby_tui.store.errors import StoreError
 from lobby_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
-
-
-class StoreError(Exception):
-    """A failure with a clear, translatable explanation (`key` names the catalog entry)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key, params)
-        self.key = key
-        self.params = params
 
 
 def new_id() -> str:
