@@ -130,6 +130,20 @@ class LobbyApp(App[None]):
         self.add_mode("dashboard", DashboardScreen)
         self.round_reminded: datetime | None = None
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
+        self.warn_about_content()
+
+    def warn_about_content(self) -> None:
+        """A broken content file replaced by the packaged one is said, and stays on screen
+        long enough to be read (issue 14)."""
+        from lobby_tui.content import channels, content_warnings
+
+        try:
+            channels()
+        except ContentError as exc:
+            self.report_failure(exc)
+        for problem in content_warnings():
+            said = t("content.fallback", problem=t(f"error.{problem.key}", **problem.params))
+            self.notify(said, severity="warning", timeout=30, markup=False)
 
     def remind_round(self) -> None:
         """A due round raises a notification on whatever screen is open (R3.1), once. Read

@@ -34,15 +34,26 @@ def _language_from_argv(argv: list[str]) -> str | None:
 set_language(resolve_language(_language_from_argv(sys.argv), None))
 
 
+def _named_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """`--db ''` is a mistake, not "the default database" (click reads it as ".")."""
+    if value is not None and str(value) in ("", "."):
+        fail(t("cli.db_empty"))
+    return value
+
+
 db_option = click.option(
     "--db",
     type=click.Path(dir_okay=True, path_type=Path),
     envvar="LOBBY_DB",
     help=t("cli.db_help"),
+    callback=_named_db,
 )
 # The demo never takes LOBBY_DB: that names the branch's real database.
 demo_db_option = click.option(
-    "--db", type=click.Path(dir_okay=True, path_type=Path), help=t("cli.demo_db_help")
+    "--db",
+    type=click.Path(dir_okay=True, path_type=Path),
+    help=t("cli.demo_db_help"),
+    callback=_named_db,
 )
 
 
@@ -301,6 +312,8 @@ def parse_day(text: str) -> date:
     from lobby_tui.domain.errors import Invalid
     from lobby_tui.domain.parse import parse_date
 
+    if not text.strip():
+        fail(t("cli.date_empty"))
     try:
         return parse_date(text, "date")
     except Invalid as exc:
@@ -311,16 +324,17 @@ def parse_day(text: str) -> date:
 
 def period(day: str | None, first: str | None, last: str | None) -> tuple[date, date] | None:
     """The days asked for: --date, or --from with --to; None for today."""
-    if day and (first or last):
+    # Given but empty (`--date ''`) is a mistake, not "today": parse_day says so.
+    if day is not None and (first is not None or last is not None):
         fail(t("cli.date_and_period"))
-    if bool(first) != bool(last):
+    if (first is None) != (last is None):
         fail(t("cli.period_half"))
-    if first and last:
+    if first is not None and last is not None:
         start, end = parse_day(first), parse_day(last)
         if start > end:
             fail(t("cli.period_order", first=start.isoformat(), last=end.isoformat()))
         return start, end
-    if day:
+    if day is not None:
         only = parse_day(day)
         return only, only
     return None

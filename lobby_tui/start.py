@@ -83,7 +83,18 @@ def prepare(
         raise
     language = resolve_language(lang, settings.language)
     set_language(language)
+    warn_about_content()
     return store, settings, language
+
+
+def warn_about_content() -> None:
+    """A broken channels.toml is said now (file, line, problem) and the packaged one used;
+    the app says it again on screen, where this line would be hidden."""
+    from lobby_tui.content import channels, content_warnings
+
+    channels()
+    for problem in content_warnings():
+        print(f"lobby: {t('content.fallback', problem=explain(problem))}", file=sys.stderr)
 
 
 def run_app(store: Store, settings: Settings, language: str, demo: bool = False) -> None:
@@ -120,6 +131,8 @@ def plain_start(argv: list[str]) -> tuple[Path | None, str | None] | None:
     lang = found.get("--lang")
     if lang is not None and lang not in LANGUAGES:
         return None
+    if found.get("--db") == "":
+        return None  # `--db ''`: `cli` says it is a mistake
     db = found.get("--db") or os.environ.get("LOBBY_DB") or None
     return (Path(db) if db else None), lang
 

@@ -665,6 +665,11 @@ CATALOG: dict[str, str] = {
     "error.demo.not_empty": (
         "{path} already holds data. The demo only writes to a new file; choose another --db."
     ),
+    "error.content.override_empty": (
+        "LOBBY_DATA names {folder}, which holds none of the app's content files."
+        " Point it at the right folder, or unset it to use the packaged content."
+    ),
+    "content.fallback": "{problem} The packaged content is used instead until it is fixed.",
     "error.content.missing_dir": "The app's content folder was not found (looked in: {places}).",
     "error.content.missing_file": "The content file {file} is missing.",
     "error.content.bad_file": "The content file {file} cannot be read: {problem}",
@@ -735,6 +740,8 @@ CATALOG: dict[str, str] = {
         "No verified backup was found in {folder}. Keep the damaged file for IT; start a new one"
         " with --db."
     ),
+    "cli.db_empty": "--db needs the path of a database file; it was given empty.",
+    "cli.date_empty": "A date option was given empty: write the date as YYYY-MM-DD.",
     "cli.chain_head": "Chain head: {seq}:{hash}",
     "cli.anchor_help": "A chain head written down earlier (SEQ:HASH) the journal must still hold.",
     "cli.anchors_help": "An anchors file, or an export's manifest.json, whose heads must hold.",
