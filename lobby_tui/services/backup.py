@@ -18,7 +18,7 @@ from lobby_tui.services.verify import verify_file
 from lobby_tui.store import Clock, StoreError, iso
 
 DEFAULT_KEEP = 10
-NAME = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}T\d{6}Z)(?:-\d+)?\.db$")
+NAME = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?\.db$")
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,17 @@ def _private_folder(folder: Path) -> None:
 
 
 def _new_name(db: Path, folder: Path, at: datetime) -> Path:
+    """<db>-<UTC instant>.db; a second copy in the same second (a double sign-off, a test's
+    frozen clock) gets -2, -3 … after the highest already there, so names keep their order."""
     stamp = iso(at).replace("-", "").replace(":", "")
-    path = folder / f"{db.stem}-{stamp}.db"
-    n = 1
-    while path.exists():  # two in one second (tests, a double sign-off)
-        n += 1
-        path = folder / f"{db.stem}-{stamp}-{n}.db"
-    return path
+    taken = [
+        int(m["n"] or 1)
+        for p in folder.iterdir()
+        if (m := NAME.match(p.name)) and m["stem"] == db.stem and m["at"] == stamp
+    ]
+    if not taken:
+        return folder / f"{db.stem}-{stamp}.db"
+    return folder / f"{db.stem}-{stamp}-{max(taken) + 1}.db"
 
 
 def make_backup(
@@ -83,8 +87,9 @@ def make_backup(
         raise StoreError("backup.not_sound", path=str(db))
     removed = 0
     for old in backups(db, folder)[keep:]:
-        old.unlink(missing_ok=True)
-        removed += 1
+        if old != target:  # never the copy just made, whatever the clock says
+            old.unlink(missing_ok=True)
+            removed += 1
     return Backup(target, verdict.chain.events, removed)
 
 
@@ -101,8 +106,11 @@ def backups(db: Path, folder: Path | None = None) -> list[Path]:
     if not folder.is_dir():
         return []
     stem = Path(db).stem
-    found = [p for p in folder.iterdir() if (m := NAME.match(p.name)) and m["stem"] == stem]
-    return sorted(found, key=lambda p: p.name, reverse=True)
+    found: list[tuple[str, int, Path]] = []
+    for path in folder.iterdir():
+        if (m := NAME.match(path.name)) and m["stem"] == stem:
+            found.append((m["at"], int(m["n"] or 1), path))  # two in one second: -2, -3 …
+    return [path for _at, _n, path in sorted(found, reverse=True)]
 
 
 def sound(path: Path) -> bool:
