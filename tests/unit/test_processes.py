@@ -32,12 +32,17 @@ def writer(db: Path, count: int) -> subprocess.Popen[str]:
     )
 
 
+def read_all(child: subprocess.Popen[str], into: list[str]) -> None:
+    into.extend(child.stdout or [])
+
+
 def test_two_tablets_starting_a_round_together_open_one(db_path: Path) -> None:
     open_store(db_path, SystemClock()).close()
     ctx = multiprocessing.get_context("fork")  # no re-import: the presses really coincide
     reps = 10
     barrier = ctx.Barrier(3)
-    children = [ctx.Process(target=writers.rounds, args=(str(db_path), barrier, reps)) for _ in "ab"]
+    args = (str(db_path), barrier, reps)
+    children = [ctx.Process(target=writers.rounds, args=args) for _ in "ab"]
     for child in children:
         child.start()
     store = open_store(db_path, SystemClock())
@@ -67,7 +72,7 @@ def test_walk_ins_survive_kill_9_at_any_moment(db_path: Path) -> None:
     for _ in range(5):
         child = writer(db_path, 100_000)
         lines: list[str] = []
-        reader = threading.Thread(target=lambda c=child: lines.extend(c.stdout or []))
+        reader = threading.Thread(target=read_all, args=(child, lines))
         reader.start()
         time.sleep(rng.uniform(0.6, 1.2))  # after start-up, in the middle of the writing
         os.kill(child.pid, signal.SIGKILL)
