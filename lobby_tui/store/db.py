@@ -82,10 +82,10 @@ class UnitOfWork:
             journal.append(self.conn, id_=new_id(), at=self.now, **self._pending)
             self._pending = None
 
-    def finish(self, key: bytes | None) -> None:
+    def finish(self, key: bytes | None, tables: dict[str, str]) -> None:
         """Before commit: write the last event with the digest of every row this action
         changed; an action with many rows (the demo's history) records them in pieces."""
-        found = digests.collect(self.conn, key) if key is not None else {}
+        found = digests.collect(self.conn, key, tables) if key is not None else {}
         if found and self._pending is not None and digests.size(found) <= digests.CHUNK:
             self._pending["payload"]["digests"] = found
             found = {}
@@ -148,6 +148,7 @@ class Store:
         self._writes = 0
         self._watch: ReadWatch | None = None
         self._key: bytes | None = None  # of the row digests; None: read-only
+        self._tables: dict[str, str] = {}  # the tables whose rows it notes (digests.watch)
 
     def close(self) -> None:
         with self._pool_lock:
@@ -257,7 +258,7 @@ class Store:
             try:
                 uow = UnitOfWork(self.conn, self.clock)
                 yield uow
-                uow.finish(self._key)
+                uow.finish(self._key, self._tables)
                 self.conn.execute("COMMIT")
                 self._writes += 1
             except BaseException as exc:
@@ -388,29 +389,29 @@ def open_store(
     store = Store(conn, path, clock, reader_uri=reader_uri, busy_timeout_ms=busy_timeout_ms)
     if not read_only:
         try:
-            store._key = _watch_rows(conn, clock)
+            store._key, store._tables = _watch_rows(conn, clock)
         except sqlite3.Error as exc:
             store.close()
             raise classify(exc, path) from exc
     return store
 
 
-def _watch_rows(conn: sqlite3.Connection, clock: Clock) -> bytes | None:
+def _watch_rows(conn: sqlite3.Connection, clock: Clock) -> tuple[bytes | None, dict[str, str]]:
     """Note every row this connection changes, and give rows older than digests their
     baseline: one event vouching for each as it stands now, so an untouched old database
     verifies (and anything changed after it does not)."""
     key = digests.key_of(conn)
     if key is None:
-        return None
-    digests.watch(conn)
+        return None, {}
+    tables = digests.watch(conn)
     if conn.execute("SELECT baseline_at FROM journal_key WHERE id = 1").fetchone()[0]:
-        return key
+        return key, tables
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Re-read under the write lock: another process may have done it meanwhile.
         if conn.execute("SELECT baseline_at FROM journal_key WHERE id = 1").fetchone()[0]:
             conn.execute("COMMIT")
-            return key
+            return key, tables
         now = iso(clock.now())
         for piece in digests.chunks(digests.all_rows(conn, key)):
             journal.append(
@@ -429,7 +430,7 @@ def _watch_rows(conn: sqlite3.Connection, clock: Clock) -> bytes | None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    return key
+    return key, tables
 
 
 def _migrate(conn: sqlite3.Connection, seen_version: int) -> None:

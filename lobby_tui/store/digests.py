@@ -69,19 +69,22 @@ def key_of(conn: sqlite3.Connection) -> bytes | None:
     return bytes.fromhex(row[0]) if row else None
 
 
-def watch(conn: sqlite3.Connection) -> None:
-    """Install the TEMP triggers on the writer connection (they live only as long as it)."""
+def watch(conn: sqlite3.Connection) -> dict[str, str]:
+    """Install the TEMP triggers on the writer connection (they live only as long as it).
+    Returns the tables watched, each with the column that names a row."""
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS touched (tbl TEXT NOT NULL, rid NOT NULL,"
         " PRIMARY KEY (tbl, rid)) WITHOUT ROWID"
     )
-    for table, pk in business_tables(conn).items():
+    tables = business_tables(conn)
+    for table, pk in tables.items():
         for when, ref in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
             conn.execute(
                 f'CREATE TEMP TRIGGER IF NOT EXISTS "touched_{table}_{when.lower()}"'
                 f' AFTER {when} ON main."{table}" BEGIN'
                 f" INSERT OR IGNORE INTO touched VALUES ('{table}', {ref}.{pk}); END"
             )
+    return tables
 
 
 def forget(conn: sqlite3.Connection) -> None:
@@ -106,11 +109,11 @@ def _split(digest: str) -> tuple[bytes, list[bytes]]:
     return raw[:DIGEST_BYTES], [tags[i : i + TAG_BYTES] for i in range(0, len(tags), TAG_BYTES)]
 
 
-def collect(conn: sqlite3.Connection, key: bytes) -> dict[str, dict[str, Any]]:
-    """The digests of every row noted since the last `forget`, table by table."""
+def collect(conn: sqlite3.Connection, key: bytes, pks: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The digests of every row noted since the last `forget`, table by table (`pks`: the
+    watched tables, as `watch` returned them)."""
     out: dict[str, dict[str, Any]] = {}
     tables = conn.execute("SELECT DISTINCT tbl FROM temp.touched").fetchall()
-    pks = business_tables(conn) if tables else {}
     for (table,) in tables:
         pk = pks.get(table, "rowid")
         cursor = conn.execute(
