@@ -196,11 +196,10 @@ def check(conn: sqlite3.Connection) -> list[Mismatch]:
         for row in cursor:
             rid = str(row[0])
             seen.add((table, rid))
-            entry = latest.get((table, rid))
-            if entry is None or entry[1] is None:
+            wrote_cols, digest = latest.get((table, rid), ([], None))
+            if digest is None:
                 found.append(Mismatch(table, rid, "unrecorded"))
                 continue
-            wrote_cols, digest = entry
             values = dict(zip(cols, row[1:], strict=True))
             # A column added by a later migration is not in the digest; it must still be
             # empty on a row no event has touched since.
