@@ -227,7 +227,7 @@ def verify(
     sys.exit(0 if verdict.ok else 1)
 
 
-ROWS_SHOWN = 50  # a mass edit names the first rows and counts the rest
+ROWS_SHOWN = 5  # of each table and kind: a mass edit cannot hide a single other finding
 
 
 def verdict_lines(verdict: Any, db: Path) -> list[str]:
@@ -243,17 +243,21 @@ def verdict_lines(verdict: Any, db: Path) -> list[str]:
                 reason=t(f"cli.verify_reason_{verdict.chain.reason}"),
             )
         )
-    for found in verdict.rows[:ROWS_SHOWN]:
-        lines.append(
-            t(
-                f"cli.verify_row_{found.kind}",
-                table=found.table,
-                id=found.row_id,
-                fields=", ".join(found.fields) or "?",
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for found in verdict.rows:
+        groups.setdefault((found.table, found.kind), []).append(found)
+    for (table, kind), group in groups.items():
+        for found in group[:ROWS_SHOWN]:
+            lines.append(
+                t(
+                    f"cli.verify_row_{kind}",
+                    table=table,
+                    id=found.row_id,
+                    fields=", ".join(found.fields) or "?",
+                )
             )
-        )
-    if len(verdict.rows) > ROWS_SHOWN:
-        lines.append(t("cli.verify_rows_more", count=len(verdict.rows) - ROWS_SHOWN))
+        if len(group) > ROWS_SHOWN:
+            lines.append(t("cli.verify_rows_more", count=len(group) - ROWS_SHOWN, table=table))
     for anchor, result in verdict.anchors:
         lines.append(t(f"cli.verify_anchor_{result}", anchor=str(anchor)))
     if verdict.ok:

@@ -707,7 +707,7 @@ CATALOG: dict[str, str] = {
     "cli.verify_row_no_key": (
         "FAILED: the key of the row digests is gone; the tables cannot be checked."
     ),
-    "cli.verify_rows_more": "... and {count} more rows that do not match the journal.",
+    "cli.verify_rows_more": "... and {count} more {table} rows like it.",
     "cli.verify_anchor_ok": "OK: the journal still holds anchor {anchor}.",
     "cli.verify_anchor_missing": (
         "FAILED: anchor {anchor} is beyond the journal's end: events were deleted from the end."
