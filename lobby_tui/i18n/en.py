@@ -616,8 +616,8 @@ CATALOG: dict[str, str] = {
         "start with a new file using --db."
     ),
     "error.db.bad_instant": (
-        "The database holds a time it cannot read ({text}): it was written outside the app or"
-        " by an older version. The rest keeps working; show this to IT."
+        "The database holds a time it cannot read ({text}), written outside the app or by an"
+        " older version. Show this to IT; `lobby verify` names the row if it was changed."
     ),
     "error.db.cannot_open": "The database {path} cannot be opened (check its permissions).",
     "error.db.failed": "The database {path} could not be used: {detail}",

@@ -123,6 +123,8 @@ def test_the_cli_names_each_mismatch(lobby_db: Path) -> None:
     behind_the_back(
         lobby_db,
         "UPDATE arrivals SET channel = 'wealth' WHERE rowid = 1",
+        "UPDATE arrivals SET note = 'x' WHERE rowid > 1",  # a mass edit hides nothing
+        "UPDATE complaints SET customer_name = 'Li' WHERE rowid = 1",
         "INSERT INTO tasks (id, source, what, created_at)"
         " VALUES ('forged', 'manual', 'x', '2026-11-28T01:00:00Z')",
     )
@@ -131,6 +133,9 @@ def test_the_cli_names_each_mismatch(lobby_db: Path) -> None:
     lines = result.stdout.splitlines()
     assert "FAILED: tasks row forged is not in the journal" in lines[0]
     assert any(line.endswith("(fields: channel).") and "arrivals row" in line for line in lines)
+    assert any(line.endswith("(fields: customer_name).") for line in lines)
+    assert len([line for line in lines if line.startswith("FAILED: arrivals row")]) == 5
+    assert any(line.startswith("... and ") and "more arrivals rows" in line for line in lines)
 
 
 def test_the_key_never_leaves_and_digests_do_not_reveal(lobby_db: Path) -> None:
