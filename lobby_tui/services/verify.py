@@ -4,6 +4,7 @@ still say what the journal vouched for? (R6.2, issue 14)"""
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,12 +37,12 @@ def verify_store(store: Store, anchors: list[Anchor] | tuple[Anchor, ...] = ()) 
     integrity = "ok" if problems == ["ok"] else "; ".join(problems[:3])
     if integrity != "ok":
         return Verdict(integrity, ChainReport(0, None, None))
-    with store._lock:
-        conn = store.conn
-        chain = verify_chain(conn)
-        rows = check(conn)
+
+    def look(conn: sqlite3.Connection) -> Verdict:
         found = [(a, check_anchor(conn, a)) for a in anchors]
-        return Verdict(integrity, chain, rows, found, head(conn))
+        return Verdict(integrity, verify_chain(conn), check(conn), found, head(conn))
+
+    return store.examine(look)
 
 
 def anchor_now(store: Store, source: str) -> Anchor | None:

@@ -13,17 +13,18 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lobby_tui.store import digests, journal
 from lobby_tui.store.clock import Clock, iso
 from lobby_tui.store.errors import StoreError
 from lobby_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 
+T = TypeVar("T")
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
@@ -231,6 +232,15 @@ class Store:
             except sqlite3.Error as exc:
                 raise classify(exc, self.path) from exc
             return int(moved), self._writes
+
+    def examine(self, look: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `look` on the store's own connection, under its lock: verify reads the whole
+        file through it, in one go, with the store's own view of it."""
+        with self._lock:
+            try:
+                return look(self.conn)
+            except sqlite3.Error as exc:
+                raise classify(exc, self.path) from exc
 
     def watch_reads(self) -> ReadWatch:
         """Time every read on the owner (UI) thread from now on, keeping the slowest: the
