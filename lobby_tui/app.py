@@ -114,6 +114,9 @@ class LobbyApp(App[None]):
         """True on the throwaway demo lobby (shown in the top bar)."""
         self.reads = BackgroundReads(self)
         """Reads the app itself makes in the background (the round reminder)."""
+        self.store_failure: StoreError | None = None
+        """A store problem no screen could handle (a damaged file): the app ended on it,
+        and the command line says it in one clear line (issue 14)."""
         self.register_theme(DEFAULT)
         self.register_theme(HIGH_CONTRAST)
         self.theme = BY_SETTING.get(settings.theme, DEFAULT.name)
@@ -127,6 +130,20 @@ class LobbyApp(App[None]):
         self.add_mode("dashboard", DashboardScreen)
         self.round_reminded: datetime | None = None
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
+        self.warn_about_content()
+
+    def warn_about_content(self) -> None:
+        """A broken content file replaced by the packaged one is said, and stays on screen
+        long enough to be read (issue 14)."""
+        from lobby_tui.content import channels, content_warnings
+
+        try:
+            channels()
+        except ContentError as exc:
+            self.report_failure(exc)
+        for problem in content_warnings():
+            said = t("content.fallback", problem=t(f"error.{problem.key}", **problem.params))
+            self.notify(said, severity="warning", timeout=30, markup=False)
 
     def remind_round(self) -> None:
         """A due round raises a notification on whatever screen is open (R3.1), once. Read
@@ -321,6 +338,16 @@ class LobbyApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.report_failure(event.worker.error)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual ends the app with a traceback on an exception nothing caught; a store
+        # problem (the file damaged under the dashboard's first read) ends it with the same
+        # clear line `verify` and `report` give instead (see start.run_app).
+        if isinstance(error, StoreError):
+            self.store_failure = error
+            self.exit(return_code=1)
+            return
+        super()._handle_exception(error)
 
 
 def make_app(

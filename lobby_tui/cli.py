@@ -34,15 +34,26 @@ def _language_from_argv(argv: list[str]) -> str | None:
 set_language(resolve_language(_language_from_argv(sys.argv), None))
 
 
+def _named_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """`--db ''` is a mistake, not "the default database" (click reads it as ".")."""
+    if value is not None and str(value) in ("", "."):
+        fail(t("cli.db_empty"))
+    return value
+
+
 db_option = click.option(
     "--db",
     type=click.Path(dir_okay=True, path_type=Path),
     envvar="LOBBY_DB",
     help=t("cli.db_help"),
+    callback=_named_db,
 )
 # The demo never takes LOBBY_DB: that names the branch's real database.
 demo_db_option = click.option(
-    "--db", type=click.Path(dir_okay=True, path_type=Path), help=t("cli.demo_db_help")
+    "--db",
+    type=click.Path(dir_okay=True, path_type=Path),
+    help=t("cli.demo_db_help"),
+    callback=_named_db,
 )
 
 
@@ -175,28 +186,129 @@ def demo(
 @cli.command(help=t("cli.verify_help"))
 @db_option
 @lang_option
+@click.option(
+    "--anchor", "anchor_texts", multiple=True, metavar="SEQ:HASH", help=t("cli.anchor_help")
+)
+@click.option(
+    "--anchors",
+    "anchor_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=t("cli.anchors_help"),
+)
 @click.pass_context
-def verify(ctx: click.Context, db: Path | None, lang: str | None) -> None:
+def verify(
+    ctx: click.Context,
+    db: Path | None,
+    lang: str | None,
+    anchor_texts: tuple[str, ...],
+    anchor_file: Path | None,
+) -> None:
     from lobby_tui.services.verify import verify_file
+    from lobby_tui.store.anchors import parse_anchor, read_anchors
 
     if lang:
         set_language(lang)
     db = _pick(ctx, "db", db) or default_db_path()
+    anchors = []
+    for text in anchor_texts:
+        anchor = parse_anchor(text)
+        if anchor is None:
+            fail(t("cli.bad_anchor", text=text))
+        anchors.append(anchor)
+    if anchor_file is not None:
+        try:
+            anchors.extend(read_anchors(anchor_file))
+        except (OSError, ValueError, UnicodeDecodeError):
+            fail(t("cli.bad_anchor_file", path=str(anchor_file)))
     with user_errors():
-        verdict = verify_file(Path(db))
+        verdict = verify_file(Path(db), anchors)
+    for line in verdict_lines(verdict, Path(db)):
+        click.echo(line)
+    sys.exit(0 if verdict.ok else 1)
+
+
+ROWS_SHOWN = 5  # of each table and kind: a mass edit cannot hide a single other finding
+
+
+def verdict_lines(verdict: Any, db: Path) -> list[str]:
+    """What verify found, one line per finding, the verdict first."""
     if verdict.integrity != "ok":
-        click.echo(t("cli.verify_integrity_bad", problem=verdict.integrity))
-    elif not verdict.chain.intact:
-        click.echo(
+        return [t("cli.verify_integrity_bad", problem=verdict.integrity)]
+    lines: list[str] = []
+    if not verdict.chain.intact:
+        lines.append(
             t(
                 "cli.verify_chain_bad",
                 seq=verdict.chain.broken_at,
                 reason=t(f"cli.verify_reason_{verdict.chain.reason}"),
             )
         )
-    else:
-        click.echo(t("cli.verify_ok", events=verdict.chain.events, path=str(db)))
-    sys.exit(0 if verdict.ok else 1)
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for found in verdict.rows:
+        groups.setdefault((found.table, found.kind), []).append(found)
+    for (table, kind), group in groups.items():
+        for found in group[:ROWS_SHOWN]:
+            lines.append(
+                t(
+                    f"cli.verify_row_{kind}",
+                    table=table,
+                    id=found.row_id,
+                    fields=", ".join(found.fields) or "?",
+                )
+            )
+        if len(group) > ROWS_SHOWN:
+            lines.append(t("cli.verify_rows_more", count=len(group) - ROWS_SHOWN, table=table))
+    for anchor, result in verdict.anchors:
+        lines.append(t(f"cli.verify_anchor_{result}", anchor=str(anchor)))
+    if verdict.ok:
+        lines.insert(0, t("cli.verify_ok", events=verdict.chain.events, path=str(db)))
+        if verdict.head:
+            lines.insert(1, t("cli.chain_head", seq=verdict.head[0], hash=verdict.head[1]))
+    return lines
+
+
+@cli.command(help=t("cli.backup_help"))
+@db_option
+@lang_option
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--keep", type=click.IntRange(1, 1000), default=10, show_default=True, help=t("cli.keep_help")
+)
+@click.pass_context
+def backup(
+    ctx: click.Context, db: Path | None, lang: str | None, folder: Path | None, keep: int
+) -> None:
+    from lobby_tui.services.backup import make_backup
+
+    if lang:
+        set_language(lang)
+    path = Path(_pick(ctx, "db", db) or default_db_path())
+    with user_errors():
+        made = make_backup(path, SystemClock(), folder, keep)
+    click.echo(t("cli.backup_done", path=str(made.path), events=made.events))
+    if made.removed:
+        click.echo(t("cli.backup_pruned", count=made.removed, keep=keep))
+
+
+@cli.command(help=t("cli.restore_help"))
+@db_option
+@lang_option
+@click.argument("copy", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help=t("cli.force_help"))
+@click.pass_context
+def restore(ctx: click.Context, db: Path | None, lang: str | None, copy: Path, force: bool) -> None:
+    from lobby_tui.services.backup import restore as put_back
+
+    if lang:
+        set_language(lang)
+    path = Path(_pick(ctx, "db", db) or default_db_path())
+    if not copy.is_file():
+        fail(t("error.db.missing", path=str(copy)))
+    with user_errors():
+        kept = put_back(copy, path, force)
+    click.echo(t("cli.restored", copy=str(copy), path=str(path)))
+    if kept is not None:
+        click.echo(t("cli.restore_kept", path=str(kept)))
 
 
 def parse_day(text: str) -> date:
@@ -204,6 +316,8 @@ def parse_day(text: str) -> date:
     from lobby_tui.domain.errors import Invalid
     from lobby_tui.domain.parse import parse_date
 
+    if not text.strip():
+        fail(t("cli.date_empty"))
     try:
         return parse_date(text, "date")
     except Invalid as exc:
@@ -214,16 +328,17 @@ def parse_day(text: str) -> date:
 
 def period(day: str | None, first: str | None, last: str | None) -> tuple[date, date] | None:
     """The days asked for: --date, or --from with --to; None for today."""
-    if day and (first or last):
+    # Given but empty (`--date ''`) is a mistake, not "today": parse_day says so.
+    if day is not None and (first is not None or last is not None):
         fail(t("cli.date_and_period"))
-    if bool(first) != bool(last):
+    if (first is None) != (last is None):
         fail(t("cli.period_half"))
-    if first and last:
+    if first is not None and last is not None:
         start, end = parse_day(first), parse_day(last)
         if start > end:
             fail(t("cli.period_order", first=start.isoformat(), last=end.isoformat()))
         return start, end
-    if day:
+    if day is not None:
         only = parse_day(day)
         return only, only
     return None
@@ -258,6 +373,7 @@ def report(
     from lobby_tui.domain.day import business_day
     from lobby_tui.report_formats import render
     from lobby_tui.services.report import period_report
+    from lobby_tui.services.verify import anchor_now
 
     asked = period(day, first, last)
     with user_errors():
@@ -282,6 +398,7 @@ def report(
             if end > today:
                 fail(t("cli.date_future", date=end.isoformat(), today=today.isoformat()))
             text = render(period_report(store, settings, start, end, language), fmt)
+            anchor_now(store, "report")
         finally:
             store.close()
     click.echo(text, nl=False)

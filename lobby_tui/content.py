@@ -39,15 +39,44 @@ class ContentError(Exception):
         self.params = params
 
 
+# The content files the app reads: a LOBBY_DATA folder with none of them is a mistake.
+FILES = ("settings.toml", "channels.toml", "needs.toml", "cues.toml", "checklist.toml",
+         "products.toml", "incidents.toml", "fraud.toml", "complaints.toml",
+         "faq.toml")  # fmt: skip
+
+_WARNINGS: list[ContentError] = []
+
+
 @cache
 def data_dir() -> Path:
     override = os.environ.get("LOBBY_DATA")
-    candidates = [Path(override)] if override else []
-    candidates += [_PACKAGE / "_data", _PACKAGE.parent / "data"]
-    for candidate in candidates:
-        if (candidate / "settings.toml").is_file():
-            return candidate
-    raise ContentError("content.missing_dir", places=", ".join(str(c) for c in candidates))
+    if override:
+        # Named on purpose: a folder that is not what was meant is said, never silently
+        # replaced by the packaged content (issue 14).
+        folder = Path(override)
+        if not any((folder / name).is_file() for name in FILES):
+            raise ContentError("content.override_empty", folder=str(folder))
+        if not (folder / "settings.toml").is_file():
+            raise ContentError("content.missing_file", file=str(folder / "settings.toml"))
+        return folder
+    found = packaged_dir()
+    if found is None:
+        places = ", ".join(str(c) for c in _PACKAGED)
+        raise ContentError("content.missing_dir", places=places)
+    return found
+
+
+_PACKAGED = (_PACKAGE / "_data", _PACKAGE.parent / "data")
+
+
+def packaged_dir() -> Path | None:
+    """The content that ships with the app (a wheel's _data/, or a checkout's data/)."""
+    return next((c for c in _PACKAGED if (c / "settings.toml").is_file()), None)
+
+
+def content_warnings() -> list[ContentError]:
+    """Content files found broken and replaced by the packaged ones: shown at start."""
+    return list(_WARNINGS)
 
 
 def load_toml(name: str) -> dict[str, Any]:
@@ -72,27 +101,68 @@ class Channel:
     label: dict[str, str]
 
 
+COUNTERS_MAX = 30  # as the day plan allows (domain/parse.py)
+
+
 @cache
 def channels() -> tuple[Channel, ...]:
-    raw = load_toml("channels.toml")
-    path = str(data_dir() / "channels.toml")
+    """Where customers can be sent. Every screen needs them, so a broken, missing or
+    wrong-typed channels.toml is said (file, line, problem) and the packaged one is used
+    instead (issue 14); only a broken packaged file stops the app, with that line."""
+    try:
+        return _read_channels(data_dir() / "channels.toml")
+    except ContentError as exc:
+        packaged = packaged_dir()
+        if packaged is None or packaged == data_dir():
+            raise
+        _WARNINGS.append(exc)
+        return _read_channels(packaged / "channels.toml")
+
+
+def _read_channels(path: Path) -> tuple[Channel, ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except FileNotFoundError as exc:
+        raise ContentError("content.missing_file", file=str(path)) from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ContentError("content.bad_file", file=str(path), problem=str(exc)) from exc
+
+    def bad(i: int, field: str, problem: str) -> ContentError:
+        line = locate(text, ("channel", i, field) if field else ("channel", i))
+        return ContentError("content.bad_value", file=str(path), line=line, problem=problem)
+
+    entries = raw.get("channel")
+    if not isinstance(entries, list) or not entries:
+        raise ContentError("content.bad_value", file=str(path), line=1, problem="no [[channel]]")
     out: list[Channel] = []
-    for i, entry in enumerate(raw.get("channel", []), start=1):
-        try:
-            label = entry["label"]
-            channel = Channel(
-                key=str(entry["key"]),
-                prefix=str(entry["prefix"]),
-                counters=int(entry["counters"]),
-                label={"zh": str(label["zh"]), "en": str(label["en"])},
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise bad(i, "", "expected a table")
+        for field in ("key", "prefix"):
+            if not isinstance(entry.get(field), str) or not entry[field].strip():
+                raise bad(i, field, f"{field}: expected text")
+        counters = entry.get("counters")
+        if type(counters) is not int:
+            raise bad(i, "counters", "counters: expected a whole number")
+        if not 0 <= counters <= COUNTERS_MAX:
+            raise bad(i, "counters", f"counters: expected 0 to {COUNTERS_MAX}, got {counters}")
+        label = entry.get("label")
+        if not isinstance(label, dict) or not all(
+            isinstance(label.get(lang), str) for lang in ("zh", "en")
+        ):
+            raise bad(i, "label", "label: expected { zh = ..., en = ... }")
+        for field, taken in (("key", [c.key for c in out]), ("prefix", [c.prefix for c in out])):
+            if entry[field] in taken:
+                raise bad(i, field, f"{field}: {entry[field]!r} is used by two channels")
+        out.append(
+            Channel(
+                key=entry["key"],
+                prefix=entry["prefix"],
+                counters=counters,
+                label={"zh": label["zh"], "en": label["en"]},
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ContentError(
-                "content.bad_entry", file=path, entry=f"channel #{i}", problem=repr(exc)
-            ) from exc
-        out.append(channel)
-    if not out:
-        raise ContentError("content.bad_entry", file=path, entry="channel", problem="empty")
+        )
     return tuple(out)
 
 

@@ -93,7 +93,15 @@ def to_csv(report: DayReport) -> str:
     writer.writerow(["report", "branch", t("report.branch"), report.branch])
     for f in figures(report):
         writer.writerow([f.section, f.key, f.label, "" if f.value is None else f.value])
+    if report.chain_head is not None:
+        writer.writerow(["report", "chain_head", t("report.chain_head_label"), anchor(report)])
     return out.getvalue()
+
+
+def anchor(report: DayReport) -> str:
+    """The head as `lobby verify --anchor` takes it."""
+    assert report.chain_head is not None
+    return f"{report.chain_head[0]}:{report.chain_head[1]}"
 
 
 def to_markdown(report: DayReport) -> str:
@@ -122,6 +130,8 @@ def to_markdown(report: DayReport) -> str:
                 "| --- | ---: |",
             ]
         lines.append(f"| {f.label} | {shown(f)} |")
+    if report.chain_head is not None:
+        lines += ["", t("report.chain_head", anchor=anchor(report))]
     return "\n".join(lines) + "\n"
 
 

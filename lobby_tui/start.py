@@ -35,7 +35,20 @@ def fail(message: str) -> NoReturn:
 
 
 def explain(exc: StoreError | ContentError) -> str:
-    return t(f"error.{exc.key}", **exc.params)
+    line = t(f"error.{exc.key}", **exc.params)
+    if isinstance(exc, StoreError) and exc.key == "db.corrupt":
+        line += "\n" + way_back(Path(str(exc.params["path"])))
+    return line
+
+
+def way_back(db: Path) -> str:
+    """What to do about a damaged database: the newest backup that verifies, and how."""
+    from lobby_tui.services.backup import backup_folder, newest_good_backup
+
+    found = newest_good_backup(db)
+    if found is None:
+        return t("error.db.corrupt_no_backup", folder=str(backup_folder(db)))
+    return t("error.db.corrupt_backup", backup=str(found), path=str(db))
 
 
 @contextmanager
@@ -70,7 +83,18 @@ def prepare(
         raise
     language = resolve_language(lang, settings.language)
     set_language(language)
+    warn_about_content()
     return store, settings, language
+
+
+def warn_about_content() -> None:
+    """A broken channels.toml is said now (file, line, problem) and the packaged one used;
+    the app says it again on screen, where this line would be hidden."""
+    from lobby_tui.content import channels, content_warnings
+
+    channels()
+    for problem in content_warnings():
+        print(f"lobby: {t('content.fallback', problem=explain(problem))}", file=sys.stderr)
 
 
 def run_app(store: Store, settings: Settings, language: str, demo: bool = False) -> None:
@@ -83,6 +107,8 @@ def run_app(store: Store, settings: Settings, language: str, demo: bool = False)
         app.run()
     finally:
         store.close()
+    if app.store_failure is not None:
+        fail(explain(app.store_failure))
     if app.return_code:
         sys.exit(app.return_code)
 
@@ -105,6 +131,8 @@ def plain_start(argv: list[str]) -> tuple[Path | None, str | None] | None:
     lang = found.get("--lang")
     if lang is not None and lang not in LANGUAGES:
         return None
+    if found.get("--db") == "":
+        return None  # `--db ''`: `cli` says it is a mistake
     db = found.get("--db") or os.environ.get("LOBBY_DB") or None
     return (Path(db) if db else None), lang
 

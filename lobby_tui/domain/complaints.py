@@ -82,9 +82,17 @@ def check_extension(profile: Profile, approver: str, reason: str) -> tuple[str, 
     return approver, check_text(reason, "reason", REASON_MAX)
 
 
+# How far back a complaint may be entered as received: a letter or a call taken down late,
+# not a case from another era (issue 14). A year, not "since the branch's data begins": a
+# branch starting with the app must still be able to enter yesterday's letter.
+RECEIVED_BACK_DAYS = 365
+
+
 def check_promise(received_at: datetime, promised_by: datetime | None, now: datetime) -> None:
     if received_at > now + timedelta(minutes=1):
         raise Invalid("received_at", "received_in_future")
+    if received_at < now - timedelta(days=RECEIVED_BACK_DAYS):
+        raise Invalid("received_at", "received_too_old", days=RECEIVED_BACK_DAYS)
     if promised_by is not None and promised_by < received_at:
         raise Invalid("promised_by", "promise_before_receipt")
 

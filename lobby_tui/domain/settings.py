@@ -88,11 +88,14 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
     profile = raw.get("complaint_profile", "nfra")
     if profile not in PROFILES:
         raise SettingsError("complaint_profile", f"expected one of {', '.join(PROFILES)}")
+    opening, closing = _clock_time(raw, "opening_time"), _clock_time(raw, "closing_time")
+    if closing <= opening:
+        raise SettingsError("closing_time", "must be later than opening_time")
     return Settings(
         branch_name={str(k): str(v) for k, v in name.items()},
         timezone=zone,
-        opening_time=_clock_time(raw, "opening_time"),
-        closing_time=_clock_time(raw, "closing_time"),
+        opening_time=opening,
+        closing_time=closing,
         wait_amber_min=amber,
         wait_red_min=red,
         round_interval_min=_int(raw, "round_interval_min", 1, 240),

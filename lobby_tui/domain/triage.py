@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lobby_tui.domain.checklist import Label
 from lobby_tui.domain.errors import Invalid
@@ -43,6 +43,19 @@ class NeedCatalogue(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: int = Field(ge=1)
     need: list[Need] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_need_per_key(self) -> NeedCatalogue:
+        """A key letter picks one need on the triage form; two on one letter, one of them
+        could never be chosen (issue 14)."""
+        for name in ("key", "id"):
+            seen: dict[str, str] = {}
+            for need in self.need:
+                value = getattr(need, name)
+                if value in seen:
+                    raise ValueError(f"two needs on {name} {value!r}: {seen[value]}, {need.id}")
+                seen[value] = need.id
+        return self
 
     def by_id(self, need_id: str) -> Need:
         for need in self.need:

@@ -18,6 +18,8 @@ CATALOG: dict[str, str] = {
     "handover.key_sign": "Sign off the shift",
     "handover.reading": "Reading the day's figures …",
     "handover.title": "The day so far — {branch} — {date}",
+    "handover.chain_head": "Journal head {anchor}: note it to prove later that nothing was rewritten",
+    "handover.backup_done": "Backup made: {path}",
     "handover.as_of": "as of {time}",
     "handover.section.arrivals": "Arrivals and waits",
     "handover.section.rounds": "Waiting-area rounds",
@@ -254,6 +256,8 @@ CATALOG: dict[str, str] = {
     "invalid.approver_missing": "An extension needs the approver's name.",
     "invalid.extension_reason_missing": "An extension needs its reason.",
     "invalid.received_in_future": "A complaint cannot be received in the future.",
+    "invalid.received_too_old": "Received more than {days} days ago: check the date.",
+    "invalid.plan_day_range": "The day plan takes today and the next {days} days only.",
     "invalid.promise_before_receipt": "The promised deadline is before the complaint was received.",
     "invalid.party_range": "Party of 1 to {max} people.",
     "invalid.ticket_format": "A ticket looks like A012.",
@@ -618,6 +622,10 @@ CATALOG: dict[str, str] = {
         "The database {path} is damaged. It was left untouched; restore a backup or "
         "start with a new file using --db."
     ),
+    "error.db.bad_instant": (
+        "The database holds a time it cannot read ({text}), written outside the app or by an"
+        " older version. Show this to IT; `lobby verify` names the row if it was changed."
+    ),
     "error.db.cannot_open": "The database {path} cannot be opened (check its permissions).",
     "error.db.failed": "The database {path} could not be used: {detail}",
     "error.db.is_directory": "{path} is a folder. Give the path of a database file with --db.",
@@ -664,6 +672,11 @@ CATALOG: dict[str, str] = {
     "error.demo.not_empty": (
         "{path} already holds data. The demo only writes to a new file; choose another --db."
     ),
+    "error.content.override_empty": (
+        "LOBBY_DATA names {folder}, which holds none of the app's content files."
+        " Point it at the right folder, or unset it to use the packaged content."
+    ),
+    "content.fallback": "{problem} The packaged content is used instead until it is fixed.",
     "error.content.missing_dir": "The app's content folder was not found (looked in: {places}).",
     "error.content.missing_file": "The content file {file} is missing.",
     "error.content.bad_file": "The content file {file} cannot be read: {problem}",
@@ -691,7 +704,61 @@ CATALOG: dict[str, str] = {
     "cli.verify_reason_link": "an event before it was removed or replaced",
     "cli.verify_reason_hash": "its content was changed",
     "cli.verify_ok": "OK: {path} is sound; {events} journal events, the hash chain is intact.",
+    "cli.verify_row_edited": (
+        "FAILED: {table} row {id} was changed outside the app (fields: {fields})."
+    ),
+    "cli.verify_row_unrecorded": (
+        "FAILED: {table} row {id} is not in the journal (added or rewritten outside the app)."
+    ),
+    "cli.verify_row_deleted": "FAILED: {table} row {id} was deleted outside the app.",
+    "cli.verify_row_no_key": (
+        "FAILED: the key of the row digests is gone; the tables cannot be checked."
+    ),
+    "cli.verify_rows_more": "... and {count} more {table} rows like it.",
+    "cli.verify_anchor_ok": "OK: the journal still holds anchor {anchor}.",
+    "cli.verify_anchor_missing": (
+        "FAILED: anchor {anchor} is beyond the journal's end: events were deleted from the end."
+    ),
+    "cli.verify_anchor_differs": (
+        "FAILED: the journal differs at anchor {anchor}: events were rewritten and rehashed."
+    ),
+    "cli.backup_help": (
+        "Copy the database into FOLDER (default: backups/ beside it), verify the copy, keep the last N."
+    ),
+    "cli.keep_help": "How many copies to keep in the folder.",
+    "cli.backup_done": "Backup written and verified: {path} ({events} journal events).",
+    "cli.backup_pruned": "Removed {count} older copies; the last {keep} are kept.",
+    "cli.restore_help": "Put a verified backup in the database's place (the old file is kept).",
+    "cli.force_help": "Replace the database even though it is healthy.",
+    "cli.restored": "Restored {copy} as {path}.",
+    "cli.restore_kept": "The file it replaced is kept as {path}.",
+    "error.backup.folder": "The backup folder {folder} cannot be used: {detail}",
+    "error.backup.failed": "The backup {path} could not be written: {detail}",
+    "error.backup.not_sound": (
+        "The copy of {path} does not verify (damaged file or broken journal); it was not kept."
+    ),
+    "error.restore.healthy": (
+        "{path} is healthy; it was not replaced. Add --force to replace it anyway."
+    ),
+    "error.db.corrupt_backup": (
+        "The newest verified backup is {backup}. To go back to it: lobby restore {backup} --db {path}"
+    ),
+    "error.db.corrupt_no_backup": (
+        "No verified backup was found in {folder}. Keep the damaged file for IT; start a new one"
+        " with --db."
+    ),
+    "cli.db_empty": "--db needs the path of a database file; it was given empty.",
+    "cli.date_empty": "A date option was given empty: write the date as YYYY-MM-DD.",
+    "cli.chain_head": "Chain head: {seq}:{hash}",
+    "cli.anchor_help": "A chain head written down earlier (SEQ:HASH) the journal must still hold.",
+    "cli.anchors_help": "An anchors file, or an export's manifest.json, whose heads must hold.",
+    "cli.bad_anchor": "{text} is not an anchor: give SEQ:HASH as printed by report or verify.",
+    "cli.bad_anchor_file": "{path} cannot be read as an anchors file or an export manifest.",
     # The day's report (lobby report) and the export.
+    "report.chain_head_label": "Journal head",
+    "report.chain_head": (
+        "Journal head: `{anchor}` (keep it: `lobby verify --anchor` proves it is still there)"
+    ),
     "report.title_day": "Day report — {branch} — {date}",
     "report.title_period": "Report — {branch} — {first} to {last}",
     "report.as_of": "Figures as of {time}; the day is still going.",

@@ -25,6 +25,7 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
+from lobby_tui.store import StoreError
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.shown import update_if_changed
 from lobby_tui.widgets.topbar import TopBar
@@ -57,9 +58,16 @@ class DashboardScreen(LobbyScreen):
         # real lobby, not empty boxes (a few indexed queries, each well under 2 ms even at a
         # year of data — see bench/refresh.py). Later reads run in a worker.
         app = self.lobby_app
-        self.reads.seen["lobby"] = self.moment()
-        self.show_lobby(read_lobby(app.store, app.settings, [c.key for c in channels()]))
         self.set_interval(REFRESH_SECONDS, self.refresh_if_changed)
+        try:
+            self.reads.seen["lobby"] = self.moment()
+            self.show_lobby(read_lobby(app.store, app.settings, [c.key for c in channels()]))
+        except StoreError as exc:
+            if exc.key == "db.corrupt":
+                raise  # the app ends with the line `verify` gives and a way back (app.py)
+            # A row it cannot read (a time written behind the app's back): said, and the
+            # rest of the app keeps working (issue 14).
+            app.report_failure(exc)
 
     def on_screen_resume(self) -> None:
         self.refresh_lobby()

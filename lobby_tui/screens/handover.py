@@ -22,9 +22,11 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.report_formats import figures, shown
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.services.backup import make_backup
 from lobby_tui.services.complaints import Complaint, callbacks_due
 from lobby_tui.services.report import DayReport, day_report
 from lobby_tui.services.shift import NAME_MAX, Shift, hand_over, handover_draft
+from lobby_tui.store import StoreError
 from lobby_tui.widgets.autosave import Autosave
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
@@ -120,7 +122,11 @@ class HandoverScreen(LobbyScreen):
         head = Text(t("handover.title", date=report.date, branch=report.branch), style="bold")
         if report.partial:
             head.append("  " + t("handover.as_of", time=report.as_of.strftime("%H:%M")), "dim")
-        update_if_changed(self.query_one("#figures", Static), Group(head, grid))
+        shown_head: list[RenderableType] = [head, grid]
+        if report.chain_head is not None:
+            seq, digest = report.chain_head
+            shown_head.append(Text(t("handover.chain_head", anchor=f"{seq}:{digest}"), "dim"))
+        update_if_changed(self.query_one("#figures", Static), Group(*shown_head))
         update_if_changed(self.query_one("#chart", Static), self.chart(report))
         update_if_changed(self.query_one("#open-items", Static), self.open_items(report))
 
@@ -317,7 +323,26 @@ class HandoverScreen(LobbyScreen):
         self.note.remember({"note": ""})  # the next shift's note starts empty
         done = "handover.done" if following else "handover.done_day"
         app.notify(t(done, name=name), timeout=8, markup=False)
+        self.back_up()
         app.go("dashboard")
+
+    def back_up(self) -> None:
+        """A copy of the database at each sign-off, in the background: the sign-off never
+        waits for it, and a failure is said, not raised (issue 14)."""
+        app = self.lobby_app
+        path, clock = app.store.path, app.store.clock
+
+        def work() -> None:
+            try:
+                made = make_backup(path, clock)
+            except StoreError as exc:
+                app.call_from_thread(app.report_failure, exc)
+                return
+            app.call_from_thread(
+                app.notify, t("handover.backup_done", path=str(made.path)), timeout=5, markup=False
+            )
+
+        self.run_worker(work, thread=True, group="backup", exit_on_error=False)
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from lobby_tui.content import channels
 from lobby_tui.domain.checklist import Forecast, forecast_peaks
-from lobby_tui.domain.day import at_local, local
+from lobby_tui.domain.day import at_local, business_day, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import AMOUNT_MAX, COUNTERS_MAX, check_text
 from lobby_tui.domain.settings import Settings
@@ -77,6 +77,17 @@ class CashMovement:
     note: str | None
 
 
+PLAN_DAYS_AHEAD = 7  # an appointment booked for next week is planned now
+
+
+def check_plan_day(store: Store, settings: Settings, day: date) -> None:
+    """Appointments and cash movements are for today or the days just ahead: an instant
+    typed for another era never reaches the store (issue 14)."""
+    today = business_day(store.clock.now(), settings.timezone)
+    if not today <= day <= today + timedelta(days=PLAN_DAYS_AHEAD):
+        raise Invalid("time", "plan_day_range", days=PLAN_DAYS_AHEAD)
+
+
 def add_appointment(
     store: Store,
     settings: Settings,
@@ -90,6 +101,7 @@ def add_appointment(
     if not purpose:
         raise Invalid("purpose", "purpose_missing")
     who = check_text(who or "", "who", WHO_MAX) or None
+    check_plan_day(store, settings, day)
     due = iso(at_local(day, at, settings.timezone))
     with store.unit_of_work() as uow:
         appointment_id = new_id()
@@ -130,6 +142,7 @@ def add_cash_movement(
     if not 0 < amount <= AMOUNT_MAX:
         raise Invalid("amount", "amount_range")
     note = check_text(note or "", "note", PURPOSE_MAX) or None
+    check_plan_day(store, settings, day)
     due = iso(at_local(day, at, settings.timezone))
     with store.unit_of_work() as uow:
         movement_id = new_id()

@@ -23,6 +23,7 @@ from typing import Any
 from lobby_tui import __version__
 from lobby_tui.domain.day import day_bounds_utc
 from lobby_tui.domain.settings import Settings
+from lobby_tui.services.verify import anchor_now
 from lobby_tui.store import Store, StoreError, iso
 from lobby_tui.store.migrations import SCHEMA_VERSION
 
@@ -33,7 +34,10 @@ PERSONAL = {
     "arrivals": ("note",),
 }
 PERSONAL_IN_JOURNAL = {"customer_name", "customer_phone", "who"}
-SKIPPED = {"drafts", "day_rollups"}  # day_rollups: derived, rebuilt from the rows
+# Scratch text; day_rollups, derived and rebuilt from the rows; and the key of the row
+# digests: with it, a digest in the journal could be tried against every phone number, so it
+# never leaves the device.
+SKIPPED = {"drafts", "day_rollups", "journal_key"}
 # Where a table has no business day, the instant that places a row in the period.
 TIME_COLUMNS = ("at", "answered_at", "created_at", "received_at", "raised_at")
 
@@ -109,6 +113,7 @@ def _export(
         total += len(records)
         if progress:
             progress(done, len(names))
+    head = anchor_now(store, "export")
     manifest = {
         "app": "lobby-tui",
         "version": __version__,
@@ -122,6 +127,9 @@ def _export(
         "files": "<table>.csv and <table>.jsonl per table",
         "tables": tables,
         "skipped": sorted(SKIPPED | set(_search_tables(store))),
+        # The journal's head at export: `lobby verify --anchors manifest.json` later proves
+        # the database still holds it (issue 14).
+        "chain_head": None if head is None else {"seq": head.seq, "hash": head.hash},
     }
     with _private(folder / "manifest.json") as fh:
         json.dump(manifest, fh, ensure_ascii=False, indent=2)

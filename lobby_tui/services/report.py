@@ -83,6 +83,9 @@ class DayReport:
     open_tasks: list[Task]
     open_complaints: list[OpenComplaint]
     open_incidents: list[Incident]
+    # The journal's head when read (seq, hash): written down, it is an anchor that
+    # `lobby verify --anchor` checks (issue 14). None: an empty journal.
+    chain_head: tuple[int, str] | None = None
 
     @property
     def date(self) -> str:
@@ -143,6 +146,9 @@ class DayReport:
                 "by_type": dict(sorted(i.by_type.items())),
                 "open": i.open,
             },
+            "chain_head": None
+            if self.chain_head is None
+            else {"seq": self.chain_head[0], "hash": self.chain_head[1]},
         }
 
 
@@ -211,7 +217,13 @@ def _report(
         open_tasks=tasks,
         open_complaints=open_complaints,
         open_incidents=open_incidents,
+        chain_head=chain_head(store),
     )
+
+
+def chain_head(store: Store) -> tuple[int, str] | None:
+    row = store.query_one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+    return None if row is None else (int(row[0]), str(row[1]))
 
 
 def _complaints(

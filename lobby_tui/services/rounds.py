@@ -80,6 +80,15 @@ def start_round(store: Store, settings: Settings, day: date, shift_id: str | Non
         return current
     due = tally(store, settings, day, store.clock.now()).next_due
     with store.unit_of_work() as uow:
+        # Asked again under the write lock: two tablets pressing "start" at the same moment
+        # both saw none above; only the first may open one (issue 14).
+        row = uow.execute(
+            "SELECT id, started_at, due_at FROM rounds WHERE business_day = ?"
+            " AND completed_at IS NULL ORDER BY started_at DESC LIMIT 1",
+            (day.isoformat(),),
+        ).fetchone()
+        if row is not None:
+            return Round(row[0], parse_iso(row[1]), parse_iso(row[2]) if row[2] else None)
         round_id = new_id()
         due_text = iso(due)
         uow.insert(

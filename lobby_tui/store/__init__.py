@@ -9,7 +9,8 @@ from lobby_tui.store.clock import (
     parse_iso,
     parse_iso_or_none,
 )
-from lobby_tui.store.db import Store, StoreError, UnitOfWork, new_id, open_store
+from lobby_tui.store.db import Store, UnitOfWork, new_id, open_store
+from lobby_tui.store.errors import StoreError
 
 __all__ = [
     "Clock",

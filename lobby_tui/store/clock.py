@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from lobby_tui.store.errors import UnreadableInstant
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -47,12 +49,24 @@ class OffsetClock:
         return self._start + timedelta(seconds=time.monotonic() - self._t0)
 
 
+# Years `iso` writes and `parse_iso` reads: four digits, so every stored instant has the
+# same width (strftime writes year 999 as "999", which nothing could read back; issue 14).
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+
+
 def iso(at: datetime) -> str:
     """The one stored form of an instant: UTC ISO-8601 with seconds, e.g. 2026-11-28T01:30:05Z.
 
-    Fixed width, so text comparison in SQL orders instants correctly.
+    Fixed width, so text comparison in SQL orders instants correctly. Refuses (ValueError)
+    an instant it could not read back; the parsers of typed dates keep far narrower bounds.
     """
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = at.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01 00:00 in a zone east of UTC
+        raise ValueError(f"instant out of range: {at!r}") from exc
+    if not FIRST_YEAR <= utc.year <= LAST_YEAR:
+        raise ValueError(f"instant out of range: {at!r}")
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_iso_or_none(text: str | None) -> datetime | None:
@@ -63,6 +77,9 @@ def parse_iso_or_none(text: str | None) -> datetime | None:
 def parse_iso(text: str) -> datetime:
     """The instant `iso` wrote. fromisoformat is some forty times faster than strptime, which
     matters when a year's report reads every arrival; the shape check keeps it as strict."""
-    if len(text) != 20 or text[10] != "T" or text[19] != "Z":
-        raise ValueError(f"not a stored instant: {text!r}")
-    return datetime.fromisoformat(text)
+    if not isinstance(text, str) or len(text) != 20 or text[10] != "T" or text[19] != "Z":
+        raise UnreadableInstant(str(text))
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise UnreadableInstant(text) from exc

@@ -13,27 +13,20 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from lobby_tui.store import journal
+from lobby_tui.store import digests, journal
 from lobby_tui.store.clock import Clock, iso
+from lobby_tui.store.errors import StoreError
 from lobby_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 
+T = TypeVar("T")
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
-
-
-class StoreError(Exception):
-    """A failure with a clear, translatable explanation (`key` names the catalog entry)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key, params)
-        self.key = key
-        self.params = params
 
 
 def new_id() -> str:
@@ -64,6 +57,9 @@ class UnitOfWork:
         self.conn = conn
         self.clock = clock
         self.now = iso(clock.now())  # one instant for everything this action writes
+        # The action's last event waits for commit, to carry the digests of the rows as
+        # they then stand (store/digests.py).
+        self._pending: dict[str, Any] | None = None
 
     def insert(self, table: str, row: Mapping[str, Any]) -> None:
         cols = ", ".join(row)
@@ -78,15 +74,34 @@ class UnitOfWork:
         return self.conn.execute(sql, params)
 
     def event(self, kind: str, entity: str, entity_id: str, payload: dict[str, Any]) -> None:
-        journal.append(
-            self.conn,
-            id_=new_id(),
-            at=self.now,
-            kind=kind,
-            entity=entity,
-            entity_id=entity_id,
-            payload=payload,
-        )
+        self._flush()
+        self._pending = {"kind": kind, "entity": entity, "entity_id": entity_id}
+        self._pending["payload"] = dict(payload)
+
+    def _flush(self) -> None:
+        if self._pending is not None:
+            journal.append(self.conn, id_=new_id(), at=self.now, **self._pending)
+            self._pending = None
+
+    def finish(self, key: bytes | None, tables: dict[str, str]) -> None:
+        """Before commit: write the last event with the digest of every row this action
+        changed; an action with many rows (the demo's history) records them in pieces."""
+        found = digests.collect(self.conn, key, tables) if key is not None else {}
+        if found and self._pending is not None and digests.size(found) <= digests.CHUNK:
+            self._pending["payload"]["digests"] = found
+            found = {}
+        self._flush()
+        for piece in digests.chunks(found):
+            first = next(iter(piece))
+            journal.append(
+                self.conn,
+                id_=new_id(),
+                at=self.now,
+                kind="rows.written",
+                entity="journal",
+                entity_id=first,
+                payload={"digests": piece},
+            )
 
 
 @dataclass
@@ -133,6 +148,8 @@ class Store:
         self._all_readers: list[sqlite3.Connection] = []
         self._writes = 0
         self._watch: ReadWatch | None = None
+        self._key: bytes | None = None  # of the row digests; None: read-only
+        self._tables: dict[str, str] = {}  # the tables whose rows it notes (digests.watch)
 
     def close(self) -> None:
         with self._pool_lock:
@@ -216,6 +233,15 @@ class Store:
                 raise classify(exc, self.path) from exc
             return int(moved), self._writes
 
+    def examine(self, look: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `look` on the store's own connection, under its lock: verify reads the whole
+        file through it, in one go, with the store's own view of it."""
+        with self._lock:
+            try:
+                return look(self.conn)
+            except sqlite3.Error as exc:
+                raise classify(exc, self.path) from exc
+
     def watch_reads(self) -> ReadWatch:
         """Time every read on the owner (UI) thread from now on, keeping the slowest: the
         benchmarks' check that no read makes the screen wait."""
@@ -235,10 +261,14 @@ class Store:
         with self._lock:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
+                if self._key is not None:
+                    digests.forget(self.conn)  # only what this action writes counts
             except sqlite3.Error as exc:
                 raise classify(exc, self.path) from exc
             try:
-                yield UnitOfWork(self.conn, self.clock)
+                uow = UnitOfWork(self.conn, self.clock)
+                yield uow
+                uow.finish(self._key, self._tables)
                 self.conn.execute("COMMIT")
                 self._writes += 1
             except BaseException as exc:
@@ -316,10 +346,12 @@ def open_store(
     try:
         reader_uri = f"{path.as_uri()}?mode=ro"
         if read_only:
-            # A copy in a folder we may not write (an auditor's, a backup): SQLite cannot
-            # make its -shm file there, so read it as an unchanging file. Only when no -wal
-            # file exists, or committed entries in it would be missed.
-            frozen = not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists()
+            # No -wal file: no app has the file open, so read it as an unchanging file.
+            # SQLite then makes no -wal/-shm beside it, which it would otherwise leave
+            # behind (a read-only connection cannot remove them), and a copy in a folder we
+            # may not write (an auditor's, a backup) opens at all. With a -wal file present
+            # (the app is running) committed entries are in it: read normally.
+            frozen = not Path(f"{path}-wal").exists()
             reader_uri += "&immutable=1" if frozen else ""
             conn = sqlite3.connect(
                 reader_uri,
@@ -364,7 +396,51 @@ def open_store(
         if is_new:
             path.unlink(missing_ok=True)
         raise classify(exc, path) from exc
-    return Store(conn, path, clock, reader_uri=reader_uri, busy_timeout_ms=busy_timeout_ms)
+    store = Store(conn, path, clock, reader_uri=reader_uri, busy_timeout_ms=busy_timeout_ms)
+    if not read_only:
+        try:
+            store._key, store._tables = _watch_rows(conn, clock)
+        except sqlite3.Error as exc:
+            store.close()
+            raise classify(exc, path) from exc
+    return store
+
+
+def _watch_rows(conn: sqlite3.Connection, clock: Clock) -> tuple[bytes | None, dict[str, str]]:
+    """Note every row this connection changes, and give rows older than digests their
+    baseline: one event vouching for each as it stands now, so an untouched old database
+    verifies (and anything changed after it does not)."""
+    key = digests.key_of(conn)
+    if key is None:
+        return None, {}
+    tables = digests.watch(conn)
+    if conn.execute("SELECT baseline_at FROM journal_key WHERE id = 1").fetchone()[0]:
+        return key, tables
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read under the write lock: another process may have done it meanwhile.
+        if conn.execute("SELECT baseline_at FROM journal_key WHERE id = 1").fetchone()[0]:
+            conn.execute("COMMIT")
+            return key, tables
+        now = iso(clock.now())
+        for piece in digests.chunks(digests.all_rows(conn, key)):
+            journal.append(
+                conn,
+                id_=new_id(),
+                at=now,
+                kind="rows.baseline",
+                entity="journal",
+                entity_id=next(iter(piece)),
+                payload={"digests": piece},
+            )
+        conn.execute("UPDATE journal_key SET baseline_at = ? WHERE id = 1", (now,))
+        digests.forget(conn)  # the update above is not a business row; be tidy anyway
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return key, tables
 
 
 def _migrate(conn: sqlite3.Connection, seen_version: int) -> None:

@@ -80,3 +80,9 @@ def verify_chain(conn: sqlite3.Connection) -> ChainReport:
             return ChainReport(count, seq, "hash")
         prev = digest
     return ChainReport(count, None, None)
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """The chain's last link (seq, hash): written down elsewhere, it is an anchor."""
+    row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))

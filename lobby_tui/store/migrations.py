@@ -448,6 +448,16 @@ MIGRATIONS: list[str] = [
             (SELECT business_day FROM checklist_runs WHERE id = old.run_id));
     END;
     """,
+    # 10: the journal vouches for the tables (store/digests.py): the key of the row digests,
+    # random per database, and when every row older than digests got its baseline (issue 14).
+    """
+    CREATE TABLE journal_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        key TEXT NOT NULL,               -- hex; never leaves the database
+        baseline_at TEXT                 -- NULL: rows older than digests still to record
+    );
+    INSERT INTO journal_key (id, key) VALUES (1, lower(hex(randomblob(32))));
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

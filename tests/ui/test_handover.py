@@ -96,3 +96,40 @@ async def test_the_note_is_a_draft_until_sign_off(build_app: Build, store: Store
         await pilot.press("f7")
         await settle(again, pilot)
         assert again.screen.query_one("#handover-note", TextArea).text == "Cash delivery at 14:00"
+
+
+async def test_the_handover_shows_the_head_anchors_it_and_backs_up(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:
+    # covers: R6.2 — issue 14: the head as signed off leaves the file; a copy at each sign-off
+    from lobby_tui.services.backup import backups
+    from lobby_tui.services.verify import verify_file
+    from lobby_tui.store.anchors import anchors_path, parse_anchor
+
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f7")
+        await settle(app, pilot)
+        seq, digest = one_row(store, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        assert f"Journal head {seq}:{digest[:20]}" in screen_text(app).replace("\n", "")
+        app.screen.query_one("#input-signer", Input).value = "Wang"
+        clock.advance(hours=4)
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            if isinstance(app.screen, Confirm):
+                break
+            await pilot.pause(0.02)
+        await pilot.press("y")
+        await settle(app, pilot)
+        for _ in range(200):  # the backup runs in the background
+            if any("Backup made" in n.message for n in app._notifications):
+                break
+            await pilot.pause(0.05)
+        said = [n.message for n in app._notifications]
+    head = one_row(store, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+    [line] = anchors_path(store.path).read_text().splitlines()
+    assert parse_anchor(line) is not None and line.endswith(" handover")
+    assert str(parse_anchor(line)) == f"{head[0]}:{head[1]}"
+    [copy] = backups(store.path)
+    assert any(f"Backup made: {copy}" in m for m in said), said
+    assert verify_file(copy).ok

@@ -98,10 +98,14 @@ def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Sett
     assert report.enquiries > 0 and report.reminders["belongings"] > 0
     shifts = store.query("SELECT closed_at, handover_note FROM shifts")
     assert len(shifts) == 21 and all(s[0] and s[1] for s in shifts)
-    # The journal: one event says what was written; the chain and the file are sound.
-    event = store.query("SELECT kind, payload FROM events")
-    assert [e[0] for e in event] == ["demo.history_written"]
+    # The journal: one event says what was written, then the digests of every row it wrote
+    # in pieces (issue 14); the chain, the file and every row are sound.
+    event = store.query("SELECT kind, payload FROM events ORDER BY seq")
+    assert event[0][0] == "demo.history_written"
+    assert {e[0] for e in event[1:]} == {"rows.written"}
     assert json.loads(event[0][1])["rows"]["arrivals"] == counts["arrivals"]
+    vouched = [json.loads(e[1])["digests"] for e in event[1:]]
+    assert sum(len(d.get("arrivals", {}).get("rows", {})) for d in vouched) == counts["arrivals"]
     assert verify_store(store).ok
 
 

@@ -50,6 +50,7 @@ KEYS: dict[str, Any] = {
         "satisfaction_avg": "score",
     },
     "incidents": {"total": int, "by_type": dict, "open": int},
+    "chain_head": "head",  # covers: issue 14 (anchors)
 }
 
 
@@ -64,6 +65,10 @@ def check_shape(data: dict[str, Any], spec: dict[str, Any], path: str = "") -> N
             assert value is None or (isinstance(value, float | int) and 0 <= value <= 1), where
         elif kind == "minutes":
             assert value is None or (isinstance(value, float | int) and value >= 0), where
+        elif kind == "head":
+            assert value is None or (set(value) == {"seq", "hash"} and type(value["seq"]) is int), (
+                where
+            )
         elif kind == "score":
             assert value is None or 1 <= value <= 5, where
         elif kind is dict:
@@ -323,7 +328,7 @@ def test_the_formats_agree(store: Store, settings: Settings) -> None:
                 flat[f"{prefix}{k}"] = v
 
     data = json.loads(render(report, "json"))
-    walk({k: v for k, v in data.items() if isinstance(v, dict)}, "")
+    walk({k: v for k, v in data.items() if isinstance(v, dict) and k != "chain_head"}, "")
     rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
     from_csv = {f"{r['section']}.{r['key']}": r["value"] for r in rows if r["section"] != "report"}
     assert set(from_csv) == set(flat)
@@ -334,6 +339,10 @@ def test_the_formats_agree(store: Store, settings: Settings) -> None:
         assert f"| {figure.label} | {shown(figure)} |" in markdown
         assert figure.label != f"report.{figure.section}.{figure.key}"  # every label exists
     assert data["arrivals"]["total"] == report.arrivals.total > 20
+    # The journal's head, the same in all three (issue 14: anchors).
+    head = f"{data['chain_head']['seq']}:{data['chain_head']['hash']}"
+    assert [r["value"] for r in rows if r["key"] == "chain_head"] == [head]
+    assert f"`{head}`" in markdown
 
 
 def test_reading_writes_nothing(store: Store, settings: Settings) -> None:
@@ -374,6 +383,7 @@ def test_the_report_type_is_the_handover_interface() -> None:
         "open_tasks",
         "open_complaints",
         "open_incidents",
+        "chain_head",
     } == fields
 
 

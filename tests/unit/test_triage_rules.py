@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lobby_tui.content import cue_table, needs_catalogue
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_party, check_ticket
 from lobby_tui.domain.triage import (
+    BANDS,
+    COUNTERS,
+    FLAGS,
+    SELF_SERVICE,
     Estimate,
     band,
     band_contains,
@@ -196,3 +202,32 @@ def test_ticket_note_and_greeting() -> None:  # covers: R2.1
         "afternoon",
         "evening",
     ]
+
+
+# Routing for any need, flags and state of the channels (issue 14) -------------------------
+
+ALL_CHANNELS = ("cash", "non_cash", "priority", "self_service", "wealth", "vip_room")
+minutes = st.one_of(st.none(), st.floats(min_value=0, max_value=600, allow_nan=False))
+
+
+@given(
+    need=st.sampled_from(NEEDS.need),
+    flags=st.sets(st.sampled_from(FLAGS)),
+    waits=st.fixed_dictionaries({c: minutes for c in ALL_CHANNELS}),
+    down=st.sets(st.sampled_from(ALL_CHANNELS)),
+)
+def test_any_walk_in_gets_an_open_channel_with_a_band_or_a_clear_no(
+    need: object, flags: set[str], waits: dict[str, float | None], down: set[str]
+) -> None:
+    # covers: R2.3, R2.7 — a band is promised only where something is open
+    estimates = {c: Estimate(c, 0, 0 if m is None else 1, m) for c, m in waits.items()}
+    chosen = route(need, flags, estimates, dict.fromkeys(down, SINCE))  # type: ignore[arg-type]
+    open_here = chosen.channel not in down and waits[chosen.channel] is not None
+    if chosen.reason == "nothing_open":
+        assert not any(c not in down and waits[c] is not None for c in COUNTERS)
+        assert chosen.channel in COUNTERS
+    else:
+        assert open_here, chosen
+        assert estimates[chosen.channel].band in BANDS
+    if chosen.channel == SELF_SERVICE:
+        assert not (set(flags) & {"elderly", "disabled", "pregnant", "vip"}), chosen

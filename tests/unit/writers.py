@@ -1,0 +1,47 @@
+"""Child processes for tests/unit/test_processes.py: each opens the database as another
+tablet (or a restarted app) would, and writes as the app writes."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from multiprocessing.synchronize import Barrier
+
+from lobby_tui.services.arrivals import NewArrival, record_arrival
+from lobby_tui.store import SystemClock, open_store
+
+DAY = date(2026, 11, 28)
+
+
+def walkins(path: str, count: int, report: bool = True) -> None:
+    """Walk-ins one after another; each id is printed only once its commit has returned."""
+    store = open_store(path, SystemClock())
+    for _ in range(count):
+        arrival_id, ticket = record_arrival(
+            store, NewArrival(None, DAY.isoformat(), "enquiry", "non_cash", "B")
+        )
+        if report:
+            print(arrival_id, ticket, flush=True)
+    store.close()
+
+
+def rounds(path: str, barrier: Barrier, reps: int) -> None:
+    """Press "start round" at the same moment as the other tablet, `reps` times; the test
+    (a party to the barrier) counts the open rounds and closes them between presses."""
+    from lobby_tui.domain.day import business_day
+    from lobby_tui.services.rounds import start_round
+    from lobby_tui.services.settings import load_settings
+
+    store = open_store(path, SystemClock())
+    settings = load_settings(store)
+    day = business_day(store.clock.now(), settings.timezone)
+    for _ in range(reps):
+        barrier.wait(20)  # together
+        start_round(store, settings, day, None)
+        barrier.wait(20)  # both pressed
+        barrier.wait(20)  # counted and closed
+    store.close()
+
+
+if __name__ == "__main__":
+    walkins(sys.argv[1], int(sys.argv[2]), report=sys.argv[3:] != ["quiet"])
