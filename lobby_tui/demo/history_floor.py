@@ -10,7 +10,7 @@ import math
 import random
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any
@@ -181,24 +181,23 @@ def simulate_floor(
     prefixes = {c.key: c.prefix for c in channels}
     tickets = dict.fromkeys(prefixes, 0)
     free = {key: [opened] * n for key, n in counters.items()}
-    on_floor: dict[str, list[Walkin]] = {key: [] for key in counters}  # waiting or served
+    # Who is on the floor (waiting or served), as the quote sees them: a simulated walk-in's
+    # passage is known once it is placed, so its Visit is made once.
+    on_floor: dict[str, list[Visit]] = {key: [] for key in counters}
     stopped = {key: [0, 0] for key in counters}  # served, walked away: the day's `stay_share`
     walkins: list[Walkin] = []
     for minute in arrival_minutes(rng, shape, expected):
         at = opened + timedelta(seconds=round(minute * 60))
         need = rng.choices(needs, weights)[0]
         flags = [name for name, odds in FLAG_ODDS if rng.random() < odds]
-        for key, walkins_there in on_floor.items():
-            for o in walkins_there:
-                if o.gone_at is not None and o.gone_at <= at:
-                    stopped[key][o.left_at is not None] += 1
-            on_floor[key] = [o for o in walkins_there if o.gone_at is None or o.gone_at > at]
-        loads = {
-            key: replace(load, stay=stay_share(*stopped[key]))
-            for key, load in floor_at(
-                at, (o.visit() for o in chain(*on_floor.values())), counters
-            ).items()
-        }
+        for key, there in on_floor.items():
+            gone = [v for v in there if v.gone_at is not None and v.gone_at <= at]
+            if gone:
+                for v in gone:
+                    stopped[key][v.called_at is None] += 1
+                on_floor[key] = [v for v in there if v.gone_at is None or v.gone_at > at]
+        stay = {key: stay_share(*stopped[key]) for key in counters}
+        loads = floor_at(at, chain(*on_floor.values()), counters, stay)
         estimates = {
             key: Estimate(key, len(load.waiting), load.servers, wait_min(load))
             for key, load in loads.items()
@@ -226,7 +225,7 @@ def simulate_floor(
             w.called_at = start
             w.done_at = start + timedelta(minutes=minutes)
             slots[slot] = w.done_at
-        on_floor[channel].append(w)
+        on_floor[channel].append(w.visit())
         tickets[channel] += 1
         status = "done" if w.called_at else ("left" if w.left_at else "not_seen")
         rows["arrivals"].append(

@@ -114,10 +114,14 @@ class Visit(NamedTuple):
 
 
 def floor_at(
-    at: datetime, visits: Iterable[Visit], servers: Mapping[str, int]
+    at: datetime,
+    visits: Iterable[Visit],
+    servers: Mapping[str, int],
+    stay: Mapping[str, float] | None = None,
 ) -> dict[str, ChannelLoad]:
     """The floor as it stood at `at`: who was at a counter and who was waiting, per channel
-    (the demo history quotes with it, and the backtest in bench/ replays a day with it)."""
+    (the demo history quotes with it, and the backtest in bench/ replays a day with it);
+    `stay`, each channel's `stay_share` at that moment (default: everyone stays)."""
     at_counter: dict[str, list[AtCounter]] = {key: [] for key in servers}
     waiting: dict[str, list[Waiting]] = {key: [] for key in servers}
     for visit in sorted(visits, key=lambda v: v.arrived_at):
@@ -128,7 +132,14 @@ def floor_at(
             at_counter.setdefault(visit.channel, []).append(AtCounter(visit.service_min, elapsed))
         else:
             waiting.setdefault(visit.channel, []).append(Waiting(visit.service_min, visit.priority))
+    shares = stay or {}
     return {
-        key: ChannelLoad(key, servers.get(key, 0), tuple(at_counter[key]), tuple(waiting[key]))
+        key: ChannelLoad(
+            key,
+            servers.get(key, 0),
+            tuple(at_counter[key]),
+            tuple(waiting[key]),
+            shares.get(key, 1.0),
+        )
         for key in at_counter
     }
