@@ -94,3 +94,8 @@ def update_if_changed(static: Static, content: object) -> bool:
     _shown[static] = key
     static.update(content)  # type: ignore[arg-type]
     return True
+
+
+def is_known(key: Hashable) -> bool:
+    """A fingerprint that can be compared (not of content we cannot fingerprint)."""
+    return not isinstance(key, _Unknown)
