@@ -13,6 +13,7 @@ from lobby_tui.domain.checklist import Answer, forecast_peaks
 from lobby_tui.domain.day import day_bounds_utc
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import parse_amount, parse_time
+from lobby_tui.domain.settings import Settings
 from lobby_tui.services import checklist, dayplan, tasks
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.shift import open_shift_today
@@ -194,7 +195,7 @@ def test_forecast_from_the_branchs_own_arrivals(store: Store, settings, clock) -
 
 
 def test_forecast_counts_each_arrival_in_its_local_hour_in_a_half_hour_zone(
-    store: Store, settings, clock
+    store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R1.6
     # The store counts arrivals per quarter hour; in a zone half an hour off a whole hour
     # (Kolkata, UTC+05:30) an arrival at 04:25 UTC is 09:55 there, one at 04:35 is 10:05.
