@@ -1,10 +1,10 @@
 """Home: the live lobby at a glance. Every panel says honestly what it knows, and what to do
 when it knows nothing yet.
 
-Each box is a Rich panel in a Static of its own, so a tick that changed one box repaints
-that box alone, and lays the screen out again only if the box grew or shrank. The boxes
-stand in three columns; below 120 columns the open cases go under the duties (CSS moves
-them, see dashboard.tcss). A click or tap on a box goes to its place.
+The panels are Rich boxes drawn in three columns (widgets.box.Boxes) rather than one Textual
+widget each: the dashboard is the first thing painted at shift start, and every widget costs
+start-up time (see bench/startup.py). A column draws again only the box that changed, and is
+laid out again only when it grew or shrank. A click or tap on a box goes to its place.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Horizontal
 
 from lobby_tui.content import channels, complaint_labels, incident_labels
 from lobby_tui.domain.day import local
@@ -29,7 +29,7 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
-from lobby_tui.widgets.box import Box
+from lobby_tui.widgets.box import Boxes
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
 
@@ -38,17 +38,6 @@ WIDE = 120  # columns from which the open cases get a third column of their own
 
 # Each panel: (title, body, level) with level "ok", "warn" or "alert".
 PanelParts = tuple[str, RenderableType, str]
-
-# The boxes of each column, top to bottom.
-QUEUE = ("waiting", "hours")
-DUTIES = ("handover", "round", "checklist", "appointments", "tasks")
-CASES = ("complaints", "incidents")
-
-
-def boxes(names: tuple[str, ...]) -> Iterator[Box]:
-    """Empty until the lobby is read; the handover box shows only after a handover."""
-    for name in names:
-        yield Box(id=f"box-{name}", classes="box")
 
 
 class HourBars:
@@ -90,13 +79,9 @@ class DashboardScreen(LobbyScreen):
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
         with Horizontal(id="lobby"):
-            with Vertical(id="col-queue"):
-                yield from boxes(QUEUE)
-            with Container(id="col-rest"):  # the duties, the open cases beside or below
-                with Vertical(id="col-duties"):
-                    yield from boxes(DUTIES)
-                with Vertical(id="col-cases"):
-                    yield from boxes(CASES)
+            yield Boxes(id="col-queue")
+            yield Boxes(id="col-duties")
+            yield Boxes(id="col-cases")
         yield LobbyFooter()
 
     def on_mount(self) -> None:
@@ -147,30 +132,31 @@ class DashboardScreen(LobbyScreen):
         lobby = self.lobby
         if lobby is None:
             return
-        panels = {
-            "waiting": self.box("triage", self.waiting(lobby)),
-            "hours": self.box("triage", self.hours(lobby)),
-            "handover": self.box("handover", self.handover(lobby)) if lobby.handover else None,
-            "round": self.box("rounds", self.next_round(lobby)),
-            "checklist": self.box("checklist", self.checklist(lobby)),
-            "appointments": self.box("checklist", self.appointments(lobby)),
-            "tasks": self.box("checklist", self.items("tasks", lobby.tasks_open, lobby.tasks)),
-            "complaints": self.box(
+        queue = [
+            self.box("triage", self.waiting(lobby)),
+            self.box("triage", self.hours(lobby)),
+        ]
+        duties = [
+            *([self.box("handover", self.handover(lobby))] if lobby.handover else []),
+            self.box("rounds", self.next_round(lobby)),
+            self.box("checklist", self.checklist(lobby)),
+            self.box("checklist", self.appointments(lobby)),
+            self.box("checklist", self.items("tasks", lobby.tasks_open, lobby.tasks)),
+        ]
+        cases = [
+            self.box(
                 "complaints", self.items("complaints", lobby.complaints_open, lobby.complaints)
             ),
-            "incidents": self.box(
-                "incidents", self.items("incidents", lobby.incidents_open, lobby.incidents)
-            ),
-        }
-        # Only a box whose panel changed is drawn again (most ticks change nothing).
-        for name, panel in panels.items():
-            box = self.query_one(f"#box-{name}", Box)
-            if panel is None:
-                box.display = False
-                continue
-            if not box.display:
-                box.display = True
-            box.show(panel)
+            self.box("incidents", self.items("incidents", lobby.incidents_open, lobby.incidents)),
+        ]
+        wide = self.size.width >= WIDE
+        # Only a box that changed is drawn again (most ticks change nothing).
+        self.query_one("#col-queue", Boxes).show(queue)
+        self.query_one("#col-duties", Boxes).show([*duties, *([] if wide else cases)])
+        third = self.query_one("#col-cases", Boxes)
+        third.show(cases if wide else [])
+        if third.display != wide:
+            third.display = wide
 
     def box(self, place: str, parts: PanelParts) -> Panel:
         """One dashboard box; its border says how worried to be, a tap opens its place."""

@@ -1,16 +1,18 @@
-"""A box of the dashboard: one Rich panel, redrawn only when it changed, and drawn once.
+"""A column of dashboard boxes: Rich panels one under the other, each drawn again only when it
+changed, and the screen laid out again only when the column grew or shrank.
 
-A Static of `height: auto` draws new content twice (once to measure its height, once to
-paint it) and lays the whole screen out again. A Box that already has its width draws the
-panel once into lines, and hands Textual those lines, which cost nothing to measure or to
-paint again; the screen is laid out again only if the box grew or shrank.
+A Static of `height: auto` given new content draws all of it twice (once to measure its
+height, once to paint it) and lays the whole screen out again. Once the column has its width,
+each box is drawn once into lines and kept; a tick that changed one box draws that box alone,
+and hands Textual the column's lines, which cost nothing to measure or paint again. One
+widget a column rather than one a box: every widget costs start-up time (bench/startup.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 
-from rich.console import Console, ConsoleOptions, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.measure import Measurement
 from rich.segment import Segment
 from textual import events
@@ -18,11 +20,13 @@ from textual.widgets import Static
 
 from lobby_tui.widgets.shown import fingerprint, is_known
 
+Lines = list[list[Segment]]
+
 
 class Drawn:
-    """A renderable already drawn at `width`: its lines, given back as they are."""
+    """Renderables already drawn at `width`: their lines, given back as they are."""
 
-    def __init__(self, lines: list[list[Segment]], width: int) -> None:
+    def __init__(self, lines: Lines, width: int) -> None:
         self.lines = lines
         self.width = width
 
@@ -36,41 +40,58 @@ class Drawn:
         return Measurement(self.width, self.width)
 
 
-class Box(Static):
-    """Shows one renderable (`show`); nothing is done when it is the one already shown."""
+class Boxes(Static):
+    """Shows renderables one under the other (`show`); draws only those that changed."""
 
-    def __init__(self, *, id: str, classes: str = "") -> None:  # noqa: A002 (Textual's name)
-        super().__init__(id=id, classes=classes)
-        self.shown: RenderableType | None = None
-        self.key: Hashable = None
+    def __init__(self, *, id: str) -> None:  # noqa: A002 (Textual's own parameter name)
+        super().__init__(id=id)
+        self.boxes: Sequence[RenderableType] = ()
+        self.keys: list[Hashable] = []
+        self.kept: dict[Hashable, Lines] = {}
+        """Each box's lines at `kept_width`, by its fingerprint."""
+        self.kept_width = 0
+        self.draws = 0
+        """How many boxes were drawn (tests and bench/refresh.py count them)."""
 
-    def show(self, content: RenderableType) -> bool:
-        """Show `content` unless it is shown already. True if it was drawn again."""
-        key = fingerprint(content)
-        if self.shown is not None and is_known(key) and key == self.key:
+    def show(self, boxes: Sequence[RenderableType]) -> bool:
+        """Show `boxes` unless they are shown already. True if anything was drawn again."""
+        keys = [fingerprint(box) for box in boxes]
+        if self.keys == keys and all(is_known(key) for key in keys):
             return False
-        self.shown, self.key = content, key
+        self.boxes, self.keys = boxes, keys
         width, height = self.content_size
         if not width or not self.display:
-            self.update(content)  # not laid out yet: Textual measures and draws it
+            self.kept.clear()
+            self.update(Group(*boxes))  # not laid out yet: Textual measures and draws it
             return True
-        drawn = self.draw(content, width)
-        self.update(drawn, layout=len(drawn.lines) != height)
+        if width != self.kept_width:
+            self.kept.clear()
+            self.kept_width = width
+        kept: dict[Hashable, Lines] = {}
+        lines: Lines = []
+        for box, key in zip(boxes, keys, strict=True):
+            drawn = self.kept.get(key) if is_known(key) else None
+            if drawn is None:
+                drawn = self.draw(box, width)
+                self.draws += 1
+            if is_known(key):
+                kept[key] = drawn
+            lines.extend(drawn)
+        self.kept = kept
+        self.update(Drawn(lines, width), layout=len(lines) != height)
         return True
 
-    def draw(self, content: RenderableType, width: int) -> Drawn:
-        """Draw `content` as Textual would at `width` (visual.RichVisual.render_strips)."""
-        console = self.app.console
+    def draw(self, box: RenderableType, width: int) -> Lines:
+        """Draw `box` as Textual would at `width` (visual.RichVisual.render_strips)."""
         options = self.app.console_options.update(highlight=False, width=width)
-        segments = console.render(content, options)
-        lines = list(
+        segments = self.app.console.render(box, options)
+        return list(
             Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)
         )
-        return Drawn(lines, width)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Lines drawn for another width: Textual draws the renderable itself again."""
-        drawn = self.content
-        resized = isinstance(drawn, Drawn) and drawn.width != self.content_size.width
-        if resized and self.shown is not None:
-            self.update(self.shown)
+        """Lines drawn for another width: Textual draws the boxes themselves again."""
+        shown = self.content
+        if isinstance(shown, Drawn) and shown.width != self.content_size.width:
+            self.kept.clear()
+            self.update(Group(*self.boxes))

@@ -59,17 +59,14 @@ async def test_another_tablets_walk_in_shows_after_the_next_tick(
         app.screen.refresh_if_changed()  # type: ignore[attr-defined]
         assert not list(app.workers)  # nothing committed, same minute: nothing read
         await settle(app, pilot)
-        assert [d for d in drawn if d and d.startswith("box-")] == []
+        assert [d for d in drawn if d and d.startswith("col-")] == []
 
         walk_in_on_another_tablet(db_path, clock)
         app.screen.refresh_if_changed()  # type: ignore[attr-defined]
         await settle(app, pilot)
         assert "Waiting now: 1" in screen_text(app)
-        # Only the boxes that changed are drawn again: who waits, and the arrivals per hour.
-        assert sorted(d for d in drawn if d and d.startswith("box-")) == [
-            "box-hours",
-            "box-waiting",
-        ]
+        # Only the column whose box changed is drawn again.
+        assert [d for d in drawn if d and d.startswith("col-")] == ["col-queue"]
 
         await pilot.press("f3")
         await settle(app, pilot)
