@@ -10,12 +10,15 @@ widget a column rather than one a box: every widget costs start-up time (bench/s
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Sequence
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType
-from rich.measure import Measurement
+from rich.console import Group, RenderableType
 from rich.segment import Segment
 from textual import events
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
 
 from lobby_tui.widgets.shown import fingerprint, is_known
@@ -23,21 +26,27 @@ from lobby_tui.widgets.shown import fingerprint, is_known
 Lines = list[list[Segment]]
 
 
-class Drawn:
-    """Renderables already drawn at `width`: their lines, given back as they are."""
+class Drawn(Visual):
+    """Boxes already drawn at `width`: their lines, handed to Textual as they are (painting
+    them again only lays the widget's own style over them, as Textual does for a Rich
+    renderable)."""
 
     def __init__(self, lines: Lines, width: int) -> None:
         self.lines = lines
         self.width = width
+        self.strips = [Strip(line) for line in lines]
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
-        new_line = Segment.line()
-        for line in self.lines:
-            yield from line
-            yield new_line
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        base = style.rich_style
+        return [strip.apply_style(base) for strip in self.strips[:height]]
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(self.width, self.width)
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.strips)
 
 
 class Boxes(Static):
