@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.measure import Measurement
 from rich.panel import Panel
@@ -31,6 +32,7 @@ from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.widgets.box import Boxes
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.shown import fingerprint
 from lobby_tui.widgets.topbar import TopBar
 
 REFRESH_SECONDS = 5
@@ -66,6 +68,62 @@ class HourBars:
     def __fingerprint__(self) -> Hashable:
         """What is drawn (widgets.shown): the same rows in the same colour draw the same."""
         return tuple(self.rows), self.style
+
+
+class QueueRows:
+    """Who waits per channel: the channel takes what the counts leave (cut with …), the
+    people and the longest wait stand on the right — the lines a Rich grid of these columns
+    draws, drawn directly: they change with every walk-in."""
+
+    def __init__(self, rows: list[tuple[Text, Text, Text]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        width = options.max_width
+        people = max(cell_len(row[1].plain) for row in self.rows)
+        longest = max(cell_len(row[2].plain) for row in self.rows)
+        channel = width - people - longest - 2
+        if channel < 1:  # too narrow to keep every count whole: Rich's grid decides
+            yield from console.render(self.as_grid(), options)
+            return
+        for first, second, third in self.rows:
+            line = Text.assemble(
+                cut(first, channel), " ", right(second, people), " ", right(third, longest)
+            )
+            yield from line.render(console)
+            yield Segment.line()
+
+    def as_grid(self) -> Table:
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(justify="right")
+        table.add_column(justify="right", no_wrap=True)
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(options.max_width, options.max_width)  # as wide as the box
+
+    def __fingerprint__(self) -> Hashable:
+        """What is drawn (widgets.shown)."""
+        return tuple(tuple(fingerprint(cell) for cell in row) for row in self.rows)
+
+
+def cut(text: Text, width: int) -> Text:
+    """Left in `width` cells, cut with … (as a grid column with overflow="ellipsis")."""
+    text = text.copy()
+    text.truncate(width, overflow="ellipsis", pad=True)
+    return text
+
+
+def right(text: Text, width: int) -> Text:
+    """On the right of `width` cells (as a grid column with justify="right")."""
+    text = text.copy()
+    text.rstrip()
+    text.truncate(width)
+    text.pad_left(width - cell_len(text.plain))
+    return text
 
 
 class DashboardScreen(LobbyScreen):
@@ -185,30 +243,30 @@ class DashboardScreen(LobbyScreen):
             return title, Group(Text(t("dash.waiting.empty")), *self.devices_out(lobby)), "ok"
         lang = self.lobby_app.language
         labels = {c.key: c.label[lang] for c in channels()}
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(justify="right")
-        table.add_column(justify="right", no_wrap=True)
-        table.add_row(
-            Text(t("dash.waiting.channel"), style="dim"),
-            Text(t("dash.waiting.people"), style="dim"),
-            Text(t("dash.waiting.longest"), style="dim"),
-        )
+        rows = [
+            (
+                Text(t("dash.waiting.channel"), style="dim"),
+                Text(t("dash.waiting.people"), style="dim"),
+                Text(t("dash.waiting.longest"), style="dim"),
+            )
+        ]
         worst = WaitLevel.OK
         for queue in lobby.queues:
             style = self.wait_style(queue.level)
             longest = "—" if queue.longest_min is None else t("dash.minutes", n=queue.longest_min)
-            table.add_row(
-                Text(labels.get(queue.channel, queue.channel)),
-                Text(str(queue.waiting)),
-                Text(longest, style=style),
+            rows.append(
+                (
+                    Text(labels.get(queue.channel, queue.channel)),
+                    Text(str(queue.waiting)),
+                    Text(longest, style=style),
+                )
             )
             if queue.level == WaitLevel.RED or (
                 queue.level == WaitLevel.AMBER and worst == WaitLevel.OK
             ):
                 worst = queue.level
         level = {WaitLevel.OK: "ok", WaitLevel.AMBER: "warn", WaitLevel.RED: "alert"}[worst]
-        return title, Group(table, *self.devices_out(lobby)), level
+        return title, Group(QueueRows(rows), *self.devices_out(lobby)), level
 
     def devices_out(self, lobby: Lobby) -> list[Text]:
         """Devices out of service right now: what triage cannot send people to (R1.2)."""

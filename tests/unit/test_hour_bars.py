@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lobby_tui.screens.dashboard import HourBars
+from lobby_tui.screens.dashboard import HourBars, QueueRows
 from lobby_tui.widgets.shown import fingerprint
 
 ROWS = [("09", "█" * 36, "40"), ("10", "█" * 22, "24"), ("11", "", "0"), ("12", "█", "101")]
@@ -42,3 +42,24 @@ def test_hour_bars_are_drawn_again_only_when_they_change() -> None:
     assert fingerprint(HourBars(ROWS, "blue")) == fingerprint(HourBars(list(ROWS), "blue"))
     assert fingerprint(HourBars(ROWS, "blue")) != fingerprint(HourBars(ROWS[:2], "blue"))
     assert fingerprint(HourBars(ROWS, "blue")) != fingerprint(HourBars(ROWS, "red"))
+
+
+QUEUES = [
+    (Text("Channel", style="dim"), Text("Waiting", style="dim"), Text("Longest", style="dim")),
+    (Text("现金柜台"), Text("12"), Text("25 分钟", style="bold #ffa62b")),
+    (Text("Non-cash counter with a long name"), Text("4"), Text("585 min", style="bold red")),
+    (Text("Wealth zone"), Text("0"), Text("—")),
+]
+
+
+@pytest.mark.parametrize("width", [8, 19, 24, 37, 45, 60])
+def test_queue_rows_draw_what_the_grid_drew(width: int) -> None:
+    rows = QueueRows(QUEUES)
+    assert drawn(rows, width) == drawn(rows.as_grid(), width)
+
+
+def test_queue_rows_are_drawn_again_only_when_they_change() -> None:
+    same = [tuple(cell.copy() for cell in row) for row in QUEUES]
+    assert fingerprint(QueueRows(QUEUES)) == fingerprint(QueueRows(same))  # type: ignore[arg-type]
+    changed = [*QUEUES[:3], (Text("Wealth zone"), Text("1"), Text("2 min"))]
+    assert fingerprint(QueueRows(QUEUES)) != fingerprint(QueueRows(changed))
