@@ -1,23 +1,28 @@
 """Home: the live lobby at a glance. Every panel says honestly what it knows, and what to do
 when it knows nothing yet.
 
-The panels are Rich boxes drawn inside three Static columns rather than one Textual widget
-each: the dashboard is the first thing painted at shift start, and every widget costs start-up
-time (see bench/startup.py). A click or tap on a box goes to its place.
+The panels are Rich boxes drawn in three columns (widgets.box.Boxes) rather than one Textual
+widget each: the dashboard is the first thing painted at shift start, and every widget costs
+start-up time (see bench/startup.py). A column draws again only the box that changed, and is
+laid out again only when it grew or shrank. A click or tap on a box goes to its place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterator
+
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.measure import Measurement
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Static
 
 from lobby_tui.content import channels, complaint_labels, incident_labels
 from lobby_tui.domain.day import local
@@ -26,8 +31,9 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.box import Boxes
 from lobby_tui.widgets.footer import LobbyFooter
-from lobby_tui.widgets.shown import update_if_changed
+from lobby_tui.widgets.shown import fingerprint
 from lobby_tui.widgets.topbar import TopBar
 
 REFRESH_SECONDS = 5
@@ -35,6 +41,90 @@ WIDE = 120  # columns from which the open cases get a third column of their own
 
 # Each panel: (title, body, level) with level "ok", "warn" or "alert".
 PanelParts = tuple[str, RenderableType, str]
+
+
+class HourBars:
+    """Arrivals per hour, a line an hour: the hour, its bar (cropped to the box) and the count
+    on the right — the lines a Rich grid of these columns draws, drawn directly: a walk-in
+    changes them, and a table of a dozen rows costs milliseconds to lay out each time."""
+
+    def __init__(self, rows: list[tuple[str, str, str]], style: str) -> None:
+        self.rows = rows
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        width = options.max_width
+        counts = max((len(count) for _hour, _bar, count in self.rows), default=0)
+        bars = max(0, width - 2 - counts - 2)  # the hour, the counts and a space after each
+        style = console.get_style(self.style)
+        for hour, bar, count in self.rows:
+            yield Segment(f"{hour} ")
+            yield Segment(bar[:bars].ljust(bars), style)
+            yield Segment(f" {count.rjust(counts)}")
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(options.max_width, options.max_width)  # as wide as the box
+
+    def __fingerprint__(self) -> Hashable:
+        """What is drawn (widgets.shown): the same rows in the same colour draw the same."""
+        return tuple(self.rows), self.style
+
+
+class QueueRows:
+    """Who waits per channel: the channel takes what the counts leave (cut with …), the
+    people and the longest wait stand on the right — the lines a Rich grid of these columns
+    draws, drawn directly: they change with every walk-in."""
+
+    def __init__(self, rows: list[tuple[Text, Text, Text]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        width = options.max_width
+        people = max(cell_len(row[1].plain) for row in self.rows)
+        longest = max(cell_len(row[2].plain) for row in self.rows)
+        channel = width - people - longest - 2
+        if channel < 1:  # too narrow to keep every count whole: Rich's grid decides
+            yield from console.render(self.as_grid(), options)
+            return
+        for first, second, third in self.rows:
+            line = Text.assemble(
+                cut(first, channel), " ", right(second, people), " ", right(third, longest)
+            )
+            yield from line.render(console)
+            yield Segment.line()
+
+    def as_grid(self) -> Table:
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column(justify="right")
+        table.add_column(justify="right", no_wrap=True)
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(options.max_width, options.max_width)  # as wide as the box
+
+    def __fingerprint__(self) -> Hashable:
+        """What is drawn (widgets.shown)."""
+        return tuple(tuple(fingerprint(cell) for cell in row) for row in self.rows)
+
+
+def cut(text: Text, width: int) -> Text:
+    """Left in `width` cells, cut with … (as a grid column with overflow="ellipsis")."""
+    text = text.copy()
+    text.truncate(width, overflow="ellipsis", pad=True)
+    return text
+
+
+def right(text: Text, width: int) -> Text:
+    """On the right of `width` cells (as a grid column with justify="right")."""
+    text = text.copy()
+    text.rstrip()
+    text.truncate(width)
+    text.pad_left(width - cell_len(text.plain))
+    return text
 
 
 class DashboardScreen(LobbyScreen):
@@ -48,9 +138,9 @@ class DashboardScreen(LobbyScreen):
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
         with Horizontal(id="lobby"):
-            yield Static(id="col-queue")
-            yield Static(id="col-duties")
-            yield Static(id="col-cases")
+            yield Boxes(id="col-queue")
+            yield Boxes(id="col-duties")
+            yield Boxes(id="col-cases")
         yield LobbyFooter()
 
     def on_mount(self) -> None:
@@ -126,13 +216,11 @@ class DashboardScreen(LobbyScreen):
             self.box("incidents", self.items("incidents", lobby.incidents_open, lobby.incidents)),
         ]
         wide = self.size.width >= WIDE
-        # Only a column whose boxes changed is drawn again (most ticks change nothing).
-        update_if_changed(self.query_one("#col-queue", Static), Group(*queue))
-        update_if_changed(
-            self.query_one("#col-duties", Static), Group(*duties, *([] if wide else cases))
-        )
-        third = self.query_one("#col-cases", Static)
-        update_if_changed(third, Group(*cases) if wide else "")
+        # Only a box that changed is drawn again (most ticks change nothing).
+        self.query_one("#col-queue", Boxes).show(queue)
+        self.query_one("#col-duties", Boxes).show([*duties, *([] if wide else cases)])
+        third = self.query_one("#col-cases", Boxes)
+        third.show(cases if wide else [])
         if third.display != wide:
             third.display = wide
 
@@ -163,30 +251,30 @@ class DashboardScreen(LobbyScreen):
             return title, Group(Text(t("dash.waiting.empty")), *self.devices_out(lobby)), "ok"
         lang = self.lobby_app.language
         labels = {c.key: c.label[lang] for c in channels()}
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(justify="right")
-        table.add_column(justify="right", no_wrap=True)
-        table.add_row(
-            Text(t("dash.waiting.channel"), style="dim"),
-            Text(t("dash.waiting.people"), style="dim"),
-            Text(t("dash.waiting.longest"), style="dim"),
-        )
+        rows = [
+            (
+                Text(t("dash.waiting.channel"), style="dim"),
+                Text(t("dash.waiting.people"), style="dim"),
+                Text(t("dash.waiting.longest"), style="dim"),
+            )
+        ]
         worst = WaitLevel.OK
         for queue in lobby.queues:
             style = self.wait_style(queue.level)
             longest = "—" if queue.longest_min is None else t("dash.minutes", n=queue.longest_min)
-            table.add_row(
-                Text(labels.get(queue.channel, queue.channel)),
-                Text(str(queue.waiting)),
-                Text(longest, style=style),
+            rows.append(
+                (
+                    Text(labels.get(queue.channel, queue.channel)),
+                    Text(str(queue.waiting)),
+                    Text(longest, style=style),
+                )
             )
             if queue.level == WaitLevel.RED or (
                 queue.level == WaitLevel.AMBER and worst == WaitLevel.OK
             ):
                 worst = queue.level
         level = {WaitLevel.OK: "ok", WaitLevel.AMBER: "warn", WaitLevel.RED: "alert"}[worst]
-        return title, Group(table, *self.devices_out(lobby)), level
+        return title, Group(QueueRows(rows), *self.devices_out(lobby)), level
 
     def devices_out(self, lobby: Lobby) -> list[Text]:
         """Devices out of service right now: what triage cannot send people to (R1.2)."""
@@ -312,25 +400,19 @@ class DashboardScreen(LobbyScreen):
             return title, Text(t("dash.hours.empty")), "ok"
         now_hour = local(lobby.now, self.lobby_app.settings.timezone).hour
         peak = max(lobby.per_hour) or 1
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(no_wrap=True)
-        table.add_column(ratio=1, no_wrap=True, overflow="crop")
-        table.add_column(justify="right", no_wrap=True)
         columns = 3 if self.size.width >= WIDE else 2
         # The bar fills what the box leaves after borders, padding, hour and count.
         bar_width = max(6, self.size.width // columns - 14)
+        rows = []
         for offset, count in enumerate(lobby.per_hour):
             hour = lobby.first_hour + offset
             if hour > now_hour and count == 0:
                 break
             bar = "█" * max(1 if count else 0, round(count / peak * bar_width))
-            table.add_row(
-                f"{hour:02d}",
-                Text(bar, style=self.app.theme_variables.get("primary", "blue")),
-                str(count),
-            )
+            rows.append((f"{hour:02d}", bar, str(count)))
+        bars = HourBars(rows, self.app.theme_variables.get("primary", "blue"))
         summary = Text(
             t("dash.hours.summary", served=lobby.served_today, left=lobby.left_today),
             style="dim",
         )
-        return title, Group(table, summary), "ok"
+        return title, Group(bars, summary), "ok"

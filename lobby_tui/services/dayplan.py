@@ -3,11 +3,12 @@ movements, and the peak forecast from the branch's own history."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from lobby_tui.content import channels
-from lobby_tui.domain.checklist import Forecast, forecast_peaks
+from lobby_tui.domain.checklist import Forecast, forecast_from_counts
 from lobby_tui.domain.day import at_local, business_day, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import AMOUNT_MAX, COUNTERS_MAX, check_text
@@ -178,15 +179,25 @@ def cash_movements(store: Store, day: date) -> list[CashMovement]:
 # Forecast ------------------------------------------------------------------------------
 
 
+# A stored instant's UTC hour and its quarter: time zones are offset from UTC by whole
+# quarter hours, so every arrival in one quarter falls in the same branch-local hour.
+_QUARTER = "substr(arrived_at, 1, 13), CAST(substr(arrived_at, 15, 2) AS INTEGER) / 15"
+
+
 def peak_forecast(store: Store, settings: Settings, day: date) -> Forecast:
-    """Arrivals per hour on this weekday, from the last four same weekdays (R1.6)."""
+    """Arrivals per hour on this weekday, from the last four same weekdays (R1.6).
+
+    The store counts them per quarter hour (some hundred rows, not a row an arrival); each
+    quarter is then put in its branch-local hour."""
     same_days = [day - timedelta(weeks=n) for n in range(1, 5)]
-    history: dict[date, list[datetime]] = {d: [] for d in same_days}
-    rows = store.query(
-        "SELECT business_day, arrived_at FROM arrivals WHERE business_day IN (?, ?, ?, ?)",
+    per_hour: dict[date, Counter[int]] = {d: Counter() for d in same_days}
+    rows = store.rows(
+        f"SELECT business_day, {_QUARTER}, COUNT(*) FROM arrivals"
+        " WHERE business_day IN (?, ?, ?, ?) GROUP BY 1, 2, 3",
         tuple(d.isoformat() for d in same_days),
     )
-    for row in rows:
-        history[date.fromisoformat(row[0])].append(local(parse_iso(row[1]), settings.timezone))
+    for day_text, utc_hour, quarter, count in rows:
+        start = parse_iso(f"{utc_hour}:{quarter * 15:02d}:00Z")
+        per_hour[date.fromisoformat(day_text)][local(start, settings.timezone).hour] += count
     last_hour = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
-    return forecast_peaks(history, settings.opening_time.hour, last_hour)
+    return forecast_from_counts(per_hour, settings.opening_time.hour, last_hour)

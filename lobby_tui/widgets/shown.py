@@ -28,9 +28,13 @@ class _Unknown:
 
 def fingerprint(content: object) -> Hashable:
     """Everything about `content` that changes what is drawn: text, styles, layout options.
-    Renderables of other kinds are treated as always new."""
+    A renderable of our own says it with a `__fingerprint__()` method; renderables of other
+    kinds are treated as always new."""
     if content is None or isinstance(content, str | int | float):
         return content
+    own = getattr(content, "__fingerprint__", None)
+    if own is not None:  # a renderable of ours that says what it draws
+        return (type(content).__name__, own())
     if isinstance(content, Text):
         return (
             "text",
@@ -94,3 +98,8 @@ def update_if_changed(static: Static, content: object) -> bool:
     _shown[static] = key
     static.update(content)  # type: ignore[arg-type]
     return True
+
+
+def is_known(key: Hashable) -> bool:
+    """A fingerprint that can be compared (not of content we cannot fingerprint)."""
+    return not isinstance(key, _Unknown)

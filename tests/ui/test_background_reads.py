@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.visual import VisualType
-from textual.widgets import Static
+from textual.widgets import DataTable, Input, Static
 
 from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import DashboardScreen
@@ -173,3 +173,53 @@ async def test_typing_fast_runs_a_debounced_search_once() -> None:
         assert searched == [] and reads.waiting
         await pilot.pause(DEBOUNCE_SECONDS * 2)
         assert searched == ["car"] and not reads.waiting
+
+
+async def test_a_typed_search_reads_once_the_typing_pauses_and_off_the_ui_thread(
+    build_app: Build, store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # covers: R4.3
+    from lobby_tui.services import complaints as service
+    from tests.ui.test_complaints import take
+
+    take(store, settings)
+    take(store, settings, description="理财产品收益与宣传不符", subject="Fund not as sold",
+         category="product", name="", phone="")  # fmt: skip
+    ui_thread = threading.get_ident()
+    reads: list[tuple[str, bool]] = []  # what was read, and whether on the UI thread
+
+    def watched(name: str, real: Callable[..., object]) -> Callable[..., object]:
+        def read(*args: object) -> object:
+            reads.append((name, threading.get_ident() == ui_thread))
+            return real(*args)
+
+        return read
+
+    monkeypatch.setattr(service, "find", watched("find", service.find))
+    monkeypatch.setattr(service, "timeline", watched("timeline", service.timeline))
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert app.screen.query_one("#case-list", DataTable).row_count == 2
+        reads.clear()
+        find = app.screen.query_one("#find", Input)
+        for typed in ("f", "fu", "fun", "fund"):  # four keys, one search once typing pauses
+            find.value = typed
+        await pilot.pause()
+        assert reads == []
+        await settle(app, pilot)
+        assert reads == [("find", False), ("timeline", False)]
+        assert app.screen.query_one("#case-list", DataTable).row_count == 1
+        assert "Fund not as sold" in screen_text(app)
+
+        find.value = ""
+        await settle(app, pilot)
+        reads.clear()
+        table = app.screen.query_one("#case-list", DataTable)
+        table.focus()
+        on_fund = table.cursor_row
+        await pilot.press("up" if on_fund else "down")  # onto the other case
+        await settle(app, pilot)
+        assert table.cursor_row != on_fund
+        assert reads == [("timeline", False)]
+        assert "ATM 2 retained card" in screen_text(app)

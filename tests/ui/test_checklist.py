@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Static, TabbedContent
 
 from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.content import checklist_template, cue_table, data_dir, needs_catalogue
+from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, open_store
@@ -254,6 +258,36 @@ async def test_day_plan_counters_and_appointments(build_app: Build, store: Store
         await settle(app, pilot)
         assert "Appointments today: 1" in screen_text(app)
     assert one_row(store, "SELECT counters FROM counter_plans")[0] == 3
+
+
+async def test_the_day_plan_forecasts_the_peaks_from_the_same_weekdays(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R1.6
+    week_ago = MORNING - timedelta(weeks=1)
+    for hour, count in ((2, 3), (5, 1)):  # 10:xx and 13:xx in the branch
+        for minute in range(count):
+            clock.set(week_ago.replace(hour=hour, minute=minute))
+            record_arrival(
+                store,
+                NewArrival(
+                    shift_id=None,
+                    business_day=week_ago.date().isoformat(),
+                    need="enquiry",
+                    channel="non_cash",
+                    ticket_prefix="B",
+                ),
+            )
+    clock.set(MORNING)
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)  # the forecast is read in the background
+        shown = Console(width=100, record=True, file=io.StringIO())
+        shown.print(app.screen.query_one("#forecast", Static).content)
+        text = shown.export_text()
+        assert "Expected peaks: 10:00 (from 1 day(s) of history)" in text
+        assert "10 " + "█" * 30 + " " in text and "13 " + "█" * 10 + " " in text
 
 
 BAD = """key = "opening"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from lobby_tui.content import channels, checklist_template
-from lobby_tui.domain.checklist import Answer, Given
+from lobby_tui.domain.checklist import Answer, Given, forecast_peaks
 from lobby_tui.domain.day import day_bounds_utc
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import parse_amount, parse_time
@@ -208,6 +210,37 @@ def test_forecast_from_the_branchs_own_arrivals(
     assert forecast.days == 2
     assert forecast.per_hour[1] == 1.5 and forecast.per_hour[5] == 0.5
     assert forecast.peaks == [10]
+
+
+def test_forecast_counts_each_arrival_in_its_local_hour_in_a_half_hour_zone(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R1.6
+    # The store counts arrivals per quarter hour; in a zone half an hour off a whole hour
+    # (Kolkata, UTC+05:30) an arrival at 04:25 UTC is 09:55 there, one at 04:35 is 10:05.
+    kolkata = replace(settings, timezone=ZoneInfo("Asia/Kolkata"))
+    day = DAY - timedelta(weeks=1)
+    times = [(4, 25), (4, 29), (4, 35), (4, 59), (5, 0), (5, 44)]
+    for hour, minute in times:
+        clock.set(datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC))
+        record_arrival(
+            store,
+            NewArrival(
+                shift_id=None,
+                business_day=day.isoformat(),
+                need="enquiry",
+                channel="non_cash",
+                ticket_prefix="B",
+            ),
+        )
+    forecast = dayplan.peak_forecast(store, kolkata, DAY)
+    local_times = [
+        datetime(day.year, day.month, day.day, h, m, tzinfo=UTC).astimezone(kolkata.timezone)
+        for h, m in times
+    ]
+    last = max(kolkata.opening_time.hour, min(23, kolkata.closing_time.hour))
+    assert forecast == forecast_peaks({day: local_times}, kolkata.opening_time.hour, last)
+    hour = kolkata.opening_time.hour
+    assert forecast.per_hour[9 - hour : 12 - hour] == [2.0, 3.0, 1.0]  # 09:55 09:59 | …
 
 
 def test_care_figures_on_the_played_demo_morning(store: Store, settings: Settings) -> None:

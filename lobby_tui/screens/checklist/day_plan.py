@@ -4,6 +4,7 @@ the peak forecast from the history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static, TabPane
 
 from lobby_tui.content import channels
+from lobby_tui.domain.checklist import Forecast
 from lobby_tui.domain.day import local
 from lobby_tui.domain.parse import parse_amount, parse_counters, parse_time
 from lobby_tui.domain.privacy import mask
@@ -39,6 +41,8 @@ class DayPlanPane(TabPane):
     def __init__(self, language: str) -> None:
         super().__init__(t("check.tab_plan"), id="tab-plan")
         self.language = language
+        self.forecast_read: tuple[date, Forecast] | None = None
+        """The forecast shown and the day it is for."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -119,11 +123,26 @@ class DayPlanPane(TabPane):
         self.query_one("#cash-list", Static).update(
             cash if moves else Text(t("plan.none"), style="dim")
         )
-        self.query_one("#forecast", Static).update(self.forecast())
+        self.read_forecast()
 
-    def forecast(self) -> Text | Table:
-        app = lobby_of(self)
-        result = dayplan.peak_forecast(app.store, app.settings, place_of(self).day)
+    def read_forecast(self) -> None:
+        """The forecast reads four weeks of arrivals: in the background, and only once a day
+        (the history does not change during the day)."""
+        app, day = lobby_of(self), place_of(self).day
+        if self.forecast_read is not None and self.forecast_read[0] == day:
+            self.show_forecast(self.forecast_read)
+            return
+        place_of(self).read_in_background(
+            "forecast",
+            lambda: (day, dayplan.peak_forecast(app.store, app.settings, day)),
+            self.show_forecast,
+        )
+
+    def show_forecast(self, read: tuple[date, Forecast]) -> None:
+        self.forecast_read = read
+        self.query_one("#forecast", Static).update(self.forecast(read[1]))
+
+    def forecast(self, result: Forecast) -> Text | Table:
         if not result.has_history:
             return Text(t("plan.no_history"), style="dim")
         top = max(result.per_hour) or 1

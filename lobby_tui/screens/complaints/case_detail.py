@@ -63,6 +63,7 @@ class CaseDetail(VerticalScroll):
         self.language = language
         self.complaint: service.Complaint | None = None
         self.revealed: tuple[str, str, str] | None = None  # complaint id, name, phone
+        self.timeline: tuple[str, list[service.Update]] | None = None  # complaint id, shown
         self._hide_timer: Timer | None = None
         self.note_for: str | None = None  # the complaint whose note draft the field holds
         self.note_autosave = Autosave(
@@ -150,7 +151,11 @@ class CaseDetail(VerticalScroll):
 
     # Showing ------------------------------------------------------------------------------
 
-    def show(self, complaint: service.Complaint | None) -> None:
+    def show(
+        self, complaint: service.Complaint | None, updates: list[service.Update] | None = None
+    ) -> None:
+        """The case in hand; its timeline as read with it (`updates`), else read in the
+        background (the manager moving through the list never waits for it)."""
         self.complaint = complaint
         actions = self.actions
         if complaint is None:
@@ -186,13 +191,32 @@ class CaseDetail(VerticalScroll):
             and not complaint.extended_by
         )
         self.query_one("#reveal").display = bool(complaint.name_masked or complaint.phone_masked)
-        app = lobby_of(self)
-        zone = app.settings.timezone
+        if updates is not None:
+            self.show_timeline(complaint.id, updates)
+            return
+        store = lobby_of(self).store
+        place_of(self).read_in_background(
+            "timeline",
+            lambda: (complaint.id, service.timeline(store, complaint.id)),
+            lambda read: self.show_timeline(*read),
+        )
+
+    def show_timeline(self, complaint_id: str, updates: list[service.Update]) -> None:
+        if self.complaint is None or self.complaint.id != complaint_id:
+            return  # the manager has moved on to another case
+        self.timeline = (complaint_id, updates)
+        zone = lobby_of(self).settings.timezone
         lines = Text()
-        for update in service.timeline(app.store, complaint.id):
+        for update in updates:
             lines.append(local(update.at, zone).strftime("%m-%d %H:%M "), style="dim")
             lines.append(self.describe(update) + "\n")
         self.query_one("#case-timeline", Static).update(lines)
+
+    def timeline_of(self, complaint: service.Complaint | None) -> list[service.Update] | None:
+        """The timeline already shown for `complaint`, if it is the one shown."""
+        if complaint is None or self.timeline is None or self.timeline[0] != complaint.id:
+            return None
+        return self.timeline[1]
 
     def head_text(self, complaint: service.Complaint) -> Text:
         lang = self.language
@@ -455,9 +479,9 @@ class CaseDetail(VerticalScroll):
         if self._hide_timer is not None:
             self._hide_timer.stop()
         self._hide_timer = self.set_timer(REVEAL_SECONDS, self.hide)
-        self.show(complaint)
+        self.show(complaint, self.timeline_of(complaint))
 
     def hide(self) -> None:
         self.revealed = None
         self._hide_timer = None
-        self.show(self.complaint)
+        self.show(self.complaint, self.timeline_of(self.complaint))

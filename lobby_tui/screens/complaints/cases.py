@@ -32,6 +32,8 @@ class CaseFilters(Horizontal):
     @dataclass
     class Changed(Message):
         filters: CaseFilters
+        typed: bool = False
+        """A key typed in the search: the list waits for the typing to pause."""
 
         @property
         def control(self) -> CaseFilters:
@@ -88,7 +90,7 @@ class CaseFilters(Horizontal):
     @on(Checkbox.Changed, "#filter-overdue")
     def _filter(self, event: Message) -> None:
         event.stop()
-        self.post_message(self.Changed(self))
+        self.post_message(self.Changed(self, typed=isinstance(event, Input.Changed)))
 
 
 class CaseList(DataTable[Text | str]):
@@ -114,13 +116,13 @@ class CaseList(DataTable[Text | str]):
     def current(self) -> service.Complaint | None:
         return next((c for c in self.listed if c.id == self.selected_id), None)
 
-    def reload(self, wanted: service.Filter) -> None:
-        """Read the cases wanted again, staying on the case in hand if it is still listed."""
+    def show(self, listed: list[service.Complaint]) -> None:
+        """The cases read (service.find), staying on the case in hand if it is still listed."""
         app = lobby_of(self)
         lang = app.language
         now = app.store.clock.now()
         soon = app.settings.complaint_soon_days
-        self.listed = service.find(app.store, app.settings, wanted)
+        self.listed = listed
         self.clear()
         if not self.columns:
             for key in ("case", "due", "status", "what"):  # what matters most, first

@@ -18,8 +18,12 @@ from lobby_tui.screens.complaints.cases import CaseFilters, CaseList
 from lobby_tui.screens.complaints.intake import IntakeForm
 from lobby_tui.screens.complaints.quick_answers import QuickAnswers
 from lobby_tui.screens.modals.slip import SlipDialog, slip_text
+from lobby_tui.services import complaints as service
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
+
+# The cases listed, the one that will be in hand and its timeline, read together.
+Cases = tuple[list[service.Complaint], service.Complaint | None, list[service.Update]]
 
 # Where each tab opens: the form on what the customer says, the list on the cases, the
 # quick answers on their search.
@@ -68,7 +72,7 @@ class ComplaintsScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.set_interval(60, self.reload)  # the clocks move on
+        self.set_interval(60, self.tick)  # the clocks move on
         self.set_up()
 
     def set_up(self) -> None:
@@ -81,17 +85,43 @@ class ComplaintsScreen(LobbyScreen):
             self.reload()
             self.query_one(IntakeForm).refresh_incidents()  # one raised since can be linked
 
-    def reload(self) -> None:
-        """The list read again, and the case in hand shown as it is now."""
+    def tick(self) -> None:
+        """The minute's tick: read again only if something was saved or the minute moved."""
+        self.reload(if_changed=True)
+
+    def reload(self, if_changed: bool = False) -> None:
+        """The list read again in the background, with the timeline of the case that will be
+        in hand; both shown together."""
         if self.rebuilding or self.problem:
             return
+        app = self.lobby_app
+        wanted = self.query_one(CaseFilters).wanted()
+        in_hand = self.query_one(CaseList).selected_id
+
+        def read() -> Cases:
+            listed = service.find(app.store, app.settings, wanted)
+            current = next((c for c in listed if c.id == in_hand), listed[0] if listed else None)
+            return listed, current, service.timeline(app.store, current.id) if current else []
+
+        self.read_in_background("cases", read, self.show_cases, if_changed=if_changed)
+
+    def show_cases(self, read: Cases) -> None:
+        listed, read_for, updates = read
         cases = self.query_one(CaseList)
-        cases.reload(self.query_one(CaseFilters).wanted())
-        self.query_one(CaseDetail).show(cases.current())
+        cases.show(listed)
+        current = cases.current()
+        same = current is not None and read_for is not None and current.id == read_for.id
+        self.query_one(CaseDetail).show(current, updates if same else None)
 
     # What the panels say -------------------------------------------------------------------
 
     @on(CaseFilters.Changed)
+    def _filtered(self, message: CaseFilters.Changed) -> None:
+        if message.typed:  # search as you type: once the typing pauses
+            self.reads.debounce("search", self.reload)
+        else:
+            self.reload()
+
     @on(CaseDetail.Changed)
     def _list_again(self) -> None:
         self.reload()
