@@ -49,19 +49,19 @@ from lobby_tui.demo.history_floor import FLAG_ODDS, arrival_minutes, intensity, 
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings, build_settings
 from lobby_tui.domain.triage import (
-    BANDS,
     PRIORITY_FLAGS,
     Estimate,
     Need,
-    band,
     route,
     smoothed_service_min,
 )
 from lobby_tui.domain.waits import (
+    BANDS,
     AtCounter,
     ChannelLoad,
     Visit,
     Waiting,
+    band,
     floor_at,
     stay_share,
     wait_min,

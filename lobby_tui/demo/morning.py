@@ -13,7 +13,7 @@ from lobby_tui.demo.morning_complaints import today_complaint_actions, write_pas
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
-from lobby_tui.domain.triage import band
+from lobby_tui.domain.waits import band
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.services.rounds import complete_round, give_care, start_round
 from lobby_tui.services.shift import open_shift_today

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from lobby_tui.domain.complaints import Clock, clock_state
 from lobby_tui.domain.day import open_at
 from lobby_tui.domain.rounds import CareFigures
+from lobby_tui.domain.waits import told_against
 
 TRIAGE_TARGET_SECONDS = 30  # R2.8
 
@@ -106,10 +107,6 @@ class ArrivalCounts:
 def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> ArrivalCounts:
     """One pass over the arrivals (a year's report may feed a year through here): what each
     adds to the counts the figures are made of. `zone` places each in its local hour."""
-    # The triage module brings the needs catalogue's pydantic models: a report whose days
-    # all have a rollup never counts arrivals, and `lobby report` starts faster without it.
-    from lobby_tui.domain.triage import told_against
-
     c = ArrivalCounts()
     by_need, by_channel, waits, triage, hours = c.by_need, c.by_channel, c.waits, c.triage, c.hours
     for a in arrivals:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from lobby_tui.domain.checklist import Label
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
+from lobby_tui.domain.waits import BANDS, band
 
 # Channels the rules know by role; the catalogue (channels.toml) holds their labels.
 PRIORITY = "priority"
@@ -100,31 +101,7 @@ def rank_needs(needs: Sequence[Need], cues: Iterable[Cue]) -> list[Need]:
 
 # Waiting ---------------------------------------------------------------------------------
 
-BANDS = ("lt5", "5to10", "10to20", "gt20")
 SMOOTHING = 0.3  # weight of the newest service in the running mean
-
-
-def band(minutes: float) -> str:
-    """The range told to the customer: never a false exact minute (R2.7)."""
-    if minutes < 5:
-        return "lt5"
-    if minutes < 10:
-        return "5to10"
-    if minutes < 20:
-        return "10to20"
-    return "gt20"
-
-
-def band_contains(quoted: str, waited_min: float) -> bool:
-    """Did the actual wait fall inside the band the customer was told? (quote accuracy)"""
-    return band(waited_min) == quoted
-
-
-def told_against(quoted: str, waited_min: float) -> int:
-    """The wait against the band told: 0 inside it, 1 longer than told (what angers a
-    customer), -1 shorter."""
-    told, had = BANDS.index(quoted), BANDS.index(band(waited_min))
-    return (had > told) - (had < told)
 
 
 def smoothed_service_min(durations_min: Iterable[float], fallback: float) -> float:

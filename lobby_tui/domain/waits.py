@@ -25,6 +25,32 @@ from typing import NamedTuple
 # this share of the usual time to remain (long services run long, R2.7 "honest").
 RUNNING_LONG_SHARE = 0.25
 
+# The bands a wait is told in (R2.7), and how a wait had compares with the band told.
+BANDS = ("lt5", "5to10", "10to20", "gt20")
+
+
+def band(minutes: float) -> str:
+    """The range told to the customer: never a false exact minute (R2.7)."""
+    if minutes < 5:
+        return "lt5"
+    if minutes < 10:
+        return "5to10"
+    if minutes < 20:
+        return "10to20"
+    return "gt20"
+
+
+def band_contains(quoted: str, waited_min: float) -> bool:
+    """Did the actual wait fall inside the band the customer was told? (quote accuracy)"""
+    return band(waited_min) == quoted
+
+
+def told_against(quoted: str, waited_min: float) -> int:
+    """The wait against the band told: 0 inside it, 1 longer than told (what angers a
+    customer), -1 shorter."""
+    told, had = BANDS.index(quoted), BANDS.index(band(waited_min))
+    return (had > told) - (had < told)
+
 
 @dataclass(frozen=True)
 class AtCounter:

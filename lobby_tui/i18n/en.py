@@ -609,6 +609,9 @@ CATALOG: dict[str, str] = {
     "dash.hours.title": "Arrivals today: {total}",
     "dash.hours.empty": "No arrivals yet today.",
     "dash.hours.summary": "Served {served} · left without service {left}",
+    "dash.hours.quotes": "Told the right wait {right}% · ",
+    "dash.hours.longer": "longer than told {longer}%",
+    "dash.hours.triage": "\nTriaged within 30 s {within}% (median {median} s)",
     # Errors a person can cause, each one line they can act on.
     "error.db.locked": (
         "The database {path} is busy in another program. Close it there and start again."

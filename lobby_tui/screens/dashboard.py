@@ -415,4 +415,27 @@ class DashboardScreen(LobbyScreen):
             t("dash.hours.summary", served=lobby.served_today, left=lobby.left_today),
             style="dim",
         )
-        return title, Group(bars, summary), "ok"
+        return title, Group(bars, summary, self.promises(lobby)), "ok"
+
+    def promises(self, lobby: Lobby) -> Text:
+        """The day's promises: quotes told right and too short (R2.7), triage pace (R2.8)."""
+        p = lobby.promises
+        if p.quote_hit_rate is None and p.triage_within_target is None:
+            return Text()
+        line = Text(style="dim")
+        if p.quote_hit_rate is not None and p.quote_longer_rate is not None:
+            line.append(t("dash.hours.quotes", right=round(p.quote_hit_rate * 100)))
+            longer = round(p.quote_longer_rate * 100)
+            line.append(
+                t("dash.hours.longer", longer=longer),
+                style=self.wait_style(WaitLevel.AMBER) if p.quote_longer_rate > 0.1 else "",
+            )
+        if p.triage_within_target is not None and p.triage_seconds_median is not None:
+            line.append(
+                t(
+                    "dash.hours.triage",
+                    within=round(p.triage_within_target * 100),
+                    median=round(p.triage_seconds_median),
+                )
+            )
+        return line

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from lobby_tui.domain.complaints import LATE, URGENCY_ORDER, Urgency, due_on_list, urgency
 from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.kpis import ArrivalFacts, ArrivalFigures, arrival_figures_from, count_arrivals
 from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.rounds import lobby_closed
@@ -38,6 +39,7 @@ class Lobby:
     arrivals_today: int
     served_today: int
     left_today: int
+    promises: ArrivalFigures  # today's quote accuracy and triage pace (R2.7, R2.8)
     per_hour: list[int]
     first_hour: int
     last_round_at: datetime | None
@@ -122,7 +124,28 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         settings.wait_red_min,
     )
     day_rows = store.query(
-        "SELECT arrived_at, status FROM arrivals WHERE business_day = ?", (today,)
+        "SELECT arrived_at, status, called_at, left_at, channel, need, quoted_band,"
+        " triage_seconds FROM arrivals WHERE business_day = ?",
+        (today,),
+    )
+    # The day's promises so far (quotes kept, triage pace) by the report's own rule. Whether
+    # a need is machine-doable feeds only the self-service rate, which the dashboard omits.
+    promises = arrival_figures_from(
+        count_arrivals(
+            ArrivalFacts(
+                parse_iso(r["arrived_at"]),
+                parse_iso_or_none(r["called_at"]),
+                parse_iso_or_none(r["left_at"]),
+                r["status"],
+                r["need"],
+                False,
+                r["channel"],
+                r["quoted_band"],
+                r["triage_seconds"],
+            )
+            for r in day_rows
+        ),
+        settings.wait_red_min,
     )
     first_hour = settings.opening_time.hour
     last_hour = max(first_hour, min(23, settings.closing_time.hour))
@@ -180,6 +203,7 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         arrivals_today=len(day_rows),
         served_today=sum(1 for r in day_rows if r["status"] == "done"),
         left_today=sum(1 for r in day_rows if r["status"] == "left"),
+        promises=promises,
         per_hour=per_hour,
         first_hour=first_hour,
         last_round_at=last_round_at,

@@ -263,3 +263,21 @@ async def test_choosing_a_channel_with_nothing_open_promises_no_wait(
         await settle(app, pilot)
     arrival = last_arrival(store)
     assert arrival["channel"] == "wealth" and arrival["quoted_band"] is None
+
+
+async def test_the_dashboard_says_how_the_days_quotes_held(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R2.7, R2.8
+    from lobby_tui.services.report import day_report
+
+    write_demo_morning(store, settings, store.clock.now().date(), lang="en")
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        shown = screen_text(app)
+    day = day_report(store, settings, store.clock.now().date(), "en").to_json_dict()
+    arrivals = day["arrivals"]
+    right = round(arrivals["quote_hit_rate"] * 100)
+    longer = round(arrivals["quote_longer_rate"] * 100)
+    assert f"Told the right wait {right}% · longer than told {longer}%" in shown
+    assert f"Triaged within 30 s {round(arrivals['triage_within_target'] * 100)}%" in shown

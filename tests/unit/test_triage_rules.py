@@ -12,19 +12,17 @@ from lobby_tui.content import cue_table, needs_catalogue
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_party, check_ticket
 from lobby_tui.domain.triage import (
-    BANDS,
     COUNTERS,
     FLAGS,
     SELF_SERVICE,
     Estimate,
-    band,
-    band_contains,
     check_note,
     greeting_part,
     rank_needs,
     route,
     smoothed_service_min,
 )
+from lobby_tui.domain.waits import BANDS, band, band_contains
 
 NEEDS = needs_catalogue()
 WITHDRAW = NEEDS.by_id("cash_withdrawal")  # machine-doable, cash counter

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lobby_tui.domain.triage import band
-from lobby_tui.domain.waits import AtCounter, ChannelLoad, Waiting, ahead_of, quotes, wait_min
+from lobby_tui.domain.waits import AtCounter, ChannelLoad, Waiting, ahead_of, band, quotes, wait_min
 
 
 def test_a_consultation_just_started_at_the_one_wealth_counter_is_waited_for() -> None:
