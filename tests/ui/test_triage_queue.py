@@ -16,6 +16,7 @@ from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import Store, open_store
 from tests.conftest import Build, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
+from tests.ui.test_triage import last_arrival
 
 
 class Stopwatch:
@@ -30,12 +31,6 @@ class Stopwatch:
 
 def triage(app: LobbyApp) -> TriageScreen:
     return on_screen(app, TriageScreen)
-
-
-def last_arrival(store: Store) -> dict[str, object]:
-    return dict(
-        one_row(store, "SELECT * FROM arrivals ORDER BY arrived_at DESC, rowid DESC LIMIT 1")
-    )
 
 
 async def test_a_walk_in_left_half_done_is_not_the_next_customers(
