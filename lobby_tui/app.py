@@ -124,6 +124,19 @@ class LobbyApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen()
 
+    def shift_for_record(self) -> str:
+        """The shift a record being saved belongs to: today's open one, opened now if the
+        last was handed over after closing (no empty shift is left overnight) or belongs to
+        an earlier business day (the app left running past midnight). Nothing is stored
+        without a shift."""
+        from lobby_tui.domain.day import business_day
+        from lobby_tui.services.shift import open_shift_today
+
+        today = business_day(self.store.clock.now(), self.settings.timezone)
+        if self.shift is None or self.shift.business_day != today:
+            self.shift = open_shift_today(self.store, self.settings)
+        return self.shift.id
+
     def on_mount(self) -> None:
         self.title = t("app.title")
         # Its stack already exists (the default screen); naming it lets F1 switch back to it.
@@ -217,7 +230,7 @@ class LobbyApp(App[None]):
                 self.store,
                 incident_catalogue(),
                 day=business_day(self.store.clock.now(), self.settings.timezone),
-                shift_id=self.shift.id if self.shift else None,
+                shift_id=self.shift_for_record(),
                 type_id=str(flagged["type"]),
                 zone=flagged["zone"],
                 severity=flagged["severity"],

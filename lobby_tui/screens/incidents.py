@@ -458,7 +458,7 @@ class IncidentsScreen(LobbyScreen):
                 answers=answers,
                 outcome=chosen,
                 follow_up=follow,
-                shift_id=app.shift.id if app.shift else None,
+                shift_id=app.shift_for_record(),
             )
         if not outcome.failed:
             self.say(t("fraud.saved"))
@@ -476,7 +476,7 @@ class IncidentsScreen(LobbyScreen):
         with self.sending(self.form) as outcome:
             _task, new = report_device_fault(
                 app.store,
-                shift_id=app.shift.id if app.shift else None,
+                shift_id=app.shift_for_record(),
                 device_key=device.key,
                 channel=device.channel,
                 what=label,
@@ -488,7 +488,7 @@ class IncidentsScreen(LobbyScreen):
         app = self.lobby_app
         with self.sending(self.form) as outcome:
             count = service.remind(
-                app.store, day=self.day, shift_id=app.shift.id if app.shift else None, kind=kind
+                app.store, day=self.day, shift_id=app.shift_for_record(), kind=kind
             )
         if not outcome.failed:
             self.say(t(f"remind.saved.{kind}", count=count))

@@ -310,7 +310,7 @@ class RoundsScreen(LobbyScreen):
         app = self.lobby_app
         with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
             self.round = service.start_round(
-                app.store, app.settings, self.day, app.shift.id if app.shift else None
+                app.store, app.settings, self.day, app.shift_for_record()
             )
         if not outcome.failed:
             self.reload()
@@ -333,7 +333,7 @@ class RoundsScreen(LobbyScreen):
                 observations,
                 labels,
                 form.values["round-note"],
-                app.shift.id if app.shift else None,
+                app.shift_for_record(),
             )
         if outcome.failed:
             return

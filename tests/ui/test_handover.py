@@ -133,3 +133,52 @@ async def test_the_handover_shows_the_head_anchors_it_and_backs_up(
     [copy] = backups(store.path)
     assert any(f"Backup made: {copy}" in m for m in said), said
     assert verify_file(copy).ok
+
+
+async def test_after_a_handover_past_closing_the_next_record_still_has_a_shift(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:
+    # covers: R2.8 — issue 15: nothing is ever stored without a shift, and no empty shift is
+    # left open overnight
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f7")
+        await settle(app, pilot)
+        app.screen.query_one("#input-signer", Input).value = "Wang"
+        clock.advance(hours=8)  # 18:30 in the branch: after closing
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            if isinstance(app.screen, Confirm):
+                break
+            await pilot.pause(0.02)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.shift is None
+        assert one_row(store, "SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 0
+        await pilot.press("f3", "w", "enter")  # a late customer is still seen
+        await settle(app, pilot)
+        assert app.shift is not None
+        assert "Shift open since 18:30" in screen_text(app)
+    open_now = one_row(store, "SELECT id FROM shifts WHERE closed_at IS NULL")[0]
+    walk_in = one_row(store, "SELECT shift_id FROM arrivals ORDER BY arrived_at DESC LIMIT 1")
+    assert walk_in[0] == open_now
+
+
+async def test_a_record_after_midnight_belongs_to_the_new_days_shift(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R2.8 — the app left running past midnight in the branch
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        first = app.shift
+        assert first is not None
+        clock.advance(hours=14)  # 00:30 the next day in the branch
+        await pilot.press("f3", "w", "enter")
+        await settle(app, pilot)
+        assert app.shift is not None and app.shift.id != first.id
+        assert app.shift.business_day == first.business_day + timedelta(days=1)
+    row = one_row(
+        store,
+        "SELECT a.business_day, s.business_day FROM arrivals a JOIN shifts s"
+        " ON s.id = a.shift_id ORDER BY a.arrived_at DESC LIMIT 1",
+    )
+    assert row[0] == row[1]

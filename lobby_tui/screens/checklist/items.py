@@ -228,7 +228,7 @@ class ItemsPane(TabPane):
                 app.store,
                 app.settings,
                 day=place_of(self).day,
-                shift_id=app.shift.id if app.shift else None,
+                shift_id=app.shift_for_record(),
                 template=self.template,
                 item=item,
                 label=self.label(item),

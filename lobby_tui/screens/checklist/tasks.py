@@ -123,7 +123,7 @@ class TasksPane(TabPane):
         with place_of(self).sending(form) as outcome:
             _task, new = tasks.report_device_fault(
                 app.store,
-                shift_id=app.shift.id if app.shift else None,
+                shift_id=app.shift_for_record(),
                 device_key=device.key,
                 channel=device.channel,
                 what=what,

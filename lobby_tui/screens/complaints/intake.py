@@ -400,7 +400,7 @@ class IntakeForm(VerticalScroll):
                 app.settings,
                 self.catalogue,
                 self.intake(),
-                shift_id=app.shift.id if app.shift else None,
+                shift_id=app.shift_for_record(),
                 arrival_ticket=str(values["arrival"]),
                 incident_id=str(values["incident"]) if values["incident"] else None,
                 enquiry_id=self.enquiry_id,

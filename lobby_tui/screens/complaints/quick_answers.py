@@ -168,7 +168,7 @@ class QuickAnswers(Vertical):
         enquiry_id = None
         with place_of(self).guarded(form.say if form else self.say_invalid) as outcome:
             enquiry_id, count = service.log_enquiry(
-                app.store, day=self.day, shift_id=app.shift.id if app.shift else None, topic=topic
+                app.store, day=self.day, shift_id=app.shift_for_record(), topic=topic
             )
         if outcome.failed:
             return None

@@ -416,7 +416,7 @@ class TriageScreen(LobbyScreen):
             saved = service.save_walkin(
                 app.store,
                 day=self.day,
-                shift_id=app.shift.id if app.shift else None,
+                shift_id=app.shift_for_record(),
                 walkin=walkin,
                 state=self.state,
                 script=script,
