@@ -23,6 +23,7 @@ from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
 from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
+from lobby_tui.widgets.topbar import TopBar
 
 # The places of the lobby, in the order of the manager's day, with the key that opens each.
 PLACES: tuple[tuple[str, str], ...] = (
@@ -135,6 +136,8 @@ class LobbyApp(App[None]):
         today = business_day(self.store.clock.now(), self.settings.timezone)
         if self.shift is None or self.shift.business_day != today:
             self.shift = open_shift_today(self.store, self.settings)
+            for bar in self.screen.query(TopBar):  # the header says so at once
+                bar.tick()
         return self.shift.id
 
     def on_mount(self) -> None:
