@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import year_db  # beside this file: python puts the script's folder on the path
-from textual.app import App, ComposeResult
-from textual.widgets import Static
+from refresh import bare as bare_update  # the same bare Static update as refresh.py's
+from refresh import until_refreshed
 
 
 def timed(fn: Callable[[], Any], n: int) -> list[float]:
@@ -49,29 +49,6 @@ def line(name: str, values: list[float], target: str = "") -> str:
     ordered = sorted(values)
     p90 = ordered[max(0, int(len(ordered) * 0.9) - 1)]
     return f"  {name:<40} median {statistics.median(values):8.1f} ms   p90 {p90:8.1f} ms  {target}"
-
-
-class BareApp(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Static("bare app ready", id="text")
-
-
-async def bare_refresh(n: int) -> list[float]:
-    app = BareApp()
-    out = []
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        static = app.query_one("#text", Static)
-        for i in range(n + 1):
-            done = asyncio.Event()
-            start = time.perf_counter()
-            static.update(f"Waiting now {i}\n" * 20)
-            app.call_after_refresh(done.set)
-            await done.wait()
-            if i:
-                out.append((time.perf_counter() - start) * 1000)
-            await pilot.pause()
-    return out
 
 
 async def app_refresh(db: Path, n: int) -> list[float]:
@@ -91,13 +68,12 @@ async def app_refresh(db: Path, n: int) -> list[float]:
         await pilot.pause()
         screen = app.screen
         for i in range(n + 1):
-            done = asyncio.Event()
-            start = time.perf_counter()
-            screen.show_lobby(read_lobby(store, settings, keys))  # type: ignore[attr-defined]
-            app.call_after_refresh(done.set)
-            await done.wait()
+            took = await until_refreshed(
+                app,
+                lambda: screen.show_lobby(read_lobby(store, settings, keys)),  # type: ignore[attr-defined]
+            )
             if i:
-                out.append((time.perf_counter() - start) * 1000)
+                out.append(took)
             await pilot.pause()
     store.close()
     return out
@@ -227,7 +203,7 @@ def main() -> int:
         )
         year, queries, span = in_process(db, args.n)
         small, _, _ = in_process(empty, args.n)
-        bare = asyncio.run(bare_refresh(args.n))
+        bare = asyncio.run(bare_update(args.n))
         in_app = asyncio.run(app_refresh(db, args.n))
         in_app_empty = asyncio.run(app_refresh(empty, args.n))
         lobby = [sys.executable, "-m", "lobby_tui", "--db", str(db)]
