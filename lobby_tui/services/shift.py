@@ -31,9 +31,20 @@ def open_shift_today(store: Store, settings: Settings) -> Shift:
         ).fetchone()
         if row is None:
             shift_id = new_id()
-            uow.insert("shifts", {"id": shift_id, "business_day": today, "opened_at": uow.now})
+            uow.insert(
+                "shifts",
+                {"id": shift_id, "business_day": today, "opened_at": uow.now,
+                 "opened_by": store.actor},
+            )  # fmt: skip
             uow.event("shift.opened", "shift", shift_id, {"business_day": today})
             row = (shift_id, today, uow.now)
+        elif store.actor is not None:
+            # Opened before anyone signed in (the app starts on the sign-in screen): the
+            # first person to sign in opened it.
+            uow.execute(
+                "UPDATE shifts SET opened_by = ? WHERE id = ? AND opened_by IS NULL",
+                (store.actor, row[0]),
+            )
     return Shift(row[0], date.fromisoformat(row[1]), parse_iso(row[2]))
 
 
@@ -47,15 +58,26 @@ class Handover:
     closed_at: datetime
     closed_by: str
     note: str
+    accepted_by: str = ""
+    """The incoming manager's name, who accepted with their PIN ('' before the roster)."""
 
 
 def hand_over(
-    store: Store, settings: Settings, shift_id: str, name: str, note: str
+    store: Store,
+    settings: Settings,
+    shift_id: str,
+    name: str,
+    note: str,
+    *,
+    receiver: str | None = None,
 ) -> Shift | None:
     """Sign the shift off: closed with who handed over and their note, and the next shift
     opened in the same commit, so the floor is never without an open shift. After closing
     time the day is over: no shift is opened (tomorrow's first start opens one), so no
-    empty shift is left open overnight. Returns the next shift, if any."""
+    empty shift is left open overnight. Returns the next shift, if any.
+
+    `receiver` (a staff id, their PIN already checked: services.staff.authenticate) accepts
+    the shift: the events from the acceptance on are theirs, and they are signed in."""
     name = check_text(name, "signer", NAME_MAX, key="name_too_long")
     if not name:
         raise Invalid("signer", "name_missing")
@@ -73,13 +95,24 @@ def hand_over(
         )
         uow.event("shift.handed_over", "shift", shift_id, {"by": name, "note": note or None})
         uow.execute("DELETE FROM drafts WHERE key = ?", (handover_draft(shift_id),))
+        if receiver is not None:
+            uow.update("shifts", shift_id, {"accepted_by": receiver, "accepted_at": uow.now})
+            uow.actor = receiver  # from here on, the incoming manager acts
+            uow.event("shift.accepted", "shift", shift_id, {})
+            uow.event("staff.signed_in", "staff", receiver, {"via": "handover"})
         now = store.clock.now()
         today = business_day(now, settings.timezone).isoformat()
         day_over = now.astimezone(settings.timezone).time() >= settings.closing_time
         if not day_over:
             next_id = new_id()
-            uow.insert("shifts", {"id": next_id, "business_day": today, "opened_at": uow.now})
+            uow.insert(
+                "shifts",
+                {"id": next_id, "business_day": today, "opened_at": uow.now,
+                 "opened_by": uow.actor},
+            )  # fmt: skip
             uow.event("shift.opened", "shift", next_id, {"business_day": today, "after": shift_id})
+    if receiver is not None:
+        store.actor = receiver
     anchor_now(store, "handover")  # the head as signed off, outside the file (issue 14)
     if day_over:  # the day is closed: its rollup is kept for the report
         from lobby_tui.services.rollup import day_closed
@@ -96,12 +129,13 @@ def handover_draft(shift_id: str) -> str:
 def last_handover(store: Store, now: datetime) -> Handover | None:
     """The note the previous shift left, for the dashboard of the one that follows."""
     row = store.query_one(
-        "SELECT closed_at, closed_by, handover_note FROM shifts WHERE closed_at IS NOT NULL"
-        " ORDER BY closed_at DESC LIMIT 1"
+        "SELECT s.closed_at, s.closed_by, s.handover_note, staff.name FROM shifts s"
+        " LEFT JOIN staff ON staff.id = s.accepted_by WHERE s.closed_at IS NOT NULL"
+        " ORDER BY s.closed_at DESC LIMIT 1"
     )
     if row is None:
         return None
     closed_at = parse_iso(row[0])
     if now - closed_at > timedelta(hours=HANDOVER_SHOWN_HOURS):
         return None
-    return Handover(closed_at, row[1] or "", row[2] or "")
+    return Handover(closed_at, row[1] or "", row[2] or "", row[3] or "")

@@ -53,9 +53,10 @@ def classify(exc: sqlite3.Error, path: Path) -> StoreError:
 class UnitOfWork:
     """One user action: its row changes and its events, committed together or not at all."""
 
-    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+    def __init__(self, conn: sqlite3.Connection, clock: Clock, actor: str | None = None) -> None:
         self.conn = conn
         self.clock = clock
+        self.actor = actor  # who is signed in: every event this action writes names them
         self.now = iso(clock.now())  # one instant for everything this action writes
         # The action's last event waits for commit, to carry the digests of the rows as
         # they then stand (store/digests.py).
@@ -75,7 +76,10 @@ class UnitOfWork:
 
     def event(self, kind: str, entity: str, entity_id: str, payload: dict[str, Any]) -> None:
         self._flush()
+        # Who acted is fixed when the event is made: a handover names the leaving manager on
+        # its first event and the incoming one on the next, in one transaction.
         self._pending = {"kind": kind, "entity": entity, "entity_id": entity_id}
+        self._pending["actor"] = self.actor
         self._pending["payload"] = dict(payload)
 
     def _flush(self) -> None:
@@ -101,6 +105,7 @@ class UnitOfWork:
                 entity="journal",
                 entity_id=first,
                 payload={"digests": piece},
+                actor=self.actor,
             )
 
 
@@ -150,6 +155,10 @@ class Store:
         self._watch: ReadWatch | None = None
         self._key: bytes | None = None  # of the row digests; None: read-only
         self._tables: dict[str, str] = {}  # the tables whose rows it notes (digests.watch)
+        self.actor: str | None = None
+        """The staff id signed in on this device (R6.5): the app sets it at sign-in, and
+        every event written from then on carries it. None: nobody (the command line, the
+        demo's history, the first supervisor being added)."""
 
     def close(self) -> None:
         with self._pool_lock:
@@ -266,7 +275,7 @@ class Store:
             except sqlite3.Error as exc:
                 raise classify(exc, self.path) from exc
             try:
-                uow = UnitOfWork(self.conn, self.clock)
+                uow = UnitOfWork(self.conn, self.clock, self.actor)
                 yield uow
                 uow.finish(self._key, self._tables)
                 self.conn.execute("COMMIT")

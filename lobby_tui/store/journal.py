@@ -25,8 +25,14 @@ def event_hash(
     entity: str,
     entity_id: str,
     payload: str,
+    actor: str | None = None,
 ) -> str:
-    body = canonical([seq, id_, at, kind, entity, entity_id, payload])
+    """The actor (who was signed in, R6.5) is hashed only when there is one: events written
+    before the roster existed hash exactly as they did, and still verify."""
+    fields: list[object] = [seq, id_, at, kind, entity, entity_id, payload]
+    if actor is not None:
+        fields.append(actor)
+    body = canonical(fields)
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
@@ -39,17 +45,19 @@ def append(
     entity: str,
     entity_id: str,
     payload: dict[str, Any],
+    actor: str | None = None,
 ) -> int:
     """Append one event. Call inside a write transaction (BEGIN IMMEDIATE), so the tip read
     here is still the tip when the row is written, even with another process writing."""
     tip = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (tip[0] + 1, tip[1]) if tip else (1, GENESIS)
     body = canonical(payload)
-    digest = event_hash(prev, seq, id_, at, kind, entity, entity_id, body)
+    digest = event_hash(prev, seq, id_, at, kind, entity, entity_id, body, actor)
     conn.execute(
-        "INSERT INTO events (seq, id, at, kind, entity, entity_id, payload, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (seq, id_, at, kind, entity, entity_id, body, prev, digest),
+        "INSERT INTO events"
+        " (seq, id, at, kind, entity, entity_id, payload, prev_hash, hash, actor)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq, id_, at, kind, entity, entity_id, body, prev, digest, actor),
     )
     return seq
 
@@ -69,14 +77,14 @@ def verify_chain(conn: sqlite3.Connection) -> ChainReport:
     prev = GENESIS
     count = 0
     rows = conn.execute(
-        "SELECT seq, id, at, kind, entity, entity_id, payload, prev_hash, hash"
+        "SELECT seq, id, at, kind, entity, entity_id, payload, prev_hash, hash, actor"
         " FROM events ORDER BY seq"
     )
-    for seq, id_, at, kind, entity, entity_id, payload, prev_hash, digest in rows:
+    for seq, id_, at, kind, entity, entity_id, payload, prev_hash, digest, actor in rows:
         count += 1
         if prev_hash != prev:
             return ChainReport(count, seq, "link")
-        if event_hash(prev, seq, id_, at, kind, entity, entity_id, payload) != digest:
+        if event_hash(prev, seq, id_, at, kind, entity, entity_id, payload, actor) != digest:
             return ChainReport(count, seq, "hash")
         prev = digest
     return ChainReport(count, None, None)

@@ -458,6 +458,24 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO journal_key (id, key) VALUES (1, lower(hex(randomblob(32))));
     """,
+    # 11: who holds the tablet (issue 16, R6.5): the staff roster with PINs kept only as
+    # salted scrypt hashes, the actor of every event (NULL on events written before: their
+    # hashes stay as they were), and who accepted a shift handed over to them.
+    """
+    CREATE TABLE staff (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN
+            ('lobby_manager', 'supervisor', 'security', 'wealth_manager', 'teller')),
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        pin_hash TEXT NOT NULL,          -- scrypt$n$r$p$salt$hash: never the PIN itself
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    ALTER TABLE events ADD COLUMN actor TEXT;    -- staff.id of who was signed in
+    ALTER TABLE shifts ADD COLUMN accepted_by TEXT;  -- staff.id of the incoming manager
+    ALTER TABLE shifts ADD COLUMN accepted_at TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,93 @@
+"""The people who may hold the tablet: their roles, their PINs and the rules around them
+(R6.5). Pure: no database, no Textual.
+
+A PIN is kept only as a salted scrypt hash. scrypt is deliberately slow: a stolen database
+file cannot be tried against all 10^4..10^8 PINs in a moment. The stored text names its
+own parameters (`scrypt$n$r$p$salt$hash`), so they can be raised later and old PINs still
+check until their owner next changes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lobby_tui.domain.errors import Invalid
+
+ROLES = ("lobby_manager", "supervisor", "security", "wealth_manager", "teller")
+SUPERVISOR = "supervisor"
+PIN_MIN, PIN_MAX = 4, 8
+NAME_MAX = 40
+
+# n=2^13, r=8, p=1: 8 MiB of memory and ~90 ms per check on this 2-core machine when idle,
+# ~180 ms with five other jobs on it (measured: bench/signin.py). Sign-in stays well inside
+# a second; a guesser with the file pays the same per try.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**13, 8, 1
+SALT_BYTES = 16
+HASH_BYTES = 32
+MAXMEM = 64 * 1024 * 1024
+
+# Wrong PINs: a round of this many in a row locks the person out, first for LOCKOUT_FIRST,
+# then twice as long after each further round.
+FAILURES_PER_ROUND = 5
+LOCKOUT_FIRST = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: str
+    name: str
+    role: str
+    active: bool
+
+    @property
+    def supervisor(self) -> bool:
+        return self.role == SUPERVISOR
+
+
+def check_pin(pin: str, field: str = "pin") -> str:
+    """A PIN as typed, or the reason it cannot be one. Letters and lengths are told apart:
+    the person fixes what they typed, not guesses."""
+    if not pin:
+        raise Invalid(field, "pin_missing")
+    if not pin.isascii() or not pin.isdigit():
+        raise Invalid(field, "pin_digits")
+    if not PIN_MIN <= len(pin) <= PIN_MAX:
+        raise Invalid(field, "pin_length", low=PIN_MIN, high=PIN_MAX)
+    return pin
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    salt = os.urandom(SALT_BYTES) if salt is None else salt
+    digest = _scrypt(pin, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """Whether `pin` is the one `stored` was made from, with the parameters it names."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        found = _scrypt(pin, bytes.fromhex(salt), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(found, bytes.fromhex(digest))
+
+
+def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=MAXMEM, dklen=HASH_BYTES
+    )
+
+
+def locked_until(failures: list[datetime]) -> datetime | None:
+    """When a person may try again, given their wrong PINs in a row (oldest first): after
+    each full round of FAILURES_PER_ROUND, 60 s, then 120, 240 … from the last of them."""
+    rounds = len(failures) // FAILURES_PER_ROUND
+    if not failures or len(failures) % FAILURES_PER_ROUND or not rounds:
+        return None
+    return failures[-1] + LOCKOUT_FIRST * 2 ** (rounds - 1)
