@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import PurePath
 from typing import ClassVar
 
 from rich.console import RenderableType
+from textual import events
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -17,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from lobby_tui.content import ContentError
 from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.staff import StaffMember
 from lobby_tui.i18n import set_language, t
 from lobby_tui.screens.base import BackgroundReads, LobbyScreen
 from lobby_tui.screens.dashboard import DashboardScreen
@@ -36,7 +38,12 @@ PLACES: tuple[tuple[str, str], ...] = (
     ("handover", "f7"),
 )
 FLAG_KEY = "f8"
+LOCK_KEY = "ctrl+l"
 ROUND_CHECK_SECONDS = 30
+IDLE_CHECK_SECONDS = 5  # how often the idle lock looks; a key costs only a flag (R6.5)
+# What a covering screen (sign-in, lock) leaves working: nothing that shows the lobby's
+# places or their records.
+BLOCKED_WHILE_COVERED = frozenset({"go", "flag_incident", "command_palette", "lock"})
 
 
 def _place_screen(place: str) -> Screen[None]:
@@ -91,6 +98,7 @@ class LobbyApp(App[None]):
             key_display=FLAG_KEY.upper(),
             priority=True,
         ),
+        Binding(LOCK_KEY, "lock", "nav.lock", id="nav.lock", show=False, priority=True),
     ]
 
     def __init__(
@@ -101,6 +109,7 @@ class LobbyApp(App[None]):
         *,
         shift: Shift | None = None,
         demo: bool = False,
+        signed_in: StaffMember | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -118,6 +127,15 @@ class LobbyApp(App[None]):
         self.store_failure: StoreError | None = None
         """A store problem no screen could handle (a damaged file): the app ended on it,
         and the command line says it in one clear line (issue 14)."""
+        self.signed_in = signed_in
+        """Who holds the tablet (R6.5). None: the app opens on the sign-in screen."""
+        if signed_in is not None:
+            store.actor = signed_in.id
+        self.covered = False
+        """A sign-in or lock screen covers everything: the places' keys do nothing."""
+        self.touched = False
+        """A key or tap since the idle check last looked (set per key: nothing else)."""
+        self.last_touch: datetime | None = None
         self.register_theme(DEFAULT)
         self.register_theme(HIGH_CONTRAST)
         self.theme = BY_SETTING.get(settings.theme, DEFAULT.name)
@@ -146,7 +164,88 @@ class LobbyApp(App[None]):
         self.add_mode("dashboard", DashboardScreen)
         self.round_reminded: datetime | None = None
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle)
         self.warn_about_content()
+        if self.signed_in is None:
+            self.ask_who()
+
+    # Who holds the tablet (R6.5) ----------------------------------------------------------
+
+    def ask_who(self) -> None:
+        """At start: the first supervisor of a new database, else the sign-in."""
+        from lobby_tui.screens.signin import FirstSupervisorScreen, SignInScreen
+        from lobby_tui.services.staff import needs_first_supervisor
+
+        first = needs_first_supervisor(self.store)
+        self.covered = True
+        self.push_screen(FirstSupervisorScreen() if first else SignInScreen(), self.signed)
+
+    def signed(self, person: StaffMember | None) -> None:
+        from lobby_tui.services.shift import open_shift_today
+
+        if person is None:
+            return
+        self.signed_in = person
+        self.covered = False
+        self.touched = True
+        if self.shift is not None:  # the shift opened at start is theirs (opened_by)
+            try:
+                self.shift = open_shift_today(self.store, self.settings)
+            except StoreError as exc:
+                self.report_failure(exc)
+        self.tell_who()
+
+    def tell_who(self) -> None:
+        for bar in self.screen.query(TopBar):
+            bar.tick()
+        self.refresh_bindings()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.touched = True
+        await super().on_event(event)
+
+    def check_idle(self) -> None:
+        """Every few seconds: untouched for `idle_lock_min` by the app's clock, lock."""
+        now = self.store.clock.now()
+        if self.touched or self.last_touch is None:
+            self.touched = False
+            self.last_touch = now
+            return
+        if now - self.last_touch >= timedelta(minutes=self.settings.idle_lock_min):
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Cover everything now (ctrl+l, or left idle). Half-typed forms are saved as
+        drafts first, and are still there, as typed, after the unlock."""
+        from lobby_tui.screens.signin import LockScreen
+
+        if self.covered or self.signed_in is None:
+            return
+        for screen in self.lobby_screens():
+            screen.flush_drafts()
+        self.covered = True
+        self.push_screen(LockScreen(), self.unlocked)
+
+    def unlocked(self, person: StaffMember | None) -> None:
+        if person is None:
+            return
+        before = self.signed_in
+        self.signed_in = person
+        self.covered = False
+        self.touched = True
+        self.tell_who()
+        if before is None or before.id != person.id:
+            self.notify(t("lock.switched", name=person.name), timeout=5, markup=False)
+
+    def open_roster(self) -> None:
+        """The roster (palette): supervisors only."""
+        from lobby_tui.screens.roster import RosterScreen
+
+        if self.signed_in is None or not self.signed_in.supervisor:
+            self.notify(t("invalid.supervisor_only"), severity="warning")
+            return
+        self.push_screen(RosterScreen())
 
     def warn_about_content(self) -> None:
         """A broken content file replaced by the packaged one is said, and stays on screen
@@ -192,6 +291,8 @@ class LobbyApp(App[None]):
     # Places ---------------------------------------------------------------------------
 
     def go(self, place: str) -> None:
+        if self.covered:
+            return
         if self.current_mode != place:
             self.switch_mode(place)
 
@@ -202,6 +303,8 @@ class LobbyApp(App[None]):
         self.go(place)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.covered and action in BLOCKED_WHILE_COVERED:
+            return False
         # The footer leaves out the place you are in: it keeps the row short enough for
         # 80 columns in either language.
         return not (action == "go" and parameters and parameters[0] == self.current_mode)
@@ -210,7 +313,7 @@ class LobbyApp(App[None]):
         """F8 from any screen: the flag dialog; saved, the incident opens with its plan."""
         from lobby_tui.screens.modals.flag import FlagDialog
 
-        if isinstance(self.screen, FlagDialog):
+        if self.covered or isinstance(self.screen, FlagDialog):
             return
         try:
             dialog = FlagDialog()
@@ -306,6 +409,8 @@ class LobbyApp(App[None]):
         # Textual's own palette, with the search prompt in the manager's language.
         from textual.command import CommandPalette
 
+        if self.covered:
+            return
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(
                 CommandPalette(placeholder=t("cmd.placeholder"), id="--command-palette")
@@ -335,6 +440,9 @@ class LobbyApp(App[None]):
                 t("cmd.theme.help"),
                 partial(self.switch_theme, "high-contrast"),
             )
+        yield SystemCommand(t("cmd.lock"), t("cmd.lock.help") + " (ctrl+l)", self.action_lock)
+        if self.signed_in is not None and self.signed_in.supervisor:
+            yield SystemCommand(t("cmd.roster"), t("cmd.roster.help"), self.open_roster)
         yield SystemCommand(t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel)
         yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.exit)
 
@@ -373,7 +481,10 @@ def make_app(
     *,
     shift: Shift | None = None,
     demo: bool = False,
+    signed_in: StaffMember | None = None,
 ) -> LobbyApp:
-    """The one way to build the app: the command line and the tests both come here."""
+    """The one way to build the app: the command line and the tests both come here.
+    Without `signed_in` it opens on the sign-in screen (the command line); tests that are
+    not about signing in start with someone signed in."""
     set_language(language)
-    return LobbyApp(store, settings, language, shift=shift, demo=demo)
+    return LobbyApp(store, settings, language, shift=shift, demo=demo, signed_in=signed_in)

@@ -16,9 +16,10 @@ from textual.screen import Screen
 
 from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.staff import StaffMember
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
-from lobby_tui.store import FixedClock, Store, open_store
+from lobby_tui.store import FixedClock, Store, new_id, open_store
 
 # Property tests: ~1000 examples each by default (CI); `--hypothesis-profile=long` for a
 # deeper search by hand. No deadline: a loaded 2-core machine must not fail a pure rule.
@@ -57,16 +58,51 @@ def settings(store: Store) -> Settings:
 class Build(Protocol):
     """What the `build_app` fixture hands a test."""
 
-    def __call__(self, language: str = "en", demo: bool = False) -> LobbyApp: ...
+    def __call__(
+        self, language: str = "en", demo: bool = False, signed_in: bool = True
+    ) -> LobbyApp: ...
+
+
+# The supervisor every app test starts signed in as (R6.5). The hash is made once per test
+# process: scrypt is slow on purpose, and hundreds of tests need the same person.
+SUPERVISOR_NAME = "Wang"
+SUPERVISOR_PIN = "2580"
+_supervisor_hash: list[str] = []
+
+
+def signed_in_supervisor(store: Store) -> StaffMember:
+    """The test supervisor, on the roster and signed in on `store`."""
+    from lobby_tui.domain.staff import hash_pin
+    from lobby_tui.services.staff import roster
+
+    found = [p for p in roster(store) if p.name == SUPERVISOR_NAME]
+    if found:
+        person = found[0]
+    else:
+        if not _supervisor_hash:
+            _supervisor_hash.append(hash_pin(SUPERVISOR_PIN))
+        person = StaffMember(new_id(), SUPERVISOR_NAME, "supervisor", True)
+        with store.unit_of_work() as uow:
+            uow.insert(
+                "staff",
+                {"id": person.id, "name": person.name, "role": person.role, "active": 1,
+                 "pin_hash": _supervisor_hash[0], "created_at": uow.now,
+                 "updated_at": uow.now},
+            )  # fmt: skip
+            uow.event("staff.added", "staff", person.id, {"name": person.name})
+    store.actor = person.id
+    return person
 
 
 @pytest.fixture
 def build_app(store: Store, settings: Settings) -> Build:
-    """The app as `lobby` builds it: shift opened, language settled, on the test's store."""
+    """The app as `lobby` builds it: shift opened, language settled, on the test's store,
+    with the test supervisor signed in (`signed_in=False`: on the sign-in screen)."""
 
-    def build(language: str = "en", demo: bool = False) -> LobbyApp:
+    def build(language: str = "en", demo: bool = False, signed_in: bool = True) -> LobbyApp:
+        person = signed_in_supervisor(store) if signed_in else None
         shift = open_shift_today(store, settings)
-        return make_app(store, settings, language, shift=shift, demo=demo)
+        return make_app(store, settings, language, shift=shift, demo=demo, signed_in=person)
 
     return build
 

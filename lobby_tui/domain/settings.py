@@ -42,6 +42,8 @@ class Settings:
     """A complaint this close to its deadline is shown as due soon."""
     callback_days: int = 3
     """The customer is called back this many days after a complaint is resolved (R4.6)."""
+    idle_lock_min: int = 5
+    """Minutes without a key or tap after which the tablet locks itself (R6.5)."""
     """The language chosen in the app, if any (the command line wins over it)."""
 
     def branch(self, lang: str) -> str:
@@ -104,4 +106,5 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         complaint_profile=str(profile),
         complaint_soon_days=_int(raw, "complaint_soon_days", 0, 30, 3),
         callback_days=_int(raw, "callback_days", 0, 30, 3),
+        idle_lock_min=_int(raw, "idle_lock_min", 1, 240, 5),
     )

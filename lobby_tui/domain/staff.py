@@ -90,4 +90,5 @@ def locked_until(failures: list[datetime]) -> datetime | None:
     rounds = len(failures) // FAILURES_PER_ROUND
     if not failures or len(failures) % FAILURES_PER_ROUND or not rounds:
         return None
-    return failures[-1] + LOCKOUT_FIRST * 2 ** (rounds - 1)
+    wait: timedelta = LOCKOUT_FIRST * 2 ** (rounds - 1)
+    return failures[-1] + wait

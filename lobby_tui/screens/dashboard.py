@@ -317,7 +317,12 @@ class DashboardScreen(LobbyScreen):
         assert lobby.handover is not None
         zone = self.lobby_app.settings.timezone
         when = local(lobby.handover.closed_at, zone).strftime("%m-%d %H:%M")
-        title = t("dash.handover.title", name=lobby.handover.closed_by, time=when)
+        handover = lobby.handover
+        if handover.accepted_by:  # the incoming manager accepted with their PIN (R6.5)
+            title = t("dash.handover.accepted", name=handover.closed_by,
+                      receiver=handover.accepted_by, time=when)  # fmt: skip
+        else:
+            title = t("dash.handover.title", name=handover.closed_by, time=when)
         return title, Text(lobby.handover.note or t("dash.handover.no_note")), "warn"
 
     def checklist(self, lobby: Lobby) -> PanelParts:

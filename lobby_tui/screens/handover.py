@@ -19,16 +19,16 @@ from lobby_tui.content import complaint_labels, incident_labels
 from lobby_tui.domain.complaints import LATE, Clock, deadline
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
+from lobby_tui.domain.staff import StaffMember
 from lobby_tui.i18n import t
 from lobby_tui.report_formats import figures, shown
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.backup import make_backup
 from lobby_tui.services.complaints import Complaint, callbacks_due
 from lobby_tui.services.report import DayReport, day_report
-from lobby_tui.services.shift import NAME_MAX, Shift, hand_over, handover_draft
+from lobby_tui.services.shift import Shift, hand_over, handover_draft
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.autosave import Autosave
-from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldError, Form
 from lobby_tui.widgets.shown import update_if_changed
@@ -70,10 +70,9 @@ class HandoverScreen(LobbyScreen):
             yield TextArea(id="handover-note", soft_wrap=True)
             yield FieldError("handover_note", control="#handover-note", id="error-note")
             with Horizontal(id="sign-row"):
-                yield Field(
-                    "signer", placeholder=t("handover.signer_placeholder"), max_length=NAME_MAX
-                )
+                yield Static(self.leaving_text(), id="leaving")
                 yield Button(t("handover.sign"), id="sign-off", variant="primary")
+            yield FieldError("signer", id="error-signer")
         yield LobbyFooter()
 
     def on_mount(self) -> None:
@@ -83,6 +82,7 @@ class HandoverScreen(LobbyScreen):
         self.read_report()
 
     def on_screen_resume(self) -> None:
+        self.query_one("#leaving", Static).update(self.leaving_text())  # unlocked as another
         self.read_report()
 
     def on_resize(self, event: object) -> None:
@@ -282,47 +282,59 @@ class HandoverScreen(LobbyScreen):
     def flush_drafts(self) -> None:
         self.note.flush()
 
+    def leaving_text(self) -> Text:
+        person = self.lobby_app.signed_in
+        return Text(t("handover.leaving", name=person.name if person else "—"))
+
     @on(Button.Pressed, "#sign-off")
     def action_sign_off(self) -> None:
-        from lobby_tui.screens.modals.confirm import Confirm
+        """The leaving manager (signed in) hands over; the incoming one accepts with their
+        name and PIN (R6.5). Both are recorded, and the dashboard shows both."""
+        from lobby_tui.screens.signin import AcceptShift
 
         form = self.query_one("#handover-form", Form)
-        signer = form.values["signer"].strip()
         form.clear()
-        if not signer:
-            form.tell("signer", t("invalid.name_missing"))
-            form.field("signer").input.focus()
+        if self.lobby_app.signed_in is None:
+            form.tell("signer", t("invalid.not_signed_in"))
             return
+        self.note.flush()  # kept while the incoming manager types their PIN
 
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.sign_off()
+        def done(receiver: StaffMember | None) -> None:
+            if receiver is not None:
+                self.sign_off(receiver)
 
-        self.app.push_screen(Confirm(t("handover.confirm", name=signer)), done)
+        self.app.push_screen(AcceptShift(), done)
 
-    def sign_off(self) -> None:
+    def sign_off(self, receiver: StaffMember) -> None:
         app = self.lobby_app
         form = self.query_one("#handover-form", Form)
-        shift = app.shift
+        shift, leaving = app.shift, app.signed_in
         if shift is None:  # the day was handed over after closing
             form.tell("handover_note", t("handover.no_shift"))
             return
+        if leaving is None:
+            return
         self.note.cancel()
-        signer = form.field("signer")
         note = self.query_one("#handover-note", TextArea).text
         following: Shift | None = None
         with self.sending(form) as outcome:
-            following = hand_over(app.store, app.settings, shift.id, signer.value, note)
+            following = hand_over(
+                app.store, app.settings, shift.id, leaving.name, note, receiver=receiver.id
+            )
         if outcome.failed:
             self.note.save()  # still a draft: nothing typed is lost
             return
         app.shift = following
-        name = signer.value.strip()
-        signer.input.value = ""
+        app.signed_in = receiver
+        app.tell_who()
+        self.query_one("#leaving", Static).update(self.leaving_text())
         self.query_one("#handover-note", TextArea).text = ""
         self.note.remember({"note": ""})  # the next shift's note starts empty
-        done = "handover.done" if following else "handover.done_day"
-        app.notify(t(done, name=name), timeout=8, markup=False)
+        if following:
+            said = t("handover.done_to", name=leaving.name, receiver=receiver.name)
+        else:
+            said = t("handover.done_day", name=leaving.name)
+        app.notify(said, timeout=8, markup=False)
         self.back_up()
         app.go("dashboard")
 

@@ -62,6 +62,15 @@ class Handover:
     """The incoming manager's name, who accepted with their PIN ('' before the roster)."""
 
 
+def check_receiver(store: Store, settings: Settings, receiver: str) -> None:
+    """The incoming manager is someone else, except at the day's close, when the last
+    manager may close it with their own PIN (nobody comes after them)."""
+    now = store.clock.now()
+    day_over = now.astimezone(settings.timezone).time() >= settings.closing_time
+    if receiver == store.actor and not day_over:
+        raise Invalid("who", "receiver_same")
+
+
 def hand_over(
     store: Store,
     settings: Settings,
@@ -82,6 +91,8 @@ def hand_over(
     if not name:
         raise Invalid("signer", "name_missing")
     note = check_text(note, "handover_note", NOTE_MAX)
+    if receiver is not None:
+        check_receiver(store, settings, receiver)
     with store.unit_of_work() as uow:
         row = uow.execute("SELECT closed_at FROM shifts WHERE id = ?", (shift_id,)).fetchone()
         if row is None:

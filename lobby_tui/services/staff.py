@@ -82,7 +82,7 @@ def _require_supervisor(store: Store, uow: UnitOfWork) -> None:
 def add_staff(store: Store, name: str, role: str, pin: str, pin_again: str | None = None) -> str:
     name = check_text(name, "name", NAME_MAX, key="name_too_long")
     if not name:
-        raise Invalid("name", "name_missing")
+        raise Invalid("name", "staff_name_missing")
     if role not in ROLES:
         raise Invalid("role", "role_unknown")
     check_pin(pin)
@@ -186,7 +186,9 @@ def _seconds(left: object) -> int:
     return max(1, int(left.total_seconds() + 0.999))
 
 
-def sign_in(store: Store, staff_id: str | None, pin: str, *, unlocking: bool = False) -> StaffMember:
+def sign_in(
+    store: Store, staff_id: str | None, pin: str, *, unlocking: bool = False
+) -> StaffMember:
     """Sign the person in: from now on every event says it was them. Unlocking the tablet
     as someone else than who locked it is said in the event (`from`)."""
     person = authenticate(store, staff_id, pin)

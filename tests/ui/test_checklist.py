@@ -17,7 +17,7 @@ from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, open_store
-from tests.conftest import MORNING, Build, one_row, settle
+from tests.conftest import MORNING, Build, one_row, settle, signed_in_supervisor
 from tests.ui.test_app import screen_text
 
 TEMPLATE = checklist_template()
@@ -143,7 +143,13 @@ async def test_a_restart_resumes_where_the_manager_was(
     def start() -> tuple[Store, LobbyApp]:
         store = open_store(db_path, clock)
         settings = load_settings(store)
-        return store, make_app(store, settings, "en", shift=open_shift_today(store, settings))
+        return store, make_app(
+            store,
+            settings,
+            "en",
+            shift=open_shift_today(store, settings),
+            signed_in=signed_in_supervisor(store),
+        )
 
     store, app = start()
     async with app.run_test(size=(80, 24)) as pilot:

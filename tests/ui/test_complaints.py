@@ -21,7 +21,7 @@ from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services import complaints as service
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, Build, on_screen, one_row, settle
+from tests.conftest import MORNING, Build, on_screen, one_row, settle, signed_in_supervisor
 from tests.ui.test_app import box_of, screen_text
 
 
@@ -107,13 +107,25 @@ async def test_bad_input_is_said_beside_the_field_and_kept(build_app: Build, sto
 
 async def test_the_draft_survives_a_crash(store: Store, settings: Settings) -> None:
     # covers: R4.1
-    app = make_app(store, settings, "zh", shift=open_shift_today(store, settings))
+    app = make_app(
+        store,
+        settings,
+        "zh",
+        shift=open_shift_today(store, settings),
+        signed_in=signed_in_supervisor(store),
+    )
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f5", "ctrl+n")
         await pilot.press(*"客户说卡被吞了")
         await pilot.pause(0.8)  # the autosave fires half a second after the last key
         # The app is killed here: nothing is saved by a button.
-    again = make_app(store, settings, "zh", shift=open_shift_today(store, settings))
+    again = make_app(
+        store,
+        settings,
+        "zh",
+        shift=open_shift_today(store, settings),
+        signed_in=signed_in_supervisor(store),
+    )
     async with again.run_test(size=(100, 40)) as pilot:
         await pilot.press("f5", "ctrl+n")
         await settle(again, pilot)
@@ -372,7 +384,7 @@ async def test_brackets_typed_by_the_user_are_shown_as_typed(
         await pilot.click("#log-other")
         await settle(app, pilot)
         assert "Logged: Fee [/b] question (1 today)." in screen_text(app)
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+k")
         await pilot.click("#slip")
         await settle(app, pilot)
         slip = str(app.screen.query_one("#slip-text", Static).render())

@@ -18,6 +18,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.settings import Settings, SettingsError, build_settings
 from lobby_tui.services.dayplan import PLAN_DAYS_AHEAD, add_appointment, add_cash_movement
 from lobby_tui.store import FixedClock, Store, StoreError, iso, parse_iso
+from tests.conftest import signed_in_supervisor
 from tests.unit.test_cli import lobby, one_clear_line
 
 DAY = date(2026, 11, 28)
@@ -67,7 +68,13 @@ async def test_a_bad_time_written_behind_the_back_does_not_brick_the_app(
     conn.close()
     from lobby_tui.app import make_app
 
-    app = make_app(store, settings, "en", shift=open_shift_today(store, settings))
+    app = make_app(
+        store,
+        settings,
+        "en",
+        shift=open_shift_today(store, settings),
+        signed_in=signed_in_supervisor(store),
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         said = [n.message for n in app._notifications]

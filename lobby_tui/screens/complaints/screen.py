@@ -37,7 +37,7 @@ class ComplaintsScreen(LobbyScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "complaint.key_save", show=False),
         Binding("ctrl+n", "tab('tab-intake')", "complaint.key_new", show=False),
-        Binding("ctrl+l", "tab('tab-cases')", "complaint.key_cases", show=False),
+        Binding("ctrl+k", "tab('tab-cases')", "complaint.key_cases", show=False),
         Binding("ctrl+o", "tab('tab-answers')", "complaint.key_answers", show=False),
         Binding("ctrl+r", "reveal", "complaint.key_reveal", show=False),
     ]
@@ -159,7 +159,7 @@ class ComplaintsScreen(LobbyScreen):
             self.query_one(CaseDetail).reveal()
 
     def action_tab(self, tab: str) -> None:
-        """Ctrl+N, Ctrl+L, Ctrl+O: each tab opens where the manager starts in it."""
+        """Ctrl+N, Ctrl+K, Ctrl+O: each tab opens where the manager starts in it."""
         if self.problem:
             return
         self.query_one("#complaint-tabs", TabbedContent).active = tab

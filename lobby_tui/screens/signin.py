@@ -1,0 +1,194 @@
+"""Who holds the tablet (R6.5): the first supervisor of a new database, the sign-in at
+shift start, and the lock that covers everything when the tablet is left alone.
+
+These screens cover the whole app: nothing of a customer or a case shows behind them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Static
+
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.staff import NAME_MAX, PIN_MAX, StaffMember
+from lobby_tui.i18n import t
+from lobby_tui.services import staff as service
+from lobby_tui.store import StoreError
+from lobby_tui.widgets.field import Field
+from lobby_tui.widgets.form import Form, invalid_text
+from lobby_tui.widgets.signin import WhoAndPin
+
+if TYPE_CHECKING:
+    from lobby_tui.app import LobbyApp
+
+# The demo's roster, shown on its sign-in screen only (demo/staff.py writes it).
+DEMO_HINT_KEY = "signin.demo_hint"
+
+CSS = """
+SignInScreen, LockScreen, FirstSupervisorScreen { align: center middle; }
+SignInScreen #signin-box, LockScreen #signin-box, FirstSupervisorScreen #signin-box {
+    width: 64; max-width: 100%; height: auto; max-height: 100%;
+    border: thick $primary; padding: 0 2; background: $surface;
+}
+LockScreen #signin-box { border: thick $warning; }
+.signin-title { text-style: bold; margin-bottom: 1; }
+.signin-hint { color: $text-muted; margin-top: 1; }
+"""
+
+
+class Covering(Screen[StaffMember]):
+    """A screen that stands between the tablet and whoever picks it up."""
+
+    DEFAULT_CSS = CSS
+
+    @property
+    def lobby_app(self) -> LobbyApp:
+        return cast("LobbyApp", self.app)
+
+    def title_text(self) -> str:
+        app = self.lobby_app
+        return f"{t('app.title')} — {app.settings.branch(app.language)}"
+
+    def check(self, panel: WhoAndPin, staff_id: str | None, pin: str, unlocking: bool) -> None:
+        panel.say("")
+        try:
+            person = service.sign_in(self.lobby_app.store, staff_id, pin, unlocking=unlocking)
+        except Invalid as exc:
+            panel.say(invalid_text(exc))
+            return
+        except StoreError as exc:
+            self.lobby_app.report_failure(exc)
+            return
+        self.dismiss(person)
+
+
+class SignInScreen(Covering):
+    """Shift start: pick your name, PIN, Enter."""
+
+    def compose(self) -> ComposeResult:
+        store = self.lobby_app.store
+        with VerticalScroll(id="signin-box"):
+            yield Static(self.title_text(), classes="signin-title")
+            yield Static(t("signin.title"))
+            yield WhoAndPin(
+                service.roster(store, active_only=True),
+                service.last_signed_in(store),
+                button=t("signin.go"),
+            )
+            if self.lobby_app.demo:
+                yield Static(Text(t(DEMO_HINT_KEY)), classes="signin-hint", id="demo-hint")
+
+    @on(WhoAndPin.Submitted)
+    def _submitted(self, event: WhoAndPin.Submitted) -> None:
+        self.check(event.panel, event.staff_id, event.pin, unlocking=False)
+
+
+class LockScreen(Covering):
+    """Left alone (or ctrl+l): no names, no cases, no text of any form. The PIN of whoever
+    was signed in unlocks; a colleague's PIN unlocks too and makes them the actor."""
+
+    def compose(self) -> ComposeResult:
+        store = self.lobby_app.store
+        with VerticalScroll(id="signin-box"):
+            yield Static(self.title_text(), classes="signin-title")
+            yield Static(t("lock.title"), id="lock-title")
+            yield WhoAndPin(
+                service.roster(store, active_only=True), store.actor, button=t("lock.go")
+            )
+
+    @on(WhoAndPin.Submitted)
+    def _submitted(self, event: WhoAndPin.Submitted) -> None:
+        self.check(event.panel, event.staff_id, event.pin, unlocking=True)
+
+
+class FirstSupervisorScreen(Covering):
+    """A new database: its first supervisor (name, PIN twice), who can then add the rest."""
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="signin-box"):
+            yield Static(self.title_text(), classes="signin-title")
+            yield Static(t("first.title"))
+            with Form(fallback="name", id="first-form"):
+                yield Field("name", label=t("first.name"), max_length=NAME_MAX)
+                yield Field("pin", label=t("first.pin"), max_length=PIN_MAX + 1)
+                yield Field("pin_again", label=t("first.pin_again"), max_length=PIN_MAX + 1)
+            yield Button(t("first.go"), id="first-go", variant="primary")
+
+    def on_mount(self) -> None:
+        form = self.query_one(Form)
+        for name in ("pin", "pin_again"):
+            form.field(name).input.password = True
+        form.field("name").input.focus()
+
+    @on(Button.Pressed, "#first-go")
+    def _go(self) -> None:
+        form = self.query_one(Form)
+        form.clear()
+        values = form.values
+        try:
+            person = service.add_first_supervisor(
+                self.lobby_app.store, values["name"], values["pin"], values["pin_again"]
+            )
+        except Invalid as exc:
+            form.say(exc)
+            return
+        except StoreError as exc:
+            self.lobby_app.report_failure(exc)
+            return
+        self.dismiss(person)
+
+    def on_input_submitted(self) -> None:
+        # Enter moves on to the next field, and from the last one adds the supervisor.
+        focused = self.focused
+        fields = list(self.query_one(Form).fields.values())
+        for i, field in enumerate(fields):
+            if field.input is focused and i + 1 < len(fields):
+                fields[i + 1].input.focus()
+                return
+        self._go()
+
+
+class AcceptShift(ModalScreen[StaffMember]):
+    """The incoming manager accepts the shift with their name and PIN."""
+
+    DEFAULT_CSS = CSS.replace("LockScreen,", "AcceptShift,").replace(
+        "LockScreen #signin-box {", "AcceptShift #signin-box {"
+    )
+    BINDINGS = [Binding("escape", "app.pop_screen", show=False)]
+
+    @property
+    def lobby_app(self) -> LobbyApp:
+        return cast("LobbyApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        store = self.lobby_app.store
+        leaving = store.actor
+        people = service.roster(store, active_only=True)
+        incoming = next((p.id for p in people if p.id != leaving), None)
+        with VerticalScroll(id="signin-box"):
+            yield Static(t("handover.accept_title"), classes="signin-title")
+            yield WhoAndPin(people, incoming, button=t("handover.accept_go"))
+
+    @on(WhoAndPin.Submitted)
+    def _submitted(self, event: WhoAndPin.Submitted) -> None:
+        from lobby_tui.services.shift import check_receiver
+
+        app = self.lobby_app
+        event.panel.say("")
+        try:
+            person = service.authenticate(app.store, event.staff_id, event.pin)
+            check_receiver(app.store, app.settings, person.id)
+        except Invalid as exc:
+            event.panel.say(invalid_text(exc))
+            return
+        except StoreError as exc:
+            app.report_failure(exc)
+            return
+        self.dismiss(person)

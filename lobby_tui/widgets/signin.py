@@ -1,0 +1,139 @@
+"""Who is signing in: pick a name (type to filter the list), type the PIN, Enter.
+
+The fast path is the PIN alone: the last person signed in is preselected and the PIN field
+has the focus, so a 4-digit PIN is 5 keys. Up and Down in the PIN field move through the
+names; typing in the name field filters them. Used by the sign-in, lock and handover
+screens; it only gathers the answer (`WhoAndPin.Submitted`), the screen checks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from lobby_tui.domain.staff import PIN_MAX, StaffMember
+from lobby_tui.i18n import t
+from lobby_tui.widgets.field import plain
+
+
+class PinInput(Input):
+    """The PIN field: Up and Down choose the person without leaving it."""
+
+    BINDINGS = [
+        Binding("up", "person(-1)", show=False),
+        Binding("down", "person(1)", show=False),
+    ]
+
+    def action_person(self, step: int) -> None:
+        people = self.parent.query_one(OptionList) if self.parent else None
+        if people is None or not people.option_count:
+            return
+        at = people.highlighted if people.highlighted is not None else -1
+        people.highlighted = max(0, min(people.option_count - 1, at + step))
+
+
+class WhoAndPin(Vertical):
+    DEFAULT_CSS = """
+    WhoAndPin { height: auto; width: 1fr; }
+    WhoAndPin > OptionList { height: auto; max-height: 8; }
+    WhoAndPin > .signin-label { color: $text-muted; height: 1; }
+    WhoAndPin > #signin-error { color: $error; height: auto; }
+    WhoAndPin > #signin-error.-empty { display: none; }
+    WhoAndPin > Button { margin-top: 1; }
+    """
+
+    @dataclass
+    class Submitted(Message):
+        panel: WhoAndPin
+        staff_id: str | None
+        pin: str
+
+        @property
+        def control(self) -> WhoAndPin:
+            return self.panel
+
+    def __init__(
+        self,
+        people: list[StaffMember],
+        chosen: str | None,
+        *,
+        button: str,
+        id: str | None = None,  # noqa: A002
+    ) -> None:
+        super().__init__(id=id)
+        self.people = people
+        self.chosen = chosen if any(p.id == chosen for p in people) else None
+        self._button = button
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("signin.who"), classes="signin-label")
+        yield Input(placeholder=t("signin.filter"), id="signin-filter")
+        yield OptionList(*self.options(""), id="signin-people")
+        yield Static(t("signin.pin"), classes="signin-label")
+        yield PinInput(
+            password=True,
+            max_length=PIN_MAX + 1,  # one too many is said, not silently cut
+            placeholder=t("signin.pin_placeholder"),
+            id="signin-pin",
+        )
+        yield Static("", id="signin-error", classes="-empty")
+        yield Button(self._button, id="signin-go", variant="primary")
+
+    def options(self, typed: str) -> list[Option]:
+        typed = typed.strip().lower()
+        return [
+            Option(Text(f"{p.name}  ·  {t(f'staff.role.{p.role}')}"), id=p.id)
+            for p in self.people
+            if not typed or typed in p.name.lower()
+        ]
+
+    def on_mount(self) -> None:
+        people = self.query_one(OptionList)
+        if self.chosen is not None:
+            people.highlighted = people.get_option_index(self.chosen)
+        elif people.option_count:
+            people.highlighted = 0
+        self.query_one(PinInput).focus()
+
+    @property
+    def staff_id(self) -> str | None:
+        people = self.query_one(OptionList)
+        if people.highlighted is None:
+            return None
+        return people.get_option_at_index(people.highlighted).id
+
+    def say(self, message: str) -> None:
+        """Beside the PIN; the name and the PIN typed stay (the PIN selected, so typing
+        again replaces it)."""
+        error = self.query_one("#signin-error", Static)
+        error.update(plain(message))
+        error.set_class(not message, "-empty")
+        pin = self.query_one(PinInput)
+        pin.focus()
+        pin.select_all()
+
+    @on(Input.Changed, "#signin-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        people = self.query_one(OptionList)
+        people.clear_options()
+        people.add_options(self.options(event.value))
+        if people.option_count:
+            people.highlighted = 0
+
+    @on(Input.Submitted, "#signin-filter")
+    @on(OptionList.OptionSelected, "#signin-people")
+    def _to_pin(self) -> None:
+        self.query_one(PinInput).focus()
+
+    @on(Input.Submitted, "#signin-pin")
+    @on(Button.Pressed, "#signin-go")
+    def _submit(self) -> None:
+        self.post_message(self.Submitted(self, self.staff_id, self.query_one(PinInput).value))
