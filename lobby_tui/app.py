@@ -164,7 +164,7 @@ class LobbyApp(App[None]):
         self.add_mode("dashboard", DashboardScreen)
         self.round_reminded: datetime | None = None
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
-        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle)
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.warn_about_content()
         if self.signed_in is None:
             self.ask_who()
@@ -205,7 +205,7 @@ class LobbyApp(App[None]):
             self.touched = True
         await super().on_event(event)
 
-    def check_idle(self) -> None:
+    def lock_if_idle(self) -> None:
         """Every few seconds: untouched for `idle_lock_min` by the app's clock, lock."""
         now = self.store.clock.now()
         if self.touched or self.last_touch is None:

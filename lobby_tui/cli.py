@@ -18,7 +18,7 @@ import click
 from lobby_tui import __version__
 from lobby_tui.i18n import resolve_language, set_language, t
 from lobby_tui.start import default_db_path, fail, prepare, run_app, user_errors
-from lobby_tui.store import SystemClock
+from lobby_tui.store import Store, SystemClock
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -152,9 +152,14 @@ def demo(
             store, settings, language = prepare(db, lang, SystemClock())
             day = business_day(store.clock.now(), settings.timezone)
             try:
+                from lobby_tui.demo.staff import seed_roster
+
+                team = seed_roster(store, language)
+                store.actor = team["lobby_manager"]  # the morning's manager did the morning
                 count = write_demo_morning(
                     store, settings, day, seed=seed, lang=language, past_complaints=not days
                 )
+                store.actor = None  # whoever tries the demo signs in
                 with progress_bar(t("cli.progress_history", days=days), show=days > 0) as progress:
                     past = write_history(
                         store, settings, day, days=days, per_day=per_day, seed=seed,
@@ -427,20 +432,54 @@ def export(
         fail(t("cli.export_needs_period"))
     asked = period(None, first, last)
     assert asked is not None
+    db, lang = _pick(ctx, "db", db), _pick(ctx, "lang", lang)
     with user_errors():
-        store, settings, _language = prepare(
-            _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=True
-        )
+        # Names and phones leave the database only on a supervisor's word: typed here, never
+        # a flag (a flag sits in the shell's history), and recorded (R6.5).
+        vouching = _supervisor_vouches(db) if include_personal else None
         try:
-            with progress_bar(t("cli.progress_export")) as progress:
-                done = export_period(
-                    store, settings, *asked, out, include_personal=include_personal,
-                    progress=progress,
-                )  # fmt: skip
+            store, settings, _language = prepare(db, lang, SystemClock(), read_only=True)
+            try:
+                with progress_bar(t("cli.progress_export")) as progress:
+                    done = export_period(
+                        store, settings, *asked, out, include_personal=include_personal,
+                        progress=progress,
+                    )  # fmt: skip
+            finally:
+                store.close()
+            if vouching is not None:
+                from lobby_tui.services.export import record_personal_export
+
+                record_personal_export(vouching, *asked, done)
         finally:
-            store.close()
+            if vouching is not None:
+                vouching.close()
     click.echo(t("cli.export_done", tables=done.tables, rows=done.rows, path=str(done.path)))
     click.echo(t("cli.export_personal" if include_personal else "cli.export_masked"))
+
+
+def _supervisor_vouches(db: Path | None) -> Store:
+    """Ask for a supervisor's name and PIN on the terminal; refuse the export without them.
+    Returns the database opened for writing, with the supervisor as its actor."""
+    from lobby_tui.domain.errors import Invalid
+    from lobby_tui.services.staff import supervisor_by_name
+    from lobby_tui.store import open_store
+
+    try:
+        name = click.prompt(t("cli.export_supervisor"), default="", show_default=False)
+        pin = click.prompt(t("cli.export_pin"), default="", show_default=False, hide_input=True)
+    except click.exceptions.Abort:
+        fail(t("cli.export_refused", reason=t("invalid.supervisor_only")))
+    store = open_store(db or default_db_path(), SystemClock(), create=False)
+    try:
+        store.actor = supervisor_by_name(store, name, pin).id
+    except Invalid as exc:
+        store.close()
+        fail(t("cli.export_refused", reason=t(f"invalid.{exc.key}", **exc.params)))
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def main() -> None:

@@ -902,6 +902,9 @@ CATALOG: dict[str, str] = {
     "cli.export_done": "Exported {rows} rows of {tables} tables to {path}.",
     "cli.export_masked": "Personal fields are masked (--include-personal keeps them).",
     "cli.export_personal": "Personal fields are included: keep this folder as safe as the database.",
+    "cli.export_supervisor": "Supervisor's name (personal data leaves only on a supervisor's word)",
+    "cli.export_pin": "Their PIN",
+    "cli.export_refused": "Export with personal data refused: {reason}",
     "cli.days_help": "Also write this many days of history before today (0: only this morning).",
     "cli.per_day_help": "Mean arrivals per day in that history.",
     "cli.demo_history_written": (

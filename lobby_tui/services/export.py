@@ -24,7 +24,7 @@ from lobby_tui import __version__
 from lobby_tui.domain.day import day_bounds_utc
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.verify import anchor_now
-from lobby_tui.store import Store, StoreError, iso
+from lobby_tui.store import Store, StoreError, iso, new_id
 from lobby_tui.store.migrations import SCHEMA_VERSION
 
 MASK = "***"
@@ -34,6 +34,8 @@ PERSONAL = {
     "arrivals": ("note",),
 }
 PERSONAL_IN_JOURNAL = {"customer_name", "customer_phone", "who"}
+# A PIN's hash is slow to try, not impossible: it never leaves the database (R6.5).
+SECRET = {"staff": ("pin_hash",)}
 # Scratch text; day_rollups, derived and rebuilt from the rows; and the key of the row
 # digests: with it, a digest in the journal could be tried against every phone number, so it
 # never leaves the device.
@@ -176,6 +178,8 @@ def _tables(store: Store) -> list[str]:
 
 
 def _masked(table: str, record: dict[str, Any], include_personal: bool) -> dict[str, Any]:
+    for column in SECRET.get(table, ()):  # never leaves the device, personal or not
+        record[column] = MASK
     if include_personal:
         return record
     for column in PERSONAL.get(table, ()):
@@ -214,3 +218,22 @@ def _private(path: Path) -> Any:
     """A new file, 0600 from the start (as the database is)."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     return open(fd, "w", encoding="utf-8", newline="")
+
+
+def record_personal_export(store: Store, first_day: date, last_day: date, done: Exported) -> None:
+    """Personal data left the database: the journal says for which period, how much, and
+    (its actor) which supervisor vouched for it (R6.5). `store` is writable and signed in."""
+    manifest = json.loads((done.path / "manifest.json").read_text(encoding="utf-8"))
+    personal = {
+        table: manifest["tables"][table]["rows"]
+        for table in PERSONAL
+        if table in manifest["tables"]
+    }
+    with store.unit_of_work() as uow:
+        uow.event(
+            "export.personal",
+            "export",
+            new_id(),
+            {"from": first_day.isoformat(), "to": last_day.isoformat(), "tables": done.tables,
+             "rows": done.rows, "personal_rows": personal, "path": str(done.path)},
+        )  # fmt: skip

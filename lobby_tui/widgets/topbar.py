@@ -54,10 +54,10 @@ class TopBar(Static):
             text.append(t("shift.open_since", time=opened))
         else:
             text.append(t("shift.none"))
-        if app.signed_in is not None:  # whose name every change is recorded under
-            text.append("  ")
-            text.append(app.signed_in.name, style="bold")
         if app.demo:
             text.append("  ")
             text.append(f" {t('app.demo_badge')} ", style="reverse")
+        if app.signed_in is not None:  # whose name every change is recorded under
+            text.append("  ")
+            text.append(app.signed_in.name, style="bold")
         self.update(text)

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Static, TextArea
 
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.settings import Settings
 from lobby_tui.report_formats import figures, shown
-from lobby_tui.screens.modals.confirm import Confirm
 from lobby_tui.services.report import day_report
+from lobby_tui.services.staff import add_staff
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, Build, one_row, settle
+from tests.conftest import MORNING, SUPERVISOR_PIN, Build, one_row, settle
 from tests.ui.test_app import screen_text
+from tests.ui.test_signin import accept_handover
 from tests.unit.test_cli import lobby
 
 
@@ -48,33 +49,33 @@ async def test_sign_off_closes_the_shift_and_the_next_dashboard_shows_the_note(
     build_app: Build, store: Store, clock: FixedClock
 ) -> None:
     app = build_app()
+    li = add_staff(store, "Li", "lobby_manager", "1234")
     first = app.shift
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f7")
         await settle(app, pilot)
         assert "Nothing open: a clean handover." in screen_text(app)
+        leaving = str(app.screen.query_one("#leaving", Static).render())
+        assert leaving == "Handing over: Wang"  # the signed-in manager signs off
         app.screen.query_one("#handover-note", TextArea).focus()
         await pilot.press(*"ATM 2 engineer comes at 15:00")
-        await pilot.click("#sign-off")
-        await settle(app, pilot)
-        assert "Type your name to sign off." in screen_text(app)
-        app.screen.query_one("#input-signer", Input).value = "Wang"
         clock.advance(hours=4)
         await pilot.click("#sign-off")
-        for _ in range(100):  # the question is pushed as a screen of its own
-            if isinstance(app.screen, Confirm):
-                break
-            await pilot.pause(0.02)
-        assert isinstance(app.screen, Confirm)
-        await pilot.press("y")  # confirm
-        await settle(app, pilot)
+        await accept_handover(app, pilot, "Li", "1234")  # covers: R6.5
         assert app.current_mode == "dashboard"
         text = screen_text(app)
-        assert "Handed over by Wang, 11-28 14:30" in text
+        assert "Handed over by Wang to Li, 11-28 14:30" in text
         assert "ATM 2 engineer comes at 15:00" in text
+        assert app.signed_in is not None and app.signed_in.id == li
     assert first is not None and app.shift is not None and app.shift.id != first.id
-    row = one_row(store, "SELECT closed_by, handover_note FROM shifts WHERE id = ?", (first.id,))
-    assert tuple(row) == ("Wang", "ATM 2 engineer comes at 15:00")
+    row = one_row(
+        store,
+        "SELECT closed_by, handover_note, accepted_by FROM shifts WHERE id = ?",
+        (first.id,),
+    )
+    assert tuple(row) == ("Wang", "ATM 2 engineer comes at 15:00", li)
+    opened_by = one_row(store, "SELECT opened_by FROM shifts WHERE id = ?", (app.shift.id,))
+    assert opened_by[0] == li
     # The next start of the app belongs to the new shift and still shows the note.
     again = build_app()
     assert again.shift is not None and again.shift.id == app.shift.id
@@ -107,20 +108,15 @@ async def test_the_handover_shows_the_head_anchors_it_and_backs_up(
     from lobby_tui.store.anchors import anchors_path, parse_anchor
 
     app = build_app()
+    add_staff(store, "Li", "lobby_manager", "1234")
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f7")
         await settle(app, pilot)
         seq, digest = one_row(store, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         assert f"Journal head {seq}:{digest[:20]}" in screen_text(app).replace("\n", "")
-        app.screen.query_one("#input-signer", Input).value = "Wang"
         clock.advance(hours=4)
         await pilot.press("ctrl+s")
-        for _ in range(100):
-            if isinstance(app.screen, Confirm):
-                break
-            await pilot.pause(0.02)
-        await pilot.press("y")
-        await settle(app, pilot)
+        await accept_handover(app, pilot, "Li", "1234")
         for _ in range(200):  # the backup runs in the background
             if any("Backup made" in n.message for n in app._notifications):
                 break
@@ -144,15 +140,10 @@ async def test_after_a_handover_past_closing_the_next_record_still_has_a_shift(
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f7")
         await settle(app, pilot)
-        app.screen.query_one("#input-signer", Input).value = "Wang"
         clock.advance(hours=8)  # 18:30 in the branch: after closing
         await pilot.press("ctrl+s")
-        for _ in range(100):
-            if isinstance(app.screen, Confirm):
-                break
-            await pilot.pause(0.02)
-        await pilot.press("y")
-        await settle(app, pilot)
+        # The day's last manager closes it with their own PIN: nobody comes after them.
+        await accept_handover(app, pilot, "Wang", SUPERVISOR_PIN)
         assert app.shift is None
         assert one_row(store, "SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 0
         await pilot.press("f3", "w", "enter")  # a late customer is still seen

@@ -18,7 +18,10 @@ from lobby_tui import __version__
 from lobby_tui.store.migrations import SCHEMA_VERSION
 
 
-def lobby(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def lobby(
+    *args: str, env: dict[str, str] | None = None, typed: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`typed`: what a person types at the command's prompts."""
     base = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LOBBY_DB")}
     full_env = {**base, "LANG": "en_US.UTF-8", **(env or {})}
     return subprocess.run(
@@ -27,6 +30,7 @@ def lobby(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
         text=True,
         timeout=60,
         env=full_env,
+        input=typed,
     )
 
 
@@ -292,7 +296,7 @@ def test_export_masks_personal_fields_unless_asked(history_db: Path, tmp_path: P
     assert "masked" in result.stdout
     assert lobby(
         "export", "--db", str(history_db), "--from", first, "--to", day, "--out", str(full),
-        "--include-personal",
+        "--include-personal", typed="Wang Fang\n2580\n",  # the demo's supervisor vouches
     ).returncode == 0  # fmt: skip
     manifest = json.loads((masked / "manifest.json").read_text())
     assert manifest["personal"] == "masked" and manifest["from"] == first
@@ -433,3 +437,39 @@ def test_the_plain_start_is_told_apart(
 def test_a_bad_language_is_still_explained() -> None:
     result = lobby("--lang", "fr")
     assert result.returncode != 0 and "fr" in result.stderr
+
+
+def test_export_with_personal_data_needs_a_supervisors_pin(tmp_path: Path) -> None:
+    # covers: R6.5 — typed on the terminal (not a flag), refused otherwise, recorded
+    import sqlite3
+
+    db = tmp_path / "lobby.db"
+    assert lobby("demo", "--no-ui", "--db", str(db), "--lang", "en").returncode == 0
+
+    def export(out: str, typed: str) -> subprocess.CompletedProcess[str]:
+        return lobby("export", "--db", str(db), "--from", "2020-01-01", "--to", "2030-12-31",
+                     "--out", str(tmp_path / out), "--include-personal", typed=typed)  # fmt: skip
+
+    for typed, said in (
+        ("", "Only a signed-in supervisor"),  # nothing typed
+        ("Li Ming\n1234\n", "Only a signed-in supervisor"),  # not a supervisor
+        ("Wang Fang\n9999\n", "Wrong PIN"),
+    ):
+        refused = export("refused", typed)
+        assert refused.returncode == 1, refused.stdout
+        assert "Export with personal data refused" in refused.stderr and said in refused.stderr
+        assert not (tmp_path / "refused").exists()
+        assert "2580" not in refused.stdout + refused.stderr
+    done = export("given", "Wang Fang\n2580\n")
+    assert done.returncode == 0, done.stderr
+    assert "2580" not in done.stdout  # hidden as typed
+    staff = (tmp_path / "given" / "staff.csv").read_text()
+    assert "Wang Fang" in staff and "scrypt$" not in staff  # the PIN's hash never leaves
+    conn = sqlite3.connect(db)
+    kind, actor, payload = conn.execute(
+        "SELECT kind, actor, payload FROM events ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    boss = conn.execute("SELECT id FROM staff WHERE name = 'Wang Fang'").fetchone()[0]
+    conn.close()
+    assert kind == "export.personal" and actor == boss
+    assert '"from":"2020-01-01"' in payload and '"personal_rows":{' in payload

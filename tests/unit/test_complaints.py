@@ -18,7 +18,7 @@ from lobby_tui.services import complaints as service
 from lobby_tui.services import enquiries
 from lobby_tui.services.drafts import load_draft, save_draft
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, one_row
+from tests.conftest import MORNING, one_row, signed_in_supervisor
 
 
 def intake(**changes: Any) -> Intake:
@@ -305,12 +305,14 @@ def test_enquiries_are_counted_and_can_become_a_complaint(store: Store, settings
         enquiries.log_enquiry(store, day=day, shift_id=None, topic=" ")
 
 
-def test_reveal_is_logged(store: Store, settings: Settings) -> None:
+def test_reveal_is_logged(store: Store, settings: Settings) -> None:  # covers: R6.5
     complaint_id = take(store, settings)
+    with pytest.raises(Invalid, match="not_signed_in"):  # nobody signed in: nobody looks
+        service.reveal(store, complaint_id)
+    who = signed_in_supervisor(store)
     assert service.reveal(store, complaint_id) == ("王小明", "13812345621")
-    assert one_row(store, "SELECT kind FROM events ORDER BY seq DESC LIMIT 1")[0] == (
-        "complaint.revealed"
-    )
+    row = one_row(store, "SELECT kind, actor FROM events ORDER BY seq DESC LIMIT 1")
+    assert tuple(row) == ("complaint.revealed", who.id)
 
 
 def test_cfpb_gives_sixty_days_once_in_progress(store: Store, settings: Settings) -> None:

@@ -269,7 +269,10 @@ def record_callback(
 
 
 def reveal(store: Store, complaint_id: str) -> tuple[str, str]:
-    """The customer's name and phone, shown on purpose (to call back); the look is logged."""
+    """The customer's name and phone, shown on purpose (to call back); the look is logged
+    under the signed-in person, and nobody else may look (R6.5)."""
+    if store.actor is None:
+        raise Invalid("reveal", "not_signed_in")
     with store.unit_of_work() as uow:
         row = _row(uow, complaint_id)
         uow.event("complaint.revealed", "complaint", complaint_id, {})
