@@ -298,7 +298,10 @@ class IncidentsScreen(LobbyScreen):
         lines = Text()
         for update in updates:
             lines.append(local(update.at, zone).strftime("%H:%M "), style="dim")
-            lines.append(self.describe(update) + "\n")
+            lines.append(self.describe(update))
+            if update.by:  # who did it (R6.5)
+                lines.append(f"  — {update.by}", style="dim")
+            lines.append("\n")
         update_if_changed(
             self.query_one("#timeline", Static),
             lines or Text(t("incident.no_updates"), style="dim"),

@@ -38,6 +38,8 @@ class Update:
     label: str | None
     note: str | None
     payload: dict[str, object] | None
+    by: str = ""
+    """Who recorded it: the signed-in person's name ('' before the roster, R6.5)."""
 
 
 def raise_incident(
@@ -112,6 +114,7 @@ def _update(
         "label": label,
         "note": note,
         "payload": None if payload is None else json.dumps(payload),
+        "actor": uow.actor,
     }
     uow.insert("incident_updates", row)
     uow.event(
@@ -216,10 +219,20 @@ def incidents(store: Store, day: date) -> list[Incident]:
 
 def timeline(store: Store, incident_id: str) -> list[Update]:
     return [
-        Update(parse_iso(r[0]), r[1], r[2], r[3], r[4], r[5], json.loads(r[6]) if r[6] else None)
+        Update(
+            parse_iso(r[0]),
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            json.loads(r[6]) if r[6] else None,
+            r[7] or "",
+        )
         for r in store.query(
-            "SELECT at, kind, party, step, label, note, payload FROM incident_updates"
-            " WHERE incident_id = ? ORDER BY at, recorded_at",
+            "SELECT u.at, u.kind, u.party, u.step, u.label, u.note, u.payload, s.name"
+            " FROM incident_updates u LEFT JOIN staff s ON s.id = u.actor"
+            " WHERE u.incident_id = ? ORDER BY u.at, u.recorded_at",
             (incident_id,),
         )
     ]

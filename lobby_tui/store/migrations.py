@@ -475,6 +475,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN actor TEXT;    -- staff.id of who was signed in
     ALTER TABLE shifts ADD COLUMN accepted_by TEXT;  -- staff.id of the incoming manager
     ALTER TABLE shifts ADD COLUMN accepted_at TEXT;
+    -- A case's timeline says who did each step.
+    ALTER TABLE complaint_updates ADD COLUMN actor TEXT;
+    ALTER TABLE incident_updates ADD COLUMN actor TEXT;
     """,
 ]
 

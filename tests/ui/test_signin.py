@@ -15,6 +15,7 @@ from lobby_tui.services.staff import add_staff, set_active
 from lobby_tui.store import FixedClock, Store
 from lobby_tui.widgets.signin import WhoAndPin
 from tests.conftest import (
+    MORNING,
     SUPERVISOR_PIN,
     Build,
     one_row,
@@ -260,3 +261,30 @@ async def test_the_handover_is_accepted_by_the_next_person(
         await pick_and_type(app, pilot, "Li", "1234")
         assert app.current_mode == "dashboard"
         assert "Handed over by Wang to Li" in screen_text(app)
+
+
+async def test_timelines_say_who_did_what(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R6.5
+    from lobby_tui.content import incident_catalogue
+    from lobby_tui.services.complaints import timeline as complaint_timeline
+    from lobby_tui.services.incidents import raise_incident, tick_step
+    from lobby_tui.services.incidents import timeline as incident_timeline
+    from tests.unit.test_complaints import take
+
+    app = build_app()
+    complaint_id = take(store, settings)
+    incident_id = raise_incident(
+        store, incident_catalogue(), day=app.shift.business_day if app.shift else MORNING.date(),
+        shift_id=None, type_id="suspicious", zone=None, severity="medium", note="",
+    )  # fmt: skip
+    tick_step(store, incident_id, 0, "Watched from a distance")
+    assert {u.by for u in complaint_timeline(store, complaint_id)} == {"Wang"}
+    assert {u.by for u in incident_timeline(store, incident_id)} == {"Wang"}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert "— Wang" in screen_text(app)
+        await pilot.press("f5", "ctrl+k", "enter")
+        await settle(app, pilot)
+        assert "— Wang" in screen_text(app)

@@ -209,7 +209,10 @@ class CaseDetail(VerticalScroll):
         lines = Text()
         for update in updates:
             lines.append(local(update.at, zone).strftime("%m-%d %H:%M "), style="dim")
-            lines.append(self.describe(update) + "\n")
+            lines.append(self.describe(update))
+            if update.by:  # who did it (R6.5)
+                lines.append(f"  — {update.by}", style="dim")
+            lines.append("\n")
         self.query_one("#case-timeline", Static).update(lines)
 
     def timeline_of(self, complaint: service.Complaint | None) -> list[service.Update] | None:

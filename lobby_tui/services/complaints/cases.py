@@ -212,6 +212,8 @@ class Update:
     to_status: str | None
     note: str | None
     payload: dict[str, object] | None
+    by: str = ""
+    """Who recorded it: the signed-in person's name ('' before the roster, R6.5)."""
 
 
 def timeline(store: Store, complaint_id: str) -> list[Update]:
@@ -223,10 +225,12 @@ def timeline(store: Store, complaint_id: str) -> list[Update]:
             r["to_status"],
             r["note"],
             json.loads(r["payload"]) if r["payload"] else None,
+            r["by"] or "",
         )
         for r in store.query(
-            "SELECT at, kind, from_status, to_status, note, payload FROM complaint_updates"
-            " WHERE complaint_id = ? ORDER BY at, recorded_at",
+            "SELECT u.at, u.kind, u.from_status, u.to_status, u.note, u.payload, s.name AS by"
+            " FROM complaint_updates u LEFT JOIN staff s ON s.id = u.actor"
+            " WHERE u.complaint_id = ? ORDER BY u.at, u.recorded_at",
             (complaint_id,),
         )
     ]

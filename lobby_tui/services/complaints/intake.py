@@ -124,6 +124,7 @@ def take_complaint(
                 "recorded_at": uow.now,
                 "kind": "received",
                 "to_status": status,
+                "actor": uow.actor,
             },
         )
         if checked.outcome == "on_spot":

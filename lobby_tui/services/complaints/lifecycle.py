@@ -69,6 +69,7 @@ def timeline_line(
         "to_status": to_status,
         "note": note,
         "payload": None if payload is None else json.dumps(payload),
+        "actor": uow.actor,
     }
     uow.insert("complaint_updates", row)
     uow.event(
