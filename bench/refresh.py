@@ -75,13 +75,18 @@ async def bare(n: int) -> list[float]:
 
 def open_app(db: Path) -> tuple[Any, Any]:
     from lobby_tui.app import make_app
+    from lobby_tui.domain.staff import StaffMember
+
+    BENCH_SUPERVISOR = StaffMember("bench", "Bench", "supervisor", True)  # signed in
     from lobby_tui.services.settings import load_settings
     from lobby_tui.services.shift import open_shift_today
     from lobby_tui.store import SystemClock, open_store
 
     store = open_store(db, SystemClock())
     settings = load_settings(store)
-    return store, make_app(store, settings, "en", shift=open_shift_today(store, settings))
+    return store, make_app(
+        store, settings, "en", shift=open_shift_today(store, settings), signed_in=BENCH_SUPERVISOR
+    )
 
 
 def walk_in(db: Path) -> None:

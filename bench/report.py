@@ -53,6 +53,9 @@ def line(name: str, values: list[float], target: str = "") -> str:
 
 async def app_refresh(db: Path, n: int) -> list[float]:
     from lobby_tui.app import make_app
+    from lobby_tui.domain.staff import StaffMember
+
+    BENCH_SUPERVISOR = StaffMember("bench", "Bench", "supervisor", True)  # signed in
     from lobby_tui.content import channels
     from lobby_tui.services.lobby import read_lobby
     from lobby_tui.services.settings import load_settings
@@ -61,7 +64,9 @@ async def app_refresh(db: Path, n: int) -> list[float]:
 
     store = open_store(db, SystemClock())
     settings = load_settings(store)
-    app = make_app(store, settings, "en", shift=open_shift_today(store, settings))
+    app = make_app(
+        store, settings, "en", shift=open_shift_today(store, settings), signed_in=BENCH_SUPERVISOR
+    )
     keys = [c.key for c in channels()]
     out = []
     async with app.run_test(size=(100, 30)) as pilot:

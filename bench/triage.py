@@ -65,6 +65,9 @@ async def bare(n: int) -> list[float]:
 
 async def lobby(db: Path, n: int) -> dict[str, list[float]]:
     from lobby_tui.app import make_app
+    from lobby_tui.domain.staff import StaffMember
+
+    BENCH_SUPERVISOR = StaffMember("bench", "Bench", "supervisor", True)  # signed in
     from lobby_tui.content import channels
     from lobby_tui.services.lobby import read_lobby
     from lobby_tui.services.settings import load_settings
@@ -73,7 +76,9 @@ async def lobby(db: Path, n: int) -> dict[str, list[float]]:
 
     store = open_store(db, SystemClock())
     settings = load_settings(store)
-    app = make_app(store, settings, "en", shift=open_shift_today(store, settings))
+    app = make_app(
+        store, settings, "en", shift=open_shift_today(store, settings), signed_in=BENCH_SUPERVISOR
+    )
     results: dict[str, list[float]] = {"keys": [], "save": [], "dashboard": []}
     keys = "wdtocebf"
     async with app.run_test(size=(100, 30)) as pilot:
