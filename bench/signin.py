@@ -114,7 +114,8 @@ async def keys_with_and_without_hook(db: Path, n: int) -> tuple[list[float], lis
     settings = load_settings(store)
     person = StaffMember("bench", "Bench", "supervisor", True)
     app = make_app(store, settings, "en", shift=open_shift_today(store, settings), signed_in=person)
-    hooked, bare = [], []
+    hooked: list[float] = []
+    bare: list[float] = []
     with_hook = LobbyApp.on_event
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f3")

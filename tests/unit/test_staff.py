@@ -33,10 +33,10 @@ def test_a_pin_is_kept_as_a_salted_scrypt_hash_naming_its_parameters() -> None: 
     # Parameters stored with the hash: a hash made with others still checks.
     import hashlib
 
-    salt = bytes(16)
-    older = hashlib.scrypt(b"2580", salt=salt, n=2**12, r=8, p=1, dklen=32)
-    assert pin_matches("2580", f"scrypt$4096$8$1${salt.hex()}${older.hex()}")
-    assert not pin_matches("2581", f"scrypt$4096$8$1${salt.hex()}${older.hex()}")
+    old_salt = bytes(16)
+    older = hashlib.scrypt(b"2580", salt=old_salt, n=2**12, r=8, p=1, dklen=32)
+    assert pin_matches("2580", f"scrypt$4096$8$1${old_salt.hex()}${older.hex()}")
+    assert not pin_matches("2581", f"scrypt$4096$8$1${old_salt.hex()}${older.hex()}")
 
 
 def test_the_hash_is_slow_but_inside_a_sign_in() -> None:
