@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, OptionList, Select, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from lobby_tui.domain.errors import Invalid
@@ -81,6 +81,14 @@ class RosterScreen(Screen[None]):
                 field.input.password = True
         self.show_people()
         self.query_one("#roster-people", OptionList).focus()
+
+    def on_resize(self) -> None:
+        from lobby_tui.screens.base import COMPACT_BELOW_ROWS
+
+        compact = self.size.height < COMPACT_BELOW_ROWS  # as on every place of the app
+        for control in self.query("Input, Button, Select"):
+            if isinstance(control, Input | Button | Select):
+                control.compact = compact
 
     def show_people(self, keep: str | None = None) -> None:
         self.people = service.roster(self.lobby_app.store)

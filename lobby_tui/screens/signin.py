@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.staff import NAME_MAX, PIN_MAX, StaffMember
@@ -39,8 +39,19 @@ SignInScreen #signin-box, LockScreen #signin-box, FirstSupervisorScreen #signin-
 }
 LockScreen #signin-box { border: thick $warning; }
 .signin-title { text-style: bold; margin-bottom: 1; }
-.signin-hint { color: $text-muted; margin-top: 1; }
+.signin-hint { color: $warning; margin-top: 1; }
 """
+
+
+def fit_controls(screen: Screen[StaffMember]) -> None:
+    """Borderless controls on a laptop screen (all of it fits 80x24); full-size touch
+    targets on a tablet, as on every place of the app."""
+    from lobby_tui.screens.base import COMPACT_BELOW_ROWS
+
+    compact = screen.size.height < COMPACT_BELOW_ROWS
+    for control in screen.query("Input, Button"):
+        if isinstance(control, Input | Button):
+            control.compact = compact
 
 
 class Covering(Screen[StaffMember]):
@@ -51,6 +62,9 @@ class Covering(Screen[StaffMember]):
     @property
     def lobby_app(self) -> LobbyApp:
         return cast("LobbyApp", self.app)
+
+    def on_resize(self) -> None:
+        fit_controls(self)
 
     def title_text(self) -> str:
         app = self.lobby_app
@@ -77,13 +91,13 @@ class SignInScreen(Covering):
         with VerticalScroll(id="signin-box"):
             yield Static(self.title_text(), classes="signin-title")
             yield Static(t("signin.title"))
+            if self.lobby_app.demo:  # first on the demo's first screen: who to sign in as
+                yield Static(Text(t(DEMO_HINT_KEY)), classes="signin-hint", id="demo-hint")
             yield WhoAndPin(
                 service.roster(store, active_only=True),
                 service.last_signed_in(store),
                 button=t("signin.go"),
             )
-            if self.lobby_app.demo:
-                yield Static(Text(t(DEMO_HINT_KEY)), classes="signin-hint", id="demo-hint")
 
     @on(WhoAndPin.Submitted)
     def _submitted(self, event: WhoAndPin.Submitted) -> None:
@@ -166,6 +180,9 @@ class AcceptShift(ModalScreen[StaffMember]):
     @property
     def lobby_app(self) -> LobbyApp:
         return cast("LobbyApp", self.app)
+
+    def on_resize(self) -> None:
+        fit_controls(self)
 
     def compose(self) -> ComposeResult:
         store = self.lobby_app.store
