@@ -22,6 +22,7 @@ from lobby_tui.screens.base import BackgroundReads, LobbyScreen
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
+from lobby_tui.terminal import make_stored_text_inert
 from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
 from lobby_tui.widgets.topbar import TopBar
 
@@ -102,6 +103,7 @@ class LobbyApp(App[None]):
         shift: Shift | None = None,
         demo: bool = False,
     ) -> None:
+        make_stored_text_inert()  # before anything is drawn (issue 16)
         super().__init__()
         self.store = store
         """The open database; screens reach it only through services."""

@@ -667,6 +667,7 @@ CATALOG: dict[str, str] = {
     "invalid.amount_range": "Type the amount in yuan as a whole number, e.g. 500000.",
     "invalid.channel_unknown": "There is no such channel.",
     "invalid.purpose_missing": "Say what the appointment is for.",
+    "invalid.text_control": "Holds a control character ({char}, character {at}) that cannot be kept: remove it.",
     "invalid.text_too_long": "At most {max} characters.",
     "error.round.not_open": "That round is already completed.",
     "error.arrival.not_waiting": "Ticket {ticket} is no longer waiting (called or gone): nothing recorded.",

@@ -637,6 +637,7 @@ CATALOG: dict[str, str] = {
     "invalid.amount_range": "请输入以元为单位的整数金额，例如 500000。",
     "invalid.channel_unknown": "没有这个渠道。",
     "invalid.purpose_missing": "请填写预约事由。",
+    "invalid.text_control": "含有不能保存的控制字符（第 {at} 个字符：{char}），请删除。",
     "invalid.text_too_long": "最多 {max} 个字符。",
     "error.round.not_open": "这次巡视已经结束。",
     "error.arrival.not_waiting": "号码 {ticket} 已不在等候（已叫号或已离开）：未作记录。",
