@@ -149,6 +149,21 @@ class LobbyApp(App[None]):
         self.round_reminded: datetime | None = None
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
         self.warn_about_content()
+        self.call_after_refresh(self.erase_expired)
+
+    def erase_expired(self) -> None:
+        """Personal information kept long enough is erased at every start (R6.5, PIPL), in a
+        thread worker once the first screen is drawn: start-up never waits for it. A failure
+        is said (the app's one error report) and the next start tries again."""
+
+        def work() -> None:
+            from lobby_tui.services.retention import plan, purge
+
+            if plan(self.store, self.settings).total:  # the write lock only when needed
+                purge(self.store, self.settings)
+
+        self.run_worker(work, name="retention", group="retention", thread=True,
+                        exit_on_error=False)  # fmt: skip
 
     def warn_about_content(self) -> None:
         """A broken content file replaced by the packaged one is said, and stays on screen

@@ -451,6 +451,36 @@ def export(
     echo(t("cli.export_personal" if include_personal else "cli.export_masked"))
 
 
+@cli.command(help=t("cli.purge_help"))
+@db_option
+@lang_option
+@click.option("--dry-run", is_flag=True, help=t("cli.dry_run_help"))
+@click.pass_context
+def purge(ctx: click.Context, db: Path | None, lang: str | None, dry_run: bool) -> None:
+    """Retention by hand (the app also runs it at start-up): domain/retention.py."""
+    from lobby_tui.services.retention import plan
+    from lobby_tui.services.retention import purge as erase
+
+    with user_errors():
+        store, settings, _language = prepare(
+            _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=dry_run
+        )
+        try:
+            done = plan(store, settings) if dry_run else erase(store, settings)
+        finally:
+            store.close()
+    days = settings.retention_days
+    echo(t("cli.purge_cutoff", cutoff=done.cut.day.isoformat(), days=days))
+    for table, count in done.counts.items():
+        echo(t("cli.purge_line", what=t(f"purge.{table}"), count=count))
+    if not done.total:
+        echo(t("cli.purge_nothing"))
+    elif dry_run:
+        echo(t("cli.purge_would", total=done.total))
+    else:
+        echo(t("cli.purge_done", total=done.total))
+
+
 def main() -> None:
     from lobby_tui.start import main as start
 

@@ -8,6 +8,8 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lobby_tui.domain.retention import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
+
 THEMES = ("default", "high-contrast")
 PROFILES = ("nfra", "fca", "cfpb")  # see domain/complaints.py
 LANGUAGES = ("zh", "en")
@@ -42,6 +44,8 @@ class Settings:
     """A complaint this close to its deadline is shown as due soon."""
     callback_days: int = 3
     """The customer is called back this many days after a complaint is resolved (R4.6)."""
+    retention_days: int = 180
+    """A record's personal fields are erased this many days after it ended (R6.5, PIPL)."""
     """The language chosen in the app, if any (the command line wins over it)."""
 
     def branch(self, lang: str) -> str:
@@ -104,4 +108,5 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         complaint_profile=str(profile),
         complaint_soon_days=_int(raw, "complaint_soon_days", 0, 30, 3),
         callback_days=_int(raw, "callback_days", 0, 30, 3),
+        retention_days=_int(raw, "retention_days", MIN_DAYS, MAX_DAYS, DEFAULT_DAYS),
     )

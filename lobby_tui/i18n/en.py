@@ -838,6 +838,23 @@ CATALOG: dict[str, str] = {
     "cli.export_done": "Exported {rows} rows of {tables} tables to {path}.",
     "cli.export_masked": "Personal fields are masked (--include-personal keeps them).",
     "cli.export_personal": "Personal fields are included: keep this folder as safe as the database.",
+    "cli.purge_help": (
+        "Erase customers' names, phones and notes from records that ended more than "
+        "retention_days ago (settings); the records themselves stay."
+    ),
+    "cli.dry_run_help": "Only show what would be erased.",
+    "cli.purge_cutoff": (
+        "Personal information of records that ended before {cutoff} (kept {days} days):"
+    ),
+    "cli.purge_line": "  {what}: {count}",
+    "cli.purge_nothing": "Nothing is due to be erased.",
+    "cli.purge_would": "Dry run: nothing was erased ({total} records would be). `lobby purge` erases them.",
+    "cli.purge_done": "Erased from {total} records; the journal records the cutoff and the counts.",
+    "purge.complaints": "Complaints (customer's name and phone)",
+    "purge.arrivals": "Arrivals (note)",
+    "purge.appointments": "Appointments (who)",
+    "purge.care_actions": "Care given on rounds (note)",
+    "purge.drafts": "Unsaved drafts (deleted)",
     "cli.days_help": "Also write this many days of history before today (0: only this morning).",
     "cli.per_day_help": "Mean arrivals per day in that history.",
     "cli.demo_history_written": (
