@@ -461,9 +461,14 @@ def purge(ctx: click.Context, db: Path | None, lang: str | None, dry_run: bool) 
     from lobby_tui.services.retention import plan
     from lobby_tui.services.retention import purge as erase
 
+    if lang:
+        set_language(lang)
+    path = Path(_pick(ctx, "db", db) or default_db_path())
+    if not path.is_file():  # a mistyped path is said, never a new empty database made
+        fail(t("error.db.missing", path=str(path)))
     with user_errors():
         store, settings, _language = prepare(
-            _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=dry_run
+            path, _pick(ctx, "lang", lang), SystemClock(), read_only=dry_run
         )
         try:
             done = plan(store, settings) if dry_run else erase(store, settings)

@@ -161,3 +161,64 @@ def test_a_longer_retention_keeps_more(
     assert plan(store, replace(settings, retention_days=396)).counts["complaints"] == 1
     assert plan(store, replace(settings, retention_days=398)).counts["complaints"] == 0
     assert plan(store, replace(settings, retention_days=30)).counts["complaints"] == 1
+
+
+def _old_lobby_file(tmp_path: Path) -> Path:
+    """A database holding the lobby of 400 days ago (closed then), as a file to run on."""
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import open_store
+
+    path = tmp_path / "lobby.db"
+    clock = FixedClock(MORNING)
+    store = open_store(path, clock)
+    _lobby(store, load_settings(store), clock)
+    store.close()
+    return path
+
+
+def test_lobby_purge_dry_run_shows_what_would_go_in_both_languages_then_purge(
+    tmp_path: Path,
+) -> None:  # covers: R6.5
+    from tests.unit.test_cli import lobby, one_clear_line
+
+    db = _old_lobby_file(tmp_path)
+    digest = db.read_bytes()
+    english = lobby("purge", "--dry-run", "--db", str(db))
+    assert english.returncode == 0, english.stderr
+    assert "Personal information of records that ended before" in english.stdout
+    assert "(kept 180 days)" in english.stdout
+    assert "Complaints (customer's name and phone): 1" in english.stdout
+    assert "Unsaved drafts (deleted): 1" in english.stdout
+    assert "Dry run: nothing was erased (5 records would be)" in english.stdout
+    chinese = lobby("--lang", "zh", "purge", "--dry-run", "--db", str(db))
+    assert "投诉（客户姓名和电话）：1" in chinese.stdout and "试运行" in chinese.stdout
+    assert db.read_bytes() == digest  # a dry run writes nothing
+
+    done = lobby("purge", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "Erased from 5 records" in done.stdout
+    assert lobby("verify", "--db", str(db)).returncode == 0
+    again = lobby("--lang", "zh", "purge", "--db", str(db))
+    assert "没有到期需要删除的个人信息。" in again.stdout
+
+    missing = lobby("purge", "--db", str(tmp_path / "typo.db"))
+    assert "There is no database at" in one_clear_line(missing)
+    assert not (tmp_path / "typo.db").exists()
+
+
+@pytest.mark.parametrize("value", ["7", "0", "99999", "'half a year'"])
+def test_a_retention_outside_30_to_3650_days_is_refused_clearly(tmp_path: Path, value: str) -> None:
+    from tests.unit.test_cli import lobby, one_clear_line
+
+    data = tmp_path / "data"
+    data.mkdir()
+    packaged = Path(__file__).resolve().parents[2] / "data" / "settings.toml"
+    text = packaged.read_text(encoding="utf-8").replace(
+        "retention_days = 180", f"retention_days = {value}"
+    )
+    (data / "settings.toml").write_text(text, encoding="utf-8")
+    db = _old_lobby_file(tmp_path)
+    for language, words in (("en", "The setting retention_days"), ("zh", "设置项 retention_days")):
+        result = lobby("--lang", language, "purge", "--db", str(db), env={"LOBBY_DATA": str(data)})
+        line = one_clear_line(result)
+        assert words in line and "30" in line and "3650" in line
