@@ -74,3 +74,36 @@ async def test_escape_sequences_in_stored_text_are_drawn_not_obeyed(
         await settle(app, pilot)
         out = terminal_bytes(app)
         assert f"case {SHOWN} saved" in out and "\x1b]0;" not in out
+
+
+async def test_a_pasted_nul_or_escape_is_refused_beside_the_field_and_kept(
+    build_app: Build, store: Store
+) -> None:  # covers: R6.5
+    from textual.widgets import Input, Select, TextArea
+
+    from lobby_tui.i18n import set_language
+    from tests.ui.test_app import screen_text
+
+    for language, said in (("en", "Holds a control character (␀, character 8)"),
+                           ("zh", "含有不能保存的控制字符（第 8 个字符：␀）")):  # fmt: skip
+        set_language(language)
+        app = build_app(language)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.press("f5", "ctrl+n")
+            await settle(app, pilot)
+            screen = app.screen
+            screen.query_one("#select-category", Select).value = "fees"
+            screen.query_one("#description", TextArea).text = "Charged\x00twice"
+            screen.query_one("#input-subject", Input).value = f"Fee {EVIL}"
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert said in screen_text(app)
+            assert screen.query_one("#description", TextArea).text == "Charged\x00twice"  # kept
+            screen.query_one("#description", TextArea).text = "Charged\ntwice"  # lines are fine
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert ("(␛, character 5)" if language == "en" else "第 5 个字符：␛") in screen_text(
+                app
+            )  # now the subject is the one said
+            assert screen.query_one("#input-subject", Input).value == f"Fee {EVIL}"
+        assert store.query_one("SELECT COUNT(*) FROM complaints")[0] == 0  # type: ignore[index]
