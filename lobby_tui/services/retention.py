@@ -100,6 +100,10 @@ def _erase(store: Store, settings: Settings) -> Purge:
         counts = {t: len(v) for t, v in ids.items()}
         if not any(counts.values()):
             return Purge(cut, counts, ids)
+        # No erased field counts in a day's rollup, but the rollup triggers forget a day on
+        # any change to its arrivals or care: the rollups go back as they were, so a year's
+        # report does not count half a year again from its rows.
+        rollups = uow.execute("SELECT * FROM day_rollups").fetchall()
         for rule in RULES:
             blank = ", ".join(f"{f} = NULL" for f in rule.fields)
             for part in _batches(ids[rule.table]):
@@ -108,6 +112,11 @@ def _erase(store: Store, settings: Settings) -> Purge:
         for part in _batches(ids[DRAFTS]):
             marks = ", ".join("?" for _ in part)
             uow.execute(f"DELETE FROM {DRAFTS} WHERE key IN ({marks})", part)
+        if rollups:
+            marks = ", ".join("?" for _ in rollups[0])
+            uow.conn.executemany(
+                f"INSERT OR IGNORE INTO day_rollups VALUES ({marks})", [tuple(r) for r in rollups]
+            )
         uow.event(
             "personal.erased",
             "retention",

@@ -20,6 +20,7 @@ from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.services.dayplan import add_appointment
 from lobby_tui.services.drafts import save_draft
 from lobby_tui.services.retention import plan, purge
+from lobby_tui.services.rollup import roll_up
 from lobby_tui.services.rounds import give_care
 from lobby_tui.services.verify import verify_store
 from lobby_tui.store import FixedClock, Store
@@ -100,6 +101,9 @@ def test_a_purge_erases_exactly_what_it_should_and_verify_still_holds(
     store: Store, settings: Settings, clock: FixedClock, db_path: Path
 ) -> None:  # covers: R6.5
     ids = _lobby(store, settings, clock)
+    roll_up(store, settings, OLD.astimezone(SHANGHAI).date(), OLD.astimezone(SHANGHAI).date())
+    rollups = [tuple(r) for r in store.query("SELECT * FROM day_rollups")]
+    assert len(rollups) == 1
     before = {t: _rows(store, t) for t in ("complaints", "arrivals", "appointments")}
     events_before = store.query_one("SELECT COUNT(*) FROM events")[0]  # type: ignore[index]
 
@@ -132,6 +136,8 @@ def test_a_purge_erases_exactly_what_it_should_and_verify_still_holds(
     assert len(erased) == 1 and erased[0]["cutoff"] == "2026-06-01"
     assert erased[0]["retention_days"] == 180 and erased[0]["erased"] == seen.counts
     assert verify_store(store).ok  # the digests recorded match the rows as they now stand
+    # The day's rollup counts nothing erased: kept as it was, not forgotten by the triggers.
+    assert [tuple(r) for r in store.query("SELECT * FROM day_rollups")] == rollups
 
     # Gone from the file, not only from the rows: no old page or log frame keeps them, even
     # with the database still open (its write-ahead log still there).
