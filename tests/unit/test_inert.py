@@ -66,3 +66,18 @@ def test_the_command_line_prints_stored_text_inert(tmp_path: Path) -> None:  # c
     verify = lobby("verify", "--db", str(db))
     assert verify.returncode == 1
     assert "␛]0;PWNED␇" in verify.stdout and "\x1b" not in verify.stdout + verify.stderr
+
+
+def test_a_saved_slip_is_inert_when_printed_or_read_with_cat(tmp_path: Path) -> None:
+    from lobby_tui.screens.modals.slip import save_slip
+
+    path = save_slip(tmp_path / "slips", "C20261128-01", f"Subject: card {EVIL}\nThanks")
+    assert path.read_text(encoding="utf-8") == "Subject: card ␛]0;PWNED␇\nThanks\n"
+
+
+def test_an_extension_approver_holding_a_control_character_is_refused() -> None:
+    from lobby_tui.domain.complaints import PROFILES, check_extension
+
+    with pytest.raises(Invalid) as caught:
+        check_extension(PROFILES["nfra"], "Wang\x1b[2J", "complex case")
+    assert (caught.value.field, caught.value.key) == ("approver", "text_control")

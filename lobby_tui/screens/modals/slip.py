@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 
 from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
 from lobby_tui.domain.day import local
+from lobby_tui.domain.inert import inert
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import t
 from lobby_tui.services.complaints import Complaint
@@ -72,7 +73,7 @@ def save_slip(folder: Path, case_no: str, text: str) -> Path:
     fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     os.fchmod(fd, 0o600)
     with open(fd, "w", encoding="utf-8") as fh:
-        fh.write(text + "\n")
+        fh.write(inert(text) + "\n")  # printed or read with `cat`: stored text stays inert
     return path
 
 
