@@ -14,23 +14,19 @@ _PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
 # replacement character. One character for one, so offsets into the text (a cursor, a
 # highlighted match) still point where they did.
 _C1 = {c: 0xFFFD for c in range(0x80, 0xA0)}
-# Text that may span lines keeps its line breaks and tabs (a terminal cannot be steered by
-# them); everything else is drawn, not obeyed.
-_KEPT = (0x0A, 0x09)
-TABLE: dict[int, int] = {c: p for c, p in (_PICTURES | _C1).items() if c not in _KEPT}
-_ALL: dict[int, int] = _PICTURES | _C1
+# Line breaks and tabs stay: a note has lines, and neither can steer a terminal.
+TABLE: dict[int, int] = {c: p for c, p in (_PICTURES | _C1).items() if c not in (0x0A, 0x09)}
 
 
-def inert(text: str, *, lines: bool = True) -> str:
-    """`text` with every control character replaced by a visible stand-in; newline and tab
-    are kept unless `lines` is False (one line: a table cell, a title)."""
-    return text.translate(TABLE if lines else _ALL)
+def inert(text: str) -> str:
+    """`text` with every control character but newline and tab replaced by a visible
+    stand-in, one character for one."""
+    return text.translate(TABLE)
 
 
-def control_in(text: str, *, lines: bool = True) -> tuple[int, str] | None:
+def control_in(text: str) -> tuple[int, str] | None:
     """The first control character (position, its stand-in), or None: what input refuses."""
-    table = TABLE if lines else _ALL
     for i, ch in enumerate(text):
-        if ord(ch) in table:
-            return i, inert(ch, lines=lines)
+        if ord(ch) in TABLE:
+            return i, inert(ch)
     return None
