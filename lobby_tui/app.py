@@ -24,6 +24,7 @@ from lobby_tui.screens.base import BackgroundReads, LobbyScreen
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
+from lobby_tui.terminal import make_stored_text_inert
 from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
 from lobby_tui.widgets.topbar import TopBar
 
@@ -111,6 +112,7 @@ class LobbyApp(App[None]):
         demo: bool = False,
         signed_in: StaffMember | None = None,
     ) -> None:
+        make_stored_text_inert()  # before anything is drawn (issue 16)
         super().__init__()
         self.store = store
         """The open database; screens reach it only through services."""
@@ -166,6 +168,7 @@ class LobbyApp(App[None]):
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.warn_about_content()
+        self.call_after_refresh(self.erase_expired)
         if self.signed_in is None:
             self.ask_who()
 
@@ -246,6 +249,20 @@ class LobbyApp(App[None]):
             self.notify(t("invalid.supervisor_only"), severity="warning")
             return
         self.push_screen(RosterScreen())
+
+    def erase_expired(self) -> None:
+        """Personal information kept long enough is erased at every start (R6.5, PIPL), in a
+        thread worker once the first screen is drawn: start-up never waits for it. A failure
+        is said (the app's one error report) and the next start tries again."""
+
+        def work() -> None:
+            from lobby_tui.services.retention import plan, purge
+
+            if plan(self.store, self.settings).total:  # the write lock only when needed
+                purge(self.store, self.settings)
+
+        self.run_worker(work, name="retention", group="retention", thread=True,
+                        exit_on_error=False)  # fmt: skip
 
     def warn_about_content(self) -> None:
         """A broken content file replaced by the packaged one is said, and stays on screen

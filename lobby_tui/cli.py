@@ -16,9 +16,17 @@ from typing import Any
 import click
 
 from lobby_tui import __version__
+from lobby_tui.domain.inert import inert
 from lobby_tui.i18n import resolve_language, set_language, t
 from lobby_tui.start import default_db_path, fail, prepare, run_app, user_errors
 from lobby_tui.store import Store, SystemClock
+
+
+def echo(message: str, **options: Any) -> None:
+    """Every line a command prints: text read from the database (a complaint's subject, an
+    incident's note, a row id) is inert on the terminal, whatever a merged tablet or a hand
+    edit put in it (issue 16). Files written (an export) keep their bytes."""
+    click.echo(inert(message), **options)
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -170,9 +178,9 @@ def demo(
                 raise
             if no_ui:
                 store.close()
-                click.echo(t("cli.demo_written", count=count, path=str(db)))
+                echo(t("cli.demo_written", count=count, path=str(db)))
                 if days:
-                    click.echo(
+                    echo(
                         t(
                             "cli.demo_history_written",
                             days=days,
@@ -228,7 +236,7 @@ def verify(
     with user_errors():
         verdict = verify_file(Path(db), anchors)
     for line in verdict_lines(verdict, Path(db)):
-        click.echo(line)
+        echo(line)
     sys.exit(0 if verdict.ok else 1)
 
 
@@ -290,9 +298,9 @@ def backup(
     path = Path(_pick(ctx, "db", db) or default_db_path())
     with user_errors():
         made = make_backup(path, SystemClock(), folder, keep)
-    click.echo(t("cli.backup_done", path=str(made.path), events=made.events))
+    echo(t("cli.backup_done", path=str(made.path), events=made.events))
     if made.removed:
-        click.echo(t("cli.backup_pruned", count=made.removed, keep=keep))
+        echo(t("cli.backup_pruned", count=made.removed, keep=keep))
 
 
 @cli.command(help=t("cli.restore_help"))
@@ -311,9 +319,9 @@ def restore(ctx: click.Context, db: Path | None, lang: str | None, copy: Path, f
         fail(t("error.db.missing", path=str(copy)))
     with user_errors():
         kept = put_back(copy, path, force)
-    click.echo(t("cli.restored", copy=str(copy), path=str(path)))
+    echo(t("cli.restored", copy=str(copy), path=str(path)))
     if kept is not None:
-        click.echo(t("cli.restore_kept", path=str(kept)))
+        echo(t("cli.restore_kept", path=str(kept)))
 
 
 def parse_day(text: str) -> date:
@@ -396,7 +404,7 @@ def report(
             except BaseException:
                 store.close()
                 raise
-            click.echo(t("cli.rollups_rebuilt", days=days), err=True)
+            echo(t("cli.rollups_rebuilt", days=days), err=True)
         try:
             today = business_day(store.clock.now(), settings.timezone)
             start, end = asked or (today, today)
@@ -406,7 +414,7 @@ def report(
             anchor_now(store, "report")
         finally:
             store.close()
-    click.echo(text, nl=False)
+    echo(text, nl=False)
 
 
 @cli.command(help=t("cli.export_help"))
@@ -454,8 +462,43 @@ def export(
         finally:
             if vouching is not None:
                 vouching.close()
-    click.echo(t("cli.export_done", tables=done.tables, rows=done.rows, path=str(done.path)))
-    click.echo(t("cli.export_personal" if include_personal else "cli.export_masked"))
+    echo(t("cli.export_done", tables=done.tables, rows=done.rows, path=str(done.path)))
+    echo(t("cli.export_personal" if include_personal else "cli.export_masked"))
+
+
+@cli.command(help=t("cli.purge_help"))
+@db_option
+@lang_option
+@click.option("--dry-run", is_flag=True, help=t("cli.dry_run_help"))
+@click.pass_context
+def purge(ctx: click.Context, db: Path | None, lang: str | None, dry_run: bool) -> None:
+    """Retention by hand (the app also runs it at start-up): domain/retention.py."""
+    from lobby_tui.services.retention import plan
+    from lobby_tui.services.retention import purge as erase
+
+    if lang:
+        set_language(lang)
+    path = Path(_pick(ctx, "db", db) or default_db_path())
+    if not path.is_file():  # a mistyped path is said, never a new empty database made
+        fail(t("error.db.missing", path=str(path)))
+    with user_errors():
+        store, settings, _language = prepare(
+            path, _pick(ctx, "lang", lang), SystemClock(), read_only=dry_run
+        )
+        try:
+            done = plan(store, settings) if dry_run else erase(store, settings)
+        finally:
+            store.close()
+    days = settings.retention_days
+    echo(t("cli.purge_cutoff", cutoff=done.cut.day.isoformat(), days=days))
+    for table, count in done.counts.items():
+        echo(t("cli.purge_line", what=t(f"purge.{table}"), count=count))
+    if not done.total:
+        echo(t("cli.purge_nothing"))
+    elif dry_run:
+        echo(t("cli.purge_would", total=done.total))
+    else:
+        echo(t("cli.purge_done", total=done.total))
 
 
 def _supervisor_vouches(db: Path | None) -> Store:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from lobby_tui.content import ContentError
+from lobby_tui.domain.inert import inert
 from lobby_tui.domain.settings import LANGUAGES, Settings, SettingsError
 from lobby_tui.i18n import resolve_language, set_language, t
 from lobby_tui.store import Clock, Store, StoreError, SystemClock, open_store
@@ -30,7 +31,7 @@ def default_db_path() -> Path:
 
 
 def fail(message: str) -> NoReturn:
-    print(f"lobby: {message}", file=sys.stderr)
+    print(f"lobby: {inert(message)}", file=sys.stderr)  # it may quote stored text (issue 16)
     sys.exit(1)
 
 

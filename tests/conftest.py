@@ -130,7 +130,13 @@ async def settle(app: LobbyApp, pilot: Pilot[None]) -> None:
     screen = app.screen
     if isinstance(screen, LobbyScreen) and screen.reads.waiting:
         await pilot.pause(DEBOUNCE_SECONDS)  # a debounced search still to run
-    await app.workers.wait_for_complete()
+    from contextlib import suppress
+
+    from textual.worker import WorkerCancelled
+
+    for worker in list(app.workers):
+        with suppress(WorkerCancelled):  # replaced by a newer read of its kind (exclusive)
+            await worker.wait()
     await pilot.pause()
 
 

@@ -74,7 +74,8 @@ def check_extension(profile: Profile, approver: str, reason: str) -> tuple[str, 
     """An extension only with the approver and the reason recorded."""
     if profile.extended_days is None:
         raise Invalid("extension", "extension_not_allowed")
-    approver, reason = approver.strip(), reason.strip()
+    approver = check_text(approver, "approver", NAME_MAX, key="name_too_long")
+    reason = reason.strip()
     if not approver:
         raise Invalid("approver", "approver_missing")
     if not reason:

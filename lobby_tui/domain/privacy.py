@@ -21,3 +21,16 @@ def mask_phone(phone: str | None) -> str:
     if len(digits) <= 5:
         return "*" * len(digits)
     return "".join(digits[:3]) + "*" * (len(digits) - 5) + "".join(digits[-2:])
+
+
+# The columns that hold a customer's personal information: names and phones, the reference
+# on an appointment, and the notes made about the person at the door (an arrival's note, a
+# round's note on the care given). Masked in an export unless asked for (services/export.py)
+# and erased once kept long enough (domain/retention.py). The case itself (what happened,
+# what was done, the deadlines) is the branch's record and stays.
+PERSONAL: dict[str, tuple[str, ...]] = {
+    "complaints": ("customer_name", "customer_phone"),
+    "appointments": ("who",),
+    "arrivals": ("note",),
+    "care_actions": ("note",),
+}

@@ -8,6 +8,8 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lobby_tui.domain.retention import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
+
 THEMES = ("default", "high-contrast")
 PROFILES = ("nfra", "fca", "cfpb")  # see domain/complaints.py
 LANGUAGES = ("zh", "en")
@@ -36,6 +38,7 @@ class Settings:
     """A round of the waiting area is due this often (R3.1)."""
     theme: str
     language: str | None
+    """The language chosen in the app, if any (the command line wins over it)."""
     complaint_profile: str = "nfra"
     """The regulator whose clock complaints run on: nfra, fca or cfpb (R4)."""
     complaint_soon_days: int = 3
@@ -44,7 +47,8 @@ class Settings:
     """The customer is called back this many days after a complaint is resolved (R4.6)."""
     idle_lock_min: int = 5
     """Minutes without a key or tap after which the tablet locks itself (R6.5)."""
-    """The language chosen in the app, if any (the command line wins over it)."""
+    retention_days: int = 180
+    """A record's personal fields are erased this many days after it ended (R6.5, PIPL)."""
 
     def branch(self, lang: str) -> str:
         return self.branch_name.get(lang) or next(iter(self.branch_name.values()), "")
@@ -107,4 +111,5 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         complaint_soon_days=_int(raw, "complaint_soon_days", 0, 30, 3),
         callback_days=_int(raw, "callback_days", 0, 30, 3),
         idle_lock_min=_int(raw, "idle_lock_min", 1, 240, 5),
+        retention_days=_int(raw, "retention_days", MIN_DAYS, MAX_DAYS, DEFAULT_DAYS),
     )

@@ -732,6 +732,7 @@ CATALOG: dict[str, str] = {
     "invalid.amount_range": "Type the amount in yuan as a whole number, e.g. 500000.",
     "invalid.channel_unknown": "There is no such channel.",
     "invalid.purpose_missing": "Say what the appointment is for.",
+    "invalid.text_control": "Holds a control character ({char}, character {at}) that cannot be kept: remove it.",
     "invalid.text_too_long": "At most {max} characters.",
     "error.round.not_open": "That round is already completed.",
     "error.arrival.not_waiting": "Ticket {ticket} is no longer waiting (called or gone): nothing recorded.",
@@ -905,6 +906,23 @@ CATALOG: dict[str, str] = {
     "cli.export_supervisor": "Supervisor's name (personal data leaves only on a supervisor's word)",
     "cli.export_pin": "Their PIN",
     "cli.export_refused": "Export with personal data refused: {reason}",
+    "cli.purge_help": (
+        "Erase customers' names, phones and notes from records that ended more than "
+        "retention_days ago (settings); the records themselves stay."
+    ),
+    "cli.dry_run_help": "Only show what would be erased.",
+    "cli.purge_cutoff": (
+        "Personal information of records that ended before {cutoff} (kept {days} days):"
+    ),
+    "cli.purge_line": "  {what}: {count}",
+    "cli.purge_nothing": "Nothing is due to be erased.",
+    "cli.purge_would": "Dry run: nothing was erased ({total} records would be). `lobby purge` erases them.",
+    "cli.purge_done": "Erased from {total} records; the journal records the cutoff and the counts.",
+    "purge.complaints": "Complaints (customer's name and phone)",
+    "purge.arrivals": "Arrivals (note)",
+    "purge.appointments": "Appointments (who)",
+    "purge.care_actions": "Care given on rounds (note)",
+    "purge.drafts": "Unsaved drafts (deleted)",
     "cli.days_help": "Also write this many days of history before today (0: only this morning).",
     "cli.per_day_help": "Mean arrivals per day in that history.",
     "cli.demo_history_written": (

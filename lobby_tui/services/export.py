@@ -2,10 +2,11 @@
 per table and a manifest, for head office or an auditor. Read-only on the database.
 
 Personal fields are masked unless asked for: a customer's name and phone number on a
-complaint, the reference on an appointment, the note on an arrival, and those names in a
-journal payload. (A masked journal row no longer hashes as it did: the copy is for reading;
-`lobby verify` checks the database itself.) Skipped: the search index (it repeats the
-complaints), and drafts (forms not yet saved, so not yet records).
+complaint, the reference on an appointment, the notes on an arrival and on care given
+(domain/privacy.PERSONAL), and those names in a journal payload. (A masked journal row no
+longer hashes as it did: the copy is for reading; `lobby verify` checks the database
+itself.) Skipped: the search index (it repeats the complaints), and drafts (forms not yet
+saved, so not yet records).
 """
 
 from __future__ import annotations
@@ -22,17 +23,13 @@ from typing import Any
 
 from lobby_tui import __version__
 from lobby_tui.domain.day import day_bounds_utc
+from lobby_tui.domain.privacy import PERSONAL  # the one list: retention erases the same
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.verify import anchor_now
 from lobby_tui.store import Store, StoreError, iso, new_id
 from lobby_tui.store.migrations import SCHEMA_VERSION
 
 MASK = "***"
-PERSONAL = {
-    "complaints": ("customer_name", "customer_phone"),
-    "appointments": ("who",),
-    "arrivals": ("note",),
-}
 PERSONAL_IN_JOURNAL = {"customer_name", "customer_phone", "who"}
 # A PIN's hash is slow to try, not impossible: it never leaves the database (R6.5).
 SECRET = {"staff": ("pin_hash",)}

@@ -3,6 +3,7 @@ Shown to read out or photograph, and saved as a text file to print."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.widgets import Button, Static
 
 from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
 from lobby_tui.domain.day import local
+from lobby_tui.domain.inert import inert
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import t
 from lobby_tui.services.complaints import Complaint
@@ -61,10 +63,17 @@ def slip_text(
 
 
 def save_slip(folder: Path, case_no: str, text: str) -> Path:
-    """Beside the database, in slips/: where the branch's printer picks files up."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Beside the database, in slips/: where the branch's printer picks files up. The folder
+    is its owner's only (0700) and each slip 0600, as the database and its exports are: a
+    case number with its dates is the customer's business (issue 16). A folder or a slip
+    left more open by an earlier version is closed again."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
     path = folder / f"{case_no}.txt"
-    path.write_text(text + "\n", encoding="utf-8")
+    fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    os.fchmod(fd, 0o600)
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write(inert(text) + "\n")  # printed or read with `cat`: stored text stays inert
     return path
 
 

@@ -1,0 +1,230 @@
+"""Retention (issue 16, R6.5; PIPL: personal information kept no longer than needed): the
+rule, the purge, its journal event, and `lobby verify` after it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from lobby_tui.domain.retention import RULES, cutoff, erasable
+from lobby_tui.domain.rounds import Care
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services import complaints as service
+from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
+from lobby_tui.services.dayplan import add_appointment
+from lobby_tui.services.drafts import save_draft
+from lobby_tui.services.retention import plan, purge
+from lobby_tui.services.rollup import roll_up
+from lobby_tui.services.rounds import give_care
+from lobby_tui.services.verify import verify_store
+from lobby_tui.store import FixedClock, Store
+from tests.conftest import MORNING
+from tests.ui.test_complaints import take
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+OLD = MORNING - timedelta(days=400)
+RULE = {rule.table: rule for rule in RULES}
+
+
+def test_the_cutoff_is_the_start_of_the_business_day_retention_days_back() -> None:
+    cut = cutoff(MORNING, 180, SHANGHAI)  # 10:30 in Shanghai, 28 November
+    assert cut.day == date(2026, 6, 1)
+    assert cut.instant == datetime(2026, 5, 31, 16, 0, tzinfo=UTC)  # midnight in Shanghai
+
+
+@pytest.mark.parametrize(
+    ("table", "status", "ended", "erased"),
+    [
+        ("complaints", "closed", OLD, True),
+        ("complaints", "closed", MORNING - timedelta(days=179), False),  # not long enough
+        ("complaints", "new", OLD, False),  # open: never, however old
+        ("complaints", "in_progress", OLD, False),
+        ("complaints", "resolved", OLD, False),  # the callback still to make
+        ("complaints", "closed", None, False),  # no end known: kept
+        ("arrivals", "done", OLD, True),
+        ("arrivals", "left", OLD, True),
+        ("arrivals", "waiting", OLD, False),
+        ("arrivals", "called", OLD, False),
+        ("appointments", None, OLD, True),
+        ("care_actions", None, MORNING, False),
+    ],
+)
+def test_old_enough_and_closed(
+    table: str, status: str | None, ended: datetime | None, erased: bool
+) -> None:  # covers: R6.5
+    assert erasable(RULE[table], status, ended, cutoff(MORNING, 180, SHANGHAI)) is erased
+
+
+def _rows(store: Store, table: str) -> dict[str, dict[str, Any]]:
+    return {r["id"]: dict(r) for r in store.query(f"SELECT * FROM {table}")}
+
+
+def _lobby(store: Store, settings: Settings, clock: FixedClock) -> dict[str, str]:
+    """A lobby 400 days ago, and this morning's: records closed long ago, open long ago,
+    closed lately, and new."""
+    ids: dict[str, str] = {}
+    clock.set(OLD)
+    old_day = OLD.astimezone(SHANGHAI).date()
+    ids["closed"] = take(store, settings, outcome="on_spot", action_taken="Refunded",
+                         name="周可删", phone="13900001111", received_at=OLD)  # fmt: skip
+    clock.advance(days=3)
+    service.record_callback(store, ids["closed"], reached=True, solved=True, satisfaction=4)
+    service.set_status(store, settings, ids["closed"], "closed")
+    clock.set(OLD)
+    ids["open"] = take(store, settings, name="李仍开", phone="13900002222", received_at=OLD)
+    ids["late"] = take(store, settings, outcome="on_spot", action_taken="Refunded",
+                       name="赵晚结", phone="13900003333", received_at=OLD)  # fmt: skip
+    ids["served"], _ = record_arrival(store, NewArrival(None, old_day.isoformat(), "enquiry",
+                                      "non_cash", "B", note="穿红衣的王先生"))  # fmt: skip
+    give_care(store, round_id=None, arrival_id=ids["served"], kind=Care.WATER, note="刘女士, 孕")
+    move_arrival(store, ids["served"], "done")
+    ids["waiting"], _ = record_arrival(store, NewArrival(None, old_day.isoformat(), "enquiry",
+                                       "non_cash", "B", note="still here"))  # fmt: skip
+    ids["meeting"] = add_appointment(store, settings, old_day, time(15, 0), "Wealth review",
+                                     True, who="Mr Sun")  # fmt: skip
+    save_draft(store, f"note:{ids['open']}", {"note": "周可删 called, 13900001111"})
+    clock.set(MORNING - timedelta(days=10))  # the late one closes only now
+    service.record_callback(store, ids["late"], reached=True, solved=True, satisfaction=5)
+    service.set_status(store, settings, ids["late"], "closed")
+    clock.set(MORNING)
+    ids["today"] = take(store, settings, name="钱今天", phone="13900004444")
+    return ids
+
+
+def test_a_purge_erases_exactly_what_it_should_and_verify_still_holds(
+    store: Store, settings: Settings, clock: FixedClock, db_path: Path
+) -> None:  # covers: R6.5
+    ids = _lobby(store, settings, clock)
+    roll_up(store, settings, OLD.astimezone(SHANGHAI).date(), OLD.astimezone(SHANGHAI).date())
+    rollups = [tuple(r) for r in store.query("SELECT * FROM day_rollups")]
+    assert len(rollups) == 1
+    before = {t: _rows(store, t) for t in ("complaints", "arrivals", "appointments")}
+    events_before = store.query_one("SELECT COUNT(*) FROM events")[0]  # type: ignore[index]
+
+    seen = plan(store, settings)
+    assert seen.cut.day == date(2026, 6, 1)
+    assert seen.counts == {"complaints": 1, "arrivals": 1, "appointments": 1,
+                           "care_actions": 1, "drafts": 1}  # fmt: skip
+    assert store.query_one("SELECT COUNT(*) FROM events")[0] == events_before  # type: ignore[index]
+
+    done = purge(store, settings)
+    assert done.counts == seen.counts and done.total == 5
+    after = {t: _rows(store, t) for t in ("complaints", "arrivals", "appointments")}
+    closed = after["complaints"][ids["closed"]]
+    assert closed["customer_name"] is None and closed["customer_phone"] is None
+    # The case itself stays, every other field as it was.
+    was = before["complaints"][ids["closed"]]
+    assert {k: v for k, v in closed.items() if not k.startswith("customer_")} == {
+        k: v for k, v in was.items() if not k.startswith("customer_")
+    }
+    for kept in ("open", "late", "today"):  # open however old; closed lately; new
+        assert after["complaints"][ids[kept]] == before["complaints"][ids[kept]]
+    assert after["arrivals"][ids["served"]]["note"] is None
+    assert after["arrivals"][ids["waiting"]] == before["arrivals"][ids["waiting"]]
+    assert after["appointments"][ids["meeting"]]["who"] is None
+    assert store.query_one("SELECT note FROM care_actions")[0] is None  # type: ignore[index]
+    assert store.query_one("SELECT COUNT(*) FROM drafts")[0] == 0  # type: ignore[index]
+
+    events = store.query("SELECT kind, payload FROM events WHERE seq > ?", (events_before,))
+    erased = [json.loads(e["payload"]) for e in events if e["kind"] == "personal.erased"]
+    assert len(erased) == 1 and erased[0]["cutoff"] == "2026-06-01"
+    assert erased[0]["retention_days"] == 180 and erased[0]["erased"] == seen.counts
+    assert verify_store(store).ok  # the digests recorded match the rows as they now stand
+    # The day's rollup counts nothing erased: kept as it was, not forgotten by the triggers.
+    assert [tuple(r) for r in store.query("SELECT * FROM day_rollups")] == rollups
+
+    # Gone from the file, not only from the rows: no old page or log frame keeps them, even
+    # with the database still open (its write-ahead log still there).
+    raw = b"".join(p.read_bytes() for p in db_path.parent.glob(f"{db_path.name}*"))
+    for gone in ("周可删", "13900001111", "穿红衣的王先生", "刘女士", "Mr Sun"):
+        assert gone.encode() not in raw, gone
+    assert "李仍开".encode() in raw and "钱今天".encode() in raw
+
+
+def test_a_second_purge_finds_nothing_and_writes_nothing(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:
+    _lobby(store, settings, clock)
+    purge(store, settings)
+    count = store.query_one("SELECT COUNT(*) FROM events")[0]  # type: ignore[index]
+    again = purge(store, settings)
+    assert again.total == 0
+    assert store.query_one("SELECT COUNT(*) FROM events")[0] == count  # type: ignore[index]
+
+
+def test_a_longer_retention_keeps_more(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R6.5
+    _lobby(store, settings, clock)
+    assert plan(store, replace(settings, retention_days=3650)).total == 0
+    # The case closed 397 days ago: gone after 396 days, kept for 398.
+    assert plan(store, replace(settings, retention_days=396)).counts["complaints"] == 1
+    assert plan(store, replace(settings, retention_days=398)).counts["complaints"] == 0
+    assert plan(store, replace(settings, retention_days=30)).counts["complaints"] == 1
+
+
+def _old_lobby_file(tmp_path: Path) -> Path:
+    """A database holding the lobby of 400 days ago (closed then), as a file to run on."""
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import open_store
+
+    path = tmp_path / "lobby.db"
+    clock = FixedClock(MORNING)
+    store = open_store(path, clock)
+    _lobby(store, load_settings(store), clock)
+    store.close()
+    return path
+
+
+def test_lobby_purge_dry_run_shows_what_would_go_in_both_languages_then_purge(
+    tmp_path: Path,
+) -> None:  # covers: R6.5
+    from tests.unit.test_cli import lobby, one_clear_line
+
+    db = _old_lobby_file(tmp_path)
+    digest = db.read_bytes()
+    english = lobby("purge", "--dry-run", "--db", str(db))
+    assert english.returncode == 0, english.stderr
+    assert "Personal information of records that ended before" in english.stdout
+    assert "(kept 180 days)" in english.stdout
+    assert "Complaints (customer's name and phone): 1" in english.stdout
+    assert "Unsaved drafts (deleted): 1" in english.stdout
+    assert "Dry run: nothing was erased (5 records would be)" in english.stdout
+    chinese = lobby("--lang", "zh", "purge", "--dry-run", "--db", str(db))
+    assert "投诉（客户姓名和电话）：1" in chinese.stdout and "试运行" in chinese.stdout
+    assert db.read_bytes() == digest  # a dry run writes nothing
+
+    done = lobby("purge", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "Erased from 5 records" in done.stdout
+    assert lobby("verify", "--db", str(db)).returncode == 0
+    again = lobby("--lang", "zh", "purge", "--db", str(db))
+    assert "没有到期需要删除的个人信息。" in again.stdout
+
+    missing = lobby("purge", "--db", str(tmp_path / "typo.db"))
+    assert "There is no database at" in one_clear_line(missing)
+    assert not (tmp_path / "typo.db").exists()
+
+
+@pytest.mark.parametrize("value", ["7", "0", "99999", "'half a year'"])
+def test_a_retention_outside_30_to_3650_days_is_refused_clearly(tmp_path: Path, value: str) -> None:
+    from tests.unit.test_cli import lobby, one_clear_line
+
+    data = tmp_path / "data"
+    data.mkdir()
+    packaged = Path(__file__).resolve().parents[2] / "data" / "settings.toml"
+    text = packaged.read_text(encoding="utf-8").replace(
+        "retention_days = 180", f"retention_days = {value}"
+    )
+    (data / "settings.toml").write_text(text, encoding="utf-8")
+    db = _old_lobby_file(tmp_path)
+    for language, words in (("en", "The setting retention_days"), ("zh", "设置项 retention_days")):
+        result = lobby("--lang", language, "purge", "--db", str(db), env={"LOBBY_DATA": str(data)})
+        line = one_clear_line(result)
+        assert words in line and "30" in line and "3650" in line
