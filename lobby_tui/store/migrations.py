@@ -458,6 +458,12 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO journal_key (id, key) VALUES (1, lower(hex(randomblob(32))));
     """,
+    # 11: a task's text as a catalog key and its parameters (JSON), shown in the reader's
+    # language (issue 15). Older rows keep their text in `what`, shown as it was written.
+    """
+    ALTER TABLE tasks ADD COLUMN what_key TEXT;
+    ALTER TABLE tasks ADD COLUMN what_params TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
