@@ -62,7 +62,11 @@ def due_by_opening(created: datetime, opening: time, closing: time, zone: ZoneIn
 
 
 def checklist_problem(
-    kind: str, label: Mapping[str, str], count: int | None, minimum: int | None, note: str | None
+    kind: str,
+    label: Mapping[str, str],
+    count: int | None,
+    minimum: int | None,
+    note: str | dict[str, str] | None,
 ) -> TaskText:
     """What to do about an item answered "problem" at the check (R1.2, R1.3): a shortage
     says how many are left and the minimum; a device, which one and what is wrong."""

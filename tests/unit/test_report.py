@@ -420,3 +420,22 @@ def test_a_complaint_reopened_later_was_settled_at_the_end_of_its_first_day(
     assert day_report(store, settings, day, "en").complaints.open == 0  # settled that day
     today = day_report(store, settings, day + timedelta(days=3), "en")
     assert today.complaints.open == 1 and [c.id for c in today.open_complaints] == [complaint_id]
+
+
+def test_the_service_level_is_defined_once_in_readme_and_report(
+    store: Store, settings: Settings
+) -> None:  # covers: R2.7
+    # Issue 15: the app counted "not seen" against the branch while README's formula did
+    # not. The report says what the figure counts, in the words README uses.
+    from pathlib import Path
+
+    from lobby_tui.i18n import set_language, t
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    stated = t("report.arrivals.service_level.means", red=settings.wait_red_min)
+    assert "not seen" in stated and stated in readme
+    markdown = render(day_report(store, settings, DAY, "en"), "md")
+    assert stated in markdown
+    set_language("zh")
+    chinese = render(day_report(store, settings, DAY, "zh"), "md")
+    assert "服务水平 = 15 分钟内叫号的客户" in chinese and "营业结束时仍未叫号" in chinese
