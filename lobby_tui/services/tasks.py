@@ -59,6 +59,13 @@ def task_text(task: Task) -> str:
     return say(task.text, task.what)
 
 
+def raised_by(task: Task) -> str:
+    """What raised the task, in a word (the check, a round, …); nothing for a source this
+    version has no word for."""
+    key = f"tasks.source.{task.source}"
+    return t(key) if key in CATALOGS["en"] else ""
+
+
 def device_name(task: Task) -> str:
     """The device a device task is about, in the current language (older rows: their text)."""
     item = task.text.params.get("item") if task.text else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from textual.widgets import Input
@@ -134,9 +134,7 @@ async def test_a_whole_day_after_hours_agrees_on_every_screen(
         checks.query_one("#check-tabs").active = "tab-tasks"  # type: ignore[attr-defined]
         await settle(app, pilot)
         tasks_text = screen_text(app)
-        assert "Restock Deposit slips (sheets): 12 left, minimum 50 due 11-29 09:00" in (
-            tasks_text
-        )
+        assert "Restock Deposit slips (sheets): 12 left, minimum 50 due 11-29 09:00" in (tasks_text)
         assert "overdue" not in tasks_text
 
         # The handover after closing.

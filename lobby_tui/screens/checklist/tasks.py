@@ -95,7 +95,7 @@ class TasksPane(TabPane):
             late = task.overdue(now)
             prompt = Text.assemble(
                 (when(task.created_at) + " ", "dim"),
-                (t(f"tasks.source.{task.source}") + " ", "dim"),
+                (tasks.raised_by(task) + " ", "dim"),
                 (tasks.task_text(task), "bold red" if task.device_key or late else ""),
             )
             if task.due_at and late:
