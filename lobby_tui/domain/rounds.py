@@ -74,13 +74,20 @@ def tally_rounds(
     return RoundTally(due=done + missed, done=done, missed=missed, next_due=due_at)
 
 
-def rounds_begin(opening: datetime, first_use: datetime | None) -> datetime | None:
-    """When the day's round clock starts: at opening, or at the day's first use if that was
-    later (a branch that first opens the app at 11:00 has missed no round before it).
+def rounds_begin(
+    opening: datetime, first_use: datetime | None, interval_min: int
+) -> datetime | None:
+    """When the day's round clock starts: at opening, or, if the app was first used later,
+    at the last round time (opening + n intervals) not after that first use — the schedule
+    keeps its times, and nothing before the first use is due (a branch that first opens
+    the app at 09:10 has the 09:15 round due, and missed none before).
     None: the app was not used that day, so no round fell due."""
     if first_use is None:
         return None
-    return max(opening, first_use)
+    if first_use <= opening:
+        return opening
+    step = timedelta(minutes=interval_min)
+    return opening + (first_use - opening) // step * step
 
 
 def tally_day(
@@ -99,7 +106,7 @@ def tally_day(
     moves no due time outside the hours; from closing on, nothing is due (next_due None)."""
     listed = sorted(starts)
     done = sum(1 for s in listed if s <= until) if completed is None else completed
-    begin = rounds_begin(opening, first_use)
+    begin = rounds_begin(opening, first_use, interval_min)
     if begin is None or begin >= closing:
         return RoundTally(due=done, done=done, missed=0, next_due=None)
     within = [s for s in listed if s < closing]

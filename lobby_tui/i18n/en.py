@@ -159,6 +159,7 @@ CATALOG: dict[str, str] = {
     "tasks.due": "due {time}",
     "tasks.due_on": "due {date} {time}",
     "tasks.overdue": "overdue since {time}",
+    "tasks.device_what": "{item}: {note}",
     "tasks.source.checklist": "Check",
     "tasks.source.device": "Device",
     "tasks.source.round": "Round",

@@ -152,6 +152,7 @@ CATALOG: dict[str, str] = {
     "tasks.due": "{time} 前完成",
     "tasks.due_on": "{date} {time} 前完成",
     "tasks.overdue": "已逾期（应于 {time} 前完成）",
+    "tasks.device_what": "{item}：{note}",
     "tasks.source.checklist": "班前检查",
     "tasks.source.device": "设备",
     "tasks.source.round": "巡视",

@@ -67,9 +67,15 @@ def raised_by(task: Task) -> str:
 
 
 def device_name(task: Task) -> str:
-    """The device a device task is about, in the current language (older rows: their text)."""
+    """The device a device task is about and what is wrong with it, in the current language
+    (older rows: their text)."""
     item = task.text.params.get("item") if task.text else None
-    return str(in_language(item, language())) if item else task.what
+    if task.text is None or not item:
+        return task.what
+    lang = language()
+    note = task.text.params.get("note")
+    name = str(in_language(item, lang))
+    return t("tasks.device_what", item=name, note=in_language(note, lang)) if note else name
 
 
 def open_task(

@@ -132,3 +132,8 @@ def test_before_opening_no_round_is_due_or_missed() -> None:  # covers: R3.1
 
 def test_a_day_the_app_was_not_used_has_no_round_due() -> None:  # covers: R3.1
     assert day([], CLOSE, None) == RoundTally(0, 0, 0, None)
+
+
+def test_a_late_first_use_keeps_the_day_s_round_times() -> None:  # covers: R3.1
+    tally = day([], at(10), at(10))  # the app first opened at 09:10
+    assert (tally.missed, tally.next_due) == (0, at(15))  # 09:15, as on any day

@@ -124,10 +124,10 @@ def test_a_device_task_names_the_device_and_what_is_wrong(store: Store) -> None:
     )
     [task] = tasks.open_tasks(store)
     assert tasks.task_text(task) == "Have Self-service terminal 3 repaired: touch screen frozen"
-    assert tasks.device_name(task) == "Self-service terminal 3"
+    assert tasks.device_name(task) == "Self-service terminal 3: touch screen frozen"
     set_language("zh")
     assert tasks.task_text(task) == "报修自助终端 3 号：touch screen frozen"
-    assert tasks.device_name(task) == "自助终端 3 号"
+    assert tasks.device_name(task) == "自助终端 3 号：touch screen frozen"
 
 
 def test_a_checklist_answer_re_given_rewrites_the_task_s_key(

@@ -88,6 +88,10 @@ class ChecklistScreen(LobbyScreen):
         """The open tasks, read in the background: whatever raised them, wherever."""
         if self.template is None or self.rebuilding:
             return
+        if any(
+            w.node is self and w.group == "read.tasks" and not w.is_finished for w in self.workers
+        ):
+            return  # one read at a time: its answer is at most a tick old
         store = self.lobby_app.store
         self.read_in_background(
             "tasks",
