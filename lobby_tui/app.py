@@ -281,16 +281,15 @@ class LobbyApp(App[None]):
         """A due round raises a notification on whatever screen is open (R3.1), once. Read
         in the background: this runs every 30 s whatever the screen."""
         from lobby_tui.domain.day import business_day
-        from lobby_tui.services.rounds import lobby_closed, open_round, tally
+        from lobby_tui.services.rounds import open_round, tally
 
         store, settings = self.store, self.settings
         now = store.clock.now()
         day = business_day(now, settings.timezone)
-        if lobby_closed(settings, day, now):
-            return
 
         def read() -> datetime | None:
-            """When the next round is due, or None while one is being walked."""
+            """When the next round is due (domain/rounds.tally_day: None after closing or
+            before the day's first use), or None while one is being walked."""
             if open_round(store, day) is not None:
                 return None
             return tally(store, settings, day, now).next_due

@@ -115,6 +115,7 @@ def to_markdown(report: DayReport) -> str:
             last=report.last_day.isoformat(),
         )
     lines = [f"# {title}", ""]
+    service_level_row = 0
     if report.partial:
         lines += [t("report.as_of", time=report.as_of.strftime("%Y-%m-%d %H:%M")), ""]
     section = None
@@ -130,9 +131,19 @@ def to_markdown(report: DayReport) -> str:
                 "| --- | ---: |",
             ]
         lines.append(f"| {f.label} | {shown(f)} |")
+        if f.section == "arrivals" and f.key == "service_level":
+            service_level_row = len(lines)
+    if service_level_row:  # what the figure counts, said once, under its section's table
+        end = next((i for i in range(service_level_row, len(lines)) if not lines[i]), len(lines))
+        lines[end:end] = ["", service_level_means(report)]
     if report.chain_head is not None:
         lines += ["", t("report.chain_head", anchor=anchor(report))]
     return "\n".join(lines) + "\n"
+
+
+def service_level_means(report: DayReport) -> str:
+    """What the service level counts (domain/kpis.service_level), as the README says it."""
+    return t("report.arrivals.service_level.means", red=report.red_min)
 
 
 def shown(f: Figure) -> str:

@@ -18,6 +18,8 @@ from lobby_tui.domain.checklist import Template
 from lobby_tui.domain.complaints import PROFILES, decision_due
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.tasks import TaskText, checklist_problem
+from lobby_tui.services.tasks import say
 from lobby_tui.store import iso
 
 Rows = dict[str, list[Row]]
@@ -69,7 +71,7 @@ def task_row(
     *,
     source: str,
     source_id: str | None,
-    what: str,
+    text: TaskText,
     created: datetime,
     fixed_after: timedelta,
     fixed_note: str,
@@ -86,7 +88,9 @@ def task_row(
             "source_id": source_id,
             "device_key": device[0] if device else None,
             "device_channel": device[1] if device else None,
-            "what": what,
+            "what": say(text, text.key),  # as the app writes it (services/tasks.open_task)
+            "what_key": text.key,
+            "what_params": text.params_json(),
             "owner": None,
             "due_at": iso(due_at) if due_at else None,
             "status": "resolved" if done else "open",
@@ -155,7 +159,14 @@ def write_checklist(rng: random.Random, d: Day, template: Template, rows: Rows) 
                     d,
                     source="checklist",
                     source_id=answer_id,
-                    what=f"{label}: {written}",
+                    # The note in both languages: the task reads whole in either.
+                    text=checklist_problem(
+                        item.kind,
+                        item.label.model_dump(),
+                        count,
+                        item.minimum,
+                        {lang: TEXT[lang][f"{note}_problem"] for lang in ("zh", "en")},
+                    ),  # fmt: skip
                     created=at,
                     fixed_after=timedelta(hours=hours),
                     fixed_note=d.text(f"{note}_fixed"),

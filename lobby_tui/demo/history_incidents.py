@@ -13,6 +13,7 @@ from lobby_tui.demo.history_cases import Day, Rows, poisson, task_row
 from lobby_tui.demo.history_floor import new_uuid
 from lobby_tui.demo.history_text import INCIDENTS
 from lobby_tui.domain.incidents import FraudScript, IncidentCatalogue, IncidentType
+from lobby_tui.domain.tasks import TaskText
 from lobby_tui.store import iso
 
 
@@ -85,7 +86,10 @@ def _incident(
                 d,
                 source="incident",
                 source_id=incident_id,
-                what=d.text("fraud_follow_up"),
+                text=TaskText(
+                    "fraud.follow_up_task",
+                    {"time": raised.astimezone(d.settings.timezone).strftime("%H:%M")},
+                ),
                 created=at,
                 fixed_after=timedelta(days=1),
                 fixed_note=d.text("follow_up_done"),

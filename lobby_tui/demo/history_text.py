@@ -158,7 +158,6 @@ TEXT: dict[str, dict[str, Any]] = {
         "who": ("王先生", "赵女士", "孙总"),
         "payroll": "代发工资备付",
         "prefers_counter": "客户希望在柜台办理",
-        "fraud_follow_up": "回访客户：确认暂缓的转账未被骗",
         "follow_up_done": "已回访，客户未转账",
         "handover": (
             "到店 {arrivals} 人，未办理离开 {left} 人；"
@@ -186,7 +185,6 @@ TEXT: dict[str, dict[str, Any]] = {
         "who": ("Wang", "Zhao", "Sun"),
         "payroll": "Payroll withdrawal",
         "prefers_counter": "customer prefers a counter",
-        "fraud_follow_up": "Call the customer back: the held transfer was not a scam",
         "follow_up_done": "Called back; no transfer made",
         "handover": (
             "{arrivals} arrivals, {left} left unserved; {complaints} new complaint(s); "

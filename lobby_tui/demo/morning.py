@@ -378,7 +378,6 @@ def write_demo_morning(
                     store,
                     round_id,
                     {"crowding": "busy", "seating": "ok", "tidiness": "ok", "devices": "ok"},
-                    {},
                 )
                 round_id = None
             elif what == "scheduled":

@@ -8,7 +8,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -62,11 +62,13 @@ def rate(part: int, whole: int) -> float | None:
 @dataclass(frozen=True)
 class ArrivalFigures:
     total: int
+    served: int  # service done at a counter or a machine
     by_need: dict[str, int]
     by_channel: dict[str, int]
     walkaways: int
     walkaway_rate: float | None
     self_service_rate: float | None
+    wait_mean: float | None
     wait_median: float | None
     wait_p90: float | None
     wait_max: float | None
@@ -88,6 +90,7 @@ class ArrivalCounts:
     day by day. A day's are kept in its rollup; a period's are its days' added together."""
 
     total: int = 0
+    served: int = 0  # status done
     by_need: dict[str, int] = field(default_factory=dict)
     by_channel: dict[str, int] = field(default_factory=dict)
     walkaways: int = 0
@@ -129,6 +132,7 @@ def count_arrivals(arrivals: Iterable[ArrivalFacts], zone: tzinfo = UTC) -> Arri
                 c.hits += verdict == 0
                 c.longer += verdict > 0
                 c.shorter += verdict < 0
+        c.served += a.status == "done"
         if a.status == "left":
             c.walkaways += 1
             c.left_uncalled += a.called_at is None
@@ -149,10 +153,9 @@ def arrival_figures(arrivals: Iterable[ArrivalFacts], red_min: int) -> ArrivalFi
 
 
 def arrival_figures_from(counts: ArrivalCounts, red_min: int) -> ArrivalFigures:
-    """Wait = called − arrived. Service level = share of those who waited to the end (called,
-    walked away, or still waiting when the day was closed: "not seen") who were called within
-    the red threshold. Walk-away rate = left ÷
-    arrivals. Self-service diversion = routed to self-service ÷ machine-doable arrivals.
+    """Wait = called − arrived. Served = service done. Service level: see service_level.
+    Walk-away rate = left ÷ arrivals. Self-service diversion = routed to self-service ÷
+    machine-doable arrivals.
     Quote hit rate = called customers whose wait fell inside the band they were told; the
     longer and shorter rates are those whose wait fell in a later or an earlier band. Triage
     within target = share of walk-ins triaged within 30 seconds (R2.8)."""
@@ -160,21 +163,34 @@ def arrival_figures_from(counts: ArrivalCounts, red_min: int) -> ArrivalFigures:
     waits, triage = c.waits, c.triage  # sorted
     return ArrivalFigures(
         total=c.total,
+        served=c.served,
         by_need=dict(c.by_need),
         by_channel=dict(c.by_channel),
         walkaways=c.walkaways,
         walkaway_rate=rate(c.walkaways, c.total),
         self_service_rate=rate(c.diverted, c.machine),
+        wait_mean=_minutes(mean(waits)),
         wait_median=_minutes(median(waits)),
         wait_p90=_minutes(percentile(waits, 0.9)),
         wait_max=_minutes(waits[-1] if waits else None),
-        service_level=rate(bisect_right(waits, red_min * 60), len(waits) + c.left_uncalled),
+        service_level=service_level(waits, c.left_uncalled, red_min),
         quote_hit_rate=rate(c.hits, c.quoted),
         quote_longer_rate=rate(c.longer, c.quoted),
         quote_shorter_rate=rate(c.shorter, c.quoted),
         triage_seconds_median=median(triage),
         triage_within_target=rate(bisect_right(triage, TRIAGE_TARGET_SECONDS), len(triage)),
     )
+
+
+# The service level (服务水平（15 分钟内叫号率）) has this one definition; README, `lobby report`
+# and the handover state it in the same words (report.arrivals.service_level.means).
+def service_level(waits: Sequence[int], left_uncalled: int, red_min: int) -> float | None:
+    """Customers called within the red wait ÷ every customer whose wait has ended: called,
+    walked away before being called, or closed as "not seen" at the end of the day without
+    being called — those count against the branch, for they were not called within the mark.
+    Someone still waiting counts once their wait ends. `waits`: seconds from arrival to
+    call, sorted; `left_uncalled`: those who left or were not seen without being called."""
+    return rate(bisect_right(waits, red_min * 60), len(waits) + left_uncalled)
 
 
 def _minutes(seconds: float | None) -> float | None:
@@ -193,6 +209,12 @@ class HourFigures:
     hour: int  # local hour of arrival: 9 is 09:00–09:59
     arrivals: int
     wait_mean: float | None  # minutes, over those of the hour who were called
+
+
+def chart_hours(opening: time, closing: time) -> tuple[int, int]:
+    """The hours a day's chart always shows (opening to closing); hourly_figures_from
+    widens them to any hour someone came in."""
+    return opening.hour, max(opening.hour, min(23, closing.hour))
 
 
 def hourly_figures(

@@ -57,12 +57,3 @@ def channel_queues(
         level = WaitLevel.OK if top is None else wait_level(top, amber_min, red_min)
         out.append(ChannelQueue(channel, counts.get(channel, 0), top, level))
     return out
-
-
-def arrivals_per_hour(arrived: Iterable[datetime], first_hour: int, last_hour: int) -> list[int]:
-    """Counts per local hour from first_hour to last_hour inclusive (instants already local)."""
-    counts = [0] * (last_hour - first_hour + 1)
-    for at in arrived:
-        if first_hour <= at.hour <= last_hour:
-            counts[at.hour - first_hour] += 1
-    return counts

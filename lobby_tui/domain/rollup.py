@@ -24,7 +24,7 @@ from lobby_tui.domain.kpis import ArrivalCounts, ChecklistCounts, RoundFigures
 from lobby_tui.domain.settings import Settings
 
 # Bumped whenever what a rollup counts changes: older rollups are then ignored and rebuilt.
-ROLLUP_VERSION = 2  # 2: the quote's longer and shorter counts
+ROLLUP_VERSION = 3  # 2: the quote's longer and shorter counts; 3: served, rounds from first use
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ def merge(days: Iterable[DayRollup]) -> DayRollup:
     for day in days:
         d = day.arrivals
         a.total += d.total
+        a.served += d.served
         a.walkaways += d.walkaways
         a.left_uncalled += d.left_uncalled
         a.machine += d.machine

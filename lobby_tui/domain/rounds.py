@@ -42,7 +42,7 @@ class RoundTally:
     due: int
     done: int
     missed: int
-    next_due: datetime
+    next_due: datetime | None  # None: no round falls due any more today (closed, or unused)
 
 
 def tally_rounds(
@@ -72,6 +72,49 @@ def tally_rounds(
         due_at += step
     done = len(started) if completed is None else completed
     return RoundTally(due=done + missed, done=done, missed=missed, next_due=due_at)
+
+
+def rounds_begin(
+    opening: datetime, first_use: datetime | None, interval_min: int
+) -> datetime | None:
+    """When the day's round clock starts: at opening, or, if the app was first used later,
+    at the last round time (opening + n intervals) not after that first use — the schedule
+    keeps its times, and nothing before the first use is due (a branch that first opens
+    the app at 09:10 has the 09:15 round due, and missed none before).
+    None: the app was not used that day, so no round fell due."""
+    if first_use is None:
+        return None
+    if first_use <= opening:
+        return opening
+    step = timedelta(minutes=interval_min)
+    return opening + (first_use - opening) // step * step
+
+
+def tally_day(
+    opening: datetime,
+    closing: datetime,
+    interval_min: int,
+    starts: Iterable[datetime],
+    until: datetime,
+    first_use: datetime | None,
+    completed: int | None = None,
+) -> RoundTally:
+    """The one rule of a day's rounds (R3.1), for the dashboard, the round screen, the
+    reminder, the handover and the report: rounds fall due only within opening hours and
+    after the day's first use (its first shift, or its first round), every interval after
+    the last one started. A round walked before opening or after closing counts as done but
+    moves no due time outside the hours; from closing on, nothing is due (next_due None)."""
+    listed = sorted(starts)
+    done = sum(1 for s in listed if s <= until) if completed is None else completed
+    begin = rounds_begin(opening, first_use, interval_min)
+    if begin is None or begin >= closing:
+        return RoundTally(due=done, done=done, missed=0, next_due=None)
+    within = [s for s in listed if s < closing]
+    tally = tally_rounds(begin, interval_min, within, min(until, closing), completed=done)
+    next_due = tally.next_due
+    if next_due is not None and (next_due >= closing or until >= closing):
+        next_due = None
+    return RoundTally(tally.due, tally.done, tally.missed, next_due)
 
 
 @dataclass(frozen=True)

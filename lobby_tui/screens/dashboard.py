@@ -290,8 +290,6 @@ class DashboardScreen(LobbyScreen):
     def next_round(self, lobby: Lobby) -> PanelParts:
         """The round clock (R3.1): the same rule the handover counts missed rounds by."""
         zone = self.lobby_app.settings.timezone
-        due = local(lobby.next_round_at, zone).strftime("%H:%M")
-        late = int((lobby.now - lobby.next_round_at).total_seconds() // 60)
         if lobby.round_open_since is not None:
             since = local(lobby.round_open_since, zone).strftime("%H:%M")
             lines = [t("dash.round.open", time=since)]
@@ -302,9 +300,14 @@ class DashboardScreen(LobbyScreen):
         if lobby.rounds_missed:
             lines.append(t("dash.round.missed", count=lobby.rounds_missed))
         level = "ok"
-        if lobby.closed and lobby.round_open_since is None:
-            lines.append(t("dash.round.closed"))
-        elif lobby.round_open_since is None:
+        due_at = lobby.next_round_at
+        if lobby.round_open_since is not None:
+            pass
+        elif due_at is None:
+            lines.append(t("dash.round.closed" if lobby.closed else "dash.round.none_due"))
+        else:
+            due = local(due_at, zone).strftime("%H:%M")
+            late = int((lobby.now - due_at).total_seconds() // 60)
             if late > 0:
                 lines.append(t("dash.round.overdue", time=due, minutes=late))
                 level = "alert"
@@ -420,7 +423,17 @@ class DashboardScreen(LobbyScreen):
             t("dash.hours.summary", served=lobby.served_today, left=lobby.left_today),
             style="dim",
         )
-        return title, Group(bars, summary, self.promises(lobby)), "ok"
+        return title, Group(bars, summary, self.service(lobby), self.promises(lobby)), "ok"
+
+    def service(self, lobby: Lobby) -> Text:
+        """The day's service level and mean wait, by the report's rule and shown as the
+        report shows them (the handover's figures are these)."""
+        p = lobby.promises
+        if p.service_level is None:
+            return Text()
+        level = f"{round(p.service_level, 4) * 100:.1f}%"
+        wait = t("report.minutes", n=round(p.wait_mean, 1)) if p.wait_mean is not None else "—"
+        return Text(t("dash.hours.level", level=level, wait=wait), style="dim")
 
     def promises(self, lobby: Lobby) -> Text:
         """The day's promises: quotes told right and too short (R2.7), triage pace (R2.8)."""

@@ -21,12 +21,13 @@ from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.domain.staff import StaffMember
 from lobby_tui.i18n import t
-from lobby_tui.report_formats import figures, shown
+from lobby_tui.report_formats import figures, service_level_means, shown
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.backup import make_backup
 from lobby_tui.services.complaints import Complaint, callbacks_due
 from lobby_tui.services.report import DayReport, day_report
 from lobby_tui.services.shift import Shift, hand_over, handover_draft
+from lobby_tui.services.tasks import task_text
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.autosave import Autosave
 from lobby_tui.widgets.footer import LobbyFooter
@@ -122,7 +123,10 @@ class HandoverScreen(LobbyScreen):
         head = Text(t("handover.title", date=report.date, branch=report.branch), style="bold")
         if report.partial:
             head.append("  " + t("handover.as_of", time=report.as_of.strftime("%H:%M")), "dim")
-        shown_head: list[RenderableType] = [head, grid]
+        # What the service level counts, in the words of README and `lobby report`.
+        shown_head: list[RenderableType] = [
+            head, grid, Text(service_level_means(report), style="dim")
+        ]  # fmt: skip
         if report.chain_head is not None:
             seq, digest = report.chain_head
             shown_head.append(Text(t("handover.chain_head", anchor=f"{seq}:{digest}"), "dim"))
@@ -250,7 +254,7 @@ class HandoverScreen(LobbyScreen):
                 Text.assemble(
                     (t("handover.item.task") + " ", "dim"),
                     local(task.created_at, zone).strftime("%m-%d %H:%M "),
-                    task.what,
+                    task_text(task),
                 )
             )
         return Group(*lines)

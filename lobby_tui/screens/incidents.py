@@ -445,14 +445,7 @@ class IncidentsScreen(LobbyScreen):
                 answers[question.id] = str(value)
         outcome_value = self.query_one("#outcome", Select).value
         chosen = None if outcome_value is Select.NULL else str(outcome_value)
-        follow = (
-            t(
-                "fraud.follow_up_task",
-                time=local(incident.raised_at, app.settings.timezone).strftime("%H:%M"),
-            )
-            if self.query_one("#follow-up", Checkbox).value
-            else None
-        )
+        follow = self.query_one("#follow-up", Checkbox).value
         with self.sending(self.form) as outcome:
             service.record_fraud(
                 app.store,
@@ -461,6 +454,7 @@ class IncidentsScreen(LobbyScreen):
                 answers=answers,
                 outcome=chosen,
                 follow_up=follow,
+                zone=app.settings.timezone,
                 shift_id=app.shift_for_record(),
             )
         if not outcome.failed:
@@ -482,7 +476,7 @@ class IncidentsScreen(LobbyScreen):
                 shift_id=app.shift_for_record(),
                 device_key=device.key,
                 channel=device.channel,
-                what=label,
+                label=device.label.model_dump(),
             )
         if not outcome.failed:
             self.say(t("tasks.device_out" if new else "tasks.device_already", device=label))

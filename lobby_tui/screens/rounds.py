@@ -164,6 +164,8 @@ class RoundsScreen(LobbyScreen):
             state = t(
                 "rounds.in_progress", time=local(self.round.started_at, zone).strftime("%H:%M")
             )
+        elif tally.next_due is None:  # closed, or before the day's first use
+            state = t("rounds.none_due")
         else:
             state = t("rounds.none_open", time=local(tally.next_due, zone).strftime("%H:%M"))
         counts = t("rounds.tally", done=tally.done, missed=tally.missed)
@@ -324,14 +326,12 @@ class RoundsScreen(LobbyScreen):
         observations = {
             key: str(self.query_one(f"#observe-{key}", Select).value) for key in OBSERVE_CHOICES
         }
-        labels = {key: t(f"observe.{key}") for key in OBSERVE_CHOICES}
         form = self.query_one("#observe", Form)
         with self.sending(form) as outcome:
             tasks = service.complete_round(
                 app.store,
                 self.round.id,
                 observations,
-                labels,
                 form.values["round-note"],
                 app.shift_for_record(),
             )

@@ -13,11 +13,11 @@ from lobby_tui.domain.checklist import (
     check_answer,
     missing_for_sign_off,
 )
-from lobby_tui.domain.day import at_local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
-from lobby_tui.services.tasks import close_task, open_task
+from lobby_tui.domain.tasks import checklist_problem, due_by_opening
+from lobby_tui.services.tasks import close_task, open_task, say
 from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
 
 NAME_MAX = 40
@@ -139,20 +139,29 @@ def answer_item(
             "SELECT id FROM tasks WHERE source = 'checklist' AND source_id = ? AND status = 'open'",
             (answer_id,),
         ).fetchone()
-        what = label if note is None else f"{label}: {note}"
+        text = checklist_problem(item.kind, item.label.model_dump(), kept_count, item.minimum, note)
         if final == Answer.PROBLEM:
             if task:
-                uow.update("tasks", task[0], {"what": what})
-                uow.event("task.changed", "task", task[0], {"what": what})
+                changed = {
+                    "what": say(text, label),
+                    "what_key": text.key,
+                    "what_params": text.params_json(),
+                }
+                uow.update("tasks", task[0], changed)
+                uow.event("task.changed", "task", task[0], changed)
             else:
-                opening = at_local(day, settings.opening_time, settings.timezone)
+                # Due before the doors open: today's, or tomorrow's if found after closing.
+                due = due_by_opening(
+                    parse_iso(uow.now), settings.opening_time, settings.closing_time,
+                    settings.timezone,
+                )  # fmt: skip
                 open_task(
                     uow,
                     shift_id=shift_id,
                     source="checklist",
                     source_id=answer_id,
-                    what=what,
-                    due_at=iso(opening),
+                    text=text,
+                    due_at=iso(due),
                     device_key=item.key if item.kind == "device" else None,
                     device_channel=item.channel,
                 )

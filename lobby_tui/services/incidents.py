@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.incidents import (
@@ -18,6 +18,7 @@ from lobby_tui.domain.incidents import (
     check_told_at,
     next_status,
 )
+from lobby_tui.domain.tasks import TaskText
 
 # The row type and the reminders live in light modules (no catalogue models to import), so
 # the report starts fast; they are named here too, where the screens look for them.
@@ -171,7 +172,8 @@ def record_fraud(
     *,
     answers: dict[str, str],
     outcome: str | None,
-    follow_up: str | None = None,
+    follow_up: bool = False,
+    zone: tzinfo = UTC,
     shift_id: str | None = None,
     note: str = "",
 ) -> None:
@@ -188,8 +190,16 @@ def record_fraud(
             payload={"answers": checked, "outcome": outcome},
         )
         if follow_up:
+            raised = uow.execute(
+                "SELECT raised_at FROM incidents WHERE id = ?", (incident_id,)
+            ).fetchone()
+            when = parse_iso(raised[0]).astimezone(zone).strftime("%H:%M")
             open_task(
-                uow, shift_id=shift_id, source="incident", source_id=incident_id, what=follow_up
+                uow,
+                shift_id=shift_id,
+                source="incident",
+                source_id=incident_id,
+                text=TaskText("fraud.follow_up_task", {"time": when}),
             )
 
 

@@ -6,13 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from lobby_tui.domain.complaints import LATE, URGENCY_ORDER, Urgency, due_on_list, urgency
-from lobby_tui.domain.day import business_day, local
-from lobby_tui.domain.kpis import ArrivalFacts, ArrivalFigures, arrival_figures_from, count_arrivals
-from lobby_tui.domain.lobby import ChannelQueue, arrivals_per_hour, channel_queues
+from lobby_tui.domain.day import business_day
+from lobby_tui.domain.kpis import (
+    ArrivalFacts,
+    ArrivalFigures,
+    arrival_figures_from,
+    chart_hours,
+    count_arrivals,
+    hourly_figures_from,
+)
+from lobby_tui.domain.lobby import ChannelQueue, channel_queues
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.rounds import lobby_closed
 from lobby_tui.services.rounds import tally as round_tally
 from lobby_tui.services.shift import Handover, last_handover
+from lobby_tui.services.tasks import device_name, open_tasks, task_text
 from lobby_tui.store import Store, parse_iso, parse_iso_or_none
 
 
@@ -39,11 +47,13 @@ class Lobby:
     arrivals_today: int
     served_today: int
     left_today: int
-    promises: ArrivalFigures  # today's quote accuracy and triage pace (R2.7, R2.8)
-    per_hour: list[int]
+    # Today's figures by the report's rule: served, service level, mean wait, quote
+    # accuracy and triage pace (R2.7, R2.8) — the same numbers as the handover's.
+    promises: ArrivalFigures
+    per_hour: list[int]  # every arrival of the day, by the report's hourly rule
     first_hour: int
     last_round_at: datetime | None
-    next_round_at: datetime
+    next_round_at: datetime | None  # None: no round falls due any more today
     rounds_missed: int
     round_open_since: datetime | None
     closed: bool  # past closing time: no round falls due
@@ -130,8 +140,8 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
     )
     # The day's promises so far (quotes kept, triage pace) by the report's own rule. Whether
     # a need is machine-doable feeds only the self-service rate, which the dashboard omits.
-    promises = arrival_figures_from(
-        count_arrivals(
+    counts = count_arrivals(
+        (
             ArrivalFacts(
                 parse_iso(r["arrived_at"]),
                 parse_iso_or_none(r["called_at"]),
@@ -145,13 +155,12 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
             )
             for r in day_rows
         ),
-        settings.wait_red_min,
+        zone,
     )
-    first_hour = settings.opening_time.hour
-    last_hour = max(first_hour, min(23, settings.closing_time.hour))
-    per_hour = arrivals_per_hour(
-        (local(parse_iso(r["arrived_at"]), zone) for r in day_rows), first_hour, last_hour
-    )
+    promises = arrival_figures_from(counts, settings.wait_red_min)
+    # The chart counts every arrival, before opening and after closing too (the hours
+    # widen to them): its bars add up to the day's total, as on the handover.
+    hourly = hourly_figures_from(counts, *chart_hours(settings.opening_time, settings.closing_time))
     last_round = store.query_one(
         "SELECT started_at, completed_at FROM rounds WHERE business_day = ?"
         " ORDER BY started_at DESC LIMIT 1",
@@ -169,11 +178,7 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
     incidents_open = store.query_one(
         "SELECT COUNT(*) FROM incidents WHERE status IN ('open', 'monitoring')"
     )
-    tasks = store.query(
-        "SELECT what, created_at, due_at FROM tasks WHERE status = 'open'"
-        " ORDER BY created_at LIMIT 3"
-    )
-    tasks_open = store.query_one("SELECT COUNT(*) FROM tasks WHERE status = 'open'")
+    tasks = open_tasks(store)  # the same list as the checklist's Tasks tab
     run = store.query_one(
         "SELECT r.items_total, r.signed_off_at,"
         " (SELECT COUNT(*) FROM checklist_answers a WHERE a.run_id = r.id)"
@@ -186,10 +191,6 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         " AND arrival_id IS NULL ORDER BY due_at",
         (today,),
     )
-    devices = store.query(
-        "SELECT what, created_at FROM tasks WHERE device_key IS NOT NULL AND status = 'open'"
-        " ORDER BY created_at"
-    )
 
     def due(text: str | None) -> bool:
         return text is not None and parse_iso(text) < now
@@ -201,11 +202,11 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         earlier_shifts_open=earlier[0] if earlier else 0,
         queues=queues,
         arrivals_today=len(day_rows),
-        served_today=sum(1 for r in day_rows if r["status"] == "done"),
-        left_today=sum(1 for r in day_rows if r["status"] == "left"),
+        served_today=promises.served,
+        left_today=promises.walkaways,
         promises=promises,
-        per_hour=per_hour,
-        first_hour=first_hour,
+        per_hour=[h.arrivals for h in hourly],
+        first_hour=hourly[0].hour,
         last_round_at=last_round_at,
         next_round_at=rounds.next_due,
         rounds_missed=rounds.missed,
@@ -224,8 +225,8 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
             )
             for r in incidents
         ],
-        tasks_open=tasks_open[0] if tasks_open else 0,
-        tasks=[OpenItem(parse_iso(r["created_at"]), r["what"], due(r["due_at"])) for r in tasks],
+        tasks_open=len(tasks),
+        tasks=[OpenItem(task.created_at, task_text(task), task.overdue(now)) for task in tasks[:3]],
         checklist_started=run is not None,
         checklist_answered=run[2] if run else 0,
         checklist_items=run[0] if run else 0,
@@ -237,6 +238,6 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
             )
             for r in appointments
         ],
-        devices_out=[OpenItem(parse_iso(r["created_at"]), r["what"]) for r in devices],
+        devices_out=[OpenItem(x.created_at, device_name(x)) for x in tasks if x.device_key],
         handover=last_handover(store, now),
     )

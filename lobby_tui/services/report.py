@@ -34,6 +34,7 @@ from lobby_tui.domain.kpis import (
     IncidentFigures,
     RoundFigures,
     arrival_figures_from,
+    chart_hours,
     checklist_figures_from,
     complaint_figures,
     hourly_figures_from,
@@ -83,6 +84,7 @@ class DayReport:
     open_tasks: list[Task]
     open_complaints: list[OpenComplaint]
     open_incidents: list[Incident]
+    red_min: int = 15  # the red wait the service level counts to (settings.wait_red_min)
     # The journal's head when read (seq, hash): written down, it is an anchor that
     # `lobby verify --anchor` checks (issue 14). None: an empty journal.
     chain_head: tuple[int, str] | None = None
@@ -102,12 +104,14 @@ class DayReport:
             "branch": self.branch,
             "arrivals": {
                 "total": a.total,
+                "served": a.served,
                 "by_need": dict(sorted(a.by_need.items())),
                 "by_channel": dict(sorted(a.by_channel.items())),
                 "walkaways": a.walkaways,
                 "walkaway_rate": _share(a.walkaway_rate),
                 "self_service_rate": _share(a.self_service_rate),
                 "wait_min": {
+                    "mean": _tenth(a.wait_mean),
                     "median": _tenth(a.wait_median),
                     "p90": _tenth(a.wait_p90),
                     "max": _tenth(a.wait_max),
@@ -195,7 +199,7 @@ def _report(
     span = (first_day.isoformat(), last_day.isoformat())
     # Arrivals, rounds and the checklist: one rollup a day, merged (services/rollup.py).
     counts = merge(rollup.gather(store, settings, first_day, last_day, cut).days.values())
-    last_hour = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
+    first_hour, last_hour = chart_hours(settings.opening_time, settings.closing_time)
     tasks = tasks_open_at(store, cut)
     complaints, open_complaints = _complaints(store, settings, span, cut)
     callbacks = _callbacks(store, iso(start), iso(end))
@@ -207,7 +211,7 @@ def _report(
         as_of=cut.astimezone(zone),
         partial=cut < end,
         arrivals=arrival_figures_from(counts.arrivals, settings.wait_red_min),
-        hourly=hourly_figures_from(counts.arrivals, settings.opening_time.hour, last_hour),
+        hourly=hourly_figures_from(counts.arrivals, first_hour, last_hour),
         checklist=checklist_figures_from(counts.checklist, len(tasks)),
         rounds=counts.rounds,
         complaints=complaint_figures(complaints, callbacks, first_day, last_day, cut),
@@ -218,6 +222,7 @@ def _report(
         open_complaints=open_complaints,
         open_incidents=open_incidents,
         chain_head=chain_head(store),
+        red_min=settings.wait_red_min,
     )
 
 

@@ -20,9 +20,10 @@ from lobby_tui.domain.rounds import (
     care_figures,
     may_mention_product,
     minutes_waited,
-    tally_rounds,
+    tally_day,
 )
 from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.tasks import TaskText
 from lobby_tui.services.tasks import open_task
 from lobby_tui.store import Store, StoreError, iso, new_id, parse_iso
 
@@ -38,23 +39,43 @@ class Round:
 
 
 def tally(store: Store, settings: Settings, day: date, until: datetime) -> RoundTally:
-    """Rounds due, done and missed today up to `until` — no round falls due after closing."""
+    """Rounds due, done and missed today up to `until` (domain/rounds.tally_day: within
+    opening hours, from the day's first use)."""
     rows = store.query(
         "SELECT started_at, completed_at FROM rounds WHERE business_day = ?",
         (day.isoformat(),),
     )
-    return day_tally(
-        settings, day, [parse_iso(r[0]) for r in rows], sum(1 for r in rows if r[1]), until
+    starts = [parse_iso(r[0]) for r in rows]
+    shift = store.query_one(
+        "SELECT min(opened_at) FROM shifts WHERE business_day = ?", (day.isoformat(),)
     )
+    first_use = first_used(parse_iso(shift[0]) if shift and shift[0] else None, starts)
+    return day_tally(settings, day, starts, sum(1 for r in rows if r[1]), until, first_use)
+
+
+def first_used(first_shift: datetime | None, starts: list[datetime]) -> datetime | None:
+    """The day's first use of the app: its first shift opened, or its first round started
+    (every record belongs to a shift, so these are the earliest of the day)."""
+    return min([*([first_shift] if first_shift else []), *starts], default=None)
 
 
 def day_tally(
-    settings: Settings, day: date, starts: list[datetime], completed: int, until: datetime
+    settings: Settings,
+    day: date,
+    starts: list[datetime],
+    completed: int,
+    until: datetime,
+    first_use: datetime | None,
 ) -> RoundTally:
-    opened = at_local(day, settings.opening_time, settings.timezone)
-    closes = at_local(day, settings.closing_time, settings.timezone)
-    return tally_rounds(
-        opened, settings.round_interval_min, starts, min(until, closes), completed=completed
+    zone = settings.timezone
+    return tally_day(
+        at_local(day, settings.opening_time, zone),
+        at_local(day, settings.closing_time, zone),
+        settings.round_interval_min,
+        starts,
+        until,
+        first_use,
+        completed=completed,
     )
 
 
@@ -90,7 +111,7 @@ def start_round(store: Store, settings: Settings, day: date, shift_id: str | Non
         if row is not None:
             return Round(row[0], parse_iso(row[1]), parse_iso(row[2]) if row[2] else None)
         round_id = new_id()
-        due_text = iso(due)
+        due_text = iso(due) if due else None
         uow.insert(
             "rounds",
             {
@@ -110,12 +131,11 @@ def complete_round(
     store: Store,
     round_id: str,
     observations: dict[str, str],
-    problem_labels: dict[str, str],
     note: str = "",
     shift_id: str | None = None,
 ) -> int:
-    """Close the round with what was seen in the hall; each problem becomes a task.
-    Returns the number of tasks opened."""
+    """Close the round with what was seen in the hall; each problem (seating, tidiness,
+    devices) becomes a task saying what to put right. Returns the number of tasks opened."""
     note = check_text(note, "note", NOTE_MAX)
     opened = 0
     with store.unit_of_work() as uow:
@@ -139,9 +159,9 @@ def complete_round(
             {"observations": observations, "note": note or None},
         )
         for key, value in observations.items():
-            if value == "problem" and key in problem_labels:
-                what = problem_labels[key] + (f": {note}" if note else "")
-                open_task(uow, shift_id=shift_id, source="round", source_id=round_id, what=what)
+            if value == "problem" and key in OBSERVATIONS:
+                text = TaskText(f"task.round.{key}", {"note": note} if note else {})
+                open_task(uow, shift_id=shift_id, source="round", source_id=round_id, text=text)
                 opened += 1
     return opened
 
@@ -287,19 +307,20 @@ def figures_by_day(
         (iso(opens), iso(ends), *span),
     ):
         care[day].append((rowid, kind))
-    # Rounds fall due only on days the lobby was open, that is with a shift: a holiday or
-    # a day before the branch used the app has none due, so none missed.
-    open_days = {
-        r[0]
+    # Rounds fall due only on days the app was used (a shift opened), from that first use:
+    # a holiday or a day before the branch used the app has none due, so none missed.
+    first_shift = {
+        r[0]: parse_iso(r[1])
         for r in store.rows(
-            "SELECT DISTINCT business_day FROM shifts WHERE business_day BETWEEN ? AND ?", span
+            "SELECT business_day, min(opened_at) FROM shifts WHERE business_day BETWEEN ? AND ?"
+            " GROUP BY business_day",
+            span,
         )
     }
 
     def tally(d: date, key: str) -> RoundTally:
-        if key not in open_days and not starts[key]:
-            return RoundTally(0, 0, 0, at_local(d, settings.opening_time, settings.timezone))
-        return day_tally(settings, d, starts[key], completed[key], until)
+        first_use = first_used(first_shift.get(key), starts[key])
+        return day_tally(settings, d, starts[key], completed[key], until, first_use)
 
     return {
         d: care_figures(

@@ -14,6 +14,7 @@ from lobby_tui.domain.day import day_bounds_utc, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.tasks import TaskText
 from lobby_tui.domain.triage import (
     FLAGS,
     PRIORITY_FLAGS,
@@ -245,7 +246,7 @@ def save_walkin(
                     shift_id=shift_id,
                     source="arrival",
                     source_id=arrival_id,
-                    what=f"{ticket}: {found[1]}",
+                    text=TaskText("task.appointment", {"ticket": ticket, "purpose": found[1]}),
                     due_at=uow.now,
                     owner="wealth",
                 )

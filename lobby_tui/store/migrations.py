@@ -479,6 +479,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE complaint_updates ADD COLUMN actor TEXT;
     ALTER TABLE incident_updates ADD COLUMN actor TEXT;
     """,
+    # 12: a task's text as a catalog key and its parameters (JSON), shown in the reader's
+    # language (issue 15). Older rows keep their text in `what`, shown as it was written.
+    """
+    ALTER TABLE tasks ADD COLUMN what_key TEXT;
+    ALTER TABLE tasks ADD COLUMN what_params TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,6 +18,8 @@ from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import DashboardScreen
+from lobby_tui.services.settings import load_settings
+from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, StoreError
 from lobby_tui.widgets.topbar import TopBar
 from tests.conftest import Build, on_screen, one_row, settle
@@ -246,6 +248,10 @@ async def test_dashboard_follows_the_clock(
     build_app: Build, store: Store, clock: FixedClock
 ) -> None:
     # covers: R3.1
+    morning = clock.now()
+    clock.set(morning.replace(hour=0, minute=40))  # the app first used at 08:40
+    open_shift_today(store, load_settings(store))
+    clock.set(morning)
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)

@@ -64,8 +64,9 @@ async def test_the_whole_checklist_by_keyboard_only(
         one_row(store, "SELECT note FROM checklist_answers WHERE item_key = 'sst_2'")[0]
         == "paper jam"
     )
-    assert [r[0] for r in store.query("SELECT what FROM tasks")] == [
-        "Self-service terminal 2: paper jam"
+    # The task says what to do (issue 15), kept as a key and parameters.
+    assert [tuple(r) for r in store.query("SELECT what, what_key FROM tasks")] == [
+        ("Have Self-service terminal 2 repaired: paper jam", "task.device")
     ]
 
 

@@ -8,6 +8,8 @@ from textual.widgets import DataTable, Select, Static
 from lobby_tui.app import LobbyApp
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
+from lobby_tui.services.settings import load_settings
+from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
 from tests.conftest import Build, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
@@ -73,7 +75,9 @@ async def test_a_round_with_care_actions(build_app: Build, store: Store, clock: 
         (short, "documents", 1),
     ]
     assert one_row(store, "SELECT completed_at IS NOT NULL, crowding FROM rounds")[0] == 1
-    assert one_row(store, "SELECT what FROM tasks")[0] == "Tidiness"
+    # The task says what to put right (issue 15), kept as a key and parameters.
+    row = one_row(store, "SELECT what, what_key FROM tasks")
+    assert tuple(row) == ("Have the waiting area tidied", "task.round.tidiness")
 
 
 async def test_a_due_round_shows_on_the_dashboard_and_notifies(
@@ -193,6 +197,8 @@ async def test_no_round_falls_due_after_closing(
     build_app: Build, store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # covers: R3.1
     told: list[str] = []
+    clock.set(clock.now().replace(hour=0, minute=50))  # the app first used at 08:50
+    open_shift_today(store, load_settings(store))
     clock.set(clock.now().replace(hour=13, minute=48))  # 21:48 in the branch, long closed
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:

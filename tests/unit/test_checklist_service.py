@@ -14,6 +14,7 @@ from lobby_tui.domain.day import day_bounds_utc
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import parse_amount, parse_time
 from lobby_tui.domain.settings import Settings
+from lobby_tui.i18n import set_language
 from lobby_tui.services import checklist, dayplan, tasks
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.shift import open_shift_today
@@ -58,9 +59,13 @@ def test_a_faulty_terminal_is_a_task_and_out_of_service_until_resolved(
 ) -> None:  # covers: R1.2
     answer(store, settings, "sst_2", Answer.PROBLEM, note="card reader jammed")
     open_now = tasks.open_tasks(store)
-    assert [(t.what, t.device_key) for t in open_now] == [
-        ("Self-service terminal 2: card reader jammed", "sst_2")
+    # The task says which device and what is wrong, in the reader's language (issue 15).
+    assert [(tasks.task_text(t), t.device_key) for t in open_now] == [
+        ("Have Self-service terminal 2 repaired: card reader jammed", "sst_2")
     ]
+    set_language("zh")  # the conftest puts English back after the test
+    assert tasks.task_text(open_now[0]) == "报修自助终端 2 号：card reader jammed"
+    set_language("en")
     start, _ = day_bounds_utc(DAY, settings.timezone)
     state = tasks.out_of_service(store, self_service_devices(), clock.now(), start)
     assert state.devices == {"sst_2": clock.now()}
@@ -93,10 +98,20 @@ def test_a_device_fault_later_in_the_day_uses_the_same_path(
     store: Store, settings: Settings
 ) -> None:
     task_id, new = tasks.report_device_fault(
-        store, shift_id=None, device_key="led_screen", channel=None, what="LED screen: blank"
+        store,
+        shift_id=None,
+        device_key="led_screen",
+        channel=None,
+        label={"zh": "LED 屏", "en": "LED screen"},
+        note="blank",
     )
     again, new_again = tasks.report_device_fault(
-        store, shift_id=None, device_key="led_screen", channel=None, what="LED screen: blank"
+        store,
+        shift_id=None,
+        device_key="led_screen",
+        channel=None,
+        label={"zh": "LED 屏", "en": "LED screen"},
+        note="blank",
     )
     assert new and not new_again and again == task_id
     start, _ = day_bounds_utc(DAY, settings.timezone)
@@ -109,7 +124,10 @@ def test_a_shortage_becomes_a_task_and_a_recount_closes_it(
     # covers: R1.3
     given = answer(store, settings, "deposit_slips", count=12)
     assert given.answer == Answer.PROBLEM
-    assert [t.what for t in tasks.open_tasks(store)] == ["Deposit slips (sheets)"]
+    # What to do: the count found and the minimum (issue 15).
+    assert [tasks.task_text(t) for t in tasks.open_tasks(store)] == [
+        "Restock Deposit slips (sheets): 12 left, minimum 50"
+    ]
     assert answer(store, settings, "deposit_slips", count=80).answer == Answer.OK
     assert tasks.open_tasks(store) == []
     row = one_row(store, "SELECT count, minimum, answer FROM checklist_answers")

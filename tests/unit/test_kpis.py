@@ -250,3 +250,9 @@ def test_not_seen_at_closing_counts_against_the_service_level() -> None:
     still_waiting = arrival(None)  # the day goes on: not counted yet
     figures = arrival_figures([arrival(5), arrival(10), unseen, still_waiting], red_min=15)
     assert figures.service_level == pytest.approx(2 / 3)
+
+
+def test_served_and_the_mean_wait_over_those_called() -> None:  # covers: R2.7
+    figures = arrival_figures([arrival(5), arrival(10), arrival(3, left=True), arrival(None)], 15)
+    assert (figures.total, figures.served, figures.walkaways) == (4, 2, 1)
+    assert figures.wait_mean == pytest.approx(7.5)  # 5 and 10: the walk-away was never called

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lobby_tui.domain.day import business_day, day_bounds_utc
+from lobby_tui.domain.kpis import ArrivalFacts, hourly_figures
 from lobby_tui.domain.lobby import (
     WaitLevel,
-    arrivals_per_hour,
     channel_queues,
     wait_level,
     wait_minutes,
@@ -64,12 +64,20 @@ def test_channel_queues_count_and_colour_each_channel() -> None:  # covers: R2.3
     ]
 
 
-def test_arrivals_per_hour_ignores_hours_outside_the_day() -> None:
+def test_the_chart_counts_arrivals_before_opening_and_after_closing() -> None:
+    # Issue 15: the dashboard dropped arrivals outside 09:00–17:59 while the handover
+    # showed them; one hourly rule (domain/kpis) now widens the hours to every arrival.
     local = [
         datetime(2026, 11, 28, h, m, tzinfo=SHANGHAI)
         for h, m in [(8, 59), (9, 0), (9, 59), (10, 5), (18, 0)]
     ]
-    assert arrivals_per_hour(local, 9, 11) == [2, 1, 0]
+    facts = [
+        ArrivalFacts(at, None, None, "waiting", "x", False, "cash", None, None) for at in local
+    ]
+    hours = hourly_figures(facts, SHANGHAI, 9, 11)
+    bars = {h.hour: h.arrivals for h in hours}
+    assert bars == {8: 1, 9: 2, 10: 1, 11: 0, 12: 0, 13: 0, 14: 0, 15: 0, 16: 0, 17: 0, 18: 1}
+    assert sum(bars.values()) == len(local)
 
 
 def test_business_day_is_the_branch_local_date() -> None:

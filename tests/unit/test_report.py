@@ -26,12 +26,13 @@ KEYS: dict[str, Any] = {
     "branch": str,
     "arrivals": {
         "total": int,
+        "served": int,
         "by_need": dict,
         "by_channel": dict,
         "walkaways": int,
         "walkaway_rate": "rate",
         "self_service_rate": "rate",
-        "wait_min": {"median": "minutes", "p90": "minutes", "max": "minutes"},
+        "wait_min": {"mean": "minutes", "median": "minutes", "p90": "minutes", "max": "minutes"},
         "service_level": "rate",
         "quote_hit_rate": "rate",
         "quote_longer_rate": "rate",
@@ -238,7 +239,8 @@ def test_a_hand_made_day(store: Store, settings: Settings, clock: FixedClock) ->
     assert data["date"] == "2026-11-28" and data["branch"] == "Demo Branch"
     arrivals = data["arrivals"]
     assert (arrivals["total"], arrivals["walkaways"], arrivals["walkaway_rate"]) == (4, 1, 0.25)
-    assert arrivals["wait_min"] == {"median": 4.0, "p90": 20.0, "max": 20.0}  # waits 4, 1, 20
+    waits = {"mean": 8.3, "median": 4.0, "p90": 20.0, "max": 20.0}  # waits 4, 1, 20
+    assert arrivals["wait_min"] == waits
     assert arrivals["service_level"] == 0.5  # 4 and 1 of 3 called + 1 gone
     assert arrivals["self_service_rate"] == 0.3333  # machine-doable: A, S, transfer
     assert arrivals["quote_hit_rate"] == 0.6667  # 4 and 1 in <5; 20 not 10–20
@@ -283,7 +285,7 @@ def test_a_day_with_only_walkaways(store: Store, settings: Settings) -> None:
         arrival(store, f"B00{n}", "enquiry", "non_cash", at(9, n), status="left", left_at=at(9, 30))
     a = day_report(store, settings, DAY, "en").to_json_dict()["arrivals"]
     assert (a["walkaway_rate"], a["service_level"]) == (1.0, 0.0)
-    assert a["wait_min"] == {"median": None, "p90": None, "max": None}
+    assert a["wait_min"] == {"mean": None, "median": None, "p90": None, "max": None}
 
 
 def demo_db(store: Store, settings: Settings, days: int = 3) -> None:
@@ -384,6 +386,7 @@ def test_the_report_type_is_the_handover_interface() -> None:
         "open_complaints",
         "open_incidents",
         "chain_head",
+        "red_min",
     } == fields
 
 
@@ -417,3 +420,22 @@ def test_a_complaint_reopened_later_was_settled_at_the_end_of_its_first_day(
     assert day_report(store, settings, day, "en").complaints.open == 0  # settled that day
     today = day_report(store, settings, day + timedelta(days=3), "en")
     assert today.complaints.open == 1 and [c.id for c in today.open_complaints] == [complaint_id]
+
+
+def test_the_service_level_is_defined_once_in_readme_and_report(
+    store: Store, settings: Settings
+) -> None:  # covers: R2.7
+    # Issue 15: the app counted "not seen" against the branch while README's formula did
+    # not. The report says what the figure counts, in the words README uses.
+    from pathlib import Path
+
+    from lobby_tui.i18n import set_language, t
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    stated = t("report.arrivals.service_level.means", red=settings.wait_red_min)
+    assert "not seen" in stated and stated in readme
+    markdown = render(day_report(store, settings, DAY, "en"), "md")
+    assert stated in markdown
+    set_language("zh")
+    chinese = render(day_report(store, settings, DAY, "zh"), "md")
+    assert "服务水平 = 15 分钟内叫号的客户" in chinese and "营业结束时仍未叫号" in chinese

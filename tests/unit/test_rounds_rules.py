@@ -6,12 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from lobby_tui.domain.rounds import (
     Care,
+    RoundTally,
     Waiting,
     care_figures,
     longest_first,
     may_mention_product,
     minutes_waited,
     needs_attention,
+    tally_day,
     tally_rounds,
 )
 
@@ -84,3 +86,54 @@ def test_care_figures_for_the_handover() -> None:  # covers: R3.2, R3.3, R3.4, R
 def test_minutes_waited_until_called_or_gone_or_still_waiting() -> None:  # covers: R3.2
     assert minutes_waited(at(0), at(12), at(40)) == 12
     assert minutes_waited(at(5), None, at(40)) == 35  # still waiting: counted until now
+
+
+# One day's rule (issue 15): within opening hours, from the day's first use. -------------
+
+CLOSE = at(8 * 60)  # 17:00
+
+
+def day(starts: list[datetime], until: datetime, first_use: datetime | None = OPEN) -> RoundTally:
+    return tally_day(OPEN, CLOSE, 15, starts, until, first_use)
+
+
+def test_a_database_first_opened_after_closing_has_missed_no_round() -> None:  # covers: R3.1
+    first_use = at(9 * 60 + 3)  # 18:03
+    tally = day([], first_use, first_use)
+    assert (tally.due, tally.missed, tally.next_due) == (0, 0, None)
+    walked = day([at(9 * 60 + 8)], at(9 * 60 + 10), first_use)  # a round at 18:08
+    assert (walked.done, walked.missed, walked.next_due) == (1, 0, None)
+
+
+def test_after_closing_nothing_is_due_and_a_late_round_moves_no_due_time() -> None:
+    # covers: R3.1
+    starts = [at(15 + 15 * n) for n in range(31)]  # every round to 16:45 walked on time
+    assert day(starts[:-1], at(8 * 60 - 20)).next_due == at(8 * 60 - 15)  # 16:40: 16:45 due
+    before = day(starts, at(8 * 60 - 5))  # 16:55: a round at 17:00 would be after hours
+    assert (before.missed, before.next_due) == (0, None)
+    late = day([*starts, at(9 * 60 + 8)], at(9 * 60 + 10))  # one walked at 18:08
+    assert (late.done, late.missed, late.next_due) == (32, 0, None)
+
+
+def test_rounds_fall_due_from_the_first_use_not_from_opening() -> None:  # covers: R3.1
+    first_use = at(2 * 60)  # the app first opened at 11:00
+    tally = day([], at(2 * 60 + 10), first_use)
+    assert (tally.missed, tally.next_due) == (0, at(2 * 60 + 15))
+    later = day([], at(2 * 60 + 50), first_use)  # 11:15 and 11:30 missed by 11:50
+    assert later.missed == 2
+
+
+def test_before_opening_no_round_is_due_or_missed() -> None:  # covers: R3.1
+    early = day([], at(-30), at(-31))  # 08:30, the shift opened at 08:29
+    assert (early.due, early.missed, early.next_due) == (0, 0, at(15))
+    walked = day([at(-20)], at(-10), at(-31))  # a round walked before opening counts
+    assert (walked.done, walked.missed, walked.next_due) == (1, 0, at(15))
+
+
+def test_a_day_the_app_was_not_used_has_no_round_due() -> None:  # covers: R3.1
+    assert day([], CLOSE, None) == RoundTally(0, 0, 0, None)
+
+
+def test_a_late_first_use_keeps_the_day_s_round_times() -> None:  # covers: R3.1
+    tally = day([], at(10), at(10))  # the app first opened at 09:10
+    assert (tally.missed, tally.next_due) == (0, at(15))  # 09:15, as on any day

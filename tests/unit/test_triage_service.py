@@ -73,13 +73,23 @@ def test_machines_are_the_terminals_in_service(
     assert state(store, settings).counters["self_service"] == 3  # the checklist's terminals
     for key in ("sst_1", "sst_2"):
         tasks.report_device_fault(
-            store, shift_id=None, device_key=key, channel="self_service", what="paper jam"
+            store,
+            shift_id=None,
+            device_key=key,
+            channel="self_service",
+            label={"zh": "自助机", "en": "machine"},
+            note="paper jam",
         )
     clock.advance(minutes=1)
     now = state(store, settings)
     assert now.counters["self_service"] == 1 and "self_service" not in now.down_since
     tasks.report_device_fault(
-        store, shift_id=None, device_key="sst_3", channel="self_service", what="no network"
+        store,
+        shift_id=None,
+        device_key="sst_3",
+        channel="self_service",
+        label={"zh": "自助机 3", "en": "machine 3"},
+        note="no network",
     )
     clock.advance(minutes=1)
     down = state(store, settings)

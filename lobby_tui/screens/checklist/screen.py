@@ -17,8 +17,11 @@ from lobby_tui.screens.checklist.day_plan import DayPlanPane
 from lobby_tui.screens.checklist.items import ItemsPane
 from lobby_tui.screens.checklist.tasks import TasksPane
 from lobby_tui.services import checklist as checklist_service
+from lobby_tui.services import tasks as tasks_service
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
+
+TASKS_SECONDS = 5  # how soon a task raised on another screen or tablet shows in the tab
 
 
 class ChecklistScreen(LobbyScreen):
@@ -70,7 +73,32 @@ class ChecklistScreen(LobbyScreen):
             return
         self.reload()
         self.set_interval(30, self.show_progress)
+        self.set_interval(TASKS_SECONDS, lambda: self.refresh_tasks(if_changed=True))
         self.query_one(ItemsPane).first_open()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_tasks()  # raised elsewhere meanwhile: a round, a fraud call-back, …
+
+    @on(TabbedContent.TabActivated, "#check-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-tasks":
+            self.refresh_tasks()
+
+    def refresh_tasks(self, if_changed: bool = False) -> None:
+        """The open tasks, read in the background: whatever raised them, wherever."""
+        if self.template is None or self.rebuilding:
+            return
+        if any(
+            w.node is self and w.group == "read.tasks" and not w.is_finished for w in self.workers
+        ):
+            return  # one read at a time: its answer is at most a tick old
+        store = self.lobby_app.store
+        self.read_in_background(
+            "tasks",
+            lambda: tasks_service.open_tasks(store),
+            self.query_one(TasksPane).show_tasks,
+            if_changed=if_changed,
+        )
 
     def reload(self) -> None:
         """Read today's answers, plan and tasks from the database and show them."""

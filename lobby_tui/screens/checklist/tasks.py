@@ -1,9 +1,11 @@
-"""Open tasks (R1.3): problems found at the check and devices out of order, each resolved
-with a word on what was done."""
+"""Open tasks (R1.3): every open task, whatever raised it — the check, a device out of
+order, a round, a fraud call-back, an appointment — each resolved with a word on what was
+done. The same list the dashboard counts (services/tasks.open_tasks)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
@@ -48,6 +50,7 @@ class TasksPane(TabPane):
         super().__init__(t("check.tab_tasks"), id="tab-tasks")
         self.template = template
         self.language = language
+        self.shown: list[tuple[str, str, str]] | None = None  # the list as drawn
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -67,27 +70,60 @@ class TasksPane(TabPane):
                 )
                 yield Button(t("tasks.mark_faulty"), id="fault-add", variant="error")
 
-    def fill(self) -> None:
-        app = lobby_of(self)
-        zone = app.settings.timezone
-        listing = self.query_one("#tasks", OptionList)
-        listing.clear_options()
-        open_now = tasks.open_tasks(app.store)
-        for task in open_now:
-            prompt = Text.assemble(
-                (local(task.created_at, zone).strftime("%H:%M "), "dim"),
-                (task.what, "bold red" if task.device_key else ""),
-            )
-            if task.due_at:
-                prompt.append(
-                    " " + t("tasks.due", time=local(task.due_at, zone).strftime("%H:%M")),
-                    style="dim",
-                )
-            listing.add_option(Option(prompt, id=task.id))
-        if not open_now:
-            listing.add_option(Option(Text(t("dash.tasks.empty"), style="dim"), disabled=True))
+    def on_mount(self) -> None:
         devices = [(d.label.text(self.language), d.key) for d in self.template.devices()]
         self.query_one("#fault-device", Select).set_options(devices)
+
+    def fill(self) -> None:
+        """Read the open tasks now and show them (after this tab's own change)."""
+        self.show_tasks(tasks.open_tasks(lobby_of(self).store))
+
+    def show_tasks(self, open_now: list[tasks.Task]) -> None:
+        """Every open task: when it was raised, by what, what to do, and when it is due —
+        red once overdue. The highlight stays on the task it was on."""
+        app = lobby_of(self)
+        zone = app.settings.timezone
+        now = app.store.clock.now()
+        today = local(now, zone).date()
+
+        def when(at: datetime) -> str:
+            shown = local(at, zone)
+            return shown.strftime("%H:%M" if shown.date() == today else "%m-%d %H:%M")
+
+        prompts: list[tuple[str, Text]] = []
+        for task in open_now:
+            late = task.overdue(now)
+            prompt = Text.assemble(
+                (when(task.created_at) + " ", "dim"),
+                (tasks.raised_by(task) + " ", "dim"),
+                (tasks.task_text(task), "bold red" if task.device_key or late else ""),
+            )
+            if task.due_at and late:
+                prompt.append(" " + t("tasks.overdue", time=when(task.due_at)), style="bold red")
+            elif task.due_at:
+                due = local(task.due_at, zone)
+                said = (
+                    t("tasks.due", time=due.strftime("%H:%M"))
+                    if due.date() == today
+                    else t("tasks.due_on", date=due.strftime("%m-%d"), time=due.strftime("%H:%M"))
+                )
+                prompt.append(" " + said, style="dim")
+            prompts.append((task.id, prompt))
+        drawn = [(key, prompt.plain, str(prompt.spans)) for key, prompt in prompts]
+        if drawn == self.shown:  # a tick that changed nothing keeps the list as it is
+            return
+        self.shown = drawn
+        listing = self.query_one("#tasks", OptionList)
+        highlighted = listing.highlighted
+        chosen = None if highlighted is None else listing.get_option_at_index(highlighted).id
+        listing.clear_options()
+        for key, prompt in prompts:
+            listing.add_option(Option(prompt, id=key))
+        if not prompts:
+            listing.add_option(Option(Text(t("dash.tasks.empty"), style="dim"), disabled=True))
+        ids = [key for key, _prompt in prompts]
+        if chosen in ids:
+            listing.highlighted = ids.index(chosen)
 
     @on(Button.Pressed, "#resolve")
     @on(Input.Submitted, "#input-resolution")
@@ -117,8 +153,6 @@ class TasksPane(TabPane):
             return
         device = self.template.item(str(select.value))
         label = device.label.text(self.language)
-        note = form.values["fault-note"].strip()
-        what = label + (f": {note}" if note else "")
         new = False
         with place_of(self).sending(form) as outcome:
             _task, new = tasks.report_device_fault(
@@ -126,7 +160,8 @@ class TasksPane(TabPane):
                 shift_id=app.shift_for_record(),
                 device_key=device.key,
                 channel=device.channel,
-                what=what,
+                label=device.label.model_dump(),
+                note=form.values["fault-note"],
             )
         if outcome.failed:
             return
