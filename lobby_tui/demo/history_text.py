@@ -159,6 +159,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "payroll": "代发工资备付",
         "prefers_counter": "客户希望在柜台办理",
         "fraud_follow_up": "回访客户：确认暂缓的转账未被骗",
+        "fraud_why": "汇给网上认识的“投资导师”，说是充值",
         "follow_up_done": "已回访，客户未转账",
         "handover": (
             "到店 {arrivals} 人，未办理离开 {left} 人；"
@@ -187,6 +188,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "payroll": "Payroll withdrawal",
         "prefers_counter": "customer prefers a counter",
         "fraud_follow_up": "Call the customer back: the held transfer was not a scam",
+        "fraud_why": "to an online 'investment coach', to top up an account",
         "follow_up_done": "Called back; no transfer made",
         "handover": (
             "{arrivals} arrivals, {left} left unserved; {complaints} new complaint(s); "
