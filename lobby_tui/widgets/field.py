@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, HorizontalGroup, Vertical
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from lobby_tui.domain.errors import Invalid
@@ -80,15 +81,16 @@ class Field(Vertical):
 
     def on_mount(self) -> None:
         row = self.parent
-        if not self.in_row or row is None or row.parent is None:
+        if not self.in_row or not isinstance(row, Widget) or not isinstance(row.parent, Widget):
             return
         # Under the row, after the messages of the fields before this one in it.
-        after = row
-        for sibling in row.parent.children[row.parent.children.index(row) + 1 :]:
+        holder = row.parent
+        after: Widget = row
+        for sibling in holder.children[holder.children.index(row) + 1 :]:
             if not isinstance(sibling, FieldMessage):
                 break
             after = sibling
-        row.parent.mount(self._error, after=after)
+        holder.mount(self._error, after=after)
 
     @property
     def input(self) -> Input:
