@@ -500,6 +500,7 @@ class IncidentsScreen(LobbyScreen):
                 what=label,
             )
         if not outcome.failed:
+            self.form.reset(self.query_one("#device"))  # the next fault: a device chosen afresh
             self.say(t("tasks.device_out" if new else "tasks.device_already", device=label))
 
     def action_remind(self, kind: str) -> None:
