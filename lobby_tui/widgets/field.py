@@ -71,7 +71,13 @@ class Field(Vertical):
 
     @property
     def in_row(self) -> bool:
-        return isinstance(self.parent, Horizontal | HorizontalGroup)
+        """Beside other controls: in a Horizontal, or a container laid out across by CSS
+        (a form that is one row: a time, a purpose and a button)."""
+        parent = self.parent
+        if isinstance(parent, Horizontal | HorizontalGroup):
+            return True
+        layout = parent.styles.layout if isinstance(parent, Widget) else None
+        return layout is not None and layout.name == "horizontal"
 
     def compose(self) -> ComposeResult:
         yield Static(self._label, classes="field-label" + ("" if self._label else " -empty"))

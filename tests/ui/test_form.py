@@ -199,3 +199,27 @@ async def test_the_message_of_a_narrow_field_in_a_row_wraps_as_words_under_the_r
         assert message.region.y >= row.region.bottom  # under the row, not inside the field
         assert message.region.width == row.region.width
         assert message.region.height == 1  # one line of words, not a column
+
+
+class RowFormApp(App[None]):
+    """A form that is one row, laid out across by CSS (the day plan's appointment)."""
+
+    CSS = "#row-form { layout: horizontal; height: auto; } Button { width: 8; }"
+
+    def compose(self) -> ComposeResult:
+        with Form(id="row-form"):
+            yield Field("time", max_length=5, check=lambda typed: parse_time(typed))
+            yield Field("purpose")
+            yield Button("Add")
+
+
+async def test_the_message_of_a_field_in_a_form_laid_out_across_goes_under_the_form() -> None:
+    app = RowFormApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = app.query_one(Form)
+        form.say(Invalid("time", "time_format"))
+        await pilot.pause()
+        message = app.query_one("#error-time", Static)
+        assert message.region.y >= form.region.bottom
+        assert message.region.height == 1 and message.region.width == 80
+        assert said(app, "#error-time") == "Type the time as HH:MM, e.g. 14:30."
