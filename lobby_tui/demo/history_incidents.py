@@ -76,6 +76,8 @@ def _incident(
     if kind.id == "fraud":
         at += timedelta(minutes=rng.randint(3, 10))
         answers = {q.id: rng.choice(("yes", "no", "unsure")) for q in fraud.question}
+        # An open question in words (drawn all the same: the history stays as it was).
+        answers |= {q.id: d.text("fraud_why") for q in fraud.question if q.open}
         outcomes = [o.id for o in fraud.outcome]
         outcome = rng.choices(outcomes, [INCIDENT_FRAUD.get(o, 5) for o in outcomes])[0]
         add(at, "fraud", payload=json.dumps({"answers": answers, "outcome": outcome}))

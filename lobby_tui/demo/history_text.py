@@ -158,6 +158,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "who": ("王先生", "赵女士", "孙总"),
         "payroll": "代发工资备付",
         "prefers_counter": "客户希望在柜台办理",
+        "fraud_why": "汇给网上认识的“投资导师”，说是充值",
         "follow_up_done": "已回访，客户未转账",
         "handover": (
             "到店 {arrivals} 人，未办理离开 {left} 人；"
@@ -185,6 +186,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "who": ("Wang", "Zhao", "Sun"),
         "payroll": "Payroll withdrawal",
         "prefers_counter": "customer prefers a counter",
+        "fraud_why": "to an online 'investment coach', to top up an account",
         "follow_up_done": "Called back; no transfer made",
         "handover": (
             "{arrivals} arrivals, {left} left unserved; {complaints} new complaint(s); "

@@ -118,6 +118,7 @@ DEMO_TEXT = {
         "company": "企业开户",
         "payroll": "代发工资",
         "fraud_note": "老年客户欲向“安全账户”转账 5 万元",
+        "fraud_why": "转给“公安”提供的安全账户，说是保护存款",
         "family": "女儿赶到网点",
         "fraud_done": "客户被劝阻，已与家属一同离开",
         "suspicious": "男子在自助区徘徊，多次靠近取款客户",
@@ -131,6 +132,7 @@ DEMO_TEXT = {
         "company": "Company account opening",
         "payroll": "Payroll withdrawal",
         "fraud_note": "elderly customer about to send 50,000 to a 'safe account'",
+        "fraud_why": "to a 'police' safe account, to 'protect' her savings",
         "family": "daughter came to the branch",
         "fraud_done": "customer convinced, left with the family",
         "suspicious": "man loitering in self-service, keeps approaching customers",
@@ -260,7 +262,13 @@ def _demo_incidents(
         )
 
     answers = {
-        q.id: ("yes" if q.id in ("phone", "secret", "safe_account") else "no")
+        q.id: (
+            text["fraud_why"]
+            if q.open
+            else "yes"
+            if q.id in ("phone", "secret", "safe_account")
+            else "no"
+        )
         for q in script.question
     }
     actions: list[tuple[datetime, Callable[[], object]]] = [

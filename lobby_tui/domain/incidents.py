@@ -17,6 +17,7 @@ SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "monitoring", "resolved")
 ANSWERS = ("yes", "no", "unsure")
 NOTE_MAX = 500
+OPEN_ANSWER_MAX = 200  # what the customer said to an open question, in a line
 
 Severity = Literal["low", "medium", "high", "critical"]
 
@@ -63,10 +64,17 @@ class IncidentCatalogue(BaseModel):
         return next((kind for kind in self.type if kind.key == key), None)
 
 
+class FraudQuestion(Named):
+    """A question of the conversation. An open one ("who is the money going to, and what
+    for?") is answered in the customer's words; the others yes, no or unsure."""
+
+    open: bool = False
+
+
 class FraudScript(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: int = Field(ge=1)
-    question: list[Named] = Field(min_length=1)
+    question: list[FraudQuestion] = Field(min_length=1)
     outcome: list[Named] = Field(min_length=1)
 
 
@@ -82,12 +90,18 @@ def check_resolution(note: str) -> str:
     return cleaned
 
 
-def check_told_at(told_at: datetime, raised_at: datetime, now: datetime) -> None:
-    """Who was told and when: not before the incident, not in the future."""
-    if told_at < raised_at.replace(second=0):
+def told_time(told_at: datetime, raised_at: datetime, now: datetime) -> datetime:
+    """When someone was told, as recorded: never before the incident, never in the future.
+
+    A time is typed to the minute, the incident raised to the second: "18:05" for an
+    incident raised at 18:05:58 means a call in that minute, after the flag, so it is taken
+    as the moment of raising (a told time never sorts before the incident it is about).
+    A minute before the raise is refused."""
+    if told_at < raised_at.replace(second=0, microsecond=0):
         raise Invalid("told_at", "escalation_before_incident")
     if told_at > now + timedelta(minutes=1):
         raise Invalid("told_at", "escalation_in_future")
+    return max(told_at, raised_at)
 
 
 def next_status(current: str, wanted: str) -> str:
@@ -104,10 +118,21 @@ def next_status(current: str, wanted: str) -> str:
 def check_fraud(
     script: FraudScript, answers: dict[str, str], outcome: str | None
 ) -> dict[str, str]:
-    """Every question answered (yes / no / unsure) and an outcome chosen (R5.4)."""
+    """Every question answered — an open one in words, the others yes / no / unsure — and
+    an outcome chosen (R5.4)."""
+    checked: dict[str, str] = {}
     for question in script.question:
-        if answers.get(question.id) not in ANSWERS:
-            raise Invalid(f"q-{question.id}", "fraud_answer_missing")
+        field = f"q-{question.id}"
+        given = answers.get(question.id) or ""
+        if question.open:
+            words = check_text(given, field, OPEN_ANSWER_MAX)
+            if not words:
+                raise Invalid(field, "fraud_open_answer_missing")
+            checked[question.id] = words
+        elif given in ANSWERS:
+            checked[question.id] = given
+        else:
+            raise Invalid(field, "fraud_answer_missing")
     if outcome not in {o.id for o in script.outcome}:
         raise Invalid("outcome", "fraud_outcome_missing")
-    return {q.id: answers[q.id] for q in script.question}
+    return checked

@@ -14,6 +14,15 @@ class WaitLevel(StrEnum):
     RED = "red"  # escalate or open a window
 
 
+UNDO_SECONDS = 30  # a queue key pressed by mistake (c, d, l) can be taken back this long
+
+
+def undo_in_time(moved_at: datetime, now: datetime) -> bool:
+    """A call, a done or a walk-away can be undone within UNDO_SECONDS of the key; later,
+    the floor has moved on (the customer is at the counter, or gone) and it stands."""
+    return 0 <= (now - moved_at).total_seconds() <= UNDO_SECONDS
+
+
 def wait_minutes(arrived_at: datetime, now: datetime) -> int:
     """Whole minutes waited so far; never negative (a clock a little behind another tablet)."""
     return max(0, int((now - arrived_at).total_seconds() // 60))

@@ -27,6 +27,7 @@ from lobby_tui.store import StoreError
 from lobby_tui.widgets.autosave import Values
 from lobby_tui.widgets.form import Form
 from lobby_tui.widgets.form import invalid_text as invalid_text  # screens import it from here
+from lobby_tui.widgets.keys import select_takes
 from lobby_tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -206,6 +207,11 @@ class LobbyScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_controls()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed while a select has the focus is the select's, on every place:
+        never a shortcut of the place (a place's own on_key runs first and leaves it)."""
+        select_takes(self.focused, event)
 
     def fit_controls(self) -> None:
         """Borderless controls on a laptop screen; full-size touch targets on a tablet."""

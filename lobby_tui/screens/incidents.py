@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, checklist_template, fraud_script, incident_catalogue
 from lobby_tui.domain.day import at_local, local
-from lobby_tui.domain.incidents import ANSWERS, IncidentType
+from lobby_tui.domain.incidents import ANSWERS, OPEN_ANSWER_MAX, IncidentType
 from lobby_tui.domain.parse import parse_time
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, problem_text
@@ -74,25 +74,35 @@ class IncidentsScreen(LobbyScreen):
                 yield Static(t("incident.plan"), classes="incident-title")
                 yield OptionList(id="plan")
                 yield Static(t("incident.escalate"), classes="incident-title")
-                with Horizontal(classes="incident-row"):
+                with Horizontal(classes="incident-row", id="told-row"):
                     yield Select(
                         [(p.label.text(lang), p.id) for p in catalogue.party],
                         id="party",
                         prompt=t("incident.party_select"),
                     )
                     yield Field(
-                        "told-at", placeholder=t("incident.told_at_placeholder"), max_length=5
+                        "told-at",
+                        placeholder=t("incident.told_at_placeholder"),
+                        max_length=5,
+                        check=lambda typed: typed.strip() and parse_time(typed, "told_at"),
                     )
                     yield Button(t("incident.told"), id="told")
                 with Vertical(id="fraud"):
                     yield Static(t("fraud.title"), classes="incident-title")
                     for question in script.question:
                         yield Static(question.label.text(lang))
-                        yield Select(
-                            [(t(f"fraud.answer.{a}"), a) for a in ANSWERS],
-                            id=f"q-{question.id}",
-                            prompt=t("fraud.answer_prompt"),
-                        )
+                        if question.open:  # in the customer's words
+                            yield Field(
+                                f"q-{question.id}",
+                                placeholder=t("fraud.open_placeholder"),
+                                max_length=OPEN_ANSWER_MAX,
+                            )
+                        else:
+                            yield Select(
+                                [(t(f"fraud.answer.{a}"), a) for a in ANSWERS],
+                                id=f"q-{question.id}",
+                                prompt=t("fraud.answer_prompt"),
+                            )
                     yield Select(
                         [(o.label.text(lang), o.id) for o in script.outcome],
                         id="outcome",
@@ -314,6 +324,9 @@ class IncidentsScreen(LobbyScreen):
         answers = last.get("answers", {})
         for question in fraud_script().question:
             value = answers.get(question.id) if isinstance(answers, dict) else None
+            if question.open:
+                self.form.field(f"q-{question.id}").input.value = str(value or "")
+                continue
             select = self.query_one(f"#q-{question.id}", Select)
             if value in ANSWERS:
                 select.value = value
@@ -409,7 +422,8 @@ class IncidentsScreen(LobbyScreen):
             )
             service.escalate(app.store, incident.id, party=str(party), label=label, told_at=told_at)
         if not outcome.failed:
-            field.input.value = ""
+            # Who was told next starts blank: a choice left over is one tap from a falsehood.
+            self.form.reset(self.query_one("#told-row"))
             self.reload()
 
     @on(Button.Pressed, "#monitoring")
@@ -440,14 +454,18 @@ class IncidentsScreen(LobbyScreen):
         script = fraud_script()
         answers = {}
         for question in script.question:
+            if question.open:
+                answers[question.id] = self.form.field(f"q-{question.id}").value
+                continue
             value = self.query_one(f"#q-{question.id}", Select).value
             if value is not Select.NULL:
                 answers[question.id] = str(value)
         outcome_value = self.query_one("#outcome", Select).value
         chosen = None if outcome_value is Select.NULL else str(outcome_value)
         follow = self.query_one("#follow-up", Checkbox).value
+        recorded = False
         with self.sending(self.form) as outcome:
-            service.record_fraud(
+            recorded = service.record_fraud(
                 app.store,
                 script,
                 incident.id,
@@ -458,7 +476,7 @@ class IncidentsScreen(LobbyScreen):
                 shift_id=app.shift_for_record(),
             )
         if not outcome.failed:
-            self.say(t("fraud.saved"))
+            self.say(t("fraud.saved" if recorded else "fraud.unchanged"))
             self.reload()
 
     @on(Button.Pressed, "#device-out")
@@ -479,6 +497,7 @@ class IncidentsScreen(LobbyScreen):
                 label=device.label.model_dump(),
             )
         if not outcome.failed:
+            self.form.reset(self.query_one("#device"))  # the next fault: a device chosen afresh
             self.say(t("tasks.device_out" if new else "tasks.device_already", device=label))
 
     def action_remind(self, kind: str) -> None:

@@ -78,18 +78,21 @@ class RoundsScreen(LobbyScreen):
                 yield Static(self.care_keys(), id="care-keys")
                 yield Static("", id="error-care", classes="field-error")
                 yield Static(t("rounds.interest_title"), classes="round-title")
-                yield Select(
-                    [(p.label.text(lang), p.id) for p in products.product],
-                    id="product",
-                    prompt=t("rounds.product_prompt"),
-                )
-                with Horizontal(classes="round-row"):
-                    yield Checkbox(t("rounds.asked"), id="asked")
-                    yield Checkbox(t("rounds.consent"), id="consent")
-                yield Field("interest-note", placeholder=t("rounds.note_placeholder"))
-                with Horizontal(classes="round-row"):
-                    yield Button(t("rounds.note_interest"), id="interest-add", variant="primary")
-                    yield Button(t("rounds.not_interested"), id="not-interested")
+                with Form(fallback="interest-note", id="interest"):
+                    yield Select(
+                        [(p.label.text(lang), p.id) for p in products.product],
+                        id="product",
+                        prompt=t("rounds.product_prompt"),
+                    )
+                    with Horizontal(classes="round-row"):
+                        yield Checkbox(t("rounds.asked"), id="asked")
+                        yield Checkbox(t("rounds.consent"), id="consent")
+                    yield Field("interest-note", placeholder=t("rounds.note_placeholder"))
+                    with Horizontal(classes="round-row"):
+                        yield Button(
+                            t("rounds.note_interest"), id="interest-add", variant="primary"
+                        )
+                        yield Button(t("rounds.not_interested"), id="not-interested")
         yield Static(t("rounds.observe_title"), classes="round-title")
         with Form(fallback="round-note", id="observe", classes="round-row"):
             for key, choices in OBSERVE_CHOICES.items():
@@ -300,7 +303,9 @@ class RoundsScreen(LobbyScreen):
             consent=self.query_one("#consent", Checkbox).value,
             asked=self.query_one("#asked", Checkbox).value,
         ):
-            note.input.value = ""
+            # The next customer's interest starts blank: a tick left from this one ("may
+            # contact") would be recorded as theirs.
+            self.query_one("#interest", Form).reset()
 
     @on(Button.Pressed, "#not-interested")
     def action_not_interested(self) -> None:
@@ -337,7 +342,9 @@ class RoundsScreen(LobbyScreen):
             )
         if outcome.failed:
             return
-        form.reset()  # the note goes; the observations stay as chosen
+        form.reset()
+        for key, choices in OBSERVE_CHOICES.items():  # the next round looks afresh
+            self.query_one(f"#observe-{key}", Select).value = choices[0]
         self.say(t("rounds.completed", tasks=tasks))
         self.reload()
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lobby_tui.domain.errors import Invalid
-from lobby_tui.store import Store, StoreError, UnitOfWork, new_id
+from lobby_tui.domain.lobby import UNDO_SECONDS, undo_in_time
+from lobby_tui.store import Store, StoreError, UnitOfWork, new_id, parse_iso
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,18 @@ _MOVES = {
 }
 
 
-def move_arrival(store: Store, arrival_id: str, to_status: str) -> None:
-    """Called to a counter, served, or left without service."""
-    allowed_from, column = _MOVES[to_status]
+def _move_changes(from_status: str, to_status: str, now: str | None) -> dict[str, str | None]:
+    """The columns a move writes (with `now`), so undoing it empties the same ones."""
+    _allowed, column = _MOVES[to_status]
+    changes: dict[str, str | None] = {column: now}
+    if to_status == "done" and from_status == "waiting":
+        changes["called_at"] = now  # served straight away: called and done at once
+    return changes
+
+
+def move_arrival(store: Store, arrival_id: str, to_status: str) -> str:
+    """Called to a counter, served, or left without service. Returns the status before."""
+    allowed_from, _column = _MOVES[to_status]
     with store.unit_of_work() as uow:
         row = uow.execute("SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,))
         found = row.fetchone()
@@ -112,8 +122,35 @@ def move_arrival(store: Store, arrival_id: str, to_status: str) -> None:
             raise StoreError("arrival.not_found")
         if found[0] not in allowed_from:
             raise StoreError("arrival.already", ticket=found[1], status=found[0])
-        changes = {"status": to_status, column: uow.now}
-        if to_status == "done" and found[0] == "waiting":
-            changes["called_at"] = uow.now  # served straight away: called and done at once
+        changes = {"status": to_status, **_move_changes(found[0], to_status, uow.now)}
         uow.update("arrivals", arrival_id, changes)
         uow.event(f"arrival.{to_status}", "arrival", arrival_id, {"from": found[0]})
+    return str(found[0])
+
+
+def undo_move(store: Store, arrival_id: str, moved_to: str) -> str:
+    """Take back a queue key pressed by mistake (c, d or l) within UNDO_SECONDS: the
+    customer is as they were before it, in one transaction with an event that says so.
+    Returns the ticket. Later, or once the customer has moved on again, it stands."""
+    with store.unit_of_work() as uow:
+        found = uow.execute(
+            "SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,)
+        ).fetchone()
+        if found is None:
+            raise StoreError("arrival.not_found")
+        if found[0] != moved_to:
+            raise StoreError("arrival.already", ticket=found[1], status=found[0])
+        moved = uow.execute(
+            "SELECT at, payload FROM events WHERE entity = 'arrival' AND entity_id = ?"
+            " AND kind = ? ORDER BY seq DESC LIMIT 1",
+            (arrival_id, f"arrival.{moved_to}"),
+        ).fetchone()
+        if moved is None:
+            raise StoreError("arrival.not_found")
+        if not undo_in_time(parse_iso(moved[0]), parse_iso(uow.now)):
+            raise Invalid("undo", "undo_too_late", ticket=found[1], seconds=UNDO_SECONDS)
+        before = str(json.loads(moved[1])["from"])
+        changes = {"status": before, **_move_changes(before, moved_to, None)}
+        uow.update("arrivals", arrival_id, changes)
+        uow.event("arrival.undone", "arrival", arrival_id, {"undid": moved_to, "back_to": before})
+    return str(found[1])

@@ -15,8 +15,8 @@ from lobby_tui.domain.incidents import (
     check_fraud,
     check_note,
     check_resolution,
-    check_told_at,
     next_status,
+    told_time,
 )
 from lobby_tui.domain.tasks import TaskText
 
@@ -129,14 +129,13 @@ def _update(
 def escalate(
     store: Store, incident_id: str, *, party: str, label: str, told_at: datetime, note: str = ""
 ) -> None:
-    """Who was told, and when (R5.3): a call made a few minutes ago can be entered now."""
+    """Who was told, and when (R5.3): a call made a few minutes ago can be entered now;
+    never recorded before the incident itself."""
     cleaned = check_note(note)
     with store.unit_of_work() as uow:
         _status, raised = _incident(uow, incident_id)
-        check_told_at(told_at, parse_iso(raised), store.clock.now())
-        _update(
-            uow, incident_id, "escalated", at=iso(told_at), party=party, label=label, note=cleaned
-        )
+        at = told_time(told_at, parse_iso(raised), store.clock.now())
+        _update(uow, incident_id, "escalated", at=iso(at), party=party, label=label, note=cleaned)
 
 
 def tick_step(store: Store, incident_id: str, step: int, label: str) -> None:
@@ -176,20 +175,30 @@ def record_fraud(
     zone: tzinfo = UTC,
     shift_id: str | None = None,
     note: str = "",
-) -> None:
-    """The anti-fraud conversation as evidence, its outcome, and a follow-up task (R5.4)."""
+) -> bool:
+    """The anti-fraud conversation as evidence, its outcome, and a follow-up task (R5.4).
+
+    Saved again unchanged, nothing is stored (returns False): the evidence is the
+    conversation as last recorded. Changed, it is recorded again after the first (the
+    journal keeps both: what was said first is evidence too). One follow-up call per
+    incident, however often the conversation is saved."""
     checked = check_fraud(script, answers, outcome)
     cleaned = check_note(note)
+    payload: dict[str, object] = {"answers": checked, "outcome": outcome}
     with store.unit_of_work() as uow:
         _incident(uow, incident_id)
-        _update(
-            uow,
-            incident_id,
-            "fraud",
-            note=cleaned,
-            payload={"answers": checked, "outcome": outcome},
-        )
-        if follow_up:
+        last = uow.execute(
+            "SELECT payload, note FROM incident_updates WHERE incident_id = ? AND kind = 'fraud'"
+            " ORDER BY at DESC, recorded_at DESC LIMIT 1",
+            (incident_id,),
+        ).fetchone()
+        if last is not None and json.loads(last[0] or "null") == payload and last[1] == cleaned:
+            return False
+        _update(uow, incident_id, "fraud", note=cleaned, payload=payload)
+        asked = uow.execute(
+            "SELECT 1 FROM tasks WHERE source = 'incident' AND source_id = ?", (incident_id,)
+        ).fetchone()
+        if follow_up and not asked:
             raised = uow.execute(
                 "SELECT raised_at FROM incidents WHERE id = ?", (incident_id,)
             ).fetchone()
@@ -201,6 +210,7 @@ def record_fraud(
                 source_id=incident_id,
                 text=TaskText("fraud.follow_up_task", {"time": when}),
             )
+    return True
 
 
 def incidents(store: Store, day: date) -> list[Incident]:

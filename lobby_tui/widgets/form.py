@@ -1,6 +1,7 @@
 """Fields sent together: one place that clears their messages, says bad input beside the
-field it names (domain.errors.Invalid carries that name), and empties them once used. Every
-form of the app is one of these, so the plumbing is written once."""
+field it names (domain.errors.Invalid carries that name), takes a message away once its
+field is fixed, and empties the fields once used (a new record starts clean). Every form of
+the app is one of these, so the plumbing is written once."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from collections.abc import Mapping
 from contextlib import suppress
 
 from rich.text import Text
+from textual import on
 from textual.widget import Widget
-from textual.widgets import Checkbox, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from lobby_tui.domain.errors import Invalid
@@ -33,9 +35,28 @@ class FieldError(Static):
         super().__init__("", id=id, classes="field-error")
         self.names = names
         self.control = control
+        self.said_with: dict[str, object] = {}
+        """The values the message was said about (by control id): it goes once they change."""
 
-    def say(self, message: str | Text) -> None:
+    def say(self, message: str | Text, said_with: dict[str, object] | None = None) -> None:
         self.update(plain(message))
+        self.said_with = dict(said_with or {}) if message else {}
+
+
+def value_of(control: Widget) -> object:
+    """What a control holds, to see whether it changed since a message was said."""
+    if isinstance(control, Input):
+        return control.value
+    if isinstance(control, TextArea):
+        return control.text
+    if isinstance(control, Select | Checkbox):
+        return control.value
+    if isinstance(control, SelectionList):
+        return tuple(control.selected)
+    return None
+
+
+VALUED = (Input, TextArea, Select, Checkbox, SelectionList)
 
 
 class Form(Widget):
@@ -101,19 +122,47 @@ class Form(Widget):
                 fields[name].input.focus()
         elif name in lines:
             line = lines[name]
-            line.say(message)
+            # The message is about its control, or (a line for the whole form) about all.
+            about = (
+                list(self.query(line.control.format(name=name)))
+                if line.control
+                else [c for c in self.query("*") if isinstance(c, VALUED)]
+            )
+            line.say(message, {c.id: value_of(c) for c in about if c.id and isinstance(c, VALUED)})
             if self.focus_said and line.control:
                 self.query_one(line.control.format(name=name)).focus()
 
-    def reset(self) -> None:
-        """Used: every field empty, every tick and choice undone, no message."""
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _fixed(self) -> None:
+        """A message said about a control goes once the control no longer holds what it
+        was said about (a Field sees to its own)."""
+        for line in self.query(FieldError):
+            if not line.said_with:
+                continue
+            now = {
+                c.id: value_of(c)
+                for c in self.query("*")
+                if c.id in line.said_with and isinstance(c, VALUED)
+            }
+            if now != line.said_with:
+                line.say("")
+
+    def reset(self, *parts: Widget) -> None:
+        """Used: every field empty, every tick and choice undone, no message — in the whole
+        form, or only in `parts` of it (a row saved on its own: who was told, and when)."""
         self.clear()
-        for field in self.query(Field):
-            field.input.value = ""
-        for box in self.query(Checkbox):
-            box.value = False
-        for chosen in self.query(SelectionList):
-            chosen.deselect_all()
-        for select in self.query(Select):
-            with suppress(InvalidSelectValueError):  # a choice that cannot be blank stays
-                select.clear()
+        within: list[Widget] = list(parts) or [self]
+        for part in within:
+            for field in part.query(Field):
+                field.input.value = ""
+            for box in part.query(Checkbox):
+                box.value = False
+            for chosen in part.query(SelectionList):
+                chosen.deselect_all()
+            for select in part.query(Select):
+                with suppress(InvalidSelectValueError):  # a choice that cannot be blank stays
+                    select.clear()

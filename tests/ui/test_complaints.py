@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
 
 from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.content import complaint_catalogue
@@ -235,8 +235,7 @@ async def test_enquiry_logged_in_one_key_and_turned_into_a_complaint(
     app = build_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f5", "ctrl+o")
-        await pilot.press(*"lost card", "enter")  # search, then the list
-        await pilot.press("enter")  # answered
+        await pilot.press(*"lost card", "enter")  # search; Enter logs the best match
         await settle(app, pilot)
         assert "Enquiries answered today: 1" in screen_text(app)
         assert "Logged: Lost card and replacement (1 today)." in screen_text(app)
@@ -360,6 +359,24 @@ async def test_a_follow_up_note_is_kept_as_a_draft_until_added(
         assert "Note — called the card centre" in screen_text(again)
     assert [tuple(r) for r in store.query("SELECT key, body FROM drafts")] == []
     assert [u.kind for u in service.timeline(store, complaint_id)] == ["received", "note"]
+
+
+async def test_enter_in_the_search_box_logs_the_highlighted_answer(
+    build_app: Build, store: Store
+) -> None:  # covers: R4.2
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5", "ctrl+o", *"card")
+        await settle(app, pilot)
+        found = app.screen.query_one("#answers", OptionList)
+        assert found.option_count >= 2  # more than one answer speaks of cards
+        await pilot.press("down", "enter")  # the second, without leaving the search box
+        await settle(app, pilot)
+        await pilot.press("ctrl+o", "ctrl+a", "backspace", *"zzzz", "enter")  # nothing found
+        await settle(app, pilot)
+        assert "Choose an answer" in screen_text(app)
+    topics = [r[0] for r in store.query("SELECT topic FROM enquiries")]
+    assert len(topics) == 1 and topics[0] != "Lost card and replacement"
 
 
 async def test_an_enquiry_turned_complaint_keeps_what_was_half_typed(build_app: Build) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from lobby_tui.app import PLACES, LobbyApp
 from lobby_tui.content import fraud_script
@@ -114,21 +115,32 @@ async def test_the_fraud_script_end_to_end_in_chinese(build_app: Build, store: S
         await settle(app, pilot)
         text = screen_text(app)
         assert "反诈沟通" in text and "现在是否有人在电话里指导您操作？" in text
+        app.screen.query_one("#input-q-why", Input).value = "转给“安全账户”"
         await pilot.click("#fraud-save")
         await pilot.pause()
         assert said(app) == "请逐项回答（是、否或不确定）。"
+        app.screen.query_one("#input-q-why", Input).value = "  "
         for question in fraud_script().question:
+            if question.open:
+                continue
             app.screen.query_one(f"#q-{question.id}", Select).value = (
                 "yes" if question.id in ("phone", "secret", "safe_account") else "no"
             )
         app.screen.query_one("#outcome", Select).value = "stopped"
         await pilot.pause()
+        app.screen.query_one("#fraud-save", Button).press()
+        await pilot.pause()
+        assert said(app, "error-q-why") == "请记下客户的原话。"  # the open question, in words
+        app.screen.query_one("#input-q-why", Input).value = "转给“公安”的安全账户"
+        await pilot.pause()
+        assert said(app, "error-q-why") == ""  # fixed: the message went
         app.screen.query_one("#fraud-save", Button).press()  # a tap on the button
         await settle(app, pilot)
         assert said(app) == "✓ 沟通记录已作为证据保存。"
         assert "已记录反诈沟通：客户被劝阻，停止转账" in screen_text(app)
     payload = one_row(store, "SELECT payload FROM incident_updates WHERE kind = 'fraud'")[0]
     assert '"phone": "yes"' in payload and '"outcome": "stopped"' in payload
+    assert json.loads(payload)["answers"]["why"] == "转给“公安”的安全账户"
     assert one_row(store, "SELECT what FROM tasks")[0].startswith("回访")
 
 
@@ -197,3 +209,68 @@ async def test_a_recorded_conversation_is_shown_back(
         assert app.screen.query_one("#q-phone", Select).value == "yes"
         assert app.screen.query_one("#outcome", Select).value == "stopped"
         assert "Resolved: customer convinced, left with the family" in screen_text(app)
+
+
+async def test_who_was_told_starts_blank_for_the_next_and_never_before_the_incident(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R5.3
+    clock.advance(seconds=58)  # raised at 10:30:58
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8", "t", "enter")
+        await settle(app, pilot)
+        clock.advance(minutes=2)
+        app.screen.query_one("#party", Select).value = "police"
+        app.screen.query_one("#input-told-at", Input).value = "10:30"  # the minute of raising
+        app.screen.query_one("#told", Button).press()
+        await settle(app, pilot)
+        assert app.screen.query_one("#party", Select).value is Select.NULL  # starts clean
+        assert app.screen.query_one("#input-told-at", Input).value == ""
+        app.screen.query_one("#told", Button).press()  # one tap records nothing
+        await pilot.pause()
+        assert said(app) == "Choose who was told."
+        app.screen.query_one("#party", Select).value = "supervisor"
+        await pilot.pause()
+        assert said(app) == ""  # chosen: the message went
+        app.screen.query_one("#input-told-at", Input).value = "10:29"
+        app.screen.query_one("#told", Button).press()
+        await pilot.pause()
+        assert said(app, "error-told-at") == "That is before the incident was raised."
+        assert app.screen.query_one("#input-told-at", Input).value == "10:29"  # kept
+    raised = one_row(store, "SELECT raised_at FROM incidents")[0]
+    told = store.query("SELECT at, party FROM incident_updates WHERE kind = 'escalated'")
+    assert [tuple(r) for r in told] == [("2026-11-28T02:30:58Z", "police")]
+    assert told[0][0] >= raised
+
+
+async def test_saving_the_conversation_twice_stores_it_once(
+    build_app: Build, store: Store
+) -> None:  # covers: R5.4
+    app = build_app()
+    async with app.run_test(size=(100, 48)) as pilot:
+        await pilot.press("f8", "f", "enter")
+        await settle(app, pilot)
+        app.screen.query_one("#input-q-why", Input).value = "to a stranger online"
+        for question in fraud_script().question:
+            if not question.open:
+                app.screen.query_one(f"#q-{question.id}", Select).value = "no"
+        app.screen.query_one("#outcome", Select).value = "delayed"
+        await pilot.pause()
+        for _ in range(2):
+            app.screen.query_one("#fraud-save", Button).press()
+            await settle(app, pilot)
+        assert said(app) == "Already recorded as it stands: nothing new to save."
+        app.screen.query_one("#outcome", Select).value = "family"  # changed: recorded again
+        await pilot.pause()
+        app.screen.query_one("#fraud-save", Button).press()
+        await settle(app, pilot)
+        assert said(app) == "✓ Conversation recorded as evidence."
+    outcomes = [
+        json.loads(r[0])["outcome"]
+        for r in store.query(
+            "SELECT payload FROM incident_updates WHERE kind = 'fraud' ORDER BY recorded_at"
+        )
+    ]
+    assert outcomes == ["delayed", "family"]
+    assert one_row(store, "SELECT COUNT(*) FROM tasks WHERE source = 'incident'")[0] == 1
+    assert one_row(store, "SELECT COUNT(*) FROM events WHERE kind = 'incident.fraud'")[0] == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Checkbox, DataTable, Select, Static
 
 from lobby_tui.app import LobbyApp
 from lobby_tui.screens.dashboard import DashboardScreen
@@ -62,6 +62,8 @@ async def test_a_round_with_care_actions(build_app: Build, store: Store, clock: 
         await pilot.press("e")
         await settle(app, pilot)
         assert "1 task(s) opened" in said(app)
+        # The next round looks afresh: the problem seen is not one tap from being seen again.
+        assert app.screen.query_one("#observe-tidiness", Select).value == "ok"
     kinds = [
         tuple(r)
         for r in store.query(
@@ -129,8 +131,12 @@ async def test_over_selling_guard_and_not_interested(
         await pilot.press("i")
         await settle(app, pilot)
         assert said(app).startswith("✓")
+        # Saved, the interest form starts blank: no product, no tick carried over.
+        assert app.screen.query_one("#product", Select).value is Select.NULL
+        assert not app.screen.query_one("#asked", Checkbox).value
         await pilot.press("x")
         await settle(app, pilot)
+        app.screen.query_one("#product", Select).value = "insurance"
         await pilot.press("i")
         await settle(app, pilot)
         assert said(app) == "One product mention per customer per visit, unless they ask."

@@ -4,6 +4,7 @@ and every queue key acts on the customer the manager sees."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, Select, Static
@@ -13,7 +14,7 @@ from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
-from lobby_tui.store import Store, open_store
+from lobby_tui.store import FixedClock, Store, open_store
 from tests.conftest import Build, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
 from tests.ui.test_triage import last_arrival
@@ -276,3 +277,77 @@ async def test_the_dashboard_says_how_the_days_quotes_held(
     longer = round(arrivals["quote_longer_rate"] * 100)
     assert f"Told the right wait {right}% · longer than told {longer}%" in shown
     assert f"Triaged within 30 s {round(arrivals['triage_within_target'] * 100)}%" in shown
+
+
+def queue_cursor(app: LobbyApp) -> str:
+    table = app.screen.query_one("#queue", DataTable)
+    key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+    return str(key.value)
+
+
+async def test_a_queue_key_can_be_undone_for_30_seconds_and_the_highlight_stays(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R2.3, R3.2
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot)
+        day = triage(app).day.isoformat()
+        customers = [waiting(store, day, "transfer", "non_cash", "B") for _ in range(3)]
+        triage(app).refresh_queue()
+        await pilot.press("q", "down")  # B002
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert queue_cursor(app) == customers[1]  # still on B002, now at the counter
+        assert "B002 called. u undoes it" in screen_text(app)
+        clock.advance(seconds=20)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "Undone: B002 is back as before." in screen_text(app)
+        assert queue_cursor(app) == customers[1]
+        row = one_row(store, "SELECT status, called_at FROM arrivals WHERE id = ?", (customers[1],))
+        assert tuple(row) == ("waiting", None)
+        undone = one_row(
+            store,
+            "SELECT payload FROM events WHERE kind = 'arrival.undone' AND entity_id = ?",
+            (customers[1],),
+        )[0]
+        said = json.loads(undone)
+        assert (said["undid"], said["back_to"]) == ("called", "waiting")
+        await pilot.press("u")  # once: there is nothing more to undo
+        await settle(app, pilot)
+        assert "Nothing to undo here." in screen_text(app)
+
+        await pilot.press("d")  # served straight from waiting: called and done at once
+        await settle(app, pilot)
+        assert queue_cursor(app) != customers[1]  # gone from the queue, not the top row
+        assert app.screen.query_one("#queue", DataTable).cursor_row == 1
+        await pilot.press("u")
+        await settle(app, pilot)
+        row = one_row(
+            store, "SELECT status, called_at, done_at FROM arrivals WHERE id = ?", (customers[1],)
+        )
+        assert tuple(row) == ("waiting", None, None)
+        assert queue_cursor(app) == customers[1]  # back on the customer restored
+
+        await pilot.press("l")
+        await settle(app, pilot)
+        clock.advance(seconds=31)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "Too late to undo: B002 stands (30 seconds have passed)." in screen_text(app)
+    assert one_row(store, "SELECT status FROM arrivals WHERE id = ?", (customers[1],))[0] == "left"
+    kinds = [
+        r[0]
+        for r in store.query(
+            "SELECT kind FROM events WHERE entity_id = ? ORDER BY seq", (customers[1],)
+        )
+    ]
+    assert kinds == [
+        "arrival.triaged",
+        "arrival.called",
+        "arrival.undone",
+        "arrival.done",
+        "arrival.undone",
+        "arrival.left",
+    ]

@@ -13,8 +13,8 @@ from lobby_tui.domain.incidents import (
     IncidentCatalogue,
     check_fraud,
     check_resolution,
-    check_told_at,
     next_status,
+    told_time,
 )
 
 RAISED = datetime(2026, 11, 28, 2, 30, 20, tzinfo=UTC)
@@ -75,11 +75,23 @@ def test_a_plan_file_with_an_error_names_file_and_line(
 
 def test_escalation_time_is_not_before_the_incident_nor_in_the_future() -> None:  # covers: R5.3
     now = RAISED + timedelta(minutes=10)
-    check_told_at(RAISED.replace(second=0), RAISED, now)  # the same minute is fine
+    told_time(RAISED.replace(second=0), RAISED, now)  # the same minute is fine
     with pytest.raises(Invalid, match="escalation_before_incident"):
-        check_told_at(RAISED - timedelta(minutes=5), RAISED, now)
+        told_time(RAISED - timedelta(minutes=5), RAISED, now)
     with pytest.raises(Invalid, match="escalation_in_future"):
-        check_told_at(now + timedelta(minutes=5), RAISED, now)
+        told_time(now + timedelta(minutes=5), RAISED, now)
+
+
+def test_told_in_the_minute_of_raising_is_never_stored_before_the_incident() -> None:
+    # covers: R5.3 — "18:05" for an incident raised at 18:05:58
+    raised = datetime(2026, 11, 28, 10, 5, 58, tzinfo=UTC)
+    now = raised + timedelta(minutes=3)
+    assert told_time(raised.replace(second=0), raised, now) == raised
+    later = raised.replace(second=0) + timedelta(minutes=2)
+    assert told_time(later, raised, now) == later  # a later minute is kept as typed
+    with pytest.raises(Invalid) as caught:
+        told_time(raised.replace(second=0) - timedelta(minutes=1), raised, now)  # 18:04
+    assert (caught.value.field, caught.value.key) == ("told_at", "escalation_before_incident")
 
 
 def test_status_moves_forward_and_resolving_needs_a_note() -> None:
@@ -94,10 +106,25 @@ def test_status_moves_forward_and_resolving_needs_a_note() -> None:
 
 def test_the_fraud_conversation_needs_every_answer_and_an_outcome() -> None:  # covers: R5.4
     script = fraud_script()
-    answers = {q.id: "yes" for q in script.question}
+    answers = {q.id: "to my grandson, for a car" if q.open else "yes" for q in script.question}
     assert check_fraud(script, answers, "stopped") == answers
     with pytest.raises(Invalid) as caught:
         check_fraud(script, {**answers, "payee": ""}, "stopped")
     assert caught.value.field == "q-payee"
     with pytest.raises(Invalid, match="fraud_outcome_missing"):
         check_fraud(script, answers, None)
+
+
+def test_an_open_question_is_answered_in_words_the_others_yes_no_unsure() -> None:
+    # covers: R5.4
+    script = fraud_script()
+    assert [q.id for q in script.question if q.open] == ["why"]  # marked in fraud.toml
+    answers = {q.id: "no" for q in script.question}
+    answers["why"] = "  to a 'safe account' the caller gave  "
+    assert check_fraud(script, answers, "stopped")["why"] == "to a 'safe account' the caller gave"
+    with pytest.raises(Invalid) as caught:
+        check_fraud(script, {**answers, "why": "   "}, "stopped")
+    assert (caught.value.field, caught.value.key) == ("q-why", "fraud_open_answer_missing")
+    with pytest.raises(Invalid) as caught:
+        check_fraud(script, {**answers, "phone": "maybe"}, "stopped")  # not an open question
+    assert caught.value.key == "fraud_answer_missing"

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from lobby_tui.domain.day import business_day, day_bounds_utc
 from lobby_tui.domain.kpis import ArrivalFacts, hourly_figures
 from lobby_tui.domain.lobby import (
+    UNDO_SECONDS,
     WaitLevel,
     channel_queues,
+    undo_in_time,
     wait_level,
     wait_minutes,
 )
@@ -121,3 +123,12 @@ def test_bad_settings_name_the_setting(override: dict[str, object], key: str) ->
     with pytest.raises(SettingsError) as caught:
         build_settings(DEFAULTS, override)
     assert caught.value.key == key
+
+
+def test_a_queue_key_can_be_undone_for_thirty_seconds_only() -> None:  # covers: R2.3
+    moved = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
+    assert UNDO_SECONDS == 30
+    assert undo_in_time(moved, moved)
+    assert undo_in_time(moved, moved + timedelta(seconds=30))
+    assert not undo_in_time(moved, moved + timedelta(seconds=31))
+    assert not undo_in_time(moved, moved - timedelta(seconds=1))  # a clock set back

@@ -8,12 +8,13 @@ from datetime import date
 import pytest
 
 from lobby_tui.content import needs_catalogue
+from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services import tasks
-from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
+from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival, undo_move
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.services.triage import ChannelState, channel_state, close_day, suggest
-from lobby_tui.store import FixedClock, Store
+from lobby_tui.store import FixedClock, Store, StoreError
 
 DAY = date(2026, 11, 28)
 PREFIX = {"cash": "A", "non_cash": "B", "priority": "V", "self_service": "S", "wealth": "W"}
@@ -126,3 +127,23 @@ def test_closing_the_day_ends_the_wait_of_those_still_waiting_only(
     assert rows[waiting]["status"] == "not_seen"
     assert rows[waiting]["left_at"] == "2026-11-28T02:35:00Z"
     assert rows[at_counter]["status"] == "called" and rows[at_counter]["left_at"] is None
+
+
+def test_undo_puts_the_customer_back_in_one_unit_of_work(
+    store: Store, clock: FixedClock
+) -> None:  # covers: R2.3
+    customer = walk_in(store, "transfer", "non_cash")
+    move_arrival(store, customer, "called")
+    clock.advance(seconds=10)
+    assert move_arrival(store, customer, "left") == "called"
+    assert undo_move(store, customer, "left") == "B001"
+    row = store.query_one(
+        "SELECT status, called_at, left_at FROM arrivals WHERE id = ?", (customer,)
+    )
+    assert row is not None and row[0] == "called" and row[1] is not None and row[2] is None
+    with pytest.raises(StoreError):  # already undone: it is called now, not left
+        undo_move(store, customer, "left")
+    clock.advance(seconds=31)
+    with pytest.raises(Invalid) as caught:  # the call itself is 41 s old
+        undo_move(store, customer, "called")
+    assert caught.value.key == "undo_too_late"

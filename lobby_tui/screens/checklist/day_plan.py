@@ -58,7 +58,12 @@ class DayPlanPane(TabPane):
                 id="appointment-form",
                 classes="plan-form",
             ):
-                yield Field("appt-time", placeholder=t("plan.time_placeholder"), max_length=5)
+                yield Field(
+                    "appt-time",
+                    placeholder=t("plan.time_placeholder"),
+                    max_length=5,
+                    check=parse_time,
+                )
                 yield Field(
                     "appt-purpose",
                     placeholder=t("plan.purpose_placeholder"),
@@ -77,8 +82,18 @@ class DayPlanPane(TabPane):
                 id="cash-form",
                 classes="plan-form",
             ):
-                yield Field("cash-time", placeholder=t("plan.time_placeholder"), max_length=5)
-                yield Field("cash-amount", placeholder=t("plan.amount_placeholder"), max_length=14)
+                yield Field(
+                    "cash-time",
+                    placeholder=t("plan.time_placeholder"),
+                    max_length=5,
+                    check=parse_time,
+                )
+                yield Field(
+                    "cash-amount",
+                    placeholder=t("plan.amount_placeholder"),
+                    max_length=14,
+                    check=parse_amount,
+                )
                 yield Field(
                     "cash-note",
                     placeholder=t("plan.note_placeholder"),

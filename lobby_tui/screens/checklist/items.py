@@ -66,6 +66,7 @@ class ItemsPane(TabPane):
                     placeholder=t("check.count_placeholder"),
                     max_length=7,
                     restrict=r"[0-9]*",
+                    check=parse_count,
                 )
                 yield Field("note", placeholder=t("check.note_placeholder"), max_length=NOTE_MAX)
         with Form(aliases={"name": "signer", "sign_off": "signer"}, id="sign-row"):

@@ -165,7 +165,7 @@ class TasksPane(TabPane):
             )
         if outcome.failed:
             return
-        form.field("fault-note").input.value = ""
+        form.reset()  # the next fault is for a device chosen afresh
         self.fill()
         said = t("tasks.device_out" if new else "tasks.device_already", device=label)
         self.post_message(self.Reported(self, said))

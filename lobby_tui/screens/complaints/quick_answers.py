@@ -40,6 +40,9 @@ class QuickAnswer:
 class QuickAnswers(Vertical):
     BINDINGS = [
         Binding("c", "to_complaint", "answers.to_complaint", show=False),
+        # In the search box: the arrows move the highlight, Enter logs it.
+        Binding("down", "highlight(1)", show=False),
+        Binding("up", "highlight(-1)", show=False),
     ]
 
     @dataclass
@@ -135,8 +138,25 @@ class QuickAnswers(Vertical):
     def _find(self) -> None:
         self.show_answers()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "highlight":
+            return self.query_one("#answer-find", Input).has_focus
+        return True
+
+    def action_highlight(self, step: int) -> None:
+        answers = self.query_one("#answers", OptionList)
+        if self.shown:
+            now = answers.highlighted or 0
+            answers.highlighted = max(0, min(len(self.shown) - 1, now + step))
+
     @on(Input.Submitted, "#answer-find")
-    def _to_list(self) -> None:
+    def _log_found(self) -> None:
+        """Enter in the search box logs the answer highlighted (the best match); the list
+        takes the focus, where `c` turns the question into a complaint."""
+        if self.chosen() is None:
+            self.say(t("answers.choose"))
+            return
+        self.log_chosen()
         self.query_one("#answers", OptionList).focus()
 
     def chosen(self) -> QuickAnswer | None:

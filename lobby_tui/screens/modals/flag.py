@@ -17,6 +17,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.incidents import SEVERITIES, IncidentType, check_note
 from lobby_tui.i18n import language, t
 from lobby_tui.widgets.form import invalid_text
+from lobby_tui.widgets.keys import select_takes
 
 
 class FlagDialog(ModalScreen[dict[str, str | None] | None]):
@@ -73,7 +74,10 @@ class FlagDialog(ModalScreen[dict[str, str | None] | None]):
         self.query_one("#flag-types", OptionList).focus()
 
     def on_key(self, event: events.Key) -> None:
-        if isinstance(self.focused, Input) or not event.character:
+        # A letter in the note, or while the zone or severity has the focus, is not a type.
+        if select_takes(self.focused, event) or isinstance(self.focused, Input):
+            return
+        if not event.character:
             return
         kind = self.catalogue.by_key(event.character)
         if kind is not None:

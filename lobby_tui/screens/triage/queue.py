@@ -21,13 +21,13 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from lobby_tui.content import channels, needs_catalogue
 from lobby_tui.domain.errors import Invalid
-from lobby_tui.domain.lobby import wait_level, wait_minutes
+from lobby_tui.domain.lobby import UNDO_SECONDS, wait_level, wait_minutes
 from lobby_tui.domain.triage import SELF_SERVICE
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import problem_text
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import triage as service
-from lobby_tui.services.arrivals import move_arrival
+from lobby_tui.services.arrivals import move_arrival, undo_move
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field
@@ -44,6 +44,7 @@ class QueueTable(DataTable[Text]):
         Binding("c", "queue('called')", "queue.call", show=False),
         Binding("d", "queue('done')", "queue.done", show=False),
         Binding("l", "queue('left')", "queue.left", show=False),
+        Binding("u", "undo", "queue.undo", show=False),
         Binding("m", "move", "queue.move", show=False),
         Binding("plus,equals_sign", "counters(1)", "queue.more", show=False),
         Binding("minus", "counters(-1)", "queue.fewer", show=False),
@@ -55,6 +56,9 @@ class QueueTable(DataTable[Text]):
 
     def action_move(self) -> None:
         self.post_message(LiveQueue.Act(self, "move", ""))
+
+    def action_undo(self) -> None:
+        self.post_message(LiveQueue.Act(self, "undo", ""))
 
     def action_counters(self, change: int) -> None:
         self.post_message(LiveQueue.Act(self, "counters", str(change)))
@@ -90,6 +94,9 @@ class LiveQueue(Vertical):
         self.queue: list[service.InQueue] = []  # as last shown
         self.counters: dict[str, int] = {}  # counters open, machines working: as last shown
         self.rows_shown: list[tuple[str, tuple[Hashable, ...]]] = []
+        self.follow: str | None = None  # a customer back in the queue: highlight them
+        self.last_move: tuple[str, str, str] | None = None
+        """The last c, d or l on this tablet: the customer's id, ticket and new status."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
@@ -158,7 +165,8 @@ class LiveQueue(Vertical):
         if drawn == self.rows_shown:  # most ticks: the same queue, the same minutes
             return
         table = self.query_one(QueueTable)
-        seen, row = self.highlighted(), table.cursor_row
+        seen, row = self.follow or self.highlighted(), table.cursor_row
+        self.follow = None
         self.rows_shown = drawn
         table.clear()
         for key, cells in rows:
@@ -199,6 +207,8 @@ class LiveQueue(Vertical):
         event.stop()
         if event.what == "queue":
             self.move_on(event.argument)
+        elif event.what == "undo":
+            self.undo()
         elif event.what == "move":
             self.open_move()
         elif event.what == "counters":
@@ -212,11 +222,36 @@ class LiveQueue(Vertical):
         self.say("")
         if arrival is None:
             return
+        ticket = next((p.ticket for p in self.queue if p.id == arrival), "")
         try:
             move_arrival(lobby_of(self).store, arrival, status)
         except StoreError as exc:
             self.say(problem_text(exc))
             return
+        self.last_move = (arrival, ticket, status)
+        self.say(Text(t(f"queue.moved.{status}", ticket=ticket, seconds=UNDO_SECONDS), style="dim"))
+        self.post_message(self.Changed(self))
+
+    def undo(self) -> None:
+        """`u`: the last c, d or l on this tablet taken back (within UNDO_SECONDS); the
+        highlight goes back to that customer."""
+        if self.last_move is None:
+            self.say(t("queue.undo_nothing"))
+            return
+        arrival, ticket, status = self.last_move
+        try:
+            undo_move(lobby_of(self).store, arrival, status)
+        except Invalid as exc:
+            self.last_move = None  # too late stays too late
+            self.say(invalid_text(exc))
+            return
+        except StoreError as exc:
+            self.last_move = None
+            self.say(problem_text(exc))
+            return
+        self.last_move = None
+        self.follow = arrival
+        self.say(t("queue.undone", ticket=ticket))
         self.post_message(self.Changed(self))
 
     def open_move(self) -> None:

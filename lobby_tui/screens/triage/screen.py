@@ -108,8 +108,14 @@ class TriageScreen(LobbyScreen):
                         placeholder=t("triage.party_placeholder"),
                         restrict=r"[0-9]*",
                         max_length=3,
+                        check=check_party,
                     )
-                    yield Field("ticket", placeholder=t("triage.ticket_placeholder"), max_length=6)
+                    yield Field(
+                        "ticket",
+                        placeholder=t("triage.ticket_placeholder"),
+                        max_length=6,
+                        check=check_ticket,
+                    )
                 yield Field("note", placeholder=t("triage.note_placeholder"))
                 with Horizontal(classes="triage-row"):
                     yield Select(
