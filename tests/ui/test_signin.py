@@ -136,6 +136,7 @@ async def test_the_first_start_asks_for_the_first_supervisor(
         assert "The two PINs differ" in screen_text(app)
         assert app.screen.query_one("#input-name", Input).value == "Zhao"  # nothing lost
         app.screen.query_one("#input-pin_again", Input).value = "4826"
+        await settle(app, pilot)  # the message under the field goes, and the form moves up
         await pilot.click("#first-go")
         await settle(app, pilot)
         assert app.signed_in is not None and app.signed_in.name == "Zhao"
@@ -148,7 +149,9 @@ async def test_idle_lock_keeps_a_half_typed_complaint(
 ) -> None:  # covers: R6.5, R4.1
     app = build_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("f5", "ctrl+n", *"Card kept by ATM 2")
+        await pilot.press("f5", "ctrl+n")
+        await settle(app, pilot)  # the intake form in front, as the manager sees it
+        await pilot.press(*"Card kept by ATM 2")
         app.lock_if_idle()  # a key since the last look: the idle time starts now
         clock.advance(minutes=4, seconds=59)
         app.lock_if_idle()
