@@ -163,7 +163,9 @@ class ComplaintsScreen(LobbyScreen):
         if self.problem:
             return
         self.query_one("#complaint-tabs", TabbedContent).active = tab
-        self.query_one(FOCUS[tab]).focus()
+        # Focused now, not after the keys already queued (Widget.focus defers to the app's
+        # queue): a description typed straight after Ctrl+N loses no first letter.
+        self.set_focus(self.query_one(FOCUS[tab]))
 
     def action_save(self) -> None:
         if self.problem:
