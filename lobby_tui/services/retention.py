@@ -9,8 +9,11 @@ The app runs `purge` at start-up in a thread worker; `lobby purge` runs it by ha
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lobby_tui.domain.retention import DRAFTS, RULES, Cutoff, Kept, cutoff, erasable
@@ -18,6 +21,7 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.store import Store, iso, parse_iso
 
 BATCH = 500  # ids per statement: far under SQLite's limit on parameters
+CHECKPOINT_WAIT_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,20 @@ def purge(store: Store, settings: Settings) -> Purge:
     finally:
         store.examine(lambda c: c.execute(f"PRAGMA secure_delete = {int(before)}"))
     if done.total:
-        # Best effort: a reader in the middle of a read (another tablet) only delays it.
-        store.examine(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+        _empty_log(store.path)
     return done
+
+
+def _empty_log(path: Path) -> None:
+    """The checkpoint runs on a connection of its own with a short wait, so the store's
+    lock is not held while a long read elsewhere (another tablet, a year's report) finishes.
+    Best effort: if it cannot run now, later checkpoints write over the old frames."""
+    conn = sqlite3.connect(path, timeout=CHECKPOINT_WAIT_S)
+    try:
+        with suppress(sqlite3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        conn.close()
 
 
 def _erase(store: Store, settings: Settings) -> Purge:
