@@ -258,8 +258,9 @@ class LobbyApp(App[None]):
         def work() -> None:
             from lobby_tui.services.retention import plan, purge
 
-            if plan(self.store, self.settings).total:  # the write lock only when needed
-                purge(self.store, self.settings)
+            found = plan(self.store, self.settings)  # read here, without the write lock
+            if found.total:
+                purge(self.store, self.settings, found)
 
         self.run_worker(work, name="retention", group="retention", thread=True,
                         exit_on_error=False)  # fmt: skip

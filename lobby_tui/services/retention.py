@@ -9,8 +9,11 @@ The app runs `purge` at start-up in a thread worker; `lobby purge` runs it by ha
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lobby_tui.domain.retention import DRAFTS, RULES, Cutoff, Kept, cutoff, erasable
@@ -18,6 +21,7 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.store import Store, iso, parse_iso
 
 BATCH = 500  # ids per statement: far under SQLite's limit on parameters
+CHECKPOINT_WAIT_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -49,21 +53,44 @@ def _due(rule: Kept, rows: Sequence[Sequence[Any]], cut: Cutoff) -> list[str]:
     return found
 
 
-def _candidates(read: Callable[[str, Sequence[Any]], Sequence[Sequence[Any]]], cut: Cutoff
-                ) -> dict[str, list[str]]:  # fmt: skip
+def _candidates(
+    read: Callable[[str, Sequence[Any]], Sequence[Sequence[Any]]],
+    cut: Cutoff,
+    among: dict[str, list[str]] | None = None,
+) -> dict[str, list[str]]:
+    """What is due, table by table; `among`: only those ids (a plan read before, checked
+    again under the write lock, so the lock is never held for a scan of a year of rows)."""
     found: dict[str, list[str]] = {}
     for rule in RULES:
         status = "status" if rule.closed is not None else "NULL"
         # Narrowed in SQL by the same instant (text order is time order); decided by the rule.
-        rows = read(
+        sql = (
             f"SELECT id, {status}, {rule.ended} FROM {rule.table}"
-            f" WHERE ({_holds(rule)}) AND {rule.ended} < ?",
-            (iso(cut.instant),),
+            f" WHERE ({_holds(rule)}) AND {rule.ended} < ?"
         )
+        rows = _read_among(read, sql, "id", iso(cut.instant), among, rule.table)
         found[rule.table] = _due(rule, rows, cut)
-    drafts = read(f"SELECT key FROM {DRAFTS} WHERE updated_at < ?", (iso(cut.instant),))
-    found[DRAFTS] = [str(r[0]) for r in drafts]
+    sql = f"SELECT key FROM {DRAFTS} WHERE updated_at < ?"
+    found[DRAFTS] = [str(r[0]) for r in _read_among(read, sql, "key", iso(cut.instant),
+                                                     among, DRAFTS)]  # fmt: skip
     return found
+
+
+def _read_among(
+    read: Callable[[str, Sequence[Any]], Sequence[Sequence[Any]]],
+    sql: str,
+    key: str,
+    instant: str,
+    among: dict[str, list[str]] | None,
+    table: str,
+) -> list[Sequence[Any]]:
+    if among is None:
+        return list(read(sql, (instant,)))
+    rows: list[Sequence[Any]] = []
+    for part in _batches(among.get(table, [])):
+        marks = ", ".join("?" for _ in part)
+        rows.extend(read(f"{sql} AND {key} IN ({marks})", (instant, *part)))
+    return rows
 
 
 def plan(store: Store, settings: Settings) -> Purge:
@@ -73,8 +100,10 @@ def plan(store: Store, settings: Settings) -> Purge:
     return Purge(cut, {t: len(v) for t, v in ids.items()}, ids)
 
 
-def purge(store: Store, settings: Settings) -> Purge:
+def purge(store: Store, settings: Settings, planned: Purge | None = None) -> Purge:
     """Erase what is due, in one unit of work. Nothing due: nothing written, no event.
+    `planned`: what `plan` found a moment ago (read without the lock); what is erased is
+    checked again under it.
 
     Erased means gone from the file too: SQLite would otherwise leave the old bytes in the
     page's free space and in the write-ahead log until something happened to overwrite them.
@@ -83,20 +112,31 @@ def purge(store: Store, settings: Settings) -> Purge:
     before = store.examine(lambda c: c.execute("PRAGMA secure_delete").fetchone()[0])
     store.examine(lambda c: c.execute("PRAGMA secure_delete = ON"))
     try:
-        done = _erase(store, settings)
+        done = _erase(store, settings, planned or plan(store, settings))
     finally:
         store.examine(lambda c: c.execute(f"PRAGMA secure_delete = {int(before)}"))
     if done.total:
-        # Best effort: a reader in the middle of a read (another tablet) only delays it.
-        store.examine(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+        _empty_log(store.path)
     return done
 
 
-def _erase(store: Store, settings: Settings) -> Purge:
-    cut = cutoff(store.clock.now(), settings.retention_days, settings.timezone)
+def _empty_log(path: Path) -> None:
+    """The checkpoint runs on a connection of its own with a short wait, so the store's
+    lock is not held while a long read elsewhere (another tablet, a year's report) finishes.
+    Best effort: if it cannot run now, later checkpoints write over the old frames."""
+    conn = sqlite3.connect(path, timeout=CHECKPOINT_WAIT_S)
+    try:
+        with suppress(sqlite3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        conn.close()
+
+
+def _erase(store: Store, settings: Settings, planned: Purge) -> Purge:
+    cut = planned.cut
     with store.unit_of_work() as uow:
-        # Decided inside the write lock: a case reopened a moment ago keeps its phone.
-        ids = _candidates(lambda sql, params: uow.execute(sql, params).fetchall(), cut)
+        # Decided again inside the write lock: a case reopened a moment ago keeps its phone.
+        ids = _candidates(lambda sql, p: uow.execute(sql, p).fetchall(), cut, planned.ids)
         counts = {t: len(v) for t, v in ids.items()}
         if not any(counts.values()):
             return Purge(cut, counts, ids)

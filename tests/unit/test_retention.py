@@ -228,3 +228,16 @@ def test_a_retention_outside_30_to_3650_days_is_refused_clearly(tmp_path: Path, 
         result = lobby("--lang", language, "purge", "--db", str(db), env={"LOBBY_DATA": str(data)})
         line = one_clear_line(result)
         assert words in line and "30" in line and "3650" in line
+
+
+def test_a_case_reopened_between_the_plan_and_the_purge_keeps_its_phone(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R6.5
+    ids = _lobby(store, settings, clock)
+    planned = plan(store, settings)
+    assert planned.counts["complaints"] == 1
+    service.set_status(store, settings, ids["closed"], "in_progress", "customer came back")
+    done = purge(store, settings, planned)
+    assert done.counts["complaints"] == 0 and done.counts["arrivals"] == 1
+    row = store.query_one("SELECT customer_phone FROM complaints WHERE id = ?", (ids["closed"],))
+    assert row is not None and row[0] == "13900001111"
