@@ -605,6 +605,7 @@ CATALOG: dict[str, str] = {
     "dash.complaints.empty": "No complaint to act on. F5 takes one down.",
     "dash.incidents.title": "Open incidents: {count}",
     "dash.incidents.empty": "All quiet. F8 flags an incident from any screen.",
+    "dash.scroll": "Scroll",
     "dash.more": "… and {n} more",
     "dash.hours.title": "Arrivals today: {total}",
     "dash.hours.empty": "No arrivals yet today.",

@@ -594,6 +594,7 @@ CATALOG: dict[str, str] = {
     "dash.complaints.empty": "没有待办投诉。按 F5 登记投诉。",
     "dash.incidents.title": "未结事件：{count}",
     "dash.incidents.empty": "一切正常。在任何页面按 F8 登记事件。",
+    "dash.scroll": "滚动",
     "dash.more": "……另有 {n} 项",
     "dash.hours.title": "今日到店：{total} 人",
     "dash.hours.empty": "今天还没有客户到店。",

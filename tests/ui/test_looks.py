@@ -1,0 +1,110 @@
+"""What a manager sees and reaches at 80×24 and on a big screen: the dashboard scrolls from
+the keyboard, the keys panel closes, no column is squeezed past reading (issue 15)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from lobby_tui.app import LobbyApp
+from lobby_tui.content import incident_catalogue
+from lobby_tui.demo.morning import write_demo_morning
+from lobby_tui.domain.settings import Settings
+from lobby_tui.screens.dashboard import Board, DashboardScreen, list_lines
+from lobby_tui.services.incidents import raise_incident
+from lobby_tui.store import FixedClock, Store
+from lobby_tui.widgets.footer import LobbyFooter
+from tests.conftest import Build, on_screen, settle
+
+
+def visible(app: LobbyApp) -> list[str]:
+    """The terminal's lines as the manager sees them (what is scrolled away is not there)."""
+    console = Console(
+        width=app.size.width, file=io.StringIO(), record=True, force_terminal=True,
+        color_system="truecolor", legacy_windows=False, safe_box=False,
+    )  # fmt: skip
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text().splitlines()
+
+
+def footer_text(app: LobbyApp) -> str:
+    return str(app.screen.query_one(LobbyFooter).content)
+
+
+async def test_dashboard_scrolls_from_the_keyboard_at_80x24(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R6.3
+    write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang="zh")
+    app = build_app("zh", demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        dashboard = on_screen(app, DashboardScreen)
+        board = dashboard.query_one(Board)
+        assert board.has_focus  # the arrows move it at once
+        shown = "\n".join(visible(app))
+        # Both open cases in sight without scrolling: complaints under the round,
+        # incidents under who waits.
+        assert "待办投诉：4" in shown and "未结事件：1" in shown
+        assert "可疑人员" in shown
+        assert "↑↓ 滚动" in footer_text(app)  # the footer says how
+        assert "已向库房申领" not in shown  # the last task is below the fold...
+        await pilot.press("end")
+        await pilot.pause()
+        assert board.scroll_y == board.max_scroll_y > 0
+        assert "已向库房申领" in "\n".join(visible(app))  # ...and reached by keyboard
+        await pilot.press("home")
+        await pilot.pause()
+        assert board.scroll_y == 0
+
+
+async def test_scroll_is_offered_only_when_something_is_below_the_fold(
+    build_app: Build,
+) -> None:
+    app = build_app("zh")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        assert on_screen(app, DashboardScreen).query_one(Board).max_scroll_y == 0
+        assert "滚动" not in footer_text(app)
+
+
+async def test_a_big_screen_lists_more_open_items(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R6.3
+    app = build_app()
+    for minute in range(10):
+        clock.advance(minutes=1)
+        raise_incident(
+            store, incident_catalogue(), day=store.clock.now().date(), shift_id=None,
+            type_id="noise", zone="waiting", severity="low", note=f"n{minute}",
+        )  # fmt: skip
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        shown = "\n".join(visible(app))
+        assert shown.count("Noise") == 10 and "more" not in shown
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        await pilot.press("end")
+        await pilot.pause()
+        # Three on a laptop, and how many more (F6 lists them all).
+        assert "… and 7 more" in "\n".join(screen_lines_all(app))
+
+
+def screen_lines_all(app: LobbyApp) -> list[str]:
+    """Every line of the dashboard's columns, scrolled away or not."""
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    lines: list[str] = []
+    for column in app.screen.query("#lobby > Static").results(Static):
+        if column.display:
+            strips = column.render_lines(Region(0, 0, *column.size))
+            lines.extend(strip.text for strip in strips)
+    return lines
+
+
+def test_lists_grow_with_the_room() -> None:
+    assert list_lines(24, 80, "cases") == list_lines(24, 80, "duties") == 3
+    assert list_lines(50, 200, "cases") > 3 and list_lines(50, 200, "duties") > 3
+    assert list_lines(36, 160, "cases") > list_lines(36, 160, "duties")  # two lists alone
+    assert list_lines(200, 300, "cases") == 12  # no more than the lobby read
