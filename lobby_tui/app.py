@@ -23,6 +23,7 @@ from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
 from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
+from lobby_tui.widgets.keys import KeysPanel
 from lobby_tui.widgets.topbar import TopBar
 
 # The places of the lobby, in the order of the manager's day, with the key that opens each.
@@ -91,6 +92,9 @@ class LobbyApp(App[None]):
             key_display=FLAG_KEY.upper(),
             priority=True,
         ),
+        # Before any screen's own Escape, but only while the keys panel is open (else the
+        # key goes on as if this binding were not there).
+        Binding("escape", "hide_keys", "cmd.keys.hide", show=False, priority=True),
     ]
 
     def __init__(
@@ -302,6 +306,19 @@ class LobbyApp(App[None]):
         except KeyError:
             return []
 
+    def action_show_help_panel(self) -> None:
+        """The keys of the screen in front, in a narrow panel beside it (palette → keys)."""
+        if not self.screen.query(KeysPanel):
+            self.screen.mount(KeysPanel())
+
+    def action_hide_help_panel(self) -> None:
+        self.screen.query(KeysPanel).remove()
+
+    def action_hide_keys(self) -> None:
+        if not self.screen.query(KeysPanel):
+            raise SkipAction()  # Escape means what the screen says it means
+        self.action_hide_help_panel()
+
     def action_command_palette(self) -> None:
         # Textual's own palette, with the search prompt in the manager's language.
         from textual.command import CommandPalette
@@ -335,7 +352,12 @@ class LobbyApp(App[None]):
                 t("cmd.theme.help"),
                 partial(self.switch_theme, "high-contrast"),
             )
-        yield SystemCommand(t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel)
+        if screen.query(KeysPanel):  # the same command closes it (and Escape)
+            yield SystemCommand(
+                t("cmd.keys.hide"), t("cmd.keys.hide.help"), self.action_hide_help_panel
+            )
+        else:
+            yield SystemCommand(t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel)
         yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.exit)
 
     # Errors ---------------------------------------------------------------------------

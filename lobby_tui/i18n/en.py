@@ -95,6 +95,8 @@ CATALOG: dict[str, str] = {
     "cmd.theme.help": "High contrast reads better in a bright lobby",
     "cmd.keys": "Show keys",
     "cmd.keys.help": "Every key of this screen",
+    "cmd.keys.hide": "Hide keys",
+    "cmd.keys.hide.help": "Close the keys panel (Escape)",
     "cmd.quit": "Quit",
     "cmd.quit.help": "Close the app (everything is already saved)",
     # Opening checklist.

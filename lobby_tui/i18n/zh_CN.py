@@ -92,6 +92,8 @@ CATALOG: dict[str, str] = {
     "cmd.theme.help": "高对比度在明亮的大堂里更易看清",
     "cmd.keys": "显示按键",
     "cmd.keys.help": "本页面的全部按键",
+    "cmd.keys.hide": "隐藏按键",
+    "cmd.keys.hide.help": "关闭按键面板（Esc）",
     "cmd.quit": "退出",
     "cmd.quit.help": "关闭程序（所有内容均已保存）",
     "check.key_ok": "正常",

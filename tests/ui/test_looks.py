@@ -108,3 +108,32 @@ def test_lists_grow_with_the_room() -> None:
     assert list_lines(50, 200, "cases") > 3 and list_lines(50, 200, "duties") > 3
     assert list_lines(36, 160, "cases") > list_lines(36, 160, "duties")  # two lists alone
     assert list_lines(200, 300, "cases") == 12  # no more than the lobby read
+
+
+async def test_keys_panel_closes_with_escape_or_its_command_and_leaves_room(
+    build_app: Build,
+) -> None:  # covers: R6.3
+    from lobby_tui.widgets.keys import KeysPanel
+    from tests.ui.test_app import run_command
+
+    app = build_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")  # a screen with its own Escape (back to the list)
+        await settle(app, pilot)
+        await run_command(app, pilot, "显示按键")
+        await pilot.pause()
+        panel = app.screen.query_one(KeysPanel)
+        assert panel.size.width + panel.styles.gutter.width <= 24  # the screen keeps 56
+        assert not panel.can_focus and app.screen.focused is not None  # nothing blocked
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query(KeysPanel)
+        await run_command(app, pilot, "显示按键")
+        assert app.screen.query(KeysPanel)
+        await run_command(app, pilot, "隐藏按键")  # the same command, now closing it
+        assert not app.screen.query(KeysPanel)
+        # Without the panel, Escape is the screen's again (and the app goes on).
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == "checklist"
