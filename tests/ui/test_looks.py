@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
+from textual.widgets import DataTable
 
 from lobby_tui.app import LobbyApp
 from lobby_tui.content import incident_catalogue
@@ -14,6 +16,7 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import Board, DashboardScreen, list_lines
 from lobby_tui.services.incidents import raise_incident
 from lobby_tui.store import FixedClock, Store
+from lobby_tui.widgets.columns import fitted_widths, least_width, plain
 from lobby_tui.widgets.footer import LobbyFooter
 from tests.conftest import Build, on_screen, settle
 
@@ -137,3 +140,37 @@ async def test_keys_panel_closes_with_escape_or_its_command_and_leaves_room(
         await pilot.press("escape")
         await pilot.pause()
         assert app.current_mode == "checklist"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_no_column_is_cut_past_reading_at_80x24(
+    build_app: Build, store: Store, settings: Settings, language: str
+) -> None:  # covers: R6.3
+    write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang=language)
+    app = build_app(language, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("f3", "f4", "f5", "f6"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            tables = [table for table in app.screen.query(DataTable) if table.display]
+            assert tables, key
+            for table in tables:
+                assert table.row_count > 1, (key, table.id)  # the demo fills every list
+                room = table.scrollable_content_region.width
+                widths = [column.get_render_width(table) for column in table.columns.values()]
+                assert sum(widths) <= room, (key, table.id, widths, room)  # none scrolled off
+                for column in table.columns.values():
+                    cells = [column.label.plain, *map(plain, table.get_column(column.key))]
+                    width = column.get_render_width(table) - 2 * table.cell_padding
+                    needed = max(least_width(cell) for cell in cells)
+                    assert width >= needed, (key, table.id, column.key.value, width, cells)
+
+
+def test_a_squeezed_table_gives_way_in_its_free_text_first() -> None:
+    columns = [["No.", "B021"], ["Waited", "at counter"], ["Need", "Cash withdrawal"]]
+    assert fitted_widths(columns, room=80, padding=1, flexible=2) is None  # all fit
+    # 10 cells short: the need gives way down to "Cash…", then the wait.
+    assert fitted_widths(columns, room=29, padding=1, flexible=2) == [4, 10, 9]
+    assert fitted_widths(columns, room=24, padding=1, flexible=2) == [4, 9, 5]
+    assert fitted_widths(columns, room=20, padding=1, flexible=2, whole=[1]) == [4, 10, 5]
+    assert least_width("银行卡业务") == 9 and least_width("其他") == 4
