@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import PurePath
@@ -12,6 +12,8 @@ from rich.console import RenderableType
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import DimFilter, LineFilter
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -22,7 +24,13 @@ from lobby_tui.screens.base import BackgroundReads, LobbyScreen
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
-from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
+from lobby_tui.themes import (
+    BY_SETTING,
+    DEFAULT,
+    HIGH_CONTRAST,
+    HIGH_CONTRAST_ANSI,
+    HIGH_CONTRAST_DIM,
+)
 from lobby_tui.widgets.keys import KeysPanel
 from lobby_tui.widgets.topbar import TopBar
 
@@ -70,6 +78,8 @@ class LobbyApp(App[None]):
         place: partial(_place_screen, place) for place, _key in PLACES if place != "dashboard"
     }
     DEFAULT_MODE = "dashboard"
+    # Named colours in the screens' text on the light (high-contrast) theme: dark enough.
+    ansi_theme_light = Reactive(HIGH_CONTRAST_ANSI, init=False)
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
@@ -125,6 +135,14 @@ class LobbyApp(App[None]):
         self.register_theme(DEFAULT)
         self.register_theme(HIGH_CONTRAST)
         self.theme = BY_SETTING.get(settings.theme, DEFAULT.name)
+        self.keep_faint_readable = DimFilter(HIGH_CONTRAST_DIM)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """High contrast draws faint text in a colour of its own, still 4.5:1 (themes.py)."""
+        filters = super().get_line_filters()
+        if self.theme == HIGH_CONTRAST.name:
+            return [*filters, self.keep_faint_readable]
+        return filters
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen()
@@ -271,10 +289,9 @@ class LobbyApp(App[None]):
         self.remember("language", language)
 
     def switch_theme(self, setting: str) -> None:
+        # The dashboard and the footer redraw on the theme's signal.
         self.theme = BY_SETTING[setting]
         self.remember("theme", setting)
-        if isinstance(self.screen, DashboardScreen):
-            self.screen.render_panels()
 
     def remember(self, key: str, value: str) -> None:
         from lobby_tui.services.settings import save_setting

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.worker import WorkerCancelled
 
 from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.domain.settings import Settings
@@ -94,7 +95,12 @@ async def settle(app: LobbyApp, pilot: Pilot[None]) -> None:
     screen = app.screen
     if isinstance(screen, LobbyScreen) and screen.reads.waiting:
         await pilot.pause(DEBOUNCE_SECONDS)  # a debounced search still to run
-    await app.workers.wait_for_complete()
+    for _ in range(20):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:  # a newer read replaced it (a language switch): wait for that
+            await pilot.pause()
     await pilot.pause()
 
 

@@ -192,6 +192,7 @@ class DashboardScreen(LobbyScreen):
         # year of data — see bench/refresh.py). Later reads run in a worker.
         app = self.lobby_app
         self.set_interval(REFRESH_SECONDS, self.refresh_if_changed)
+        app.theme_changed_signal.subscribe(self, self.redraw_for_theme)
         self.query_one(Board).focus()
         try:
             self.reads.seen["lobby"] = self.moment()
@@ -205,6 +206,10 @@ class DashboardScreen(LobbyScreen):
 
     def on_screen_resume(self) -> None:
         self.refresh_lobby()
+
+    def redraw_for_theme(self, _theme: object) -> None:
+        """The boxes' borders and marks are drawn in the theme's colours: again in the new."""
+        self.render_panels()
 
     def refresh_if_changed(self) -> None:
         """The 5-second tick: reads and draws only if something changed (see moment)."""

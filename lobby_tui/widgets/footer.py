@@ -29,6 +29,7 @@ class LobbyFooter(Static):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.app.theme_changed_signal.subscribe(self, self.bindings_changed)  # its key colour
         self.draw()
 
     def bindings_changed(self, _screen: object) -> None:

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from rich.console import Console
+from rich.text import Text
 from textual.widgets import DataTable
 
 from lobby_tui.app import LobbyApp
@@ -16,6 +17,7 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import Board, DashboardScreen, list_lines
 from lobby_tui.services.incidents import raise_incident
 from lobby_tui.store import FixedClock, Store
+from lobby_tui.themes import HIGH_CONTRAST
 from lobby_tui.widgets.columns import fitted_widths, least_width, plain
 from lobby_tui.widgets.footer import LobbyFooter
 from tests.conftest import Build, on_screen, settle
@@ -174,3 +176,76 @@ def test_a_squeezed_table_gives_way_in_its_free_text_first() -> None:
     assert fitted_widths(columns, room=24, padding=1, flexible=2) == [4, 9, 5]
     assert fitted_widths(columns, room=20, padding=1, flexible=2, whole=[1]) == [4, 10, 5]
     assert least_width("银行卡业务") == 9 and least_width("其他") == 4
+
+
+def unreadable(app: LobbyApp) -> list[tuple[str, str, str, float]]:
+    """Every piece of text on screen under 4.5:1 against its ground: (text, colour, ground,
+    ratio). Behind a dialog, the screen is faded on purpose: only the dialog counts."""
+    from textual.geometry import Region
+    from textual.screen import ModalScreen
+
+    from lobby_tui.themes import AA, contrast
+
+    colours = app.theme_variables
+    screen = app.screen
+    region = Region(0, 0, *app.size)
+    if isinstance(screen, ModalScreen) and screen.children:
+        region = screen.children[0].region
+    found = []
+    for y, strip in enumerate(screen._compositor.render_strips()):
+        x = 0
+        for segment in strip:
+            text, style = segment.text, segment.style
+            at, x = x, x + segment.cell_length
+            if not any(ch.isalnum() for ch in text) or not region.contains(at, y):
+                continue
+            fg = style.color if style and style.color else None
+            bg = style.bgcolor if style and style.bgcolor else None
+            ink = fg.get_truecolor().hex if fg and not fg.is_default else colours["foreground"]
+            ground = bg.get_truecolor().hex if bg and not bg.is_default else colours["background"]
+            if ink == ground:
+                continue  # nothing drawn: an empty check box's mark (styles/app.tcss)
+            assert not (style and style.dim), text  # faint is a colour here (app.py)
+            ratio = contrast(ink, ground)
+            if ratio < AA:
+                found.append((text.strip(), ink, ground, round(ratio, 2)))
+    return found
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_high_contrast_reads_everywhere(
+    build_app: Build, store: Store, settings: Settings, language: str
+) -> None:  # covers: R6.3
+    from tests.ui.test_app import run_command
+
+    write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang=language)
+    app = build_app(language, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        footer = app.screen.query_one(LobbyFooter)
+        before = footer.content
+        app.switch_theme("high-contrast")
+        await settle(app, pilot)
+        # The footer's keys take the new theme's colour (they were drawn in the old one).
+        assert footer.content != before
+        drawn = footer.content
+        assert isinstance(drawn, Text) and HIGH_CONTRAST.accent is not None
+        keys = [span.style for span in drawn.spans if "bold" in str(span.style)]
+        assert keys and all(HIGH_CONTRAST.accent.lower() in str(s).lower() for s in keys)
+        assert unreadable(app) == [], "dashboard"
+        for key in ("f2", "f3", "f4", "f5", "f6", "f7"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert unreadable(app) == [], key
+        await pilot.press("f5", "ctrl+n")  # a form: placeholders, check boxes, selects
+        await settle(app, pilot)
+        assert unreadable(app) == [], "intake"
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert unreadable(app) == [], "flag dialog"
+        await pilot.press("escape")
+        await run_command(app, pilot, "显示按键" if language == "zh" else "Show keys")
+        assert unreadable(app) == [], "keys panel"
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert unreadable(app) == [], "palette"
