@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import PurePath
@@ -13,6 +13,8 @@ from textual import events
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import DimFilter, LineFilter
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -25,7 +27,14 @@ from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
 from lobby_tui.terminal import make_stored_text_inert
-from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
+from lobby_tui.themes import (
+    BY_SETTING,
+    DEFAULT,
+    HIGH_CONTRAST,
+    HIGH_CONTRAST_ANSI,
+    HIGH_CONTRAST_DIM,
+)
+from lobby_tui.widgets.keys_panel import KeysPanel
 from lobby_tui.widgets.topbar import TopBar
 
 # The places of the lobby, in the order of the manager's day, with the key that opens each.
@@ -77,6 +86,8 @@ class LobbyApp(App[None]):
         place: partial(_place_screen, place) for place, _key in PLACES if place != "dashboard"
     }
     DEFAULT_MODE = "dashboard"
+    # Named colours in the screens' text on the light (high-contrast) theme: dark enough.
+    ansi_theme_light = Reactive(HIGH_CONTRAST_ANSI, init=False)
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
@@ -100,6 +111,9 @@ class LobbyApp(App[None]):
             priority=True,
         ),
         Binding(LOCK_KEY, "lock", "nav.lock", id="nav.lock", show=False, priority=True),
+        # Before any screen's own Escape, but only while the keys panel is open (else the
+        # key goes on as if this binding were not there).
+        Binding("escape", "hide_keys", "cmd.keys.hide", show=False, priority=True),
     ]
 
     def __init__(
@@ -141,6 +155,14 @@ class LobbyApp(App[None]):
         self.register_theme(DEFAULT)
         self.register_theme(HIGH_CONTRAST)
         self.theme = BY_SETTING.get(settings.theme, DEFAULT.name)
+        self.keep_faint_readable = DimFilter(HIGH_CONTRAST_DIM)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """High contrast draws faint text in a colour of its own, still 4.5:1 (themes.py)."""
+        filters = super().get_line_filters()
+        if self.theme == HIGH_CONTRAST.name:
+            return [*filters, self.keep_faint_readable]
+        return filters
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen()
@@ -387,10 +409,9 @@ class LobbyApp(App[None]):
         self.remember("language", language)
 
     def switch_theme(self, setting: str) -> None:
+        # The dashboard and the footer redraw on the theme's signal.
         self.theme = BY_SETTING[setting]
         self.remember("theme", setting)
-        if isinstance(self.screen, DashboardScreen):
-            self.screen.render_panels()
 
     def remember(self, key: str, value: str) -> None:
         from lobby_tui.services.settings import save_setting
@@ -421,6 +442,19 @@ class LobbyApp(App[None]):
             return self.get_screen_stack(mode)
         except KeyError:
             return []
+
+    def action_show_help_panel(self) -> None:
+        """The keys of the screen in front, in a narrow panel beside it (palette → keys)."""
+        if not self.screen.query(KeysPanel):
+            self.screen.mount(KeysPanel())
+
+    def action_hide_help_panel(self) -> None:
+        self.screen.query(KeysPanel).remove()
+
+    def action_hide_keys(self) -> None:
+        if not self.screen.query(KeysPanel):
+            raise SkipAction()  # Escape means what the screen says it means
+        self.action_hide_help_panel()
 
     def action_command_palette(self) -> None:
         # Textual's own palette, with the search prompt in the manager's language.
@@ -460,7 +494,12 @@ class LobbyApp(App[None]):
         yield SystemCommand(t("cmd.lock"), t("cmd.lock.help") + " (ctrl+l)", self.action_lock)
         if self.signed_in is not None and self.signed_in.supervisor:
             yield SystemCommand(t("cmd.roster"), t("cmd.roster.help"), self.open_roster)
-        yield SystemCommand(t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel)
+        if screen.query(KeysPanel):  # the same command closes it (and Escape)
+            yield SystemCommand(
+                t("cmd.keys.hide"), t("cmd.keys.hide.help"), self.action_hide_help_panel
+            )
+        else:
+            yield SystemCommand(t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel)
         yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.exit)
 
     # Errors ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.worker import WorkerCancelled
 
 from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.domain.settings import Settings
@@ -130,10 +132,6 @@ async def settle(app: LobbyApp, pilot: Pilot[None]) -> None:
     screen = app.screen
     if isinstance(screen, LobbyScreen) and screen.reads.waiting:
         await pilot.pause(DEBOUNCE_SECONDS)  # a debounced search still to run
-    from contextlib import suppress
-
-    from textual.worker import WorkerCancelled
-
     for worker in list(app.workers):
         with suppress(WorkerCancelled):  # replaced by a newer read of its kind (exclusive)
             await worker.wait()

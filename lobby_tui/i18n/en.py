@@ -160,6 +160,8 @@ CATALOG: dict[str, str] = {
     "cmd.theme.help": "High contrast reads better in a bright lobby",
     "cmd.keys": "Show keys",
     "cmd.keys.help": "Every key of this screen",
+    "cmd.keys.hide": "Hide keys",
+    "cmd.keys.hide.help": "Close the keys panel (Escape)",
     "cmd.quit": "Quit",
     "cmd.quit.help": "Close the app (everything is already saved)",
     # Opening checklist.
@@ -703,6 +705,7 @@ CATALOG: dict[str, str] = {
     "dash.complaints.empty": "No complaint to act on. F5 takes one down.",
     "dash.incidents.title": "Open incidents: {count}",
     "dash.incidents.empty": "All quiet. F8 flags an incident from any screen.",
+    "dash.scroll": "Scroll",
     "dash.more": "… and {n} more",
     "dash.hours.title": "Arrivals today: {total}",
     "dash.hours.empty": "No arrivals yet today.",

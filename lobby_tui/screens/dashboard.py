@@ -10,6 +10,7 @@ laid out again only when it grew or shrank. A click or tap on a box goes to its 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from typing import ClassVar
 
 from rich import box
 from rich.cells import cell_len
@@ -22,7 +23,8 @@ from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer
 
 from lobby_tui.content import channels, complaint_labels, incident_labels
 from lobby_tui.domain.day import local
@@ -38,6 +40,8 @@ from lobby_tui.widgets.topbar import TopBar
 
 REFRESH_SECONDS = 5
 WIDE = 120  # columns from which the open cases get a third column of their own
+TALL = 30  # rows from which the lists grow beyond three lines
+MOST_LISTED = 12  # lines a list shows at most (services.lobby reads as many)
 
 # Each panel: (title, body, level) with level "ok", "warn" or "alert".
 PanelParts = tuple[str, RenderableType, str]
@@ -127,6 +131,45 @@ def right(text: Text, width: int) -> Text:
     return text
 
 
+def list_lines(rows: int, columns: int, column: str) -> int:
+    """How many lines each list of a dashboard column shows at `rows` × `columns`: three
+    on a laptop (more below the fold, reached by scrolling), more where there is room. The
+    cases column (wide screens) holds only its two lists; the duties column holds the round,
+    the checklist and perhaps a handover note above its lists (some 16 lines)."""
+    if rows < TALL:
+        return 3
+    room = rows - 2  # the top bar and the footer
+    if columns >= WIDE:
+        room -= 6 if column == "cases" else 16  # borders, "more" lines, the boxes above
+        lines = room // 2
+    else:
+        lines = 3 + (room - TALL) // 6
+    return max(3, min(MOST_LISTED, lines))
+
+
+class Board(ScrollableContainer, inherit_bindings=False):
+    """The dashboard's columns, scrolled from the keyboard when they do not fit (80×24):
+    it has the focus on the dashboard, so the arrows and page keys move it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "scroll_down", "dash.scroll", key_display="↑↓"),
+        Binding("up", "scroll_up", "dash.scroll", show=False),
+        Binding("pagedown", "page_down", "dash.scroll", show=False),
+        Binding("pageup", "page_up", "dash.scroll", show=False),
+        Binding("home", "scroll_home", "dash.scroll", show=False),
+        Binding("end", "scroll_end", "dash.scroll", show=False),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer offers scrolling only while there is something below the fold.
+        if action == "scroll_down" and self.max_scroll_y == 0:
+            return None
+        return True
+
+    def watch_virtual_size(self) -> None:
+        self.refresh_bindings()
+
+
 class DashboardScreen(LobbyScreen):
     PLACE = "dashboard"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
@@ -137,7 +180,7 @@ class DashboardScreen(LobbyScreen):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
-        with Horizontal(id="lobby"):
+        with Board(id="lobby"):
             yield Boxes(id="col-queue")
             yield Boxes(id="col-duties")
             yield Boxes(id="col-cases")
@@ -149,6 +192,8 @@ class DashboardScreen(LobbyScreen):
         # year of data — see bench/refresh.py). Later reads run in a worker.
         app = self.lobby_app
         self.set_interval(REFRESH_SECONDS, self.refresh_if_changed)
+        app.theme_changed_signal.subscribe(self, self.redraw_for_theme)
+        self.query_one(Board).focus()
         try:
             self.reads.seen["lobby"] = self.moment()
             self.show_lobby(read_lobby(app.store, app.settings, [c.key for c in channels()]))
@@ -161,6 +206,10 @@ class DashboardScreen(LobbyScreen):
 
     def on_screen_resume(self) -> None:
         self.refresh_lobby()
+
+    def redraw_for_theme(self, _theme: object) -> None:
+        """The boxes' borders and marks are drawn in the theme's colours: again in the new."""
+        self.render_panels()
 
     def refresh_if_changed(self) -> None:
         """The 5-second tick: reads and draws only if something changed (see moment)."""
@@ -198,29 +247,41 @@ class DashboardScreen(LobbyScreen):
         lobby = self.lobby
         if lobby is None:
             return
-        queue = [
-            self.box("triage", self.waiting(lobby)),
-            self.box("triage", self.hours(lobby)),
-        ]
+        rows, columns = self.size.height, self.size.width
+        wide = columns >= WIDE
+        # The lists show what the room allows (more at 200×50, three at 80×24).
+        duties_lines = list_lines(rows, columns, "duties")
+        cases_lines = list_lines(rows, columns, "cases")
+        incidents = self.box(
+            "incidents",
+            self.items("incidents", lobby.incidents_open, lobby.incidents, cases_lines),
+        )
+        complaints = self.box(
+            "complaints",
+            self.items("complaints", lobby.complaints_open, lobby.complaints, cases_lines),
+        )
+        queue = [self.box("triage", self.waiting(lobby))]
         duties = [
             *([self.box("handover", self.handover(lobby))] if lobby.handover else []),
             self.box("rounds", self.next_round(lobby)),
+        ]
+        rest = [
             self.box("checklist", self.checklist(lobby)),
-            self.box("checklist", self.appointments(lobby)),
-            self.box("checklist", self.items("tasks", lobby.tasks_open, lobby.tasks)),
+            self.box("checklist", self.appointments(lobby, duties_lines)),
+            self.box("checklist", self.items("tasks", lobby.tasks_open, lobby.tasks, duties_lines)),
         ]
-        cases = [
-            self.box(
-                "complaints", self.items("complaints", lobby.complaints_open, lobby.complaints)
-            ),
-            self.box("incidents", self.items("incidents", lobby.incidents_open, lobby.incidents)),
-        ]
-        wide = self.size.width >= WIDE
+        hours = self.box("triage", self.hours(lobby))
+        if wide:  # the open cases in a column of their own
+            queue, duties, cases = [*queue, hours], [*duties, *rest], [complaints, incidents]
+        else:
+            # Two columns: what happens on the floor (incidents) under who waits, complaints
+            # under the round, so at 80×24 both are in sight; the rest below (scrolled to).
+            queue, duties, cases = [*queue, incidents, hours], [*duties, complaints, *rest], []
         # Only a box that changed is drawn again (most ticks change nothing).
         self.query_one("#col-queue", Boxes).show(queue)
-        self.query_one("#col-duties", Boxes).show([*duties, *([] if wide else cases)])
+        self.query_one("#col-duties", Boxes).show(duties)
         third = self.query_one("#col-cases", Boxes)
-        third.show(cases if wide else [])
+        third.show(cases)
         if third.display != wide:
             third.display = wide
 
@@ -347,7 +408,7 @@ class DashboardScreen(LobbyScreen):
             body += "\n" + t("dash.checklist.late", time=opens)
         return title, Text(body), "alert" if late else "warn"
 
-    def appointments(self, lobby: Lobby) -> PanelParts:
+    def appointments(self, lobby: Lobby, shown: int = 3) -> PanelParts:
         """Today's key-customer appointments not yet arrived; due ones in red (R1.6)."""
         count = len(lobby.appointments)
         title = t("dash.appointments.title", count=count)
@@ -356,7 +417,7 @@ class DashboardScreen(LobbyScreen):
         zone = self.lobby_app.settings.timezone
         soon = lobby.now.timestamp() + 15 * 60
         lines = []
-        for item in lobby.appointments[:3]:
+        for item in lobby.appointments[:shown]:
             style = (
                 self.wait_style(WaitLevel.RED)
                 if item.overdue
@@ -371,13 +432,14 @@ class DashboardScreen(LobbyScreen):
                     (item.text, style),
                 )
             )
-        if count > 3:
-            lines.append(Text(t("dash.more", n=count - 3), style="dim"))
+        if count > shown:
+            lines.append(Text(t("dash.more", n=count - shown), style="dim"))
         level = "alert" if any(i.overdue for i in lobby.appointments) else "warn"
         return title, Group(*lines), level
 
-    def items(self, kind: str, count: int, items: list[OpenItem]) -> PanelParts:
+    def items(self, kind: str, count: int, items: list[OpenItem], shown: int = 3) -> PanelParts:
         title = t(f"dash.{kind}.title", count=count)
+        items = items[:shown]
         if count == 0:
             return title, Text(t(f"dash.{kind}.empty")), "ok"
         zone = self.lobby_app.settings.timezone

@@ -21,6 +21,7 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, problem_text
 from lobby_tui.services import incidents as service
 from lobby_tui.services.tasks import report_device_fault
+from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldError, Form
@@ -65,7 +66,13 @@ class IncidentsScreen(LobbyScreen):
         lang = self.lobby_app.language
         yield Static(id="reminders")
         with Horizontal(id="incident-body"):
-            yield DataTable(id="incident-list", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(
+                flexible="type",
+                whole=["time"],
+                id="incident-list",
+                cursor_type="row",
+                zebra_stripes=True,
+            )
             with (
                 VerticalScroll(id="incident-detail"),
                 Form(aliases={"told_at": "told-at"}, fallback="incident", id="incident-form"),

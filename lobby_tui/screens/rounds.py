@@ -21,6 +21,7 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
 from lobby_tui.services import rounds as service
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import Form
@@ -72,7 +73,13 @@ class RoundsScreen(LobbyScreen):
         lang = self.lobby_app.language
         yield Static(id="round-state")
         with Horizontal(id="round-body"):
-            yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(
+                flexible="need",
+                whole=["ticket"],
+                id="waiting",
+                cursor_type="row",
+                zebra_stripes=True,
+            )
             with Vertical(id="care"):
                 yield Static(id="customer")
                 yield Static(self.care_keys(), id="care-keys")

@@ -74,6 +74,7 @@ class Lobby:
 
 
 DEADLINES = ("decision_due_at", "promised_by", "callback_due_at")
+LISTED = 12  # open items read per list: the dashboard shows as many as its room allows
 
 
 def complaints_needing_action(store: Store, settings: Settings, now: datetime) -> list[OpenItem]:
@@ -173,7 +174,8 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
     complaints = complaints_needing_action(store, settings, now)
     incidents = store.query(
         "SELECT type, severity, raised_at FROM incidents WHERE status IN ('open', 'monitoring')"
-        " ORDER BY raised_at DESC LIMIT 3"
+        " ORDER BY raised_at DESC LIMIT ?",
+        (LISTED,),
     )
     incidents_open = store.query_one(
         "SELECT COUNT(*) FROM incidents WHERE status IN ('open', 'monitoring')"
@@ -213,7 +215,7 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         closed=lobby_closed(settings, day, now),
         round_open_since=last_round_at if last_round and not last_round[1] else None,
         complaints_open=len(complaints),
-        complaints=complaints[:3],
+        complaints=complaints[:LISTED],
         incidents_open=incidents_open[0] if incidents_open else 0,
         incidents=[
             OpenItem(
@@ -226,7 +228,9 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
             for r in incidents
         ],
         tasks_open=len(tasks),
-        tasks=[OpenItem(task.created_at, task_text(task), task.overdue(now)) for task in tasks[:3]],
+        tasks=[
+            OpenItem(task.created_at, task_text(task), task.overdue(now)) for task in tasks[:LISTED]
+        ],
         checklist_started=run is not None,
         checklist_answered=run[2] if run else 0,
         checklist_items=run[0] if run else 0,

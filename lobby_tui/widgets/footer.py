@@ -1,7 +1,8 @@
 """The footer: the key to every place, tappable. One Static drawn from the screen's active
 bindings (so it shows what the keys really do, translated) rather than Textual's Footer, whose
-widget per key costs first-paint time on the dashboard. At 80 columns the row is full, so the
-palette key (ctrl+p, always working) shows only when there is room."""
+widget per key costs first-paint time on the dashboard. The places come first; at 80 columns
+the row is full, so what follows them (the dashboard's scroll keys, the palette's ctrl+p,
+always working) shows only when there is room for it whole."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class LobbyFooter(Static):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.app.theme_changed_signal.subscribe(self, self.bindings_changed)  # its key colour
         self.draw()
 
     def bindings_changed(self, _screen: object) -> None:
@@ -40,18 +42,26 @@ class LobbyFooter(Static):
         colours = self.app.theme_variables
         key_style = f"bold {colours.get('accent', 'yellow')}"
         line = Text()
-        entries = [
-            (key, active.binding.key_display or key, active.binding.description)
-            for key, active in self.screen.active_bindings.items()
+        shown = [
+            active
+            for active in self.screen.active_bindings.values()
             if active.binding.show and active.enabled
         ]
+        # The places (the app's keys) first: a key of the screen's is dropped before them.
+        shown.sort(key=lambda active: active.node is not self.app)
+        entries = [
+            (active.binding.key, active.binding.key_display or active.binding.key,
+             active.binding.description)
+            for active in shown
+        ]  # fmt: skip
         if self.size.width >= PALETTE_MIN_WIDTH:
             entries.append(("ctrl+p", "^p", t("textual.palette")))
-        for key, shown, description in entries:
-            start = len(line)
-            line.append(shown, style=key_style)
-            line.append(f" {description}")
-            line.stylize(Style(meta={"key": key}), start, len(line))
+        for key, display, description in entries:
+            entry = Text.assemble((display, key_style), f" {description}")
+            if line.cell_len + entry.cell_len > self.size.width > 0 and line:
+                continue  # only whole entries: a cut one says nothing
+            entry.stylize(Style(meta={"key": key}))
+            line.append_text(entry)
             line.append(" ")
         self.update(line)
 

@@ -19,6 +19,7 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import complaints as service
+from lobby_tui.widgets.columns import FittedTable
 
 SEVERITY_STYLE = {"critical": "bold reverse red", "high": "bold red", "medium": "bold yellow"}
 URGENT = {Urgency.OVERDUE: WaitLevel.RED, Urgency.CALLBACK_LATE: WaitLevel.RED,
@@ -93,7 +94,7 @@ class CaseFilters(Horizontal):
         self.post_message(self.Changed(self, typed=isinstance(event, Input.Changed)))
 
 
-class CaseList(DataTable[Text | str]):
+class CaseList(FittedTable):
     """One row a case: number, due date, status, what it is about; coloured by urgency."""
 
     @dataclass
@@ -108,7 +109,9 @@ class CaseList(DataTable[Text | str]):
             return self.case_list
 
     def __init__(self, catalogue: ComplaintCatalogue) -> None:
-        super().__init__(id="case-list", cursor_type="row", zebra_stripes=True)
+        super().__init__(
+            flexible="what", whole=["case"], id="case-list", cursor_type="row", zebra_stripes=True
+        )
         self.catalogue = catalogue
         self.listed: list[service.Complaint] = []
         self.selected_id: str | None = None

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from lobby_tui.content import channels, needs_catalogue
 from lobby_tui.domain.errors import Invalid
@@ -30,6 +30,7 @@ from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival, undo_move
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import invalid_text
 from lobby_tui.widgets.shown import fingerprint, update_if_changed
@@ -37,7 +38,7 @@ from lobby_tui.widgets.shown import fingerprint, update_if_changed
 COLUMNS = ("ticket", "waited", "band", "flags", "need")
 
 
-class QueueTable(DataTable[Text]):
+class QueueTable(FittedTable):
     """The live queue. Its keys act on the highlighted customer while it has the focus."""
 
     BINDINGS = [
@@ -100,7 +101,13 @@ class LiveQueue(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
-        yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield QueueTable(
+            flexible="need",
+            whole=["ticket", "band"],
+            id="queue",
+            cursor_type="row",
+            zebra_stripes=True,
+        )
         yield Static(id="counters")
         yield Static(id="queue-keys")
         with Horizontal(classes="triage-row", id="move-row"):
