@@ -139,6 +139,14 @@ async def settle(app: LobbyApp, pilot: Pilot[None]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _rounds_reminded_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app looks for a due round every 30 s of wall time; a test on a loaded machine can
+    run past that and get a toast it did not ask for. Tests that check the reminder call
+    `app.remind_round()` themselves, on the fake clock."""
+    monkeypatch.setattr("lobby_tui.app.ROUND_CHECK_SECONDS", 24 * 3600)
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test() -> Iterator[None]:
     """The language is process-wide; no test leaks its choice into the next."""
     from lobby_tui.i18n import set_language
