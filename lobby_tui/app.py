@@ -375,5 +375,8 @@ def make_app(
     demo: bool = False,
 ) -> LobbyApp:
     """The one way to build the app: the command line and the tests both come here."""
+    from lobby_tui import wide_chars
+
+    wide_chars.apply()  # Chinese under pop-ups (Textual #6357): see the module
     set_language(language)
     return LobbyApp(store, settings, language, shift=shift, demo=demo)
