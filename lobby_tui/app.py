@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import partial
 from pathlib import PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from textual.actions import SkipAction
@@ -18,12 +18,17 @@ from textual.worker import Worker, WorkerState
 from lobby_tui.content import ContentError
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import set_language, t
-from lobby_tui.screens.base import BackgroundReads, LobbyScreen
+from lobby_tui.screens.base import BackgroundReads, LobbyScreen, translate_textual_titles
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
 from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
 from lobby_tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from lobby_tui.screens.palette import PaletteCommand
 
 # The places of the lobby, in the order of the manager's day, with the key that opens each.
 PLACES: tuple[tuple[str, str], ...] = (
@@ -48,6 +53,13 @@ def _place_screen(place: str) -> Screen[None]:
     return screen
 
 
+def _lobby_commands() -> type[Provider]:
+    # Imported when the palette first opens, not at start.
+    from lobby_tui.screens.palette import LobbyCommands
+
+    return LobbyCommands
+
+
 SCREENS = {
     "checklist": ("checklist", "ChecklistScreen"),
     "triage": ("triage", "TriageScreen"),
@@ -69,6 +81,7 @@ class LobbyApp(App[None]):
         place: partial(_place_screen, place) for place, _key in PLACES if place != "dashboard"
     }
     DEFAULT_MODE = "dashboard"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_lobby_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
@@ -260,6 +273,7 @@ class LobbyApp(App[None]):
     def switch_language(self, language: str) -> None:
         """Show everything in `language` now, and remember it for the next start."""
         set_language(language)
+        translate_textual_titles()
         self.language = language
         self.title = t("app.title")
         for screen in self.lobby_screens():
@@ -303,40 +317,70 @@ class LobbyApp(App[None]):
             return []
 
     def action_command_palette(self) -> None:
-        # Textual's own palette, with the search prompt in the manager's language.
+        # Textual's own palette, in the manager's language, finding places by any name.
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
-            self.push_screen(
-                CommandPalette(placeholder=t("cmd.placeholder"), id="--command-palette")
-            )
+        from lobby_tui.screens.palette import LobbyPalette
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for place, key in PLACES:
-            yield SystemCommand(
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(LobbyPalette())
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """What the palette offers, each with the names it is found by (`cmd.names.…`)."""
+        from lobby_tui.screens.palette import PaletteCommand as Command
+
+        commands = [
+            Command(
                 t("cmd.go", place=t(f"nav.{place}")),
                 t(f"nav.{place}.tip") + f" ({key.upper()})",
                 partial(self.go, place),
+                f"cmd.names.{place}",
             )
-        yield SystemCommand(
-            t("nav.flag"), t("nav.flag.tip") + f" ({FLAG_KEY.upper()})", self.action_flag_incident
+            for place, key in PLACES
+        ]
+        commands.append(
+            Command(
+                t("nav.flag"),
+                t("nav.flag.tip") + f" ({FLAG_KEY.upper()})",
+                self.action_flag_incident,
+                "cmd.names.flag",
+            )
         )
         other = "en" if self.language == "zh" else "zh"
-        yield SystemCommand(
-            t(f"cmd.language.{other}"), t("cmd.language.help"), partial(self.switch_language, other)
+        commands.append(
+            Command(
+                t(f"cmd.language.{other}"),
+                t("cmd.language.help"),
+                partial(self.switch_language, other),
+                "cmd.names.language",
+            )
         )
-        if self.theme == HIGH_CONTRAST.name:
-            yield SystemCommand(
-                t("cmd.theme.default"), t("cmd.theme.help"), partial(self.switch_theme, "default")
-            )
-        else:
-            yield SystemCommand(
-                t("cmd.theme.contrast"),
+        theme = "default" if self.theme == HIGH_CONTRAST.name else "high-contrast"
+        commands.append(
+            Command(
+                t("cmd.theme.default" if theme == "default" else "cmd.theme.contrast"),
                 t("cmd.theme.help"),
-                partial(self.switch_theme, "high-contrast"),
+                partial(self.switch_theme, theme),
+                "cmd.names.theme",
             )
-        yield SystemCommand(t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel)
-        yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.exit)
+        )
+        commands.append(
+            Command(
+                t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel, "cmd.names.keys"
+            )
+        )
+        commands.append(Command(t("cmd.quit"), t("cmd.quit.help"), self.exit, "cmd.names.quit"))
+        return commands
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # The palette uses LobbyCommands (names too); this keeps Textual's API saying the same.
+        for command in self.palette_commands():
+            yield SystemCommand(command.title, command.help, command.run)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c outside a text field: Textual says how to quit, in English; we say it in
+        the manager's language."""
+        self.notify(t("textual.help_quit", key="ctrl+q"), title=t("textual.help_quit_title"))
 
     # Errors ---------------------------------------------------------------------------
 
@@ -379,4 +423,5 @@ def make_app(
 
     wide_chars.apply()  # Chinese under pop-ups (Textual #6357): see the module
     set_language(language)
+    translate_textual_titles()
     return LobbyApp(store, settings, language, shift=shift, demo=demo)

@@ -50,6 +50,32 @@ def translate_label(text: str) -> str:
     return t(key) if key in CATALOGS["en"] else text
 
 
+def translate_textual_titles() -> None:
+    """The keys panel heads a text field's keys with Textual's group title: in the
+    manager's language too (set again on every language switch)."""
+    Input.BINDING_GROUP_TITLE = t("textual.group.Input")
+
+
+class TranslatedKeys:
+    """Mixed into a screen (before its Textual base): its key labels (footer, keys panel)
+    show in the manager's language, Textual's own ones included (Quit, Focus Next, Dismiss
+    menu…). Not a Screen itself: Textual takes CSS from the first DOM base only."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        out: dict[str, ActiveBinding] = {}
+        for key, active in super().active_bindings.items():  # type: ignore[misc]
+            binding = dataclasses.replace(
+                active.binding,
+                description=translate_label(active.binding.description),
+                tooltip=translate_label(active.binding.tooltip),
+            )
+            out[key] = ActiveBinding(
+                active.node, binding, active.enabled, translate_label(active.tooltip)
+            )
+        return out
+
+
 def problem_text(exc: StoreError | ContentError) -> Text:
     """A store or content problem as shown on a screen: plain text, because a file's problem
     may quote a pattern like [a-z_] that markup would swallow."""
@@ -136,7 +162,7 @@ class Outcome:
     failed = False
 
 
-class LobbyScreen(Screen[None]):
+class LobbyScreen(TranslatedKeys, Screen[None]):
     """A place of the app. `PLACE` names it (top bar, footer highlight, catalog keys)."""
 
     PLACE = "dashboard"
@@ -189,20 +215,6 @@ class LobbyScreen(Screen[None]):
         """Today's business day in the branch's zone, by the injected clock."""
         app = self.lobby_app
         return business_day(app.store.clock.now(), app.settings.timezone)
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        out: dict[str, ActiveBinding] = {}
-        for key, active in super().active_bindings.items():
-            binding = dataclasses.replace(
-                active.binding,
-                description=translate_label(active.binding.description),
-                tooltip=translate_label(active.binding.tooltip),
-            )
-            out[key] = ActiveBinding(
-                active.node, binding, active.enabled, translate_label(active.tooltip)
-            )
-        return out
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_controls()
