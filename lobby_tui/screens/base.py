@@ -276,6 +276,7 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
         """Compose again (after a language switch) with the timers paused, and put back
         whatever was typed: nothing typed is lost. Returns what was typed, by input id."""
         typed = {field.id: field.value for field in self.query(Input) if field.id}
+        focused = self.focused.id if self.focused is not None else None
         self.reads.drop()  # read for the old widgets (and maybe the old language)
         self.rebuilding = True
         try:
@@ -286,6 +287,9 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
         for field in self.query(Input):
             if field.id in typed:
                 field.value = typed[field.id]
+        if focused:  # the manager goes on typing where they were
+            for widget in self.query(f"#{focused}"):
+                self.set_focus(widget)
         return typed
 
     def flush_drafts(self) -> None:

@@ -7,10 +7,11 @@ import re
 
 import pytest
 from textual.command import CommandList, CommandPalette
-from textual.widgets import KeyPanel, Select, Static
+from textual.widgets import KeyPanel, Select, Static, TabbedContent, TextArea
 
 from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
 from lobby_tui.i18n import t
+from lobby_tui.screens.complaints.intake import IntakeForm
 from lobby_tui.widgets.footer import LobbyFooter
 from tests.conftest import Build, settle
 from tests.ui.test_app import run_command
@@ -138,3 +139,21 @@ async def test_the_triage_clock_speaks_chinese(build_app: Build) -> None:
         await pilot.pause(0.6)  # the clock ticks twice a second
         clock = str(app.screen.query_one("#clock", Static).render())
         assert clock.startswith("⏱") and clock.endswith("秒") and " s" not in clock
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 40)])
+async def test_switching_language_on_the_intake_keeps_the_intake_tab(
+    build_app: Build, size: tuple[int, int]
+) -> None:
+    app = build_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f5", "ctrl+n")
+        await settle(app, pilot)
+        await pilot.press(*"Charged twice")
+        await run_command(app, pilot, "Chinese")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.query_one("#complaint-tabs", TabbedContent).active == "tab-intake"
+        assert screen.query_one("#description", TextArea).text == "Charged twice"
+        assert screen.query_one(IntakeForm).region.area > 0  # on screen, not behind a tab
+        assert isinstance(app.focused, TextArea)  # where the manager was typing
