@@ -419,9 +419,10 @@ def make_app(
     demo: bool = False,
 ) -> LobbyApp:
     """The one way to build the app: the command line and the tests both come here."""
-    from lobby_tui import wide_chars
+    from lobby_tui import line_breaks, wide_chars
 
     wide_chars.apply()  # Chinese under pop-ups (Textual #6357): see the module
+    line_breaks.apply()  # no line starts with ， or ）
     set_language(language)
     translate_textual_titles()
     return LobbyApp(store, settings, language, shift=shift, demo=demo)

@@ -7,11 +7,16 @@ import re
 
 import pytest
 from textual.command import CommandList, CommandPalette
+from textual.geometry import Region
 from textual.widgets import KeyPanel, Select, Static, TabbedContent, TextArea
 
 from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
+from lobby_tui.demo.morning import write_demo_morning
+from lobby_tui.domain.day import business_day
+from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import t
 from lobby_tui.screens.complaints.intake import IntakeForm
+from lobby_tui.store import Store
 from lobby_tui.widgets.footer import LobbyFooter
 from tests.conftest import Build, settle
 from tests.ui.test_app import run_command
@@ -157,3 +162,34 @@ async def test_switching_language_on_the_intake_keeps_the_intake_tab(
         assert screen.query_one("#description", TextArea).text == "Charged twice"
         assert screen.query_one(IntakeForm).region.area > 0  # on screen, not behind a tab
         assert isinstance(app.focused, TextArea)  # where the manager was typing
+
+
+LINE_OPENERS_NOT_ALLOWED = "，。、；：！？）》」』】〕〉”’％"
+
+
+def lines_starting_badly(app: LobbyApp) -> list[str]:
+    """Lines of the screen's text widgets that start (borders and indent aside) with a mark
+    that closes what the line before said."""
+    bad = []
+    for widget in app.screen.query(Static):
+        if widget.display and widget.size.area:
+            for strip in widget.render_lines(Region(0, 0, *widget.region.size)):
+                words = strip.text.strip(" │┃╭╮╰╯┏┓┗┛─━▔▁▎▊▌▐")
+                if words[:1] and words[0] in LINE_OPENERS_NOT_ALLOWED:
+                    bad.append(words)
+    return bad
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_no_chinese_line_starts_with_a_closing_mark(
+    build_app: Build, store: Store, settings: Settings, size: tuple[int, int]
+) -> None:
+    write_demo_morning(
+        store, settings, business_day(store.clock.now(), settings.timezone), seed=7, lang="zh"
+    )
+    app = build_app("zh")
+    async with app.run_test(size=size) as pilot:
+        for place, key in [*PLACES[1:], PLACES[0]]:
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert lines_starting_badly(app) == [], place
