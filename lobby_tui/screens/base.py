@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -74,6 +74,17 @@ class TranslatedKeys:
                 active.node, binding, active.enabled, translate_label(active.tooltip)
             )
         return out
+
+
+def mark_legend(title_key: str, mark_prefix: str, label_prefix: str, kinds: Iterable[str]) -> Text:
+    """What each one-character mark in a list stands for: "关怀标记：歉 致歉 · 水 送水 …"."""
+    legend = Text(t(title_key), style="dim")
+    for index, kind in enumerate(kinds):
+        if index:
+            legend.append(" · ", style="dim")
+        legend.append(t(f"{mark_prefix}.{kind}"), style="bold")
+        legend.append(f" {t(f'{label_prefix}.{kind}')}", style="dim")
+    return legend
 
 
 def problem_text(exc: StoreError | ContentError) -> Text:

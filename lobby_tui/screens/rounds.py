@@ -18,7 +18,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import wait_level
 from lobby_tui.domain.rounds import CARE_KEYS, Care, RoundTally, longest_first, needs_attention
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
+from lobby_tui.screens.base import LobbyScreen, invalid_text, mark_legend, problem_text
 from lobby_tui.services import rounds as service
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field, plain
@@ -72,7 +72,12 @@ class RoundsScreen(LobbyScreen):
         lang = self.lobby_app.language
         yield Static(id="round-state")
         with Horizontal(id="round-body"):
-            yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="waiting-side"):
+                yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
+                yield Static(
+                    mark_legend("rounds.legend", "care_mark", "care", [c.value for c in Care]),
+                    id="care-legend",
+                )
             with Vertical(id="care"):
                 yield Static(id="customer")
                 yield Static(self.care_keys(), id="care-keys")

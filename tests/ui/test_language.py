@@ -13,7 +13,9 @@ from textual.widgets import KeyPanel, Select, Static, TabbedContent, TextArea
 from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.day import business_day
+from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.triage import FLAGS
 from lobby_tui.i18n import t
 from lobby_tui.screens.complaints.intake import IntakeForm
 from lobby_tui.store import Store
@@ -193,3 +195,25 @@ async def test_no_chinese_line_starts_with_a_closing_mark(
             await pilot.press(key)
             await settle(app, pilot)
             assert lines_starting_badly(app) == [], place
+
+
+async def test_a_legend_says_what_each_one_character_mark_means(
+    build_app: Build, store: Store, settings: Settings
+) -> None:
+    write_demo_morning(
+        store, settings, business_day(store.clock.now(), settings.timezone), seed=7, lang="zh"
+    )
+    app = build_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(app, pilot)
+        legend = app.screen.query_one("#care-legend", Static)
+        said = str(legend.render())
+        for care in Care:  # 歉 致歉 · 水 送水 · 报 报刊 …
+            assert f"{t(f'care_mark.{care.value}')} {t(f'care.{care.value}')}" in said
+        assert legend.region.height > 0  # on screen at 80×24
+        await pilot.press("f3")
+        await settle(app, pilot)
+        said = str(app.screen.query_one("#queue-keys", Static).render())
+        for flag in FLAGS:  # 老 老人 · 残 残障 …
+            assert f"{t(f'flag_short.{flag}')} {t(f'flag.{flag}')}" in said
