@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from textual import events
@@ -22,7 +22,7 @@ from lobby_tui.content import ContentError
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.staff import StaffMember
 from lobby_tui.i18n import set_language, t
-from lobby_tui.screens.base import BackgroundReads, LobbyScreen
+from lobby_tui.screens.base import BackgroundReads, LobbyScreen, translate_textual_titles
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
@@ -36,6 +36,11 @@ from lobby_tui.themes import (
 )
 from lobby_tui.widgets.keys_panel import KeysPanel
 from lobby_tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from lobby_tui.screens.palette import PaletteCommand
 
 # The places of the lobby, in the order of the manager's day, with the key that opens each.
 PLACES: tuple[tuple[str, str], ...] = (
@@ -65,6 +70,13 @@ def _place_screen(place: str) -> Screen[None]:
     return screen
 
 
+def _lobby_commands() -> type[Provider]:
+    # Imported when the palette first opens, not at start.
+    from lobby_tui.screens.palette import LobbyCommands
+
+    return LobbyCommands
+
+
 SCREENS = {
     "checklist": ("checklist", "ChecklistScreen"),
     "triage": ("triage", "TriageScreen"),
@@ -88,6 +100,7 @@ class LobbyApp(App[None]):
     DEFAULT_MODE = "dashboard"
     # Named colours in the screens' text on the light (high-contrast) theme: dark enough.
     ansi_theme_light = Reactive(HIGH_CONTRAST_ANSI, init=False)
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_lobby_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(
@@ -402,6 +415,7 @@ class LobbyApp(App[None]):
     def switch_language(self, language: str) -> None:
         """Show everything in `language` now, and remember it for the next start."""
         set_language(language)
+        translate_textual_titles()
         self.language = language
         self.title = t("app.title")
         for screen in self.lobby_screens():
@@ -457,50 +471,102 @@ class LobbyApp(App[None]):
         self.action_hide_help_panel()
 
     def action_command_palette(self) -> None:
-        # Textual's own palette, with the search prompt in the manager's language.
+        # Textual's own palette, in the manager's language, finding places by any name.
         from textual.command import CommandPalette
+
+        from lobby_tui.screens.palette import LobbyPalette
 
         if self.covered:
             return
-        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
-            self.push_screen(
-                CommandPalette(placeholder=t("cmd.placeholder"), id="--command-palette")
-            )
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for place, key in PLACES:
-            yield SystemCommand(
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(LobbyPalette())
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """What the palette offers, each with the names it is found by (`cmd.names.…`)."""
+        from lobby_tui.screens.palette import PaletteCommand as Command
+
+        commands = [
+            Command(
                 t("cmd.go", place=t(f"nav.{place}")),
                 t(f"nav.{place}.tip") + f" ({key.upper()})",
                 partial(self.go, place),
+                f"cmd.names.{place}",
             )
-        yield SystemCommand(
-            t("nav.flag"), t("nav.flag.tip") + f" ({FLAG_KEY.upper()})", self.action_flag_incident
+            for place, key in PLACES
+        ]
+        commands.append(
+            Command(
+                t("nav.flag"),
+                t("nav.flag.tip") + f" ({FLAG_KEY.upper()})",
+                self.action_flag_incident,
+                "cmd.names.flag",
+            )
         )
         other = "en" if self.language == "zh" else "zh"
-        yield SystemCommand(
-            t(f"cmd.language.{other}"), t("cmd.language.help"), partial(self.switch_language, other)
+        commands.append(
+            Command(
+                t(f"cmd.language.{other}"),
+                t("cmd.language.help"),
+                partial(self.switch_language, other),
+                "cmd.names.language",
+            )
         )
-        if self.theme == HIGH_CONTRAST.name:
-            yield SystemCommand(
-                t("cmd.theme.default"), t("cmd.theme.help"), partial(self.switch_theme, "default")
-            )
-        else:
-            yield SystemCommand(
-                t("cmd.theme.contrast"),
+        theme = "default" if self.theme == HIGH_CONTRAST.name else "high-contrast"
+        commands.append(
+            Command(
+                t("cmd.theme.default" if theme == "default" else "cmd.theme.contrast"),
                 t("cmd.theme.help"),
-                partial(self.switch_theme, "high-contrast"),
+                partial(self.switch_theme, theme),
+                "cmd.names.theme",
             )
-        yield SystemCommand(t("cmd.lock"), t("cmd.lock.help") + " (ctrl+l)", self.action_lock)
+        )
+        commands.append(
+            Command(
+                t("cmd.lock"),
+                t("cmd.lock.help") + " (ctrl+l)",
+                self.action_lock,
+                "cmd.names.lock",
+            )
+        )
         if self.signed_in is not None and self.signed_in.supervisor:
-            yield SystemCommand(t("cmd.roster"), t("cmd.roster.help"), self.open_roster)
-        if screen.query(KeysPanel):  # the same command closes it (and Escape)
-            yield SystemCommand(
-                t("cmd.keys.hide"), t("cmd.keys.hide.help"), self.action_hide_help_panel
+            commands.append(
+                Command(t("cmd.roster"), t("cmd.roster.help"), self.open_roster, "cmd.names.roster")
+            )
+        # The screen the palette was opened over: the same command closes the keys panel.
+        from textual.command import CommandPalette
+
+        beneath = next(
+            (s for s in reversed(self.screen_stack) if not isinstance(s, CommandPalette)),
+            self.screen,
+        )
+        if beneath.query(KeysPanel):
+            commands.append(
+                Command(
+                    t("cmd.keys.hide"),
+                    t("cmd.keys.hide.help"),
+                    self.action_hide_help_panel,
+                    "cmd.names.keys",
+                )
             )
         else:
-            yield SystemCommand(t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel)
-        yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.exit)
+            commands.append(
+                Command(
+                    t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel, "cmd.names.keys"
+                )
+            )
+        commands.append(Command(t("cmd.quit"), t("cmd.quit.help"), self.exit, "cmd.names.quit"))
+        return commands
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # The palette uses LobbyCommands (names too); this keeps Textual's API saying the same.
+        for command in self.palette_commands():
+            yield SystemCommand(command.title, command.help, command.run)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c outside a text field: Textual says how to quit, in English; we say it in
+        the manager's language."""
+        self.notify(t("textual.help_quit", key="ctrl+q"), title=t("textual.help_quit_title"))
 
     # Errors ---------------------------------------------------------------------------
 
@@ -542,5 +608,10 @@ def make_app(
     """The one way to build the app: the command line and the tests both come here.
     Without `signed_in` it opens on the sign-in screen (the command line); tests that are
     not about signing in start with someone signed in."""
+    from lobby_tui import line_breaks, wide_chars
+
+    wide_chars.apply()  # Chinese under pop-ups (Textual #6357): see the module
+    line_breaks.apply()  # no line starts with ， or ）
     set_language(language)
+    translate_textual_titles()
     return LobbyApp(store, settings, language, shift=shift, demo=demo, signed_in=signed_in)

@@ -6,8 +6,9 @@ exit, never a traceback, and leaves their files as they were.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import click
 
 from lobby_tui import __version__
+from lobby_tui.cli_words import speak_click
 from lobby_tui.domain.inert import inert
 from lobby_tui.i18n import resolve_language, set_language, t
 from lobby_tui.start import default_db_path, fail, prepare, run_app, user_errors
@@ -29,17 +31,30 @@ def echo(message: str, **options: Any) -> None:
     click.echo(inert(message), **options)
 
 
-def _language_from_argv(argv: list[str]) -> str | None:
+def _option_from_argv(argv: list[str], option: str) -> str | None:
     for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
+        if arg == option and i + 1 < len(argv):
             return argv[i + 1]
-        if arg.startswith("--lang="):
+        if arg.startswith(f"{option}="):
             return arg.split("=", 1)[1]
     return None
 
 
-# Help texts are built at import; take the language from the command line or the system.
-set_language(resolve_language(_language_from_argv(sys.argv), None))
+def language_for_commands(argv: list[str], environ: Mapping[str, str] | None = None) -> str:
+    """What the help and every command's lines are said in, by the app's own rule: --lang,
+    then the language saved in the database (--db, LOBBY_DB or the default one), then the
+    system's."""
+    from lobby_tui.services.settings import saved_language
+
+    env = os.environ if environ is None else environ
+    db = _option_from_argv(argv, "--db") or env.get("LOBBY_DB") or str(default_db_path())
+    saved = saved_language(Path(db)) if db else None
+    return resolve_language(_option_from_argv(argv, "--lang"), saved, env)
+
+
+# Help texts are built at import: the language is settled first, click's own words too.
+set_language(language_for_commands(sys.argv[1:]))
+speak_click()
 
 
 def _named_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:

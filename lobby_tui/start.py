@@ -7,6 +7,7 @@ to turn what a person can cause into one clear line."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator
@@ -70,7 +71,7 @@ def prepare(
 ) -> tuple[Store, Settings, str]:
     """Open the store and settle the settings and language, as the app and tests both need.
     Read-only (the report, the export): nothing is created, migrated or written."""
-    from lobby_tui.services.settings import load_settings
+    from lobby_tui.services.settings import load_settings, save_setting
 
     if db is None:
         db = default_db_path()
@@ -79,6 +80,10 @@ def prepare(
     store = open_store(db, clock, create=not read_only, read_only=read_only)
     try:
         settings = load_settings(store)
+        if lang is not None and lang != settings.language and not read_only:
+            # `--lang` is a choice like the in-app switch: the next start keeps it.
+            save_setting(store, "language", lang)
+            settings = dataclasses.replace(settings, language=lang)
     except BaseException:
         store.close()
         raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -49,6 +49,43 @@ def translate_label(text: str) -> str:
         return t(text)
     key = f"textual.{text}"
     return t(key) if key in CATALOGS["en"] else text
+
+
+def translate_textual_titles() -> None:
+    """The keys panel heads a text field's keys with Textual's group title: in the
+    manager's language too (set again on every language switch)."""
+    Input.BINDING_GROUP_TITLE = t("textual.group.Input")
+
+
+class TranslatedKeys:
+    """Mixed into a screen (before its Textual base): its key labels (footer, keys panel)
+    show in the manager's language, Textual's own ones included (Quit, Focus Next, Dismiss
+    menu…). Not a Screen itself: Textual takes CSS from the first DOM base only."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        out: dict[str, ActiveBinding] = {}
+        for key, active in super().active_bindings.items():  # type: ignore[misc]
+            binding = dataclasses.replace(
+                active.binding,
+                description=translate_label(active.binding.description),
+                tooltip=translate_label(active.binding.tooltip),
+            )
+            out[key] = ActiveBinding(
+                active.node, binding, active.enabled, translate_label(active.tooltip)
+            )
+        return out
+
+
+def mark_legend(title_key: str, mark_prefix: str, label_prefix: str, kinds: Iterable[str]) -> Text:
+    """What each one-character mark in a list stands for: "关怀标记：歉 致歉 · 水 送水 …"."""
+    legend = Text(t(title_key), style="dim")
+    for index, kind in enumerate(kinds):
+        if index:
+            legend.append(" · ", style="dim")
+        legend.append(t(f"{mark_prefix}.{kind}"), style="bold")
+        legend.append(f" {t(f'{label_prefix}.{kind}')}", style="dim")
+    return legend
 
 
 def problem_text(exc: StoreError | ContentError) -> Text:
@@ -137,7 +174,7 @@ class Outcome:
     failed = False
 
 
-class LobbyScreen(Screen[None]):
+class LobbyScreen(TranslatedKeys, Screen[None]):
     """A place of the app. `PLACE` names it (top bar, footer highlight, catalog keys)."""
 
     PLACE = "dashboard"
@@ -190,20 +227,6 @@ class LobbyScreen(Screen[None]):
         """Today's business day in the branch's zone, by the injected clock."""
         app = self.lobby_app
         return business_day(app.store.clock.now(), app.settings.timezone)
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        out: dict[str, ActiveBinding] = {}
-        for key, active in super().active_bindings.items():
-            binding = dataclasses.replace(
-                active.binding,
-                description=translate_label(active.binding.description),
-                tooltip=translate_label(active.binding.tooltip),
-            )
-            out[key] = ActiveBinding(
-                active.node, binding, active.enabled, translate_label(active.tooltip)
-            )
-        return out
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_controls()
@@ -270,6 +293,7 @@ class LobbyScreen(Screen[None]):
         """Compose again (after a language switch) with the timers paused, and put back
         whatever was typed: nothing typed is lost. Returns what was typed, by input id."""
         typed = {field.id: field.value for field in self.query(Input) if field.id}
+        focused = self.focused.id if self.focused is not None else None
         self.reads.drop()  # read for the old widgets (and maybe the old language)
         self.rebuilding = True
         try:
@@ -280,6 +304,9 @@ class LobbyScreen(Screen[None]):
         for field in self.query(Input):
             if field.id in typed:
                 field.value = typed[field.id]
+        if focused:  # the manager goes on typing where they were
+            for widget in self.query(f"#{focused}"):
+                self.set_focus(widget)
         return typed
 
     def flush_drafts(self) -> None:

@@ -18,7 +18,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import wait_level
 from lobby_tui.domain.rounds import CARE_KEYS, Care, RoundTally, longest_first, needs_attention
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, invalid_text, problem_text
+from lobby_tui.screens.base import LobbyScreen, invalid_text, mark_legend, problem_text
 from lobby_tui.services import rounds as service
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.columns import FittedTable
@@ -73,13 +73,18 @@ class RoundsScreen(LobbyScreen):
         lang = self.lobby_app.language
         yield Static(id="round-state")
         with Horizontal(id="round-body"):
-            yield FittedTable(
-                flexible="need",
-                whole=["ticket"],
-                id="waiting",
-                cursor_type="row",
-                zebra_stripes=True,
-            )
+            with Vertical(id="waiting-side"):
+                yield FittedTable(
+                    flexible="need",
+                    whole=["ticket"],
+                    id="waiting",
+                    cursor_type="row",
+                    zebra_stripes=True,
+                )
+                yield Static(
+                    mark_legend("rounds.legend", "care_mark", "care", [c.value for c in Care]),
+                    id="care-legend",
+                )
             with Vertical(id="care"):
                 yield Static(id="customer")
                 yield Static(self.care_keys(), id="care-keys")

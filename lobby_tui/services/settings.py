@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from lobby_tui.content import load_toml
 from lobby_tui.domain.settings import Settings, build_settings
-from lobby_tui.store import Store
+from lobby_tui.store import Store, StoreError, SystemClock, open_store
 
 
 def load_settings(store: Store) -> Settings:
@@ -23,3 +25,22 @@ def save_setting(store: Store, key: str, value: Any) -> None:
             (key, json.dumps(value, ensure_ascii=False)),
         )
         uow.event("setting.changed", "setting", key, {"value": value})
+
+
+def saved_language(db: Path) -> str | None:
+    """The language last chosen on this database (in the app or with --lang), read without
+    changing the file; None when there is none to read (no file yet, or one a command will
+    itself say is damaged)."""
+    if not db.is_file():
+        return None
+    try:
+        store = open_store(db, SystemClock(), create=False, read_only=True)
+    except (StoreError, OSError, sqlite3.Error):
+        return None
+    try:
+        chosen = store.settings().get("language")
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        store.close()
+    return chosen if isinstance(chosen, str) else None

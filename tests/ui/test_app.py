@@ -362,7 +362,7 @@ async def test_chinese_aligns_in_the_waiting_table(
             for line in screen_lines(app)
             if any(
                 name in line
-                for name in ("现金柜台", "非现金柜台", "优先窗口", "自助服务区", "理财区")
+                for name in ("现金柜台", "非现金柜台", "优先窗口", "自助服务区", "理财专区")
             )
         ]
         assert len(rows) == 5

@@ -11,9 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from lobby_tui.i18n import t
+from lobby_tui.screens.base import TranslatedKeys
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(TranslatedKeys, ModalScreen[bool]):
     DEFAULT_CSS = """
     Confirm { align: center middle; }
     Confirm > Vertical { width: 60; height: auto; border: thick $warning; padding: 1 2;

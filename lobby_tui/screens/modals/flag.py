@@ -16,11 +16,12 @@ from lobby_tui.content import incident_catalogue
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.incidents import SEVERITIES, IncidentType, check_note
 from lobby_tui.i18n import language, t
+from lobby_tui.screens.base import TranslatedKeys
 from lobby_tui.widgets.form import invalid_text
 from lobby_tui.widgets.keys import select_takes
 
 
-class FlagDialog(ModalScreen[dict[str, str | None] | None]):
+class FlagDialog(TranslatedKeys, ModalScreen[dict[str, str | None] | None]):
     """Returns what to raise (type, zone, severity, note), or None when cancelled."""
 
     DEFAULT_CSS = """

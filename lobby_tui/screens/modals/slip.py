@@ -19,6 +19,7 @@ from lobby_tui.domain.day import local
 from lobby_tui.domain.inert import inert
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import t
+from lobby_tui.screens.base import TranslatedKeys
 from lobby_tui.services.complaints import Complaint
 
 
@@ -77,7 +78,7 @@ def save_slip(folder: Path, case_no: str, text: str) -> Path:
     return path
 
 
-class SlipDialog(ModalScreen[None]):
+class SlipDialog(TranslatedKeys, ModalScreen[None]):
     DEFAULT_CSS = """
     SlipDialog { align: center middle; }
     SlipDialog > Vertical { width: 72; max-width: 100%; height: auto; max-height: 100%;

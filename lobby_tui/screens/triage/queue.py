@@ -22,9 +22,9 @@ from textual.widgets import Input, Select, Static
 from lobby_tui.content import channels, needs_catalogue
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.lobby import UNDO_SECONDS, wait_level, wait_minutes
-from lobby_tui.domain.triage import SELF_SERVICE
+from lobby_tui.domain.triage import FLAGS, SELF_SERVICE
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import problem_text
+from lobby_tui.screens.base import mark_legend, problem_text
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival, undo_move
@@ -192,8 +192,9 @@ class LiveQueue(Vertical):
 
     def show_keys(self) -> None:
         focused = self.query_one(QueueTable).has_focus
-        hint = t("queue.keys") if focused else t("queue.keys_reach")
-        self.query_one("#queue-keys", Static).update(Text(hint, style="dim"))
+        hint = Text(t("queue.keys") if focused else t("queue.keys_reach"), style="dim")
+        hint.append("\n").append(mark_legend("queue.legend", "flag_short", "flag", FLAGS))
+        self.query_one("#queue-keys", Static).update(hint)
 
     def on_descendant_focus(self) -> None:
         self.show_keys()

@@ -266,7 +266,7 @@ class TriageScreen(LobbyScreen):
         )
         clock = self.query_one("#clock", Static)
         if self.running:
-            clock.update(Text(f"⏱ {seconds:4.0f} s", style=style))
+            clock.update(Text(t("triage.clock", seconds=f"{seconds:4.0f}"), style=style))
 
     def seconds_on_walkin(self) -> float:
         return self.spent + self.seconds() - self.opened

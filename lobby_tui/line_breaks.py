@@ -1,0 +1,38 @@
+"""Where a Chinese line may break: between any two characters, but never before a closing
+mark (，。、）」…) nor after an opening one (（「“…).
+
+Rich and Textual break lines at spaces only. Chinese has none, so a sentence that did not fit
+the rest of a line jumped whole to the next (leaving the line half empty), and one longer than
+the line was cut wherever the width ran out — a line could start with `，` or `）`. Both take
+a line's words from one pattern (`rich._wrap.re_word`; `textual._wrap.re_chunk` for text
+areas); here each Chinese character is a word of its own, with the closing marks after it
+and the opening marks before it. Text without Chinese is split into the same words as before.
+
+Applied once at app start (`apply()` from `make_app`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters two columns wide: CJK ideographs, kana, hangul, full-width forms and marks.
+WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+# A line never starts with these (they close what came before) …
+CLOSING = "，。、；：！？）》」』】〕〉”’…％·"
+# … nor ends with these (they open what follows).
+OPENING = "（《「『【〔〈“‘"
+
+_WORD = rf"[{OPENING}]*(?:[{WIDE}]|[^\s{WIDE}{OPENING}{CLOSING}]+)[{CLOSING}]*|\S"
+RICH_WORD = re.compile(rf"\s*(?:{_WORD})\s*")
+"""Rich's word: leading spaces, the word, trailing spaces (the one fallback `\\S` keeps any
+character it has no rule for a word of its own, so no text is ever dropped)."""
+TEXTUAL_CHUNK = re.compile(rf"(?:{_WORD})\s*|\s+")
+
+
+def apply() -> None:
+    """Break lines the Chinese way, in every widget (idempotent)."""
+    import rich._wrap
+    import textual._wrap
+
+    rich._wrap.re_word = RICH_WORD
+    textual._wrap.re_chunk = TEXTUAL_CHUNK
