@@ -357,6 +357,14 @@ class LobbyApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.covered and action in BLOCKED_WHILE_COVERED:
             return False
+        if action == "hide_keys":
+            # Escape is the keys panel's only while it is open and no select list is open
+            # over the screen (that list's Escape comes first); else the screen's own.
+            from textual.widgets._select import SelectOverlay
+
+            return bool(self.screen.query(KeysPanel)) and not isinstance(
+                self.screen.focused, SelectOverlay
+            )
         # The footer leaves out the place you are in: it keeps the row short enough for
         # 80 columns in either language.
         return not (action == "go" and parameters and parameters[0] == self.current_mode)

@@ -9,22 +9,20 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from textual.widgets import Input
-
 from lobby_tui.content import checklist_template
 from lobby_tui.domain.settings import Settings
 from lobby_tui.report_formats import figures, service_level_means, shown
 from lobby_tui.screens.checklist import ChecklistScreen
 from lobby_tui.screens.dashboard import DashboardScreen
-from lobby_tui.screens.modals.confirm import Confirm
 from lobby_tui.services import checklist
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.services.report import day_report
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.triage import close_day
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, settle
+from tests.conftest import SUPERVISOR_PIN, Build, on_screen, settle
 from tests.ui.test_app import screen_lines, screen_text
+from tests.ui.test_signin import accept_handover
 from tests.unit.test_cli import lobby
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -142,13 +140,9 @@ async def test_a_whole_day_after_hours_agrees_on_every_screen(
         await pilot.press("f7")
         await settle(app, pilot)
         handover = screen_text(app)
-        app.screen.query_one("#input-signer", Input).value = "Wang"
         await pilot.click("#sign-off")
-        for _ in range(100):
-            if isinstance(app.screen, Confirm):
-                break
-            await pilot.pause(0.02)
-        await pilot.press("y")
+        # The day's last manager closes it with their own PIN: nobody comes after them.
+        await accept_handover(app, pilot, "Wang", SUPERVISOR_PIN)
         await settle(app, pilot)
         on_screen(app, DashboardScreen)
         after = screen_text(app)
