@@ -25,6 +25,7 @@ from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
 from lobby_tui.themes import BY_SETTING, DEFAULT, HIGH_CONTRAST
+from lobby_tui.widgets.browser_keys import with_browser_twin
 from lobby_tui.widgets.topbar import TopBar
 
 # The places of the lobby, in the order of the manager's day, with the key that opens each.
@@ -78,16 +79,19 @@ class LobbyApp(App[None]):
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(
-                key,
-                f"go('{place}')",
-                f"nav.{place}",
-                id=f"nav.{place}",
-                tooltip=f"nav.{place}.tip",
-                key_display=key.upper(),
-                priority=True,
-            )
+            twin
             for place, key in PLACES
+            for twin in with_browser_twin(
+                Binding(
+                    key,
+                    f"go('{place}')",
+                    f"nav.{place}",
+                    id=f"nav.{place}",
+                    tooltip=f"nav.{place}.tip",
+                    key_display=key.upper(),
+                    priority=True,
+                )
+            )
         ),
         Binding(
             FLAG_KEY,
