@@ -28,7 +28,7 @@ from lobby_tui.content import channels, complaint_labels, incident_labels
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.box import Boxes
@@ -36,7 +36,6 @@ from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.shown import fingerprint
 from lobby_tui.widgets.topbar import TopBar
 
-REFRESH_SECONDS = 5
 WIDE = 120  # columns from which the open cases get a third column of their own
 
 # Each panel: (title, body, level) with level "ok", "warn" or "alert".
@@ -148,7 +147,7 @@ class DashboardScreen(LobbyScreen):
         # real lobby, not empty boxes (a few indexed queries, each well under 2 ms even at a
         # year of data — see bench/refresh.py). Later reads run in a worker.
         app = self.lobby_app
-        self.set_interval(REFRESH_SECONDS, self.refresh_if_changed)
+        self.set_interval(LIVE_SECONDS, self.refresh_if_changed)
         try:
             self.reads.seen["lobby"] = self.moment()
             self.show_lobby(read_lobby(app.store, app.settings, [c.key for c in channels()]))
@@ -163,7 +162,7 @@ class DashboardScreen(LobbyScreen):
         self.refresh_lobby()
 
     def refresh_if_changed(self) -> None:
-        """The 5-second tick: reads and draws only if something changed (see moment)."""
+        """The live tick: reads and draws only if something changed (see moment)."""
         self.refresh_lobby(if_changed=True)
 
     def refresh_lobby(self, if_changed: bool = False) -> None:
