@@ -129,6 +129,9 @@ def test_two_people_work_one_lobby_in_the_browser(browser: Any, demo_db: Path) -
         assert "F9" in li.text and "F5" not in li.since_mark()
     assert external(requests) == []
     assert time.monotonic() - started < 60
+    log = (demo_db.parent / "lobby-serve.log").read_text()  # beside the database
+    assert "session opened" in log
+    assert [text for text in [*personal_text(demo_db), ticket, LI[1], WANG[1]] if text in log] == []
 
 
 def test_the_wall_shows_counts_and_nothing_personal(browser: Any, demo_db: Path) -> None:
