@@ -32,6 +32,7 @@ from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.box import Boxes
+from lobby_tui.widgets.browser_keys import key_to_say
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.shown import fingerprint
 from lobby_tui.widgets.topbar import TopBar
@@ -375,7 +376,7 @@ class DashboardScreen(LobbyScreen):
     def items(self, kind: str, count: int, items: list[OpenItem]) -> PanelParts:
         title = t(f"dash.{kind}.title", count=count)
         if count == 0:
-            return title, Text(t(f"dash.{kind}.empty")), "ok"
+            return title, Text(t(f"dash.{kind}.empty", key=key_to_say("f5"))), "ok"
         zone = self.lobby_app.settings.timezone
         lines = [
             Text.assemble(

@@ -40,3 +40,10 @@ def with_browser_twin(binding: Binding) -> list[Binding]:
         id=f"{binding.id}.browser" if binding.id else None,
     )
     return [usual, twin]
+
+
+def key_to_say(key: str) -> str:
+    """How a text names the key for an action: its twin when served ("F9", "Ctrl+B")."""
+    if served():
+        key = BROWSER_SAFE.get(key, key)
+    return "+".join(part.capitalize() if len(part) > 2 else part.upper() for part in key.split("+"))

@@ -75,6 +75,8 @@ class Screen:
         self.page = page
         self.raw = bytearray()
         self.mark = 0
+        self.deadline: float | None = None
+        """No wait goes past this (time.monotonic()): the test is bounded."""
         page.on("websocket", self.watch)
 
     def watch(self, ws: Any) -> None:
@@ -98,6 +100,8 @@ class Screen:
     def wait_for(self, text: str, timeout: float = 30) -> float:
         """Wait until `text` is drawn after the mark; the seconds it took."""
         started = time.monotonic()
+        if self.deadline is not None:
+            timeout = min(timeout, self.deadline - started)
         while text not in self.since_mark():
             if time.monotonic() - started > timeout:
                 tail = self.since_mark()[-2000:]
@@ -107,7 +111,11 @@ class Screen:
 
 
 def open_page(
-    browser: Any, url: str, ready: str, size: tuple[int, int] = (1280, 800)
+    browser: Any,
+    url: str,
+    ready: str,
+    size: tuple[int, int] = (1280, 800),
+    deadline: float | None = None,
 ) -> tuple[Any, Screen]:
     """A new browser context (its own session) on `url`; once `ready` is drawn, one click
     in a corner (on no control) gives the terminal the keyboard. Clicked earlier, the
@@ -115,6 +123,7 @@ def open_page(
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = context.new_page()
     screen = Screen(page)
+    screen.deadline = deadline
     page.goto(url)
     screen.wait_for(ready, timeout=45)
     page.click("#terminal", position={"x": 3, "y": 3})

@@ -102,13 +102,13 @@ def test_two_people_work_one_lobby_in_the_browser(browser: Any, demo_db: Path) -
     started = time.monotonic()
     requests: list[str] = []
     with serving(demo_db) as url:
-        wang_page, wang = open_page(browser, url, t("signin.title"))
+        wang_page, wang = open_page(browser, url, t("signin.title"), deadline=started + 60)
         wang_page.on("request", lambda r: requests.append(r.url))
         sign_in(wang_page, wang, demo_db, WANG)
         wang_page.keyboard.press("F3")
         wang.wait_for(t("triage.save"))
 
-        li_page, li = open_page(browser, url, t("signin.title"))
+        li_page, li = open_page(browser, url, t("signin.title"), deadline=started + 60)
         sign_in(li_page, li, demo_db, LI)
         li_page.keyboard.press("F3")
         li.wait_for(t("triage.save"))
@@ -132,6 +132,28 @@ def test_two_people_work_one_lobby_in_the_browser(browser: Any, demo_db: Path) -
     log = (demo_db.parent / "lobby-serve.log").read_text()  # beside the database
     assert "session opened" in log
     assert [text for text in [*personal_text(demo_db), ticket, LI[1], WANG[1]] if text in log] == []
+
+
+def test_every_place_key_reaches_the_app_through_the_browser(browser: Any, demo_db: Path) -> None:
+    """Each place's key pressed in the page opens that place; the complaints by F5's twin,
+    F9, since a browser keeps F5 (a reload would end the session)."""
+    # covers: R6.6
+    started = time.monotonic()
+    branch = branch_name(demo_db)
+    with serving(demo_db) as url:
+        page, screen = open_page(browser, url, t("signin.title"), deadline=started + 60)
+        sign_in(page, screen, demo_db, WANG)
+        keys = [("F2", "checklist"), ("F3", "triage"), ("F4", "rounds"), ("F9", "complaints")]
+        keys += [("F6", "incidents"), ("F7", "handover"), ("F1", "dashboard")]
+        for key, place in keys:
+            screen.set_mark()
+            page.keyboard.press(key)
+            screen.wait_for(f"{t(f'place.{place}')}  {branch}")  # the top bar
+        screen.set_mark()
+        page.keyboard.press("F8")
+        screen.wait_for(t("flag.title"))
+        page.keyboard.press("Escape")
+    assert time.monotonic() - started < 60
 
 
 def test_the_wall_shows_counts_and_nothing_personal(browser: Any, demo_db: Path) -> None:
@@ -196,6 +218,17 @@ def newest_walkin(db: Path, before: int, timeout: float = 15) -> tuple[str, str]
             " WHERE e.entity = 'arrival' ORDER BY e.seq DESC LIMIT 1"
         ).fetchone()
     return str(row[0]), str(row[1])
+
+
+def branch_name(db: Path) -> str:
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import SystemClock, open_store
+
+    store = open_store(db, SystemClock(), read_only=True)
+    try:
+        return load_settings(store).branch("en")
+    finally:
+        store.close()
 
 
 def staff_id(db: Path, name: str) -> str:
