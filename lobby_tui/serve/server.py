@@ -64,7 +64,7 @@ def session_command(db: Path, lang: str | None, wall: bool) -> str:
     if lang:
         words += ["--lang", lang]
     if wall:
-        words.append("--wall")
+        words += ["--wall"]
     return shlex.join(words)
 
 
