@@ -34,6 +34,7 @@ from lobby_tui.themes import (
     HIGH_CONTRAST_ANSI,
     HIGH_CONTRAST_DIM,
 )
+from lobby_tui.widgets.browser_keys import with_browser_twin
 from lobby_tui.widgets.keys_panel import KeysPanel
 from lobby_tui.widgets.topbar import TopBar
 
@@ -103,16 +104,19 @@ class LobbyApp(App[None]):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_lobby_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(
-                key,
-                f"go('{place}')",
-                f"nav.{place}",
-                id=f"nav.{place}",
-                tooltip=f"nav.{place}.tip",
-                key_display=key.upper(),
-                priority=True,
-            )
+            twin
             for place, key in PLACES
+            for twin in with_browser_twin(
+                Binding(
+                    key,
+                    f"go('{place}')",
+                    f"nav.{place}",
+                    id=f"nav.{place}",
+                    tooltip=f"nav.{place}.tip",
+                    key_display=key.upper(),
+                    priority=True,
+                )
+            )
         ),
         Binding(
             FLAG_KEY,

@@ -211,6 +211,63 @@ def demo(
         cleanup()
 
 
+@cli.command(help=t("cli.serve_help"))
+@db_option
+@lang_option
+@click.option("--host", default="127.0.0.1", show_default=True, help=t("cli.host_help"))
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help=t("cli.port_help"),
+)
+@click.option("--wall", is_flag=True, help=t("cli.wall_help"))
+@click.pass_context
+def serve(
+    ctx: click.Context, db: Path | None, lang: str | None, host: str, port: int, wall: bool
+) -> None:
+    """The app in a browser (R6.6): a session per tab, each its own process on this file."""
+    import os
+
+    try:
+        from lobby_tui.serve.server import LobbyServer, is_loopback, log_path, session_command
+    except ImportError:
+        fail(t("cli.serve_missing"))
+    from lobby_tui.services.staff import roster
+    from lobby_tui.widgets.browser_keys import SERVED_ENV
+
+    lang = _pick(ctx, "lang", lang)
+    with user_errors():
+        # Created and brought up to date here, once, not by the first tab; held open while
+        # serving (the wall's read-only sessions see every commit through its -wal file).
+        store, settings, language = prepare(_pick(ctx, "db", db), lang, SystemClock())
+        try:
+            supervised = any(p.supervisor for p in roster(store, active_only=True))
+            if not is_loopback(host) and not supervised:
+                fail(t("cli.serve_needs_supervisor"))
+            os.environ[SERVED_ENV] = "1"  # every session shows the browser-safe keys
+            server = LobbyServer(
+                session_command(store.path, lang, wall),
+                host,
+                port,
+                log_file=log_path(store.path),
+                language=language,
+            )
+            if is_loopback(host):
+                click.echo(t("cli.serve_local", url=f"http://{host}:{port}/"))
+            else:
+                from lobby_tui.serve.server import urls
+
+                for url in urls(host, port):
+                    click.echo(t("cli.serve_open", url=url))
+                click.echo(t("cli.serve_tls"))
+            click.echo(t("cli.serve_log", path=str(log_path(store.path))))
+            server.serve()
+        finally:
+            store.close()
+
+
 @cli.command(help=t("cli.verify_help"))
 @db_option
 @lang_option

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 
 COMPACT_BELOW_ROWS = 36
 DEBOUNCE_SECONDS = 0.15  # search as you type: read once the typing pauses
+# How often the queue and the dashboard look for what another tablet or browser session
+# committed (R6.6: within 2 s). A look is one `PRAGMA data_version` (a few microseconds);
+# the lobby is read again only when it moved or the minute turned (see LobbyScreen.moment).
+LIVE_SECONDS = 1.0
 
 T = TypeVar("T")
 

@@ -30,15 +30,15 @@ from lobby_tui.content import channels, complaint_labels, incident_labels
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.box import Boxes
+from lobby_tui.widgets.browser_keys import key_to_say
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.shown import fingerprint
 from lobby_tui.widgets.topbar import TopBar
 
-REFRESH_SECONDS = 5
 WIDE = 120  # columns from which the open cases get a third column of their own
 TALL = 30  # rows from which the lists grow beyond three lines
 MOST_LISTED = 12  # lines a list shows at most (services.lobby reads as many)
@@ -191,7 +191,7 @@ class DashboardScreen(LobbyScreen):
         # real lobby, not empty boxes (a few indexed queries, each well under 2 ms even at a
         # year of data — see bench/refresh.py). Later reads run in a worker.
         app = self.lobby_app
-        self.set_interval(REFRESH_SECONDS, self.refresh_if_changed)
+        self.set_interval(LIVE_SECONDS, self.refresh_if_changed)
         app.theme_changed_signal.subscribe(self, self.redraw_for_theme)
         self.query_one(Board).focus()
         try:
@@ -212,7 +212,7 @@ class DashboardScreen(LobbyScreen):
         self.render_panels()
 
     def refresh_if_changed(self) -> None:
-        """The 5-second tick: reads and draws only if something changed (see moment)."""
+        """The live tick: reads and draws only if something changed (see moment)."""
         self.refresh_lobby(if_changed=True)
 
     def refresh_lobby(self, if_changed: bool = False) -> None:
@@ -441,7 +441,7 @@ class DashboardScreen(LobbyScreen):
         title = t(f"dash.{kind}.title", count=count)
         items = items[:shown]
         if count == 0:
-            return title, Text(t(f"dash.{kind}.empty")), "ok"
+            return title, Text(t(f"dash.{kind}.empty", key=key_to_say("f5"))), "ok"
         zone = self.lobby_app.settings.timezone
         lines = [
             Text.assemble(

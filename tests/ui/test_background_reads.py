@@ -137,6 +137,9 @@ async def test_an_older_read_finishing_last_never_overwrites_a_newer_one(
 async def test_a_read_started_before_a_language_switch_is_dropped(
     build_app: Build, db_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The live tick (every second) would read the walk-in below on its own: here only the
+    # explicit tick at the end may read.
+    monkeypatch.setattr("lobby_tui.screens.dashboard.LIVE_SECONDS", 3600)
     app = build_app()
     entered, release = threading.Event(), threading.Event()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -25,6 +25,7 @@ from lobby_tui.screens.complaints.cases import SEVERITY_STYLE, URGENT
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import complaints as service
 from lobby_tui.widgets.autosave import Autosave, Drafts
+from lobby_tui.widgets.browser_keys import key_to_say
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import FieldError, Form
 
@@ -160,7 +161,7 @@ class CaseDetail(VerticalScroll):
         actions = self.actions
         if complaint is None:
             self.query_one("#case-head", Static).update(
-                Text(t("complaint.none_selected"), style="dim")
+                Text(t("complaint.none_selected", key=key_to_say("ctrl+n")), style="dim")
             )
             actions.display = False
             return

@@ -19,6 +19,7 @@ from lobby_tui.screens.complaints.intake import IntakeForm
 from lobby_tui.screens.complaints.quick_answers import QuickAnswers
 from lobby_tui.screens.modals.slip import SlipDialog, slip_text
 from lobby_tui.services import complaints as service
+from lobby_tui.widgets.browser_keys import with_browser_twin
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
 
@@ -36,10 +37,10 @@ class ComplaintsScreen(LobbyScreen):
     AUTO_FOCUS = "#case-list"  # arrows move through the cases at once; search is a tab away
     BINDINGS = [
         Binding("ctrl+s", "save", "complaint.key_save", show=False),
-        Binding("ctrl+n", "tab('tab-intake')", "complaint.key_new", show=False),
+        *with_browser_twin(Binding("ctrl+n", "tab('tab-intake')", "complaint.key_new", show=False)),
         Binding("ctrl+k", "tab('tab-cases')", "complaint.key_cases", show=False),
         Binding("ctrl+o", "tab('tab-answers')", "complaint.key_answers", show=False),
-        Binding("ctrl+r", "reveal", "complaint.key_reveal", show=False),
+        *with_browser_twin(Binding("ctrl+r", "reveal", "complaint.key_reveal", show=False)),
     ]
 
     def __init__(self) -> None:

@@ -31,7 +31,7 @@ from lobby_tui.domain.triage import (
     rank_needs,
 )
 from lobby_tui.i18n import t
-from lobby_tui.screens.base import LobbyScreen, problem_text
+from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen, problem_text
 from lobby_tui.screens.triage.queue import LiveQueue
 from lobby_tui.services import triage as service
 from lobby_tui.services.dayplan import appointments
@@ -132,7 +132,7 @@ class TriageScreen(LobbyScreen):
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self.tick)
-        self.set_interval(5, self.tick_queue)
+        self.set_interval(LIVE_SECONDS, self.tick_queue)
         self.set_up()
 
     def set_up(self) -> None:
@@ -479,8 +479,8 @@ class TriageScreen(LobbyScreen):
         self.show_queue(queue)
 
     def tick_queue(self) -> None:
-        """Every 5 s: walk-ins saved on another tablet, and the waits' minutes, in the
-        background; nothing read or drawn when nothing changed."""
+        """Every LIVE_SECONDS: walk-ins saved on another tablet or browser session, and
+        the waits' minutes, in the background; nothing read or drawn when nothing changed."""
         if self.rebuilding or self.problem:
             return
         store, day = self.lobby_app.store, self.day

@@ -1,0 +1,131 @@
+"""Driving a served lobby in a real browser (Debian's Chromium through Playwright, no
+browser downloaded): start `lobby serve` on a free loopback port, open pages, read what
+the terminal shows.
+
+xterm.js draws on a canvas, so the screen is read from what the session sends: the
+websocket's frames, with the terminal's escape sequences taken out. Text drawn in one
+style arrives in one piece, which is what the waits look for."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(db: Path, *extra: str, lang: str = "en") -> Iterator[str]:
+    """`lobby serve` on a free loopback port until the block ends; yields its URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "lobby_tui", "--lang", lang, "serve", "--db", str(db)]
+    command += ["--port", str(port), *extra]
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its sessions stop with it
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    out = server.stdout.read().decode() if server.stdout else ""
+                    raise RuntimeError(f"lobby serve did not start: {out}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+class Screen:
+    """What one page's session has drawn so far, as text (see the module's docstring)."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.raw = bytearray()
+        self.mark = 0
+        self.deadline: float | None = None
+        """No wait goes past this (time.monotonic()): the test is bounded."""
+        page.on("websocket", self.watch)
+
+    def watch(self, ws: Any) -> None:
+        ws.on("framereceived", self.received)
+
+    def received(self, payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            self.raw += payload
+
+    @property
+    def text(self) -> str:
+        return ESCAPES.sub(b"", bytes(self.raw)).decode("utf-8", "replace")
+
+    def since_mark(self) -> str:
+        return ESCAPES.sub(b"", bytes(self.raw[self.mark :])).decode("utf-8", "replace")
+
+    def set_mark(self) -> None:
+        """Later waits look only at what is drawn from now on."""
+        self.mark = len(self.raw)
+
+    def wait_for(self, text: str, timeout: float = 30) -> float:
+        """Wait until `text` is drawn after the mark; the seconds it took."""
+        started = time.monotonic()
+        if self.deadline is not None:
+            timeout = min(timeout, self.deadline - started)
+        while text not in self.since_mark():
+            if time.monotonic() - started > timeout:
+                tail = self.since_mark()[-2000:]
+                raise AssertionError(f"{text!r} not shown within {timeout} s; last drawn: {tail}")
+            self.page.wait_for_timeout(20)
+        return time.monotonic() - started
+
+
+def open_page(
+    browser: Any,
+    url: str,
+    ready: str,
+    size: tuple[int, int] = (1280, 800),
+    deadline: float | None = None,
+) -> tuple[Any, Screen]:
+    """A new browser context (its own session) on `url`; once `ready` is drawn, one click
+    in a corner (on no control) gives the terminal the keyboard. Clicked earlier, the
+    session may not be listening yet and the app would not know it has the focus."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    screen = Screen(page)
+    screen.deadline = deadline
+    page.goto(url)
+    screen.wait_for(ready, timeout=45)
+    page.click("#terminal", position={"x": 3, "y": 3})
+    page.wait_for_function("document.activeElement.classList.contains('xterm-helper-textarea')")
+    return page, screen

@@ -1,0 +1,246 @@
+"""`lobby serve` in a real browser (R6.6): Debian's Chromium, headless, through Playwright
+(no browser downloaded). Two people on two browser contexts work the same lobby; every
+write is theirs; the wall view shows counts and nothing personal; nothing is fetched from
+anywhere but the server. Bounded: the whole file takes well under a minute."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from lobby_tui.i18n import set_language, t
+from tests.browser.page import Screen, chromium_path, open_page, serving
+
+pytestmark = pytest.mark.browser
+
+LI = ("Li Ming", "1234")  # the demo's roster (demo/staff.py)
+WANG = ("Wang Fang", "2580")
+
+
+def missing() -> str | None:
+    """What this machine lacks to run these tests, if anything."""
+    try:
+        import playwright.sync_api  # noqa: F401
+        import textual_serve  # noqa: F401
+    except ImportError as exc:
+        return f"{exc.name} is not installed (pip install -e '.[test]')"
+    if chromium_path() is None:
+        return "no chromium (apt-get install -y chromium; .ci/run does it)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    lacking = missing()
+    if lacking:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser tests must run in CI: {lacking}")
+        pytest.skip(lacking)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(
+            executable_path=chromium_path(), args=["--no-sandbox"], headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    """A morning's lobby with the demo's roster, complaints with names and text."""
+    db = tmp_path / "lobby.db"
+    subprocess.run(
+        [sys.executable, "-m", "lobby_tui", "demo", "--no-ui", "--lang", "en", "--db", str(db)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    set_language("en")
+    return db
+
+
+def sign_in(page: Any, screen: Screen, db: Path, who: tuple[str, str]) -> None:
+    """From the sign-in screen: Up and Down in the PIN field choose the name (in the
+    roster's order), then the PIN and Enter; wait for the lobby."""
+    from lobby_tui.services.staff import roster
+    from lobby_tui.store import SystemClock, open_store
+
+    store = open_store(db, SystemClock(), read_only=True)
+    try:
+        names = [p.name for p in roster(store, active_only=True)]
+    finally:
+        store.close()
+    for _ in names:
+        page.keyboard.press("ArrowUp")
+    for _ in range(names.index(who[0])):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.type(who[1])
+    screen.set_mark()
+    page.keyboard.press("Enter")
+    screen.wait_for(who[0])  # the top bar names who is signed in
+    screen.wait_for(t("nav.triage"))  # the footer: a place of the app, not the sign-in
+
+
+def external(requests: list[str]) -> list[str]:
+    return [url for url in requests if urlsplit(url).hostname not in ("127.0.0.1", None)]
+
+
+def test_two_people_work_one_lobby_in_the_browser(browser: Any, demo_db: Path) -> None:
+    # covers: R6.6
+    started = time.monotonic()
+    requests: list[str] = []
+    with serving(demo_db) as url:
+        wang_page, wang = open_page(browser, url, t("signin.title"), deadline=started + 60)
+        wang_page.on("request", lambda r: requests.append(r.url))
+        sign_in(wang_page, wang, demo_db, WANG)
+        wang_page.keyboard.press("F3")
+        wang.wait_for(t("triage.save"))
+
+        li_page, li = open_page(browser, url, t("signin.title"), deadline=started + 60)
+        sign_in(li_page, li, demo_db, LI)
+        li_page.keyboard.press("F3")
+        li.wait_for(t("triage.save"))
+        wang.set_mark()
+        before = count(demo_db, "arrivals")
+        li_page.keyboard.press("w")
+        li_page.keyboard.press("Enter")
+
+        ticket, actor = newest_walkin(demo_db, before)
+        assert actor == staff_id(demo_db, LI[0])  # the write is Li's, not Wang's
+        waited = wang.wait_for(ticket, timeout=10)  # in the other session's queue
+        assert waited < 4, f"the walk-in reached the other session after {waited:.1f} s"
+
+        # The keys a browser keeps: F5's twin opens the complaints, shown in the footer.
+        li.set_mark()
+        li_page.keyboard.press("F9")
+        li.wait_for(t("complaint.key_new"))
+        assert "F9" in li.text and "F5" not in li.since_mark()
+    assert external(requests) == []
+    assert time.monotonic() - started < 60
+    log = (demo_db.parent / "lobby-serve.log").read_text()  # beside the database
+    assert "session opened" in log
+    assert [text for text in [*personal_text(demo_db), ticket, LI[1], WANG[1]] if text in log] == []
+
+
+def test_every_place_key_reaches_the_app_through_the_browser(browser: Any, demo_db: Path) -> None:
+    """Each place's key pressed in the page opens that place; the complaints by F5's twin,
+    F9, since a browser keeps F5 (a reload would end the session)."""
+    # covers: R6.6
+    started = time.monotonic()
+    branch = branch_name(demo_db)
+    with serving(demo_db) as url:
+        page, screen = open_page(browser, url, t("signin.title"), deadline=started + 60)
+        sign_in(page, screen, demo_db, WANG)
+        keys = [("F2", "checklist"), ("F3", "triage"), ("F4", "rounds"), ("F9", "complaints")]
+        keys += [("F6", "incidents"), ("F7", "handover"), ("F1", "dashboard")]
+        for key, place in keys:
+            screen.set_mark()
+            page.keyboard.press(key)
+            screen.wait_for(f"{t(f'place.{place}')}  {branch}")  # the top bar
+        screen.set_mark()
+        page.keyboard.press("F8")
+        screen.wait_for(t("flag.title"))
+        page.keyboard.press("Escape")
+    assert time.monotonic() - started < 60
+
+
+def test_the_wall_shows_counts_and_nothing_personal(browser: Any, demo_db: Path) -> None:
+    # covers: R6.6
+    requests: list[str] = []
+    with serving(demo_db, "--wall") as url:
+        page, wall = open_page(browser, url, t("wall.complaints"))
+        page.on("request", lambda r: requests.append(r.url))
+        page.keyboard.press("F3")  # no key does anything here
+        page.keyboard.press("w")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(1500)
+        shown = wall.text
+    private = personal_text(demo_db)
+    assert private, "the demo has names and case text to hide"
+    leaked = [text for text in private if text in shown]
+    assert leaked == []
+    assert t("wall.waiting") in shown
+    assert external(requests) == []
+
+
+def test_the_page_names_no_other_host(demo_db: Path) -> None:
+    """The served HTML and CSS load nothing from outside (DESIGN.md, Offline): every
+    address they name is on the server itself."""
+    # covers: R6.6
+    import re
+    import urllib.request
+
+    lacking = missing()
+    if lacking and "chromium" not in lacking:
+        if os.environ.get("CI") == "true":
+            pytest.fail(lacking)
+        pytest.skip(lacking)
+    with serving(demo_db) as url:
+        html = urllib.request.urlopen(url, timeout=10).read().decode()
+        css = urllib.request.urlopen(url + "static/css/xterm.css", timeout=10).read().decode()
+    html = re.sub(r"<!--.*?-->", "", html, flags=re.S)
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # a comment fetches nothing
+    named = re.findall(r"""(?:href|src)\s*=\s*["']([^"']*)["']""", html)
+    named += re.findall(r"""url\(\s*["']?([^"')]*)""", html + css)
+    named += re.findall(r"""@import\s+["']?([^"';\s]*)""", html + css)
+    assert named, "the page loads its script, style and font from the server"
+    assert [n for n in named if "//" in n or ":" in n.split("/")[0]] == []
+    assert "http" not in css and not re.search(r"https?://", html)
+
+
+def count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def newest_walkin(db: Path, before: int, timeout: float = 15) -> tuple[str, str]:
+    """The ticket and actor of the walk-in saved after `before` walk-ins, once committed."""
+    deadline = time.monotonic() + timeout
+    while count(db, "arrivals") <= before:
+        if time.monotonic() > deadline:
+            raise AssertionError("no walk-in saved")
+        time.sleep(0.05)
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT a.ticket, e.actor FROM events e JOIN arrivals a ON a.id = e.entity_id"
+            " WHERE e.entity = 'arrival' ORDER BY e.seq DESC LIMIT 1"
+        ).fetchone()
+    return str(row[0]), str(row[1])
+
+
+def branch_name(db: Path) -> str:
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import SystemClock, open_store
+
+    store = open_store(db, SystemClock(), read_only=True)
+    try:
+        return load_settings(store).branch("en")
+    finally:
+        store.close()
+
+
+def staff_id(db: Path, name: str) -> str:
+    with sqlite3.connect(db) as conn:
+        return str(conn.execute("SELECT id FROM staff WHERE name = ?", (name,)).fetchone()[0])
+
+
+def personal_text(db: Path) -> list[str]:
+    """Names of staff and customers and the text of cases: what a wall must never show."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT name FROM staff UNION SELECT customer_name FROM complaints"
+            " UNION SELECT description FROM complaints UNION SELECT subject FROM complaints"
+        ).fetchall()
+    return [str(r[0])[:20] for r in rows if r[0] and len(str(r[0])) >= 4]
