@@ -56,7 +56,7 @@ def wall_text(lobby: Lobby, settings: Settings, language: str, kinds: tuple[Chan
     )
     grid.add_row(t("wall.complaints"), str(lobby.complaints_open))
     grid.add_row(t("wall.incidents"), str(lobby.incidents_open))
-    if not lobby.closed:
+    if not lobby.closed and lobby.next_round_at is not None:  # None: no round due any more
         due = local(lobby.next_round_at, settings.timezone).strftime("%H:%M")
         grid.add_row(t("wall.next_round"), due)
     return grid
