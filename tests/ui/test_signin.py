@@ -148,7 +148,9 @@ async def test_idle_lock_keeps_a_half_typed_complaint(
 ) -> None:  # covers: R6.5, R4.1
     app = build_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("f5", "ctrl+n", *"Card kept by ATM 2")
+        await pilot.press("f5", "ctrl+n")
+        await settle(app, pilot)  # the form has the focus (a loaded machine is slow to give it)
+        await pilot.press(*"Card kept by ATM 2")
         app.lock_if_idle()  # a key since the last look: the idle time starts now
         clock.advance(minutes=4, seconds=59)
         app.lock_if_idle()
@@ -288,3 +290,16 @@ async def test_timelines_say_who_did_what(
         await pilot.press("f5", "ctrl+k", "enter")
         await settle(app, pilot)
         assert "— Wang" in screen_text(app)
+
+
+async def test_the_demo_shows_its_roster_on_the_sign_in(build_app: Build, store: Store) -> None:
+    from lobby_tui.demo.staff import seed_roster
+
+    seed_roster(store, "zh")
+    app = build_app(language="zh", demo=True, signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(app, pilot, SignInScreen)
+        text = screen_text(app)
+        assert "演示名单 — 王芳 2580（主管）" in text and "陈静 5678（柜员）" in text
+        await pick_and_type(app, pilot, "王芳", "2580")
+        assert app.signed_in is not None and app.signed_in.name == "王芳"
