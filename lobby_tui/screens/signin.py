@@ -28,8 +28,19 @@ from lobby_tui.widgets.signin import WhoAndPin
 if TYPE_CHECKING:
     from lobby_tui.app import LobbyApp
 
-# The demo's roster, shown on its sign-in screen only (demo/staff.py writes it).
-DEMO_HINT_KEY = "signin.demo_hint"
+
+def demo_hint() -> str:
+    """The demo's roster with its PINs, on its sign-in screen only (demo/staff.py)."""
+    from lobby_tui.demo.staff import ROSTER
+    from lobby_tui.i18n import language
+
+    people = [
+        t("signin.demo_person", name=zh if language() == "zh" else en, pin=pin,
+          role=t(f"staff.role.{role}"))
+        for zh, en, role, pin in ROSTER
+    ]  # fmt: skip
+    return t("signin.demo_hint", people=t("signin.demo_join").join(people))
+
 
 CSS = """
 SignInScreen, LockScreen, FirstSupervisorScreen { align: center middle; }
@@ -92,7 +103,7 @@ class SignInScreen(Covering):
             yield Static(self.title_text(), classes="signin-title")
             yield Static(t("signin.title"))
             if self.lobby_app.demo:  # first on the demo's first screen: who to sign in as
-                yield Static(Text(t(DEMO_HINT_KEY)), classes="signin-hint", id="demo-hint")
+                yield Static(Text(demo_hint()), classes="signin-hint", id="demo-hint")
             yield WhoAndPin(
                 service.roster(store, active_only=True),
                 service.last_signed_in(store),

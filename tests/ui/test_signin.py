@@ -291,3 +291,16 @@ async def test_timelines_say_who_did_what(
         await pilot.press("f5", "ctrl+k", "enter")
         await settle(app, pilot)
         assert "— Wang" in screen_text(app)
+
+
+async def test_the_demo_shows_its_roster_on_the_sign_in(build_app: Build, store: Store) -> None:
+    from lobby_tui.demo.staff import seed_roster
+
+    seed_roster(store, "zh")
+    app = build_app(language="zh", demo=True, signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(app, pilot, SignInScreen)
+        text = screen_text(app)
+        assert "演示名单 — 王芳 2580（主管）" in text and "陈静 5678（柜员）" in text
+        await pick_and_type(app, pilot, "王芳", "2580")
+        assert app.signed_in is not None and app.signed_in.name == "王芳"
