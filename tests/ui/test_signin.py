@@ -233,6 +233,7 @@ async def test_the_roster_adds_and_keeps_the_last_supervisor(
         assert "A PIN is digits only (0–9)." in screen_text(app)
         assert screen.query_one("#input-name", Input).value == "Zhou"
         screen.query_one("#input-add_pin", Input).value = "7531"
+        await settle(app, pilot)  # the message under the PIN goes, and the button moves up
         await pilot.click("#add")
         await settle(app, pilot)
         assert "Zhou" in screen_text(app)

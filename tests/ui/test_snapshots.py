@@ -119,6 +119,7 @@ def freeze(app: LobbyApp) -> None:
         if isinstance(screen, TriageScreen):
             screen.spent, screen.opened = 0.0, 0.0
             screen.seconds = lambda: 12.0  # twelve seconds on this walk-in, always
+            screen.tick()  # shown now, not at the next half-second tick (a dialog may cover it)
         if isinstance(screen, HandoverScreen) and screen.report and screen.report.chain_head:
             seq, digest = screen.report.chain_head
             screen.report = replace(screen.report, chain_head=(seq, "0" * len(digest)))
@@ -145,6 +146,8 @@ def snap(
         await VIEWS[view](app, pilot)
         await settle(app, pilot)
         freeze(app)
+        await settle(app, pilot)  # a focus given by the view has reached its widget
+        freeze(app)  # so a text area's cursor stops where the focus leaves it: shown
         await pilot.pause()
 
     return snap_compare(app, terminal_size=SIZES[language], run_before=run_before)
