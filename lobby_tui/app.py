@@ -143,7 +143,6 @@ class LobbyApp(App[None]):
         demo: bool = False,
         signed_in: StaffMember | None = None,
     ) -> None:
-        make_stored_text_inert()  # before anything is drawn (issue 16)
         super().__init__()
         self.store = store
         """The open database; screens reach it only through services."""
@@ -622,6 +621,8 @@ def make_app(
     not about signing in start with someone signed in."""
     from lobby_tui import line_breaks, wide_chars
 
+    # How Rich and Textual draw, set once here before anything is drawn (each idempotent).
+    make_stored_text_inert()  # stored control characters drawn as visible stand-ins
     wide_chars.apply()  # Chinese under pop-ups (Textual #6357): see the module
     line_breaks.apply()  # no line starts with ， or ）
     set_language(language)
