@@ -151,8 +151,10 @@ def demo(
     import tempfile
 
     from lobby_tui.demo.history import write_history
-    from lobby_tui.demo.morning import demo_start, write_demo_morning
+    from lobby_tui.demo.morning import DEMO_BRANCH_ID, demo_start, write_demo_morning
+    from lobby_tui.domain.bundle import BRANCH_SETTING
     from lobby_tui.domain.day import business_day
+    from lobby_tui.services.settings import save_setting
     from lobby_tui.store import OffsetClock
 
     db = _pick(ctx, "typed_db", db)
@@ -188,6 +190,8 @@ def demo(
                         store, settings, day, days=days, per_day=per_day, seed=seed,
                         lang=language, progress=progress,
                     )  # fmt: skip
+                # The demo branch's code, so `lobby bundle` works on the demo (issue 18).
+                save_setting(store, BRANCH_SETTING, DEMO_BRANCH_ID)
             except BaseException:
                 store.close()
                 raise
@@ -536,6 +540,48 @@ def export(
                 vouching.close()
     echo(t("cli.export_done", tables=done.tables, rows=done.rows, path=str(done.path)))
     echo(t("cli.export_personal" if include_personal else "cli.export_masked"))
+
+
+@cli.command(help=t("cli.bundle_help"))
+@db_option
+@lang_option
+@click.option("--date", "day", metavar="YYYY-MM-DD", help=t("cli.bundle_date_help"))
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help=t("cli.bundle_out_help")
+)
+@click.pass_context
+def bundle(
+    ctx: click.Context, db: Path | None, lang: str | None, day: str | None, out: Path | None
+) -> None:
+    """A closed day for head office (issue 18): services/bundle.py."""
+    from lobby_tui.services.bundle import read_manifest, write_bundle
+
+    if day is None:
+        fail(t("cli.bundle_needs_date"))
+    asked = parse_day(day)
+    path = Path(_pick(ctx, "db", db) or default_db_path())
+    if not path.is_file():  # a mistyped path is said, never a new empty database made
+        fail(t("error.db.missing", path=str(path)))
+    with user_errors():
+        # Writable: the tablet's id is made the first time a bundle is written.
+        store, _settings, _language = prepare(path, _pick(ctx, "lang", lang), SystemClock())
+        try:
+            folder = write_bundle(store, asked, out)
+        finally:
+            store.close()
+        manifest = read_manifest(folder)
+    echo(t("cli.bundle_done", day=asked.isoformat(), path=str(folder)))
+    for table, entry in manifest.tables.items():
+        echo(t("cli.bundle_line", table=table, rows=entry.rows))
+    echo(
+        t(
+            "cli.bundle_total",
+            rows=sum(e.rows for e in manifest.tables.values()),
+            tables=len(manifest.tables),
+            events=manifest.chain.events,
+            head=(manifest.chain.head or "-")[:12],
+        )
+    )
 
 
 @cli.command(help=t("cli.purge_help"))

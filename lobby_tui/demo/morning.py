@@ -22,6 +22,7 @@ from lobby_tui.store import FixedClock, Store, StoreError
 
 DEMO_TIME = time(10, 30)  # the demo lobby is always mid-morning, whatever the real hour
 PRIORITY_FLAGS = ("elderly", "disabled", "pregnant")
+DEMO_BRANCH_ID = "0101"  # the demo branch's code at head office (settings.branch_id)
 
 
 def demo_start(day: date, settings: Settings) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -283,7 +284,15 @@ def _personal_values(store: Store) -> set[str]:
     found |= {r[0] for r in store.query("SELECT name FROM staff")}
     found |= {r[0] for r in store.query(
         "SELECT opened_by FROM shifts UNION SELECT closed_by FROM shifts")if r[0]}  # fmt: skip
-    return {v for v in found if isinstance(v, str) and len(v) >= 2}
+    # A staff id (a shift opened in the app names its opener by id) is no one's name.
+    return {v for v in found if isinstance(v, str) and len(v) >= 2 and not _is_uuid(v)}
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
 
 
 def _leaks(folder: Path, personal: set[str]) -> set[str]:
