@@ -113,6 +113,21 @@ CATALOG: dict[str, str] = {
     "handover.note_title": "Note for the next shift",
     "handover.signer_placeholder": "Your name, to sign off",
     "handover.sign": "Hand over (ctrl+s)",
+    "bundle_dialog.title": "The day {date} is closed",
+    "bundle_dialog.body": (
+        "Write the day's bundle for head office now? One file per table with the day's figures,"
+        " no names, phones or notes, into {folder}. (Later: lobby bundle --date and the day.)"
+    ),
+    "bundle_dialog.write": "Write the bundle (w)",
+    "bundle_dialog.not_now": "Not now",
+    "bundle_dialog.close": "Close",
+    "bundle_dialog.writing": "Writing the bundle…",
+    "bundle_dialog.done": (
+        "Bundle written: {path}\n{arrivals} arrivals; {rows} rows in {tables} files;"
+        " {events} journal events."
+    ),
+    "bundle_dialog.failed": "The bundle was not written. {reason}",
+    "bundle_dialog.failed_detail": "Writing the files failed: {detail}",
     "handover.confirm": "Hand the shift over as {name}? The shift closes and the next one begins.",
     "handover.done": "Handed over by {name}. The next shift has begun.",
     "complaint.callback_late_warning": "CALLBACK LATE: call the customer today.",

@@ -341,6 +341,10 @@ class HandoverScreen(LobbyScreen):
         app.notify(said, timeout=8, markup=False)
         self.back_up()
         app.go("dashboard")
+        if following is None:  # the day is closed: its bundle for head office is offered
+            from lobby_tui.screens.modals.bundle import BundleDialog
+
+            app.push_screen(BundleDialog(app.store, shift.business_day))
 
     def back_up(self) -> None:
         """A copy of the database at each sign-off, in the background: the sign-off never
