@@ -1186,6 +1186,7 @@ CATALOG: dict[str, str] = {
         "{day} is still open: its bundle is written once the day's last handover is done, or"
         " from the next day on. Nothing was written."
     ),
+    "error.bundle.write_failed": "The bundle could not be written: {detail} Nothing was kept.",
     "error.bundle.future_day": "{day} has not come yet. Nothing was written.",
     # Why head office refuses a bundle (services/bundle.check_bundle).
     "bundle.refused.not_a_bundle": "{path} is not a bundle folder.",

@@ -1096,6 +1096,7 @@ CATALOG: dict[str, str] = {
     "error.export.not_a_folder": "{path} 是文件，不是文件夹。请换一个 --out。",
     "error.bundle.no_branch": '本网点尚未设置 branch_id，未写入日包。请在 {path} 中加一行 branch_id = "0101"（总行给本网点的机构号，同一网点的每台平板都相同），然后再运行 lobby bundle。',
     "error.bundle.day_open": "{day} 尚未结束：当天最后一次交接班完成后（或从第二天起）才能写日包。未写入任何内容。",
+    "error.bundle.write_failed": "日包无法写出：{detail} 未保留任何文件。",
     "error.bundle.future_day": "{day} 还没到。未写入任何内容。",
     # 总行拒收日包的原因（services/bundle.check_bundle）。
     "bundle.refused.not_a_bundle": "{path} 不是日包文件夹。",

@@ -499,3 +499,40 @@ def test_the_tablet_id_is_made_once(tablet: Tablet) -> None:  # covers: R6.6
     made = tablet_id(tablet.store)
     assert made == tablet_id(tablet.store) == tablet.store.settings()["tablet_id"]
     assert read_manifest(write_bundle(tablet.store, DAY)).tablet_id == made
+
+
+def test_a_value_that_does_not_fit_its_column_fails_cleanly(tablet: Tablet) -> None:
+    # covers: R6.6 — a hand-edited row (text where seconds belong): said, nothing left behind
+    store = tablet.store
+    store.conn.execute(
+        "UPDATE arrivals SET triage_seconds = 'slow' WHERE id = (SELECT id FROM arrivals"
+        " WHERE business_day = ? LIMIT 1)",
+        (DAY.isoformat(),),
+    )
+    out = store.path.parent / "bundles"
+    with pytest.raises(StoreError) as failed:
+        write_bundle(store, DAY, out)
+    assert failed.value.key == "bundle.write_failed"
+    assert list(out.iterdir()) == []
+
+
+def test_columns_keep_their_types_for_the_engine(bundle: Path) -> None:  # covers: R6.6
+    duck = offline_duckdb()
+    try:
+        types = {
+            table: dict(
+                (r[0], r[1])
+                for r in duck.execute(
+                    "SELECT name, type FROM parquet_schema(?) WHERE type IS NOT NULL",
+                    [str(bundle / f"{table}.parquet")],
+                ).fetchall()
+            )
+            for table in ("arrivals", "complaint_updates", "incidents")
+        }
+    finally:
+        duck.close()
+    assert types["arrivals"]["triage_seconds"] == "DOUBLE"
+    assert types["arrivals"]["quoted_wait_min"] == "INT64"
+    assert types["arrivals"]["arrived_at"] == "BYTE_ARRAY"  # text: ISO instants, as stored
+    assert types["complaint_updates"]["reached"] == "INT64"
+    assert types["incidents"]["type"] == "BYTE_ARRAY"
