@@ -536,3 +536,17 @@ def test_columns_keep_their_types_for_the_engine(bundle: Path) -> None:  # cover
     assert types["arrivals"]["arrived_at"] == "BYTE_ARRAY"  # text: ISO instants, as stored
     assert types["complaint_updates"]["reached"] == "INT64"
     assert types["incidents"]["type"] == "BYTE_ARRAY"
+
+
+def test_duckdb_never_fetches_an_extension() -> None:  # covers: R6.6 — offline at run time
+    duck = offline_duckdb()
+    try:
+        for name in ("autoinstall_known_extensions", "autoload_known_extensions"):
+            row = duck.execute(f"SELECT current_setting('{name}')").fetchone()
+            assert row is not None and row[0] is False, name
+        # Parquet and JSON are built in: both work with install and load off.
+        loaded = {r[0] for r in duck.execute(
+            "SELECT extension_name FROM duckdb_extensions() WHERE loaded").fetchall()}  # fmt: skip
+        assert {"parquet", "json"} <= loaded
+    finally:
+        duck.close()
