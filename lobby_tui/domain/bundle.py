@@ -144,11 +144,21 @@ CASE_TABLES: dict[str, tuple[Column, ...]] = {
         "updated_at",
     ),  # fmt: skip
     # A callback's answers live in its payload: the two numbers the figures count are taken
-    # out of it (R4.6); the payload itself stays.
+    # out of it (R4.6), read as the report reads them (services/report._callbacks): reached
+    # only when it says true, a satisfaction only when it is a whole number. The payload
+    # itself stays.
     "complaint_updates": (
         *_cols("id", "complaint_id", "at", "recorded_at", "kind", "from_status", "to_status"),
-        Column("reached", "json_extract(payload, '$.reached')"),
-        Column("satisfaction", "json_extract(payload, '$.satisfaction')"),
+        Column(
+            "reached",
+            "CASE WHEN json_valid(payload) THEN"
+            " (CASE json_type(payload, '$.reached') WHEN 'true' THEN 1 ELSE 0 END) END",
+        ),
+        Column(
+            "satisfaction",
+            "CASE WHEN json_valid(payload) AND json_type(payload, '$.satisfaction') = 'integer'"
+            " THEN json_extract(payload, '$.satisfaction') END",
+        ),
     ),
     "incidents": _cols(
         "id",

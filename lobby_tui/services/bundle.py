@@ -90,15 +90,6 @@ _CASE_ROWS = {
     "incidents": f"id IN ({_INCIDENTS})",
     "incident_updates": f"incident_id IN ({_INCIDENTS})",
 }
-# A callback's answers, as the report reads them (services/report._callbacks): reached only
-# when the payload says true; a satisfaction only when it is a whole number.
-_PAYLOAD = {
-    "reached": "CASE WHEN json_valid(payload) THEN"
-    " (CASE json_type(payload, '$.reached') WHEN 'true' THEN 1 ELSE 0 END) END",
-    "satisfaction": "CASE WHEN json_valid(payload)"
-    " AND json_type(payload, '$.satisfaction') = 'integer'"
-    " THEN json_extract(payload, '$.satisfaction') END",
-}
 
 
 def offline_duckdb(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
@@ -232,7 +223,7 @@ def _read(
     where: str,
     params: dict[str, str],
 ) -> list[tuple[Any, ...]]:
-    picked = ", ".join(_PAYLOAD.get(c.name, c.sql) if c.sql != c.name else c.sql for c in columns)
+    picked = ", ".join(c.sql for c in columns)
     sql = f"SELECT {picked} FROM {table} WHERE {where} ORDER BY rowid"
     text, values = _positional(sql, params)
     return store.rows(text, values)
