@@ -13,11 +13,12 @@ from typing import Any
 
 import click
 
-from lobby_tui.cli import echo, lang_option, parse_day, progress_bar
+from lobby_tui.cli import echo, parse_day, progress_bar
 from lobby_tui.i18n import language, set_language, t
 from lobby_tui.start import fail
 
 DEFAULT_TARGET = "head-office.duckdb"
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), help=t("cli.lang_help"))
 
 
 def _open(target: str, create: bool) -> Any:

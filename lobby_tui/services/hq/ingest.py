@@ -94,7 +94,8 @@ def _contents(group: Sequence[Checked]) -> dict[Path, BundleRefused | None]:
 
     from lobby_tui.services.bundle import offline_duckdb
 
-    files = [str(c.folder / f"{name}.parquet") for c in group for name in c.manifest.tables]
+    # Each file once, though a bundle be given twice: a footer read twice lists twice.
+    files = sorted({str(c.folder / f"{name}.parquet") for c in group for name in c.manifest.tables})
     out: dict[Path, BundleRefused | None] = {}
     duck = offline_duckdb()
     try:
@@ -110,7 +111,9 @@ def _contents(group: Sequence[Checked]) -> dict[Path, BundleRefused | None]:
                 [files],
             ).fetchall()
         )
-        chained = [str(c.folder / "events.parquet") for c in group if c.manifest.chain.events]
+        chained = sorted(
+            {str(c.folder / "events.parquet") for c in group if c.manifest.chain.events}
+        )
         events: dict[str, list[tuple[int, str, str]]] = {}
         if chained:
             for file, seq, prev, hash_ in duck.execute(
@@ -181,11 +184,9 @@ def ingest(
         group = files_ok[start : start + CHECK_GROUP]
         verdicts = _contents(group)
         for checked in group:
-            refused = verdicts[checked.folder]
-            if refused is not None:
-                summary.refused.append(
-                    Refused(checked.folder, refused.reason_key, refused.params)
-                )
+            verdict = verdicts[checked.folder]
+            if verdict is not None:
+                summary.refused.append(Refused(checked.folder, verdict.reason_key, verdict.params))
                 done += 2
             else:
                 done += 1
@@ -215,6 +216,8 @@ def ingest(
             done += len(batch)
             if progress:
                 progress(done, total)
+    order = {Path(f).absolute(): n for n, f in enumerate(folders)}
+    summary.refused.sort(key=lambda r: order.get(r.folder.absolute(), 0))  # as they were given
     summary.loaded, summary.replaced = len(fresh), len(newer)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -160,7 +161,9 @@ class NetworkReport:
         measure on a figure is not ranked on it."""
         out: dict[str, list[tuple[str, float | int]]] = {}
         for key, (value_of, higher_is_worse) in WORST.items():
-            valued = [(b.branch_id or "", v) for b in self.branches if (v := value_of(b)) is not None]
+            valued = [
+                (b.branch_id or "", v) for b in self.branches if (v := value_of(b)) is not None
+            ]
             valued.sort(key=lambda bv: (-bv[1] if higher_is_worse else bv[1], bv[0]))
             out[key] = valued[:top]
         return out
@@ -254,7 +257,7 @@ def _latest(table: str) -> str:
 
 
 def arrivals_sql(rules: list[Rules], first: date, last: date, dialect: str) -> str:
-    s = lambda e: secs(dialect, e)  # noqa: E731
+    s = partial(secs, dialect)
     return f"""
 WITH {_rules_cte(rules)}, {_machine_cte(rules)},
 arr AS (
@@ -285,7 +288,7 @@ FROM told GROUP BY GROUPING SETS ((branch_id), ())
 
 
 def rounds_sql(rules: list[Rules], first: date, last: date, dialect: str) -> str:
-    s = lambda e: secs(dialect, e)  # noqa: E731
+    s = partial(secs, dialect)
     same = "USING (branch_id, tablet_id, bundle_day)"
     return f"""
 WITH {_rules_cte(rules)},
@@ -328,7 +331,7 @@ FROM gaps GROUP BY GROUPING SETS ((branch_id), ())
 
 
 def complaints_sql(rules: list[Rules], first: date, last: date, dialect: str) -> str:
-    s = lambda e: secs(dialect, e)  # noqa: E731
+    s = partial(secs, dialect)
     settled = ", ".join(_lit(x) for x in SETTLED)
     return f"""
 WITH {_rules_cte(rules)},
@@ -370,7 +373,7 @@ FROM judged GROUP BY GROUPING SETS ((branch_id), ())
 
 
 def incidents_sql(rules: list[Rules], first: date, last: date, dialect: str) -> str:
-    s = lambda e: secs(dialect, e)  # noqa: E731
+    s = partial(secs, dialect)
     return f"""
 WITH {_rules_cte(rules)},
 held AS ({_latest("incidents")}),
@@ -398,7 +401,9 @@ def network_report(wh: Warehouse, first: date, last: date, lang: str = "zh") -> 
     rules = branch_rules(wh, first, last)
     figures: dict[str | None, Figures] = {None: Figures(None)}
     for r in rules:
-        figures[r.branch_id] = Figures(r.branch_id, r.name.get(lang) or next(iter(r.name.values()), ""))
+        figures[r.branch_id] = Figures(
+            r.branch_id, r.name.get(lang) or next(iter(r.name.values()), "")
+        )
     if rules:
         _fill(wh, rules, first, last, figures)
     branches = [figures[r.branch_id] for r in rules]

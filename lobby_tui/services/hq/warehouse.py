@@ -21,9 +21,9 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,7 +58,11 @@ class WTable:
 
 
 def _identity() -> tuple[WColumn, ...]:
-    return (WColumn("branch_id", "TEXT"), WColumn("tablet_id", "TEXT"), WColumn("bundle_day", "DATE"))
+    return (
+        WColumn("branch_id", "TEXT"),
+        WColumn("tablet_id", "TEXT"),
+        WColumn("bundle_day", "DATE"),
+    )
 
 
 def is_instant(name: str) -> bool:
@@ -166,13 +170,8 @@ class Checked:
         return sum(e.rows for e in self.manifest.tables.values())
 
 
-def _utc(at: datetime) -> datetime:
-    return at.replace(tzinfo=None) if at.utcoffset() is None else _naive(at)
-
-
 def _naive(at: datetime) -> datetime:
-    from datetime import UTC
-
+    """An instant as the warehouse keeps it: UTC, without a zone (TIMESTAMP)."""
     return at.astimezone(UTC).replace(tzinfo=None)
 
 
@@ -192,7 +191,7 @@ def bundle_row(checked: Checked, now: datetime) -> tuple[Any, ...]:
         m.branch_id,
         m.tablet_id,
         m.business_day,
-        _utc(created),
+        _naive(created),
         checked.manifest_sha256,
         json.dumps(dict(m.branch_name), ensure_ascii=False, sort_keys=True),
         m.zone,
@@ -278,7 +277,6 @@ class Warehouse:
 
     target: str
     dialect: str = "duckdb"
-    _open: list[Any] = field(default_factory=list)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
@@ -364,7 +362,7 @@ class PgWarehouse(Warehouse):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.conn.cursor() as cur:
-            cur.execute(sql.replace("?", "%s"), list(params))  # type: ignore[arg-type]
+            cur.execute(sql.replace("?", "%s"), list(params))
             rows = cur.fetchall()
         self.conn.commit()  # a read ends its transaction: nothing is held open between calls
         return rows
@@ -372,7 +370,7 @@ class PgWarehouse(Warehouse):
     def create_schema(self) -> None:
         with self.conn.transaction(), self.conn.cursor() as cur:
             for statement in schema_ddl():
-                cur.execute(statement)  # type: ignore[arg-type]
+                cur.execute(statement)
 
     def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
         duck = offline_duckdb()
@@ -392,14 +390,14 @@ class PgWarehouse(Warehouse):
                         "INSERT INTO hq_batch VALUES (%s, %s, %s)", [c.identity for c in batch]
                     )
                     for table in all_tables():
-                        cur.execute(_identity_match(table.name, "hq_batch"))  # type: ignore[arg-type]
+                        cur.execute(_identity_match(table.name, "hq_batch"))
                 for table in row_tables():
                     names = ", ".join(f'"{c.name}"' for c in table.columns)
                     for n, select in enumerate(load_select(table, batch, "hq_batch")):
                         csv = os.path.join(scratch, f"{table.name}-{n}.csv")
                         duck.execute(f"COPY ({select}) TO '{_q(csv)}' (FORMAT csv, HEADER false)")
                         copy_sql = f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT csv)'
-                        with cur.copy(copy_sql) as copy, open(csv, "rb") as fh:  # type: ignore[arg-type]
+                        with cur.copy(copy_sql) as copy, open(csv, "rb") as fh:
                             while block := fh.read(self.CHUNK):
                                 copy.write(block)
                         os.remove(csv)
@@ -408,7 +406,7 @@ class PgWarehouse(Warehouse):
                     (MACHINE_NEEDS, [r for c in batch for r in machine_rows(c)]),
                 ):
                     names = ", ".join(f'"{c.name}"' for c in table.columns)
-                    with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[arg-type]
+                    with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
                         for row in rows:
                             copy.write_row(row)
         finally:
@@ -430,8 +428,3 @@ def open_warehouse(target: str) -> Warehouse:
     if is_postgres(target):
         return PgWarehouse(target)
     return DuckWarehouse(str(Path(target).expanduser()))
-
-
-def tables_of(names: Iterable[str]) -> list[WTable]:
-    wanted = set(names)
-    return [t for t in all_tables() if t.name in wanted]
