@@ -8,6 +8,7 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lobby_tui.domain.bundle import branch_id_problem
 from lobby_tui.domain.retention import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
 
 THEMES = ("default", "high-contrast")
@@ -49,6 +50,9 @@ class Settings:
     """Minutes without a key or tap after which the tablet locks itself (R6.5)."""
     retention_days: int = 180
     """A record's personal fields are erased this many days after it ended (R6.5, PIPL)."""
+    branch_id: str | None = None
+    """The bank's code for the branch, shared by its tablets: head office's key for its day
+    bundles (issue 18). None: not set, and no bundle is written."""
 
     def branch(self, lang: str) -> str:
         return self.branch_name.get(lang) or next(iter(self.branch_name.values()), "")
@@ -94,6 +98,13 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
     profile = raw.get("complaint_profile", "nfra")
     if profile not in PROFILES:
         raise SettingsError("complaint_profile", f"expected one of {', '.join(PROFILES)}")
+    branch_id = raw.get("branch_id")
+    if branch_id == "":
+        branch_id = None
+    if branch_id is not None and branch_id_problem(branch_id):
+        raise SettingsError(
+            "branch_id", f"expected 1 to 32 letters, digits, '-' or '_', got {branch_id!r}"
+        )
     opening, closing = _clock_time(raw, "opening_time"), _clock_time(raw, "closing_time")
     if closing <= opening:
         raise SettingsError("closing_time", "must be later than opening_time")
@@ -112,4 +123,5 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         callback_days=_int(raw, "callback_days", 0, 30, 3),
         idle_lock_min=_int(raw, "idle_lock_min", 1, 240, 5),
         retention_days=_int(raw, "retention_days", MIN_DAYS, MAX_DAYS, DEFAULT_DAYS),
+        branch_id=branch_id,
     )

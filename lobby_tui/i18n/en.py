@@ -1154,6 +1154,17 @@ CATALOG: dict[str, str] = {
     "cli.export_supervisor": "Supervisor's name (personal data leaves only on a supervisor's word)",
     "cli.export_pin": "Their PIN",
     "cli.export_refused": "Export with personal data refused: {reason}",
+    # The day bundle for head office (lobby bundle, issue 18).
+    "cli.bundle_help": (
+        "Write a closed business day as a bundle for head office: one Parquet file per table"
+        " (no personal data) and a manifest with digests and the journal's head."
+    ),
+    "cli.bundle_date_help": "The closed business day to bundle, YYYY-MM-DD.",
+    "cli.bundle_out_help": "The folder the bundle is written into (default: bundles/ beside the database).",
+    "cli.bundle_needs_date": "Bundle needs --date: the closed business day, YYYY-MM-DD.",
+    "cli.bundle_done": "Bundle of {day} written: {path}",
+    "cli.bundle_line": "  {table}: {rows}",
+    "cli.bundle_total": "{rows} rows in {tables} files; {events} journal events, chain head {head}.",
     "cli.purge_help": (
         "Erase customers' names, phones and notes from records that ended more than "
         "retention_days ago (settings); the records themselves stay."
@@ -1181,4 +1192,30 @@ CATALOG: dict[str, str] = {
         "{path} is not empty. The export only writes into a new or empty folder; nothing was written."
     ),
     "error.export.not_a_folder": "{path} is a file, not a folder. Choose another --out.",
+    "error.bundle.no_branch": (
+        "This branch has no branch_id yet, so no bundle was written. Add the line"
+        ' branch_id = "0101" (the bank\'s code for this branch, the same on every tablet of the'
+        " branch) to {path}, then run lobby bundle again."
+    ),
+    "error.bundle.day_open": (
+        "{day} is still open: its bundle is written once the day's last handover is done, or"
+        " from the next day on. Nothing was written."
+    ),
+    "error.bundle.future_day": "{day} has not come yet. Nothing was written.",
+    # Why head office refuses a bundle (services/bundle.check_bundle).
+    "bundle.refused.not_a_bundle": "{path} is not a bundle folder.",
+    "bundle.refused.missing_file": "{file} is missing.",
+    "bundle.refused.extra_file": "{file} is not in the manifest.",
+    "bundle.refused.bad_manifest": "The manifest cannot be read: {detail}",
+    "bundle.refused.unknown_format": "Unknown bundle format {found}.",
+    "bundle.refused.unknown_table": "{table} is not a table a bundle may hold.",
+    "bundle.refused.column_not_allowed": "{table} holds a column a bundle may not carry.",
+    "bundle.refused.digest": "{table}.parquet does not match its digest in the manifest.",
+    "bundle.refused.unreadable": "{table}.parquet cannot be read: {detail}",
+    "bundle.refused.columns": "{table}.parquet does not have the columns the manifest lists.",
+    "bundle.refused.rows": "{table}.parquet holds {found} rows, the manifest says {expected}.",
+    "bundle.refused.chain_count": "The journal holds {found} events, the manifest says {expected}.",
+    "bundle.refused.chain_first": "The day's first event (#{seq}) does not follow the manifest's chain.",
+    "bundle.refused.chain_link": "The journal's link breaks at event #{seq}.",
+    "bundle.refused.chain_head": "The journal's last event (#{seq}) is not the manifest's chain head.",
 }
