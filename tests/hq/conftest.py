@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -56,15 +57,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """The server's URL (database `postgres`, trust auth over its private socket)."""
+class NoPostgres(Exception):
+    """PostgreSQL's server binaries are not installed."""
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A server of our own for as long as the block runs; yields its URL (database
+    `postgres`, trust over its private socket). The bench (bench/hq.py) uses it too."""
     binaries = pg_bin()
     if binaries is None:
-        message = "PostgreSQL's server binaries are not installed (apt-get install postgresql)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        raise NoPostgres(
+            "PostgreSQL's server binaries are not installed (apt-get install postgresql)"
+        )
     uid, gid = _unprivileged()
     folder = Path(tempfile.mkdtemp(prefix="lobby-pg-"))  # under /tmp: the server user reaches it
     os.chown(folder, uid, gid)
@@ -78,14 +83,28 @@ def postgres_server() -> Iterator[str]:
             args, check=True, env=env, cwd=folder, stdout=subprocess.DEVNULL, **as_server
         )
 
-    run(str(binaries / "initdb"), "-D", str(data), "-U", "lobby", "-A", "trust", "-E", "UTF8")
-    options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
     try:
-        yield f"postgresql://lobby@/postgres?host={folder}&port={port}"
+        run(str(binaries / "initdb"), "-D", str(data), "-U", "lobby", "-A", "trust", "-E", "UTF8")
+        options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
+        run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
+        try:
+            yield f"postgresql://lobby@/postgres?host={folder}&port={port}"
+        finally:
+            run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
     finally:
-        run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The session's server; under CI=true a missing PostgreSQL fails, never skips."""
+    try:
+        with throwaway_postgres() as url:
+            yield url
+    except NoPostgres as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
 
 
 @pytest.fixture

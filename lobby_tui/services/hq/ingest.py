@@ -42,6 +42,7 @@ class IngestSummary:
     refused: list[Refused] = field(default_factory=list)
     rows: int = 0  # rows loaded
     seconds: float = 0.0
+    check_seconds: float = 0.0  # of those, checking digests, footers and journal links
 
     @property
     def rows_per_second(self) -> float:
@@ -193,6 +194,7 @@ def ingest(
                 summary.unchanged += _choose(checked, chosen, summary)
         if progress:
             progress(done, total)
+    summary.check_seconds = time.perf_counter() - started
     fresh, newer = [], []
     for identity, checked in chosen.items():
         before = held.get(identity)

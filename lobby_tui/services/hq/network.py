@@ -231,9 +231,12 @@ def _epoch(naive_utc: datetime) -> int:
     return int(naive_utc.replace(tzinfo=UTC).timestamp())
 
 
+NO_MATCH = "(NULL, NULL)"
+
+
 def _machine_cte(rules: Iterable[Rules]) -> str:
     rows = [f"({_lit(r.branch_id)}, {_lit(n)})" for r in rules for n in r.machine_needs]
-    rows.append("(NULL, NULL)")  # never matches: VALUES may not be empty
+    rows += [NO_MATCH]  # VALUES may not be empty
     return f"machine(branch_id, need) AS (VALUES {', '.join(rows)})"
 
 

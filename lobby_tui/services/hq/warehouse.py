@@ -143,12 +143,13 @@ def all_tables() -> tuple[WTable, ...]:
 
 def schema_ddl() -> list[str]:
     """The schema, as both engines take it: the one definition."""
-    out = []
-    for table in all_tables():
-        cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
-        key = ", ".join(f'"{k}"' for k in table.key)
-        out.append(f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols}, PRIMARY KEY ({key}))')
-    return out
+    return [_create(table) for table in all_tables()]
+
+
+def _create(table: WTable) -> str:
+    cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
+    key = ", ".join(f'"{k}"' for k in table.key)
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols}, PRIMARY KEY ({key}))'
 
 
 # A checked bundle, ready to load --------------------------------------------------------
@@ -237,11 +238,11 @@ def load_select(table: WTable, batch: Sequence[Checked], batch_table: str) -> li
             f'CAST(p."{c.name}" AS {c.type})' if c.name in present else f"CAST(NULL AS {c.type})"
             for c in table.bundle_columns
         )
-        out.append(
+        out += [
             f"SELECT f.branch_id, f.tablet_id, f.bundle_day, {picked}"
             f" FROM read_parquet([{files}], filename = true) p"
             f" JOIN {batch_table} f ON p.filename = f.folder || '/{table.name}.parquet'"
-        )
+        ]
     return out
 
 
