@@ -193,12 +193,20 @@ def _markdown(data: dict[str, Any]) -> Iterator[str]:
     yield "|---|---:|"
     for key, path, unit in COLUMNS:
         yield f"| {t(f'hq.figure.{key}')} | {_shown_value(_at(network, path), unit)} |"
+    from lobby_tui.content import incident_labels
+
+    lang = language()
+    types = {k: v.get(lang, k) for k, v in incident_labels().items()}
     for kind, n in network["incidents"]["by_type"].items():
-        yield f"| {t('hq.by_type', type=kind)} | {n} |"
+        yield f"| {t('hq.by_type', type=types.get(kind, kind))} | {n} |"
     yield ""
     yield "## " + t("hq.branches")
     yield ""
-    yield "| " + " | ".join([t("report.branch"), *(t(f"hq.figure.{k}") for k, _p, _u in COLUMNS)])
+    yield (
+        "| "
+        + " | ".join([t("report.branch"), *(t(f"hq.figure.{k}") for k, _p, _u in COLUMNS)])
+        + " |"
+    )
     yield "|---" * (len(COLUMNS) + 1) + "|"
     for row in data["branches"]:
         cells = [_shown_value(_at(row, p), u) for _k, p, u in COLUMNS]

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from lobby_tui.domain.complaints import PROFILES
 from lobby_tui.domain.day import day_bounds_utc
 from lobby_tui.domain.waits import BANDS
+from lobby_tui.services.bundle import LOCALES  # the manifest names the branch per locale
 from lobby_tui.services.hq.warehouse import Warehouse
 from lobby_tui.services.report import SETTLED
 
@@ -404,9 +405,8 @@ def network_report(wh: Warehouse, first: date, last: date, lang: str = "zh") -> 
     rules = branch_rules(wh, first, last)
     figures: dict[str | None, Figures] = {None: Figures(None)}
     for r in rules:
-        figures[r.branch_id] = Figures(
-            r.branch_id, r.name.get(lang) or next(iter(r.name.values()), "")
-        )
+        named = r.name.get(LOCALES.get(lang, lang)) or r.name.get(lang)
+        figures[r.branch_id] = Figures(r.branch_id, named or next(iter(r.name.values()), ""))
     if rules:
         _fill(wh, rules, first, last, figures)
     branches = [figures[r.branch_id] for r in rules]

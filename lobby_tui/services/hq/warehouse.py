@@ -363,7 +363,7 @@ class PgWarehouse(Warehouse):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.conn.cursor() as cur:
-            cur.execute(sql.replace("?", "%s"), list(params))
+            cur.execute(sql.replace("?", "%s"), list(params) if params else None)
             rows = cur.fetchall()
         self.conn.commit()  # a read ends its transaction: nothing is held open between calls
         return rows
