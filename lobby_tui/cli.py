@@ -647,3 +647,9 @@ def main() -> None:
     from lobby_tui.start import main as start
 
     start()
+
+
+# Head office's commands live apart (cli_hq.py): added last, once everything above exists.
+from lobby_tui.cli_hq import hq  # noqa: E402
+
+cli.add_command(hq)

@@ -1,0 +1,431 @@
+"""The head office warehouse: ONE schema, given to DuckDB and to PostgreSQL alike, and how each
+engine loads a batch of checked bundles in one transaction.
+
+Every bundle table becomes a table of the same name whose rows carry the bundle's identity
+first — branch_id, tablet_id, bundle_day (the business day the bundle is of; a row keeps its
+own business_day too, which for a complaint is the day it was received) — then the bundle's
+allow-listed columns (domain/bundle.ALLOWED: a column added there is added here). Types come
+from the tablet's own schema (the migrations' declared types, as the bundle writer reads
+them); instants (`at`, `*_at`, `promised_by`), stored on the tablet as UTC ISO text, become
+TIMESTAMP (UTC) so the engine computes waits and deadlines; `business_day` becomes DATE.
+
+`bundles` holds one row per identity: the manifest's figures and the settings the KPI rules
+need, with the day's bounds and opening hours already placed in UTC (the zone rules live in
+Python, so neither engine needs its own time zone data). `machine_needs` lists, per bundle,
+the needs a machine can do (the self-service diversion's denominator).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lobby_tui.domain.bundle import ALLOWED, Manifest
+from lobby_tui.domain.day import at_local, day_bounds_utc
+from lobby_tui.services.bundle import offline_duckdb
+from lobby_tui.store.migrations import MIGRATIONS, statements
+
+if TYPE_CHECKING:
+    import psycopg
+
+IDENTITY = ("branch_id", "tablet_id", "bundle_day")
+_SQLITE_TYPES = {"INTEGER": "BIGINT", "REAL": "DOUBLE PRECISION"}
+
+
+@dataclass(frozen=True)
+class WColumn:
+    name: str
+    type: str  # TEXT, BIGINT, DOUBLE PRECISION, TIMESTAMP, DATE: spelled alike in both engines
+
+
+@dataclass(frozen=True)
+class WTable:
+    name: str
+    columns: tuple[WColumn, ...]  # the identity first, then the bundle's columns
+    key: tuple[str, ...]
+
+    @property
+    def bundle_columns(self) -> tuple[WColumn, ...]:
+        return self.columns[len(IDENTITY) :]
+
+
+def _identity() -> tuple[WColumn, ...]:
+    return (
+        WColumn("branch_id", "TEXT"),
+        WColumn("tablet_id", "TEXT"),
+        WColumn("bundle_day", "DATE"),
+    )
+
+
+def is_instant(name: str) -> bool:
+    return name == "at" or name.endswith("_at") or name == "promised_by"
+
+
+@cache
+def _declared() -> dict[str, dict[str, str]]:
+    """Each tablet table's declared column types, from the migrations themselves."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for migration in MIGRATIONS:
+            for statement in statements(migration):
+                conn.execute(statement)
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            t: {str(r[1]): str(r[2]).upper() for r in conn.execute(f'PRAGMA table_info("{t}")')}
+            for t in tables
+        }
+    finally:
+        conn.close()
+
+
+def _type(table: str, name: str, derived: bool) -> str:
+    if name == "business_day":
+        return "DATE"
+    if derived:  # a number the bundle writer took out of a payload
+        return "BIGINT"
+    declared = _declared().get(table, {}).get(name, "")
+    if declared == "TEXT" and is_instant(name):
+        return "TIMESTAMP"
+    return _SQLITE_TYPES.get(declared, "TEXT")
+
+
+@cache
+def row_tables() -> tuple[WTable, ...]:
+    out = []
+    for table, columns in ALLOWED.items():
+        cols = tuple(WColumn(c.name, _type(table, c.name, c.sql != c.name)) for c in columns)
+        key = (*IDENTITY, "seq" if table == "events" else "id")
+        out.append(WTable(table, (*_identity(), *cols), key))
+    return tuple(out)
+
+
+BUNDLES = WTable(
+    "bundles",
+    (
+        *_identity(),
+        WColumn("created_at", "TIMESTAMP"),
+        WColumn("manifest_sha256", "TEXT"),
+        WColumn("branch_name", "TEXT"),  # JSON: the name per language
+        WColumn("zone", "TEXT"),
+        WColumn("schema_version", "BIGINT"),
+        WColumn("app_version", "TEXT"),
+        WColumn("settings", "TEXT"),  # JSON, as in the manifest
+        WColumn("red_min", "BIGINT"),
+        WColumn("round_interval_min", "BIGINT"),
+        WColumn("complaint_profile", "TEXT"),
+        WColumn("day_start", "TIMESTAMP"),  # the business day's bounds in UTC
+        WColumn("day_end", "TIMESTAMP"),
+        WColumn("opening_at", "TIMESTAMP"),  # the day's opening hours in UTC
+        WColumn("closing_at", "TIMESTAMP"),
+        WColumn("chain_head", "TEXT"),
+        WColumn("events", "BIGINT"),
+        WColumn("row_count", "BIGINT"),
+        WColumn("ingested_at", "TIMESTAMP"),
+    ),
+    IDENTITY,
+)
+MACHINE_NEEDS = WTable(
+    "machine_needs", (*_identity(), WColumn("need", "TEXT")), (*IDENTITY, "need")
+)
+
+
+def all_tables() -> tuple[WTable, ...]:
+    return (BUNDLES, MACHINE_NEEDS, *row_tables())
+
+
+def schema_ddl() -> list[str]:
+    """The schema, as both engines take it: the one definition."""
+    return [_create(table) for table in all_tables()]
+
+
+def _create(table: WTable) -> str:
+    cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
+    key = ", ".join(f'"{k}"' for k in table.key)
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols}, PRIMARY KEY ({key}))'
+
+
+# A checked bundle, ready to load --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checked:
+    folder: Path
+    manifest: Manifest
+    manifest_sha256: str
+
+    @property
+    def identity(self) -> tuple[str, str, date]:
+        m = self.manifest
+        return (m.branch_id, m.tablet_id, m.business_day)
+
+    @property
+    def rows(self) -> int:
+        return sum(e.rows for e in self.manifest.tables.values())
+
+
+def _naive(at: datetime) -> datetime:
+    """An instant as the warehouse keeps it: UTC, without a zone (TIMESTAMP)."""
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+def bundle_row(checked: Checked, now: datetime) -> tuple[Any, ...]:
+    """The `bundles` row of a checked bundle: its day placed in UTC by the branch's zone."""
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    m = checked.manifest
+    s = m.settings
+    zone = ZoneInfo(m.zone)
+    start, end = day_bounds_utc(m.business_day, zone)
+    opening = at_local(m.business_day, time.fromisoformat(str(s["opening"])), zone)
+    closing = at_local(m.business_day, time.fromisoformat(str(s["closing"])), zone)
+    created = datetime.fromisoformat(m.created_at.replace("Z", "+00:00"))
+    return (
+        m.branch_id,
+        m.tablet_id,
+        m.business_day,
+        _naive(created),
+        checked.manifest_sha256,
+        json.dumps(dict(m.branch_name), ensure_ascii=False, sort_keys=True),
+        m.zone,
+        m.schema_version,
+        m.app_version,
+        json.dumps(dict(s), ensure_ascii=False, sort_keys=True),
+        int(s["red_min"]),
+        int(s["round_interval_min"]),
+        str(s["complaint_profile"]),
+        _naive(start),
+        _naive(end),
+        _naive(opening),
+        _naive(closing),
+        m.chain.head,
+        m.chain.events,
+        checked.rows,
+        _naive(now),
+    )
+
+
+def machine_rows(checked: Checked) -> list[tuple[Any, ...]]:
+    needs = checked.manifest.settings.get("machine_needs") or []
+    return [(*checked.identity, str(n)) for n in sorted(set(needs))]
+
+
+def _q(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def load_select(table: WTable, batch: Sequence[Checked], batch_table: str) -> list[str]:
+    """DuckDB SELECTs that read `table`'s Parquet files of the batch with the identity in front
+    and every column cast to its warehouse type (one SELECT per set of columns present: an
+    older bundle without a newer allow-listed column gets NULL there)."""
+    groups: dict[tuple[str, ...], list[Checked]] = {}
+    for c in batch:
+        entry = c.manifest.tables.get(table.name)
+        if entry is not None and entry.rows:
+            groups.setdefault(entry.columns, []).append(c)
+    out = []
+    for present, members in groups.items():
+        files = ", ".join(f"'{_q(str(m.folder / f'{table.name}.parquet'))}'" for m in members)
+        picked = ", ".join(
+            f'CAST(p."{c.name}" AS {c.type})' if c.name in present else f"CAST(NULL AS {c.type})"
+            for c in table.bundle_columns
+        )
+        out += [
+            f"SELECT f.branch_id, f.tablet_id, f.bundle_day, {picked}"
+            f" FROM read_parquet([{files}], filename = true) p"
+            f" JOIN {batch_table} f ON p.filename = f.folder || '/{table.name}.parquet'"
+        ]
+    return out
+
+
+def _batch_values(batch: Sequence[Checked]) -> str:
+    return ", ".join(
+        f"('{_q(str(c.folder))}', '{_q(c.manifest.branch_id)}', '{_q(c.manifest.tablet_id)}',"
+        f" DATE '{c.manifest.business_day.isoformat()}')"
+        for c in batch
+    )
+
+
+def _identity_match(table: str, batch_table: str) -> str:
+    return (
+        f'DELETE FROM "{table}" WHERE (branch_id, tablet_id, bundle_day) IN'
+        f" (SELECT branch_id, tablet_id, bundle_day FROM {batch_table})"
+    )
+
+
+# The engines --------------------------------------------------------------------------------
+
+
+@dataclass
+class Held:
+    """What a warehouse holds of an identity: the manifest's digest and when it was made."""
+
+    manifest_sha256: str
+    created_at: datetime
+
+
+@dataclass
+class Warehouse:
+    """What ingest and the report need of an engine; DuckDB and PostgreSQL below."""
+
+    target: str
+    dialect: str = "duckdb"
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def create_schema(self) -> None:
+        raise NotImplementedError
+
+    def held(self) -> dict[tuple[str, str, date], Held]:
+        rows = self.query(
+            "SELECT branch_id, tablet_id, bundle_day, manifest_sha256, created_at FROM bundles"
+        )
+        return {(r[0], r[1], _day(r[2])): Held(r[3], r[4]) for r in rows}
+
+    def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class DuckWarehouse(Warehouse):
+    """A DuckDB file: embedded, nothing to run. It reads the Parquet files itself."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "duckdb")
+        self.conn = offline_duckdb(path)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, list(params)).fetchall()
+
+    def create_schema(self) -> None:
+        for statement in schema_ddl():
+            self.conn.execute(statement)
+
+    def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
+        conn = self.conn
+        conn.execute("BEGIN")
+        try:
+            conn.execute(
+                "CREATE OR REPLACE TEMP TABLE hq_batch AS SELECT * FROM (VALUES "
+                f"{_batch_values(batch)}) v(folder, branch_id, tablet_id, bundle_day)"
+            )
+            for table in (BUNDLES, MACHINE_NEEDS, *row_tables()):
+                if replacing:
+                    conn.execute(_identity_match(table.name, "hq_batch"))
+                if table in (BUNDLES, MACHINE_NEEDS):
+                    continue
+                for select in load_select(table, batch, "hq_batch"):
+                    conn.execute(f'INSERT INTO "{table.name}" {select}')
+            _insert(conn, BUNDLES, [bundle_row(c, now) for c in batch])
+            _insert(conn, MACHINE_NEEDS, [r for c in batch for r in machine_rows(c)])
+            conn.execute("DROP TABLE hq_batch")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _insert(conn: Any, table: WTable, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        marks = ", ".join("?" for _ in table.columns)
+        conn.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})', rows)
+
+
+class PgWarehouse(Warehouse):
+    """PostgreSQL through psycopg 3: DuckDB (in memory) reads the Parquet and writes CSV, which
+    is streamed into COPY — the bulk path PostgreSQL is fastest on."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        super().__init__(url, "postgres")
+        self.conn: psycopg.Connection[Any] = psycopg.connect(url)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.conn.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), list(params) if params else None)
+            rows = cur.fetchall()
+        self.conn.commit()  # a read ends its transaction: nothing is held open between calls
+        return rows
+
+    def create_schema(self) -> None:
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            for statement in schema_ddl():
+                cur.execute(statement)
+
+    def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
+        duck = offline_duckdb()
+        scratch = tempfile.mkdtemp(prefix="lobby-hq-")
+        try:
+            duck.execute(
+                "CREATE TEMP TABLE hq_batch AS SELECT * FROM (VALUES "
+                f"{_batch_values(batch)}) v(folder, branch_id, tablet_id, bundle_day)"
+            )
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                if replacing:
+                    cur.execute(
+                        "CREATE TEMP TABLE hq_batch (branch_id TEXT, tablet_id TEXT,"
+                        " bundle_day DATE) ON COMMIT DROP"
+                    )
+                    cur.executemany(
+                        "INSERT INTO hq_batch VALUES (%s, %s, %s)", [c.identity for c in batch]
+                    )
+                    for table in all_tables():
+                        cur.execute(_identity_match(table.name, "hq_batch"))
+                for table in row_tables():
+                    names = ", ".join(f'"{c.name}"' for c in table.columns)
+                    for n, select in enumerate(load_select(table, batch, "hq_batch")):
+                        csv = os.path.join(scratch, f"{table.name}-{n}.csv")
+                        duck.execute(f"COPY ({select}) TO '{_q(csv)}' (FORMAT csv, HEADER false)")
+                        copy_sql = f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT csv)'
+                        with cur.copy(copy_sql) as copy, open(csv, "rb") as fh:
+                            while block := fh.read(self.CHUNK):
+                                copy.write(block)
+                        os.remove(csv)
+                for table, rows in (
+                    (BUNDLES, [bundle_row(c, now) for c in batch]),
+                    (MACHINE_NEEDS, [r for c in batch for r in machine_rows(c)]),
+                ):
+                    names = ", ".join(f'"{c.name}"' for c in table.columns)
+                    with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                        for row in rows:
+                            copy.write_row(row)
+        finally:
+            duck.close()
+            for leftover in Path(scratch).iterdir():
+                leftover.unlink()
+            os.rmdir(scratch)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def is_postgres(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def open_warehouse(target: str) -> Warehouse:
+    """A DuckDB file by default; a postgresql:// URL for PostgreSQL."""
+    if is_postgres(target):
+        return PgWarehouse(target)
+    return DuckWarehouse(str(Path(target).expanduser()))

@@ -1,0 +1,298 @@
+"""Head office (issue 18): day bundles of generated branches taken into DuckDB and into
+PostgreSQL — counts, idempotency, replacement, a tampered bundle refused while the others
+load, two tablets of one branch adding up, and the network report agreeing with each
+branch's own `lobby report`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lobby_tui.domain.waits import BANDS, band
+from lobby_tui.services.hq.ingest import ingest
+from lobby_tui.services.hq.network import NetworkReport, band_sql, network_report
+from lobby_tui.services.hq.warehouse import Warehouse, all_tables, open_warehouse, row_tables
+from tests.hq.conftest import Estate
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "duckdb":
+        return str(tmp_path / "hq.duckdb")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def warehouse(target: str) -> Iterator[Warehouse]:
+    wh = open_warehouse(target)
+    yield wh
+    wh.close()
+
+
+def lobby(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LOBBY_DB")}
+    return subprocess.run(
+        [sys.executable, "-m", "lobby_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "LANG": "en_US.UTF-8"},
+    )
+
+
+def manifest_rows(folders: list[Path]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for folder in folders:
+        for name, entry in json.loads((folder / "manifest.json").read_text())["tables"].items():
+            total[name] = total.get(name, 0) + entry["rows"]
+    return total
+
+
+def counts(wh: Warehouse) -> dict[str, int]:
+    return {t.name: int(wh.query(f'SELECT count(*) FROM "{t.name}"')[0][0]) for t in all_tables()}
+
+
+def dump(wh: Warehouse) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in key order."""
+    out = {}
+    for t in all_tables():
+        order = ", ".join(f'"{k}"' for k in t.key)
+        out[t.name] = wh.query(f'SELECT * FROM "{t.name}" ORDER BY {order}')
+    return out
+
+
+def test_counts(estate: Estate, warehouse: Warehouse) -> None:  # covers: R6.6
+    summary = ingest(estate.bundles, warehouse)
+    assert (summary.loaded, summary.replaced, summary.refused) == (len(estate.bundles), 0, [])
+    held = counts(warehouse)
+    expected = manifest_rows(estate.bundles)
+    assert {t.name: held[t.name] for t in row_tables()} == expected
+    assert held["bundles"] == len(estate.bundles) == 4 * 3
+    assert expected["arrivals"] > 4 * 3 * 20  # the figures below measure something
+    assert summary.rows == sum(expected.values())
+
+
+def test_idempotent(estate: Estate, warehouse: Warehouse) -> None:  # covers: R6.6
+    ingest(estate.bundles, warehouse)
+    before = dump(warehouse)
+    again = ingest([*estate.bundles, estate.bundles[0]], warehouse)
+    assert (again.loaded, again.replaced, again.rows) == (0, 0, 0)
+    assert again.unchanged == len(estate.bundles) + 1
+    assert dump(warehouse) == before
+
+
+def test_reissued_bundle_replaces_in_place(
+    estate: Estate, warehouse: Warehouse, tmp_path: Path
+) -> None:  # covers: R6.6
+    from lobby_tui.services.bundle import write_bundle
+    from lobby_tui.store import SystemClock, open_store
+
+    ingest(estate.bundles, warehouse)
+    tablet = estate.of("A01")[0]
+    copy = tmp_path / "a01.db"
+    shutil.copy(tablet.db, copy)
+    day = estate.last.isoformat()
+    with sqlite3.connect(copy) as conn:  # the day corrected on the tablet after it was sent
+        (arrival_id,) = conn.execute(
+            "SELECT id FROM arrivals WHERE business_day = ? AND status = 'done' LIMIT 1", (day,)
+        ).fetchone()
+        conn.execute("DELETE FROM care_actions WHERE arrival_id = ?", (arrival_id,))
+        conn.execute("DELETE FROM arrivals WHERE id = ?", (arrival_id,))
+    store = open_store(copy, SystemClock())
+    try:
+        reissued = write_bundle(store, estate.last, tmp_path / "again")
+    finally:
+        store.close()
+    before = counts(warehouse)
+    summary = ingest([reissued], warehouse)
+    assert (summary.loaded, summary.replaced, summary.unchanged) == (0, 1, 0)
+    after = counts(warehouse)
+    assert after["arrivals"] == before["arrivals"] - 1
+    assert after["bundles"] == before["bundles"]
+    assert not warehouse.query("SELECT 1 FROM arrivals WHERE id = ?", (arrival_id,))
+    # The older bundle of that identity given again is left out: the newer stays.
+    older = ingest([b for b in tablet.bundles if b.name == reissued.name], warehouse)
+    assert (older.older, older.loaded, older.replaced) == (1, 0, 0)
+    assert counts(warehouse) == after
+
+
+def tamper(bundle: Path, into: Path) -> Path:
+    """A copy of the bundle with one byte of its arrivals changed."""
+    copy = into / bundle.name
+    shutil.copytree(bundle, copy)
+    data = bytearray((copy / "arrivals.parquet").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (copy / "arrivals.parquet").write_bytes(bytes(data))
+    return copy
+
+
+def test_tampered_bundle_refused_the_rest_load(
+    estate: Estate, warehouse: Warehouse, tmp_path: Path
+) -> None:  # covers: R6.6
+    bad = tamper(estate.of("B02")[0].bundles[1], tmp_path)
+    good = [b for b in estate.bundles if b.name != bad.name]
+    summary = ingest([bad, *good], warehouse)
+    assert [(r.folder.name, r.reason_key) for r in summary.refused] == [(bad.name, "digest")]
+    assert summary.loaded == len(good)
+    held = counts(warehouse)
+    assert held["bundles"] == len(good)
+    assert held["arrivals"] == manifest_rows(good)["arrivals"]
+
+
+def branch_json(db: Path, estate: Estate) -> dict[str, Any]:
+    result = lobby(
+        "report", "--db", str(db), "--from", estate.first.isoformat(),
+        "--to", estate.last.isoformat(), "--format", "json", "--lang", "en",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def same_keys(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """The branch report's values under the keys the network report has."""
+    return {
+        k: same_keys(v, theirs[k]) if isinstance(v, dict) and k != "by_type" else theirs[k]
+        for k, v in ours.items()
+    }
+
+
+def test_report_agrees_with_each_branch(
+    estate: Estate, warehouse: Warehouse
+) -> None:  # covers: R6.6
+    ingest(estate.bundles, warehouse)
+    made = network_report(warehouse, estate.first, estate.last, "en")
+    by_id = {b.branch_id or "": b for b in made.branches}
+    assert sorted(by_id) == ["A01", "B02", "C03"]
+    for branch in ("A01", "B02"):
+        (tablet,) = estate.of(branch)
+        ours = by_id[branch].to_json_dict()
+        assert ours == same_keys(ours, branch_json(tablet.db, estate))
+        assert ours["arrivals"]["total"] > 0 and ours["arrivals"]["wait_min"]["p90"] is not None
+    # Two tablets of one branch add up, and the network is every branch added up.
+    one, two = (branch_json(t.db, estate) for t in estate.of("C03"))
+    c03 = by_id["C03"].to_json_dict()
+    for section, key in ADDITIVE:
+        assert c03[section][key] == one[section][key] + two[section][key], (section, key)
+    network = made.network.to_json_dict()
+    for section, key in ADDITIVE:
+        assert network[section][key] == sum(b.to_json_dict()[section][key] for b in made.branches)
+    kinds = {k for b in made.branches for k in b.incidents_by_type}
+    assert network["incidents"]["by_type"] == {
+        k: sum(b.incidents_by_type.get(k, 0) for b in made.branches) for k in sorted(kinds)
+    }
+
+
+ADDITIVE = (
+    ("arrivals", "total"),
+    ("arrivals", "served"),
+    ("arrivals", "walkaways"),
+    ("rounds", "missed"),
+    ("complaints", "received"),
+    ("complaints", "open"),
+    ("complaints", "overdue"),
+    ("incidents", "total"),
+    ("incidents", "open"),
+)
+
+
+def test_worst_ten_ranks_the_worse_way() -> None:  # covers: R6.6
+    from datetime import date
+
+    from lobby_tui.services.hq.network import Figures
+
+    branches = [Figures(f"B{n:02}", service_level=n / 20, wait_p90=float(n)) for n in range(12)]
+    branches.append(Figures("NONE"))  # nothing measured: not ranked
+    made = NetworkReport(date(2026, 1, 1), date(2026, 1, 31), Figures(None), branches)
+    worst = made.worst()
+    assert [b for b, _v in worst["service_level"]] == [f"B{n:02}" for n in range(10)]
+    assert [b for b, _v in worst["wait_p90"]] == [f"B{n:02}" for n in range(11, 1, -1)]
+
+
+def test_band_in_sql_is_the_domain_band() -> None:  # covers: R6.6
+    from lobby_tui.services.bundle import offline_duckdb
+
+    duck = offline_duckdb()
+    try:
+        got = duck.execute(f"SELECT w, {band_sql('w')} FROM range(0, 3601) t(w) ORDER BY w")
+        assert [BANDS[i] for _w, i in got.fetchall()] == [band(w / 60) for w in range(3601)]
+    finally:
+        duck.close()
+
+
+def test_commands_in_both_languages(estate: Estate, tmp_path: Path) -> None:  # covers: R6.6
+    target = str(tmp_path / "hq.duckdb")
+    bad = tamper(estate.of("A01")[0].bundles[0], tmp_path)
+    good = [str(b) for b in estate.bundles if b.name != bad.name]
+    zh = lobby("hq", "ingest", str(bad), *good, "--into", target, "--lang", "zh")
+    assert zh.returncode == 1
+    assert "Traceback" not in zh.stderr and "已拒收" in zh.stderr and bad.name in zh.stderr
+    assert f"已汇入 {len(good)} 个数据包" in zh.stdout
+    en = lobby("hq", "ingest", *good, "--into", target, "--lang", "en")
+    assert en.returncode == 0, en.stderr
+    assert f"0 bundles loaded, 0 replaced, {len(good)} unchanged" in en.stdout
+    period = ("--from", estate.first.isoformat(), "--to", estate.last.isoformat())
+    md = lobby("hq", "report", *period, "--from-db", target, "--lang", "en")
+    assert md.returncode == 0, md.stderr
+    assert "# Network report" in md.stdout and "The ten worst branches: Service level" in md.stdout
+    csv_out = lobby("hq", "report", *period, "--from-db", target, "--format", "csv")
+    assert csv_out.stdout.splitlines()[0].startswith("branch_id,branch,arrivals,wait_median")
+    assert len(csv_out.stdout.splitlines()) == 1 + 3 + 1  # header, three branches, the network
+    missing = lobby("hq", "report", *period, "--from-db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode != 0 and "Traceback" not in missing.stderr
+
+
+def test_batch_check_refuses_as_check_bundle_does(
+    estate: Estate, tmp_path: Path
+) -> None:  # covers: R6.6
+    """The checks made in groups give each bundle the verdict of the contract's own check."""
+    from lobby_tui.domain.bundle import BundleRefused
+    from lobby_tui.services.bundle import check_bundle
+    from lobby_tui.services.hq.ingest import IngestSummary
+    from lobby_tui.services.hq.ingest import ingest as take_in
+
+    source = estate.of("B02")[0].bundles[-1]
+
+    def edited(name: str, change: Any) -> Path:
+        folder = tmp_path / name / source.name
+        shutil.copytree(source, folder)
+        change(folder)
+        return folder
+
+    def manifest(folder: Path, edit: Any) -> None:
+        data = json.loads((folder / "manifest.json").read_text())
+        edit(data)
+        (folder / "manifest.json").write_text(json.dumps(data))
+
+    def more_rows(data: dict[str, Any]) -> None:
+        data["tables"]["arrivals"]["rows"] += 1
+
+    (tmp_path / "digest").mkdir()
+    cases = [
+        tamper(source, tmp_path / "digest"),
+        edited("missing", lambda f: (f / "rounds.parquet").unlink()),
+        edited("extra", lambda f: (f / "notes.txt").write_text("x")),
+        edited("rows", lambda f: manifest(f, more_rows)),
+        edited("format", lambda f: manifest(f, lambda d: d.update(format="lobby-bundle/9"))),
+    ]
+    expected = []
+    for case in cases:
+        with pytest.raises(BundleRefused) as refused:
+            check_bundle(case)
+        expected.append(refused.value.reason_key)
+    wh = open_warehouse(str(tmp_path / "w.duckdb"))
+    try:
+        summary: IngestSummary = take_in(cases, wh)
+    finally:
+        wh.close()
+    assert [r.reason_key for r in summary.refused] == expected
+    assert expected == ["digest", "missing_file", "extra_file", "rows", "unknown_format"]
