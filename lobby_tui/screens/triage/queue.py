@@ -92,10 +92,10 @@ class RatingPrompt(Static):
 
     def ask(self, ticket: str) -> None:
         line = Text(t("queue.rate_prompt", ticket=ticket) + " ")
-        for n in (*SCORES, 0):
+        for n in (*SCORES, 0):  # tappable: large enough for a finger, one line at 80 columns
             label = f" {n} " if n else f" 0 {t('queue.rate_skip')} "
             line.append(label, style=Style(bold=True, reverse=True, meta={"rate": n}))
-            line.append(" ")
+            line.append(" " if n else "")
         self.update(line)
         self.display = True
 
