@@ -176,6 +176,17 @@ def quality_json(q: QualityFigures) -> dict[str, Any]:
     }
 
 
+def quality_month(
+    store: Store, settings: Settings, first_day: date, last_day: date, cut: datetime
+) -> dict[str, Any]:
+    """The service-quality block of the month's consumer-protection print (issue 20): the
+    day report's `quality` figures over the month's days, from their rollups. A builder of
+    that print's sections wraps it as its `quality` section (labels:
+    report.month.quality.<key>, the same keys as here)."""
+    counts = merge(rollup.gather(store, settings, first_day, last_day, cut).days.values())
+    return quality_json(quality_figures_from(counts.quality, counts.arrivals.served))
+
+
 def _share(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 

@@ -179,3 +179,23 @@ def test_machine_help_in_the_hall_forgets_its_days_rollup(
     assert rollup.stored(store, settings, yesterday, yesterday) == {}
     report = day_report(store, settings, yesterday, "en")
     assert report.quality.machine_help_hall == 1
+
+
+def test_the_months_block_is_the_period_reports(store: Store, settings: Settings) -> None:
+    # covers: R3.3, R3.4, R3.5 — the consumer-protection print counts as the day report does
+    from lobby_tui.demo.history import write_history
+    from lobby_tui.demo.morning import write_demo_morning
+    from lobby_tui.domain.day import day_bounds_utc
+    from lobby_tui.services.report import period_report, quality_month
+
+    write_demo_morning(store, settings, DAY, lang="en")
+    write_history(store, settings, DAY, days=3, per_day=80, seed=5, lang="en")
+    first = date(2026, 11, 1)
+    cut = min(day_bounds_utc(DAY, settings.timezone)[1], store.clock.now())
+    month = quality_month(store, settings, first, date(2026, 11, 30), cut)
+    assert (
+        month
+        == period_report(store, settings, first, date(2026, 11, 30), "en").to_json_dict()["quality"]
+    )
+    assert month["satisfaction_rated"] > 0 and month["machine_help_hall"] > 0
+    assert month["counter_returns"] > 0
