@@ -449,7 +449,6 @@ CATALOG: dict[str, str] = {
     "queue.undo_nothing": "Nothing to undo here.",
     "queue.sent_back": "Form back",
     "queue.sent_back_done": "{ticket}: form sent back by the counter ({count} today). u undoes it (for {seconds} s).",
-    "queue.rate": "Rating",
     "queue.rate_prompt": "Rate {ticket}:",
     "queue.rate_skip": "skip",
     "queue.rated": "✓ {ticket} rated the service {score} / 5.",

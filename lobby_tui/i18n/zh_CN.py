@@ -440,7 +440,6 @@ CATALOG: dict[str, str] = {
     "queue.undo_nothing": "没有可撤销的操作。",
     "queue.sent_back": "柜台退单",
     "queue.sent_back_done": "{ticket}：单据被柜台退回（今日第 {count} 次）。按 u 可撤销（{seconds} 秒内）。",
-    "queue.rate": "服务评价",
     "queue.rate_prompt": "{ticket} 评价：",
     "queue.rate_skip": "跳过",
     "queue.rated": "✓ {ticket} 服务评价：{score}（满分 5）。",

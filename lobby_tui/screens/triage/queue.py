@@ -38,6 +38,7 @@ from lobby_tui.widgets.form import invalid_text
 from lobby_tui.widgets.shown import fingerprint, update_if_changed
 
 COLUMNS = ("ticket", "waited", "band", "flags", "need")
+RATING_KEYS = frozenset("012345")
 
 
 class QueueTable(FittedTable):
@@ -49,8 +50,6 @@ class QueueTable(FittedTable):
         Binding("l", "queue('left')", "queue.left", show=False),
         Binding("b", "sent_back", "queue.sent_back", show=False),
         Binding("u", "undo", "queue.undo", show=False),
-        # The rating at done: 1-5, 0 skipped; only while the prompt is up (LiveQueue).
-        *(Binding(str(n), f"rate({n})", "queue.rate", show=False) for n in (0, *SCORES)),
         Binding("m", "move", "queue.move", show=False),
         Binding("plus,equals_sign", "counters(1)", "queue.more", show=False),
         Binding("minus", "counters(-1)", "queue.fewer", show=False),
@@ -66,8 +65,13 @@ class QueueTable(FittedTable):
     def action_sent_back(self) -> None:
         self.post_message(LiveQueue.Act(self, "sent_back", ""))
 
-    def action_rate(self, score: int) -> None:
-        self.post_message(LiveQueue.Act(self, "rate", str(score)))
+    def on_key(self, event: events.Key) -> None:
+        """The rating at done: 1-5, 0 skipped (LiveQueue acts on it only while its line is
+        up). Digits, not bindings: six of them would fill the keys panel with one word."""
+        if event.character is not None and event.character in RATING_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.post_message(LiveQueue.Act(self, "rate", event.character))
 
     def action_undo(self) -> None:
         self.post_message(LiveQueue.Act(self, "undo", ""))
