@@ -14,7 +14,7 @@ from typing import Any
 from lobby_tui.i18n import language, t
 from lobby_tui.services.report import DayReport
 
-SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents")
+SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents", "quality")
 # Figures whose value needs a unit to be read; the rest are counts.
 RATES = {
     "walkaway_rate",
@@ -25,6 +25,9 @@ RATES = {
     "quote_shorter_rate",
     "triage_within_target",
     "apology_rate",
+    "rework_rate",
+    "precheck_share",
+    "satisfaction_response_rate",
 }
 NAMED = {"by_need", "by_channel", "by_type"}  # keyed by a catalogue id, labelled by its name
 
@@ -157,6 +160,6 @@ def shown(f: Figure) -> str:
         return t("report.minutes", n=f.value)
     if f.key == "triage_seconds_median":
         return t("report.seconds", n=f.value)
-    if f.key == "satisfaction_avg":
+    if f.key in ("satisfaction_avg", "satisfaction_mean"):
         return t("report.score", n=f"{f.value:.2f}")
     return str(f.value)

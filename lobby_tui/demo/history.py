@@ -33,6 +33,7 @@ from lobby_tui.demo.history_cases import (
 )
 from lobby_tui.demo.history_floor import new_uuid, simulate_floor, write_rounds
 from lobby_tui.demo.history_incidents import write_incidents
+from lobby_tui.demo.history_quality import write_service_quality
 from lobby_tui.demo.history_text import TEXT
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings
@@ -130,6 +131,8 @@ def write_history(
                 row["case_no"] = f"C{day:%Y%m%d}-{number:02d}"
             incidents = write_incidents(rng, d, catalogue, fraud, 0.5 * scale, rows)
             write_floor_notes(rng, d, walkins, scale, rows)
+            quality = random.Random(f"{seed}:{day.isoformat()}:quality")  # its own stream
+            write_service_quality(quality, walkins, rows)
             left = sum(1 for r in rows["arrivals"] if r["status"] == "left")
             note = TEXT[lang]["handover"].format(
                 arrivals=len(walkins), left=left, complaints=complaints, incidents=incidents

@@ -366,5 +366,6 @@ def _care_row(
             "product": product,
             "consent": None if product is None else int(rng.random() < 0.6),
             "asked": int(product is not None and rng.random() < 0.3),
+            "hall_day": None,  # a walk-in's care is on their day
         }
     )

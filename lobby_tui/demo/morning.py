@@ -15,6 +15,7 @@ from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.waits import band
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
+from lobby_tui.services.quality import help_at_machine, rate_service, return_form
 from lobby_tui.services.rounds import complete_round, give_care, start_round
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.triage import move_channel
@@ -305,6 +306,28 @@ def _demo_incidents(
     return actions
 
 
+def _quality_steps(
+    walkins: list[_Walkin], now: datetime, rng: random.Random
+) -> list[tuple[datetime, int, int, str]]:
+    """The morning's service quality (issue 20), from its own random stream: a form or two
+    sent back by the counter, ratings at done (some skipped), machine help in the hall."""
+    steps: list[tuple[datetime, int, int, str]] = []
+    for i, w in enumerate(walkins):
+        if w.called_at is None or w.done_at is None or w.done_at > now:
+            continue
+        back = w.called_at + timedelta(minutes=1)
+        if back < w.done_at and rng.random() < 0.08:
+            steps.append((back, 2, i, "returned"))
+        draw = rng.random()
+        if draw < 0.6:  # rated, or (0) skipped
+            score = rng.choices((0, 3, 4, 5), (0.25, 0.1, 0.3, 0.35))[0]
+            steps.append((w.done_at, 2, i, f"rated:{score}"))
+    served = [i for i, w in enumerate(walkins) if w.at + timedelta(minutes=5) < now]
+    for i in served[3::12]:  # now and then, someone without a ticket at the machines
+        steps.append((walkins[i].at + timedelta(minutes=2), 3, i, "hall_help"))
+    return steps
+
+
 def write_demo_morning(
     store: Store,
     settings: Settings,
@@ -353,6 +376,7 @@ def write_demo_morning(
                 if when is not None and when <= now:
                     steps.append((when, 1, i, what))
         steps += _round_steps(walkins, day, settings, now)
+        steps += _quality_steps(walkins, now, random.Random(f"{seed}:quality"))
         scheduled = _demo_incidents(store, settings, day, shift.id, lang)
         scheduled += today_complaint_actions(store, settings, day, shift.id, lang)
         steps += [(when, 4, n, "scheduled") for n, (when, _action) in enumerate(scheduled)]
@@ -389,6 +413,13 @@ def write_demo_morning(
                     {"crowding": "busy", "seating": "ok", "tidiness": "ok", "devices": "ok"},
                 )
                 round_id = None
+            elif what == "returned":
+                return_form(store, ids[i])
+            elif what.startswith("rated:"):
+                score = int(what.removeprefix("rated:"))
+                rate_service(store, ids[i], score or None)
+            elif what == "hall_help":
+                help_at_machine(store, day, round_id)
             elif what == "scheduled":
                 scheduled[i][1]()
             elif what.startswith("care:"):

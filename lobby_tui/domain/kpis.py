@@ -418,3 +418,95 @@ def incident_figures(
             by_type[i.type] = by_type.get(i.type, 0) + 1
         still_open += open_at(i.raised_at, i.resolved_at, cut)
     return IncidentFigures(sum(by_type.values()), by_type, still_open)
+
+
+# Service quality (R3.3-R3.5, issue 20) -------------------------------------------------
+
+
+class QualityFacts(NamedTuple):
+    """One walk-in as the service-quality figures need it."""
+
+    status: str
+    counter_returns: int  # forms the counter sent back (R3.3)
+    prechecked: bool  # the manager pre-checked their form on a round (R3.5)
+    satisfaction: int | None  # 1-5 given at done
+    rating_skipped: bool  # asked at done, no score given
+
+
+@dataclass
+class QualityCounts:
+    """What the service-quality figures are made of; adds up day by day (kept in the
+    day's rollup beside the arrival counts)."""
+
+    counter_returns: int = 0
+    prechecked: int = 0  # served walk-ins whose form was pre-checked
+    machine_help_queued: int = 0  # help at a machine for someone in the queue (R3.4)
+    machine_help_hall: int = 0  # ... for someone in the hall without a ticket
+    ratings: dict[int, int] = field(default_factory=dict)  # score 1-5: how many gave it
+    rating_skipped: int = 0
+
+
+def count_quality(
+    arrivals: Iterable[QualityFacts], machine_help_queued: int = 0, machine_help_hall: int = 0
+) -> QualityCounts:
+    c = QualityCounts(machine_help_queued=machine_help_queued, machine_help_hall=machine_help_hall)
+    for a in arrivals:
+        c.counter_returns += a.counter_returns
+        c.prechecked += a.prechecked and a.status == "done"
+        if a.satisfaction in (1, 2, 3, 4, 5):
+            c.ratings[a.satisfaction] = c.ratings.get(a.satisfaction, 0) + 1
+        elif a.rating_skipped:
+            c.rating_skipped += 1
+    return c
+
+
+def add_quality(into: QualityCounts, more: QualityCounts) -> None:
+    """A period's counts: its days' added together."""
+    into.counter_returns += more.counter_returns
+    into.prechecked += more.prechecked
+    into.machine_help_queued += more.machine_help_queued
+    into.machine_help_hall += more.machine_help_hall
+    into.rating_skipped += more.rating_skipped
+    for score, n in more.ratings.items():
+        into.ratings[score] = into.ratings.get(score, 0) + n
+
+
+@dataclass(frozen=True)
+class QualityFigures:
+    counter_returns: int
+    rework_rate: float | None
+    forms_prechecked: int
+    precheck_share: float | None
+    machine_help: int
+    machine_help_hall: int
+    satisfaction_rated: int
+    satisfaction_skipped: int
+    satisfaction_mean: float | None
+    satisfaction_response_rate: float | None
+
+
+def quality_figures_from(counts: QualityCounts, served: int) -> QualityFigures:
+    """The one definition of each service-quality figure; `served` is the walk-ins served
+    (ArrivalFigures.served) over the same days.
+    Rework rate (返工率, R3.3) = forms the counter sent back ÷ walk-ins served.
+    Pre-checked share (R3.5) = walk-ins served whose form the manager pre-checked ÷ walk-ins
+    served: the two side by side say whether pre-checking spares the counter.
+    Machine help (R3.4) = every help at a self-service machine, for the queued or anyone in
+    the hall (of which: without a ticket).
+    Satisfaction (服务评价) = the mean of the 1-5 scores given at done; its response rate =
+    walk-ins who gave one ÷ walk-ins served (a skipped or unasked rating is no answer)."""
+    c = counts
+    rated = sum(c.ratings.values())
+    total = sum(score * n for score, n in c.ratings.items())
+    return QualityFigures(
+        counter_returns=c.counter_returns,
+        rework_rate=rate(c.counter_returns, served),
+        forms_prechecked=c.prechecked,
+        precheck_share=rate(c.prechecked, served),
+        machine_help=c.machine_help_queued + c.machine_help_hall,
+        machine_help_hall=c.machine_help_hall,
+        satisfaction_rated=rated,
+        satisfaction_skipped=c.rating_skipped,
+        satisfaction_mean=None if rated == 0 else total / rated,
+        satisfaction_response_rate=rate(rated, served),
+    )

@@ -17,14 +17,21 @@ import json
 import sys
 from array import array
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from lobby_tui.domain.kpis import ArrivalCounts, ChecklistCounts, RoundFigures
+from lobby_tui.domain.kpis import (
+    ArrivalCounts,
+    ChecklistCounts,
+    QualityCounts,
+    RoundFigures,
+    add_quality,
+)
 from lobby_tui.domain.settings import Settings
 
 # Bumped whenever what a rollup counts changes: older rollups are then ignored and rebuilt.
-ROLLUP_VERSION = 3  # 2: the quote's longer and shorter counts; 3: served, rounds from first use
+ROLLUP_VERSION = 4  # 2: the quote's longer and shorter counts; 3: served, rounds from first use
+# 4: service quality (counter returns, pre-checked forms, machine help, ratings)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class DayRollup:
     arrivals: ArrivalCounts
     rounds: RoundFigures
     checklist: ChecklistCounts
+    quality: QualityCounts = field(default_factory=QualityCounts)
 
 
 def merge(days: Iterable[DayRollup]) -> DayRollup:
@@ -41,6 +49,7 @@ def merge(days: Iterable[DayRollup]) -> DayRollup:
     triage: list[float] = []
     rounds: list[RoundFigures] = []
     checklists: list[ChecklistCounts] = []
+    quality = QualityCounts()
     for day in days:
         d = day.arrivals
         a.total += d.total
@@ -64,6 +73,7 @@ def merge(days: Iterable[DayRollup]) -> DayRollup:
             tally[2] += seconds
         rounds.append(day.rounds)
         checklists.append(day.checklist)
+        add_quality(quality, day.quality)
     waits.sort()  # sorted runs, one a day: timsort merges them
     triage.sort()
     a.waits, a.triage = waits, triage
@@ -71,6 +81,7 @@ def merge(days: Iterable[DayRollup]) -> DayRollup:
         arrivals=a,
         rounds=RoundFigures(*(sum(getattr(r, f) for r in rounds) for f in _ROUND_FIELDS)),
         checklist=ChecklistCounts(*(sum(getattr(c, f) for c in checklists) for f in _LIST_FIELDS)),
+        quality=quality,
     )
 
 
@@ -93,8 +104,15 @@ def to_row(rollup: DayRollup) -> tuple[str, bytes, bytes]:
     a = asdict(rollup.arrivals)
     waits, triage = a.pop("waits"), a.pop("triage")
     a["hours"] = {str(h): v for h, v in sorted(a["hours"].items())}
+    quality = asdict(rollup.quality)
+    quality["ratings"] = {str(s): n for s, n in sorted(quality["ratings"].items())}
     counts = json.dumps(
-        {"arrivals": a, "rounds": asdict(rollup.rounds), "checklist": asdict(rollup.checklist)},
+        {
+            "arrivals": a,
+            "rounds": asdict(rollup.rounds),
+            "checklist": asdict(rollup.checklist),
+            "quality": quality,
+        },
         separators=(",", ":"),
     )
     return counts, _pack(WAITS, waits), _pack(TRIAGE, triage)
@@ -105,8 +123,13 @@ def from_row(counts: str, waits: bytes, triage: bytes) -> DayRollup:
     a = data["arrivals"]
     a["hours"] = {int(h): v for h, v in a["hours"].items()}
     a["waits"], a["triage"] = _unpack(WAITS, waits), _unpack(TRIAGE, triage)
+    quality = data["quality"]
+    quality["ratings"] = {int(s): n for s, n in quality["ratings"].items()}
     return DayRollup(
-        ArrivalCounts(**a), RoundFigures(**data["rounds"]), ChecklistCounts(**data["checklist"])
+        ArrivalCounts(**a),
+        RoundFigures(**data["rounds"]),
+        ChecklistCounts(**data["checklist"]),
+        QualityCounts(**quality),
     )
 
 

@@ -38,8 +38,8 @@ from lobby_tui.widgets.topbar import TopBar
 REFRESH_SECONDS = 60
 WIDE = 120  # three columns of figures from here, two below
 SPLIT = ("by_need", "by_channel", "by_type")  # long lists: boxes of their own
-ORDER = ("arrivals", "rounds", "complaints", "checklist", "incidents", "floor", "by_type",
-         "by_need", "by_channel")  # fmt: skip
+ORDER = ("arrivals", "rounds", "quality", "complaints", "checklist", "incidents", "floor",
+         "by_type", "by_need", "by_channel")  # fmt: skip
 
 
 class HandoverScreen(LobbyScreen):

@@ -20,6 +20,7 @@ from lobby_tui.domain.rounds import CARE_KEYS, Care, RoundTally, longest_first, 
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, invalid_text, mark_legend, problem_text
 from lobby_tui.services import rounds as service
+from lobby_tui.services.quality import help_at_machine
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field, plain
@@ -49,6 +50,7 @@ class RoundsScreen(LobbyScreen):
         ),
         Binding("i", "interest", "care.interest", show=False),
         Binding("x", "not_interested", "care.not_interested", show=False),
+        Binding("h", "hall_help", "rounds.hall_help", show=False),
         Binding("b", "begin", "rounds.begin", show=False),
         Binding("e", "end", "rounds.end", show=False),
     ]
@@ -143,6 +145,8 @@ class RoundsScreen(LobbyScreen):
         for key, kind in CARE_KEYS.items():
             line.append(key, style="bold")
             line.append(f" {t(f'care.{kind.value}')}  ")
+        line.append("h", style="bold")  # anyone in the hall, in the queue or not (R3.4)
+        line.append(f" {t('rounds.hall_help')}")
         return line
 
     def read_rounds(self) -> Callable[[], RoundsNow]:
@@ -299,6 +303,16 @@ class RoundsScreen(LobbyScreen):
         self.say(t("rounds.saved", care=t(f"care.{kind}"), ticket=person.ticket))
         self.reload()
         return True
+
+    def action_hall_help(self) -> None:
+        """`h`: help given at a self-service machine to someone who is not in the queue (a
+        passer-by, a customer with no ticket): counted as machine help, no arrival needed."""
+        app = self.lobby_app
+        self.say("")
+        with self.guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
+            help_at_machine(app.store, self.day, self.round.id if self.round else None)
+        if not outcome.failed:
+            self.say(t("rounds.hall_help_saved"))
 
     @on(Button.Pressed, "#interest-add")
     def action_interest(self) -> None:

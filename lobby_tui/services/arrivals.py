@@ -151,6 +151,8 @@ def undo_move(store: Store, arrival_id: str, moved_to: str) -> str:
             raise Invalid("undo", "undo_too_late", ticket=found[1], seconds=UNDO_SECONDS)
         before = str(json.loads(moved[1])["from"])
         changes = {"status": before, **_move_changes(before, moved_to, None)}
+        if moved_to == "done":  # a rating of a service taken back goes with it
+            changes |= {"satisfaction": None, "rated_at": None}
         uow.update("arrivals", arrival_id, changes)
         uow.event("arrival.undone", "arrival", arrival_id, {"undid": moved_to, "back_to": before})
     return str(found[1])

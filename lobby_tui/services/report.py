@@ -32,6 +32,7 @@ from lobby_tui.domain.kpis import (
     HourFigures,
     IncidentFacts,
     IncidentFigures,
+    QualityFigures,
     RoundFigures,
     arrival_figures_from,
     chart_hours,
@@ -39,6 +40,7 @@ from lobby_tui.domain.kpis import (
     complaint_figures,
     hourly_figures_from,
     incident_figures,
+    quality_figures_from,
 )
 from lobby_tui.domain.rollup import merge
 from lobby_tui.domain.settings import Settings
@@ -79,6 +81,7 @@ class DayReport:
     rounds: RoundFigures
     complaints: ComplaintFigures
     incidents: IncidentFigures
+    quality: QualityFigures  # counter returns, pre-checks, machine help, ratings (R3.3-R3.5)
     enquiries: int  # questions answered on the floor (R4.2)
     reminders: dict[str, int]  # belongings, pin (R5.1, R5.4)
     open_tasks: list[Task]
@@ -150,10 +153,38 @@ class DayReport:
                 "by_type": dict(sorted(i.by_type.items())),
                 "open": i.open,
             },
+            "quality": quality_json(self.quality),
             "chain_head": None
             if self.chain_head is None
             else {"seq": self.chain_head[0], "hash": self.chain_head[1]},
         }
+
+
+def quality_json(q: QualityFigures) -> dict[str, Any]:
+    """Service quality as `lobby report` gives it (the day's and the month's print)."""
+    return {
+        "counter_returns": q.counter_returns,
+        "rework_rate": _share(q.rework_rate),
+        "forms_prechecked": q.forms_prechecked,
+        "precheck_share": _share(q.precheck_share),
+        "machine_help": q.machine_help,
+        "machine_help_hall": q.machine_help_hall,
+        "satisfaction_rated": q.satisfaction_rated,
+        "satisfaction_skipped": q.satisfaction_skipped,
+        "satisfaction_mean": None if q.satisfaction_mean is None else round(q.satisfaction_mean, 2),
+        "satisfaction_response_rate": _share(q.satisfaction_response_rate),
+    }
+
+
+def quality_month(
+    store: Store, settings: Settings, first_day: date, last_day: date, cut: datetime
+) -> dict[str, Any]:
+    """The service-quality block of the month's consumer-protection print (issue 20): the
+    day report's `quality` figures over the month's days, from their rollups. A builder of
+    that print's sections wraps it as its `quality` section (labels:
+    report.month.quality.<key>, the same keys as here)."""
+    counts = merge(rollup.gather(store, settings, first_day, last_day, cut).days.values())
+    return quality_json(quality_figures_from(counts.quality, counts.arrivals.served))
 
 
 def _share(value: float | None) -> float | None:
@@ -216,6 +247,7 @@ def _report(
         rounds=counts.rounds,
         complaints=complaint_figures(complaints, callbacks, first_day, last_day, cut),
         incidents=incident_figures(incidents, first_day, last_day, cut),
+        quality=quality_figures_from(counts.quality, counts.arrivals.served),
         enquiries=_enquiries(store, span),
         reminders=reminders_between(store, first_day, last_day),
         open_tasks=tasks,

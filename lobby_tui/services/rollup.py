@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from lobby_tui.domain.day import business_day, day_bounds_utc
 from lobby_tui.domain.kpis import (
     ArrivalFacts,
+    QualityCounts,
     RunFacts,
     checklist_counts,
     count_arrivals,
@@ -26,6 +27,7 @@ from lobby_tui.domain.kpis import (
 from lobby_tui.domain.rollup import DayRollup, basis, from_row, to_row
 from lobby_tui.domain.rounds import minutes_waited
 from lobby_tui.domain.settings import Settings
+from lobby_tui.services.quality import quality_by_day
 from lobby_tui.services.rounds import figures_by_day
 from lobby_tui.store import Store, parse_iso
 
@@ -169,12 +171,14 @@ def count_days(
     facts, waits = _arrivals(store, settings, span, cut)
     runs = _checklists(store, span)
     care = figures_by_day(store, settings, first, last, cut, waits)
+    quality = quality_by_day(store, span)
     zone = settings.timezone
     return {
         d: DayRollup(
             count_arrivals(facts.get(d.isoformat(), ()), zone),
             day_rounds(care[d]),
             checklist_counts(runs.get(d.isoformat(), ())),
+            quality.get(d.isoformat(), QualityCounts()),
         )
         for d in wanted
     }

@@ -485,6 +485,33 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tasks ADD COLUMN what_key TEXT;
     ALTER TABLE tasks ADD COLUMN what_params TEXT;
     """,
+    # 17: service quality measured (issue 20, R3.3-R3.5): forms the counter sent back, the
+    # walk-in's rating at done, and machine help for someone in the hall who is not in the
+    # queue. New columns stay NULL on older rows (the journal's digests expect that).
+    """
+    ALTER TABLE arrivals ADD COLUMN counter_returns INTEGER
+        CHECK (counter_returns >= 1);                     -- forms sent back; NULL: none
+    ALTER TABLE arrivals ADD COLUMN satisfaction INTEGER
+        CHECK (satisfaction BETWEEN 1 AND 5);             -- 服务评价 at done; NULL: none
+    ALTER TABLE arrivals ADD COLUMN rated_at TEXT;        -- rated, or skipped when no score
+    -- Care for someone in the hall who never took a ticket (arrival_id NULL): its day.
+    ALTER TABLE care_actions ADD COLUMN hall_day TEXT;
+    CREATE INDEX care_actions_hall ON care_actions(hall_day) WHERE hall_day IS NOT NULL;
+    CREATE TRIGGER care_actions_hall_insert_forgets_rollup AFTER INSERT ON care_actions
+    WHEN new.hall_day IS NOT NULL
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (new.hall_day);
+    END;
+    CREATE TRIGGER care_actions_hall_update_forgets_rollup AFTER UPDATE ON care_actions
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.hall_day, new.hall_day);
+    END;
+    CREATE TRIGGER care_actions_hall_delete_forgets_rollup AFTER DELETE ON care_actions
+    WHEN old.hall_day IS NOT NULL
+    BEGIN
+        DELETE FROM day_rollups WHERE business_day IN (old.hall_day);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,44 @@ async def test_saving_the_conversation_twice_stores_it_once(
     assert outcomes == ["delayed", "family"]
     assert one_row(store, "SELECT COUNT(*) FROM tasks WHERE source = 'incident'")[0] == 1
     assert one_row(store, "SELECT COUNT(*) FROM events WHERE kind = 'incident.fraud'")[0] == 2
+
+
+async def test_line_cutting_and_noise_are_stopped_by_their_plans(
+    build_app: Build, store: Store, clock: FixedClock, settings: Settings
+) -> None:  # covers: R5.2
+    from lobby_tui.services.report import day_report
+
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f4", "f8", "l", "enter")  # on a round: someone cuts the line
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Politely and firmly ask the customer to wait for their number" in text
+        assert "Reassure the customer who was cut in front of" in text
+        clock.advance(minutes=1)
+        await pilot.press("space")  # asked, politely and firmly
+        await settle(app, pilot)
+        assert "✓ 10:31 Politely and firmly ask the customer to wait" in screen_text(app)
+        await pilot.click("#input-resolution")
+        await pilot.press(*"took a ticket, apologised to B004")
+        await pilot.click("#resolve")
+        await settle(app, pilot)
+        assert "Resolved: took a ticket, apologised to B004" in screen_text(app)
+        clock.advance(minutes=5)
+        await pilot.press("f8", "n", "enter")  # a loud phone call in the waiting area
+        await settle(app, pilot)
+        assert "Go over, ask what is wrong, ask them to lower their voice" in screen_text(app)
+    rows = [
+        tuple(r)
+        for r in store.query("SELECT type, severity, status FROM incidents ORDER BY raised_at")
+    ]
+    assert rows == [("line_cutting", "low", "resolved"), ("noise", "low", "open")]
+    step = one_row(store, "SELECT at, label FROM incident_updates WHERE kind = 'step'")
+    assert tuple(step) == (
+        "2026-11-28T02:31:00Z",
+        "Politely and firmly ask the customer to wait for their number",
+    )
+    clock.advance(minutes=1)
+    report = day_report(store, settings, date(2026, 11, 28), "en")
+    assert report.incidents.by_type == {"line_cutting": 1, "noise": 1}
+    assert report.incidents.open == 1

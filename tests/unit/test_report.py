@@ -51,6 +51,18 @@ KEYS: dict[str, Any] = {
         "satisfaction_avg": "score",
     },
     "incidents": {"total": int, "by_type": dict, "open": int},
+    "quality": {  # covers: R3.3, R3.4, R3.5
+        "counter_returns": int,
+        "rework_rate": "rate",
+        "forms_prechecked": int,
+        "precheck_share": "rate",
+        "machine_help": int,
+        "machine_help_hall": int,
+        "satisfaction_rated": int,
+        "satisfaction_skipped": int,
+        "satisfaction_mean": "score",
+        "satisfaction_response_rate": "rate",
+    },
     "chain_head": "head",  # covers: issue 14 (anchors)
 }
 
@@ -123,7 +135,7 @@ def complaint(store: Store, case: str, received: str, **row: Any) -> str:
 
 
 def test_a_hand_made_day(store: Store, settings: Settings, clock: FixedClock) -> None:
-    # covers: R2.7, R2.8, R3.2, R4.4, R4.6, R5.3
+    # covers: R2.7, R2.8, R3.2, R3.3, R3.4, R3.5, R4.4, R4.6, R5.3
     clock.set(END + timedelta(hours=1))  # read the next morning: the day is complete
     a1 = arrival(
         store,
@@ -136,6 +148,8 @@ def test_a_hand_made_day(store: Store, settings: Settings, clock: FixedClock) ->
         done_at=at(9, 8),
         quoted_band="lt5",
         triage_seconds=12.0,
+        satisfaction=5,
+        rated_at=at(9, 8),
     )
     arrival(
         store,
@@ -148,6 +162,7 @@ def test_a_hand_made_day(store: Store, settings: Settings, clock: FixedClock) ->
         done_at=at(9, 14),
         quoted_band="lt5",
         triage_seconds=20.0,
+        rated_at=at(9, 14),  # asked, and skipped
     )
     a3 = arrival(
         store,
@@ -160,11 +175,18 @@ def test_a_hand_made_day(store: Store, settings: Settings, clock: FixedClock) ->
         done_at=at(10, 40),
         quoted_band="10to20",
         triage_seconds=40.0,
+        counter_returns=2,  # the form came back twice
+        satisfaction=2,
+        rated_at=at(10, 40),
     )
     arrival(store, "B002", "transfer", "non_cash", at(10, 5), status="left", left_at=at(10, 30))
     # Care: an apology for the 20-minute wait; the walk-away (25 min) got none.
     add(store, "care_actions", arrival_id=a3, kind="apology", at=at(10, 12))
     add(store, "care_actions", arrival_id=a1, kind="form_check", at=at(9, 2))
+    add(store, "care_actions", arrival_id=a3, kind="self_service", at=at(10, 3))
+    add(store, "care_actions", kind="self_service", at=at(11, 0), hall_day=DAY.isoformat())
+    add(store, "care_actions", kind="self_service", at=at(11, 0, DAY - timedelta(days=1)),
+        hall_day=(DAY - timedelta(days=1)).isoformat())  # fmt: skip
     # One round at 09:14, none after: from 09:15 to closing the rest are missed.
     add(store, "rounds", business_day=DAY.isoformat(), started_at=at(9, 14), completed_at=at(9, 20))
     # Complaints: solved on the spot today; escalated today with a promise in 3 days; one
@@ -262,6 +284,18 @@ def test_a_hand_made_day(store: Store, settings: Settings, clock: FixedClock) ->
         "by_type": {"crowding": 1, "lost_property": 1},
         "open": 1,
     }
+    assert data["quality"] == {
+        "counter_returns": 2,
+        "rework_rate": 0.6667,  # 2 forms back over 3 served
+        "forms_prechecked": 1,  # A001
+        "precheck_share": 0.3333,
+        "machine_help": 2,  # B001 in the queue, and someone without a ticket
+        "machine_help_hall": 1,  # yesterday's is yesterday's
+        "satisfaction_rated": 2,
+        "satisfaction_skipped": 1,
+        "satisfaction_mean": 3.5,
+        "satisfaction_response_rate": 0.6667,
+    }
     assert data["checklist"] == {"completed": 0, "items": 0, "problems": 0, "tasks_open": 1}
     assert not report.partial and report.enquiries == 1 and report.reminders["pin"] == 1
     assert [c.case_no for c in report.open_complaints] == ["C3", "C2"]  # overdue first
@@ -278,6 +312,11 @@ def test_an_empty_day_measures_nothing(store: Store, settings: Settings) -> None
         assert a[rate] is None  # never a made-up zero
     assert data["complaints"]["satisfaction_avg"] is None
     assert data["rounds"]["apology_rate"] is None
+    q = data["quality"]  # covers: R3.3, R3.5 — nothing served, nothing rated: no rates
+    assert (q["counter_returns"], q["machine_help"], q["satisfaction_rated"]) == (0, 0, 0)
+    for key in ("rework_rate", "precheck_share", "satisfaction_mean"):
+        assert q[key] is None
+    assert q["satisfaction_response_rate"] is None
 
 
 def test_a_day_with_only_walkaways(store: Store, settings: Settings) -> None:
@@ -380,6 +419,7 @@ def test_the_report_type_is_the_handover_interface() -> None:
         "rounds",
         "complaints",
         "incidents",
+        "quality",
         "enquiries",
         "reminders",
         "open_tasks",

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -29,6 +30,7 @@ from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival, undo_move
 from lobby_tui.services.dayplan import set_counters
+from lobby_tui.services.quality import SCORES, rate_service, return_form, undo_return
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field
@@ -36,6 +38,7 @@ from lobby_tui.widgets.form import invalid_text
 from lobby_tui.widgets.shown import fingerprint, update_if_changed
 
 COLUMNS = ("ticket", "waited", "band", "flags", "need")
+RATING_KEYS = frozenset("012345")
 
 
 class QueueTable(FittedTable):
@@ -45,6 +48,7 @@ class QueueTable(FittedTable):
         Binding("c", "queue('called')", "queue.call", show=False),
         Binding("d", "queue('done')", "queue.done", show=False),
         Binding("l", "queue('left')", "queue.left", show=False),
+        Binding("b", "sent_back", "queue.sent_back", show=False),
         Binding("u", "undo", "queue.undo", show=False),
         Binding("m", "move", "queue.move", show=False),
         Binding("plus,equals_sign", "counters(1)", "queue.more", show=False),
@@ -58,6 +62,17 @@ class QueueTable(FittedTable):
     def action_move(self) -> None:
         self.post_message(LiveQueue.Act(self, "move", ""))
 
+    def action_sent_back(self) -> None:
+        self.post_message(LiveQueue.Act(self, "sent_back", ""))
+
+    def on_key(self, event: events.Key) -> None:
+        """The rating at done: 1-5, 0 skipped (LiveQueue acts on it only while its line is
+        up). Digits, not bindings: six of them would fill the keys panel with one word."""
+        if event.character is not None and event.character in RATING_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.post_message(LiveQueue.Act(self, "rate", event.character))
+
     def action_undo(self) -> None:
         self.post_message(LiveQueue.Act(self, "undo", ""))
 
@@ -66,6 +81,32 @@ class QueueTable(FittedTable):
 
     def action_close_day(self) -> None:
         self.post_message(LiveQueue.Act(self, "close_day", ""))
+
+
+class RatingPrompt(Static):
+    """The walk-in's rating at done (服务评价), a line under the queue: a digit, or a tap on
+    it. It never holds the queue up: the manager may go on and the line waits, until it is
+    answered, the next done replaces it, or the done is undone."""
+
+    DEFAULT_CSS = "RatingPrompt { height: auto; }"
+
+    @dataclass
+    class Chosen(Message):
+        score: int  # 0: skipped
+
+    def ask(self, ticket: str) -> None:
+        line = Text(t("queue.rate_prompt", ticket=ticket) + " ")
+        for n in (*SCORES, 0):  # tappable: large enough for a finger, one line at 80 columns
+            label = f" {n} " if n else f" 0 {t('queue.rate_skip')} "
+            line.append(label, style=Style(bold=True, reverse=True, meta={"rate": n}))
+            line.append(" " if n else "")
+        self.update(line)
+        self.display = True
+
+    def on_click(self, event: events.Click) -> None:
+        score = event.style.meta.get("rate")
+        if isinstance(score, int):
+            self.post_message(self.Chosen(score))
 
 
 class LiveQueue(Vertical):
@@ -97,7 +138,10 @@ class LiveQueue(Vertical):
         self.rows_shown: list[tuple[str, tuple[Hashable, ...]]] = []
         self.follow: str | None = None  # a customer back in the queue: highlight them
         self.last_move: tuple[str, str, str] | None = None
-        """The last c, d or l on this tablet: the customer's id, ticket and new status."""
+        """The last c, d, l or b on this tablet: the customer's id, ticket and new status
+        (`returned` for a form sent back)."""
+        self.rating_for: tuple[str, str] | None = None
+        """The customer just done whose rating the prompt asks for: id and ticket."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
@@ -114,6 +158,7 @@ class LiveQueue(Vertical):
             yield Select([], id="move-channel", prompt=t("queue.move_prompt"))
             yield Field("move-reason", placeholder=t("queue.move_reason_placeholder"))
         yield Static("", id="error-queue", classes="field-error")
+        yield RatingPrompt(id="rating")
 
     def on_mount(self) -> None:
         table = self.query_one(QueueTable)
@@ -122,6 +167,7 @@ class LiveQueue(Vertical):
         options = [(c.label[lobby_of(self).language], c.key) for c in channels()]
         self.query_one("#move-channel", Select).set_options(options)
         self.query_one("#move-row").display = False
+        self.query_one(RatingPrompt).display = False
         self.show_keys()
 
     # Showing -------------------------------------------------------------------------
@@ -221,6 +267,10 @@ class LiveQueue(Vertical):
             self.open_move()
         elif event.what == "counters":
             self.change_counters(int(event.argument))
+        elif event.what == "sent_back":
+            self.sent_back()
+        elif event.what == "rate":
+            self.rate(int(event.argument))
         else:
             self.close_day()
 
@@ -238,7 +288,52 @@ class LiveQueue(Vertical):
             return
         self.last_move = (arrival, ticket, status)
         self.say(Text(t(f"queue.moved.{status}", ticket=ticket, seconds=UNDO_SECONDS), style="dim"))
+        if status == "done":  # the customer may rate the service: asked, never waited for
+            self.rating_for = (arrival, ticket)
+            self.query_one(RatingPrompt).ask(ticket)
         self.post_message(self.Changed(self))
+
+    def sent_back(self) -> None:
+        """`b`: the counter sent the highlighted customer's form back (R3.3)."""
+        arrival = self.highlighted()
+        self.say("")
+        if arrival is None:
+            return
+        try:
+            ticket, returns = return_form(lobby_of(self).store, arrival)
+        except Invalid as exc:
+            self.say(invalid_text(exc))
+            return
+        except StoreError as exc:
+            self.say(problem_text(exc))
+            return
+        self.last_move = (arrival, ticket, "returned")
+        said = t("queue.sent_back_done", ticket=ticket, count=returns, seconds=UNDO_SECONDS)
+        self.say(Text(said, style="dim"))
+        self.post_message(self.Changed(self))
+
+    @on(RatingPrompt.Chosen)
+    def _rating_tapped(self, event: RatingPrompt.Chosen) -> None:
+        event.stop()
+        self.rate(event.score)
+
+    def rate(self, score: int) -> None:
+        """The rating of the customer just done: 1-5, or 0 when they skipped it."""
+        if self.rating_for is None:
+            return  # no prompt up: a digit here means nothing
+        arrival, ticket = self.rating_for
+        try:
+            rate_service(lobby_of(self).store, arrival, score or None)
+        except StoreError as exc:  # undone or changed on another tablet meanwhile
+            self.say(problem_text(exc))
+        else:
+            key = "queue.rated" if score else "queue.rating_skipped"
+            self.say(Text(t(key, ticket=ticket, score=score), style="dim"))
+        self.close_rating()
+
+    def close_rating(self) -> None:
+        self.rating_for = None
+        self.query_one(RatingPrompt).display = False
 
     def undo(self) -> None:
         """`u`: the last c, d or l on this tablet taken back (within UNDO_SECONDS); the
@@ -247,8 +342,13 @@ class LiveQueue(Vertical):
             self.say(t("queue.undo_nothing"))
             return
         arrival, ticket, status = self.last_move
+        if self.rating_for and self.rating_for[0] == arrival:
+            self.close_rating()  # a done taken back takes its rating with it
         try:
-            undo_move(lobby_of(self).store, arrival, status)
+            if status == "returned":
+                undo_return(lobby_of(self).store, arrival)
+            else:
+                undo_move(lobby_of(self).store, arrival, status)
         except Invalid as exc:
             self.last_move = None  # too late stays too late
             self.say(invalid_text(exc))
