@@ -353,12 +353,12 @@ def _complaint(
         happy = (5, 10, 20, 35, 30)
     due = solved + timedelta(days=d.settings.callback_days)
     row["callback_due_at"] = iso(due)
-    _callbacks(rng, d, update, due, happy)
+    _callbacks(rng, d, update, due, happy, ROOT_CAUSES.get(category, "other"))
     return case
 
 
 def _callbacks(
-    rng: random.Random, d: Day, update: Any, due: datetime, happy: tuple[int, ...]
+    rng: random.Random, d: Day, update: Any, due: datetime, happy: tuple[int, ...], cause: str
 ) -> None:
     """Call the customer back after resolution; a second try when not reached (R4.6)."""
     zone = d.settings.timezone
@@ -386,10 +386,7 @@ def _callbacks(
         if reached:
             closed = at + timedelta(days=rng.randint(0, 2), minutes=30)
             if rng.random() < 0.8:
-                cause = ROOT_CAUSES.get(category, "other")
-                update(
-                    closed, "status", "closed", None, closed_at=iso(closed), root_cause=cause
-                )
+                update(closed, "status", "closed", None, closed_at=iso(closed), root_cause=cause)
             return
 
 

@@ -50,8 +50,8 @@ class ComplaintMonth:
         return self.referrals_met / judged if judged else None
 
 
-def _in(at: datetime | None, start: datetime, end: datetime) -> bool:
-    return at is not None and start <= at < end
+def _in(at: datetime | None, start: datetime, end: datetime, cut: datetime) -> bool:
+    return at is not None and start <= at < end and at <= cut
 
 
 def complaint_month(
@@ -67,7 +67,6 @@ def complaint_month(
     then stored. Overdue: undecided at the cut and past that deadline, whenever received.
     Referrals are judged once decided or once their deadline has passed. Root causes: the
     complaints closed in the month, by channel (UNRECORDED when none was)."""
-    end = min(end, cut)
     received: Counter[str] = Counter()
     causes: Counter[tuple[str, str]] = Counter()
     decided = in_time = late = open_overdue = 0
@@ -84,14 +83,14 @@ def complaint_month(
                     missed += decided_by_cut > due
                 elif cut > due:
                     missed += 1
-        if _in(decided_by_cut, start, end):
+        if _in(decided_by_cut, start, end, cut):
             assert decided_by_cut is not None
             decided += 1
             in_time += decided_by_cut <= f.decision_due_at
             late += decided_by_cut > f.decision_due_at
         elif decided_by_cut is None and cut > f.decision_due_at and f.business_day <= last_day:
             open_overdue += 1
-        if _in(f.closed_at, start, end):
+        if _in(f.closed_at, start, end, cut):
             closed += 1
             causes[(f.root_cause or UNRECORDED, f.via)] += 1
     return ComplaintMonth(

@@ -419,7 +419,9 @@ class MonthSpan:
 MonthBuilder = Callable[[Store, Settings, MonthSpan], MonthSection]
 
 
-def month_report(store: Store, settings: Settings, first_day: date, lang: str = "zh") -> MonthReport:
+def month_report(
+    store: Store, settings: Settings, first_day: date, lang: str = "zh"
+) -> MonthReport:
     """The consumer-protection figures of the calendar month that starts on first_day."""
     from lobby_tui.domain.parse import parse_month
 

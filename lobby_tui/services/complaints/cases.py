@@ -7,7 +7,6 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
 from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaints import (

@@ -9,12 +9,12 @@ from datetime import datetime
 
 from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
 from lobby_tui.domain.complaints import (
-    Profile,
     NAME_MAX,
     OPEN,
     PROFILES,
     REASON_MAX,
     TEXT_MAX,
+    Profile,
     callback_days_tried,
     callback_due,
     check_callback,
@@ -191,9 +191,7 @@ def escalate(
             raise Invalid("escalate", "escalate_not_open")
         profile = PROFILES.get(str(row["profile"]), PROFILES[settings.complaint_profile])
         received = parse_iso(str(row["received_at"]))
-        check_escalation(
-            received, departments, cleaned_owner, promised_by, _in_force(row, profile)
-        )
+        check_escalation(received, departments, cleaned_owner, promised_by, _in_force(row, profile))
         changes: dict[str, object] = {
             "outcome": "escalated",
             "departments": json.dumps(list(departments)),
