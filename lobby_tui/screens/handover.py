@@ -198,7 +198,8 @@ class HandoverScreen(LobbyScreen):
                     grid.add_row(f.label, Text(month_shown(f), style="bold"))  # zeros by list: off
             parts.append(grid)
             for month_table in section.tables:
-                parts.append(self.month_table(section.key, month_table))
+                if month_table.row_ids:  # nothing closed yet: no table to show
+                    parts.append(self.month_table(section.key, month_table))
         title = t("report.month.title", branch=month.branch, month=month.month)
         return Panel(
             Group(*parts), title=Text(title, style="bold"), title_align="left", box=box.ROUNDED
