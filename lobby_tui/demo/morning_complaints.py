@@ -199,6 +199,10 @@ def write_past_complaints(
     )
     at(1, 15, 40)
     service.set_status(store, settings, transfer, "resolved", str(text["transfer_done"]))
+    # The mis-selling case's customer was told yesterday how it stands (R4.4): not due again
+    # for five days. The overdue fee case's customer was not: its update is overdue too.
+    at(1, 16, 10)
+    service.progress_update(store, product, "phone")
 
 
 def today_complaint_actions(
