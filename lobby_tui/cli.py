@@ -415,6 +415,17 @@ def parse_day(text: str) -> date:
         fail(t("cli.date_range", text=text, first=exc.params["first"], last=exc.params["last"]))
 
 
+def parse_month_option(text: str) -> tuple[date, date]:
+    """--month YYYY-MM: its first and last day."""
+    from lobby_tui.domain.errors import Invalid
+    from lobby_tui.domain.parse import parse_month
+
+    try:
+        return parse_month(text)
+    except Invalid:
+        fail(t("cli.bad_month", text=text))
+
+
 def period(day: str | None, first: str | None, last: str | None) -> tuple[date, date] | None:
     """The days asked for: --date, or --from with --to; None for today."""
     # Given but empty (`--date ''`) is a mistake, not "today": parse_day says so.
@@ -439,6 +450,7 @@ def period(day: str | None, first: str | None, last: str | None) -> tuple[date, 
 @click.option("--date", "day", metavar="YYYY-MM-DD", help=t("cli.date_help"))
 @click.option("--from", "first", metavar="YYYY-MM-DD", help=t("cli.from_help"))
 @click.option("--to", "last", metavar="YYYY-MM-DD", help=t("cli.to_help"))
+@click.option("--month", "month", metavar="YYYY-MM", help=t("cli.month_help"))
 @click.option(
     "--format",
     "fmt",
@@ -456,15 +468,18 @@ def report(
     day: str | None,
     first: str | None,
     last: str | None,
+    month: str | None,
     fmt: str,
     rebuild: bool,
 ) -> None:
     from lobby_tui.domain.day import business_day
-    from lobby_tui.report_formats import render
-    from lobby_tui.services.report import period_report
+    from lobby_tui.report_formats import render, render_month
+    from lobby_tui.services.report import month_report, period_report
     from lobby_tui.services.verify import anchor_now
 
-    asked = period(day, first, last)
+    if month is not None and (day, first, last) != (None, None, None):
+        fail(t("cli.month_and_days"))
+    asked = period(day, first, last) if month is None else parse_month_option(month)
     with user_errors():
         store, settings, language = prepare(
             _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=True
@@ -484,9 +499,14 @@ def report(
         try:
             today = business_day(store.clock.now(), settings.timezone)
             start, end = asked or (today, today)
-            if end > today:
-                fail(t("cli.date_future", date=end.isoformat(), today=today.isoformat()))
-            text = render(period_report(store, settings, start, end, language), fmt)
+            # A month still going is printed as far as it has come; one not begun is refused.
+            latest = start if month is not None else end
+            if latest > today:
+                fail(t("cli.date_future", date=latest.isoformat(), today=today.isoformat()))
+            if month is not None:  # the month's consumer-protection print (issue 20)
+                text = render_month(month_report(store, settings, start, language), fmt)
+            else:
+                text = render(period_report(store, settings, start, end, language), fmt)
             anchor_now(store, "report")
         finally:
             store.close()

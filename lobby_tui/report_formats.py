@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lobby_tui.i18n import language, t
-from lobby_tui.services.report import DayReport
+from lobby_tui.services.report import DayReport, MonthReport, MonthTable
 
 SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents", "quality")
 # Figures whose value needs a unit to be read; the rest are counts.
@@ -163,3 +163,120 @@ def shown(f: Figure) -> str:
     if f.key in ("satisfaction_avg", "satisfaction_mean"):
         return t("report.score", n=f"{f.value:.2f}")
     return str(f.value)
+
+
+# The month's consumer-protection print (issue 20) -----------------------------------------
+# The same three formats; each section's figures labelled report.month.<section>.<key>, a
+# group keyed by a list's ids (by_channel.phone) labelled by the item's name, and each table
+# (root cause by channel) printed as rows and columns.
+
+MONTH_RATES = {"within_deadline_rate", "referral_deadline_met_rate"}
+
+
+def month_names(kind: str) -> dict[str, str]:
+    """A list's ids by their names in the current language: channels, root causes."""
+    from lobby_tui.content import complaint_catalogue
+
+    lang = language()
+    if kind == "channel":
+        from lobby_tui.domain.complaints import VIA
+
+        return {v: t(f"complaint.via.{v}") for v in VIA}
+    if kind == "root_cause":
+        catalogue = complaint_catalogue()
+        names = {e.id: catalogue.label("root_cause", e.id, lang) for e in catalogue.root_cause}
+        return {**names, "unrecorded": t("report.month.no_root_cause")}
+    return {}
+
+
+# A group of figures keyed by a list's ids: the list that names them.
+MONTH_NAMED = {"by_channel": "channel", "by_root_cause": "root_cause"}
+
+
+def month_figures(report: MonthReport) -> list[Figure]:
+    """Every figure but the tables, labelled, in the order of the sections."""
+    out: list[Figure] = []
+    for section in report.sections:
+        for key, value in _flatten(section.figures):
+            group, _, item = key.partition(".")
+            if group in MONTH_NAMED:
+                name = month_names(MONTH_NAMED[group]).get(item, item)
+                label = t(f"report.month.{section.key}.{group}", name=name)
+            else:
+                label = t(f"report.month.{section.key}.{key}")
+            out.append(Figure(section.key, key, label, value))
+    return out
+
+
+def month_shown(f: Figure) -> str:
+    if f.value is None:
+        return t("report.none")
+    if f.key.rpartition(".")[2] in MONTH_RATES:
+        return f"{f.value * 100:.1f}%"
+    return str(f.value)
+
+
+def render_month(report: MonthReport, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return month_csv(report)
+    return month_markdown(report)
+
+
+def month_csv(report: MonthReport) -> str:
+    """One row per figure, then one per table cell: section, key (as in the JSON), label,
+    value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "key", "label", "value"])
+    writer.writerow(["report", "month", t("report.month.month"), report.month])
+    writer.writerow(["report", "branch", t("report.branch"), report.branch])
+    for f in month_figures(report):
+        writer.writerow([f.section, f.key, f.label, "" if f.value is None else f.value])
+    for section in report.sections:
+        for table in section.tables:
+            rows, cols = month_names(table.rows), month_names(table.cols)
+            for r in table.row_ids:
+                for c in table.col_ids:
+                    label = f"{rows.get(r, r)} × {cols.get(c, c)}"
+                    key = f"{table.key}.{r}.{c}"
+                    writer.writerow([section.key, key, label, table.cells.get((r, c), 0)])
+    return out.getvalue()
+
+
+def month_markdown(report: MonthReport) -> str:
+    lines = [f"# {t('report.month.title', branch=report.branch, month=report.month)}", ""]
+    if report.partial:
+        lines += [t("report.as_of_month", time=report.as_of.strftime("%Y-%m-%d %H:%M")), ""]
+    by_section: dict[str, list[Figure]] = {}
+    for f in month_figures(report):
+        by_section.setdefault(f.section, []).append(f)
+    for section in report.sections:
+        lines += [
+            f"## {t(f'report.month.section.{section.key}')}",
+            "",
+            f"| {t('report.col_figure')} | {t('report.col_value')} |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {f.label} | {month_shown(f)} |" for f in by_section.get(section.key, [])]
+        for table in section.tables:
+            lines += ["", *month_table_lines(section.key, table), ""]
+        if lines[-1]:
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def month_table_lines(section: str, table: MonthTable) -> list[str]:
+    """A table as Markdown: its title, a row per row id, a column per column id, totals."""
+    rows, cols = month_names(table.rows), month_names(table.cols)
+    head = [t(f"report.month.{section}.{table.key}")]
+    lines = [f"### {head[0]}", ""]
+    names = [cols.get(c, c) for c in table.col_ids]
+    lines.append("| " + " | ".join(["", *names, t("report.month.total")]) + " |")
+    lines.append("| --- |" + " ---: |" * (len(names) + 1))
+    for r in table.row_ids:
+        counts = [table.cells.get((r, c), 0) for c in table.col_ids]
+        cells = [rows.get(r, r), *map(str, counts), str(sum(counts))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines

@@ -200,6 +200,16 @@ CATEGORY_IDS = {
     "error": "transaction_error",
     "device": "device_fault",
 }
+# Why each kind of case happened, found at closing (no draw of its own: the history stays
+# the same day for day).
+ROOT_CAUSES = {
+    "waiting": "process",
+    "attitude": "staff_conduct",
+    "fees": "pricing",
+    "error": "staff_conduct",
+    "device": "systems",
+    "product": "sales_practice",
+}
 RESPONSIBILITIES = ("counter", "back_office", "it", "third_party", "misunderstanding", "unknown")
 DEPARTMENTS = ("operations", "cards", "wealth", "it", "compliance", "consumer_protection")
 EMPATHY = ("listened", "acknowledged", "apologised")
@@ -265,6 +275,7 @@ def _complaint(
         "callback_solved": None,
         "satisfaction": None,
         "closed_at": None,
+        "root_cause": None,
         "created_at": iso(received),
         "updated_at": iso(received),
     }
@@ -324,7 +335,7 @@ def _complaint(
             promised_by=iso(promised),
         ):
             return case
-        if profile.extended_days and rng.random() < 0.08:
+        if profile.extensions and rng.random() < 0.08:
             update(
                 escalated + timedelta(days=rng.randint(5, 12)),
                 "extended",
@@ -332,7 +343,7 @@ def _complaint(
                 d.text("extension"),
                 extended_by=d.text("managers")[1],
                 extension_reason=d.text("extension"),
-                decision_due_at=iso(decision_due(profile, received, extended=True)),
+                decision_due_at=iso(decision_due(profile, received, extensions=1)),
             )
         days = rng.lognormvariate(1.8, 0.7)  # a median of six days, now and then weeks
         solved = escalated + timedelta(days=days)
@@ -342,12 +353,12 @@ def _complaint(
         happy = (5, 10, 20, 35, 30)
     due = solved + timedelta(days=d.settings.callback_days)
     row["callback_due_at"] = iso(due)
-    _callbacks(rng, d, update, due, happy)
+    _callbacks(rng, d, update, due, happy, ROOT_CAUSES.get(category, "other"))
     return case
 
 
 def _callbacks(
-    rng: random.Random, d: Day, update: Any, due: datetime, happy: tuple[int, ...]
+    rng: random.Random, d: Day, update: Any, due: datetime, happy: tuple[int, ...], cause: str
 ) -> None:
     """Call the customer back after resolution; a second try when not reached (R4.6)."""
     zone = d.settings.timezone
@@ -375,7 +386,7 @@ def _callbacks(
         if reached:
             closed = at + timedelta(days=rng.randint(0, 2), minutes=30)
             if rng.random() < 0.8:
-                update(closed, "status", "closed", None, closed_at=iso(closed))
+                update(closed, "status", "closed", None, closed_at=iso(closed), root_cause=cause)
             return
 
 

@@ -149,7 +149,9 @@ def write_past_complaints(
         contact_given=str(text["contact"]),
     )
     at(11, 9, 20)
-    service.extend(store, product, str(text["extend_by"]), str(text["extend_why"]))
+    service.extend(
+        store, product, str(text["extend_by"]), str(text["extend_why"]), told_how="phone"
+    )
     # Closed: solved on the spot, called back, satisfied.
     rude = take(
         2,
@@ -165,7 +167,7 @@ def write_past_complaints(
     at(5, 16, 0)
     service.record_callback(store, rude, reached=True, solved=True, satisfaction=4)
     at(4, 9, 10)
-    service.set_status(store, settings, rude, "closed")
+    service.set_status(store, settings, rude, "closed", root_cause="staff_conduct")
     # Callback due: a retained card handed back on the spot six days ago.
     take(
         3,
@@ -197,6 +199,10 @@ def write_past_complaints(
     )
     at(1, 15, 40)
     service.set_status(store, settings, transfer, "resolved", str(text["transfer_done"]))
+    # The mis-selling case's customer was told yesterday how it stands (R4.4): not due again
+    # for five days. The overdue fee case's customer was not: its update is overdue too.
+    at(1, 16, 10)
+    service.progress_update(store, product, "phone")
 
 
 def today_complaint_actions(

@@ -26,10 +26,11 @@ class ComplaintCatalogue(BaseModel):
     responsibility: list[Entry] = Field(min_length=1)
     department: list[Entry] = Field(min_length=1)
     empathy: list[Empathy] = Field(min_length=1)
+    root_cause: list[Entry] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique(self) -> ComplaintCatalogue:
-        for name in ("category", "responsibility", "department", "empathy"):
+        for name in ("category", "responsibility", "department", "empathy", "root_cause"):
             ids = [entry.id for entry in getattr(self, name)]
             if len(ids) != len(set(ids)):
                 raise ValueError(f"two {name} entries share an id")

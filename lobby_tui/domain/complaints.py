@@ -4,10 +4,11 @@ Pure rules, used alike by the complaint screen, the dashboard, the report and th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.day import at_local, business_day
 from lobby_tui.domain.errors import Invalid
@@ -20,7 +21,17 @@ TEXT_MAX = 500
 SUBJECT_MAX = 80
 NAME_MAX = 40
 SEVERITIES = ("low", "medium", "high", "critical")
-VIA = ("in_person", "phone", "letter")
+# How a complaint reached the branch; the last two are referred by the regulator (NFRA's 12378
+# hotline, or a local NFRA office's letter) and keep the referral's reference and reply
+# deadline. The bank's own hotline and online channels are the bank's, not the regulator's.
+VIA = ("in_person", "phone", "letter", "hotline", "online", "nfra_12378", "nfra_office")
+REFERRALS = ("nfra_12378", "nfra_office")
+REFERENCE_MAX = 40  # the regulator's reference: a case number, not personal data
+# How the customer was told (an extension, a progress update): recorded with each step.
+TOLD_HOW = ("phone", "sms", "in_person", "letter", "online")
+# Who approved the further extension (Art. 21): a higher-level institution, or a senior
+# manager of the head office.
+APPROVER_LEVELS = ("superior", "head_office")
 OUTCOMES = ("on_spot", "escalated")
 STATUSES = ("new", "in_progress", "resolved", "callback_done", "closed")
 OPEN = ("new", "in_progress")
@@ -33,13 +44,19 @@ class Profile:
 
     key: str
     days: int
-    extended_days: int | None = None  # allowed with an approver and a reason (NFRA)
+    # The deadline, in days from receipt, after each extension in turn (NFRA): each step
+    # needs an approver, a reason and the customer told.
+    extensions: tuple[int, ...] = ()
     in_progress_days: int | None = None  # once marked in progress (CFPB)
 
 
 PROFILES = {
-    # China, NFRA 2020: a decision within 15 days, complex cases extendable to 30.
-    "nfra": Profile("nfra", 15, extended_days=30),
+    # China: 银行业保险业消费投诉处理管理办法 (CBIRC Order 2020 No. 3), Article 21 (第二十一条):
+    # a decision within 15 days of receiving the complaint, and the complainant told; a
+    # complex case may be extended to 30 days; an especially complex case, or one with other
+    # special reasons, may be extended by a further 30 days, approved by the institution's
+    # higher-level office or a senior manager of its head office, and the complainant told.
+    "nfra": Profile("nfra", 15, extensions=(30, 60)),
     # UK FCA DISP: a final response within 8 weeks.
     "fca": Profile("fca", 56),
     # US CFPB: 15 days, up to 60 when the company marks the complaint in progress.
@@ -57,30 +74,78 @@ def decision_due(
     profile: Profile,
     received_at: datetime,
     *,
-    extended: bool = False,
+    extensions: int = 0,
     in_progress: bool = False,
 ) -> datetime:
+    """The regulator's deadline: after `extensions` approved extensions, or (CFPB) once the
+    complaint is in progress."""
     days = profile.days
-    if extended:
-        if profile.extended_days is None:
+    if extensions:
+        if extensions > len(profile.extensions):
             raise Invalid("extension", "extension_not_allowed")
-        days = profile.extended_days
+        days = profile.extensions[extensions - 1]
     elif in_progress and profile.in_progress_days is not None:
         days = profile.in_progress_days
     return received_at + timedelta(days=days)
 
 
-def check_extension(profile: Profile, approver: str, reason: str) -> tuple[str, str]:
-    """An extension only with the approver and the reason recorded."""
-    if profile.extended_days is None:
+def deadline_in_force(
+    profile: Profile,
+    received_at: datetime,
+    *,
+    extensions: int = 0,
+    referral_due: datetime | None = None,
+) -> datetime:
+    """What a promise to the customer may not pass: the regulator's deadline as extended so
+    far (in progress, for CFPB), and a referral's own reply deadline when it is sooner."""
+    due = decision_due(profile, received_at, extensions=extensions, in_progress=True)
+    return min(due, referral_due) if referral_due is not None else due
+
+
+@dataclass(frozen=True)
+class Extension:
+    """One step of Article 21: 1 = complex (to 30 days), 2 = especially complex or special
+    (a further 30 days, approved above the branch)."""
+
+    step: int
+    approver: str
+    approver_level: str | None  # the further step: superior or head_office
+    reason: str
+    told_how: str  # how the complainant was told of it
+
+
+def check_extension(
+    profile: Profile,
+    done: int,
+    approver: str,
+    reason: str,
+    told_how: str,
+    approver_level: str | None = None,
+) -> Extension:
+    """The next extension after `done` of them, only with who approved it, why, and how the
+    complainant was told; the further one also with the approver's level (Art. 21)."""
+    if not profile.extensions:
         raise Invalid("extension", "extension_not_allowed")
+    if done >= len(profile.extensions):
+        raise Invalid("extension", "already_extended", days=profile.extensions[-1])
+    step = done + 1
     approver = check_text(approver, "approver", NAME_MAX, key="name_too_long")
     reason = reason.strip()
     if not approver:
         raise Invalid("approver", "approver_missing")
+    if step >= 2 and approver_level not in APPROVER_LEVELS:
+        raise Invalid("approver_level", "approver_level_missing")
     if not reason:
         raise Invalid("reason", "extension_reason_missing")
-    return approver, check_text(reason, "reason", REASON_MAX)
+    if told_how not in TOLD_HOW:
+        raise Invalid("told_how", "told_how_missing")
+    return Extension(
+        step,
+        approver,
+        approver_level if step >= 2 else None,
+        check_text(reason, "reason", REASON_MAX),
+        told_how,
+    )
 
 
 # How far back a complaint may be entered as received: a letter or a call taken down late,
@@ -99,10 +164,15 @@ def check_promise(received_at: datetime, promised_by: datetime | None, now: date
 
 
 def clock_state(
-    decision_due_at: datetime, promised_by: datetime | None, now: datetime, soon_days: int = 3
+    decision_due_at: datetime,
+    promised_by: datetime | None,
+    now: datetime,
+    soon_days: int = 3,
+    referral_due: datetime | None = None,
 ) -> Clock:
-    """The tighter of the two deadlines decides: overdue is red everywhere (R4)."""
-    deadline = min(d for d in (decision_due_at, promised_by) if d is not None)
+    """The tightest deadline decides (the regulator's, the promise, a referral's): overdue
+    is red everywhere (R4)."""
+    deadline = min(d for d in (decision_due_at, promised_by, referral_due) if d is not None)
     if now > deadline:
         return Clock.OVERDUE
     if deadline - now <= timedelta(days=soon_days):
@@ -135,19 +205,54 @@ class Intake:
     owner: str = ""
     promised_by: datetime | None = None
     contact_given: str = ""
+    referral_ref: str = ""  # a regulator's referral: its reference and reply deadline
+    referral_due: datetime | None = None
 
 
-def parse_promise(text: str, settings: Settings, received_at: datetime) -> datetime | None:
-    """A promise is a day ("by 2 December"): kept by closing time, or by the regulator's
-    deadline itself when that falls on the same day."""
+def parse_promise(
+    text: str, settings: Settings, received_at: datetime, limit: datetime | None = None
+) -> datetime | None:
+    """A promise is a day ("by 2 December"): kept by closing time, or by the deadline in
+    force itself (`limit`; the regulator's unextended one if not given) when that falls on
+    the same day."""
     if not text.strip():
         return None
     day = parse_date(text, "promised_by")
     promised = at_local(day, settings.closing_time, settings.timezone)
-    due = decision_due(PROFILES[settings.complaint_profile], received_at, in_progress=True)
-    if business_day(due, settings.timezone) == day:
-        return min(promised, due)
+    if limit is None:
+        limit = deadline_in_force(PROFILES[settings.complaint_profile], received_at)
+    if business_day(limit, settings.timezone) == day:
+        return min(promised, limit)
     return promised
+
+
+def parse_referral_due(text: str, settings: Settings) -> datetime | None:
+    """The reply deadline in the regulator's referral letter: a day, kept by closing time."""
+    if not text.strip():
+        return None
+    day = parse_date(text, "referral_due")
+    return at_local(day, settings.closing_time, settings.timezone)
+
+
+def check_referral(
+    profile: Profile, via: str, reference: str, due: datetime | None, received_at: datetime
+) -> tuple[str, datetime | None]:
+    """A regulator's referral keeps its reference and its own reply deadline: both given,
+    the deadline not before the complaint came in nor past the longest the regulation
+    allows. Other channels keep neither."""
+    if via not in REFERRALS:
+        return "", None
+    reference = check_text(reference, "referral_ref", REFERENCE_MAX)
+    if not reference:
+        raise Invalid("referral_ref", "referral_ref_missing")
+    if due is None:
+        raise Invalid("referral_due", "referral_due_missing")
+    if due < received_at:
+        raise Invalid("referral_due", "referral_due_before_receipt")
+    longest = decision_due(profile, received_at, extensions=len(profile.extensions))
+    if due > longest:
+        raise Invalid("referral_due", "referral_due_too_late", date=longest.date().isoformat())
+    return reference, due
 
 
 def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
@@ -169,8 +274,12 @@ def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
         raise Invalid("outcome", "outcome_unknown")
     if intake.outcome == "on_spot" and not action:
         raise Invalid("action_taken", "action_missing")
+    reference, referral_due = check_referral(
+        profile, intake.via, intake.referral_ref, intake.referral_due, intake.received_at
+    )
     if intake.outcome == "escalated":
-        check_escalation(profile, intake.received_at, intake.departments, owner, intake.promised_by)
+        limit = deadline_in_force(profile, intake.received_at, referral_due=referral_due)
+        check_escalation(intake.received_at, intake.departments, owner, intake.promised_by, limit)
     return Intake(
         received_at=intake.received_at,
         via=intake.via,
@@ -189,18 +298,21 @@ def check_intake(intake: Intake, profile: Profile, now: datetime) -> Intake:
         owner=owner,
         promised_by=intake.promised_by,
         contact_given=check_text(intake.contact_given, "contact_given", REASON_MAX),
+        referral_ref=reference,
+        referral_due=referral_due,
     )
 
 
 def check_escalation(
-    profile: Profile,
     received_at: datetime,
     departments: Sequence[str],
     owner: str,
     promised_by: datetime | None,
+    limit: datetime,
 ) -> None:
     """Escalated (R4.4, R4.5): who is involved, who owns it, and by when the customer will
-    hear, no later than the regulator's deadline. At intake or later."""
+    hear, no later than the deadline in force (`limit`: as extended so far, and a referral's
+    own deadline). At intake or later."""
     if not departments:
         raise Invalid("departments", "departments_missing")
     if not owner.strip():
@@ -209,9 +321,8 @@ def check_escalation(
         raise Invalid("promised_by", "promise_missing")
     if promised_by < received_at:
         raise Invalid("promised_by", "promise_before_receipt")
-    due = decision_due(profile, received_at, in_progress=True)
-    if promised_by > due:
-        raise Invalid("promised_by", "promise_after_deadline", date=due.date().isoformat())
+    if promised_by > limit:
+        raise Invalid("promised_by", "promise_after_deadline", date=limit.date().isoformat())
 
 
 def status_at_intake(outcome: str | None) -> str:
@@ -240,10 +351,12 @@ def check_move(
     *,
     failed_callbacks: int = 0,
     callback_due_at: datetime | None = None,
+    root_cause: str | None = None,
 ) -> str | None:
     """Check a status change; returns the note as stored. Reopening and resolving need a
     note (why, and what was done); closing needs the callback first (R4.6), unless the
-    customer could not be reached on CALLBACK_ATTEMPTS different days once it was due."""
+    customer could not be reached on CALLBACK_ATTEMPTS different days once it was due, and
+    the root cause found (溯源整改; counted in the month's consumer-protection print)."""
     if wanted not in STATUSES:
         raise Invalid("status", "status_unknown")
     if wanted == current:
@@ -259,11 +372,94 @@ def check_move(
     if wanted == "closed" and current == "resolved" and failed_callbacks < CALLBACK_ATTEMPTS:
         due = callback_due_at.date().isoformat() if callback_due_at else ""
         raise Invalid("status", "callback_first", date=due)
+    if wanted == "closed" and not root_cause:
+        raise Invalid("root_cause", "root_cause_missing")
     return cleaned
 
 
 def callback_due(resolved_at: datetime, days: int) -> datetime:
     return resolved_at + timedelta(days=days)
+
+
+def callback_days_tried(
+    unanswered: Iterable[datetime], callback_due_at: datetime | None, zone: ZoneInfo
+) -> int:
+    """Different days, in the branch's own day (not UTC's), on which the customer was
+    called once the callback was due and not reached: two calls a minute apart are one try,
+    and a call at 23:50 and another at 00:10 the next local day are two."""
+    return len(
+        {
+            business_day(at, zone)
+            for at in unanswered
+            if callback_due_at is None or at >= callback_due_at
+        }
+    )
+
+
+# Progress updates to the customer (R4.4 及时反馈) ---------------------------------------------
+
+
+class Progress(StrEnum):
+    DUE = "due"  # today (the branch's day) is the day to tell the customer how it stands
+    OVERDUE = "overdue"  # that day has passed without an update
+
+
+def progress_due(last_told: datetime, days: int) -> datetime:
+    return last_told + timedelta(days=days)
+
+
+def progress_state(
+    status: str, last_told: datetime, now: datetime, days: int, zone: ZoneInfo
+) -> Progress | None:
+    """Until it is decided, the customer hears how it stands every `days` days (counted from
+    receipt or the last update): due on that day, overdue once the day has passed."""
+    if status not in OPEN:
+        return None
+    due = progress_due(last_told, days)
+    today, due_day = business_day(now, zone), business_day(due, zone)
+    if today > due_day:
+        return Progress.OVERDUE
+    if today == due_day or now >= due:
+        return Progress.DUE
+    return None
+
+
+def check_progress_update(status: str, told_how: str, note: str) -> str | None:
+    """An update to the customer: only while the case is undecided, with how they were told."""
+    if status not in OPEN:
+        raise Invalid("progress", "progress_not_open")
+    if told_how not in TOLD_HOW:
+        raise Invalid("told_how", "told_how_missing")
+    return check_text(note, "note", TEXT_MAX) or None
+
+
+# Hand-offs to departments (R4.5) ------------------------------------------------------------
+
+HANDOFF_STATUSES = ("sent", "accepted", "answered", "returned")
+# Sent → accepted → answered; a department may send it back (returned) before answering.
+HANDOFF_MOVES = {
+    "sent": ("accepted", "returned"),
+    "accepted": ("answered", "returned"),
+    "answered": (),
+    "returned": (),
+}
+
+
+def check_handoff(status: str, department: str) -> None:
+    if status not in OPEN:
+        raise Invalid("handoff", "handoff_not_open")
+    if not department:
+        raise Invalid("handoff_department", "handoff_department_missing")
+
+
+def check_handoff_move(current: str, wanted: str, note: str) -> str | None:
+    """A hand-off's next status; what the department answered, or why it came back, said."""
+    if wanted not in HANDOFF_STATUSES or wanted not in HANDOFF_MOVES.get(current, ()):
+        raise Invalid("handoff", "handoff_move")
+    cleaned = check_text(note, "note", TEXT_MAX) or None
+    if wanted in ("answered", "returned") and not cleaned:
+        raise Invalid("note", f"handoff_{wanted}_note")
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -323,9 +519,10 @@ def urgency(
     callback_due_at: datetime | None,
     now: datetime,
     soon_days: int = 3,
+    referral_due: datetime | None = None,
 ) -> Urgency:
     if status in OPEN and decision_due_at is not None:
-        state = clock_state(decision_due_at, promised_by, now, soon_days)
+        state = clock_state(decision_due_at, promised_by, now, soon_days, referral_due)
         if state == Clock.OVERDUE:
             return Urgency.OVERDUE
         if state == Clock.SOON:
@@ -347,15 +544,22 @@ def due_on_list(
     decision_due_at: datetime | None,
     promised_by: datetime | None,
     callback_due_at: datetime | None,
+    referral_due: datetime | None = None,
 ) -> datetime | None:
     """What orders complaints of the same urgency, on the complaints list and the dashboard
     alike: the callback's due time when the callback is what is due, else the deadline."""
     if level in (Urgency.CALLBACK_DUE, Urgency.CALLBACK_LATE):
         return callback_due_at
-    return deadline(decision_due_at, promised_by)
+    return deadline(decision_due_at, promised_by, referral_due)
 
 
-def deadline(decision_due_at: datetime | None, promised_by: datetime | None) -> datetime | None:
-    """The tighter of the regulator's and the promised deadline."""
-    dates: Sequence[datetime] = [d for d in (decision_due_at, promised_by) if d is not None]
+def deadline(
+    decision_due_at: datetime | None,
+    promised_by: datetime | None,
+    referral_due: datetime | None = None,
+) -> datetime | None:
+    """The tightest of the regulator's, the promised and a referral's deadline."""
+    dates: Sequence[datetime] = [
+        d for d in (decision_due_at, promised_by, referral_due) if d is not None
+    ]
     return min(dates) if dates else None

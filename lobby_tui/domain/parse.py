@@ -9,7 +9,7 @@ them and `int()` would then raise."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.day import at_local, business_day
@@ -141,6 +141,21 @@ def parse_date(text: str, field: str) -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
         raise Invalid(field, "date_range", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
     return day
+
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+def parse_month(text: str, field: str = "month") -> tuple[date, date]:
+    """A calendar month as YYYY-MM: its first and last day (the month's print, issue 20)."""
+    match = _MONTH.fullmatch(_plain(text))
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise Invalid(field, "month_format")
+    first = date(int(match[1]), int(match[2]), 1)
+    if not FIRST_DAY <= first <= LAST_DAY:
+        raise Invalid(field, "date_range", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
 
 
 def parse_received(text: str, now: datetime, zone: ZoneInfo) -> datetime:

@@ -46,6 +46,8 @@ class Settings:
     """A complaint this close to its deadline is shown as due soon."""
     callback_days: int = 3
     """The customer is called back this many days after a complaint is resolved (R4.6)."""
+    progress_update_days: int = 5
+    """Until a complaint is decided, the customer hears how it stands this often (R4.4)."""
     idle_lock_min: int = 5
     """Minutes without a key or tap after which the tablet locks itself (R6.5)."""
     retention_days: int = 180
@@ -121,6 +123,7 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         complaint_profile=str(profile),
         complaint_soon_days=_int(raw, "complaint_soon_days", 0, 30, 3),
         callback_days=_int(raw, "callback_days", 0, 30, 3),
+        progress_update_days=_int(raw, "progress_update_days", 1, 30, 5),
         idle_lock_min=_int(raw, "idle_lock_min", 1, 240, 5),
         retention_days=_int(raw, "retention_days", MIN_DAYS, MAX_DAYS, DEFAULT_DAYS),
         branch_id=branch_id,

@@ -456,9 +456,13 @@ class DashboardScreen(LobbyScreen):
         return title, Group(*lines), "alert" if overdue else "warn"
 
     def item_text(self, item: OpenItem) -> str:
+        # A complaint whose customer is due an update on how it stands says so (R4.4).
+        update = f" · {t(f'complaint.progress.{item.progress}')}" if item.progress else ""
         if item.category is not None:
             labels = complaint_labels().get(item.category, {})
-            return f"{item.text} {labels.get(self.lobby_app.language, item.category)}"
+            return f"{item.text} {labels.get(self.lobby_app.language, item.category)}{update}"
+        if update:
+            return item.text + update
         if item.kind is None:
             return item.text
         label = incident_labels().get(item.kind, {}).get(self.lobby_app.language, item.kind)

@@ -21,11 +21,24 @@ from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.domain.staff import StaffMember
 from lobby_tui.i18n import t
-from lobby_tui.report_formats import figures, service_level_means, shown
+from lobby_tui.report_formats import (
+    figures,
+    month_figures,
+    month_names,
+    month_shown,
+    service_level_means,
+    shown,
+)
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.services.backup import make_backup
 from lobby_tui.services.complaints import Complaint, callbacks_due
-from lobby_tui.services.report import DayReport, day_report
+from lobby_tui.services.report import (
+    DayReport,
+    MonthReport,
+    MonthTable,
+    day_report,
+    month_report,
+)
 from lobby_tui.services.shift import Shift, hand_over, handover_draft
 from lobby_tui.services.tasks import task_text
 from lobby_tui.store import StoreError
@@ -50,6 +63,7 @@ class HandoverScreen(LobbyScreen):
     def __init__(self) -> None:
         super().__init__(id="handover")
         self.report: DayReport | None = None
+        self.month: MonthReport | None = None  # the consumer-protection print, month so far
         self.callbacks: list[Complaint] = []  # resolved, the customer's callback due
         self.note = Autosave(
             self,
@@ -66,6 +80,7 @@ class HandoverScreen(LobbyScreen):
         ):
             yield Static(t("handover.reading"), id="figures")
             yield Static(id="chart")
+            yield Static(id="month")
             yield Static(id="open-items")
             yield Static(t("handover.note_title"), classes="form-title")
             yield TextArea(id="handover-note", soft_wrap=True)
@@ -98,14 +113,15 @@ class HandoverScreen(LobbyScreen):
         app = self.lobby_app
         store, settings, day, language = app.store, app.settings, self.day, app.language
 
-        def read() -> tuple[DayReport, list[Complaint]]:
+        def read() -> tuple[DayReport, list[Complaint], MonthReport]:
             report = day_report(store, settings, day, language)
-            return report, callbacks_due(store, report.as_of)
+            month = month_report(store, settings, day.replace(day=1), language)
+            return report, callbacks_due(store, report.as_of), month
 
         self.read_in_background("report", read, self.got_report, if_changed=if_changed)
 
-    def got_report(self, got: tuple[DayReport, list[Complaint]]) -> None:
-        self.report, self.callbacks = got
+    def got_report(self, got: tuple[DayReport, list[Complaint], MonthReport]) -> None:
+        self.report, self.callbacks, self.month = got
         self.show_report()
 
     def show_report(self) -> None:
@@ -132,6 +148,8 @@ class HandoverScreen(LobbyScreen):
             shown_head.append(Text(t("handover.chain_head", anchor=f"{seq}:{digest}"), "dim"))
         update_if_changed(self.query_one("#figures", Static), Group(*shown_head))
         update_if_changed(self.query_one("#chart", Static), self.chart(report))
+        if self.month is not None:
+            update_if_changed(self.query_one("#month", Static), self.month_panel(self.month))
         update_if_changed(self.query_one("#open-items", Static), self.open_items(report))
 
     def sections(self, report: DayReport) -> list[RenderableType]:
@@ -165,6 +183,42 @@ class HandoverScreen(LobbyScreen):
             for s in ORDER
             if s in by_section
         ]
+
+    def month_panel(self, month: MonthReport) -> RenderableType:
+        """The month's consumer-protection figures, as `lobby report --month` shows them:
+        each duty's figures, then its tables (root cause by channel)."""
+        parts: list[RenderableType] = []
+        figures_now = month_figures(month)
+        for section in month.sections:
+            grid = Table.grid(expand=True, padding=(0, 1))
+            grid.add_column(ratio=1, overflow="fold")
+            grid.add_column(justify="right", no_wrap=True)
+            for f in figures_now:
+                if f.section == section.key and (f.value or "." not in f.key):
+                    grid.add_row(f.label, Text(month_shown(f), style="bold"))  # zeros by list: off
+            parts.append(grid)
+            for month_table in section.tables:
+                if month_table.row_ids:  # nothing closed yet: no table to show
+                    parts.append(self.month_table(section.key, month_table))
+        title = t("report.month.title", branch=month.branch, month=month.month)
+        return Panel(
+            Group(*parts), title=Text(title, style="bold"), title_align="left", box=box.ROUNDED
+        )
+
+    def month_table(self, section: str, table: MonthTable) -> RenderableType:
+        rows, cols = month_names(table.rows), month_names(table.cols)
+        # Only the channels something came through: eight columns do not fit 80 columns.
+        used = [c for c in table.col_ids if any(table.cells.get((r, c)) for r in table.row_ids)]
+        shown_table = Table(
+            title=t(f"report.month.{section}.{table.key}"), box=box.SIMPLE, expand=True
+        )
+        shown_table.add_column("", overflow="fold")
+        for c in used:
+            shown_table.add_column(cols.get(c, c), justify="right", overflow="fold")
+        for r in table.row_ids:
+            counts = [str(table.cells.get((r, c), 0)) for c in used]
+            shown_table.add_row(rows.get(r, r), *counts)
+        return shown_table
 
     def chart(self, report: DayReport) -> RenderableType:
         """Arrivals per hour as bars, with the mean wait of the hour beside them."""

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lobby_tui.domain.complaints import LATE, URGENCY_ORDER, Urgency, due_on_list, urgency
+from lobby_tui.domain.complaints import (
+    LATE,
+    URGENCY_ORDER,
+    Urgency,
+    due_on_list,
+    progress_state,
+    urgency,
+)
 from lobby_tui.domain.day import business_day
 from lobby_tui.domain.kpis import (
     ArrivalFacts,
@@ -35,6 +42,7 @@ class OpenItem:
     level: str | None = None  # an incident's severity
     category: str | None = None  # a complaint's category, shown by its label
     dated: bool = False  # `at` is a deadline days away: shown as a date, not a time
+    progress: str | None = None  # a complaint's customer update: due or overdue (R4.4)
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,8 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
     an overdue one is red on the dashboard until it is dealt with."""
     rows = store.query(
         "SELECT case_no, category, subject, status, decision_due_at, promised_by,"
-        " callback_due_at FROM complaints WHERE status IN ('new', 'in_progress', 'resolved')"
+        " callback_due_at, referral_due_at, received_at, progress_told_at FROM complaints"
+        " WHERE status IN ('new', 'in_progress', 'resolved')"
     )
     ranked = []
     for r in rows:
@@ -91,11 +100,16 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
             parse_iso_or_none(r["promised_by"]),
             parse_iso_or_none(r["callback_due_at"]),
         )
-        level = urgency(r["status"], *dues, now, settings.complaint_soon_days)
+        referral_due = parse_iso_or_none(r["referral_due_at"])
+        level = urgency(r["status"], *dues, now, settings.complaint_soon_days, referral_due)
         if level == Urgency.AWAITING_CALLBACK:
             continue
-        due = due_on_list(level, *dues)
-        ranked.append((URGENCY_ORDER.index(level), due or now, r, level))
+        due = due_on_list(level, *dues, referral_due)
+        told = parse_iso_or_none(r["progress_told_at"]) or parse_iso(r["received_at"])
+        progress = progress_state(
+            r["status"], told, now, settings.progress_update_days, settings.timezone
+        )
+        ranked.append((URGENCY_ORDER.index(level), due or now, r, level, progress))
     ranked.sort(key=lambda x: (x[0], x[1]))
     return [
         OpenItem(
@@ -104,8 +118,9 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
             overdue=level in LATE,
             category=None if r["subject"] else r["category"],
             dated=True,
+            progress=progress,
         )
-        for _order, due, r, level in ranked
+        for _order, due, r, level, progress in ranked
     ]
 
 

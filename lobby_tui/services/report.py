@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -382,3 +382,160 @@ def _incidents(
 def _enquiries(store: Store, span: tuple[str, str]) -> int:
     row = store.query_one("SELECT COUNT(*) FROM enquiries WHERE business_day BETWEEN ? AND ?", span)
     return int(row[0]) if row else 0
+
+
+# The month's consumer-protection print (issue 20) ------------------------------------------
+# `lobby report --month YYYY-MM` and F7 show it. One section per duty, each built by its own
+# function from its own domain rule: complaints below; fraud and quality append theirs to
+# MONTH_SECTIONS (kept apart so they merge without touching each other).
+
+
+@dataclass(frozen=True)
+class MonthTable:
+    """A count by two lists (root cause by channel): ids, named by report_formats."""
+
+    key: str  # the table's label: report.month.<section>.<key>
+    rows: str  # the list naming the rows (root_cause, channel, …)
+    cols: str
+    row_ids: tuple[str, ...]
+    col_ids: tuple[str, ...]
+    cells: dict[tuple[str, str], int]
+
+    def to_json_dict(self) -> dict[str, dict[str, int]]:
+        return {r: {c: self.cells.get((r, c), 0) for c in self.col_ids} for r in self.row_ids}
+
+
+@dataclass(frozen=True)
+class MonthSection:
+    key: str  # complaints, fraud, quality
+    figures: dict[str, Any]  # as in the JSON; nested dicts read as dotted keys
+    tables: tuple[MonthTable, ...] = ()
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    first_day: date
+    last_day: date
+    branch: str
+    as_of: datetime  # the cut, in the branch's zone
+    partial: bool  # the month is still going
+    sections: tuple[MonthSection, ...]
+
+    @property
+    def month(self) -> str:
+        return self.first_day.strftime("%Y-%m")
+
+    def to_json_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"month": self.month, "branch": self.branch}
+        if self.partial:
+            out["as_of"] = self.as_of.isoformat(timespec="minutes")
+        for section in self.sections:
+            block = dict(section.figures)
+            for table in section.tables:
+                block[table.key] = table.to_json_dict()
+            out[section.key] = block
+        return out
+
+
+@dataclass(frozen=True)
+class MonthSpan:
+    """What every section builder is given: the month's days, its UTC bounds and the cut."""
+
+    first_day: date
+    last_day: date
+    start: datetime
+    end: datetime
+    cut: datetime
+
+
+MonthBuilder = Callable[[Store, Settings, MonthSpan], MonthSection]
+
+
+def month_report(
+    store: Store, settings: Settings, first_day: date, lang: str = "zh"
+) -> MonthReport:
+    """The consumer-protection figures of the calendar month that starts on first_day."""
+    from lobby_tui.domain.parse import parse_month
+
+    first, last = parse_month(first_day.strftime("%Y-%m"))
+    zone = settings.timezone
+    start, _ = day_bounds_utc(first, zone)
+    _, end = day_bounds_utc(last, zone)
+    cut = min(end, store.clock.now())
+    span = MonthSpan(first, last, start, end, cut)
+    return MonthReport(
+        first_day=first,
+        last_day=last,
+        branch=settings.branch(lang),
+        as_of=cut.astimezone(zone),
+        partial=cut < end,
+        sections=tuple(build(store, settings, span) for build in MONTH_SECTIONS),
+    )
+
+
+def _complaint_month(store: Store, settings: Settings, span: MonthSpan) -> MonthSection:
+    """Complaints (R4): by channel and root cause, decided within the deadline in force,
+    overdue, and the regulator's referrals against their own deadlines."""
+    from lobby_tui.domain.complaint_month import (
+        UNRECORDED,
+        ComplaintMonthFacts,
+        complaint_month,
+    )
+
+    facts = [
+        ComplaintMonthFacts(
+            business_day=date.fromisoformat(day),
+            via=str(via),
+            decision_due_at=parse_iso(due),
+            decided_at=parse_iso(decided) if decided else None,
+            referral_due_at=parse_iso(referral_due) if referral_due else None,
+            closed_at=parse_iso(closed) if closed else None,
+            root_cause=cause,
+        )
+        for day, via, due, decided, referral_due, closed, cause in store.rows(
+            "SELECT c.business_day, c.received_via, c.decision_due_at, d.decided_at,"
+            " c.referral_due_at, c.closed_at, c.root_cause FROM complaints c"
+            " LEFT JOIN (SELECT complaint_id, MIN(at) AS decided_at FROM complaint_updates"
+            "   WHERE to_status IN ('resolved', 'callback_done', 'closed')"
+            "   GROUP BY complaint_id) d ON d.complaint_id = c.id"
+            " WHERE c.business_day <= ? AND c.decision_due_at IS NOT NULL"
+            " AND (c.business_day >= ? OR d.decided_at IS NULL OR d.decided_at >= ?"
+            "      OR c.closed_at >= ?)",
+            (span.last_day.isoformat(), span.first_day.isoformat(), iso(span.start),
+             iso(span.start)),
+        )
+    ]  # fmt: skip
+    month = complaint_month(facts, span.first_day, span.last_day, span.start, span.end, span.cut)
+    causes = sorted({cause for cause, _via in month.causes}, key=lambda c: (c == UNRECORDED, c))
+    table = MonthTable(
+        "root_cause_by_channel",
+        "root_cause",
+        "channel",
+        tuple(causes),
+        tuple(month.by_channel),
+        dict(month.causes),
+    )
+    by_cause = {c: sum(n for (k, _v), n in month.causes.items() if k == c) for c in causes}
+    return MonthSection(
+        "complaints",
+        {
+            "received": month.received,
+            "by_channel": month.by_channel,
+            "decided": month.decided,
+            "decided_in_time": month.decided_in_time,
+            "within_deadline_rate": _share(month.within_deadline_rate),
+            "decided_late": month.decided_late,
+            "open_overdue": month.open_overdue,
+            "referrals": month.referrals,
+            "referrals_met": month.referrals_met,
+            "referrals_missed": month.referrals_missed,
+            "referral_deadline_met_rate": _share(month.referral_deadline_met_rate),
+            "closed": month.closed,
+            "by_root_cause": by_cause,
+        },
+        (table,),
+    )
+
+
+# Each duty's section, in the order printed; fraud and quality add theirs after complaints.
+MONTH_SECTIONS: list[MonthBuilder] = [_complaint_month]

@@ -485,6 +485,33 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tasks ADD COLUMN what_key TEXT;
     ALTER TABLE tasks ADD COLUMN what_params TEXT;
     """,
+    # 15: complaints as the regulation runs them (issue 20): a regulator's referral keeps its
+    # reference and reply deadline; the further extension of Art. 21 with the approver's
+    # level; the last progress update the customer had (R4.4); the root cause at closing;
+    # and each hand-off to a department with its own status and dates (R4.5).
+    """
+    ALTER TABLE complaints ADD COLUMN referral_ref TEXT;        -- 12378 / NFRA office number
+    ALTER TABLE complaints ADD COLUMN referral_due_at TEXT;     -- the referral letter's deadline
+    ALTER TABLE complaints ADD COLUMN further_extended_by TEXT; -- the second extension's approver
+    ALTER TABLE complaints ADD COLUMN further_approver_level TEXT
+        CHECK (further_approver_level IN ('superior', 'head_office'));
+    ALTER TABLE complaints ADD COLUMN further_extension_reason TEXT;
+    ALTER TABLE complaints ADD COLUMN progress_told_at TEXT;    -- NULL: not since received
+    ALTER TABLE complaints ADD COLUMN root_cause TEXT;          -- data/complaints.toml id
+    CREATE TABLE complaint_handoffs (
+        id TEXT PRIMARY KEY,
+        complaint_id TEXT NOT NULL REFERENCES complaints(id),
+        department TEXT NOT NULL,       -- data/complaints.toml id
+        status TEXT NOT NULL DEFAULT 'sent'
+            CHECK (status IN ('sent', 'accepted', 'answered', 'returned')),
+        sent_at TEXT NOT NULL,
+        accepted_at TEXT,
+        answered_at TEXT,
+        returned_at TEXT,
+        note TEXT,                      -- what was asked, then what came back
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX complaint_handoffs_complaint ON complaint_handoffs(complaint_id, sent_at);
     # 17: service quality measured (issue 20, R3.3-R3.5): forms the counter sent back, the
     # walk-in's rating at done, and machine help for someone in the hall who is not in the
     # queue. New columns stay NULL on older rows (the journal's digests expect that).

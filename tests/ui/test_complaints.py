@@ -198,6 +198,10 @@ async def test_callback_unsolved_reopens_then_solved_closes(
         await settle(app, pilot)
         await pilot.click("#to-closed")
         await settle(app, pilot)
+        assert "Choose the root cause before closing." in screen_text(app)
+        screen.query_one("#root-cause", Select).value = "systems"
+        await pilot.click("#to-closed")
+        await settle(app, pilot)
     assert service.get(store, complaint_id).status == "closed"
     kinds = [u.kind for u in service.timeline(store, complaint_id)]
     assert kinds == ["received", "resolved", "callback", "status", "callback", "status"]
@@ -484,3 +488,109 @@ async def test_an_undecided_complaint_is_escalated_later(
         "Zhang",
         ("cards",),
     )
+
+
+async def click(app: LobbyApp, pilot: Any, selector: str) -> None:
+    """A button of the case in hand, scrolled into view first (the case is a long page)."""
+    app.screen.query_one(selector).scroll_visible(animate=False)
+    await settle(app, pilot)
+    await pilot.click(selector)
+    await settle(app, pilot)
+
+
+async def test_a_regulator_referral_from_intake_to_closing(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R4.1, R4.4, R4.5, R4.6
+    app = build_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("f5", "ctrl+n")
+        await settle(app, pilot)
+        screen = app.screen
+        screen.query_one("#select-via", Select).value = "nfra_12378"
+        await settle(app, pilot)
+        assert screen.query_one("#referral").display  # the letter's fields, for a referral
+        screen.query_one("#select-category", Select).value = "fees"
+        screen.query_one("#description", TextArea).text = "Annual fee charged twice"
+        screen.query_one("#input-referral_ref", Input).value = "12378-2026-0042"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "A regulator's referral needs its reply deadline" in screen_text(app)
+        screen.query_one("#input-referral_due", Input).value = "2026-12-05"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Referred by the regulator: 12378-2026-0042, reply by 2026-12-05" in text
+        assert "Progress update due 2026-12-03" in text
+        # Extended (Art. 21): the approver, the reason, how the customer was told.
+        screen.query_one("#input-approver", Input).value = "Branch head Li"
+        screen.query_one("#input-reason", Input).value = "card centre must trace it"
+        await click(app, pilot, "#extend")
+        assert "Say how the customer was told." in screen_text(app)
+        screen.query_one("#extension-how", Select).value = "phone"
+        await click(app, pilot, "#extend")
+        text = screen_text(app)
+        assert "Deadline extended to 2026-12-28 (step 1), approved by Branch head Li" in text
+        assert "customer told by phone" in text
+        # Handed to the card centre, which accepts it.
+        screen.query_one("#handoff-department", Select).value = "cards"
+        await click(app, pilot, "#handoff-send")
+        assert "Card centre: sent" in screen_text(app)
+        await click(app, pilot, "#handoff-answered")  # not yet accepted
+        assert "That hand-off cannot move to this status." in screen_text(app)
+        await click(app, pilot, "#handoff-accepted")
+        assert "Card centre: accepted" in screen_text(app)
+        await click(app, pilot, "#handoff-answered")
+        assert "Note what the department answered." in screen_text(app)
+    complaint_id = str(one_row(store, "SELECT id FROM complaints")[0])
+    clock.advance(days=5)  # the customer is due an update on how it stands
+    app = build_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        text = screen_text(app)
+        assert "12-05 · update due" in text  # the list: the referral's date, the reminder
+        screen.query_one("#progress-how", Select).value = "sms"
+        screen.query_one("#input-note", Input).value = "card centre tracing the charge"
+        await click(app, pilot, "#progress-save")
+        text = screen_text(app)
+        assert "Customer told how it stands, by text message" in text
+        assert "update due)" not in text and "Progress update due 2026-12-08" in text
+        screen.query_one("#input-note", Input).value = "charged in error, refund"
+        await click(app, pilot, "#handoff-answered")
+        assert "Card centre: answered" in screen_text(app)
+        # The decision.
+        screen.query_one("#input-note", Input).value = "second fee refunded"
+        await click(app, pilot, "#to-resolved")
+    clock.advance(days=3)
+    app = build_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        screen.query_one("#cb-reached", Select).value = "yes"
+        screen.query_one("#cb-solved", Select).value = "yes"
+        screen.query_one("#cb-satisfaction", Select).value = "4"
+        await click(app, pilot, "#cb-save")
+        await click(app, pilot, "#to-closed")
+        assert "Choose the root cause before closing." in screen_text(app)
+        screen.query_one("#root-cause", Select).value = "pricing"
+        await click(app, pilot, "#to-closed")
+        screen.query_one("#filter-status", Select).value = "all"
+        await settle(app, pilot)
+        assert "Closed; root cause: Pricing and fees" in screen_text(app)
+    row = one_row(store, "SELECT * FROM complaints WHERE id = ?", (complaint_id,))
+    assert (row["received_via"], row["referral_ref"], row["status"], row["root_cause"]) == (
+        "nfra_12378",
+        "12378-2026-0042",
+        "closed",
+        "pricing",
+    )
+    assert row["referral_due_at"] == "2026-12-05T09:00:00Z"  # 17:00 in Shanghai
+    assert row["extended_by"] == "Branch head Li"
+    assert row["decision_due_at"] == "2026-12-28T02:30:00Z"
+    handoff = one_row(store, "SELECT department, status, note FROM complaint_handoffs")
+    assert tuple(handoff) == ("cards", "answered", "charged in error, refund")
+    kinds = [u.kind for u in service.timeline(store, complaint_id)]
+    assert kinds == ["received", "extended", "handoff", "handoff", "progress", "handoff",
+                     "status", "callback", "status"]  # fmt: skip

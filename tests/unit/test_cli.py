@@ -252,6 +252,27 @@ def test_report_of_today_opens_no_shift_and_a_period_in_chinese(history_db: Path
     assert period.returncode == 0 and f"至 {today}" in period.stdout and "## 客流" in period.stdout
 
 
+def test_the_month_consumer_protection_print(history_db: Path) -> None:  # covers: R4.4
+    import json
+
+    before = digest(history_db)
+    month = yesterday(history_db)[:7]
+    result = lobby("report", "--db", str(history_db), "--month", month, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["month"] == month and data["complaints"]["received"] > 0
+    assert set(data["complaints"]["by_channel"]) >= {"in_person", "nfra_12378", "hotline"}
+    zh = lobby("report", "--db", str(history_db), "--month", month, "--lang", "zh")
+    assert zh.returncode == 0 and "# 消费者权益保护月报" in zh.stdout and "## 投诉" in zh.stdout
+    assert digest(history_db) == before  # reading wrote nothing
+    for args, words in (
+        (["--month", "2026-13"], "is not a month"),
+        (["--month", "2026-11", "--date", "2026-11-02"], "either --month"),
+        (["--month", "2099-01"], "has not come yet"),
+    ):
+        assert words in one_clear_line(lobby("report", "--db", str(history_db), *args))
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

@@ -158,8 +158,11 @@ def test_closing_needs_the_callback_and_unsolved_callback_reopens(
         service.record_callback(store, complaint_id, reached=True, solved=True, satisfaction=4)
         == "callback_done"
     )
-    service.set_status(store, settings, complaint_id, "closed")
+    with pytest.raises(Invalid, match="root_cause_missing"):
+        service.set_status(store, settings, complaint_id, "closed")
+    service.set_status(store, settings, complaint_id, "closed", root_cause="pricing")
     assert service.get(store, complaint_id).status == "closed"
+    assert service.get(store, complaint_id).root_cause == "pricing"
     service.set_status(store, settings, complaint_id, "in_progress", "customer came back")
     kinds = [u.kind for u in service.timeline(store, complaint_id)]
     assert kinds.count("callback") == 2 and kinds[-1] == "reopened"
@@ -183,7 +186,7 @@ def test_unanswered_callbacks_on_two_days_once_due_allow_closing(
         service.set_status(store, settings, complaint_id, "closed")
     clock.advance(days=1)
     call()
-    service.set_status(store, settings, complaint_id, "closed")
+    service.set_status(store, settings, complaint_id, "closed", root_cause="disclosure")
     assert service.get(store, complaint_id).status == "closed"
 
 
@@ -243,14 +246,113 @@ def test_reopening_forgets_the_last_callback_and_a_late_callback_is_red(
 
 
 def test_extension_needs_approver_and_moves_the_clock(store: Store, settings: Settings) -> None:
-    # covers: R4.4
+    # covers: R4.4 — Art. 21: to 30 days, then a further 30 approved above the branch; each
+    # a step of the timeline with the approver, the reason and how the customer was told.
     complaint_id = take(store, settings)
     with pytest.raises(Invalid, match="approver_missing"):
-        service.extend(store, complaint_id, "", "needs the card centre")
-    service.extend(store, complaint_id, "Branch head Li", "needs the card centre")
+        service.extend(store, complaint_id, "", "needs the card centre", told_how="phone")
+    service.extend(store, complaint_id, "Branch head Li", "needs the card centre", told_how="phone")
     assert service.get(store, complaint_id).decision_due_at == MORNING + timedelta(days=30)
+    with pytest.raises(Invalid, match="approver_level_missing"):
+        service.extend(store, complaint_id, "Zhao", "head office ruling", told_how="letter")
+    service.extend(
+        store,
+        complaint_id,
+        "Zhao",
+        "head office ruling",
+        told_how="letter",
+        approver_level="head_office",
+    )
+    complaint = service.get(store, complaint_id)
+    assert complaint.decision_due_at == MORNING + timedelta(days=60)
+    assert (complaint.extensions, complaint.further_approver_level) == (2, "head_office")
     with pytest.raises(Invalid, match="already_extended"):
-        service.extend(store, complaint_id, "Li", "again")
+        service.extend(
+            store, complaint_id, "Li", "again", told_how="phone", approver_level="superior"
+        )
+    steps = [u.payload for u in service.timeline(store, complaint_id) if u.kind == "extended"]
+    assert [(p or {}).get("step") for p in steps] == [1, 2]
+    assert [(p or {}).get("told_how") for p in steps] == ["phone", "letter"]
+    reasons = one_row(store, "SELECT extension_reason, further_extension_reason FROM complaints")
+    assert tuple(reasons) == ("needs the card centre", "head office ruling")
+
+
+def test_escalated_after_an_extension_may_promise_up_to_the_extended_deadline(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4 — issue 20's wrong-today case: a promise on day 25 after 12-30
+    complaint_id = take(store, settings)
+    service.extend(store, complaint_id, "Branch head Li", "complex", told_how="phone")
+    catalogue = complaint_catalogue()
+    with pytest.raises(Invalid, match="promise_after_deadline") as refused:
+        service.escalate(store, settings, catalogue, complaint_id, departments=("it",),
+                         owner="Li", promised_by=MORNING + timedelta(days=31))  # fmt: skip
+    assert refused.value.params == {"date": "2026-12-28"}
+    service.escalate(store, settings, catalogue, complaint_id, departments=("it",),
+                     owner="Li", promised_by=MORNING + timedelta(days=25))  # fmt: skip
+    assert service.get(store, complaint_id).promised_by == MORNING + timedelta(days=25)
+
+
+def test_a_referral_keeps_its_reference_and_its_deadline_is_a_clock(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4
+    with pytest.raises(Invalid, match="referral_ref_missing"):
+        take(store, settings, via="nfra_12378", referral_due=MORNING + timedelta(days=7))
+    complaint_id = take(
+        store,
+        settings,
+        via="nfra_office",
+        referral_ref="SH-2026-118",
+        referral_due=MORNING + timedelta(days=7),
+    )
+    complaint = service.get(store, complaint_id)
+    assert complaint.referral_ref == "SH-2026-118"
+    assert complaint.referral_due_at == MORNING + timedelta(days=7)
+    # Its deadline, sooner than the regulator's 15 days, caps a promise and colours the case.
+    with pytest.raises(Invalid, match="promise_after_deadline"):
+        service.escalate(store, settings, complaint_catalogue(), complaint_id, departments=("it",),
+                         owner="Li", promised_by=MORNING + timedelta(days=8))  # fmt: skip
+    clock.advance(days=7, hours=1)
+    assert service.get(store, complaint_id).urgency(clock.now(), 3) == Urgency.OVERDUE
+    # The reference is not personal data: it is in the journal.
+    received = one_row(store, "SELECT payload FROM events WHERE kind = 'complaint.received'")
+    assert json.loads(received[0])["referral_ref"] == "SH-2026-118"
+
+
+def test_progress_updates_and_hand_offs_are_recorded(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4, R4.5
+    complaint_id = take(store, settings)
+    zone = settings.timezone
+    clock.advance(days=5)
+    assert service.get(store, complaint_id).progress(clock.now(), 5, zone) is not None
+    service.progress_update(store, complaint_id, "sms", "card centre checking the charge")
+    complaint = service.get(store, complaint_id)
+    assert complaint.progress_told_at == clock.now()
+    assert complaint.progress(clock.now(), 5, zone) is None
+    handoff_id = service.hand_off(store, complaint_catalogue(), complaint_id, "cards", "why?")
+    clock.advance(hours=2)
+    service.move_handoff(store, handoff_id, "accepted")
+    with pytest.raises(Invalid, match="handoff_answered_note"):
+        service.move_handoff(store, handoff_id, "answered")
+    clock.advance(days=1)
+    service.move_handoff(store, handoff_id, "answered", "charged in error; refund")
+    [handoff] = service.handoffs(store, complaint_id)
+    assert (handoff.department, handoff.status, handoff.note) == (
+        "cards",
+        "answered",
+        "charged in error; refund",
+    )
+    assert handoff.accepted_at == MORNING + timedelta(days=5, hours=2)
+    assert handoff.answered_at == clock.now()
+    kinds = [
+        (u.kind, (u.payload or {}).get("status")) for u in service.timeline(store, complaint_id)
+    ]
+    assert kinds[1:] == [
+        ("progress", None),
+        ("handoff", "sent"),
+        ("handoff", "accepted"),
+        ("handoff", "answered"),
+    ]
 
 
 def test_overdue_first_then_due_soon(

@@ -78,5 +78,5 @@ def test_an_extension_approver_holding_a_control_character_is_refused() -> None:
     from lobby_tui.domain.complaints import PROFILES, check_extension
 
     with pytest.raises(Invalid) as caught:
-        check_extension(PROFILES["nfra"], "Wang\x1b[2J", "complex case")
+        check_extension(PROFILES["nfra"], 0, "Wang\x1b[2J", "complex case", "phone")
     assert (caught.value.field, caught.value.key) == ("approver", "text_control")

@@ -75,7 +75,7 @@ def _lobby(store: Store, settings: Settings, clock: FixedClock) -> dict[str, str
                          name="周可删", phone="13900001111", received_at=OLD)  # fmt: skip
     clock.advance(days=3)
     service.record_callback(store, ids["closed"], reached=True, solved=True, satisfaction=4)
-    service.set_status(store, settings, ids["closed"], "closed")
+    service.set_status(store, settings, ids["closed"], "closed", root_cause="other")
     clock.set(OLD)
     ids["open"] = take(store, settings, name="李仍开", phone="13900002222", received_at=OLD)
     ids["late"] = take(store, settings, outcome="on_spot", action_taken="Refunded",
@@ -91,7 +91,7 @@ def _lobby(store: Store, settings: Settings, clock: FixedClock) -> dict[str, str
     save_draft(store, f"note:{ids['open']}", {"note": "周可删 called, 13900001111"})
     clock.set(MORNING - timedelta(days=10))  # the late one closes only now
     service.record_callback(store, ids["late"], reached=True, solved=True, satisfaction=5)
-    service.set_status(store, settings, ids["late"], "closed")
+    service.set_status(store, settings, ids["late"], "closed", root_cause="other")
     clock.set(MORNING)
     ids["today"] = take(store, settings, name="钱今天", phone="13900004444")
     return ids

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual import on
@@ -17,13 +17,22 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Select, SelectionList, Static
 
 from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue
-from lobby_tui.domain.complaints import NAME_MAX, PROFILES, REASON_MAX, Urgency, parse_promise
+from lobby_tui.domain.complaints import (
+    APPROVER_LEVELS,
+    NAME_MAX,
+    PROFILES,
+    REASON_MAX,
+    TOLD_HOW,
+    Urgency,
+    parse_promise,
+)
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import t
 from lobby_tui.screens.complaints.cases import SEVERITY_STYLE, URGENT
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import complaints as service
+from lobby_tui.store import parse_iso
 from lobby_tui.widgets.autosave import Autosave, Drafts
 from lobby_tui.widgets.browser_keys import key_to_say
 from lobby_tui.widgets.field import Field
@@ -84,8 +93,37 @@ class CaseDetail(VerticalScroll):
             with Horizontal(classes="form-row", id="status-row"):
                 yield Button(t("complaint.to_in_progress"), id="to-in_progress")
                 yield Button(t("complaint.to_resolved"), id="to-resolved", variant="success")
+                yield Select(
+                    [(c.label.text(self.language), c.id) for c in self.catalogue.root_cause],
+                    id="root-cause",
+                    prompt=t("complaint.root_cause_prompt"),
+                )
                 yield Button(t("complaint.to_closed"), id="to-closed")
                 yield Button(t("complaint.reopen"), id="reopen", variant="warning")
+            with Form(id="progress"):
+                yield Static(t("complaint.progress_title"), classes="form-title")
+                with Horizontal(classes="form-row"):
+                    yield Select(
+                        self.told_options(),
+                        id="progress-how",
+                        prompt=t("complaint.told_how_prompt"),
+                    )
+                    yield Button(t("complaint.progress_save"), id="progress-save")
+            with Form(id="handoff"):
+                yield Static(t("complaint.handoff_title"), classes="form-title")
+                yield Static(id="handoff-list")
+                with Horizontal(classes="form-row"):
+                    yield Select(
+                        [(d.label.text(self.language), d.id) for d in self.catalogue.department],
+                        id="handoff-department",
+                        prompt=t("complaint.handoff_department_prompt"),
+                    )
+                    yield Button(t("complaint.handoff_send"), id="handoff-send")
+                with Horizontal(classes="form-row", id="handoff-move-row"):
+                    yield Select([], id="handoff-pick", prompt=t("complaint.handoff_pick_prompt"))
+                    yield Button(t("complaint.handoff_to.accepted"), id="handoff-accepted")
+                    yield Button(t("complaint.handoff_to.answered"), id="handoff-answered")
+                    yield Button(t("complaint.handoff_to.returned"), id="handoff-returned")
             with Form(id="escalate"):
                 yield Static(t("complaint.escalate_title"), classes="form-title")
                 yield SelectionList[str](
@@ -127,6 +165,18 @@ class CaseDetail(VerticalScroll):
                 yield Button(t("complaint.cb_save"), id="cb-save", variant="primary")
             with Form(id="extension"):
                 yield Static(t("complaint.extension_title"), classes="form-title")
+                yield Static(id="extension-step")
+                with Horizontal(classes="form-row"):
+                    yield Select(
+                        self.told_options(),
+                        id="extension-how",
+                        prompt=t("complaint.told_how_prompt"),
+                    )
+                    yield Select(
+                        [(t(f"complaint.approver_level.{v}"), v) for v in APPROVER_LEVELS],
+                        id="extension-level",
+                        prompt=t("complaint.approver_level_prompt"),
+                    )
                 with Horizontal(classes="form-row"):
                     yield Field(
                         "approver",
@@ -145,6 +195,10 @@ class CaseDetail(VerticalScroll):
             yield FieldError("case", id="error-case")
             yield Static(t("complaint.timeline"), classes="form-title")
             yield Static(id="case-timeline")
+
+    @staticmethod
+    def told_options() -> list[tuple[str, str]]:
+        return [(t(f"complaint.told.{v}"), v) for v in TOLD_HOW]
 
     @property
     def actions(self) -> Form:
@@ -179,18 +233,25 @@ class CaseDetail(VerticalScroll):
         self.query_one("#to-in_progress").display = status == "new"
         self.query_one("#to-resolved").display = status in ("new", "in_progress")
         self.query_one("#to-closed").display = status in ("resolved", "callback_done")
+        self.query_one("#root-cause").display = status in ("resolved", "callback_done")
+        self.query_one("#progress").display = status in ("new", "in_progress")
+        self.query_one("#handoff").display = status in ("new", "in_progress")
         self.query_one("#reopen").display = status in ("resolved", "callback_done", "closed")
         self.query_one("#callback").display = status == "resolved"
         self.query_one("#escalate").display = status in ("new", "in_progress") and (
             complaint.outcome is None
         )
         profile = PROFILES.get(complaint.profile)
+        steps = len(profile.extensions) if profile else 0
         self.query_one("#extension").display = bool(
-            status in ("new", "in_progress")
-            and profile
-            and profile.extended_days
-            and not complaint.extended_by
+            status in ("new", "in_progress") and complaint.extensions < steps
         )
+        further = complaint.extensions >= 1
+        self.query_one("#extension-level").display = further
+        self.query_one("#extension-step", Static).update(
+            t("complaint.extension_step2" if further else "complaint.extension_step1")
+        )
+        self.show_handoffs(complaint)
         self.query_one("#reveal").display = bool(complaint.name_masked or complaint.phone_masked)
         if updates is not None:
             self.show_timeline(complaint.id, updates)
@@ -201,6 +262,38 @@ class CaseDetail(VerticalScroll):
             lambda: (complaint.id, service.timeline(store, complaint.id)),
             lambda read: self.show_timeline(*read),
         )
+
+    def show_handoffs(self, complaint: service.Complaint) -> None:
+        """Each hand-off with its status and the date it got there (R4.5)."""
+        app = lobby_of(self)
+        zone = app.settings.timezone
+        found = service.handoffs(app.store, complaint.id)
+        lines = Text()
+        options: list[tuple[str, str]] = []
+        for h in found:
+            at = {"accepted": h.accepted_at, "answered": h.answered_at,
+                  "returned": h.returned_at}.get(h.status) or h.sent_at  # fmt: skip
+            department = self.catalogue.label("department", h.department, self.language)
+            status = t(f"complaint.handoff.{h.status}")
+            lines.append(
+                t(
+                    "complaint.handoff_line",
+                    department=department,
+                    status=status,
+                    date=local(at, zone).strftime("%m-%d %H:%M"),
+                )
+                + (f" — {h.note}" if h.note else "")
+                + "\n"
+            )
+            if h.status in ("sent", "accepted"):
+                options.append((f"{department} · {status}", h.id))
+        self.query_one("#handoff-list", Static).update(lines)
+        self.query_one("#handoff-list").display = bool(found)
+        pick = self.query_one("#handoff-pick", Select)
+        pick.set_options(options)
+        if len(options) == 1:
+            pick.value = options[0][1]
+        self.query_one("#handoff-move-row").display = bool(options)
 
     def show_timeline(self, complaint_id: str, updates: list[service.Update]) -> None:
         if self.complaint is None or self.complaint.id != complaint_id:
@@ -306,6 +399,36 @@ class CaseDetail(VerticalScroll):
                         reason=complaint.extension_reason or "",
                     )
                 )
+            if complaint.further_extended_by:
+                approved_at = complaint.further_approver_level or ""
+                text.append(
+                    "\n"
+                    + t(
+                        "complaint.further_extended_line",
+                        approver=complaint.further_extended_by,
+                        level=t(f"complaint.approver_level.{approved_at}") if approved_at else "",
+                        reason=complaint.further_extension_reason or "",
+                    )
+                )
+            told = complaint.progress_told_at or complaint.received_at
+            progress = complaint.progress(now, app.settings.progress_update_days, zone)
+            due = told + timedelta(days=app.settings.progress_update_days)
+            line = t("complaint.progress_due_line", date=day(due))
+            if progress is not None:
+                line += f" ({t(f'complaint.progress.{progress}')})"
+            text.append("\n" + line, style="bold" if progress else "dim")
+        if complaint.referral_ref:
+            text.append(
+                ("\n" if text else "")
+                + t(
+                    "complaint.referral_line",
+                    ref=complaint.referral_ref,
+                    date=day(complaint.referral_due_at),
+                )
+            )
+        if complaint.root_cause:
+            cause = self.catalogue.label("root_cause", complaint.root_cause, self.language)
+            text.append(("\n" if text else "") + t("complaint.root_cause_line", cause=cause))
         if complaint.status == "resolved" and complaint.callback_due_at:
             text.append(
                 t("complaint.callback_due", date=day(complaint.callback_due_at)), style=style
@@ -319,6 +442,7 @@ class CaseDetail(VerticalScroll):
         return text
 
     def describe(self, update: service.Update) -> str:
+        zone = lobby_of(self).settings.timezone
         if update.kind == "callback":
             payload = update.payload or {}
             if not payload.get("reached"):
@@ -332,7 +456,34 @@ class CaseDetail(VerticalScroll):
                 )
         elif update.kind == "extended":
             payload = update.payload or {}
-            text = t("complaint.line.extended", approver=payload.get("approver", ""))
+            if payload.get("step"):  # Art. 21: the step, its approver, the customer told
+                level = payload.get("approver_level")
+                due = str(payload.get("due") or "")
+                text = t(
+                    "complaint.line.extended_step",
+                    date=local(parse_iso(due), zone).strftime("%Y-%m-%d") if due else "",
+                    step=payload.get("step"),
+                    approver=payload.get("approver", ""),
+                    level=f" ({t(f'complaint.approver_level.{level}')})" if level else "",
+                    how=t(f"complaint.told.{payload.get('told_how')}"),
+                )
+            else:
+                text = t("complaint.line.extended", approver=payload.get("approver", ""))
+        elif update.kind == "progress":
+            how = (update.payload or {}).get("told_how")
+            text = t("complaint.line.progress", how=t(f"complaint.told.{how}"))
+        elif update.kind == "handoff":
+            payload = update.payload or {}
+            department = str(payload.get("department", ""))
+            text = t(
+                "complaint.line.handoff",
+                department=self.catalogue.label("department", department, self.language),
+                status=t(f"complaint.handoff.{payload.get('status')}"),
+            )
+        elif update.kind == "status" and (update.payload or {}).get("root_cause"):
+            cause = str((update.payload or {}).get("root_cause"))
+            label = self.catalogue.label("root_cause", cause, self.language)
+            text = t("complaint.line.closed_cause", cause=label)
         elif update.kind in ("received", "resolved", "escalated", "reopened", "note", "status"):
             text = t(
                 f"complaint.line.{update.kind}",
@@ -392,9 +543,58 @@ class CaseDetail(VerticalScroll):
             return
         wanted = "in_progress" if event.button.id == "reopen" else event.button.id[3:]
         app = lobby_of(self)
+        cause = self.query_one("#root-cause", Select).value
+        root_cause = str(cause) if wanted == "closed" and cause is not Select.NULL else None
         self.act(
-            lambda: service.set_status(app.store, app.settings, complaint.id, wanted, self.note)
+            lambda: service.set_status(
+                app.store,
+                app.settings,
+                complaint.id,
+                wanted,
+                self.note,
+                root_cause=root_cause,
+                catalogue=self.catalogue,
+            )
         )
+
+    @on(Button.Pressed, "#progress-save")
+    def progress_update(self) -> None:
+        """The customer told how it stands (R4.4), how, and the note typed as what was said."""
+        complaint = self.complaint
+        if complaint is None:
+            return
+        how = self.query_one("#progress-how", Select).value
+        store = lobby_of(self).store
+        told = "" if how is Select.NULL else str(how)
+        if self.act(lambda: service.progress_update(store, complaint.id, told, self.note)):
+            self.query_one("#progress-how", Select).clear()
+
+    @on(Button.Pressed, "#handoff-send")
+    def hand_off(self) -> None:
+        """Handed to a department (R4.5); the note typed says what is asked."""
+        complaint = self.complaint
+        if complaint is None:
+            return
+        chosen = self.query_one("#handoff-department", Select).value
+        department = "" if chosen is Select.NULL else str(chosen)
+        store = lobby_of(self).store
+        if self.act(
+            lambda: service.hand_off(store, self.catalogue, complaint.id, department, self.note)
+        ):
+            self.query_one("#handoff-department", Select).clear()
+
+    @on(Button.Pressed, "#handoff-accepted, #handoff-answered, #handoff-returned")
+    def move_handoff(self, event: Button.Pressed) -> None:
+        """A hand-off accepted, answered (the note: what came back) or returned (why)."""
+        picked = self.query_one("#handoff-pick", Select).value
+        if self.complaint is None or event.button.id is None:
+            return
+        if picked is Select.NULL:
+            self.actions.tell("case", t("complaint.handoff_pick_prompt"))
+            return
+        wanted = event.button.id.removeprefix("handoff-")
+        store = lobby_of(self).store
+        self.act(lambda: service.move_handoff(store, str(picked), wanted, self.note))
 
     @on(Button.Pressed, "#cb-save")
     def callback(self) -> None:
@@ -458,10 +658,20 @@ class CaseDetail(VerticalScroll):
         form = self.query_one("#extension", Form)
         values = form.values
         store = lobby_of(self).store
-        if self.act(
-            lambda: service.extend(store, complaint.id, values["approver"], values["reason"]),
-            uses_note=False,
-        ):
+        how = self.query_one("#extension-how", Select).value
+        level = self.query_one("#extension-level", Select).value
+
+        def do() -> None:
+            service.extend(
+                store,
+                complaint.id,
+                values["approver"],
+                values["reason"],
+                told_how="" if how is Select.NULL else str(how),
+                approver_level=None if level is Select.NULL else str(level),
+            )
+
+        if self.act(do, uses_note=False):
             form.reset()
 
     @on(Button.Pressed, "#slip")

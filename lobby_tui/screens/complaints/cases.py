@@ -162,9 +162,14 @@ class CaseList(FittedTable):
             return t("complaint.callback_on", date=local(at, zone).strftime("%m-%d")) if at else ""
         if level == Urgency.DONE:
             return ""
-        at = deadline(complaint.decision_due_at, complaint.promised_by)
+        at = deadline(complaint.decision_due_at, complaint.promised_by, complaint.referral_due_at)
         text = local(at, zone).strftime("%m-%d") if at else ""
-        return t("complaint.overdue_since", date=text) if level == Urgency.OVERDUE else text
+        text = t("complaint.overdue_since", date=text) if level == Urgency.OVERDUE else text
+        # The customer's progress update, due or overdue (R4.4), beside the deadline.
+        settings = lobby_of(self).settings
+        now = lobby_of(self).store.clock.now()
+        progress = complaint.progress(now, settings.progress_update_days, zone)
+        return f"{text} · {t(f'complaint.progress.{progress}')}" if progress else text
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -16,13 +16,18 @@ from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Stat
 from lobby_tui.content import complaint_catalogue
 from lobby_tui.domain.complaints import (
     NAME_MAX,
+    PROFILES,
     REASON_MAX,
+    REFERENCE_MAX,
+    REFERRALS,
     SEVERITIES,
     SUBJECT_MAX,
     TEXT_MAX,
     VIA,
     Intake,
+    deadline_in_force,
     parse_promise,
+    parse_referral_due,
 )
 from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.parse import parse_received
@@ -35,7 +40,7 @@ from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import FieldError, Form
 
 TEXT_FIELDS = ("received", "name", "phone", "subject", "wants", "arrival", "action", "owner",
-               "promised", "contact")  # fmt: skip
+               "promised", "contact", "referral_ref", "referral_due")  # fmt: skip
 SELECTS = ("via", "category", "severity", "responsibility", "outcome", "incident")
 # The domain's names for the fields of the form.
 ALIASES = {"received_at": "received", "action_taken": "action", "promised_by": "promised",
@@ -90,6 +95,18 @@ class IntakeForm(VerticalScroll):
                     max_length=16,
                 )
                 yield self.select("via", [(t(f"complaint.via.{v}"), v) for v in VIA], "in_person")
+            # A regulator's referral: the letter's reference and reply deadline.
+            with Horizontal(classes="form-row", id="referral"):
+                yield Field(
+                    "referral_ref",
+                    placeholder=t("complaint.referral_ref_placeholder"),
+                    max_length=REFERENCE_MAX,
+                )
+                yield Field(
+                    "referral_due",
+                    placeholder=t("complaint.referral_due_placeholder"),
+                    max_length=10,
+                )
             with Horizontal(classes="form-row"):
                 yield Field(
                     "name",
@@ -318,7 +335,7 @@ class IntakeForm(VerticalScroll):
 
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
-        if event.select.id == "select-outcome":
+        if event.select.id in ("select-outcome", "select-via"):
             self.show_outcome()
         self.changed()
 
@@ -326,6 +343,8 @@ class IntakeForm(VerticalScroll):
         outcome = self.query_one("#select-outcome", Select).value
         self.query_one("#on-spot").display = outcome == "on_spot"
         self.query_one("#escalated").display = outcome == "escalated"
+        via = self.query_one("#select-via", Select).value
+        self.query_one("#referral").display = via in REFERRALS
 
     @on(Button.Pressed, "#discard-draft")
     def discard(self) -> None:
@@ -364,13 +383,20 @@ class IntakeForm(VerticalScroll):
         # the day it was received), else now.
         began = parse_iso(str(values["started"])) if values["started"] else now
         received = parse_received(str(values["received"]), began, app.settings.timezone)
+        via = str(values["via"] or "")
+        referral = via in REFERRALS
+        referral_due = (
+            parse_referral_due(str(values["referral_due"]), app.settings) if referral else None
+        )
         promised = None
         if values["outcome"] == "escalated":
-            promised = parse_promise(str(values["promised"]), app.settings, received)
+            profile = PROFILES[app.settings.complaint_profile]
+            limit = deadline_in_force(profile, received, referral_due=referral_due)
+            promised = parse_promise(str(values["promised"]), app.settings, received, limit)
         outcome = values["outcome"] if values["outcome"] in ("on_spot", "escalated") else None
         return Intake(
             received_at=received,
-            via=str(values["via"] or ""),
+            via=via,
             category=str(values["category"] or ""),
             severity=str(values["severity"] or ""),
             description=str(values["description"]),
@@ -386,6 +412,8 @@ class IntakeForm(VerticalScroll):
             owner=str(values["owner"]) if outcome == "escalated" else "",
             promised_by=promised,
             contact_given=str(values["contact"]) if outcome == "escalated" else "",
+            referral_ref=str(values["referral_ref"]) if referral else "",
+            referral_due=referral_due,
         )
 
     def take(self) -> None:

@@ -7,12 +7,15 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaints import (
     LATE,
     STATUSES,
+    Progress,
     Urgency,
     due_on_list,
+    progress_state,
     urgency,
 )
 from lobby_tui.domain.privacy import mask, mask_phone
@@ -62,6 +65,18 @@ class Complaint:
     extension_reason: str | None
     callback_at: datetime | None
     satisfaction: int | None
+    referral_ref: str | None = None  # a regulator's referral (12378, a local NFRA office)
+    referral_due_at: datetime | None = None  # its own reply deadline
+    further_extended_by: str | None = None  # Art. 21's further extension
+    further_approver_level: str | None = None
+    further_extension_reason: str | None = None
+    progress_told_at: datetime | None = None  # the last progress update (R4.4)
+    root_cause: str | None = None
+
+    @property
+    def extensions(self) -> int:
+        """Extensions approved so far: 0, 1 (complex) or 2 (especially complex)."""
+        return 2 if self.further_extended_by else 1 if self.extended_by else 0
 
     def urgency(self, now: datetime, soon_days: int) -> Urgency:
         return urgency(
@@ -71,7 +86,13 @@ class Complaint:
             self.callback_due_at,
             now,
             soon_days,
+            self.referral_due_at,
         )
+
+    def progress(self, now: datetime, days: int, zone: ZoneInfo) -> Progress | None:
+        """Whether the customer is due an update on how it stands (R4.4)."""
+        told = self.progress_told_at or self.received_at
+        return progress_state(self.status, told, now, days, zone)
 
 
 # Named as Complaint's fields, so a row is read by name (sqlite3.Row), never by position.
@@ -82,7 +103,8 @@ COLUMNS = (
     " c.incident_id, c.status, c.owner, c.profile, c.decision_due_at, c.promised_by,"
     " c.resolved_at, c.callback_due_at, c.outcome, c.action_taken, c.departments,"
     " c.contact_given, c.empathy, c.extended_by, c.extension_reason, c.callback_at,"
-    " c.satisfaction"
+    " c.satisfaction, c.referral_ref, c.referral_due_at, c.further_extended_by,"
+    " c.further_approver_level, c.further_extension_reason, c.progress_told_at, c.root_cause"
     " FROM complaints c LEFT JOIN arrivals a ON a.id = c.arrival_id"
 )
 
@@ -126,6 +148,13 @@ def _complaint(r: sqlite3.Row) -> Complaint:
         extension_reason=s("extension_reason") or None,
         callback_at=when("callback_at"),
         satisfaction=int(r["satisfaction"]) if r["satisfaction"] is not None else None,
+        referral_ref=s("referral_ref") or None,
+        referral_due_at=when("referral_due_at"),
+        further_extended_by=s("further_extended_by") or None,
+        further_approver_level=s("further_approver_level") or None,
+        further_extension_reason=s("further_extension_reason") or None,
+        progress_told_at=when("progress_told_at"),
+        root_cause=s("root_cause") or None,
     )
 
 
@@ -198,7 +227,9 @@ def find(store: Store, settings: Settings, wanted: Filter) -> list[Complaint]:
 
     def key(c: Complaint) -> tuple[int, datetime, datetime]:
         level = c.urgency(now, soon)
-        due = due_on_list(level, c.decision_due_at, c.promised_by, c.callback_due_at)
+        due = due_on_list(
+            level, c.decision_due_at, c.promised_by, c.callback_due_at, c.referral_due_at
+        )
         return order.index(level), due or far, c.received_at
 
     return sorted(found, key=key)
@@ -231,6 +262,40 @@ def timeline(store: Store, complaint_id: str) -> list[Update]:
             "SELECT u.at, u.kind, u.from_status, u.to_status, u.note, u.payload, s.name AS by"
             " FROM complaint_updates u LEFT JOIN staff s ON s.id = u.actor"
             " WHERE u.complaint_id = ? ORDER BY u.at, u.recorded_at",
+            (complaint_id,),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """The case handed to a department (R4.5), with its own status and dates."""
+
+    id: str
+    department: str
+    status: str  # sent, accepted, answered, returned
+    sent_at: datetime
+    accepted_at: datetime | None
+    answered_at: datetime | None
+    returned_at: datetime | None
+    note: str
+
+
+def handoffs(store: Store, complaint_id: str) -> list[Handoff]:
+    return [
+        Handoff(
+            r["id"],
+            r["department"],
+            r["status"],
+            parse_iso(r["sent_at"]),
+            parse_iso_or_none(r["accepted_at"]),
+            parse_iso_or_none(r["answered_at"]),
+            parse_iso_or_none(r["returned_at"]),
+            r["note"] or "",
+        )
+        for r in store.query(
+            "SELECT id, department, status, sent_at, accepted_at, answered_at, returned_at, note"
+            " FROM complaint_handoffs WHERE complaint_id = ? ORDER BY sent_at, id",
             (complaint_id,),
         )
     ]

@@ -106,6 +106,8 @@ def take_complaint(
             "departments": json.dumps(list(checked.departments)),
             "contact_given": checked.contact_given or None,
             "empathy": json.dumps(list(checked.empathy)),
+            "referral_ref": checked.referral_ref or None,
+            "referral_due_at": iso(checked.referral_due) if checked.referral_due else None,
             "created_at": uow.now,
             "updated_at": uow.now,
         }

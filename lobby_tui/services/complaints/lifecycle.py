@@ -14,11 +14,17 @@ from lobby_tui.domain.complaints import (
     PROFILES,
     REASON_MAX,
     TEXT_MAX,
+    Profile,
+    callback_days_tried,
     callback_due,
     check_callback,
     check_escalation,
     check_extension,
+    check_handoff,
+    check_handoff_move,
     check_move,
+    check_progress_update,
+    deadline_in_force,
     decision_due,
 )
 from lobby_tui.domain.errors import Invalid
@@ -80,32 +86,47 @@ def timeline_line(
     )
 
 
-def _failed_callbacks(uow: UnitOfWork, complaint_id: str, due: object) -> int:
-    """Days on which the customer was called, once the callback was due, and not reached:
-    two calls a minute apart are one try."""
-    return int(
-        uow.execute(
-            "SELECT COUNT(DISTINCT substr(at, 1, 10)) FROM complaint_updates"
-            " WHERE complaint_id = ? AND kind = 'callback'"
-            " AND json_extract(payload, '$.reached') = 0 AND at >= ?",
-            (complaint_id, due or ""),
-        ).fetchone()[0]
-    )
+def _failed_callbacks(
+    uow: UnitOfWork, complaint_id: str, due: datetime | None, settings: Settings
+) -> int:
+    """Days (the branch's) on which the customer was called, once the callback was due, and
+    not reached (domain/complaints.callback_days_tried)."""
+    unanswered = [
+        parse_iso(str(at))
+        for (at,) in uow.execute(
+            "SELECT at FROM complaint_updates WHERE complaint_id = ? AND kind = 'callback'"
+            " AND json_extract(payload, '$.reached') = 0",
+            (complaint_id,),
+        ).fetchall()
+    ]
+    return callback_days_tried(unanswered, due, settings.timezone)
 
 
 def set_status(
-    store: Store, settings: Settings, complaint_id: str, wanted: str, note: str = ""
+    store: Store,
+    settings: Settings,
+    complaint_id: str,
+    wanted: str,
+    note: str = "",
+    *,
+    root_cause: str | None = None,
+    catalogue: ComplaintCatalogue | None = None,
 ) -> None:
-    """Move a complaint along its lifecycle (domain/complaints.MOVES)."""
+    """Move a complaint along its lifecycle (domain/complaints.MOVES). Closing takes the
+    root cause, one of the catalogue's."""
+    if root_cause and catalogue is not None:
+        catalogue.check("root_cause", root_cause)
     with store.unit_of_work() as uow:
         row = _row(uow, complaint_id)
         current = str(row["status"])
+        callback_due_at = parse_iso_or_none(row["callback_due_at"])  # type: ignore[arg-type]
         cleaned = check_move(
             current,
             wanted,
             note,
-            failed_callbacks=_failed_callbacks(uow, complaint_id, row["callback_due_at"]),
-            callback_due_at=parse_iso_or_none(row["callback_due_at"]),  # type: ignore[arg-type]
+            failed_callbacks=_failed_callbacks(uow, complaint_id, callback_due_at, settings),
+            callback_due_at=callback_due_at,
+            root_cause=root_cause,
         )
         changes: dict[str, object] = {"status": wanted, "updated_at": uow.now}
         if wanted == "resolved":
@@ -115,6 +136,7 @@ def set_status(
             )
         elif wanted == "closed":
             changes["closed_at"] = uow.now
+            changes["root_cause"] = root_cause
         else:  # in progress: new → in progress, or reopened
             profile = PROFILES.get(str(row["profile"]), PROFILES[settings.complaint_profile])
             if profile.in_progress_days and not row["extended_by"]:  # CFPB: 60 days now
@@ -124,7 +146,15 @@ def set_status(
                 changes.update(REOPENED)
         uow.update("complaints", complaint_id, changes)
         kind = "reopened" if wanted == "in_progress" and current not in OPEN else "status"
-        timeline_line(uow, complaint_id, kind, from_status=current, to_status=wanted, note=cleaned)
+        timeline_line(
+            uow,
+            complaint_id,
+            kind,
+            from_status=current,
+            to_status=wanted,
+            note=cleaned,
+            payload={"root_cause": root_cause} if wanted == "closed" else None,
+        )
 
 
 REOPENED: dict[str, object] = {
@@ -161,7 +191,7 @@ def escalate(
             raise Invalid("escalate", "escalate_not_open")
         profile = PROFILES.get(str(row["profile"]), PROFILES[settings.complaint_profile])
         received = parse_iso(str(row["received_at"]))
-        check_escalation(profile, received, departments, cleaned_owner, promised_by)
+        check_escalation(received, departments, cleaned_owner, promised_by, _in_force(row, profile))
         changes: dict[str, object] = {
             "outcome": "escalated",
             "departments": json.dumps(list(departments)),
@@ -196,30 +226,138 @@ def add_note(store: Store, complaint_id: str, note: str) -> None:
         drop_draft(uow, note_draft(complaint_id))
 
 
-def extend(store: Store, complaint_id: str, approver: str, reason: str) -> None:
-    """A complex case gets the longer deadline only with who approved it and why (NFRA)."""
+def _extensions(row: dict[str, object]) -> int:
+    return 2 if row.get("further_extended_by") else 1 if row.get("extended_by") else 0
+
+
+def _in_force(row: dict[str, object], profile: Profile) -> datetime:
+    """The deadline a promise may not pass, as this complaint stands."""
+    referral_due = parse_iso_or_none(row.get("referral_due_at"))  # type: ignore[arg-type]
+    received = parse_iso(str(row["received_at"]))
+    return deadline_in_force(
+        profile, received, extensions=_extensions(row), referral_due=referral_due
+    )
+
+
+def extend(
+    store: Store,
+    complaint_id: str,
+    approver: str,
+    reason: str,
+    *,
+    told_how: str,
+    approver_level: str | None = None,
+) -> None:
+    """The next extension of Art. 21 (complex: to 30 days; especially complex or special:
+    a further 30, approved above the branch), each with who approved it, why, and how the
+    complainant was told; a step of the timeline."""
     with store.unit_of_work() as uow:
         row = _row(uow, complaint_id)
         if row["status"] not in OPEN:
             raise Invalid("extension", "extension_closed")
-        if row["extended_by"]:
-            raise Invalid("extension", "already_extended")
         profile = PROFILES[str(row["profile"] or "nfra")]
-        who, why = check_extension(profile, approver, reason)
+        step = check_extension(
+            profile, _extensions(row), approver, reason, told_how, approver_level
+        )
         received = parse_iso(str(row["received_at"]))
-        due = iso(decision_due(profile, received, extended=True))
-        uow.update(
-            "complaints",
+        due = iso(decision_due(profile, received, extensions=step.step))
+        changes: dict[str, object] = {"decision_due_at": due, "updated_at": uow.now}
+        if step.step == 1:
+            changes.update(extended_by=step.approver, extension_reason=step.reason)
+        else:
+            changes.update(
+                further_extended_by=step.approver,
+                further_approver_level=step.approver_level,
+                further_extension_reason=step.reason,
+            )
+        uow.update("complaints", complaint_id, changes)
+        timeline_line(
+            uow,
             complaint_id,
+            "extended",
+            note=step.reason,
+            payload={
+                "step": step.step,
+                "approver": step.approver,
+                "approver_level": step.approver_level,
+                "told_how": step.told_how,
+                "due": due,
+            },
+        )
+
+
+def progress_update(store: Store, complaint_id: str, told_how: str, note: str = "") -> None:
+    """The customer told how the case stands (R4.4 及时反馈): the reminder clock starts again."""
+    with store.unit_of_work() as uow:
+        row = _row(uow, complaint_id)
+        cleaned = check_progress_update(str(row["status"]), told_how, note)
+        uow.update("complaints", complaint_id, {"progress_told_at": uow.now, "updated_at": uow.now})
+        timeline_line(uow, complaint_id, "progress", note=cleaned, payload={"told_how": told_how})
+
+
+def hand_off(
+    store: Store,
+    catalogue: ComplaintCatalogue,
+    complaint_id: str,
+    department: str,
+    note: str = "",
+) -> str:
+    """The case handed to a department (R4.5): sent now, its own status from here on."""
+    cleaned = check_text(note, "note", TEXT_MAX)
+    with store.unit_of_work() as uow:
+        row = _row(uow, complaint_id)
+        check_handoff(str(row["status"]), department)
+        catalogue.check("department", department)
+        handoff_id = new_id()
+        uow.insert(
+            "complaint_handoffs",
             {
-                "extended_by": who,
-                "extension_reason": why,
-                "decision_due_at": due,
+                "id": handoff_id,
+                "complaint_id": complaint_id,
+                "department": department,
+                "status": "sent",
+                "sent_at": uow.now,
+                "note": cleaned or None,
                 "updated_at": uow.now,
             },
         )
+        uow.update("complaints", complaint_id, {"updated_at": uow.now})
         timeline_line(
-            uow, complaint_id, "extended", note=why, payload={"approver": who, "due": due}
+            uow,
+            complaint_id,
+            "handoff",
+            note=cleaned or None,
+            payload={"department": department, "status": "sent"},
+        )
+    return handoff_id
+
+
+def move_handoff(store: Store, handoff_id: str, wanted: str, note: str = "") -> None:
+    """A hand-off accepted, answered (what the department said) or returned (why)."""
+    with store.unit_of_work() as uow:
+        found = uow.execute(
+            "SELECT complaint_id, department, status FROM complaint_handoffs WHERE id = ?",
+            (handoff_id,),
+        ).fetchone()
+        if found is None:
+            raise StoreError("complaint.handoff_not_found")
+        complaint_id, department, current = (str(v) for v in found)
+        cleaned = check_handoff_move(current, wanted, note)
+        changes: dict[str, object] = {
+            "status": wanted,
+            f"{wanted}_at": uow.now,
+            "updated_at": uow.now,
+        }
+        if cleaned:
+            changes["note"] = cleaned
+        uow.update("complaint_handoffs", handoff_id, changes)
+        uow.update("complaints", complaint_id, {"updated_at": uow.now})
+        timeline_line(
+            uow,
+            complaint_id,
+            "handoff",
+            note=cleaned,
+            payload={"department": department, "status": wanted},
         )
 
 
