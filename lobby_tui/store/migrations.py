@@ -512,6 +512,7 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     CREATE INDEX complaint_handoffs_complaint ON complaint_handoffs(complaint_id, sent_at);
+    """,
     # 17: service quality measured (issue 20, R3.3-R3.5): forms the counter sent back, the
     # walk-in's rating at done, and machine help for someone in the hall who is not in the
     # queue. New columns stay NULL on older rows (the journal's digests expect that).
