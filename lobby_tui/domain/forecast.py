@@ -127,9 +127,7 @@ class Calendar:
         )
 
     def with_weather(self, weather: Mapping[date, str]) -> Calendar:
-        return Calendar(
-            self.days_off, self.workdays, self.pension_days, self.payroll_days, weather
-        )
+        return Calendar(self.days_off, self.workdays, self.pension_days, self.payroll_days, weather)
 
     def is_rest_day(self, day: date) -> bool:
         """A day most customers have off: a holiday, or a weekend not worked in exchange."""
@@ -311,4 +309,6 @@ def forecast_day(
     for effect in effects:
         factor *= effect.value
     per_hour = [v * factor for v in profile]
-    return DayForecast(first_hour, per_hour, len(ordinary), peak_hours(first_hour, per_hour), effects)
+    return DayForecast(
+        first_hour, per_hour, len(ordinary), peak_hours(first_hour, per_hour), effects
+    )

@@ -46,9 +46,7 @@ def erlang_c(load: float, windows: int) -> float:
     return windows * blocking / (windows - load * (1 - blocking))
 
 
-def wait_longer_than(
-    per_hour: float, service_min: float, windows: int, minutes: float
-) -> float:
+def wait_longer_than(per_hour: float, service_min: float, windows: int, minutes: float) -> float:
     """P(W > t): the share of customers who wait longer than `minutes` to be called, with
     `per_hour` arrivals and `windows` windows each serving for `service_min` on average."""
     if per_hour <= 0:

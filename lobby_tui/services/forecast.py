@@ -13,8 +13,13 @@ from lobby_tui.domain.day import business_day, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.forecast import WEATHER, Calendar, DayForecast, forecast_day
 from lobby_tui.domain.settings import Settings
-from lobby_tui.domain.staffing import HourNeed, LiveChannel, OpenAdvice, open_window_advice
-from lobby_tui.domain.staffing import windows_needed
+from lobby_tui.domain.staffing import (
+    HourNeed,
+    LiveChannel,
+    OpenAdvice,
+    open_window_advice,
+    windows_needed,
+)
 from lobby_tui.services.dayplan import counters_by_hour, counters_now
 from lobby_tui.store import Store, new_id, parse_iso
 
@@ -73,7 +78,10 @@ def set_weather(store: Store, day: date, weather: str) -> None:
             {"id": row_id, "business_day": day.isoformat(), "weather": weather, "at": uow.now},
         )
         uow.event(
-            "weather.set", "day_weather", row_id, {"business_day": day.isoformat(), "weather": weather}
+            "weather.set",
+            "day_weather",
+            row_id,
+            {"business_day": day.isoformat(), "weather": weather},
         )
 
 

@@ -45,7 +45,9 @@ def test_two_windows_match_the_closed_form() -> None:
 )
 def test_the_recursion_agrees_with_the_printed_formula(load: Fraction, windows: int) -> None:
     # A=2, c=3 by hand: Σ = 1 + 2 + 2 = 5, top = 8/6 · 3 = 4, C = 4/9.
-    assert erlang_c(float(load), windows) == pytest.approx(float(erlang_c_by_the_book(load, windows)))
+    assert erlang_c(float(load), windows) == pytest.approx(
+        float(erlang_c_by_the_book(load, windows))
+    )
     assert erlang_c(2, 3) == pytest.approx(4 / 9)
 
 
@@ -77,7 +79,12 @@ def test_windows_needed_is_the_least_that_meets_the_target() -> None:
 
 def live(**changes: float) -> LiveChannel:
     base = dict(
-        channel="cash", waiting=2, longest_min=3.0, arrived=6, expected=6.0, windows=2,
+        channel="cash",
+        waiting=2,
+        longest_min=3.0,
+        arrived=6,
+        expected=6.0,
+        windows=2,
         service_min=4.0,
     )
     base.update(changes)
