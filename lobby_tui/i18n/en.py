@@ -336,7 +336,7 @@ CATALOG: dict[str, str] = {
     "plan.needed_legend": "Windows needed/on duty, red where short: {channels}",
     "plan.service_basis": "Target: {share}% called within {minutes} min (Erlang C)",
     "plan.short": "Short: {hours}",
-    "plan.short_item": "{time} {channel} needs {needed}, {on_duty} on duty",
+    "plan.short_item": "{channel} {time} needs up to {needed}, {on_duty} on duty",
     "plan.enough": "Every hour has the windows it needs.",
     "plan.weather": "Weather today (the forecast uses it)",
     "plan.weather_saved": "Weather saved.",

@@ -329,7 +329,7 @@ CATALOG: dict[str, str] = {
     "plan.needed_legend": "所需窗口/在岗窗口，红色为不足：{channels}",
     "plan.service_basis": "目标：{minutes} 分钟内叫号率 {share}%（Erlang C 模型）",
     "plan.short": "窗口不足：{hours}",
-    "plan.short_item": "{time} {channel}需 {needed} 个，在岗 {on_duty} 个",
+    "plan.short_item": "{channel} {time} 最多需 {needed} 个，在岗 {on_duty} 个",
     "plan.enough": "各时段窗口充足。",
     "plan.weather": "今日天气（用于客流预测）",
     "plan.weather_saved": "天气已保存。",

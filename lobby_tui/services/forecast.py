@@ -30,10 +30,11 @@ LIVE_WINDOW_MIN = 30  # the live check compares the last half hour with the fore
 
 
 def hour_range(settings: Settings) -> tuple[int, int]:
-    """The branch's hours the forecast covers: opening hour to the hour it closes in."""
-    return settings.opening_time.hour, max(
-        settings.opening_time.hour, min(23, settings.closing_time.hour)
-    )
+    """The branch's hours the forecast covers: from the opening hour to the last hour the
+    doors are open in (closing at 17:00, the 16:00 hour)."""
+    closing = settings.closing_time
+    last = closing.hour if closing.minute else closing.hour - 1
+    return settings.opening_time.hour, max(settings.opening_time.hour, min(23, last))
 
 
 def arrivals_by_hour(

@@ -72,8 +72,9 @@ def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Sett
     # Weekends are quieter: ordinary Sundays than ordinary weekdays (a pension day on a
     # Sunday brings half as many again: the calendar's effects are the forecast's to learn).
     cal = Calendar.of(holiday_calendar(), settings.pension_days, settings.payroll_days)
-    weekend = [r.arrivals.total for r in (day_report(store, settings, d, "en") for d in (
-        first + timedelta(days=n) for n in range(21)) if d.weekday() == 6 and not cal.effects(d))]  # fmt: skip
+    sundays = [first + timedelta(days=n) for n in range(21)]
+    sundays = [d for d in sundays if d.weekday() == 6 and not cal.effects(d)]
+    weekend = [day_report(store, settings, d, "en").arrivals.total for d in sundays]
     assert len(weekend) >= 2
     assert max(weekend) < min(r.arrivals.total for r in weekdays if not cal.effects(r.first_day))
     r = report.rounds

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from lobby_tui.content import Channel
 from lobby_tui.domain.forecast import Factor
+from lobby_tui.domain.staffing import HourNeed
 from lobby_tui.i18n import t
 from lobby_tui.services.forecast import DayPlanForecast
 
@@ -22,6 +23,34 @@ def effect_text(factor: Factor) -> str:
     if factor.learned:
         return t("plan.effect_learned", name=name, factor=value, days=factor.observations)
     return t("plan.effect_default", name=name, factor=value)
+
+
+def hour_spans(hours: list[int]) -> str:
+    """09:00–11:00, 14:00: consecutive hours as one span."""
+    spans: list[tuple[int, int]] = []
+    for hour in sorted(hours):
+        if spans and spans[-1][1] == hour - 1:
+            spans[-1] = (spans[-1][0], hour)
+        else:
+            spans.append((hour, hour))
+    return ", ".join(f"{a:02d}:00" if a == b else f"{a:02d}:00–{b:02d}:00" for a, b in spans)
+
+
+def short_text(
+    short: dict[str, list[HourNeed]], channels: tuple[Channel, ...], lang: str
+) -> list[str]:
+    """Per channel short of windows: when, the most it needs, and the fewest on duty then."""
+    return [
+        t(
+            "plan.short_item",
+            time=hour_spans([n.hour for n in short[c.key]]),
+            channel=c.label[lang],
+            needed=max(n.needed for n in short[c.key]),
+            on_duty=min(n.on_duty for n in short[c.key]),
+        )
+        for c in channels
+        if c.key in short
+    ]
 
 
 def forecast_view(
@@ -39,7 +68,7 @@ def forecast_view(
     table = Table.grid(padding=(0, 1))
     table.add_row("", "", "", *(Text(c.prefix, style="bold") for c in channels))
     needs = {(n.hour, n.channel): n for n in plan.needs}
-    short: list[str] = []
+    short: dict[str, list[HourNeed]] = {}
     for offset, value in enumerate(forecast.per_hour):
         hour = forecast.first_hour + offset
         peak = hour in forecast.peaks
@@ -53,15 +82,7 @@ def forecast_view(
                 Text(f"{need.needed}/{need.on_duty}", style="bold red" if need.short else "")
             )
             if need.short:
-                short.append(
-                    t(
-                        "plan.short_item",
-                        time=f"{hour:02d}:00",
-                        channel=channel.label[lang],
-                        needed=need.needed,
-                        on_duty=need.on_duty,
-                    )
-                )
+                short.setdefault(channel.key, []).append(need)
         table.add_row(
             f"{hour:02d}",
             Text("█" * round(value / top * BAR), style="bold red" if peak else "blue"),
@@ -76,7 +97,7 @@ def forecast_view(
         Text(t("plan.peaks", hours=peaks, days=forecast.days), style="bold"),
         Text(t("plan.needed_legend", channels=legend), style="dim"),
         Text(t("plan.service_basis", share=round(target * 100), minutes=red_min), style="dim"),
-        Text(t("plan.short", hours="; ".join(short)), style="bold red")
+        Text(t("plan.short", hours="; ".join(short_text(short, channels, lang))), style="bold red")
         if short
         else Text(t("plan.enough")),
     )
