@@ -21,7 +21,7 @@ from lobby_tui.domain.staffing import (
     windows_needed,
 )
 from lobby_tui.services.dayplan import counters_by_hour, counters_now
-from lobby_tui.store import Store, new_id, parse_iso
+from lobby_tui.store import Store, UnitOfWork, new_id, parse_iso
 
 # A stored instant's UTC hour and its quarter: time zones are offset from UTC by whole
 # quarter hours, so every arrival in one quarter falls in the same branch-local hour.
@@ -68,22 +68,21 @@ def totals(by_channel: dict[date, dict[str, Counter[int]]]) -> dict[date, Counte
 # Weather ---------------------------------------------------------------------------------
 
 
-def set_weather(store: Store, day: date, weather: str) -> None:
+def record_weather(uow: UnitOfWork, day: date, weather: str) -> None:
     """The weather chosen on the opening checklist (R1.4): the forecast's weather effect."""
     if weather not in WEATHER:
         raise Invalid("weather", "weather_unknown")
-    with store.unit_of_work() as uow:
-        row_id = new_id()
-        uow.insert(
-            "day_weather",
-            {"id": row_id, "business_day": day.isoformat(), "weather": weather, "at": uow.now},
-        )
-        uow.event(
-            "weather.set",
-            "day_weather",
-            row_id,
-            {"business_day": day.isoformat(), "weather": weather},
-        )
+    row_id = new_id()
+    uow.insert(
+        "day_weather",
+        {"id": row_id, "business_day": day.isoformat(), "weather": weather, "at": uow.now},
+    )
+    uow.event(
+        "weather.set",
+        "day_weather",
+        row_id,
+        {"business_day": day.isoformat(), "weather": weather},
+    )
 
 
 def weather_by_day(store: Store, first: date, last: date) -> dict[date, str]:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from rich.console import Console
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Button, OptionList, Static, TabbedContent
 
 from lobby_tui.app import LobbyApp
 from lobby_tui.demo.history import write_history
@@ -17,7 +17,7 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, settle
+from tests.conftest import Build, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
 from tests.ui.test_checklist import open_checklist
 
@@ -114,3 +114,46 @@ async def test_the_day_plan_shows_the_windows_needed_beside_those_on_duty(
         rows = [line for line in text.splitlines() if re.match(r"^(09|1\d) ", line)]
         assert [line[:2] for line in rows] == ["09", "10", "11", "12", "13", "14", "15", "16"]
         assert all(re.search(r"\d+/2 +\d+/2 +\d+/1 +\d+/3 +\d+/1$", line) for line in rows)
+
+
+@pytest.mark.parametrize(("language", "label", "why"), [
+    ("en", "Heavy rain", "Why: Heavy rain ×0.75 (preset)"),
+    ("zh", "暴雨", "原因：暴雨 ×0.75（预设值）"),
+])  # fmt: skip
+async def test_the_weather_picked_on_the_checklist_is_the_forecasts(
+    build_app: Build,
+    store: Store,
+    clock: FixedClock,
+    history: None,
+    language: str,
+    label: str,
+    why: str,
+) -> None:  # covers: R1.4, R1.6
+    clock.set(at(8, 30))
+    app = build_app(language)
+    async with app.run_test(size=(120, 48)) as pilot:
+        await open_checklist(app, pilot)
+        items = app.screen.query_one("#items", OptionList)
+        items.highlighted = items.get_option_index("weather")
+        await pilot.pause()
+        button = app.screen.query_one("#choice-weather-heavy_rain", Button)
+        assert str(button.label) == label and button.display
+        assert app.screen.query_one("#choice-buttons").display
+        await pilot.click("#choice-weather-heavy_rain")
+        await settle(app, pilot)
+        row = one_row(store, "SELECT weather FROM day_weather WHERE business_day = ?", (DAY,))
+        assert row[0] == "heavy_rain"
+        answer = one_row(store, "SELECT answer FROM checklist_answers WHERE item_key = 'weather'")
+        assert answer[0] == "ok"
+        assert f"[{label}]" in screen_text(app)
+        # The day plan reads the forecast again, with the rain in it.
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        shown = Console(width=120, record=True, file=io.StringIO())
+        shown.print(app.screen.query_one("#forecast", Static).content)
+        assert why in shown.export_text()
+        # Any other item offers no choice.
+        app.screen.query_one(TabbedContent).active = "tab-items"
+        items.highlighted = items.get_option_index("traffic")
+        await pilot.pause()
+        assert not app.screen.query_one("#choice-buttons").display

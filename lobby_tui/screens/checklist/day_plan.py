@@ -188,6 +188,7 @@ class DayPlanPane(TabPane):
             dayplan.set_counters(app.store, place_of(self).day, channel, counters)
         if not outcome.failed:
             self.forecast_read = None  # the windows on duty changed: read the plan again
+            self.read_forecast()
             self.post_message(self.Saved(self, t("plan.counters_saved")))
 
     @on(Button.Pressed, "#appt-add")
