@@ -144,8 +144,9 @@ def open_window_advice(
     live: LiveChannel, red_min: int, target: float, window_min: int
 ) -> OpenAdvice | None:
     """Advise a window more when walk-ins run ahead of the forecast and, at that pace, the wait
-    passes the red threshold within the next quarter hour (or the pace needs more windows
-    than are open): said before the queue turns red, not once it has."""
+    passes the red threshold within the next quarter hour: said before the queue turns red,
+    not once it has. `needed` says how many windows the pace needs (Erlang C), at least one
+    more than are open."""
     ahead = live.arrived >= live.expected * AHEAD_SHARE and live.arrived - live.expected >= (
         AHEAD_LEAST
     )
@@ -154,7 +155,7 @@ def open_window_advice(
     pace = live.arrived * 60 / window_min
     needed = windows_needed(pace, live.service_min, red_min, target)
     projected = projected_wait(live, window_min)
-    if projected < red_min and needed <= live.windows:
+    if projected < red_min:
         return None
     return OpenAdvice(
         live.channel,

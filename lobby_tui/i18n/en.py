@@ -815,7 +815,7 @@ CATALOG: dict[str, str] = {
     "dash.waiting.people": "Waiting",
     "dash.waiting.longest": "Longest",
     "dash.advice.open": "Open a window now: {channel}",
-    "dash.advice.why": "{waiting} waiting, {arrived} came in 30 min (forecast {expected}): the wait reaches {minutes} min",
+    "dash.advice.why": "{waiting} waiting, {arrived} came in 30 min (forecast {expected}): the wait reaches {minutes} min; {needed} windows needed",
     "dash.advice.why_closed": "{waiting} waiting, {arrived} came in 30 min (forecast {expected}): no window open",
     "dash.minutes": "{n} min",
     "dash.round.open": "Round in progress since {time}. F4 continues it.",

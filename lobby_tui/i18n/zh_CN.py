@@ -804,7 +804,7 @@ CATALOG: dict[str, str] = {
     "dash.waiting.people": "人数",
     "dash.waiting.longest": "最长等候",
     "dash.advice.open": "建议立即增开窗口：{channel}",
-    "dash.advice.why": "等候 {waiting} 人，30 分钟内到店 {arrived} 人（预测 {expected} 人）：等候将达 {minutes} 分钟",
+    "dash.advice.why": "等候 {waiting} 人，30 分钟内到店 {arrived} 人（预测 {expected} 人）：等候将达 {minutes} 分钟，需 {needed} 个窗口",
     "dash.advice.why_closed": "等候 {waiting} 人，30 分钟内到店 {arrived} 人（预测 {expected} 人）：无窗口开放",
     "dash.minutes": "{n} 分钟",
     "dash.round.open": "巡视进行中（{time} 开始）。按 F4 继续。",

@@ -406,7 +406,9 @@ class DashboardScreen(LobbyScreen):
                 lines.append(Text(t("dash.advice.why_closed", **params)))
             else:
                 minutes = round(advice.projected_min)
-                lines.append(Text(t("dash.advice.why", minutes=minutes, **params)))
+                lines.append(
+                    Text(t("dash.advice.why", minutes=minutes, needed=advice.needed, **params))
+                )
         return lines
 
     def devices_out(self, lobby: Lobby) -> list[Text]:

@@ -138,9 +138,9 @@ def channel_shares(
             for hour, count in counts.items():
                 per_hour[hour][channel] += count
     out: dict[int, dict[str, float]] = {}
-    for hour, counts in per_hour.items():
-        total = sum(counts.values())
-        out[hour] = {c: counts[c] / total for c in channels} if total else {}
+    for hour, by_channel_count in per_hour.items():
+        total = sum(by_channel_count.values())
+        out[hour] = {c: by_channel_count[c] / total for c in channels} if total else {}
     return out
 
 
@@ -211,8 +211,12 @@ def live_advice(
     """Channels whose live queue runs ahead of the forecast so far that the wait will pass the
     red threshold: "open a window now", with the reason (R1.6). Only for the plan's day."""
     day = business_day(now, settings.timezone)
+    here = local(now, settings.timezone)
+    first_hour, last_hour = hour_range(settings)
     if day != plan.day or not plan.forecast.has_history:
         return []
+    if not first_hour <= here.hour <= last_hour:
+        return []  # the doors are shut: the forecast expects nobody to compare with
     since = now - timedelta(minutes=LIVE_WINDOW_MIN)
     waiting: Counter[str] = Counter()
     longest: dict[str, float] = {}
@@ -229,7 +233,6 @@ def live_advice(
             minutes = (now - at).total_seconds() / 60
             longest[channel] = max(longest.get(channel, 0.0), minutes)
     open_now = counters_now(store, day)
-    here = local(now, settings.timezone)
     expected = expected_since(plan, here, LIVE_WINDOW_MIN)
     out = []
     for channel, service in plan.service_min.items():

@@ -91,5 +91,7 @@ def test_no_ordinary_day_of_that_weekday_no_forecast() -> None:
     cal = Calendar.of(holiday_calendar())
     assert not forecast_day(date(2026, 12, 15), {}, cal, CONFIG, *HOURS).has_history
     # Closed days (no arrivals) do not count as history.
-    closed = {date(2026, 12, 8) - timedelta(weeks=n): Counter() for n in range(4)}
+    closed: dict[date, Counter[int]] = {
+        date(2026, 12, 8) - timedelta(weeks=n): Counter() for n in range(4)
+    }
     assert not forecast_day(date(2026, 12, 15), closed, cal, CONFIG, *HOURS).has_history
