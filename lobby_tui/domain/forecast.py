@@ -135,26 +135,22 @@ class Calendar:
 
     def effects(self, day: date) -> tuple[str, ...]:
         """The calendar effects on `day`, in the order of EFFECTS."""
-        found: list[str] = []
-        if day in self.days_off:
-            found.append("holiday")
-        else:
-            if self.days_off.get(day + timedelta(days=1)) is not None:
-                found.append("before_holiday")
-            if self.days_off.get(day - timedelta(days=1)) is not None:
-                found.append("after_holiday")
-        if day in self.workdays:
-            found.append("adjusted_workday")
-        if day.day in self.pension_days:
-            found.append("pension_day")
-        if day.day in self.payroll_days:
-            found.append("payroll_day")
-        if day.day == gregorian.monthrange(day.year, day.month)[1]:
-            found.append("quarter_end" if day.month % 3 == 0 else "month_end")
+        off = day in self.days_off
+        month_end = day.day == gregorian.monthrange(day.year, day.month)[1]
         weather = (self.weather or {}).get(day)
-        if weather in EFFECTS:
-            found.append(weather)
-        return tuple(found)
+        applies = {
+            "holiday": off,
+            "before_holiday": not off and day + timedelta(days=1) in self.days_off,
+            "after_holiday": not off and day - timedelta(days=1) in self.days_off,
+            "adjusted_workday": day in self.workdays,
+            "pension_day": day.day in self.pension_days,
+            "payroll_day": day.day in self.payroll_days,
+            "month_end": month_end and day.month % 3 != 0,
+            "quarter_end": month_end and day.month % 3 == 0,
+            "heavy_rain": weather == "heavy_rain",
+            "heat": weather == "heat",
+        }
+        return tuple(effect for effect in EFFECTS if applies[effect])
 
 
 def profile_key(day: date, cal: Calendar) -> int:
