@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from lobby_tui.domain.checklist import Template
     from lobby_tui.domain.complaint_catalogue import ComplaintCatalogue, Faq
+    from lobby_tui.domain.forecast import ForecastConfig, HolidayCalendar
     from lobby_tui.domain.incidents import FraudScript, IncidentCatalogue
     from lobby_tui.domain.products import ProductCatalogue
     from lobby_tui.domain.triage import CueTable, NeedCatalogue
@@ -42,7 +43,7 @@ class ContentError(Exception):
 # The content files the app reads: a LOBBY_DATA folder with none of them is a mistake.
 FILES = ("settings.toml", "channels.toml", "needs.toml", "cues.toml", "checklist.toml",
          "products.toml", "incidents.toml", "fraud.toml", "complaints.toml",
-         "faq.toml")  # fmt: skip
+         "faq.toml", "holidays.toml", "forecast.toml")  # fmt: skip
 
 _WARNINGS: list[ContentError] = []
 
@@ -282,6 +283,20 @@ def faq() -> Faq:
     from lobby_tui.domain.complaint_catalogue import Faq
 
     return load_validated("faq.toml", Faq)
+
+
+@cache
+def holiday_calendar() -> HolidayCalendar:
+    from lobby_tui.domain.forecast import HolidayCalendar
+
+    return load_validated("holidays.toml", HolidayCalendar)
+
+
+@cache
+def forecast_config() -> ForecastConfig:
+    from lobby_tui.domain.forecast import ForecastConfig
+
+    return load_validated("forecast.toml", ForecastConfig)
 
 
 @cache

@@ -20,6 +20,7 @@ from lobby_tui.content import (
     channels,
     checklist_template,
     fraud_script,
+    holiday_calendar,
     incident_catalogue,
     needs_catalogue,
     product_catalogue,
@@ -36,6 +37,7 @@ from lobby_tui.demo.history_incidents import write_incidents
 from lobby_tui.demo.history_quality import write_service_quality
 from lobby_tui.demo.history_text import TEXT
 from lobby_tui.domain.day import at_local
+from lobby_tui.domain.forecast import Calendar, profile_key
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.rollup import roll_up
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso
@@ -61,7 +63,47 @@ TABLES = (
     "enquiries",
     "reminders",
     "cash_movements",
+    "day_weather",
 )
+
+# The calendar's true effects in the demo branch (domain/forecast.py learns them back from
+# the history; they differ from data/forecast.toml's defaults on purpose, so the learning
+# shows): a pension day brings half as many again, a holiday a quiet Sunday's crowd.
+CALENDAR_TRUTH = {
+    "holiday": 0.45,
+    "before_holiday": 1.35,
+    "after_holiday": 1.45,
+    "adjusted_workday": 1.1,
+    "pension_day": 1.5,
+    "payroll_day": 1.2,
+    "month_end": 1.15,
+    "quarter_end": 1.3,
+    "heavy_rain": 0.7,
+    "heat": 0.85,
+}
+
+
+def demo_weather(seed: int, day: date) -> str:
+    """The weather entered on the demo's checklists: heavy rain in the rainy season (梅雨,
+    June and July) one day in five, else one in twenty-five; heat one day in four in July and
+    August. Its own generator, so the rest of a day draws the same numbers."""
+    rng = random.Random(f"{seed}:{day.isoformat()}:weather")
+    draw = rng.random()
+    rain = 0.2 if day.month in (6, 7) else 0.04
+    heat = 0.25 if day.month in (7, 8) else 0.0
+    if draw < rain:
+        return "heavy_rain"
+    if draw < rain + heat:
+        return "heat"
+    return "fair"
+
+
+def calendar_effect(cal: Calendar, day: date) -> float:
+    """How much busier than an ordinary day of its weekday the calendar makes `day`."""
+    factor = 1.0
+    for effect in cal.effects(day):
+        factor *= CALENDAR_TRUTH.get(effect, 1.0)
+    return factor
 
 
 def write_history(
@@ -91,6 +133,9 @@ def write_history(
     fraud = fraud_script()
     products = [p.id for p in product_catalogue().product]
     horizon = at_local(today, time(0), settings.timezone)
+    weather = {first + timedelta(days=n): demo_weather(seed, first + timedelta(days=n))
+               for n in range(days)}  # fmt: skip
+    cal = Calendar.of(holiday_calendar(), settings.pension_days, settings.payroll_days, weather)
     scale = per_day / REFERENCE_PER_DAY
     # Complaints already on those days (the demo morning's older cases) keep their numbers.
     taken = {r[0]: r[1] for r in store.query(
@@ -121,6 +166,16 @@ def write_history(
                 rows,
                 TEXT[lang]["arrival_notes"],
                 TEXT[lang]["prefers_counter"],
+                busy=calendar_effect(cal, day),
+                weekday=profile_key(day, cal),
+            )
+            rows["day_weather"].append(
+                {
+                    "id": new_uuid(random.Random(f"{seed}:{day.isoformat()}:weather-id")),
+                    "business_day": day.isoformat(),
+                    "weather": weather[day],
+                    "at": iso(d.at(time(8, 35))),
+                }
             )
             write_checklist(rng, d, template, rows)
             write_rounds(rng, settings, day, walkins, products, d.shift_id, rows)

@@ -156,13 +156,18 @@ def simulate_floor(
     rows: dict[str, list[Row]],
     notes: Sequence[str],
     prefers_counter: str,
+    busy: float = 1.0,
+    weekday: int | None = None,
 ) -> list[Walkin]:
+    """One day's walk-ins. `busy` is the day's calendar effect (a pension day brings more),
+    `weekday` the weekday whose pattern the day follows (a 调休 Saturday a working day's)."""
     zone = settings.timezone
+    weekday = day.weekday() if weekday is None else weekday
     opened = at_local(day, settings.opening_time, zone)
     closes = at_local(day, settings.closing_time, zone)
     open_minutes = int((closes - opened).total_seconds() // 60)
     opening_minute = settings.opening_time.hour * 60 + settings.opening_time.minute
-    expected = per_day * WEEK_SCALE * WEEK[day.weekday()] * max(0.5, rng.gauss(1, 0.08))
+    expected = per_day * WEEK_SCALE * WEEK[weekday] * busy * max(0.5, rng.gauss(1, 0.08))
     counters = counters_for(needs, channels, expected, open_minutes)
     for c in channels:
         if counters[c.key] != c.counters:
@@ -176,7 +181,7 @@ def simulate_floor(
                     "note": None,
                 }
             )
-    shape = intensity(day.weekday(), max(1, open_minutes - 5), opening_minute)
+    shape = intensity(weekday, max(1, open_minutes - 5), opening_minute)
     weights = [n.share for n in needs]
     prefixes = {c.key: c.prefix for c in channels}
     tickets = dict.fromkeys(prefixes, 0)

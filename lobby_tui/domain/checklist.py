@@ -30,6 +30,14 @@ class Label(BaseModel):
         return self.zh if lang == "zh" else self.en
 
 
+class Choice(BaseModel):
+    """One of the answers a note item offers to pick (the weather: fair, heavy rain, heat)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: Label
+
+
 class Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     key: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -38,6 +46,7 @@ class Item(BaseModel):
     required: bool = True
     minimum: int | None = Field(default=None, ge=0)
     channel: str | None = None
+    choice: list[Choice] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Item:
@@ -47,6 +56,8 @@ class Item(BaseModel):
             raise ValueError("only count items have a minimum")
         if self.kind != "device" and self.channel is not None:
             raise ValueError("only device items serve a channel")
+        if self.kind != "note" and self.choice:
+            raise ValueError("only note items offer choices")
         return self
 
 

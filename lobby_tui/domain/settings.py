@@ -55,6 +55,15 @@ class Settings:
     branch_id: str | None = None
     """The bank's code for the branch, shared by its tablets: head office's key for its day
     bundles (issue 18). None: not set, and no bundle is written."""
+    service_level_target: float = 0.8
+    """The share of customers to be called within `wait_red_min`: the day plan opens windows
+    for it (R1.6)."""
+    large_cash_threshold: int = 50000
+    """Yuan: a withdrawal from this amount is booked the day before (R1.6)."""
+    pension_days: tuple[int, ...] = ()
+    """Days of the month pensions and social security are paid here (the forecast's effect)."""
+    payroll_days: tuple[int, ...] = ()
+    """Days of the month local employers pay wages."""
 
     def branch(self, lang: str) -> str:
         return self.branch_name.get(lang) or next(iter(self.branch_name.values()), "")
@@ -74,6 +83,22 @@ def _clock_time(raw: Mapping[str, Any], key: str) -> time:
         return time(int(hours), int(minutes))
     except ValueError as exc:
         raise SettingsError(key, f"expected HH:MM, got {value!r}") from exc
+
+
+def _days_of_month(raw: Mapping[str, Any], key: str) -> tuple[int, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 31 for d in value
+    ):
+        raise SettingsError(key, f"expected a list of days of the month (1 to 31), got {value!r}")
+    return tuple(sorted(set(value)))
+
+
+def _share(raw: Mapping[str, Any], key: str, default: float) -> float:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.5 <= value < 1:
+        raise SettingsError(key, f"expected a share from 0.5 to 0.99, got {value!r}")
+    return float(value)
 
 
 def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> Settings:
@@ -117,6 +142,10 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         closing_time=closing,
         wait_amber_min=amber,
         wait_red_min=red,
+        service_level_target=_share(raw, "service_level_target", 0.8),
+        large_cash_threshold=_int(raw, "large_cash_threshold", 1000, 10_000_000, 50000),
+        pension_days=_days_of_month(raw, "pension_days"),
+        payroll_days=_days_of_month(raw, "payroll_days"),
         round_interval_min=_int(raw, "round_interval_min", 1, 240),
         theme=str(theme),
         language=language,

@@ -9,7 +9,9 @@ laid out again only when it grew or shrank. A click or tap on a box goes to its 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterator
+from datetime import date
 from typing import ClassVar
 
 from rich import box
@@ -29,8 +31,10 @@ from textual.containers import ScrollableContainer
 from lobby_tui.content import channels, complaint_labels, incident_labels
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
+from lobby_tui.domain.staffing import OpenAdvice
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen
+from lobby_tui.services.forecast import DayPlanForecast, day_plan_forecast, live_advice
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.box import Boxes
@@ -177,6 +181,11 @@ class DashboardScreen(LobbyScreen):
     def __init__(self) -> None:
         super().__init__(id="dashboard")
         self.lobby: Lobby | None = None
+        self.plan: DayPlanForecast | None = None
+        """Today's forecast, read once a day: what the live queue is compared with."""
+        self.plan_asked: date | None = None
+        self.advice: list[OpenAdvice] = []
+        """Channels where a window should open now (R1.6)."""
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -225,6 +234,37 @@ class DashboardScreen(LobbyScreen):
             self.show_lobby,
             if_changed=if_changed,
         )
+        self.refresh_advice(if_changed)
+
+    def refresh_advice(self, if_changed: bool = False) -> None:
+        """Compare the live queue with today's forecast (read once a day, in the background)."""
+        app, day = self.lobby_app, self.day
+        plan = self.plan
+        if plan is None or plan.day != day:
+            if self.plan_asked != day:
+                self.plan_asked = day
+                keys = [c.key for c in channels()]
+                self.read_in_background(
+                    "day-forecast",
+                    lambda: day_plan_forecast(app.store, app.settings, day, keys),
+                    self.show_plan,
+                )
+            return
+        self.read_in_background(
+            "advice",
+            lambda: live_advice(app.store, app.settings, plan, app.store.clock.now()),
+            self.show_advice,
+            if_changed=if_changed,
+        )
+
+    def show_plan(self, plan: DayPlanForecast) -> None:
+        self.plan = plan
+        self.refresh_advice()
+
+    def show_advice(self, advice: list[OpenAdvice]) -> None:
+        if advice != self.advice:
+            self.advice = advice
+            self.render_panels()
 
     def show_lobby(self, lobby: Lobby) -> None:
         self.lobby = lobby
@@ -308,8 +348,10 @@ class DashboardScreen(LobbyScreen):
     def waiting(self, lobby: Lobby) -> PanelParts:
         total = sum(q.waiting for q in lobby.queues)
         title = t("dash.waiting.title", count=total)
+        advice = self.open_advice()
         if total == 0:
-            return title, Group(Text(t("dash.waiting.empty")), *self.devices_out(lobby)), "ok"
+            body = Group(Text(t("dash.waiting.empty")), *advice, *self.devices_out(lobby))
+            return title, body, "warn" if advice else "ok"
         lang = self.lobby_app.language
         labels = {c.key: c.label[lang] for c in channels()}
         rows = [
@@ -335,7 +377,39 @@ class DashboardScreen(LobbyScreen):
             ):
                 worst = queue.level
         level = {WaitLevel.OK: "ok", WaitLevel.AMBER: "warn", WaitLevel.RED: "alert"}[worst]
-        return title, Group(QueueRows(rows), *self.devices_out(lobby)), level
+        if advice and level == "ok":
+            level = "warn"
+        return title, Group(QueueRows(rows), *advice, *self.devices_out(lobby)), level
+
+    def open_advice(self) -> list[Text]:
+        """ "Open a window now", and why: walk-ins ahead of the forecast, the wait about to pass
+        the red threshold (R1.6)."""
+        lang = self.lobby_app.language
+        labels = {c.key: c.label[lang] for c in channels()}
+        lines = []
+        for advice in self.advice:
+            lines.append(
+                Text(
+                    t("dash.advice.open", channel=labels.get(advice.channel, advice.channel)),
+                    style=self.wait_style(WaitLevel.AMBER),
+                )
+            )
+            params = {
+                "waiting": advice.waiting,
+                "arrived": advice.arrived,
+                # Under ten, to a tenth: "forecast 0" would read as "nobody expected".
+                "expected": f"{advice.expected:.1f}"
+                if advice.expected < 10
+                else round(advice.expected),
+            }
+            if math.isinf(advice.projected_min):
+                lines.append(Text(t("dash.advice.why_closed", **params)))
+            else:
+                minutes = round(advice.projected_min)
+                lines.append(
+                    Text(t("dash.advice.why", minutes=minutes, needed=advice.needed, **params))
+                )
+        return lines
 
     def devices_out(self, lobby: Lobby) -> list[Text]:
         """Devices out of service right now: what triage cannot send people to (R1.2)."""

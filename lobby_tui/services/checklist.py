@@ -17,6 +17,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.tasks import checklist_problem, due_by_opening
+from lobby_tui.services.forecast import record_weather, weather_on
 from lobby_tui.services.tasks import close_task, open_task, say
 from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
 
@@ -36,6 +37,7 @@ class Run:
 class Checklist:
     run: Run | None
     given: dict[str, Given]
+    weather: str | None = None  # the weather picked today (the forecast's effect)
 
 
 def today(store: Store, day: date) -> Checklist:
@@ -44,8 +46,9 @@ def today(store: Store, day: date) -> Checklist:
         " FROM checklist_runs WHERE business_day = ? ORDER BY started_at DESC LIMIT 1",
         (day.isoformat(),),
     )
+    weather = weather_on(store, day)
     if row is None:
-        return Checklist(None, {})
+        return Checklist(None, {}, weather)
     run = Run(row[0], row[1], parse_iso(row[2]), parse_iso(row[3]) if row[3] else None, row[4])
     given = {
         r["item_key"]: Given(r["item_key"], Answer(r["answer"]), r["count"], r["note"])
@@ -54,7 +57,7 @@ def today(store: Store, day: date) -> Checklist:
             (run.id,),
         )
     }
-    return Checklist(run, given)
+    return Checklist(run, given, weather)
 
 
 def _ensure_run(uow: UnitOfWork, day: date, shift_id: str | None, template: Template) -> str:
@@ -99,13 +102,19 @@ def answer_item(
     count: int | None = None,
     note: str | None = None,
     recheck_note: str = "",
+    choice: str | None = None,
 ) -> Given:
     """Record one answer. A problem or shortage opens a task (a device goes out of service);
-    answering OK or N/A afterwards closes that task with `recheck_note`."""
+    answering OK or N/A afterwards closes that task with `recheck_note`. `choice`: one of the
+    item's choices picked (the weather, kept for the forecast in the same transaction)."""
     note = (note or "").strip() or None
     final = check_answer(item, answer, count, note)
+    if choice is not None and choice not in {c.key for c in item.choice}:
+        raise Invalid("answer", "weather_unknown")
     with store.unit_of_work() as uow:
         run_id = _ensure_run(uow, day, shift_id, template)
+        if choice is not None:
+            record_weather(uow, day, choice)
         row = uow.execute(
             "SELECT id FROM checklist_answers WHERE run_id = ? AND item_key = ?",
             (run_id, item.key),

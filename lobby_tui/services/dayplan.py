@@ -33,6 +33,14 @@ def counters_now(store: Store, day: date) -> dict[str, int]:
     return plan
 
 
+def counters_by_hour(store: Store, day: date) -> dict[int, dict[str, int]]:
+    """Windows staffed per channel for each hour of the branch's day (the day plan sets them
+    beside the windows each hour needs). Until a duty plan says who works when, every hour
+    has the counters open now."""
+    now = counters_now(store, day)
+    return {hour: dict(now) for hour in range(24)}
+
+
 def set_counters(store: Store, day: date, channel: str, counters: int) -> None:
     if channel not in {c.key for c in channels()}:
         raise Invalid("channel", "channel_unknown")

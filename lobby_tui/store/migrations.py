@@ -485,6 +485,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tasks ADD COLUMN what_key TEXT;
     ALTER TABLE tasks ADD COLUMN what_params TEXT;
     """,
+    # 13: the weather entered on the opening checklist (R1.4), as a choice the forecast learns
+    # its effect from (issue 19): the day's latest entry wins, as with counter_plans.
+    """
+    CREATE TABLE day_weather (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        weather TEXT NOT NULL CHECK (weather IN ('fair', 'heavy_rain', 'heat')),
+        at TEXT NOT NULL
+    );
+    CREATE INDEX day_weather_by_day ON day_weather (business_day, at);
+    """,
     # 15: complaints as the regulation runs them (issue 20): a regulator's referral keeps its
     # reference and reply deadline; the further extension of Art. 21 with the approver's
     # level; the last progress update the customer had (R4.4); the root cause at closing;

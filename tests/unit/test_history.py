@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from lobby_tui.demo.history import TABLES, write_history
+from lobby_tui.content import forecast_config, holiday_calendar
+from lobby_tui.demo.history import CALENDAR_TRUTH, TABLES, write_history
+from lobby_tui.domain.forecast import Calendar, learn_factors
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.report import day_report, period_report
 from lobby_tui.services.settings import load_settings
@@ -67,10 +69,14 @@ def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Sett
     weekdays = [r for r in weekdays if r.first_day.weekday() < 5]
     by_hour = {h: sum(r.hourly[h - 9].arrivals for r in weekdays) for h in (10, 12, 14)}
     assert by_hour[10] > by_hour[14] and by_hour[12] > by_hour[14]
-    # Weekends are quieter.
-    weekend = [r.arrivals.total for r in (day_report(store, settings, d, "en") for d in (
-        first + timedelta(days=n) for n in range(21)) if d.weekday() == 6)]  # fmt: skip
-    assert max(weekend) < min(r.arrivals.total for r in weekdays)
+    # Weekends are quieter: ordinary Sundays than ordinary weekdays (a pension day on a
+    # Sunday brings half as many again: the calendar's effects are the forecast's to learn).
+    cal = Calendar.of(holiday_calendar(), settings.pension_days, settings.payroll_days)
+    sundays = [first + timedelta(days=n) for n in range(21)]
+    sundays = [d for d in sundays if d.weekday() == 6 and not cal.effects(d)]
+    weekend = [day_report(store, settings, d, "en").arrivals.total for d in sundays]
+    assert len(weekend) >= 2
+    assert max(weekend) < min(r.arrivals.total for r in weekdays if not cal.effects(r.first_day))
     r = report.rounds
     assert r.done > 0.85 * r.due and r.missed > 0 and 0.2 < (r.apology_rate or 0) < 1
     c = report.checklist
@@ -173,3 +179,28 @@ def test_no_round_is_missed_on_a_day_the_lobby_was_not_open(
     with_history = period_report(store, settings, DAY - timedelta(days=30), DAY - timedelta(days=1))
     only = period_report(store, settings, DAY - timedelta(days=3), DAY - timedelta(days=1))
     assert with_history.rounds == only.rounds and only.rounds.due > 0
+
+
+def test_the_history_has_the_calendar_the_forecast_learns(store: Store, settings: Settings) -> None:
+    # covers: R1.6
+    # Ninety days to 28 November 2026: National Day, three pension days, six pay days.
+    write_history(store, settings, DAY, days=90, per_day=120, seed=7, lang="en")
+    # Each day's total as one "hour": the effects scale the whole day.
+    by_day = {
+        date.fromisoformat(d): {int(h): n}
+        for d, h, n in store.rows(
+            "SELECT business_day, 12, COUNT(*) FROM arrivals GROUP BY business_day"
+        )
+    }
+    weather = dict(store.rows("SELECT business_day, weather FROM day_weather"))
+    assert len(weather) == 90
+    cal = Calendar.of(
+        holiday_calendar(),
+        settings.pension_days,
+        settings.payroll_days,
+        {date.fromisoformat(d): w for d, w in weather.items()},
+    )
+    factors = learn_factors(by_day, cal, forecast_config(), 12, 12)
+    for effect in ("pension_day", "payroll_day", "holiday"):
+        assert factors[effect].learned and factors[effect].observations >= 3
+        assert factors[effect].value == pytest.approx(CALENDAR_TRUTH[effect], rel=0.2)

@@ -4,7 +4,6 @@ the peak forecast from the history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from rich.table import Table
 from rich.text import Text
@@ -15,13 +14,14 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static, TabPane
 
 from lobby_tui.content import channels
-from lobby_tui.domain.checklist import Forecast
 from lobby_tui.domain.day import local
 from lobby_tui.domain.parse import parse_amount, parse_counters, parse_time
 from lobby_tui.domain.privacy import mask
 from lobby_tui.i18n import t
+from lobby_tui.screens.checklist.forecast import forecast_view
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import dayplan
+from lobby_tui.services import forecast as forecast_service
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import Form, invalid_text
 
@@ -41,8 +41,8 @@ class DayPlanPane(TabPane):
     def __init__(self, language: str) -> None:
         super().__init__(t("check.tab_plan"), id="tab-plan")
         self.language = language
-        self.forecast_read: tuple[date, Forecast] | None = None
-        """The forecast shown and the day it is for."""
+        self.forecast_read: forecast_service.DayPlanForecast | None = None
+        """The forecast shown (it knows the day it is for)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -141,38 +141,32 @@ class DayPlanPane(TabPane):
         self.read_forecast()
 
     def read_forecast(self) -> None:
-        """The forecast reads four weeks of arrivals: in the background, and only once a day
-        (the history does not change during the day)."""
+        """The forecast reads the branch's history: in the background, and only once a day
+        (the history does not change during the day; the counters and weather do, and saving
+        either reads it again)."""
         app, day = lobby_of(self), place_of(self).day
-        if self.forecast_read is not None and self.forecast_read[0] == day:
+        if self.forecast_read is not None and self.forecast_read.day == day:
             self.show_forecast(self.forecast_read)
             return
+        keys = [c.key for c in channels()]
         place_of(self).read_in_background(
             "forecast",
-            lambda: (day, dayplan.peak_forecast(app.store, app.settings, day)),
+            lambda: forecast_service.day_plan_forecast(app.store, app.settings, day, keys),
             self.show_forecast,
         )
 
-    def show_forecast(self, read: tuple[date, Forecast]) -> None:
+    def show_forecast(self, read: forecast_service.DayPlanForecast) -> None:
         self.forecast_read = read
-        self.query_one("#forecast", Static).update(self.forecast(read[1]))
-
-    def forecast(self, result: Forecast) -> Text | Table:
-        if not result.has_history:
-            return Text(t("plan.no_history"), style="dim")
-        top = max(result.per_hour) or 1
-        table = Table.grid(padding=(0, 1))
-        for offset, value in enumerate(result.per_hour):
-            hour = result.first_hour + offset
-            peak = hour in result.peaks
-            table.add_row(
-                f"{hour:02d}",
-                Text("█" * round(value / top * 30), style="bold red" if peak else "blue"),
-                f"{value:.1f}",
+        settings = lobby_of(self).settings
+        self.query_one("#forecast", Static).update(
+            forecast_view(
+                read,
+                channels(),
+                self.language,
+                settings.wait_red_min,
+                settings.service_level_target,
             )
-        peaks = ", ".join(f"{h:02d}:00" for h in result.peaks)
-        table.add_row("", Text(t("plan.peaks", hours=peaks, days=result.days), style="bold"), "")
-        return table
+        )
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -193,6 +187,8 @@ class DayPlanPane(TabPane):
             counters = parse_counters(form.values[name])
             dayplan.set_counters(app.store, place_of(self).day, channel, counters)
         if not outcome.failed:
+            self.forecast_read = None  # the windows on duty changed: read the plan again
+            self.read_forecast()
             self.post_message(self.Saved(self, t("plan.counters_saved")))
 
     @on(Button.Pressed, "#appt-add")

@@ -36,6 +36,7 @@ class ItemsPane(TabPane):
 
         pane: ItemsPane
         item_key: str
+        chose: bool = False  # one of the item's choices was picked (the weather)
 
         @property
         def control(self) -> ItemsPane:
@@ -48,6 +49,7 @@ class ItemsPane(TabPane):
         self.given: dict[str, Given] = {}
         self.signed: tuple[str, datetime] | None = None
         self.shown: str | None = None  # the item whose count and note the inputs hold
+        self.chosen: str | None = None  # the weather picked today (the forecast uses it)
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
@@ -60,6 +62,14 @@ class ItemsPane(TabPane):
                     yield Button(t("check.ok"), id="answer-ok", variant="success")
                     yield Button(t("check.problem"), id="answer-problem", variant="error")
                     yield Button(t("check.na"), id="answer-na")
+                with Horizontal(id="choice-buttons"):
+                    for item in self.template.items():
+                        for choice in item.choice:
+                            yield Button(
+                                choice.label.text(self.language),
+                                id=f"choice-{item.key}-{choice.key}",
+                                classes=f"choice choice-{item.key}",
+                            )
                 yield FieldError("answer", id="error-answer")
                 yield Field(
                     "count",
@@ -86,6 +96,7 @@ class ItemsPane(TabPane):
     def show_state(self, state: checklist_service.Checklist) -> None:
         """Today's answers and sign-off as read from the store."""
         self.given = dict(state.given)
+        self.chosen = state.weather
         run = state.run
         self.signed = (
             (run.signed_off_by or "", run.signed_off_at) if run and run.signed_off_at else None
@@ -126,6 +137,9 @@ class ItemsPane(TabPane):
         text = Text.assemble((f"{MARK[answer]} ", style), self.label(item))
         if given and given.count is not None:
             text.append(f"  [{given.count}]", style="dim")
+        picked = next((c for c in item.choice if c.key == self.chosen), None)
+        if given and picked is not None:
+            text.append(f"  [{picked.label.text(self.language)}]", style="dim")
         if item.required and not given:
             text.append(" *", style="dim")
         return text
@@ -182,6 +196,12 @@ class ItemsPane(TabPane):
         self.query_one("#item-label", Static).update(Text("\n").join(lines))
         count = self.detail.field("count")
         count.display = item.kind == "count"
+        self.query_one("#choice-buttons").display = bool(item.choice)
+        for button in self.query(".choice").results(Button):
+            button.display = button.has_class(f"choice-{item.key}")
+            button.variant = (
+                "primary" if button.id == f"choice-{item.key}-{self.chosen}" else "default"
+            )
         if item.key == self.shown and not fresh:
             return  # same item (a language switch, a refresh): keep what is being typed
         self.shown = item.key
@@ -215,8 +235,10 @@ class ItemsPane(TabPane):
         if self.save(item, answer, advance=answer != Answer.PROBLEM) and answer == Answer.PROBLEM:
             self.query_one("#input-note", Input).focus()
 
-    def save(self, item: Item, answer: Answer | None, *, advance: bool = True) -> bool:
-        """Commit one answer; only then show it as saved."""
+    def save(
+        self, item: Item, answer: Answer | None, *, advance: bool = True, choice: str | None = None
+    ) -> bool:
+        """Commit one answer (with the choice picked, if any); only then show it as saved."""
         app = lobby_of(self)
         values = self.detail.values
         with place_of(self).sending(self.detail) as outcome:
@@ -237,14 +259,17 @@ class ItemsPane(TabPane):
                 count=count,
                 note=values["note"],
                 recheck_note=t("check.rechecked"),
+                choice=choice,
             )
         if outcome.failed:
             return False
         self.given[item.key] = given
+        if choice is not None:
+            self.chosen = choice
         items = self.query_one("#items", OptionList)
         items.replace_option_prompt(item.key, self.item_prompt(item))
         self.show_progress()
-        self.post_message(self.Answered(self, item.key))
+        self.post_message(self.Answered(self, item.key, chose=choice is not None))
         self.say_status(t("check.saved", item=self.label(item)))
         if advance:
             self.next_open(item)
@@ -274,6 +299,16 @@ class ItemsPane(TabPane):
     @on(Button.Pressed, "#answer-na")
     def tap_na(self) -> None:
         self.tap(Answer.NA)
+
+    @on(Button.Pressed, ".choice")
+    def pick(self, event: Button.Pressed) -> None:
+        """A choice picked (the weather): the item is answered OK with it, in one save."""
+        item = self.current()
+        if item is None or event.button.id is None:
+            return
+        key = event.button.id.removeprefix(f"choice-{item.key}-")
+        if key in {c.key for c in item.choice}:
+            self.save(item, Answer.OK, choice=key)
 
     def tap(self, answer: Answer) -> None:
         item = self.current()

@@ -115,8 +115,12 @@ class ChecklistScreen(LobbyScreen):
     # What the tabs say -----------------------------------------------------------------
 
     @on(ItemsPane.Answered)
-    def _answered(self) -> None:
+    def _answered(self, message: ItemsPane.Answered) -> None:
         self.query_one(TasksPane).fill()  # a problem opens a task; an OK may close one
+        if message.chose:  # the weather changes the forecast: read it again
+            plan = self.query_one(DayPlanPane)
+            plan.forecast_read = None
+            plan.read_forecast()
 
     @on(ItemsPane.Signed)
     def _signed(self) -> None:
