@@ -99,6 +99,8 @@ class Channel:
     prefix: str
     counters: int
     label: dict[str, str]
+    min_counters: int = 0
+    """The fewest windows kept open while staff take their breaks (the duty plan)."""
 
 
 COUNTERS_MAX = 30  # as the day plan allows (domain/parse.py)
@@ -147,6 +149,9 @@ def _read_channels(path: Path) -> tuple[Channel, ...]:
             raise bad(i, "counters", "counters: expected a whole number")
         if not 0 <= counters <= COUNTERS_MAX:
             raise bad(i, "counters", f"counters: expected 0 to {COUNTERS_MAX}, got {counters}")
+        least = entry.get("min_counters", 0)
+        if type(least) is not int or not 0 <= least <= COUNTERS_MAX:
+            raise bad(i, "min_counters", f"min_counters: expected 0 to {COUNTERS_MAX}")
         label = entry.get("label")
         if not isinstance(label, dict) or not all(
             isinstance(label.get(lang), str) for lang in ("zh", "en")
@@ -161,6 +166,7 @@ def _read_channels(path: Path) -> tuple[Channel, ...]:
                 prefix=entry["prefix"],
                 counters=counters,
                 label={"zh": label["zh"], "en": label["en"]},
+                min_counters=least,
             )
         )
     return tuple(out)

@@ -485,6 +485,31 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tasks ADD COLUMN what_key TEXT;
     ALTER TABLE tasks ADD COLUMN what_params TEXT;
     """,
+    # 14: who is on duty (issue 19, R1.6): a person of the roster at a window of a channel
+    # or in a zone, with one break; an appointment's check-in and no-show; the task that
+    # gets a large withdrawal's cash ready.
+    """
+    CREATE TABLE duty (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        staff_id TEXT NOT NULL REFERENCES staff(id),
+        post TEXT NOT NULL,              -- a channel key (a window of it), or floor / security
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        break_starts_at TEXT,            -- NULL: no break planned
+        break_ends_at TEXT,
+        break_manual INTEGER NOT NULL DEFAULT 0 CHECK (break_manual IN (0, 1)),
+        updated_at TEXT NOT NULL,
+        UNIQUE (business_day, staff_id),
+        CHECK (starts_at < ends_at),
+        CHECK ((break_starts_at IS NULL) = (break_ends_at IS NULL))
+    );
+    ALTER TABLE appointments ADD COLUMN arrived_at TEXT;
+    ALTER TABLE appointments ADD COLUMN no_show_at TEXT;
+    CREATE INDEX appointments_pending ON appointments(due_at)
+        WHERE arrival_id IS NULL AND no_show_at IS NULL;
+    ALTER TABLE cash_movements ADD COLUMN task_id TEXT REFERENCES tasks(id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
