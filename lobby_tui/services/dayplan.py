@@ -115,6 +115,10 @@ class CashMovement:
     due_at: datetime
     amount: int
     note: str | None
+    ready_by: datetime | None = None
+    """A large withdrawal's cash-preparation task: when the cash is due ready …"""
+    owner: str | None = None
+    """… and who gets it ready (a name from the roster)."""
 
 
 PLAN_DAYS_AHEAD = 7  # an appointment booked for next week is planned now
@@ -315,10 +319,18 @@ def _cash_task(
 
 def cash_movements(store: Store, day: date) -> list[CashMovement]:
     return [
-        CashMovement(r["id"], parse_iso(r["due_at"]), r["amount"], r["note"])
+        CashMovement(
+            r["id"],
+            parse_iso(r["due_at"]),
+            r["amount"],
+            r["note"],
+            parse_iso(r["ready_by"]) if r["ready_by"] else None,
+            r["owner"],
+        )
         for r in store.query(
-            "SELECT id, due_at, amount, note FROM cash_movements WHERE business_day = ?"
-            " ORDER BY due_at",
+            "SELECT m.id, m.due_at, m.amount, m.note, t.due_at AS ready_by, s.name AS owner"
+            " FROM cash_movements m LEFT JOIN tasks t ON t.id = m.task_id"
+            " LEFT JOIN staff s ON s.id = t.owner WHERE m.business_day = ? ORDER BY m.due_at",
             (day.isoformat(),),
         )
     ]
