@@ -246,7 +246,8 @@ def set_duty(
     lunch: tuple[time, time] | None | str = KEEP,
 ) -> None:
     """Put a person on the plan (or change where, when, their lunch), or take them off it
-    (post OFF). `lunch` set here is the person's own: the rotation leaves it. Refused, with
+    (post OFF). A lunch set here is the person's own: the rotation leaves it (None: none
+    yet, the rotation may plan one; KEEP: as it was). Refused, with
     the channel and the time, when it would take a channel below its minimum."""
     if post != OFF and post not in posts():
         raise Invalid("post", "post_unknown")
@@ -286,7 +287,7 @@ def set_duty(
                                           and duty.break_ends <= finish):  # fmt: skip
                 duty = duty.without_break()  # the shift moved off its lunch
         elif lunch is None:
-            duty = Duty(staff_id, post, begin, finish, manual=True)
+            duty = Duty(staff_id, post, begin, finish)  # none yet: the rotation may plan one
         else:
             assert isinstance(lunch, tuple)
             b_start, b_end = at_local(day, lunch[0], zone), at_local(day, lunch[1], zone)
