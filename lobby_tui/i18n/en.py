@@ -346,7 +346,7 @@ CATALOG: dict[str, str] = {
     "plan.duty_lunch": "lunch HH:MM-HH:MM",
     "plan.duty_save": "Save",
     "plan.duty_no_break": "no break",
-    "plan.duty_by_hand": "(by hand)",
+    "plan.duty_by_hand": " (by hand)",
     "plan.arrived": "arrived",
     "plan.no_show": "no-show",
     "plan.cash_task": "cash ready by {time}: {who}",

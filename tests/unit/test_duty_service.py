@@ -170,9 +170,10 @@ def test_check_in_finds_an_appointment_by_reference_or_time(
 ) -> None:  # covers: R1.6
     dayplan.add_appointment(store, settings, DAY, time(11, 0), "Fund review", True, "Wang")
     dayplan.add_appointment(store, settings, DAY, time(14, 30), "Company account", False, "Li")
-    found = lambda typed: [
-        a.purpose for a in dayplan.find_appointments(store, settings, DAY, typed)
-    ]  # noqa: E731,E501
+
+    def found(typed: str) -> list[str]:
+        return [a.purpose for a in dayplan.find_appointments(store, settings, DAY, typed)]
+
     assert found("") == ["Fund review", "Company account"]
     assert found("wang") == ["Fund review"]
     assert found("14") == ["Company account"]

@@ -47,11 +47,11 @@ class DayPlanPane(TabPane):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield DutyPanel()
             yield Static(t("plan.counters"), classes="plan-title", id="counters-title")
             with Form(id="counters"):
                 for channel in channels():
                     yield Field(f"counters-{channel.key}", max_length=2, restrict=r"[0-9]*")
+            yield DutyPanel()
             yield Static(t("plan.appointments"), classes="plan-title")
             yield Static(id="appointment-list")
             with Form(
