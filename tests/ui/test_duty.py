@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from textual.pilot import Pilot
-from textual.widgets import Select, TabbedContent
+from textual.widgets import Button, Input, Select, TabbedContent
 
 from lobby_tui.app import LobbyApp
 from lobby_tui.domain.settings import Settings
@@ -42,10 +42,10 @@ async def put_on_duty(
     await pilot.pause()
     screen.query_one("#duty-post", Select).value = post
     form = screen.query_one("#duty-form")
-    form.query_one("#input-duty-starts").value = "08:30"  # type: ignore[attr-defined]
-    form.query_one("#input-duty-ends").value = "17:30"  # type: ignore[attr-defined]
-    lunch_input = form.query_one("#input-duty-lunch")
-    lunch_input.value = lunch  # type: ignore[attr-defined]
+    form.query_one("#input-duty-starts", Input).value = "08:30"
+    form.query_one("#input-duty-ends", Input).value = "17:30"
+    lunch_input = form.query_one("#input-duty-lunch", Input)
+    lunch_input.value = lunch
     lunch_input.focus()
     await pilot.press("enter")
     await settle(app, pilot)
@@ -76,8 +76,8 @@ async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
         assert error_of(app, "duty-lunch") == (
             "Cash counter would have fewer than 1 window(s) open 12:00–13:00."
         )
-        lunch = app.screen.query_one("#input-duty-lunch")
-        assert lunch.value == "12:00-13:00"  # type: ignore[attr-defined]
+        lunch = app.screen.query_one("#input-duty-lunch", Input)
+        assert lunch.value == "12:00-13:00"
         await put_on_duty(app, pilot, zhao, "cash")
         await put_on_duty(app, pilot, chen, "cash", "12:00-13:00")
         assert error_of(app, "duty-lunch") == ""
@@ -85,8 +85,8 @@ async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
         assert "Chen Cash counter 08:30–17:30 12:00–13:00 (by hand)" in text
         assert "Zhao Cash counter 08:30–17:30 no break" in text
         assert "Windows open now, from the duty plan" in text
-        assert app.screen.query_one("#input-counters-cash").disabled  # type: ignore[attr-defined]
-        assert app.screen.query_one("#input-counters-cash").value == "1"  # type: ignore[attr-defined]
+        assert app.screen.query_one("#input-counters-cash", Input).disabled
+        assert app.screen.query_one("#input-counters-cash", Input).value == "1"
         # The dashboard: who is at the cash counter, who is at lunch until when.
         await pilot.press("f1")
         await settle(app, pilot)
@@ -186,16 +186,61 @@ async def test_a_large_withdrawal_booked_the_day_before_makes_its_task(
                        (moved,))  # fmt: skip
         assert task["owner"] == liu and task["due_at"] == "2026-11-29T01:00:00Z"
         # Today's booking through the form: under the threshold, no task.
-        app.screen.query_one("#input-cash-time").value = "15:00"  # type: ignore[attr-defined]
-        app.screen.query_one("#input-cash-amount").value = "49999"  # type: ignore[attr-defined]
+        app.screen.query_one("#input-cash-time", Input).value = "15:00"
+        app.screen.query_one("#input-cash-amount", Input).value = "49999"
         await pilot.click("#cash-add")
         await settle(app, pilot)
         assert one_row(store, "SELECT COUNT(*) FROM tasks")[0] == 1
-        app.screen.query_one("#input-cash-time").value = "15:00"  # type: ignore[attr-defined]
-        app.screen.query_one("#input-cash-amount").value = "50000"  # type: ignore[attr-defined]
+        app.screen.query_one("#input-cash-time", Input).value = "15:00"
+        app.screen.query_one("#input-cash-amount", Input).value = "50000"
         await pilot.click("#cash-add")
         await settle(app, pilot)
         assert "cash ready by 14:00: Wang" in screen_text(app)  # no one at cash: the supervisor
         await pilot.press("f1")
         await settle(app, pilot)
         assert "Get ¥50,000 in cash ready for 11-28 15:00 — Wang" in screen_text(app)
+
+
+async def test_the_day_starts_from_last_weeks_plan_with_one_button(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R1.6
+    chen = person(store, "Chen")
+    last_week = DAY - timedelta(weeks=1)
+    duty.set_duty(store, settings, last_week, chen, "non_cash", time(9), time(17), None)
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        copy = app.screen.query_one("#duty-copy", Button)
+        assert copy.display and str(copy.label) == "Copy the plan of 11-21"
+        await pilot.click("#duty-copy")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "1 people copied from 11-21." in text
+        assert "Chen Non-cash counter 09:00–17:00 no break" in text
+        assert not copy.display  # the day has its plan now
+    assert [p.name for p in duty.duty_plan(store, DAY)] == ["Chen"]
+
+
+async def test_an_appointment_not_checked_in_becomes_a_no_show_on_the_apps_clock(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R1.6
+    dayplan.add_appointment(store, settings, DAY, time(10, 20), "Fund review", False, "Wang")
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        app.mark_no_shows()  # 10:30: ten minutes late, inside the grace
+        await settle(app, pilot)
+        assert one_row(store, "SELECT no_show_at FROM appointments")[0] is None
+        clock.set(MORNING + timedelta(minutes=5))  # 10:35: the grace has run out
+        app.mark_no_shows()
+        await settle(app, pilot)
+        assert one_row(store, "SELECT no_show_at FROM appointments")[0] == "2026-11-28T02:35:00Z"
+        app.screen.refresh_lobby()  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        assert "Appointments today: 0" in screen_text(app)
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        assert "10:20 Fund review W** no-show" in screen_text(app)
