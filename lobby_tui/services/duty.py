@@ -91,8 +91,8 @@ def duty_plan(store: Store, day: date) -> list[OnDuty]:
 
 
 def has_plan(store: Store, day: date) -> bool:
-    return store.query_one("SELECT 1 FROM duty WHERE business_day = ? LIMIT 1", (day.isoformat(),))\
-        is not None  # fmt: skip
+    found = store.query_one("SELECT 1 FROM duty WHERE business_day = ? LIMIT 1", (day.isoformat(),))
+    return found is not None
 
 
 def opening_hours(settings: Settings, day: date) -> tuple[datetime, datetime]:
@@ -185,10 +185,17 @@ def _plan_in(uow: UnitOfWork, day: date) -> list[Duty]:
     return [_duty(tuple(r)) for r in rows]
 
 
-def _refuse_short(field: str, plan: list[Duty], settings: Settings, day: date) -> None:
-    short = shortfalls(plan, minimums(), *opening_hours(settings, day))
-    if short:
-        raise _short(field, short[0], settings)
+def _refuse_short(
+    field: str, plan: list[Duty], settings: Settings, day: date, before: list[Duty]
+) -> None:
+    """Refuse a change that leaves a channel below its minimum where it was not before (a
+    plan copied from a day with more people may already be short somewhere: that is said
+    when the change is about it, not on every unrelated change)."""
+    hours = opening_hours(settings, day)
+    known = shortfalls(before, minimums(), *hours)
+    new = [s for s in shortfalls(plan, minimums(), *hours) if s not in known]
+    if new:
+        raise _short(field, new[0], settings)
 
 
 def _short(field: str, short: Short, settings: Settings) -> Invalid:
@@ -265,7 +272,7 @@ def set_duty(
         if post == OFF:
             if mine is None:
                 return
-            _refuse_short("post", others, settings, day)
+            _refuse_short("post", others, settings, day, plan)
             duty_id = uow.execute(
                 "SELECT id FROM duty WHERE business_day = ? AND staff_id = ?",
                 (day.isoformat(), staff_id),
@@ -283,8 +290,8 @@ def set_duty(
                 mine.break_ends if mine else None,
                 mine.manual if mine else False,
             )
-            if duty.break_starts and not (begin <= duty.break_starts and duty.break_ends
-                                          and duty.break_ends <= finish):  # fmt: skip
+            b_start, b_end = duty.break_starts, duty.break_ends
+            if b_start is not None and b_end is not None and not begin <= b_start < b_end <= finish:
                 duty = duty.without_break()  # the shift moved off its lunch
         elif lunch is None:
             duty = Duty(staff_id, post, begin, finish)  # none yet: the rotation may plan one
@@ -294,8 +301,8 @@ def set_duty(
             if not begin <= b_start < b_end <= finish:
                 raise Invalid("lunch", "lunch_outside")
             duty = Duty(staff_id, post, begin, finish, b_start, b_end, manual=True)
-        _refuse_short("lunch" if lunch not in (KEEP, None) else "post", [*others, duty],
-                      settings, day)  # fmt: skip
+        field = "lunch" if lunch not in (KEEP, None) else "post"
+        _refuse_short(field, [*others, duty], settings, day, plan)
         _write(uow, day, duty)
 
 
@@ -341,8 +348,8 @@ def copy_plan(store: Store, settings: Settings, day: date, source: date) -> int:
         return None if at is None else at_local(day, local(at, zone).time(), zone)
 
     with store.unit_of_work() as uow:
-        if uow.execute("SELECT 1 FROM duty WHERE business_day = ?", (day.isoformat(),))\
-                .fetchone():  # fmt: skip
+        planned = uow.execute("SELECT 1 FROM duty WHERE business_day = ?", (day.isoformat(),))
+        if planned.fetchone() is not None:
             raise Invalid("copy", "duty_exists")
         active = {str(r[0]) for r in uow.execute("SELECT id FROM staff WHERE active = 1")}
         copied = 0
