@@ -157,13 +157,17 @@ def plan_lunches(
     for i in order:
         duty = plan[i]
         best: tuple[tuple[int, int, datetime], Duty] | None = None
+        # A break at one post changes only that post's staffing: only its people are
+        # checked (the plan was without shortfalls before this person's break).
+        post = duty.post
+        colleagues = [d for j, d in enumerate(plan) if j != i and d.post == post]
         for at in _slots(duty, rule):
             trial = replace(duty, break_starts=at, break_ends=at + rule.length)
-            candidate = [*plan[:i], trial, *plan[i + 1 :]]
-            if shortfalls(candidate, minimums, start, end):
+            candidate = [*colleagues, trial]
+            if shortfalls(candidate, {post: minimums.get(post, 0)}, start, end):
                 continue
             thinnest = min(
-                staffed(candidate, moment)[duty.post]
+                staffed(candidate, moment)[post]
                 for moment in _moments(candidate, at, at + rule.length)
             )
             together = sum(
