@@ -137,6 +137,10 @@ def _read_channels(path: Path) -> tuple[Channel, ...]:
     entries = raw.get("channel")
     if not isinstance(entries, list) or not entries:
         raise ContentError("content.bad_value", file=str(path), line=1, problem="no [[channel]]")
+    minimums = raw.get("min_counters", {})
+    if not isinstance(minimums, dict):
+        raise ContentError("content.bad_value", file=str(path), line=1,
+                           problem="min_counters: expected a table")  # fmt: skip
     out: list[Channel] = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
@@ -149,9 +153,11 @@ def _read_channels(path: Path) -> tuple[Channel, ...]:
             raise bad(i, "counters", "counters: expected a whole number")
         if not 0 <= counters <= COUNTERS_MAX:
             raise bad(i, "counters", f"counters: expected 0 to {COUNTERS_MAX}, got {counters}")
-        least = entry.get("min_counters", 0)
+        least = minimums.get(entry.get("key"), 0)
         if type(least) is not int or not 0 <= least <= COUNTERS_MAX:
-            raise bad(i, "min_counters", f"min_counters: expected 0 to {COUNTERS_MAX}")
+            raise ContentError("content.bad_value", file=str(path),
+                               line=locate(text, ("min_counters",)),
+                               problem=f"min_counters: expected 0 to {COUNTERS_MAX}")  # fmt: skip
         label = entry.get("label")
         if not isinstance(label, dict) or not all(
             isinstance(label.get(lang), str) for lang in ("zh", "en")
