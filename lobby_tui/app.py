@@ -56,6 +56,7 @@ PLACES: tuple[tuple[str, str], ...] = (
 FLAG_KEY = "f8"
 LOCK_KEY = "ctrl+l"
 ROUND_CHECK_SECONDS = 30
+NO_SHOW_CHECK_SECONDS = 60  # appointments past their grace are marked no-shows (R1.6)
 IDLE_CHECK_SECONDS = 5  # how often the idle lock looks; a key costs only a flag (R6.5)
 # What a covering screen (sign-in, lock) leaves working: nothing that shows the lobby's
 # places or their records.
@@ -204,6 +205,7 @@ class LobbyApp(App[None]):
         self.add_mode("dashboard", DashboardScreen)
         self.round_reminded: datetime | None = None
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
+        self.set_interval(NO_SHOW_CHECK_SECONDS, self.mark_no_shows)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.warn_about_content()
         self.call_after_refresh(self.erase_expired)
@@ -302,6 +304,18 @@ class LobbyApp(App[None]):
 
         self.run_worker(work, name="retention", group="retention", thread=True,
                         exit_on_error=False)  # fmt: skip
+
+    def mark_no_shows(self) -> None:
+        """Appointments not checked in within the grace period become no-shows, on the
+        app's clock, in a thread worker (a write, however small, never holds the screen)."""
+
+        def work() -> None:
+            from lobby_tui.services.dayplan import mark_no_shows
+
+            mark_no_shows(self.store, self.settings)
+
+        self.run_worker(work, name="no-shows", group="no-shows", thread=True,
+                        exclusive=True, exit_on_error=False)  # fmt: skip
 
     def warn_about_content(self) -> None:
         """A broken content file replaced by the packaged one is said, and stays on screen

@@ -177,9 +177,10 @@ def demo(
             store, settings, language = prepare(db, lang, SystemClock())
             day = business_day(store.clock.now(), settings.timezone)
             try:
-                from lobby_tui.demo.staff import seed_roster
+                from lobby_tui.demo.staff import seed_duty, seed_roster
 
                 team = seed_roster(store, language)
+                seed_duty(store, settings, day, language, team["supervisor"])
                 store.actor = team["lobby_manager"]  # the morning's manager did the morning
                 count = write_demo_morning(
                     store, settings, day, seed=seed, lang=language, past_complaints=not days

@@ -100,6 +100,8 @@ class Channel:
     prefix: str
     counters: int
     label: dict[str, str]
+    min_counters: int = 0
+    """The fewest windows kept open while staff take their breaks (the duty plan)."""
 
 
 COUNTERS_MAX = 30  # as the day plan allows (domain/parse.py)
@@ -136,6 +138,10 @@ def _read_channels(path: Path) -> tuple[Channel, ...]:
     entries = raw.get("channel")
     if not isinstance(entries, list) or not entries:
         raise ContentError("content.bad_value", file=str(path), line=1, problem="no [[channel]]")
+    minimums = raw.get("min_counters", {})
+    if not isinstance(minimums, dict):
+        raise ContentError("content.bad_value", file=str(path), line=1,
+                           problem="min_counters: expected a table")  # fmt: skip
     out: list[Channel] = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
@@ -148,6 +154,11 @@ def _read_channels(path: Path) -> tuple[Channel, ...]:
             raise bad(i, "counters", "counters: expected a whole number")
         if not 0 <= counters <= COUNTERS_MAX:
             raise bad(i, "counters", f"counters: expected 0 to {COUNTERS_MAX}, got {counters}")
+        least = minimums.get(entry.get("key"), 0)
+        if type(least) is not int or not 0 <= least <= COUNTERS_MAX:
+            raise ContentError("content.bad_value", file=str(path),
+                               line=locate(text, ("min_counters",)),
+                               problem=f"min_counters: expected 0 to {COUNTERS_MAX}")  # fmt: skip
         label = entry.get("label")
         if not isinstance(label, dict) or not all(
             isinstance(label.get(lang), str) for lang in ("zh", "en")
@@ -162,6 +173,7 @@ def _read_channels(path: Path) -> tuple[Channel, ...]:
                 prefix=entry["prefix"],
                 counters=counters,
                 label={"zh": label["zh"], "en": label["en"]},
+                min_counters=least,
             )
         )
     return tuple(out)

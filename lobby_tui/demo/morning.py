@@ -119,6 +119,7 @@ DEMO_TEXT = {
         "vip": "理财产品到期续作",
         "company": "企业开户",
         "payroll": "代发工资",
+        "cash_ready": "现金已清点备妥，放在现金柜台",
         "fraud_note": "老年客户欲向“安全账户”转账 5 万元",
         "fraud_why": "转给“公安”提供的安全账户，说是保护存款",
         "family": "女儿赶到网点",
@@ -133,6 +134,7 @@ DEMO_TEXT = {
         "vip": "Wealth review: deposit maturing",
         "company": "Company account opening",
         "payroll": "Payroll withdrawal",
+        "cash_ready": "Cash counted and ready at the cash counter",
         "fraud_note": "elderly customer about to send 50,000 to a 'safe account'",
         "fraud_why": "to a 'police' safe account, to 'protect' her savings",
         "family": "daughter came to the branch",
@@ -182,6 +184,24 @@ def _demo_checklist(
     add_cash_movement(store, settings, day, time(10, 45), 500_000, text["payroll"])
     clock.advance(minutes=1)
     sign_off(store, day=day, template=template, name=text["signer"])
+
+
+def _cash_ready(
+    store: Store, settings: Settings, day: date, lang: str
+) -> list[tuple[datetime, Callable[[], None]]]:
+    """The payroll withdrawal's cash, counted and ready before its task falls due."""
+    from lobby_tui.services.tasks import resolve_task
+
+    found = store.query_one("SELECT task_id FROM cash_movements WHERE task_id IS NOT NULL")
+    if found is None:
+        return []
+    task_id = str(found[0])
+    return [
+        (
+            at_local(day, time(9, 40), settings.timezone),
+            lambda: resolve_task(store, task_id, DEMO_TEXT[lang]["cash_ready"]),
+        )
+    ]
 
 
 # The morning's rounds (start, end) as local times: the 09:45 round was missed.
@@ -379,6 +399,7 @@ def write_demo_morning(
         steps += _quality_steps(walkins, now, random.Random(f"{seed}:quality"))
         scheduled = _demo_incidents(store, settings, day, shift.id, lang)
         scheduled += today_complaint_actions(store, settings, day, shift.id, lang)
+        scheduled += _cash_ready(store, settings, day, lang)
         steps += [(when, 4, n, "scheduled") for n, (when, _action) in enumerate(scheduled)]
         ids: dict[int, str] = {}
         round_id: str | None = None

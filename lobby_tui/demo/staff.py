@@ -3,7 +3,11 @@ screen (signin.demo_hint says the same names and PINs). Never used outside the d
 
 from __future__ import annotations
 
-from lobby_tui.services.staff import add_staff
+from datetime import date, time
+
+from lobby_tui.domain.settings import Settings
+from lobby_tui.services.duty import rotate_lunches, set_duty
+from lobby_tui.services.staff import add_staff, roster
 from lobby_tui.store import Store
 
 # (name in Chinese, name in English, role, PIN)
@@ -25,3 +29,42 @@ def seed_roster(store: Store, lang: str) -> dict[str, str]:
             store.actor = ids[role]
     store.actor = None
     return ids
+
+
+# The rest of the demo's floor: tellers and a wealth manager who work the windows (they
+# hold the tablet rarely, so the sign-in hint leaves them out).
+COUNTER_STAFF = (
+    ("刘洋", "Liu Yang", "teller", "3690"),
+    ("赵磊", "Zhao Lei", "teller", "7410"),
+    ("孙丽", "Sun Li", "teller", "8520"),
+    ("周涛", "Zhou Tao", "teller", "9630"),
+    ("吴敏", "Wu Min", "wealth_manager", "1470"),
+)
+# Who works where on the demo day (English names; the post is a channel or a zone).
+DUTY = (
+    ("Wang Fang", "floor"),
+    ("Li Ming", "floor"),
+    ("Zhang Wei", "security"),
+    ("Chen Jing", "cash"),
+    ("Liu Yang", "cash"),
+    ("Zhao Lei", "non_cash"),
+    ("Sun Li", "non_cash"),
+    ("Zhou Tao", "priority"),
+    ("Wu Min", "wealth"),
+)
+
+
+def seed_duty(store: Store, settings: Settings, day: date, lang: str, supervisor: str) -> None:
+    """The demo day's duty plan: everyone from 08:30 to 17:30 at the windows the branch
+    opens by default, lunches by the rotation (services/duty.py)."""
+    store.actor = supervisor
+    try:
+        for zh, en, role, pin in COUNTER_STAFF:
+            add_staff(store, zh if lang == "zh" else en, role, pin)
+        names = {en: zh if lang == "zh" else en for zh, en, _r, _p in (*ROSTER, *COUNTER_STAFF)}
+        ids = {p.name: p.id for p in roster(store)}
+        for en, post in DUTY:
+            set_duty(store, settings, day, ids[names[en]], post, time(8, 30), time(17, 30))
+        rotate_lunches(store, settings, day)
+    finally:
+        store.actor = None

@@ -129,6 +129,23 @@ def parse_time(text: str, field: str = "time") -> time:
     return time(int(match[1]), int(match[2]))
 
 
+def parse_span(text: str, field: str = "lunch") -> tuple[time, time] | None:
+    """A stretch of the day as HH:MM-HH:MM (a lunch break); empty: none."""
+    plain = _plain(text).replace("–", "-").replace("—", "-").replace("~", "-")
+    if not plain:
+        return None
+    parts = [p.strip() for p in plain.split("-")]
+    if len(parts) != 2:
+        raise Invalid(field, "span_format")
+    try:
+        start, end = parse_time(parts[0], field), parse_time(parts[1], field)
+    except Invalid as exc:
+        raise Invalid(field, "span_format") from exc
+    if end <= start:
+        raise Invalid(field, "span_order")
+    return start, end
+
+
 def parse_date(text: str, field: str) -> date:
     """A day as YYYY-MM-DD, in this century."""
     match = _DATE.fullmatch(_plain(text))

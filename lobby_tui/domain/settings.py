@@ -58,12 +58,20 @@ class Settings:
     service_level_target: float = 0.8
     """The share of customers to be called within `wait_red_min`: the day plan opens windows
     for it (R1.6)."""
-    large_cash_threshold: int = 50000
-    """Yuan: a withdrawal from this amount is booked the day before (R1.6)."""
     pension_days: tuple[int, ...] = ()
     """Days of the month pensions and social security are paid here (the forecast's effect)."""
     payroll_days: tuple[int, ...] = ()
     """Days of the month local employers pay wages."""
+    lunch_from: time = time(11, 0)
+    """Lunches are taken from this time (the duty plan's rotation, R1.6) …"""
+    lunch_until: time = time(14, 0)
+    """… and are over by this one."""
+    lunch_min: int = 60
+    """How long a lunch break is."""
+    appointment_grace_min: int = 15
+    """An appointment not checked in this long after its time is a no-show."""
+    large_cash_threshold: int = 50000
+    """Yuan: a cash withdrawal booked at or above this gets a cash-preparation task."""
 
     def branch(self, lang: str) -> str:
         return self.branch_name.get(lang) or next(iter(self.branch_name.values()), "")
@@ -135,6 +143,10 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
     opening, closing = _clock_time(raw, "opening_time"), _clock_time(raw, "closing_time")
     if closing <= opening:
         raise SettingsError("closing_time", "must be later than opening_time")
+    lunch_from = _clock_time({"lunch_from": "11:00", **raw}, "lunch_from")
+    lunch_until = _clock_time({"lunch_until": "14:00", **raw}, "lunch_until")
+    if lunch_until <= lunch_from:
+        raise SettingsError("lunch_until", "must be later than lunch_from")
     return Settings(
         branch_name={str(k): str(v) for k, v in name.items()},
         timezone=zone,
@@ -156,4 +168,8 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         idle_lock_min=_int(raw, "idle_lock_min", 1, 240, 5),
         retention_days=_int(raw, "retention_days", MIN_DAYS, MAX_DAYS, DEFAULT_DAYS),
         branch_id=branch_id,
+        lunch_from=lunch_from,
+        lunch_until=lunch_until,
+        lunch_min=_int(raw, "lunch_min", 15, 120, 60),
+        appointment_grace_min=_int(raw, "appointment_grace_min", 1, 240, 15),
     )

@@ -34,6 +34,7 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.domain.staffing import OpenAdvice
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen
+from lobby_tui.services.duty import post_label
 from lobby_tui.services.forecast import DayPlanForecast, day_plan_forecast, live_advice
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.store import StoreError
@@ -311,12 +312,18 @@ class DashboardScreen(LobbyScreen):
             self.box("checklist", self.items("tasks", lobby.tasks_open, lobby.tasks, duties_lines)),
         ]
         hours = self.box("triage", self.hours(lobby))
+        staff = self.box("checklist", self.on_duty(lobby))
         if wide:  # the open cases in a column of their own
-            queue, duties, cases = [*queue, hours], [*duties, *rest], [complaints, incidents]
+            queue = [*queue, staff, hours]
+            duties, cases = [*duties, *rest], [complaints, incidents]
         else:
             # Two columns: what happens on the floor (incidents) under who waits, complaints
             # under the round, so at 80×24 both are in sight; the rest below (scrolled to).
-            queue, duties, cases = [*queue, incidents, hours], [*duties, complaints, *rest], []
+            queue, duties, cases = (
+                [*queue, incidents, staff, hours],
+                [*duties, complaints, *rest],
+                [],
+            )
         # Only a box that changed is drawn again (most ticks change nothing).
         self.query_one("#col-queue", Boxes).show(queue)
         self.query_one("#col-duties", Boxes).show(duties)
@@ -462,6 +469,29 @@ class DashboardScreen(LobbyScreen):
         else:
             title = t("dash.handover.title", name=handover.closed_by, time=when)
         return title, Text(lobby.handover.note or t("dash.handover.no_note")), "warn"
+
+    def on_duty(self, lobby: Lobby) -> PanelParts:
+        """Who is at each channel now and who is on a break until when (the duty plan,
+        R1.6). Staff names are not customer data: they are shown."""
+        title = t("dash.duty.title")
+        if lobby.on_duty is None:
+            return title, Text(t("dash.duty.empty")), "warn"
+        if not lobby.on_duty:
+            return title, Text(t("dash.duty.nobody")), "ok"
+        zone = self.lobby_app.settings.timezone
+        lang = self.lobby_app.language
+        lines = []
+        for post in lobby.on_duty:
+            line = Text.assemble((post_label(post.post, lang), "bold"), " ", "、".join(post.here)
+                                 if lang == "zh" else ", ".join(post.here))  # fmt: skip
+            for name, until in post.away:
+                line.append("  ")
+                line.append(
+                    t("dash.duty.away", name=name, time=local(until, zone).strftime("%H:%M")),
+                    style=self.wait_style(WaitLevel.AMBER),
+                )
+            lines.append(line)
+        return title, Group(*lines), "ok"
 
     def checklist(self, lobby: Lobby) -> PanelParts:
         """Done and signed, in progress, or late: red once the doors are open (R1)."""

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from lobby_tui.content import channels
+from lobby_tui.domain.appointments import no_show, no_show_from
 from lobby_tui.domain.checklist import Forecast, forecast_from_counts
 from lobby_tui.domain.day import at_local, business_day, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import AMOUNT_MAX, COUNTERS_MAX, check_text
 from lobby_tui.domain.settings import Settings
-from lobby_tui.store import Store, iso, new_id, parse_iso
+from lobby_tui.domain.staff import SUPERVISOR
+from lobby_tui.domain.tasks import TaskText
+from lobby_tui.services import duty
+from lobby_tui.services.tasks import open_task
+from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
 
 PURPOSE_MAX = 80
 WHO_MAX = 20
@@ -23,7 +28,17 @@ WHO_MAX = 20
 
 
 def counters_now(store: Store, day: date) -> dict[str, int]:
-    """Counters open per channel now: the day's latest change, else the branch default."""
+    """Counters open per channel now: the people at a window now by the day's duty plan
+    (services/duty.py); a day without one, the day's latest counter change, else the branch
+    default. Triage's wait estimate reads only this."""
+    plan = counters_planned(store, day)
+    staffed = duty.windows_at(store, day, store.clock.now())
+    return plan if staffed is None else {**plan, **staffed}
+
+
+def counters_planned(store: Store, day: date) -> dict[str, int]:
+    """The counters typed on the day plan (or the branch default): what a day without a
+    duty plan opens."""
     plan = {c.key: c.counters for c in channels()}
     for row in store.query(
         "SELECT channel, counters FROM counter_plans WHERE business_day = ? ORDER BY at, rowid",
@@ -34,16 +49,28 @@ def counters_now(store: Store, day: date) -> dict[str, int]:
 
 
 def counters_by_hour(store: Store, day: date) -> dict[int, dict[str, int]]:
-    """Windows staffed per channel for each hour of the branch's day (the day plan sets them
-    beside the windows each hour needs). Until a duty plan says who works when, every hour
-    has the counters open now."""
-    now = counters_now(store, day)
-    return {hour: dict(now) for hour in range(24)}
+    """Windows staffed per channel for each hour of the branch's day (opening hour to the
+    closing hour): from the duty plan, people at a window minus breaks, at the thinnest
+    moment of the hour; a day without a plan has today's counters every hour."""
+    from lobby_tui.services.settings import load_settings
+
+    settings = load_settings(store)
+    last = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
+    hours = range(settings.opening_time.hour, last + 1)
+    plan = counters_planned(store, day)
+    staffed = duty.windows_by_hour(store, day, hours, settings)
+    if staffed is None:
+        now = counters_now(store, day)
+        return {hour: dict(now) for hour in hours}
+    return {hour: {**plan, **staffed[hour]} for hour in hours}
 
 
 def set_counters(store: Store, day: date, channel: str, counters: int) -> None:
     if channel not in {c.key for c in channels()}:
         raise Invalid("channel", "channel_unknown")
+    if channel in duty.window_channels() and duty.has_plan(store, day):
+        # One source of truth: with people on the plan, a window opens with a person.
+        raise Invalid("counters", "counters_from_duty")
     if not 0 <= counters <= COUNTERS_MAX:
         raise Invalid("counters", "counters_range", max=COUNTERS_MAX)
     with store.unit_of_work() as uow:
@@ -76,6 +103,10 @@ class Appointment:
     purpose: str
     vip: bool
     who: str | None
+    arrived: bool = False
+    """Checked in at triage: linked to the arrival."""
+    no_show: bool = False
+    """Not checked in within the grace period after its time (domain/appointments.py)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +115,10 @@ class CashMovement:
     due_at: datetime
     amount: int
     note: str | None
+    ready_by: datetime | None = None
+    """A large withdrawal's cash-preparation task: when the cash is due ready …"""
+    owner: str | None = None
+    """… and who gets it ready (a name from the roster)."""
 
 
 PLAN_DAYS_AHEAD = 7  # an appointment booked for next week is planned now
@@ -136,13 +171,73 @@ def add_appointment(
 
 def appointments(store: Store, day: date) -> list[Appointment]:
     return [
-        Appointment(r["id"], parse_iso(r["due_at"]), r["purpose"], bool(r["vip"]), r["who"])
+        Appointment(
+            r["id"],
+            parse_iso(r["due_at"]),
+            r["purpose"],
+            bool(r["vip"]),
+            r["who"],
+            r["arrival_id"] is not None,
+            r["no_show_at"] is not None,
+        )
         for r in store.query(
-            "SELECT id, due_at, purpose, vip, who FROM appointments WHERE business_day = ?"
-            " ORDER BY due_at",
+            "SELECT id, due_at, purpose, vip, who, arrival_id, no_show_at FROM appointments"
+            " WHERE business_day = ? ORDER BY due_at",
             (day.isoformat(),),
         )
     ]
+
+
+def find_appointments(store: Store, settings: Settings, day: date, typed: str) -> list[Appointment]:
+    """Check-in at triage: the day's appointments not yet checked in (a no-show who comes
+    late included) that match what was typed — a time ("11", "11:0", "11:00") by its start,
+    else the customer's reference or the purpose, in any case. Nothing typed: all of them."""
+    typed = typed.strip().casefold()
+    zone = settings.timezone
+    found = []
+    for meeting in appointments(store, day):
+        if meeting.arrived:
+            continue
+        shown = local(meeting.due_at, zone).strftime("%H:%M")
+        if (
+            not typed
+            or (typed[:1].isdigit() and (shown.startswith(typed) or shown.startswith("0" + typed)))
+            or typed in (meeting.who or "").casefold()
+            or typed in meeting.purpose.casefold()
+        ):
+            found.append(meeting)
+    return found
+
+
+def mark_no_shows(store: Store, settings: Settings) -> int:
+    """Appointments not checked in `appointment_grace_min` after their time are marked
+    no-shows, at the moment the grace ran out (on the app's clock, whenever the app looks:
+    a morning start marks yesterday's last ones too). Returns how many were marked."""
+    now = store.clock.now()
+    grace = timedelta(minutes=settings.appointment_grace_min)
+    due = [
+        (str(r[0]), parse_iso(str(r[1])))
+        for r in store.rows(
+            "SELECT id, due_at FROM appointments WHERE arrival_id IS NULL"
+            " AND no_show_at IS NULL AND due_at <= ?",
+            (iso(now - grace),),
+        )
+    ]
+    due = [(i, at) for i, at in due if no_show(at, now, grace)]
+    if not due:
+        return 0
+    with store.unit_of_work() as uow:
+        for appointment_id, due_at in due:
+            marked = iso(no_show_from(due_at, grace))
+            changed = uow.execute(
+                "UPDATE appointments SET no_show_at = ? WHERE id = ? AND arrival_id IS NULL"
+                " AND no_show_at IS NULL",
+                (marked, appointment_id),
+            ).rowcount
+            if changed:  # another tablet may have marked it, or checked it in, meanwhile
+                uow.event("appointment.no_show", "appointment", appointment_id,
+                          {"no_show_at": marked})  # fmt: skip
+    return len(due)
 
 
 def add_cash_movement(
@@ -170,15 +265,72 @@ def add_cash_movement(
             movement_id,
             {k: v for k, v in row.items() if k != "id"},
         )
+        if amount >= settings.large_cash_threshold:
+            _cash_task(store, uow, settings, day, movement_id, at, amount)
     return movement_id
+
+
+CASH_LEAD = timedelta(hours=1)  # the cash is counted and ready this long before it is due
+
+
+def _cash_task(
+    store: Store,
+    uow: UnitOfWork,
+    settings: Settings,
+    day: date,
+    movement_id: str,
+    at: time,
+    amount: int,
+) -> None:
+    """A large withdrawal booked ahead (R1.6): a task to get the cash ready, owned by the
+    person at the cash counter then by the duty plan, else by a supervisor; due an hour
+    before the booking (not before the day begins: a booking at opening is made ready by
+    the first minute of the day)."""
+    zone = settings.timezone
+    due_at = at_local(day, at, zone)
+    ready_by = max(due_at - CASH_LEAD, at_local(day, time(0), zone))
+    owner = duty.on_post_at(store, day, "cash", due_at)
+    if owner is None:
+        found = uow.execute(
+            "SELECT id FROM staff WHERE role = ? AND active = 1 ORDER BY name LIMIT 1",
+            (SUPERVISOR,),
+        ).fetchone()
+        owner = str(found[0]) if found else None
+    name = uow.execute("SELECT name FROM staff WHERE id = ?", (owner,)).fetchone()
+    task_id = open_task(
+        uow,
+        shift_id=None,
+        source="cash_movement",
+        source_id=movement_id,
+        text=TaskText(
+            "task.cash_prep",
+            {
+                "amount": f"{amount:,}",
+                "day": day.strftime("%m-%d"),
+                "time": at.strftime("%H:%M"),
+                "who": str(name[0]) if name else "—",
+            },
+        ),
+        due_at=iso(ready_by),
+        owner=owner,
+    )
+    uow.execute("UPDATE cash_movements SET task_id = ? WHERE id = ?", (task_id, movement_id))
 
 
 def cash_movements(store: Store, day: date) -> list[CashMovement]:
     return [
-        CashMovement(r["id"], parse_iso(r["due_at"]), r["amount"], r["note"])
+        CashMovement(
+            r["id"],
+            parse_iso(r["due_at"]),
+            r["amount"],
+            r["note"],
+            parse_iso(r["ready_by"]) if r["ready_by"] else None,
+            r["owner"],
+        )
         for r in store.query(
-            "SELECT id, due_at, amount, note FROM cash_movements WHERE business_day = ?"
-            " ORDER BY due_at",
+            "SELECT m.id, m.due_at, m.amount, m.note, t.due_at AS ready_by, s.name AS owner"
+            " FROM cash_movements m LEFT JOIN tasks t ON t.id = m.task_id"
+            " LEFT JOIN staff s ON s.id = t.owner WHERE m.business_day = ? ORDER BY m.due_at",
             (day.isoformat(),),
         )
     ]

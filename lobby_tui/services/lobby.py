@@ -24,6 +24,7 @@ from lobby_tui.domain.kpis import (
 )
 from lobby_tui.domain.lobby import ChannelQueue, channel_queues
 from lobby_tui.domain.settings import Settings
+from lobby_tui.services.duty import AtPost, has_plan, who_is_where
 from lobby_tui.services.rounds import lobby_closed
 from lobby_tui.services.rounds import tally as round_tally
 from lobby_tui.services.shift import Handover, last_handover
@@ -79,6 +80,7 @@ class Lobby:
     appointments: list[OpenItem]
     devices_out: list[OpenItem]
     handover: Handover | None = None  # the note the previous shift left
+    on_duty: list[AtPost] | None = None  # who is at each post now; None: no duty plan today
 
 
 DEADLINES = ("decision_due_at", "promised_by", "callback_due_at")
@@ -205,7 +207,7 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
 
     appointments = store.query(
         "SELECT due_at, purpose, vip FROM appointments WHERE business_day = ?"
-        " AND arrival_id IS NULL ORDER BY due_at",
+        " AND arrival_id IS NULL AND no_show_at IS NULL ORDER BY due_at",
         (today,),
     )
 
@@ -259,4 +261,5 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
         ],
         devices_out=[OpenItem(x.created_at, device_name(x)) for x in tasks if x.device_key],
         handover=last_handover(store, now),
+        on_duty=who_is_where(store, day, now) if has_plan(store, day) else None,
     )

@@ -227,9 +227,12 @@ def save_walkin(
             ),
         )
         if walkin.appointment_id:
+            # Checked in: arrived now, linked to the arrival (a no-show who came late is not
+            # one any more).
             uow.execute(
-                "UPDATE appointments SET arrival_id = ? WHERE id = ?",
-                (arrival_id, walkin.appointment_id),
+                "UPDATE appointments SET arrival_id = ?, arrived_at = ?, no_show_at = NULL"
+                " WHERE id = ?",
+                (arrival_id, uow.now, walkin.appointment_id),
             )
             found = uow.execute(
                 "SELECT vip, purpose FROM appointments WHERE id = ?", (walkin.appointment_id,)

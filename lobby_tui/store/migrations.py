@@ -496,6 +496,31 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX day_weather_by_day ON day_weather (business_day, at);
     """,
+    # 14: who is on duty (issue 19, R1.6): a person of the roster at a window of a channel
+    # or in a zone, with one break; an appointment's check-in and no-show; the task that
+    # gets a large withdrawal's cash ready.
+    """
+    CREATE TABLE duty (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        staff_id TEXT NOT NULL REFERENCES staff(id),
+        post TEXT NOT NULL,              -- a channel key (a window of it), or floor / security
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        break_starts_at TEXT,            -- NULL: no break planned
+        break_ends_at TEXT,
+        break_manual INTEGER NOT NULL DEFAULT 0 CHECK (break_manual IN (0, 1)),
+        updated_at TEXT NOT NULL,
+        UNIQUE (business_day, staff_id),
+        CHECK (starts_at < ends_at),
+        CHECK ((break_starts_at IS NULL) = (break_ends_at IS NULL))
+    );
+    ALTER TABLE appointments ADD COLUMN arrived_at TEXT;
+    ALTER TABLE appointments ADD COLUMN no_show_at TEXT;
+    CREATE INDEX appointments_pending ON appointments(due_at)
+        WHERE arrival_id IS NULL AND no_show_at IS NULL;
+    ALTER TABLE cash_movements ADD COLUMN task_id TEXT REFERENCES tasks(id);
+    """,
     # 15: complaints as the regulation runs them (issue 20): a regulator's referral keeps its
     # reference and reply deadline; the further extension of Art. 21 with the approver's
     # level; the last progress update the customer had (R4.4); the root cause at closing;

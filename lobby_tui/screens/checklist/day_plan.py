@@ -18,9 +18,10 @@ from lobby_tui.domain.day import local
 from lobby_tui.domain.parse import parse_amount, parse_counters, parse_time
 from lobby_tui.domain.privacy import mask
 from lobby_tui.i18n import t
+from lobby_tui.screens.checklist.duty import DutyPanel
 from lobby_tui.screens.checklist.forecast import forecast_view
 from lobby_tui.screens.panel import lobby_of, place_of
-from lobby_tui.services import dayplan
+from lobby_tui.services import dayplan, duty
 from lobby_tui.services import forecast as forecast_service
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import Form, invalid_text
@@ -46,10 +47,11 @@ class DayPlanPane(TabPane):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(t("plan.counters"), classes="plan-title")
+            yield Static(t("plan.counters"), classes="plan-title", id="counters-title")
             with Form(id="counters"):
                 for channel in channels():
                     yield Field(f"counters-{channel.key}", max_length=2, restrict=r"[0-9]*")
+            yield DutyPanel()
             yield Static(t("plan.appointments"), classes="plan-title")
             yield Static(id="appointment-list")
             with Form(
@@ -108,12 +110,21 @@ class DayPlanPane(TabPane):
         app = lobby_of(self)
         zone = app.settings.timezone
         day = place_of(self).day
+        self.query_one(DutyPanel).fill()
         plan = dayplan.counters_now(app.store, day)
+        # One source of truth: with a duty plan, a channel's windows are its people (and
+        # are changed there); the numbers typed here serve a day without one.
+        from_duty = duty.has_plan(app.store, day)
+        staffed = set(duty.window_channels()) if from_duty else set()
+        self.query_one("#counters-title", Static).update(
+            t("plan.counters_duty" if from_duty else "plan.counters")
+        )
         counters = self.query_one("#counters", Form)
         for channel in channels():
             field = counters.field(f"counters-{channel.key}")
             field.relabel(channel.label[self.language])
-            if not field.input.has_focus:
+            field.input.disabled = channel.key in staffed
+            if not field.input.has_focus or channel.key in staffed:
                 field.input.value = str(plan.get(channel.key, channel.counters))
         meetings = dayplan.appointments(app.store, day)
         table = Table.grid(padding=(0, 2))
@@ -123,6 +134,11 @@ class DayPlanPane(TabPane):
                 meeting.purpose,
                 t("plan.vip") if meeting.vip else "",
                 mask(meeting.who),
+                Text(t("plan.arrived"), style="green")
+                if meeting.arrived
+                else Text(t("plan.no_show"), style="red")
+                if meeting.no_show
+                else "",
             )
         self.query_one("#appointment-list", Static).update(
             table if meetings else Text(t("plan.none"), style="dim")
@@ -130,10 +146,17 @@ class DayPlanPane(TabPane):
         moves = dayplan.cash_movements(app.store, day)
         cash = Table.grid(padding=(0, 2))
         for move in moves:
+            ready = (
+                t("plan.cash_task", time=local(move.ready_by, zone).strftime("%H:%M"),
+                  who=move.owner or "—")
+                if move.ready_by
+                else ""
+            )  # fmt: skip
             cash.add_row(
                 local(move.due_at, zone).strftime("%H:%M"),
                 t("plan.yuan", amount=f"{move.amount:,}"),
                 move.note or "",
+                Text(ready, style="yellow"),
             )
         self.query_one("#cash-list", Static).update(
             cash if moves else Text(t("plan.none"), style="dim")
@@ -167,6 +190,13 @@ class DayPlanPane(TabPane):
                 settings.service_level_target,
             )
         )
+
+    @on(DutyPanel.Saved)
+    def _duty_saved(self, event: DutyPanel.Saved) -> None:
+        """The windows open follow the people: the counters shown again."""
+        event.stop()
+        self.fill()
+        self.post_message(self.Saved(self, event.said))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from lobby_tui.content import ContentError, channels, cue_table, needs_catalogue
 from lobby_tui.domain.day import local
 from lobby_tui.domain.parse import check_party, check_ticket
+from lobby_tui.domain.privacy import mask
 from lobby_tui.domain.triage import (
     FLAGS,
     PRIORITY_FLAGS,
@@ -34,7 +35,7 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen, problem_text
 from lobby_tui.screens.triage.queue import LiveQueue
 from lobby_tui.services import triage as service
-from lobby_tui.services.dayplan import appointments
+from lobby_tui.services.dayplan import find_appointments
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
@@ -123,7 +124,12 @@ class TriageScreen(LobbyScreen):
                     )
                     yield Field("reason", placeholder=t("triage.reason_placeholder"))
                 yield FieldError("channel", id="error-channel")
-                yield Select([], id="appointment", prompt=t("triage.appointment_prompt"))
+                with Horizontal(classes="triage-row", id="appointment-row"):
+                    # Check-in: a reference or a time finds the appointment (R1.6).
+                    yield Field(
+                        "appt-search", placeholder=t("triage.appointment_search"), max_length=20
+                    )
+                    yield Select([], id="appointment", prompt=t("triage.appointment_prompt"))
                 with Horizontal(classes="triage-row", id="buttons"):
                     yield Button(t("triage.save"), id="save", variant="success")
                     yield Button(t("triage.new"), id="new")
@@ -216,17 +222,38 @@ class TriageScreen(LobbyScreen):
     def channel_label(self, key: str) -> str:
         return next((c.label[self.lang()] for c in channels() if c.key == key), key)
 
-    def fill_appointments(self) -> None:
+    def fill_appointments(self, typed: str = "") -> None:
+        """The day's appointments still to check in that match what was typed in the
+        search (all when nothing is); one match is chosen at once."""
         app = self.lobby_app
         zone = app.settings.timezone
-        pending = [a for a in appointments(app.store, self.day)]
+        try:
+            waiting = find_appointments(app.store, app.settings, self.day, "")
+            found = find_appointments(app.store, app.settings, self.day, typed) if typed \
+                else waiting  # fmt: skip
+        except StoreError as exc:
+            app.report_failure(exc)
+            return
         options = [
-            (f"{local(a.due_at, zone).strftime('%H:%M')} {'★ ' if a.vip else ''}{a.purpose}", a.id)
-            for a in pending
+            (
+                f"{local(a.due_at, zone).strftime('%H:%M')} {'★ ' if a.vip else ''}{a.purpose}"
+                + (f" {mask(a.who)}" if a.who else "")
+                + (f" ({t('plan.no_show')})" if a.no_show else ""),
+                a.id,
+            )
+            for a in found
         ]
         select = self.query_one("#appointment", Select)
         select.set_options(options)
-        select.display = bool(options)
+        if typed and len(found) == 1:
+            select.value = found[0].id
+        self.query_one("#appointment-row").display = bool(waiting)
+        search = self.query_one("#walkin", Form).field("appt-search")
+        search.say(t("triage.appointment_none") if typed and not found else "")
+
+    @on(Input.Changed, "#input-appt-search")
+    def _search_appointment(self, event: Input.Changed) -> None:
+        self.fill_appointments(event.value)
 
     def band_text(self, band: str | None) -> str:
         return t(f"band.{band}") if band else t("band.closed")
@@ -342,9 +369,8 @@ class TriageScreen(LobbyScreen):
         self.query_one("#channel", Select).focus()
 
     def action_appointment(self) -> None:
-        select = self.query_one("#appointment", Select)
-        if select.display:
-            select.focus()
+        if self.query_one("#appointment-row").display:
+            self.query_one("#input-appt-search", Input).focus()
 
     @on(Button.Pressed, "#new")
     def action_new_walkin(self) -> None:

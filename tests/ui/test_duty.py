@@ -1,0 +1,246 @@
+"""On duty today, through the screens (R1.6): plan the day on F2, see who is where on the
+dashboard, triage quoting from the windows really open, an appointment checked in at
+triage, and a large withdrawal booked the day before with its cash-preparation task."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Select, TabbedContent
+
+from lobby_tui.app import LobbyApp
+from lobby_tui.domain.settings import Settings
+from lobby_tui.screens.triage.screen import TriageScreen
+from lobby_tui.services import dayplan, duty
+from lobby_tui.services.arrivals import NewArrival, record_arrival
+from lobby_tui.store import FixedClock, Store, new_id
+from tests.conftest import MORNING, Build, on_screen, one_row, settle
+from tests.ui.test_app import screen_text
+from tests.ui.test_checklist import error_of, open_checklist
+
+DAY = MORNING.date()
+LUNCHTIME = datetime(2026, 11, 28, 4, 10, tzinfo=UTC)  # 12:10 in Shanghai
+
+
+def person(store: Store, name: str, role: str = "teller") -> str:
+    staff_id = new_id()
+    with store.unit_of_work() as uow:
+        uow.insert("staff", {"id": staff_id, "name": name, "role": role, "active": 1,
+                             "pin_hash": "scrypt$1$1$1$00$00", "created_at": uow.now,
+                             "updated_at": uow.now})  # fmt: skip
+        uow.event("staff.added", "staff", staff_id, {"name": name, "role": role})
+    return staff_id
+
+
+async def put_on_duty(
+    app: LobbyApp, pilot: Pilot[None], who: str, post: str, lunch: str = ""
+) -> None:
+    """The duty form: the person, where, from 08:30 to 17:30, the lunch typed, Enter."""
+    screen = app.screen
+    screen.query_one("#duty-person", Select).value = who
+    await pilot.pause()
+    screen.query_one("#duty-post", Select).value = post
+    form = screen.query_one("#duty-form")
+    form.query_one("#input-duty-starts", Input).value = "08:30"
+    form.query_one("#input-duty-ends", Input).value = "17:30"
+    lunch_input = form.query_one("#input-duty-lunch", Input)
+    lunch_input.value = lunch
+    lunch_input.focus()
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R1.6, R2.7
+    chen, liu, zhao = person(store, "Chen"), person(store, "Liu"), person(store, "Zhao")
+    for minute in range(6):  # six waiting at the cash counter, 4 minutes each
+        clock.set(LUNCHTIME - timedelta(minutes=10 - minute))
+        record_arrival(store, NewArrival(
+            shift_id=None, business_day=DAY.isoformat(), need="cash_withdrawal",
+            channel="cash", suggested_channel="cash", ticket_prefix="A"))  # fmt: skip
+    clock.set(LUNCHTIME)
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        assert "No one on the plan yet." in screen_text(app)
+        await put_on_duty(app, pilot, chen, "cash")
+        await put_on_duty(app, pilot, liu, "cash", "12:00-13:00")
+        assert error_of(app, "duty-lunch") == ""
+        # Two of two at lunch together would close the cash counter: refused beside the
+        # field, the lunch typed kept.
+        await put_on_duty(app, pilot, chen, "cash", "12:00-13:00")
+        assert error_of(app, "duty-lunch") == (
+            "Cash counter would have fewer than 1 window(s) open 12:00–13:00."
+        )
+        lunch = app.screen.query_one("#input-duty-lunch", Input)
+        assert lunch.value == "12:00-13:00"
+        await put_on_duty(app, pilot, zhao, "cash")
+        await put_on_duty(app, pilot, chen, "cash", "12:00-13:00")
+        assert error_of(app, "duty-lunch") == ""
+        text = screen_text(app)
+        assert "Chen Cash counter 08:30–17:30 12:00–13:00 (by hand)" in text
+        assert "Zhao Cash counter 08:30–17:30 no break" in text
+        assert "Windows open now, from the duty plan" in text
+        assert app.screen.query_one("#input-counters-cash", Input).disabled
+        assert app.screen.query_one("#input-counters-cash", Input).value == "1"
+        # The dashboard: who is at the cash counter, who is at lunch until when.
+        await pilot.press("f1")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "On duty now" in text
+        assert "Cash counter Zhao" in text
+        assert "Chen on break until 13:00" in text and "Liu on break until 13:00" in text
+        # Triage quotes from the one window open: six ahead, four minutes each.
+        await pilot.press("f3", "f")
+        await settle(app, pilot)
+        triage = on_screen(app, TriageScreen)
+        assert triage.state is not None and triage.state.loads["cash"].servers == 1
+        assert "over 20 min" in screen_text(app)
+        # Back from lunch: three windows, the same queue quoted shorter.
+        clock.set(LUNCHTIME + timedelta(hours=1))
+        await pilot.press("f3", "f")
+        await settle(app, pilot)
+        assert triage.state.loads["cash"].servers == 3
+        assert "5–10 min" in screen_text(app)
+    rows = store.rows("SELECT staff_id, break_starts_at, break_manual FROM duty ORDER BY staff_id")
+    assert sorted(r[1] for r in rows if r[1]) == ["2026-11-28T04:00:00Z"] * 2
+
+
+async def test_the_day_plan_and_dashboard_in_chinese_at_80x24(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R1.6
+    chen, liu = person(store, "陈静"), person(store, "刘洋")
+    for who in (chen, liu):
+        duty.set_duty(store, settings, DAY, who, "cash", time(8, 30), time(17, 30), None)
+    duty.set_duty(store, settings, DAY, chen, "cash", time(8, 30), time(17, 30),
+                  (time(12), time(13)))  # fmt: skip
+    clock.set(LUNCHTIME)
+    app = build_app(language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for _ in range(20):  # the box sits below the fold at 80×24: scrolled to
+            if "当前在岗" in screen_text(app):
+                break
+            await pilot.press("down")
+            await pilot.pause()
+        text = screen_text(app)
+        assert "当前在岗" in text and "现金柜台 刘洋" in text
+        assert "陈静 休息至 13:00" in text
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        await put_on_duty(app, pilot, liu, "cash", "12:30-13:30")
+        assert error_of(app, "duty-lunch") == "12:30–13:00 现金柜台开放窗口将少于 1 个。"
+
+
+async def test_an_appointment_checks_in_at_triage_by_its_reference(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R1.6
+    dayplan.add_appointment(store, settings, DAY, time(10, 45), "Fund review", False, "Wang")
+    dayplan.add_appointment(store, settings, DAY, time(11, 30), "Loan", False, "Li")
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "m", "a")
+        await pilot.pause()
+        await pilot.press(*"zzz")
+        await pilot.pause()
+        assert error_of(app, "appt-search") == "No appointment matches."
+        await pilot.press("backspace", "backspace", "backspace", *"wang")
+        await pilot.pause()
+        assert error_of(app, "appt-search") == ""
+        wanted = one_row(store, "SELECT id FROM appointments WHERE purpose = 'Fund review'")[0]
+        assert app.screen.query_one("#appointment", Select).value == wanted
+        app.screen.query_one("#needs").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        # The next walk-in's list holds only the one still to come; by time, it is found.
+        await pilot.press("a", *"11:3")
+        await pilot.pause()
+        assert "11:30 Loan L**" in screen_text(app)
+    row = one_row(store, "SELECT arrival_id, arrived_at, no_show_at FROM appointments"
+                         " WHERE purpose = 'Fund review'")  # fmt: skip
+    arrival = one_row(store, "SELECT id, appointment_id FROM arrivals")
+    assert row["arrival_id"] == arrival["id"] and arrival["appointment_id"] == wanted
+    assert row["arrived_at"] == "2026-11-28T02:30:00Z" and row["no_show_at"] is None
+
+
+async def test_a_large_withdrawal_booked_the_day_before_makes_its_task(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R1.6
+    tomorrow = DAY + timedelta(days=1)
+    liu = person(store, "Liu")
+    duty.set_duty(store, settings, tomorrow, liu, "cash", time(8, 30), time(17, 30), None)
+    clock.set(MORNING.replace(hour=8))  # 16:00 the day before
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        # The day plan of tomorrow is where the booking goes: the service takes it.
+        moved = dayplan.add_cash_movement(store, settings, tomorrow, time(10), 80_000, "payroll")
+        task = one_row(store, "SELECT owner, due_at, what FROM tasks WHERE source_id = ?",
+                       (moved,))  # fmt: skip
+        assert task["owner"] == liu and task["due_at"] == "2026-11-29T01:00:00Z"
+        # Today's booking through the form: under the threshold, no task.
+        app.screen.query_one("#input-cash-time", Input).value = "15:00"
+        app.screen.query_one("#input-cash-amount", Input).value = "49999"
+        await pilot.click("#cash-add")
+        await settle(app, pilot)
+        assert one_row(store, "SELECT COUNT(*) FROM tasks")[0] == 1
+        app.screen.query_one("#input-cash-time", Input).value = "15:00"
+        app.screen.query_one("#input-cash-amount", Input).value = "50000"
+        await pilot.click("#cash-add")
+        await settle(app, pilot)
+        assert "cash ready by 14:00: Wang" in screen_text(app)  # no one at cash: the supervisor
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert "Get ¥50,000 in cash ready for 11-28 15:00 — Wang" in screen_text(app)
+
+
+async def test_the_day_starts_from_last_weeks_plan_with_one_button(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R1.6
+    chen = person(store, "Chen")
+    last_week = DAY - timedelta(weeks=1)
+    duty.set_duty(store, settings, last_week, chen, "non_cash", time(9), time(17), None)
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        copy = app.screen.query_one("#duty-copy", Button)
+        assert copy.display and str(copy.label) == "Copy the plan of 11-21"
+        await pilot.click("#duty-copy")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "1 people copied from 11-21." in text
+        assert "Chen Non-cash counter 09:00–17:00 no break" in text
+        assert not copy.display  # the day has its plan now
+    assert [p.name for p in duty.duty_plan(store, DAY)] == ["Chen"]
+
+
+async def test_an_appointment_not_checked_in_becomes_a_no_show_on_the_apps_clock(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R1.6
+    dayplan.add_appointment(store, settings, DAY, time(10, 20), "Fund review", False, "Wang")
+    app = build_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        app.mark_no_shows()  # 10:30: ten minutes late, inside the grace
+        await settle(app, pilot)
+        assert one_row(store, "SELECT no_show_at FROM appointments")[0] is None
+        clock.set(MORNING + timedelta(minutes=5))  # 10:35: the grace has run out
+        app.mark_no_shows()
+        await settle(app, pilot)
+        assert one_row(store, "SELECT no_show_at FROM appointments")[0] == "2026-11-28T02:35:00Z"
+        app.screen.refresh_lobby()  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        assert "Appointments today: 0" in screen_text(app)
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        assert "10:20 Fund review W** no-show" in screen_text(app)
