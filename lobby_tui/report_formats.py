@@ -14,7 +14,7 @@ from typing import Any
 from lobby_tui.i18n import language, t
 from lobby_tui.services.report import DayReport
 
-SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents")
+SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents", "protection")
 # Figures whose value needs a unit to be read; the rest are counts.
 RATES = {
     "walkaway_rate",
@@ -159,4 +159,6 @@ def shown(f: Figure) -> str:
         return t("report.seconds", n=f.value)
     if f.key == "satisfaction_avg":
         return t("report.score", n=f"{f.value:.2f}")
+    if f.key == "money_saved":
+        return t("report.yuan", n=f"{f.value:,.2f}")
     return str(f.value)

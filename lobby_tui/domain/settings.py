@@ -45,6 +45,9 @@ class Settings:
     """A complaint this close to its deadline is shown as due soon."""
     callback_days: int = 3
     """The customer is called back this many days after a complaint is resolved (R4.6)."""
+    large_cash_threshold: int = 50000
+    """Yuan: a cash deposit or withdrawal from this much on is large (identity check and
+    the large-value report)."""
     idle_lock_min: int = 5
     """Minutes without a key or tap after which the tablet locks itself (R6.5)."""
     retention_days: int = 180
@@ -110,6 +113,7 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         complaint_profile=str(profile),
         complaint_soon_days=_int(raw, "complaint_soon_days", 0, 30, 3),
         callback_days=_int(raw, "callback_days", 0, 30, 3),
+        large_cash_threshold=_int(raw, "large_cash_threshold", 1000, 100_000_000, 50000),
         idle_lock_min=_int(raw, "idle_lock_min", 1, 240, 5),
         retention_days=_int(raw, "retention_days", MIN_DAYS, MAX_DAYS, DEFAULT_DAYS),
     )

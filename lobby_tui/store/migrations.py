@@ -485,6 +485,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tasks ADD COLUMN what_key TEXT;
     ALTER TABLE tasks ADD COLUMN what_params TEXT;
     """,
+    # 16: a walk-in marked at triage as large cash (issue 20): 1, or NULL when not. Only the
+    # mark: the amount that decided it is never stored. (NULL, not 0, so rows written before
+    # keep the digests the journal recorded for them.)
+    """
+    ALTER TABLE arrivals ADD COLUMN large_cash INTEGER CHECK (large_cash IS NULL OR large_cash = 1);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -99,6 +99,7 @@ def test_a_device_fault_later_in_the_day_uses_the_same_path(
 ) -> None:
     task_id, new = tasks.report_device_fault(
         store,
+        settings,
         shift_id=None,
         device_key="led_screen",
         channel=None,
@@ -107,6 +108,7 @@ def test_a_device_fault_later_in_the_day_uses_the_same_path(
     )
     again, new_again = tasks.report_device_fault(
         store,
+        settings,
         shift_id=None,
         device_key="led_screen",
         channel=None,

@@ -79,8 +79,8 @@ class TasksPane(TabPane):
         self.show_tasks(tasks.open_tasks(lobby_of(self).store))
 
     def show_tasks(self, open_now: list[tasks.Task]) -> None:
-        """Every open task: when it was raised, by what, what to do, and when it is due —
-        red once overdue. The highlight stays on the task it was on."""
+        """Every open task: when it was raised, by what, what to do, when it is due — red
+        once overdue — and who owns it. The highlight stays on the task it was on."""
         app = lobby_of(self)
         zone = app.settings.timezone
         now = app.store.clock.now()
@@ -108,6 +108,9 @@ class TasksPane(TabPane):
                     else t("tasks.due_on", date=due.strftime("%m-%d"), time=due.strftime("%H:%M"))
                 )
                 prompt.append(" " + said, style="dim")
+            owner = tasks.task_owner(task)
+            if owner:  # who answers for it (every task has an owner, issue 20)
+                prompt.append(" " + t("tasks.owner", owner=owner), style="dim")
             prompts.append((task.id, prompt))
         drawn = [(key, prompt.plain, str(prompt.spans)) for key, prompt in prompts]
         if drawn == self.shown:  # a tick that changed nothing keeps the list as it is
@@ -157,6 +160,7 @@ class TasksPane(TabPane):
         with place_of(self).sending(form) as outcome:
             _task, new = tasks.report_device_fault(
                 app.store,
+                app.settings,
                 shift_id=app.shift_for_record(),
                 device_key=device.key,
                 channel=device.channel,
