@@ -296,3 +296,31 @@ def out_of_service(
     """Which devices and channels are out of service at `at` (triage asks this)."""
     faults = device_faults(store, day_start)
     return OutOfService(devices_out(faults, at), channels_out(devices_by_channel, faults, at))
+
+
+# Care for older customers (适老化, issue 20) ------------------------------------------------
+
+CARE_REQUESTS = ("accompany", "home_visit")  # walked through their business; a home visit
+
+
+def request_care(
+    store: Store, settings: Settings, *, shift_id: str | None, kind: str, note: str = ""
+) -> str:
+    """An older customer's request as a task with its owner and due time: accompanied
+    service (the person signed in, now) or a home visit (the supervisor, within two days).
+    The note says what is needed — a ticket, a time — not who: a name or an address stays
+    in the bank's own customer record."""
+    if kind not in CARE_REQUESTS:
+        raise Invalid("care-kind", "care_kind_missing")
+    note = check_text(note, "care-note", NOTE_MAX, key="note_too_long")
+    with store.unit_of_work() as uow:
+        owner, due = assign(uow, kind, settings)
+        return open_task(
+            uow,
+            shift_id=shift_id,
+            source="care",
+            source_id=None,
+            text=TaskText(f"task.care.{kind}", {"note": note} if note else {}),
+            owner=owner,
+            due_at=due,
+        )

@@ -187,9 +187,9 @@ def prompts_for(walkin: Walkin, settings: Settings) -> list[str]:
     bad input is refused beside the amount."""
     from lobby_tui.content import cash_rates
 
-    large = large_cash_at_triage(
+    large = bool(walkin.cash.strip()) and large_cash_at_triage(
         walkin.need.channel, walkin.cash, settings.large_cash_threshold, cash_rates()
-    )
+    )  # the rates are read only for an amount typed
     return counter_prompts(walkin.need.channel, walkin.channel, walkin.flags, large)
 
 

@@ -55,9 +55,7 @@ def test_two_tablets_starting_a_round_together_open_one(db_path: Path) -> None:
             rows = store.query("SELECT id FROM rounds WHERE completed_at IS NULL")
             opened.append(len(rows))
             for row in rows:
-                complete_round(
-                    store, row[0], {"crowding": "light"}, settings=load_settings(store)
-                )
+                complete_round(store, row[0], {"crowding": "light"}, settings=load_settings(store))
             barrier.wait(20)
     finally:
         store.close()

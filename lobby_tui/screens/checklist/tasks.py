@@ -62,6 +62,17 @@ class TasksPane(TabPane):
                     max_length=tasks.RESOLUTION_MAX,
                 )
                 yield Button(t("tasks.resolve"), id="resolve", variant="primary")
+            yield Static(t("tasks.care_title"), classes="plan-title")
+            with Form(fallback="care-note", id="care-form", classes="plan-form"):
+                yield Select(
+                    [(t(f"tasks.care.{kind}"), kind) for kind in tasks.CARE_REQUESTS],
+                    id="care-kind",
+                    prompt=t("tasks.care_prompt"),
+                )
+                yield Field(
+                    "care-note", placeholder=t("tasks.care_placeholder"), max_length=NOTE_MAX
+                )
+                yield Button(t("tasks.care_add"), id="care-add", variant="primary")
             yield Static(t("tasks.device_title"), classes="plan-title")
             with Form(fallback="fault-note", id="fault-form", classes="plan-form"):
                 yield Select([], id="fault-device", prompt=t("tasks.device_prompt"))
@@ -144,6 +155,27 @@ class TasksPane(TabPane):
             return
         form.reset()
         self.post_message(self.Resolved(self))
+
+    @on(Button.Pressed, "#care-add")
+    @on(Input.Submitted, "#input-care-note")
+    def request_care(self) -> None:
+        """An older customer's request (accompanied service, a home visit) as a task."""
+        app = lobby_of(self)
+        kind = self.query_one("#care-kind", Select).value
+        form = self.query_one("#care-form", Form)
+        with place_of(self).sending(form) as outcome:
+            tasks.request_care(
+                app.store,
+                app.settings,
+                shift_id=app.shift_for_record(),
+                kind="" if kind is Select.NULL else str(kind),
+                note=form.values["care-note"],
+            )
+        if outcome.failed:
+            return
+        form.reset()  # the next request is chosen afresh
+        self.fill()
+        self.post_message(self.Reported(self, t("tasks.care_added")))
 
     @on(Button.Pressed, "#fault-add")
     @on(Input.Submitted, "#input-fault-note")

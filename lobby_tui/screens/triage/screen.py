@@ -239,21 +239,26 @@ class TriageScreen(LobbyScreen):
 
     def check_cash(self, typed: str) -> bool | None:
         """The amount as the large-cash rule reads it (bad input said beside it)."""
+        if not typed.strip():
+            return None
         return is_large_cash(typed, self.lobby_app.settings.large_cash_threshold, cash_rates())
 
     def prompts(self, channel: str) -> list[str]:
         """The counter's reminders for the walk-in as it stands (none while the amount
         typed is not yet an amount: the field says why)."""
+        typed = self.query_one("#input-cash", Input).value
         if self.need is None:
             return []
+        if not typed.strip():
+            return counter_prompts(self.need.channel, channel, self.flags, False)
         try:
             large = large_cash_at_triage(
                 self.need.channel,
-                self.query_one("#input-cash", Input).value,
+                typed,
                 self.lobby_app.settings.large_cash_threshold,
                 cash_rates(),
             )
-        except Invalid:
+        except (Invalid, ContentError):  # said beside the field / rates.toml's own problem
             large = False
         return counter_prompts(self.need.channel, channel, self.flags, large)
 
