@@ -236,6 +236,13 @@ def _masked(
 
 
 def _mask_keys(value: Any, keys: frozenset[str] | set[str] = PERSONAL_IN_JOURNAL) -> Any:
+    if isinstance(value, str) and value.startswith("{"):
+        # A payload kept as text inside an event (an update's row as written): its keys too.
+        try:
+            inner = json.loads(value)
+        except ValueError:
+            return value
+        return json.dumps(_mask_keys(inner, keys), ensure_ascii=False, sort_keys=True)
     if isinstance(value, dict):
         return {
             k: (MASK if k in keys and v is not None else _mask_keys(v, keys))
