@@ -292,7 +292,7 @@ def _demo_incidents(
                 outcome="prevented",
                 settings=settings,
                 case=CaseTyped(
-                    amount_at_risk="86000",
+                    amount_at_risk="50000",
                     payee="safe_account",
                     channel="phone",
                     stop_payment=True,

@@ -152,8 +152,18 @@ def channel_state(
     return ChannelState(loads, down, servers)
 
 
-def suggest(state: ChannelState, need: Need, flags: Iterable[str], settings: Settings) -> Route:
+def suggest(
+    state: ChannelState,
+    need: Need,
+    flags: Iterable[str],
+    settings: Settings,
+    large_cash: bool = False,
+) -> Route:
     shown = {k: local(v, settings.timezone).strftime("%H:%M") for k, v in state.down_since.items()}
+    if large_cash and need.machine:
+        # A machine pays out and takes in only so much, and nobody checks an ID there:
+        # large cash is done at the counter (issue 20).
+        need = need.model_copy(update={"machine": False})
     return route(need, flags, state.estimates, state.down_since, shown)
 
 

@@ -218,7 +218,7 @@ async def test_a_recorded_conversation_is_shown_back(
         await settle(app, pilot)
         assert app.screen.query_one("#q-phone", Select).value == "yes"
         assert app.screen.query_one("#outcome", Select).value == "prevented"
-        assert app.screen.query_one("#input-fraud-amount", Input).value == "86000.00"
+        assert app.screen.query_one("#input-fraud-amount", Input).value == "50000.00"
         assert app.screen.query_one("#fraud-payee", Select).value == "safe_account"
         assert "Resolved: customer convinced, left with the family" in screen_text(app)
 

@@ -4,9 +4,11 @@ and AML concerns; the consumer-protection figures; what never leaves the tablet.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -176,9 +178,9 @@ def test_the_counter_prompts_follow_the_need_the_flags_and_the_channel() -> None
 
 
 def test_the_case_is_checked_beside_each_field() -> None:  # covers: R5.4
-    def refused(outcome: str, **typed: object) -> tuple[str, str]:
+    def refused(outcome: str, **typed: Any) -> tuple[str, str]:
         with pytest.raises(Invalid) as caught:
-            check_case(SCRIPT, outcome, CaseTyped(**{**CASE.__dict__, **typed}))  # type: ignore[arg-type]
+            check_case(SCRIPT, outcome, replace(CASE, **typed))
         return caught.value.field, caught.value.key
 
     assert refused("prevented", amount_at_risk="") == ("fraud-amount", "fraud_amount_missing")
@@ -195,11 +197,11 @@ def test_the_case_is_checked_beside_each_field() -> None:  # covers: R5.4
     prevented = check_case(
         SCRIPT,
         "prevented",
-        CaseTyped(**{**CASE.__dict__, "reported": ("110", "96110"), "receipt_no": "JJ-2026-0931"}),
-    )  # type: ignore[arg-type]  # noqa: E501
+        replace(CASE, reported=("110", "96110"), receipt_no="JJ-2026-0931"),
+    )
     assert prevented["amount_saved"] == prevented["amount_at_risk"] == "86000.00"
     assert prevented["reported"] == ["96110", "110"] and prevented["receipt_no"] == "JJ-2026-0931"
-    partial = check_case(SCRIPT, "partial", CaseTyped(**{**CASE.__dict__, "amount_saved": "30000"}))  # type: ignore[arg-type]  # noqa: E501
+    partial = check_case(SCRIPT, "partial", replace(CASE, amount_saved="30000"))
     assert partial["amount_saved"] == "30000.00"
     assert check_case(SCRIPT, "lost", CASE)["amount_saved"] == "0.00"
     assert check_case(SCRIPT, "delayed", CASE)["amount_saved"] is None
@@ -287,7 +289,7 @@ def test_the_report_counts_prevented_money_saved_aml_and_large_cash(
         )  # fmt: skip
         incidents.record_fraud(  # how it ended, recorded later: the last record counts
             store, SCRIPT, incident, answers=ALL_NO, outcome=outcome, settings=settings,
-            case=CaseTyped(**{**CASE.__dict__, "amount_saved": saved}),  # type: ignore[arg-type]
+            case=replace(CASE, amount_saved=saved),
         )  # fmt: skip
     incidents.raise_incident(
         store, catalogue, day=DAY, shift_id=None, type_id="aml", zone=None, severity=None,
@@ -343,7 +345,7 @@ def test_amounts_receipts_and_aml_words_never_leave_in_an_export(
     )
     incidents.record_fraud(
         store, SCRIPT, fraud, answers=ALL_NO, outcome="prevented", settings=settings,
-        case=CaseTyped(**{**CASE.__dict__, "amount_at_risk": "86123.45", "reported": ("110",), "receipt_no": "JJ77331"}),  # type: ignore[arg-type]  # noqa: E501
+        case=replace(CASE, amount_at_risk="86123.45", reported=("110",), receipt_no="JJ77331"),
     )  # fmt: skip
     aml = incidents.raise_incident(
         store, catalogue, day=DAY, shift_id=None, type_id="aml", zone=None, severity=None,

@@ -79,6 +79,7 @@ class TriageScreen(LobbyScreen):
         self.left_for_another_place = False
         self.running = True
         self.greeting_shown: str | None = None
+        self.large_shown = False  # the suggestion was made for large cash
 
     # Building ------------------------------------------------------------------------
 
@@ -246,21 +247,22 @@ class TriageScreen(LobbyScreen):
     def prompts(self, channel: str) -> list[str]:
         """The counter's reminders for the walk-in as it stands (none while the amount
         typed is not yet an amount: the field says why)."""
-        typed = self.query_one("#input-cash", Input).value
         if self.need is None:
             return []
-        if not typed.strip():
-            return counter_prompts(self.need.channel, channel, self.flags, False)
+        return counter_prompts(self.need.channel, channel, self.flags, self.large_cash())
+
+    def large_cash(self) -> bool:
+        """The amount typed is large cash for this need (not yet an amount: not yet)."""
+        typed = self.query_one("#input-cash", Input).value
+        if self.need is None or not typed.strip():
+            return False
         try:
-            large = large_cash_at_triage(
-                self.need.channel,
-                typed,
-                self.lobby_app.settings.large_cash_threshold,
+            return large_cash_at_triage(
+                self.need.channel, typed, self.lobby_app.settings.large_cash_threshold,
                 cash_rates(),
-            )
+            )  # fmt: skip
         except (Invalid, ContentError):  # said beside the field / rates.toml's own problem
-            large = False
-        return counter_prompts(self.need.channel, channel, self.flags, large)
+            return False
 
     def prompt_text(self, prompts: list[str]) -> Text:
         return Text("\n".join(t(f"prompt.{p}") for p in prompts), style="bold yellow")
@@ -274,7 +276,10 @@ class TriageScreen(LobbyScreen):
             out.update(Text(t("triage.choose_need"), style="dim"))
             self.show_prompts()
             return
-        self.route = service.suggest(self.state, self.need, self.flags, self.lobby_app.settings)
+        self.large_shown = self.large_cash()
+        self.route = service.suggest(
+            self.state, self.need, self.flags, self.lobby_app.settings, self.large_shown
+        )
         estimate = self.state.estimates[self.route.channel]
         text = Text.assemble(
             ("→ ", "bold"),
@@ -409,7 +414,11 @@ class TriageScreen(LobbyScreen):
     def _typed(self, event: Input.Changed) -> None:
         self.touched = self.seconds()
         if event.input.id == "input-cash" and self.running:
-            self.show_prompts()  # the large-cash reminder as the amount is typed
+            # The large-cash reminder as the amount is typed; large cash is a counter's.
+            if self.large_cash() != self.large_shown:
+                self.show_suggestion()
+            else:
+                self.show_prompts()
 
     def on_screen_suspend(self) -> None:
         # Away from this walk-in: its clock stops until it is on screen again. A dialog over
