@@ -418,6 +418,7 @@ class LobbyApp(App[None]):
                 zone=flagged["zone"],
                 severity=flagged["severity"],
                 note=flagged["note"] or "",
+                settings=self.settings,
             )
         except Invalid as exc:
             self.notify(t(f"invalid.{exc.key}", **exc.params), severity="error")
@@ -425,7 +426,9 @@ class LobbyApp(App[None]):
         except StoreError as exc:
             self.report_failure(exc)
             return
-        self.notify(t("flag.saved"), timeout=3)
+        # A discreet type (an AML concern) is said so: never tip off the customer.
+        discreet = str(flagged["type"]) in incident_catalogue().discreet()
+        self.notify(t("flag.saved_discreet" if discreet else "flag.saved"), timeout=3)
         self.go("incidents")
         self.call_after_refresh(self._show_incident, incident_id)
 

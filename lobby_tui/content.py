@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     # For the loaders' return types only: at run time each model is imported by its loader,
     # when first asked for, so start-up loads neither pydantic nor the rules behind it.
+    from decimal import Decimal
+
     from pydantic import BaseModel
 
     from lobby_tui.domain.checklist import Template
@@ -281,6 +283,14 @@ def fraud_script() -> FraudScript:
     from lobby_tui.domain.incidents import FraudScript
 
     return load_validated("fraud.toml", FraudScript)
+
+
+@cache
+def cash_rates() -> dict[str, Decimal]:
+    """Yuan per unit of each foreign currency (data/rates.toml), for the large-cash rule."""
+    from lobby_tui.domain.cash import CashRates
+
+    return dict(load_validated("rates.toml", CashRates).rates)
 
 
 @cache

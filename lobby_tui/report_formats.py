@@ -14,7 +14,7 @@ from typing import Any
 from lobby_tui.i18n import language, t
 from lobby_tui.services.report import DayReport, MonthReport, MonthTable
 
-SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents", "quality")
+SECTIONS = ("arrivals", "checklist", "rounds", "complaints", "incidents", "quality", "protection")
 # Figures whose value needs a unit to be read; the rest are counts.
 RATES = {
     "walkaway_rate",
@@ -162,6 +162,8 @@ def shown(f: Figure) -> str:
         return t("report.seconds", n=f.value)
     if f.key in ("satisfaction_avg", "satisfaction_mean"):
         return t("report.score", n=f"{f.value:.2f}")
+    if f.key == "money_saved":
+        return t("report.yuan", n=f"{f.value:,.2f}")
     return str(f.value)
 
 

@@ -96,6 +96,23 @@ def signed_in_supervisor(store: Store) -> StaffMember:
     return person
 
 
+def on_roster(store: Store, name: str, role: str) -> StaffMember:
+    """Another person on the roster (the test supervisor's PIN), not signed in."""
+    from lobby_tui.domain.staff import hash_pin
+
+    if not _supervisor_hash:
+        _supervisor_hash.append(hash_pin(SUPERVISOR_PIN))
+    person = StaffMember(new_id(), name, role, True)
+    with store.unit_of_work() as uow:
+        uow.insert(
+            "staff",
+            {"id": person.id, "name": name, "role": role, "active": 1,
+             "pin_hash": _supervisor_hash[0], "created_at": uow.now, "updated_at": uow.now},
+        )  # fmt: skip
+        uow.event("staff.added", "staff", person.id, {"name": name, "role": role})
+    return person
+
+
 @pytest.fixture
 def build_app(store: Store, settings: Settings) -> Build:
     """The app as `lobby` builds it: shift opened, language settled, on the test's store,

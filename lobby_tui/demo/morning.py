@@ -251,6 +251,7 @@ def _demo_incidents(
     """A handled fraud intervention and an open suspicious-person flag (R5), as actions at
     their times, replayed in order with the rest of the morning."""
     from lobby_tui.content import fraud_script, incident_catalogue
+    from lobby_tui.domain.fraud import CaseTyped
     from lobby_tui.services import incidents
 
     text = DEMO_TEXT[lang]
@@ -272,6 +273,7 @@ def _demo_incidents(
             zone=zone,
             severity=severity,
             note=note,
+            settings=settings,
         )
 
     def tick(name: str, type_id: str, step: int) -> None:
@@ -305,7 +307,20 @@ def _demo_incidents(
         (
             at(10, 6),
             lambda: incidents.record_fraud(
-                store, script, ids["fraud"], answers=answers, outcome="stopped"
+                store,
+                script,
+                ids["fraud"],
+                answers=answers,
+                outcome="prevented",
+                settings=settings,
+                case=CaseTyped(
+                    amount_at_risk="50000",
+                    payee="safe_account",
+                    channel="phone",
+                    stop_payment=True,
+                    reported=("96110",),
+                    receipt_no="96110-0931",
+                ),  # fmt: skip
             ),
         ),
         (
@@ -432,6 +447,7 @@ def write_demo_morning(
                     store,
                     round_id,
                     {"crowding": "busy", "seating": "ok", "tidiness": "ok", "devices": "ok"},
+                    settings=settings,
                 )
                 round_id = None
             elif what == "returned":

@@ -35,6 +35,11 @@ class IncidentType(BaseModel):
     severity: Severity
     label: Label
     steps: list[Label] = Field(min_length=1)  # the branch's emergency plan (R5.5)
+    # Never on a surface a customer may see (the wall, a slip, the queue): an AML concern
+    # must not tip off the customer (issue 20).
+    discreet: bool = False
+    # Raising it opens a task for this party at once (domain/tasks.RULES names its owner).
+    escalate_to: str | None = None
 
 
 class IncidentCatalogue(BaseModel):
@@ -63,6 +68,10 @@ class IncidentCatalogue(BaseModel):
     def by_key(self, key: str) -> IncidentType | None:
         return next((kind for kind in self.type if kind.key == key), None)
 
+    def discreet(self) -> tuple[str, ...]:
+        """The types no customer-facing surface may show, nor count."""
+        return tuple(kind.id for kind in self.type if kind.discreet)
+
 
 class FraudQuestion(Named):
     """A question of the conversation. An open one ("who is the money going to, and what
@@ -76,6 +85,8 @@ class FraudScript(BaseModel):
     version: int = Field(ge=1)
     question: list[FraudQuestion] = Field(min_length=1)
     outcome: list[Named] = Field(min_length=1)
+    payee: list[Named] = Field(min_length=1)  # who the money was going to (R5.4)
+    channel: list[Named] = Field(min_length=1)  # how the fraudster reached the customer
 
 
 def check_note(note: str, field: str = "note") -> str | None:

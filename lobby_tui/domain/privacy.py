@@ -34,3 +34,13 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "arrivals": ("note",),
     "care_actions": ("note",),
 }
+
+# Never leave the tablet, whoever asks (issue 20): a fraud case's amounts and the police
+# receipt number, wherever a payload holds them (the case's updates and the journal). Only
+# totals leave (the report's money saved). An AML concern's notes never leave either: they
+# may say who, and the customer must never learn of it (DISCREET_TEXT).
+CONFIDENTIAL_IN_PAYLOAD = frozenset({"amount_at_risk", "amount_saved", "receipt_no"})
+DISCREET_TEXT: dict[str, tuple[str, ...]] = {
+    "incidents": ("note", "resolution_note"),
+    "incident_updates": ("note",),
+}

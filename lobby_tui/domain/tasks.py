@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.day import at_local, business_day
+from lobby_tui.domain.settings import Settings
 
 Param = str | int | float | dict[str, str]
 
@@ -78,3 +79,76 @@ def checklist_problem(
     if kind == "device":
         return TaskText("task.device", params)
     return TaskText("task.checklist.problem", params)
+
+
+# Every task has an owner and a due time (issue 20) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskRule:
+    """Who answers for a task of this kind and when it falls due.
+
+    `role`: the roster role whose person owns it (the first active one by name); None, the
+    person signed in. `due`: "opening" (before the doors open: a problem found at the
+    check), "round" (put right before the next round is due), "closing" (today, before the
+    doors close; after closing, tomorrow's), "minutes" (`minutes` after it was raised),
+    "days" (at closing, `days` business days on)."""
+
+    role: str | None
+    due: str
+    minutes: int = 0
+    days: int = 0
+
+
+RULES: dict[str, TaskRule] = {
+    "checklist": TaskRule(None, "opening"),
+    "device": TaskRule(None, "closing"),  # found in the day: repaired or called in by closing
+    "round": TaskRule(None, "round"),
+    # The fraud call-back: the same day, while the customer can still be stopped.
+    "fraud_follow_up": TaskRule(None, "closing"),
+    # A key customer's appointment arrived: the wealth manager greets them now.
+    "appointment": TaskRule("wealth_manager", "minutes", minutes=5),
+    # An incident that escalates (an AML concern, to compliance): the supervisor reports it
+    # within the hour.
+    "escalation": TaskRule("supervisor", "minutes", minutes=60),
+    # Care for older customers (适老化): walked with at once; a home visit within two days.
+    "accompany": TaskRule(None, "minutes", minutes=10),
+    "home_visit": TaskRule("supervisor", "days", days=2),
+}
+OWNER_FALLBACK_ROLE = "lobby_manager"  # nobody signed in and nobody in the role: the floor's
+ROLE_OWNER = "role:"  # an owner kept as a role, not a person ("role:supervisor")
+
+
+def _closing_after(created: datetime, settings: Settings, days: int = 0) -> datetime:
+    zone = settings.timezone
+    day = business_day(created, zone)
+    if created >= at_local(day, settings.closing_time, zone):
+        day += timedelta(days=1)
+    return at_local(day + timedelta(days=days), settings.closing_time, zone)
+
+
+def task_due(kind: str, created: datetime, settings: Settings) -> datetime:
+    """When a task of `kind` raised at `created` falls due (RULES)."""
+    rule = RULES[kind]
+    if rule.due == "opening":
+        return due_by_opening(
+            created, settings.opening_time, settings.closing_time, settings.timezone
+        )
+    if rule.due == "round":
+        return created + timedelta(minutes=settings.round_interval_min)
+    if rule.due == "minutes":
+        return created + timedelta(minutes=rule.minutes)
+    if rule.due == "closing":
+        return _closing_after(created, settings)
+    if rule.due == "days":
+        return _closing_after(created, settings, rule.days)
+    raise ValueError(f"no due rule {rule.due!r}")
+
+
+def role_owner(role: str) -> str:
+    return f"{ROLE_OWNER}{role}"
+
+
+def owner_role(owner: str | None) -> str | None:
+    """The role an owner names when no person could be named ("role:supervisor")."""
+    return owner[len(ROLE_OWNER) :] if owner and owner.startswith(ROLE_OWNER) else None

@@ -40,7 +40,7 @@ from lobby_tui.services.report import (
     month_report,
 )
 from lobby_tui.services.shift import Shift, hand_over, handover_draft
-from lobby_tui.services.tasks import task_text
+from lobby_tui.services.tasks import task_owner, task_text
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.autosave import Autosave
 from lobby_tui.widgets.footer import LobbyFooter
@@ -51,7 +51,8 @@ from lobby_tui.widgets.topbar import TopBar
 REFRESH_SECONDS = 60
 WIDE = 120  # three columns of figures from here, two below
 SPLIT = ("by_need", "by_channel", "by_type")  # long lists: boxes of their own
-ORDER = ("arrivals", "rounds", "quality", "complaints", "checklist", "incidents", "floor",
+ORDER = ("arrivals", "rounds", "quality", "complaints", "checklist", "incidents", "protection",
+         "floor",
          "by_type", "by_need", "by_channel")  # fmt: skip
 
 
@@ -309,6 +310,7 @@ class HandoverScreen(LobbyScreen):
                     (t("handover.item.task") + " ", "dim"),
                     local(task.created_at, zone).strftime("%m-%d %H:%M "),
                     task_text(task),
+                    (" " + t("tasks.owner", owner=task_owner(task)), "dim"),
                 )
             )
         return Group(*lines)

@@ -14,11 +14,22 @@ from textual.widgets import Button, Checkbox, DataTable, OptionList, Select, Sta
 from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, checklist_template, fraud_script, incident_catalogue
+from lobby_tui.domain.cash import parse_yuan
 from lobby_tui.domain.day import at_local, local
-from lobby_tui.domain.incidents import ANSWERS, OPEN_ANSWER_MAX, IncidentType
+from lobby_tui.domain.fraud import (
+    LEGACY,
+    PARTIAL,
+    RECEIPT_MAX,
+    REPORTED,
+    CaseTyped,
+    check_case,
+    needs_supervisor,
+)
+from lobby_tui.domain.incidents import ANSWERS, OPEN_ANSWER_MAX, IncidentType, check_fraud
 from lobby_tui.domain.parse import parse_time
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LobbyScreen, problem_text
+from lobby_tui.screens.modals.supervisor import SupervisorConfirm
 from lobby_tui.services import incidents as service
 from lobby_tui.services.tasks import report_device_fault
 from lobby_tui.widgets.columns import FittedTable
@@ -110,10 +121,45 @@ class IncidentsScreen(LobbyScreen):
                                 id=f"q-{question.id}",
                                 prompt=t("fraud.answer_prompt"),
                             )
+                    # The case, closed loop (R5.4): what was at stake, how, who was called.
+                    yield Static(t("fraud.case_title"), classes="incident-title")
+                    yield Field(
+                        "fraud-amount",
+                        label=t("fraud.amount"),
+                        placeholder=t("fraud.amount_placeholder"),
+                        max_length=20,
+                        check=lambda typed: parse_yuan(typed, "fraud-amount"),
+                    )
+                    yield Select(
+                        [(p.label.text(lang), p.id) for p in script.payee],
+                        id="fraud-payee",
+                        prompt=t("fraud.payee_prompt"),
+                    )
+                    yield Select(
+                        [(c.label.text(lang), c.id) for c in script.channel],
+                        id="fraud-channel",
+                        prompt=t("fraud.channel_prompt"),
+                    )
+                    yield Checkbox(t("fraud.stop_payment"), id="fraud-stop")
+                    with Horizontal(classes="incident-row"):
+                        yield Checkbox(t("fraud.called_96110"), id="fraud-96110")
+                        yield Checkbox(t("fraud.called_110"), id="fraud-110")
+                    yield Field(
+                        "fraud-receipt",
+                        placeholder=t("fraud.receipt_placeholder"),
+                        max_length=RECEIPT_MAX + 1,
+                    )
                     yield Select(
                         [(o.label.text(lang), o.id) for o in script.outcome],
                         id="outcome",
                         prompt=t("fraud.outcome_prompt"),
+                    )
+                    yield Field(
+                        "fraud-saved",
+                        label=t("fraud.saved_amount"),
+                        placeholder=t("fraud.saved_placeholder"),
+                        max_length=20,
+                        check=lambda typed: parse_yuan(typed, "fraud-saved"),
                     )
                     yield Checkbox(t("fraud.follow_up"), id="follow-up", value=True)
                     yield Button(t("fraud.save"), id="fraud-save", variant="primary")
@@ -280,6 +326,8 @@ class IncidentsScreen(LobbyScreen):
             "  ",
             (t(f"incident.status.{incident.status}"), "bold"),
         )
+        if kind.discreet:  # an AML concern: said every time it is opened
+            head.append("\n" + t("aml.no_tip_off"), style="bold yellow")
         if incident.note:
             head.append(f"\n{incident.note}")
         if incident.resolution_note:
@@ -340,10 +388,28 @@ class IncidentsScreen(LobbyScreen):
             else:
                 select.clear()
         outcome = self.query_one("#outcome", Select)
-        if last.get("outcome"):
-            outcome.value = str(last["outcome"])
+        known = {o.id for o in fraud_script().outcome}
+        shown = LEGACY.get(str(last.get("outcome") or ""), str(last.get("outcome") or ""))
+        if shown in known:
+            outcome.value = shown
         else:
             outcome.clear()
+        self.form.field("fraud-amount").input.value = str(last.get("amount_at_risk") or "")
+        self.form.field("fraud-saved").input.value = (
+            str(last.get("amount_saved") or "") if shown == PARTIAL else ""
+        )
+        self.form.field("fraud-receipt").input.value = str(last.get("receipt_no") or "")
+        for name in ("payee", "channel"):
+            select = self.query_one(f"#fraud-{name}", Select)
+            value = last.get(name)
+            if value in {n.id for n in getattr(fraud_script(), name)}:
+                select.value = str(value)
+            else:
+                select.clear()
+        reported = last.get("reported") or []
+        self.query_one("#fraud-stop", Checkbox).value = bool(last.get("stop_payment"))
+        self.query_one("#fraud-96110", Checkbox).value = "96110" in reported  # type: ignore[operator]
+        self.query_one("#fraud-110", Checkbox).value = "110" in reported  # type: ignore[operator]
 
     def describe(self, update: service.Update) -> str:
         if update.kind == "escalated":
@@ -470,21 +536,66 @@ class IncidentsScreen(LobbyScreen):
         outcome_value = self.query_one("#outcome", Select).value
         chosen = None if outcome_value is Select.NULL else str(outcome_value)
         follow = self.query_one("#follow-up", Checkbox).value
-        recorded = False
-        with self.sending(self.form) as outcome:
-            recorded = service.record_fraud(
+
+        def picked(name: str) -> str | None:
+            value = self.query_one(f"#fraud-{name}", Select).value
+            return None if value is Select.NULL else str(value)
+
+        case = CaseTyped(
+            amount_at_risk=self.form.field("fraud-amount").value,
+            amount_saved=self.form.field("fraud-saved").value,
+            payee=picked("payee"),
+            channel=picked("channel"),
+            stop_payment=self.query_one("#fraud-stop", Checkbox).value,
+            reported=tuple(r for r in REPORTED if self.query_one(f"#fraud-{r}", Checkbox).value),
+            receipt_no=self.form.field("fraud-receipt").value,
+        )
+
+        def record(confirm: tuple[str | None, str] | None = None) -> bool:
+            return service.record_fraud(
                 app.store,
                 script,
                 incident.id,
                 answers=answers,
                 outcome=chosen,
+                settings=app.settings,
+                case=case,
                 follow_up=follow,
-                zone=app.settings.timezone,
                 shift_id=app.shift_for_record(),
+                confirm=confirm,
             )
-        if not outcome.failed:
+
+        recorded = confirming = False
+        with self.sending(self.form) as outcome:
+            # Everything checked first: the supervisor is fetched only for a case that
+            # would otherwise be recorded as it stands.
+            checked = check_fraud(script, answers, chosen)
+            check_case(script, chosen, case)
+            confirming = needs_supervisor(script, checked, chosen)
+            if not confirming:
+                recorded = record()
+        if outcome.failed:
+            return
+        if not confirming:
             self.say(t("fraud.saved" if recorded else "fraud.unchanged"))
             self.reload()
+            return
+
+        def confirmed(done: bool | None) -> None:
+            if done:
+                self.say(t("fraud.saved_confirmed"))
+                self.reload()
+            else:
+                self.form.tell("outcome", t("invalid.fraud_supervisor_needed"))
+
+        self.app.push_screen(
+            SupervisorConfirm(
+                t("fraud.confirm_title"),
+                t("fraud.confirm_why"),
+                lambda who, pin: record((who, pin)),
+            ),
+            confirmed,
+        )
 
     @on(Button.Pressed, "#device-out")
     def device_out(self) -> None:
@@ -498,6 +609,7 @@ class IncidentsScreen(LobbyScreen):
         with self.sending(self.form) as outcome:
             _task, new = report_device_fault(
                 app.store,
+                app.settings,
                 shift_id=app.shift_for_record(),
                 device_key=device.key,
                 channel=device.channel,

@@ -365,6 +365,7 @@ class RoundsScreen(LobbyScreen):
                 observations,
                 form.values["round-note"],
                 app.shift_for_record(),
+                settings=app.settings,
             )
         if outcome.failed:
             return

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from lobby_tui.content import Channel, channels
+from lobby_tui.content import Channel, channels, incident_catalogue
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.domain.settings import Settings
@@ -96,7 +96,9 @@ class WallApp(App[None]):
             if moment == self.seen:
                 return
             kinds = channels()
-            lobby = read_lobby(self.store, self.settings, [c.key for c in kinds])
+            # Faces the hall: an AML concern is neither counted nor named here.
+            hidden = incident_catalogue().discreet()
+            lobby = read_lobby(self.store, self.settings, [c.key for c in kinds], hidden)
         except StoreError as exc:
             self.query_one("#wall", Static).update(Text(t(f"error.{exc.key}", **exc.params)))
             return

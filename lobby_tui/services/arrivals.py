@@ -35,6 +35,7 @@ class NewArrival:
     cues: Sequence[str] = field(default_factory=tuple)
     script: str | None = None  # the next steps, as told
     appointment_id: str | None = None
+    large_cash: bool = False  # marked at or above the large-cash threshold (the amount is not kept)
 
 
 def next_ticket(uow: UnitOfWork, business_day: str, prefix: str) -> str:
@@ -81,6 +82,8 @@ def insert_arrival(uow: UnitOfWork, arrival: NewArrival) -> tuple[str, str]:
         "triage_seconds": arrival.triage_seconds,
         "appointment_id": arrival.appointment_id,
     }
+    if arrival.large_cash:  # only then: an unmarked row stays as rows were before
+        row["large_cash"] = 1
     uow.insert("arrivals", row)
     # The note may name the customer: the journal records only that there was one.
     payload = {k: v for k, v in row.items() if k not in ("id", "note")}

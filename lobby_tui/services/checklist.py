@@ -16,10 +16,10 @@ from lobby_tui.domain.checklist import (
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
-from lobby_tui.domain.tasks import checklist_problem, due_by_opening
+from lobby_tui.domain.tasks import checklist_problem
 from lobby_tui.services.forecast import record_weather, weather_on
-from lobby_tui.services.tasks import close_task, open_task, say
-from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
+from lobby_tui.services.tasks import assign, close_task, open_task, say
+from lobby_tui.store import Store, UnitOfWork, new_id, parse_iso
 
 NAME_MAX = 40
 
@@ -159,18 +159,17 @@ def answer_item(
                 uow.update("tasks", task[0], changed)
                 uow.event("task.changed", "task", task[0], changed)
             else:
-                # Due before the doors open: today's, or tomorrow's if found after closing.
-                due = due_by_opening(
-                    parse_iso(uow.now), settings.opening_time, settings.closing_time,
-                    settings.timezone,
-                )  # fmt: skip
+                # Due before the doors open: today's, or tomorrow's if found after closing;
+                # owned by whoever is doing the check.
+                owner, due = assign(uow, "checklist", settings)
                 open_task(
                     uow,
                     shift_id=shift_id,
                     source="checklist",
                     source_id=answer_id,
                     text=text,
-                    due_at=iso(due),
+                    owner=owner,
+                    due_at=due,
                     device_key=item.key if item.kind == "device" else None,
                     device_channel=item.channel,
                 )

@@ -15,7 +15,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import AMOUNT_MAX, COUNTERS_MAX, check_text
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.staff import SUPERVISOR
-from lobby_tui.domain.tasks import TaskText
+from lobby_tui.domain.tasks import TaskText, role_owner
 from lobby_tui.services import duty
 from lobby_tui.services.tasks import open_task
 from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
@@ -296,6 +296,8 @@ def _cash_task(
             (SUPERVISOR,),
         ).fetchone()
         owner = str(found[0]) if found else None
+    # No roster yet: whoever is signed in, else the supervisors' role (no task is nobody's).
+    owner = owner or uow.actor or role_owner(SUPERVISOR)
     name = uow.execute("SELECT name FROM staff WHERE id = ?", (owner,)).fetchone()
     task_id = open_task(
         uow,

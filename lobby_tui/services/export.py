@@ -23,7 +23,11 @@ from typing import Any
 
 from lobby_tui import __version__
 from lobby_tui.domain.day import day_bounds_utc
-from lobby_tui.domain.privacy import PERSONAL  # the one list: retention erases the same
+from lobby_tui.domain.privacy import (  # the one list: retention erases the same
+    CONFIDENTIAL_IN_PAYLOAD,
+    DISCREET_TEXT,
+    PERSONAL,
+)
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.verify import anchor_now
 from lobby_tui.store import Store, StoreError, iso, new_id
@@ -93,6 +97,7 @@ def _export(
     tables: dict[str, dict[str, Any]] = {}
     total = 0
     names = _tables(store)
+    discreet = _discreet_incidents(store)
     for done, table in enumerate(names, start=1):
         columns = [row[1] for row in store.query(f"PRAGMA table_info({table})")]
         where, by = "", None
@@ -105,7 +110,8 @@ def _export(
             where, params = f" WHERE {found} >= ? AND {found} < ?", instants
         rows = store.rows(f"SELECT * FROM {table}{where} ORDER BY rowid", params)
         records = [
-            _masked(table, dict(zip(columns, r, strict=True)), include_personal) for r in rows
+            _masked(table, dict(zip(columns, r, strict=True)), include_personal, discreet)
+            for r in rows
         ]
         _write(folder, table, columns, records)
         tables[table] = {"rows": len(records), "period_by": by}
@@ -123,6 +129,12 @@ def _export(
         "time_zone": str(settings.timezone),
         "personal": "included" if include_personal else "masked",
         "masked_fields": {} if include_personal else {t: list(c) for t, c in PERSONAL.items()},
+        # Masked in every export (issue 20): a fraud case's amounts and receipt number in
+        # any payload, and the words of an AML concern (the customer must never learn).
+        "never_exported": {
+            "payload_keys": sorted(CONFIDENTIAL_IN_PAYLOAD),
+            "discreet_incidents": {t: list(c) for t, c in DISCREET_TEXT.items()},
+        },
         "files": "<table>.csv and <table>.jsonl per table",
         "tables": tables,
         "skipped": sorted(SKIPPED | set(_search_tables(store))),
@@ -174,9 +186,43 @@ def _tables(store: Store) -> list[str]:
     ]
 
 
-def _masked(table: str, record: dict[str, Any], include_personal: bool) -> dict[str, Any]:
+def _discreet_incidents(store: Store) -> frozenset[str]:
+    """The incidents of a discreet type (an AML concern): their text never leaves."""
+    from lobby_tui.content import incident_catalogue
+
+    kinds = incident_catalogue().discreet()
+    if not kinds:
+        return frozenset()
+    marks = ",".join("?" for _ in kinds)
+    return frozenset(
+        str(r[0]) for r in store.rows(f"SELECT id FROM incidents WHERE type IN ({marks})", kinds)
+    )
+
+
+def _masked(
+    table: str,
+    record: dict[str, Any],
+    include_personal: bool,
+    discreet: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     for column in SECRET.get(table, ()):  # never leaves the device, personal or not
         record[column] = MASK
+    # A fraud case's amounts and receipt, an AML concern's words: never, personal or not.
+    about = record.get("incident_id") if table == "incident_updates" else record.get("id")
+    if table in DISCREET_TEXT and about in discreet:
+        for column in DISCREET_TEXT[table]:
+            if record.get(column) is not None:
+                record[column] = MASK
+    if table == "events" and record.get("entity_id") in discreet and record.get("payload"):
+        record["payload"] = json.dumps(
+            _mask_keys(json.loads(record["payload"]), {"note", "resolution_note"}),
+            ensure_ascii=False, sort_keys=True,
+        )  # fmt: skip
+    if table in ("events", "incident_updates") and record.get("payload"):
+        record["payload"] = json.dumps(
+            _mask_keys(json.loads(record["payload"]), CONFIDENTIAL_IN_PAYLOAD),
+            ensure_ascii=False, sort_keys=True,
+        )  # fmt: skip
     if include_personal:
         return record
     for column in PERSONAL.get(table, ()):
@@ -189,14 +235,21 @@ def _masked(table: str, record: dict[str, Any], include_personal: bool) -> dict[
     return record
 
 
-def _mask_keys(value: Any) -> Any:
+def _mask_keys(value: Any, keys: frozenset[str] | set[str] = PERSONAL_IN_JOURNAL) -> Any:
+    if isinstance(value, str) and value.startswith("{"):
+        # A payload kept as text inside an event (an update's row as written): its keys too.
+        try:
+            inner = json.loads(value)
+        except ValueError:
+            return value
+        return json.dumps(_mask_keys(inner, keys), ensure_ascii=False, sort_keys=True)
     if isinstance(value, dict):
         return {
-            k: (MASK if k in PERSONAL_IN_JOURNAL and v is not None else _mask_keys(v))
+            k: (MASK if k in keys and v is not None else _mask_keys(v, keys))
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_mask_keys(v) for v in value]
+        return [_mask_keys(v, keys) for v in value]
     return value
 
 

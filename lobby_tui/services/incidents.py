@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime
 
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.fraud import CaseTyped, check_case, needs_supervisor
 from lobby_tui.domain.incidents import (
     SEVERITIES,
     FraudScript,
@@ -18,7 +19,8 @@ from lobby_tui.domain.incidents import (
     next_status,
     told_time,
 )
-from lobby_tui.domain.tasks import TaskText
+from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.tasks import TaskText, named
 
 # The row type and the reminders live in light modules (no catalogue models to import), so
 # the report starts fast; they are named here too, where the screens look for them.
@@ -26,7 +28,7 @@ from lobby_tui.services.incident_list import Incident as Incident  # screens nam
 from lobby_tui.services.reminders import remind as remind
 from lobby_tui.services.reminders import reminders_between as reminders_between
 from lobby_tui.services.reminders import reminders_today as reminders_today
-from lobby_tui.services.tasks import open_task
+from lobby_tui.services.tasks import assign, open_task
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso, new_id, parse_iso
 
 
@@ -53,8 +55,11 @@ def raise_incident(
     zone: str | None,
     severity: str | None,
     note: str = "",
+    settings: Settings | None = None,
 ) -> str:
-    """On record the moment it is flagged; the time is taken, not typed (R5)."""
+    """On record the moment it is flagged; the time is taken, not typed (R5). A type that
+    escalates (an AML concern, to compliance) opens its task in the same transaction, with
+    its owner and due time (`settings` is then needed)."""
     kind = catalogue.of(type_id)
     level = severity or kind.severity
     if level not in SEVERITIES:
@@ -79,6 +84,23 @@ def raise_incident(
         uow.event(
             "incident.raised", "incident", incident_id, {k: v for k, v in row.items() if k != "id"}
         )
+        if kind.escalate_to:
+            if settings is None:
+                raise ValueError(f"raising {kind.id} needs the settings (its task's due time)")
+            party = next((p for p in catalogue.party if p.id == kind.escalate_to), None)
+            owner, due = assign(uow, "escalation", settings)
+            open_task(
+                uow,
+                shift_id=shift_id,
+                source="incident",
+                source_id=incident_id,
+                text=TaskText(
+                    f"task.escalate.{kind.id}",
+                    {"party": named(party.label.model_dump()) if party else kind.escalate_to},
+                ),
+                owner=owner,
+                due_at=due,
+            )
     return incident_id
 
 
@@ -171,20 +193,29 @@ def record_fraud(
     *,
     answers: dict[str, str],
     outcome: str | None,
+    settings: Settings,
+    case: CaseTyped,
     follow_up: bool = False,
-    zone: tzinfo = UTC,
     shift_id: str | None = None,
     note: str = "",
+    confirm: tuple[str | None, str] | None = None,
 ) -> bool:
-    """The anti-fraud conversation as evidence, its outcome, and a follow-up task (R5.4).
+    """The anti-fraud conversation as evidence, the case closed loop — amount at risk,
+    payee and channel, stop-payment, who was called with the receipt number, the outcome —
+    and a follow-up task (R5.4).
 
     Saved again unchanged, nothing is stored (returns False): the evidence is the
     conversation as last recorded. Changed, it is recorded again after the first (the
     journal keeps both: what was said first is evidence too). One follow-up call per
-    incident, however often the conversation is saved."""
+    incident, however often the conversation is saved.
+
+    Yes to every risk question and the customer going ahead: recorded only with a
+    supervisor's confirmation, `confirm` = (their staff id, their PIN), checked as a
+    sign-in is (a wrong PIN counts towards their lockout); the payload names them."""
     checked = check_fraud(script, answers, outcome)
+    closed = check_case(script, outcome, case)
     cleaned = check_note(note)
-    payload: dict[str, object] = {"answers": checked, "outcome": outcome}
+    payload: dict[str, object] = {"answers": checked, "outcome": outcome, **closed}
     with store.unit_of_work() as uow:
         _incident(uow, incident_id)
         last = uow.execute(
@@ -192,8 +223,21 @@ def record_fraud(
             " ORDER BY at DESC, recorded_at DESC LIMIT 1",
             (incident_id,),
         ).fetchone()
-        if last is not None and json.loads(last[0] or "null") == payload and last[1] == cleaned:
+    if last is not None and last[1] == cleaned:
+        before = json.loads(last[0] or "null") or {}
+        confirmed = before.pop("confirmed_by", None)
+        if before == payload and (confirmed or not needs_supervisor(script, checked, outcome)):
             return False
+    if needs_supervisor(script, checked, outcome):
+        if confirm is None:
+            raise Invalid("outcome", "fraud_supervisor_needed")
+        from lobby_tui.services.staff import authenticate
+
+        person = authenticate(store, confirm[0], confirm[1])  # slow on purpose: outside
+        if not person.supervisor:
+            raise Invalid("pin", "fraud_supervisor_only", name=person.name)
+        payload["confirmed_by"] = person.id
+    with store.unit_of_work() as uow:
         _update(uow, incident_id, "fraud", note=cleaned, payload=payload)
         asked = uow.execute(
             "SELECT 1 FROM tasks WHERE source = 'incident' AND source_id = ?", (incident_id,)
@@ -202,13 +246,16 @@ def record_fraud(
             raised = uow.execute(
                 "SELECT raised_at FROM incidents WHERE id = ?", (incident_id,)
             ).fetchone()
-            when = parse_iso(raised[0]).astimezone(zone).strftime("%H:%M")
+            when = parse_iso(raised[0]).astimezone(settings.timezone).strftime("%H:%M")
+            owner, due = assign(uow, "fraud_follow_up", settings)
             open_task(
                 uow,
                 shift_id=shift_id,
                 source="incident",
                 source_id=incident_id,
                 text=TaskText("fraud.follow_up_task", {"time": when}),
+                owner=owner,
+                due_at=due,
             )
     return True
 

@@ -126,7 +126,11 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
     ]
 
 
-def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lobby:
+def read_lobby(
+    store: Store, settings: Settings, channel_keys: list[str], hidden: tuple[str, ...] = ()
+) -> Lobby:
+    """The live lobby. `hidden`: incident types left out of the count and the list — a
+    customer-facing surface (the wall) passes the discreet ones (an AML concern)."""
     now = store.clock.now()
     zone = settings.timezone
     day = business_day(now, zone)
@@ -189,13 +193,14 @@ def read_lobby(store: Store, settings: Settings, channel_keys: list[str]) -> Lob
     opened = datetime.combine(day, settings.opening_time, tzinfo=zone)
 
     complaints = complaints_needing_action(store, settings, now)
+    shown = f" AND type NOT IN ({','.join('?' for _ in hidden)})" if hidden else ""
     incidents = store.query(
         "SELECT type, severity, raised_at FROM incidents WHERE status IN ('open', 'monitoring')"
-        " ORDER BY raised_at DESC LIMIT ?",
-        (LISTED,),
+        f"{shown} ORDER BY raised_at DESC LIMIT ?",
+        (*hidden, LISTED),
     )
     incidents_open = store.query_one(
-        "SELECT COUNT(*) FROM incidents WHERE status IN ('open', 'monitoring')"
+        f"SELECT COUNT(*) FROM incidents WHERE status IN ('open', 'monitoring'){shown}", hidden
     )
     tasks = open_tasks(store)  # the same list as the checklist's Tasks tab
     run = store.query_one(

@@ -23,6 +23,7 @@ from typing import Any
 
 from lobby_tui.domain.complaints import PROFILES, Clock, clock_state, decision_due
 from lobby_tui.domain.day import business_day, day_bounds_utc, open_at
+from lobby_tui.domain.fraud import AML_TYPE, FraudFigures, fraud_figures
 from lobby_tui.domain.kpis import (
     ArrivalFigures,
     CallbackFacts,
@@ -88,6 +89,9 @@ class DayReport:
     open_complaints: list[OpenComplaint]
     open_incidents: list[Incident]
     red_min: int = 15  # the red wait the service level counts to (settings.wait_red_min)
+    # Consumer protection (issue 20): fraud prevented and money saved, AML concerns, large
+    # cash; totals only, never an amount per customer.
+    protection: FraudFigures = FraudFigures()
     # The journal's head when read (seq, hash): written down, it is an anchor that
     # `lobby verify --anchor` checks (issue 14). None: an empty journal.
     chain_head: tuple[int, str] | None = None
@@ -154,6 +158,7 @@ class DayReport:
                 "open": i.open,
             },
             "quality": quality_json(self.quality),
+            "protection": protection_json(self.protection),
             "chain_head": None
             if self.chain_head is None
             else {"seq": self.chain_head[0], "hash": self.chain_head[1]},
@@ -185,6 +190,18 @@ def quality_month(
     report.month.quality.<key>, the same keys as here)."""
     counts = merge(rollup.gather(store, settings, first_day, last_day, cut).days.values())
     return quality_json(quality_figures_from(counts.quality, counts.arrivals.served))
+
+
+def protection_json(p: FraudFigures) -> dict[str, Any]:
+    """The fraud and AML block (issue 20): counts, and the money saved as one total."""
+    return {
+        "fraud_prevented": p.prevented,
+        "fraud_partial": p.partial,
+        "fraud_lost": p.lost,
+        "money_saved": float(p.money_saved),
+        "aml_concerns": p.aml_concerns,
+        "large_cash": p.large_cash,
+    }
 
 
 def _share(value: float | None) -> float | None:
@@ -255,6 +272,7 @@ def _report(
         open_incidents=open_incidents,
         chain_head=chain_head(store),
         red_min=settings.wait_red_min,
+        protection=protection(store, span),
     )
 
 
@@ -377,6 +395,29 @@ def _incidents(
         if open_at(raised, resolved, cut):
             still_open.append(Incident(r[0], raised, r[2], r[3], r[4], r[5], r[6], resolved, r[8]))
     return facts, still_open
+
+
+def protection(store: Store, span: tuple[str, str]) -> FraudFigures:
+    """Fraud cases raised in the period as each last stands, AML concerns raised, walk-ins
+    marked as large cash (domain/fraud.fraud_figures)."""
+    last: dict[str, dict[str, Any]] = {}
+    for incident_id, payload in store.rows(
+        "SELECT u.incident_id, u.payload FROM incident_updates u"
+        " JOIN incidents i ON i.id = u.incident_id"
+        " WHERE u.kind = 'fraud' AND i.business_day BETWEEN ? AND ?"
+        " ORDER BY u.at, u.recorded_at",
+        span,
+    ):
+        last[incident_id] = _json_object(payload)
+    aml = store.query_one(
+        "SELECT COUNT(*) FROM incidents WHERE type = ? AND business_day BETWEEN ? AND ?",
+        (AML_TYPE, *span),
+    )
+    large = store.query_one(
+        "SELECT COUNT(*) FROM arrivals WHERE large_cash = 1 AND business_day BETWEEN ? AND ?",
+        span,
+    )
+    return fraud_figures(last.values(), int(aml[0]) if aml else 0, int(large[0]) if large else 0)
 
 
 def _enquiries(store: Store, span: tuple[str, str]) -> int:

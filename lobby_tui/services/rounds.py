@@ -24,7 +24,7 @@ from lobby_tui.domain.rounds import (
 )
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.tasks import TaskText
-from lobby_tui.services.tasks import open_task
+from lobby_tui.services.tasks import assign, open_task
 from lobby_tui.store import Store, StoreError, iso, new_id, parse_iso
 
 NOTE_MAX = 200
@@ -133,9 +133,12 @@ def complete_round(
     observations: dict[str, str],
     note: str = "",
     shift_id: str | None = None,
+    *,
+    settings: Settings,
 ) -> int:
     """Close the round with what was seen in the hall; each problem (seating, tidiness,
-    devices) becomes a task saying what to put right. Returns the number of tasks opened."""
+    devices) becomes a task saying what to put right, owned by whoever walked the round and
+    due before the next one. Returns the number of tasks opened."""
     note = check_text(note, "note", NOTE_MAX)
     opened = 0
     with store.unit_of_work() as uow:
@@ -161,7 +164,11 @@ def complete_round(
         for key, value in observations.items():
             if value == "problem" and key in OBSERVATIONS:
                 text = TaskText(f"task.round.{key}", {"note": note} if note else {})
-                open_task(uow, shift_id=shift_id, source="round", source_id=round_id, text=text)
+                owner, due = assign(uow, "round", settings)
+                open_task(
+                    uow, shift_id=shift_id, source="round", source_id=round_id, text=text,
+                    owner=owner, due_at=due,
+                )  # fmt: skip
                 opened += 1
     return opened
 

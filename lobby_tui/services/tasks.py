@@ -1,6 +1,7 @@
 """Tasks: every problem found becomes one, and stays on the dashboard until resolved with a
 note and a time. Faulty devices are tasks too: a device is out of service while its task is
-open (R1.2)."""
+open (R1.2). Every task has an owner and a due time (issue 20): `assign` gives both by the
+rule of its kind (domain/tasks.RULES), and `open_task` refuses a task without them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,18 @@ from lobby_tui.domain.day import open_at
 from lobby_tui.domain.devices import DeviceFault, channels_out, devices_out
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
-from lobby_tui.domain.tasks import Param, TaskText, in_language, named
+from lobby_tui.domain.settings import Settings
+from lobby_tui.domain.tasks import (
+    OWNER_FALLBACK_ROLE,
+    RULES,
+    Param,
+    TaskText,
+    in_language,
+    named,
+    owner_role,
+    role_owner,
+    task_due,
+)
 from lobby_tui.i18n import CATALOGS, language, t
 from lobby_tui.store import Store, StoreError, UnitOfWork, iso, new_id, parse_iso
 
@@ -31,6 +43,7 @@ class Task:
     created_at: datetime
     device_key: str | None
     text: TaskText | None = None  # what it says, in any language (domain/tasks.py)
+    owner_name: str | None = None  # the owner's name on the roster, when a person
 
     def overdue(self, now: datetime) -> bool:
         return self.due_at is not None and self.due_at < now
@@ -66,6 +79,35 @@ def raised_by(task: Task) -> str:
     return t(key) if key in CATALOGS["en"] else ""
 
 
+def task_owner(task: Task) -> str:
+    """Who answers for the task, as shown: the person's name, else the role's word (no one
+    in that role on the roster), else the owner as an older version wrote it."""
+    if task.owner_name:
+        return task.owner_name
+    role = owner_role(task.owner)
+    if role is not None:
+        key = f"staff.role.{role}"
+        return t(key) if key in CATALOGS["en"] else role
+    return task.owner or ""
+
+
+def assign(uow: UnitOfWork, kind: str, settings: Settings) -> tuple[str, str]:
+    """(owner, due time) of a new task of `kind` (domain/tasks.RULES), raised now.
+
+    The owner is a staff id: the role's first active person by name, or the person signed
+    in; with neither (no roster yet) the role itself, so no task is ever nobody's."""
+    rule = RULES[kind]
+    owner: str | None = None
+    if rule.role is not None:
+        row = uow.execute(
+            "SELECT id FROM staff WHERE role = ? AND active = 1 ORDER BY name, id LIMIT 1",
+            (rule.role,),
+        ).fetchone()
+        owner = str(row[0]) if row else None
+    owner = owner or uow.actor or role_owner(rule.role or OWNER_FALLBACK_ROLE)
+    return owner, iso(task_due(kind, parse_iso(uow.now), settings))
+
+
 def device_name(task: Task) -> str:
     """The device a device task is about and what is wrong with it, in the current language
     (older rows: their text)."""
@@ -85,14 +127,17 @@ def open_task(
     source: str,
     source_id: str | None,
     text: TaskText,
-    due_at: str | None = None,
-    owner: str | None = None,
+    due_at: str,
+    owner: str,
     device_key: str | None = None,
     device_channel: str | None = None,
 ) -> str:
     """Inside the caller's transaction: the task is saved together with what caused it.
     Its text is kept as a key and parameters, and written out once in the language of
-    the moment for anyone reading the file with other tools."""
+    the moment for anyone reading the file with other tools. No task without an owner and
+    a due time (`assign` gives both)."""
+    if not owner or not due_at:
+        raise ValueError("a task needs an owner and a due time (services/tasks.assign)")
     task_id = new_id()
     row = {
         "id": task_id,
@@ -135,21 +180,27 @@ def resolve_task(store: Store, task_id: str, note: str) -> None:
         close_task(uow, task_id, note)
 
 
-COLUMNS = "id, source, what, owner, due_at, created_at, device_key, what_key, what_params"
+COLUMNS = (
+    "t.id, t.source, t.what, t.owner, t.due_at, t.created_at, t.device_key, t.what_key,"
+    " t.what_params, s.name AS owner_name"
+)
+FROM = "tasks t LEFT JOIN staff s ON s.id = t.owner"
 
 
 def open_tasks(store: Store) -> list[Task]:
     """Every open task, whatever raised it (the check, a device, a round, a fraud call-back,
     an appointment): the one list the dashboard counts and the Tasks tab shows."""
-    rows = store.query(f"SELECT {COLUMNS} FROM tasks WHERE status = 'open' ORDER BY created_at")
+    rows = store.query(
+        f"SELECT {COLUMNS} FROM {FROM} WHERE t.status = 'open' ORDER BY t.created_at"
+    )
     return [_task(r) for r in rows]
 
 
 def tasks_open_at(store: Store, cut: datetime) -> list[Task]:
     """The tasks open at `cut` (the end of a reported day): the report and the handover."""
     rows = store.query(
-        f"SELECT {COLUMNS}, resolved_at FROM tasks"
-        " WHERE resolved_at IS NULL OR resolved_at >= ? ORDER BY created_at",
+        f"SELECT {COLUMNS}, t.resolved_at FROM {FROM}"
+        " WHERE t.resolved_at IS NULL OR t.resolved_at >= ? ORDER BY t.created_at",
         (iso(cut),),
     )
     return [
@@ -173,11 +224,13 @@ def _task(r: Row) -> Task:
         parse_iso(r["created_at"]),
         r["device_key"],
         TaskText.stored(r["what_key"], r["what_params"]),
+        r["owner_name"],
     )
 
 
 def report_device_fault(
     store: Store,
+    settings: Settings,
     *,
     shift_id: str | None,
     device_key: str,
@@ -198,9 +251,12 @@ def report_device_fault(
         ).fetchone()
         if existing:
             return existing[0], False
+        owner, due = assign(uow, "device", settings)
         task_id = open_task(
             uow,
             shift_id=shift_id,
+            owner=owner,
+            due_at=due,
             source="device",
             source_id=None,
             text=TaskText("task.device", params),
@@ -240,3 +296,31 @@ def out_of_service(
     """Which devices and channels are out of service at `at` (triage asks this)."""
     faults = device_faults(store, day_start)
     return OutOfService(devices_out(faults, at), channels_out(devices_by_channel, faults, at))
+
+
+# Care for older customers (适老化, issue 20) ------------------------------------------------
+
+CARE_REQUESTS = ("accompany", "home_visit")  # walked through their business; a home visit
+
+
+def request_care(
+    store: Store, settings: Settings, *, shift_id: str | None, kind: str, note: str = ""
+) -> str:
+    """An older customer's request as a task with its owner and due time: accompanied
+    service (the person signed in, now) or a home visit (the supervisor, within two days).
+    The note says what is needed — a ticket, a time — not who: a name or an address stays
+    in the bank's own customer record."""
+    if kind not in CARE_REQUESTS:
+        raise Invalid("care-kind", "care_kind_missing")
+    note = check_text(note, "care-note", NOTE_MAX, key="note_too_long")
+    with store.unit_of_work() as uow:
+        owner, due = assign(uow, kind, settings)
+        return open_task(
+            uow,
+            shift_id=shift_id,
+            source="care",
+            source_id=None,
+            text=TaskText(f"task.care.{kind}", {"note": note} if note else {}),
+            owner=owner,
+            due_at=due,
+        )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from lobby_tui.content import ContentError, channels, checklist_template
+from lobby_tui.domain.cash import LARGE_CASH, counter_prompts, large_cash_at_triage
 from lobby_tui.domain.day import day_bounds_utc, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
@@ -37,7 +38,7 @@ from lobby_tui.services.arrivals import NewArrival, insert_arrival
 from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.rollup import day_closed
 from lobby_tui.services.settings import load_settings
-from lobby_tui.services.tasks import open_task, out_of_service
+from lobby_tui.services.tasks import assign, open_task, out_of_service
 from lobby_tui.store import Store, StoreError, parse_iso
 
 REASON_MAX = 200
@@ -151,8 +152,18 @@ def channel_state(
     return ChannelState(loads, down, servers)
 
 
-def suggest(state: ChannelState, need: Need, flags: Iterable[str], settings: Settings) -> Route:
+def suggest(
+    state: ChannelState,
+    need: Need,
+    flags: Iterable[str],
+    settings: Settings,
+    large_cash: bool = False,
+) -> Route:
     shown = {k: local(v, settings.timezone).strftime("%H:%M") for k, v in state.down_since.items()}
+    if large_cash and need.machine:
+        # A machine pays out and takes in only so much, and nobody checks an ID there:
+        # large cash is done at the counter (issue 20).
+        need = need.model_copy(update={"machine": False})
     return route(need, flags, state.estimates, state.down_since, shown)
 
 
@@ -169,6 +180,7 @@ class Walkin:
     override_reason: str | None
     triage_seconds: float
     appointment_id: str | None = None
+    cash: str = ""  # a cash amount as typed (R5): decides the large-cash mark, never kept
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,18 @@ class Saved:
     ticket: str
     band: str | None
     minutes: int | None
+    prompts: tuple[str, ...] = ()  # what the counter is reminded of (domain/cash.py)
+
+
+def prompts_for(walkin: Walkin, settings: Settings) -> list[str]:
+    """The counter's reminders for this walk-in (the large-cash rule on what was typed);
+    bad input is refused beside the amount."""
+    from lobby_tui.content import cash_rates
+
+    large = bool(walkin.cash.strip()) and large_cash_at_triage(
+        walkin.need.channel, walkin.cash, settings.large_cash_threshold, cash_rates()
+    )  # the rates are read only for an amount typed
+    return counter_prompts(walkin.need.channel, walkin.channel, walkin.flags, large)
 
 
 def save_walkin(
@@ -187,8 +211,11 @@ def save_walkin(
     walkin: Walkin,
     state: ChannelState,
     script: str,
+    settings: Settings,
 ) -> Saved:
-    """One triaged walk-in, with the quote and script the customer was given (R2.7, R2.8)."""
+    """One triaged walk-in, with the quote and script the customer was given (R2.7, R2.8),
+    and the counter's reminders (large cash, suitability)."""
+    prompts = prompts_for(walkin, settings)
     overridden = walkin.channel != walkin.suggested.channel
     reason = check_text(walkin.override_reason or "", "reason", REASON_MAX) or None
     if overridden and not reason:
@@ -224,6 +251,7 @@ def save_walkin(
                 cues=walkin.cues,
                 script=script,
                 appointment_id=walkin.appointment_id,
+                large_cash=LARGE_CASH in prompts,
             ),
         )
         if walkin.appointment_id:
@@ -244,16 +272,17 @@ def save_walkin(
                 {"arrival_id": arrival_id},
             )
             if found and (found[0] or walkin.channel == "wealth"):
+                owner, due = assign(uow, "appointment", settings)
                 open_task(
                     uow,
                     shift_id=shift_id,
                     source="arrival",
                     source_id=arrival_id,
                     text=TaskText("task.appointment", {"ticket": ticket, "purpose": found[1]}),
-                    due_at=uow.now,
-                    owner="wealth",
+                    due_at=due,
+                    owner=owner,
                 )
-    return Saved(arrival_id, ticket, estimate.band, minutes)
+    return Saved(arrival_id, ticket, estimate.band, minutes, tuple(prompts))
 
 
 # The live queue -------------------------------------------------------------------------

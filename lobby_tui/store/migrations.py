@@ -549,6 +549,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX complaint_handoffs_complaint ON complaint_handoffs(complaint_id, sent_at);
     """,
+    # 16: a walk-in marked at triage as large cash (issue 20): 1, or NULL when not. Only the
+    # mark: the amount that decided it is never stored. (NULL, not 0, so rows written before
+    # keep the digests the journal recorded for them.)
+    """
+    ALTER TABLE arrivals ADD COLUMN large_cash INTEGER CHECK (large_cash IS NULL OR large_cash = 1);
+    """,
     # 17: service quality measured (issue 20, R3.3-R3.5): forms the counter sent back, the
     # walk-in's rating at done, and machine help for someone in the hall who is not in the
     # queue. New columns stay NULL on older rows (the journal's digests expect that).

@@ -41,7 +41,7 @@ async def test_the_whole_checklist_by_keyboard_only(
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_checklist(app, pilot)
-        assert "0/24 answered" in screen_text(app)
+        assert "0/28 answered" in screen_text(app)
         assert "doors open in 30 min (09:00)" in screen_text(app)
         for item in TEMPLATE.items():
             if item.kind == "count":
@@ -52,14 +52,14 @@ async def test_the_whole_checklist_by_keyboard_only(
             else:
                 await pilot.press("o")
             await pilot.pause()
-        assert "24/24 answered" in screen_text(app)
+        assert "28/28 answered" in screen_text(app)
         await pilot.press("s", *"Li Na", "enter")
         await settle(app, pilot)
         assert "signed off by Li Na at 08:30" in screen_text(app)
     run = one_row(store, "SELECT signed_off_by, items_total FROM checklist_runs")
-    assert tuple(run) == ("Li Na", 24)
+    assert tuple(run) == ("Li Na", 28)
     answers = {r[0]: r[1] for r in store.query("SELECT item_key, answer FROM checklist_answers")}
-    assert len(answers) == 24 and answers["sst_2"] == "problem"
+    assert len(answers) == 28 and answers["sst_2"] == "problem"
     assert (
         one_row(store, "SELECT note FROM checklist_answers WHERE item_key = 'sst_2'")[0]
         == "paper jam"
@@ -88,13 +88,13 @@ async def test_the_main_path_by_taps(build_app: Build, store: Store, clock: Fixe
         await pilot.press(*"12")
         await pilot.click("#answer-ok")  # 12 is below the minimum of 50: a shortage
         await settle(app, pilot)
-        assert "2/24" not in screen_text(app) and "3/24 answered" in screen_text(app)
+        assert "2/28" not in screen_text(app) and "3/28 answered" in screen_text(app)
         assert "1 problem(s)" in screen_text(app)
         await pilot.click("#input-signer")
         await pilot.press(*"Li Na")
         await pilot.click("#sign")
         await pilot.pause()
-        assert "21 required item(s) still need an answer" in error_of(app, "signer")
+        assert "25 required item(s) still need an answer" in error_of(app, "signer")
         assert app.screen.query_one("#input-signer", Input).value == "Li Na"  # kept
     rows = {r[0]: r[1] for r in store.query("SELECT item_key, answer FROM checklist_answers")}
     assert rows == {"seating": "ok", "brochure_stands": "ok", "deposit_slips": "problem"}
@@ -164,7 +164,7 @@ async def test_a_restart_resumes_where_the_manager_was(
     store, app = start()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_checklist(app, pilot)
-        assert "4/24 answered · 1 problem(s)" in screen_text(app)
+        assert "4/28 answered · 1 problem(s)" in screen_text(app)
         items = app.screen.query_one("#items", OptionList)
         assert items.highlighted is not None
         current = items.get_option_at_index(items.highlighted)
@@ -186,7 +186,7 @@ async def test_sign_off_is_refused_while_a_required_item_is_open(
         assert error_of(app, "signer") == "Type your name to sign off."
         await pilot.press(*"Li Na", "enter")
         await pilot.pause()
-        assert "24 required item(s) still need an answer" in error_of(app, "signer")
+        assert "28 required item(s) still need an answer" in error_of(app, "signer")
     assert one_row(store, "SELECT COUNT(*) FROM checklist_runs")[0] == 0
 
 
@@ -214,7 +214,7 @@ async def test_the_checklist_in_chinese(build_app: Build, store: Store, clock: F
     async with app.run_test(size=(80, 24)) as pilot:
         await open_checklist(app, pilot)
         text = screen_text(app)
-        assert "已答 0/24" in text and "距开门 30 分钟（09:00）" in text
+        assert "已答 0/28" in text and "距开门 30 分钟（09:00）" in text
         assert "等候区座椅整洁、摆放整齐" in text
         await pilot.press("o")
         await settle(app, pilot)

@@ -22,6 +22,13 @@ def said(app: LobbyApp, widget: str = "error-incident") -> str:
     return str(app.screen.query_one(f"#{widget}", Static).render())
 
 
+def fill_case(app: LobbyApp, amount: str = "50000") -> None:
+    """The fraud case's required facts (R5.4): amount at risk, payee, channel."""
+    app.screen.query_one("#input-fraud-amount", Input).value = amount
+    app.screen.query_one("#fraud-payee", Select).value = "individual"
+    app.screen.query_one("#fraud-channel", Select).value = "phone"
+
+
 async def test_the_flag_key_works_from_every_place_and_saves_in_two_more_keys(
     build_app: Build, store: Store
 ) -> None:  # covers: R5.1, R5.3
@@ -117,6 +124,8 @@ async def test_the_fraud_script_end_to_end_in_chinese(build_app: Build, store: S
         text = screen_text(app)
         assert "反诈沟通" in text and "现在是否有人在电话里指导您操作？" in text
         app.screen.query_one("#input-q-why", Input).value = "转给“安全账户”"
+        app.screen.query_one("#fraud-save").scroll_visible(animate=False)  # under the case
+        await pilot.pause()
         await pilot.click("#fraud-save")
         await pilot.pause()
         assert said(app) == "请逐项回答（是、否或不确定）。"
@@ -127,7 +136,8 @@ async def test_the_fraud_script_end_to_end_in_chinese(build_app: Build, store: S
             app.screen.query_one(f"#q-{question.id}", Select).value = (
                 "yes" if question.id in ("phone", "secret", "safe_account") else "no"
             )
-        app.screen.query_one("#outcome", Select).value = "stopped"
+        app.screen.query_one("#outcome", Select).value = "prevented"
+        fill_case(app)  # the case (issue 20): amount at risk, payee, channel
         await pilot.pause()
         app.screen.query_one("#fraud-save", Button).press()
         await pilot.pause()
@@ -138,9 +148,9 @@ async def test_the_fraud_script_end_to_end_in_chinese(build_app: Build, store: S
         app.screen.query_one("#fraud-save", Button).press()  # a tap on the button
         await settle(app, pilot)
         assert said(app) == "✓ 沟通记录已作为证据保存。"
-        assert "已记录反诈沟通：客户被劝阻，停止转账" in screen_text(app)
+        assert "已记录反诈沟通：劝阻成功，资金未转出" in screen_text(app)
     payload = one_row(store, "SELECT payload FROM incident_updates WHERE kind = 'fraud'")[0]
-    assert '"phone": "yes"' in payload and '"outcome": "stopped"' in payload
+    assert '"phone": "yes"' in payload and '"outcome": "prevented"' in payload
     assert json.loads(payload)["answers"]["why"] == "转给“公安”的安全账户"
     assert one_row(store, "SELECT what FROM tasks")[0].startswith("回访")
 
@@ -208,7 +218,9 @@ async def test_a_recorded_conversation_is_shown_back(
         on_screen(app, IncidentsScreen).select(fraud_id)
         await settle(app, pilot)
         assert app.screen.query_one("#q-phone", Select).value == "yes"
-        assert app.screen.query_one("#outcome", Select).value == "stopped"
+        assert app.screen.query_one("#outcome", Select).value == "prevented"
+        assert app.screen.query_one("#input-fraud-amount", Input).value == "50000.00"
+        assert app.screen.query_one("#fraud-payee", Select).value == "safe_account"
         assert "Resolved: customer convinced, left with the family" in screen_text(app)
 
 
@@ -256,12 +268,13 @@ async def test_saving_the_conversation_twice_stores_it_once(
             if not question.open:
                 app.screen.query_one(f"#q-{question.id}", Select).value = "no"
         app.screen.query_one("#outcome", Select).value = "delayed"
+        fill_case(app)
         await pilot.pause()
         for _ in range(2):
             app.screen.query_one("#fraud-save", Button).press()
             await settle(app, pilot)
         assert said(app) == "Already recorded as it stands: nothing new to save."
-        app.screen.query_one("#outcome", Select).value = "family"  # changed: recorded again
+        app.screen.query_one("#outcome", Select).value = "prevented"  # changed: recorded again
         await pilot.pause()
         app.screen.query_one("#fraud-save", Button).press()
         await settle(app, pilot)
@@ -272,7 +285,7 @@ async def test_saving_the_conversation_twice_stores_it_once(
             "SELECT payload FROM incident_updates WHERE kind = 'fraud' ORDER BY recorded_at"
         )
     ]
-    assert outcomes == ["delayed", "family"]
+    assert outcomes == ["delayed", "prevented"]
     assert one_row(store, "SELECT COUNT(*) FROM tasks WHERE source = 'incident'")[0] == 1
     assert one_row(store, "SELECT COUNT(*) FROM events WHERE kind = 'incident.fraud'")[0] == 2
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
 
 from textual.widgets import DataTable, Input, Select, Static
@@ -15,8 +15,8 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.services.checklist import answer_item
 from lobby_tui.services.dayplan import add_appointment
-from lobby_tui.store import Store
-from tests.conftest import Build, on_screen, one_row, settle
+from lobby_tui.store import Store, parse_iso
+from tests.conftest import Build, on_roster, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
 
 
@@ -228,6 +228,7 @@ async def test_a_vip_appointment_tells_the_wealth_manager(
     build_app: Build, store: Store, settings: Settings
 ) -> None:  # covers: R1.6, R2.6
     add_appointment(store, settings, store.clock.now().date(), time(10, 45), "Fund review", True)
+    zhou = on_roster(store, "Zhou", "wealth_manager")
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3", "m")
@@ -244,7 +245,10 @@ async def test_a_vip_appointment_tells_the_wealth_manager(
         assert "Fund review" in screen_text(app)  # now a task for the wealth manager
     arrival = last_arrival(store)
     assert arrival["channel"] == "wealth" and arrival["appointment_id"]
-    assert one_row(store, "SELECT owner FROM tasks")[0] == "wealth"
+    # The wealth manager on the roster owns it, due within minutes (issue 20).
+    task = one_row(store, "SELECT owner, due_at, created_at FROM tasks")
+    assert task["owner"] == zhou.id
+    assert parse_iso(task["due_at"]) - parse_iso(task["created_at"]) == timedelta(minutes=5)
 
 
 async def test_triage_in_chinese(build_app: Build, store: Store) -> None:  # covers: R2.1, R2.7

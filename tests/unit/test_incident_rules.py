@@ -30,6 +30,7 @@ def test_the_shipped_catalogue_covers_the_floor() -> None:  # covers: R5.1-R5.5
         "suspicious",
         "pin_peeking",
         "fraud",
+        "aml",
         "device_fault",
         "medical",
         "lost_property",
@@ -107,9 +108,9 @@ def test_status_moves_forward_and_resolving_needs_a_note() -> None:
 def test_the_fraud_conversation_needs_every_answer_and_an_outcome() -> None:  # covers: R5.4
     script = fraud_script()
     answers = {q.id: "to my grandson, for a car" if q.open else "yes" for q in script.question}
-    assert check_fraud(script, answers, "stopped") == answers
+    assert check_fraud(script, answers, "prevented") == answers
     with pytest.raises(Invalid) as caught:
-        check_fraud(script, {**answers, "payee": ""}, "stopped")
+        check_fraud(script, {**answers, "payee": ""}, "prevented")
     assert caught.value.field == "q-payee"
     with pytest.raises(Invalid, match="fraud_outcome_missing"):
         check_fraud(script, answers, None)
@@ -121,10 +122,10 @@ def test_an_open_question_is_answered_in_words_the_others_yes_no_unsure() -> Non
     assert [q.id for q in script.question if q.open] == ["why"]  # marked in fraud.toml
     answers = {q.id: "no" for q in script.question}
     answers["why"] = "  to a 'safe account' the caller gave  "
-    assert check_fraud(script, answers, "stopped")["why"] == "to a 'safe account' the caller gave"
+    assert check_fraud(script, answers, "prevented")["why"] == "to a 'safe account' the caller gave"
     with pytest.raises(Invalid) as caught:
-        check_fraud(script, {**answers, "why": "   "}, "stopped")
+        check_fraud(script, {**answers, "why": "   "}, "prevented")
     assert (caught.value.field, caught.value.key) == ("q-why", "fraud_open_answer_missing")
     with pytest.raises(Invalid) as caught:
-        check_fraud(script, {**answers, "phone": "maybe"}, "stopped")  # not an open question
+        check_fraud(script, {**answers, "phone": "maybe"}, "prevented")  # not an open question
     assert caught.value.key == "fraud_answer_missing"

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from lobby_tui.services.rounds import complete_round
+from lobby_tui.services.settings import load_settings
 from lobby_tui.services.verify import verify_file
 from lobby_tui.store import SystemClock, open_store
 from tests.unit import writers
@@ -54,7 +55,7 @@ def test_two_tablets_starting_a_round_together_open_one(db_path: Path) -> None:
             rows = store.query("SELECT id FROM rounds WHERE completed_at IS NULL")
             opened.append(len(rows))
             for row in rows:
-                complete_round(store, row[0], {"crowding": "light"})
+                complete_round(store, row[0], {"crowding": "light"}, settings=load_settings(store))
             barrier.wait(20)
     finally:
         store.close()

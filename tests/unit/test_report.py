@@ -63,6 +63,14 @@ KEYS: dict[str, Any] = {
         "satisfaction_mean": "score",
         "satisfaction_response_rate": "rate",
     },
+    "protection": {  # covers: R5.4 (issue 20)
+        "fraud_prevented": int,
+        "fraud_partial": int,
+        "fraud_lost": int,
+        "money_saved": "yuan",
+        "aml_concerns": int,
+        "large_cash": int,
+    },
     "chain_head": "head",  # covers: issue 14 (anchors)
 }
 
@@ -82,6 +90,8 @@ def check_shape(data: dict[str, Any], spec: dict[str, Any], path: str = "") -> N
             assert value is None or (set(value) == {"seq", "hash"} and type(value["seq"]) is int), (
                 where
             )
+        elif kind == "yuan":
+            assert isinstance(value, float | int) and value >= 0, where
         elif kind == "score":
             assert value is None or 1 <= value <= 5, where
         elif kind is dict:
@@ -427,6 +437,7 @@ def test_the_report_type_is_the_handover_interface() -> None:
         "open_incidents",
         "chain_head",
         "red_min",
+        "protection",
     } == fields
 
 

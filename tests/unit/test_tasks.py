@@ -98,6 +98,7 @@ def test_a_round_s_problem_says_what_to_put_right_in_either_language(
         {"crowding": "busy", "seating": "problem", "tidiness": "ok", "devices": "problem"},
         "two chairs broken",
         shift.id,
+        settings=settings,
     )
     assert opened == 2
     said = [tasks.task_text(t) for t in tasks.open_tasks(store)]
@@ -112,10 +113,11 @@ def test_a_round_s_problem_says_what_to_put_right_in_either_language(
     ]
 
 
-def test_a_device_task_names_the_device_and_what_is_wrong(store: Store) -> None:
+def test_a_device_task_names_the_device_and_what_is_wrong(store: Store, settings: Settings) -> None:
     # covers: R1.2
     tasks.report_device_fault(
         store,
+        settings,
         shift_id=None,
         device_key="sst_3",
         channel="self_service",

@@ -75,6 +75,7 @@ def test_machines_are_the_terminals_in_service(
     for key in ("sst_1", "sst_2"):
         tasks.report_device_fault(
             store,
+            settings,
             shift_id=None,
             device_key=key,
             channel="self_service",
@@ -86,6 +87,7 @@ def test_machines_are_the_terminals_in_service(
     assert now.counters["self_service"] == 1 and "self_service" not in now.down_since
     tasks.report_device_fault(
         store,
+        settings,
         shift_id=None,
         device_key="sst_3",
         channel="self_service",

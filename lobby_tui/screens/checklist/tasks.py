@@ -62,6 +62,17 @@ class TasksPane(TabPane):
                     max_length=tasks.RESOLUTION_MAX,
                 )
                 yield Button(t("tasks.resolve"), id="resolve", variant="primary")
+            yield Static(t("tasks.care_title"), classes="plan-title")
+            with Form(fallback="care-note", id="care-form", classes="plan-form"):
+                yield Select(
+                    [(t(f"tasks.care.{kind}"), kind) for kind in tasks.CARE_REQUESTS],
+                    id="care-kind",
+                    prompt=t("tasks.care_prompt"),
+                )
+                yield Field(
+                    "care-note", placeholder=t("tasks.care_placeholder"), max_length=NOTE_MAX
+                )
+                yield Button(t("tasks.care_add"), id="care-add", variant="primary")
             yield Static(t("tasks.device_title"), classes="plan-title")
             with Form(fallback="fault-note", id="fault-form", classes="plan-form"):
                 yield Select([], id="fault-device", prompt=t("tasks.device_prompt"))
@@ -79,8 +90,8 @@ class TasksPane(TabPane):
         self.show_tasks(tasks.open_tasks(lobby_of(self).store))
 
     def show_tasks(self, open_now: list[tasks.Task]) -> None:
-        """Every open task: when it was raised, by what, what to do, and when it is due —
-        red once overdue. The highlight stays on the task it was on."""
+        """Every open task: when it was raised, by what, what to do, when it is due — red
+        once overdue — and who owns it. The highlight stays on the task it was on."""
         app = lobby_of(self)
         zone = app.settings.timezone
         now = app.store.clock.now()
@@ -108,6 +119,9 @@ class TasksPane(TabPane):
                     else t("tasks.due_on", date=due.strftime("%m-%d"), time=due.strftime("%H:%M"))
                 )
                 prompt.append(" " + said, style="dim")
+            owner = tasks.task_owner(task)
+            if owner:  # who answers for it (every task has an owner, issue 20)
+                prompt.append(" " + t("tasks.owner", owner=owner), style="dim")
             prompts.append((task.id, prompt))
         drawn = [(key, prompt.plain, str(prompt.spans)) for key, prompt in prompts]
         if drawn == self.shown:  # a tick that changed nothing keeps the list as it is
@@ -142,6 +156,27 @@ class TasksPane(TabPane):
         form.reset()
         self.post_message(self.Resolved(self))
 
+    @on(Button.Pressed, "#care-add")
+    @on(Input.Submitted, "#input-care-note")
+    def request_care(self) -> None:
+        """An older customer's request (accompanied service, a home visit) as a task."""
+        app = lobby_of(self)
+        kind = self.query_one("#care-kind", Select).value
+        form = self.query_one("#care-form", Form)
+        with place_of(self).sending(form) as outcome:
+            tasks.request_care(
+                app.store,
+                app.settings,
+                shift_id=app.shift_for_record(),
+                kind="" if kind is Select.NULL else str(kind),
+                note=form.values["care-note"],
+            )
+        if outcome.failed:
+            return
+        form.reset()  # the next request is chosen afresh
+        self.fill()
+        self.post_message(self.Reported(self, t("tasks.care_added")))
+
     @on(Button.Pressed, "#fault-add")
     @on(Input.Submitted, "#input-fault-note")
     def mark_faulty(self) -> None:
@@ -157,6 +192,7 @@ class TasksPane(TabPane):
         with place_of(self).sending(form) as outcome:
             _task, new = tasks.report_device_fault(
                 app.store,
+                app.settings,
                 shift_id=app.shift_for_record(),
                 device_key=device.key,
                 channel=device.channel,

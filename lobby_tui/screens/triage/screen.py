@@ -17,8 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from lobby_tui.content import ContentError, channels, cue_table, needs_catalogue
+from lobby_tui.content import ContentError, cash_rates, channels, cue_table, needs_catalogue
+from lobby_tui.domain.cash import counter_prompts, is_large_cash, large_cash_at_triage
 from lobby_tui.domain.day import local
+from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_party, check_ticket
 from lobby_tui.domain.privacy import mask
 from lobby_tui.domain.triage import (
@@ -78,6 +80,7 @@ class TriageScreen(LobbyScreen):
         self.left_for_another_place = False
         self.running = True
         self.greeting_shown: str | None = None
+        self.large_shown = False  # the suggestion was made for large cash
 
     # Building ------------------------------------------------------------------------
 
@@ -102,6 +105,7 @@ class TriageScreen(LobbyScreen):
                 yield OptionList(id="needs")
                 yield FieldError("need", control="#needs", id="error-need")
                 yield Static(id="suggestion")
+                yield Static(id="prompts")
                 yield Static(id="flags")
                 with Horizontal(classes="triage-row"):
                     yield Field(
@@ -118,6 +122,12 @@ class TriageScreen(LobbyScreen):
                         check=check_ticket,
                     )
                 yield Field("note", placeholder=t("triage.note_placeholder"))
+                yield Field(
+                    "cash",
+                    placeholder=t("triage.cash_placeholder"),
+                    max_length=24,
+                    check=self.check_cash,
+                )
                 with Horizontal(classes="triage-row"):
                     yield Select(
                         [], id="channel", prompt=t("triage.channel_prompt"), allow_blank=True
@@ -255,6 +265,35 @@ class TriageScreen(LobbyScreen):
     def _search_appointment(self, event: Input.Changed) -> None:
         self.fill_appointments(event.value)
 
+    def check_cash(self, typed: str) -> bool | None:
+        """The amount as the large-cash rule reads it (bad input said beside it)."""
+        if not typed.strip():
+            return None
+        return is_large_cash(typed, self.lobby_app.settings.large_cash_threshold, cash_rates())
+
+    def prompts(self, channel: str) -> list[str]:
+        """The counter's reminders for the walk-in as it stands (none while the amount
+        typed is not yet an amount: the field says why)."""
+        if self.need is None:
+            return []
+        return counter_prompts(self.need.channel, channel, self.flags, self.large_cash())
+
+    def large_cash(self) -> bool:
+        """The amount typed is large cash for this need (not yet an amount: not yet)."""
+        typed = self.query_one("#input-cash", Input).value
+        if self.need is None or not typed.strip():
+            return False
+        try:
+            return large_cash_at_triage(
+                self.need.channel, typed, self.lobby_app.settings.large_cash_threshold,
+                cash_rates(),
+            )  # fmt: skip
+        except (Invalid, ContentError):  # said beside the field / rates.toml's own problem
+            return False
+
+    def prompt_text(self, prompts: list[str]) -> Text:
+        return Text("\n".join(t(f"prompt.{p}") for p in prompts), style="bold yellow")
+
     def band_text(self, band: str | None) -> str:
         return t(f"band.{band}") if band else t("band.closed")
 
@@ -262,8 +301,12 @@ class TriageScreen(LobbyScreen):
         out = self.query_one("#suggestion", Static)
         if self.need is None or self.state is None:
             out.update(Text(t("triage.choose_need"), style="dim"))
+            self.show_prompts()
             return
-        self.route = service.suggest(self.state, self.need, self.flags, self.lobby_app.settings)
+        self.large_shown = self.large_cash()
+        self.route = service.suggest(
+            self.state, self.need, self.flags, self.lobby_app.settings, self.large_shown
+        )
         estimate = self.state.estimates[self.route.channel]
         text = Text.assemble(
             ("→ ", "bold"),
@@ -274,6 +317,20 @@ class TriageScreen(LobbyScreen):
         out.update(text)
         select = self.query_one("#channel", Select)
         select.value = self.route.channel
+        self.show_prompts()
+
+    def show_prompts(self, saved: tuple[str, ...] | None = None) -> None:
+        """The counter's reminders: as the walk-in stands, or as saved with it."""
+        if saved is None:
+            chosen = self.query_one("#channel", Select).value
+            channel = (
+                str(chosen) if chosen is not Select.NULL else self.route.channel if self.route
+                else ""
+            )  # fmt: skip
+            saved = tuple(self.prompts(channel))
+        out = self.query_one("#prompts", Static)
+        out.update(self.prompt_text(list(saved)))
+        out.display = bool(saved)
 
     def tick(self) -> None:
         if self.rebuilding or self.problem:
@@ -380,8 +437,14 @@ class TriageScreen(LobbyScreen):
         self.query_one(LiveQueue).focus_queue()
 
     @on(Input.Changed, "#walkin Input")
-    def _typed(self) -> None:
+    def _typed(self, event: Input.Changed) -> None:
         self.touched = self.seconds()
+        if event.input.id == "input-cash" and self.running:
+            # The large-cash reminder as the amount is typed; large cash is a counter's.
+            if self.large_cash() != self.large_shown:
+                self.show_suggestion()
+            else:
+                self.show_prompts()
 
     def on_screen_suspend(self) -> None:
         # Away from this walk-in: its clock stops until it is on screen again. A dialog over
@@ -410,7 +473,7 @@ class TriageScreen(LobbyScreen):
         self.app.push_screen(Confirm(t("triage.continue_question")), answered)
 
     @on(Button.Pressed, "#save")
-    @on(Input.Submitted, "#input-party, #input-ticket, #input-note, #input-reason")
+    @on(Input.Submitted, "#input-party, #input-ticket, #input-note, #input-reason, #input-cash")
     def action_save(self) -> None:
         """Accept: save the walk-in, then tell the customer their ticket, wait and next steps."""
         if self.problem or not self.running:
@@ -441,6 +504,7 @@ class TriageScreen(LobbyScreen):
                 override_reason=values["reason"],
                 triage_seconds=seconds,
                 appointment_id=None if appointment is Select.NULL else str(appointment),
+                cash=values["cash"],
             )
             priority = bool(set(self.flags) & PRIORITY_FLAGS)
             estimate = self.state.estimate(channel, priority=priority)
@@ -452,6 +516,7 @@ class TriageScreen(LobbyScreen):
                 walkin=walkin,
                 state=self.state,
                 script=script,
+                settings=app.settings,
             )
         if outcome.failed:
             return
@@ -474,6 +539,7 @@ class TriageScreen(LobbyScreen):
                 (script, "italic"),
             )
         )
+        self.show_prompts(saved.prompts)
         self.refresh_state()
         self.query_one("#needs", OptionList).focus()
 
@@ -481,6 +547,8 @@ class TriageScreen(LobbyScreen):
     def channel_changed(self) -> None:
         chosen = self.query_one("#channel", Select).value
         said = self.query_one("#error-channel", Static)
+        if self.running:
+            self.show_prompts()  # to wealth or not: the suitability reminder follows
         if self.route is not None and chosen is not Select.NULL and chosen != self.route.channel:
             # An override: say it, and ask why (recorded with the arrival). A channel with
             # nothing open promises no wait (R2.7).
