@@ -50,6 +50,7 @@ async def test_the_days_last_handover_offers_the_bundle_and_writes_it(
         said = screen_text(app)
         assert isinstance(app.screen, BundleDialog) and app.screen.written is not None
         folder = app.screen.written
+        await settle(app, pilot)  # the Close button has moved where Write was
         await pilot.click("#bundle-close")
         await settle(app, pilot)
         on_screen(app, DashboardScreen)
