@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterator
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich import box
 from rich.cells import cell_len
@@ -35,7 +35,6 @@ from lobby_tui.domain.staffing import OpenAdvice
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen
 from lobby_tui.services.duty import post_label
-from lobby_tui.services.forecast import DayPlanForecast, day_plan_forecast, live_advice
 from lobby_tui.services.lobby import Lobby, OpenItem, read_lobby
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.box import Boxes
@@ -43,6 +42,11 @@ from lobby_tui.widgets.browser_keys import key_to_say
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.shown import fingerprint
 from lobby_tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    # The forecast's rules load pydantic: imported when the first tick asks for the plan,
+    # not on the start-up path (tests/unit/test_cli.py guards it).
+    from lobby_tui.services.forecast import DayPlanForecast
 
 WIDE = 120  # columns from which the open cases get a third column of their own
 TALL = 30  # rows from which the lists grow beyond three lines
@@ -239,6 +243,8 @@ class DashboardScreen(LobbyScreen):
 
     def refresh_advice(self, if_changed: bool = False) -> None:
         """Compare the live queue with today's forecast (read once a day, in the background)."""
+        from lobby_tui.services.forecast import day_plan_forecast, live_advice
+
         app, day = self.lobby_app, self.day
         plan = self.plan
         if plan is None or plan.day != day:
