@@ -344,9 +344,12 @@ class DuckWarehouse(Warehouse):
 
 
 def _insert(conn: Any, table: WTable, rows: list[tuple[Any, ...]]) -> None:
-    if rows:
-        marks = ", ".join("?" for _ in table.columns)
-        conn.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})', rows)
+    """Many rows per statement: DuckDB's executemany runs one statement per row."""
+    one = "(" + ", ".join("?" for _ in table.columns) + ")"
+    for start in range(0, len(rows), 200):
+        chunk = rows[start : start + 200]
+        values = ", ".join(one for _ in chunk)
+        conn.execute(f'INSERT INTO "{table.name}" VALUES {values}', [v for r in chunk for v in r])
 
 
 class PgWarehouse(Warehouse):
