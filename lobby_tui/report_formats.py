@@ -172,7 +172,13 @@ def shown(f: Figure) -> str:
 # group keyed by a list's ids (by_channel.phone) labelled by the item's name, and each table
 # (root cause by channel) printed as rows and columns.
 
-MONTH_RATES = {"within_deadline_rate", "referral_deadline_met_rate"}
+MONTH_RATES = {
+    "within_deadline_rate",
+    "referral_deadline_met_rate",
+    "rework_rate",
+    "precheck_share",
+    "satisfaction_response_rate",
+}
 
 
 def month_names(kind: str) -> dict[str, str]:
@@ -215,6 +221,8 @@ def month_shown(f: Figure) -> str:
         return t("report.none")
     if f.key.rpartition(".")[2] in MONTH_RATES:
         return f"{f.value * 100:.1f}%"
+    if f.key == "money_saved":
+        return t("report.yuan", n=f"{f.value:,.2f}")
     return str(f.value)
 
 

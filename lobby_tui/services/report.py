@@ -578,5 +578,19 @@ def _complaint_month(store: Store, settings: Settings, span: MonthSpan) -> Month
     )
 
 
-# Each duty's section, in the order printed; fraud and quality add theirs after complaints.
-MONTH_SECTIONS: list[MonthBuilder] = [_complaint_month]
+def _protection_month(store: Store, settings: Settings, span: MonthSpan) -> MonthSection:
+    """Fraud prevented and money saved, AML concerns and large-cash reminders (R5.4): the
+    day report's `protection` figures over the month's days."""
+    days = (span.first_day.isoformat(), span.last_day.isoformat())
+    return MonthSection("protection", protection_json(protection(store, days)))
+
+
+def _quality_month(store: Store, settings: Settings, span: MonthSpan) -> MonthSection:
+    """Rework, forms pre-checked, machine help and ratings (R3.3-R3.5) over the month."""
+    return MonthSection(
+        "quality", quality_month(store, settings, span.first_day, span.last_day, span.cut)
+    )
+
+
+# Each duty's section, in the order printed.
+MONTH_SECTIONS: list[MonthBuilder] = [_complaint_month, _protection_month, _quality_month]

@@ -262,8 +262,16 @@ def test_the_month_consumer_protection_print(history_db: Path) -> None:  # cover
     data = json.loads(result.stdout)
     assert data["month"] == month and data["complaints"]["received"] > 0
     assert set(data["complaints"]["by_channel"]) >= {"in_person", "nfra_12378", "hotline"}
+    # covers: R5.4, R3.3 — fraud and service quality print in the same month, with the
+    # day report's keys (one definition each)
+    day = json.loads(lobby("report", "--db", str(history_db), "--format", "json").stdout)
+    assert set(data["protection"]) == set(day["protection"])
+    assert set(data["quality"]) == set(day["quality"])
+    assert data["quality"]["satisfaction_rated"] > 0 and data["quality"]["counter_returns"] > 0
     zh = lobby("report", "--db", str(history_db), "--month", month, "--lang", "zh")
     assert zh.returncode == 0 and "# 消费者权益保护月报" in zh.stdout and "## 投诉" in zh.stdout
+    assert "## 防诈骗、反洗钱与大额现金" in zh.stdout and "## 服务质量" in zh.stdout
+    assert "返工率（÷ 办结） | " in zh.stdout and "%" in zh.stdout.split("返工率")[1].split("\n")[0]
     assert digest(history_db) == before  # reading wrote nothing
     for args, words in (
         (["--month", "2026-13"], "is not a month"),
