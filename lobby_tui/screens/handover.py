@@ -81,7 +81,6 @@ class HandoverScreen(LobbyScreen):
         ):
             yield Static(t("handover.reading"), id="figures")
             yield Static(id="chart")
-            yield Static(id="month")
             yield Static(id="open-items")
             yield Static(t("handover.note_title"), classes="form-title")
             yield TextArea(id="handover-note", soft_wrap=True)
@@ -90,6 +89,8 @@ class HandoverScreen(LobbyScreen):
                 yield Static(self.leaving_text(), id="leaving")
                 yield Button(t("handover.sign"), id="sign-off", variant="primary")
             yield FieldError("signer", id="error-signer")
+            # The month's consumer-protection figures, below what the handover itself needs.
+            yield Static(id="month")
         yield LobbyFooter()
 
     def on_mount(self) -> None:

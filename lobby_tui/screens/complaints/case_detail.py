@@ -100,30 +100,6 @@ class CaseDetail(VerticalScroll):
                 )
                 yield Button(t("complaint.to_closed"), id="to-closed")
                 yield Button(t("complaint.reopen"), id="reopen", variant="warning")
-            with Form(id="progress"):
-                yield Static(t("complaint.progress_title"), classes="form-title")
-                with Horizontal(classes="form-row"):
-                    yield Select(
-                        self.told_options(),
-                        id="progress-how",
-                        prompt=t("complaint.told_how_prompt"),
-                    )
-                    yield Button(t("complaint.progress_save"), id="progress-save")
-            with Form(id="handoff"):
-                yield Static(t("complaint.handoff_title"), classes="form-title")
-                yield Static(id="handoff-list")
-                with Horizontal(classes="form-row"):
-                    yield Select(
-                        [(d.label.text(self.language), d.id) for d in self.catalogue.department],
-                        id="handoff-department",
-                        prompt=t("complaint.handoff_department_prompt"),
-                    )
-                    yield Button(t("complaint.handoff_send"), id="handoff-send")
-                with Horizontal(classes="form-row", id="handoff-move-row"):
-                    yield Select([], id="handoff-pick", prompt=t("complaint.handoff_pick_prompt"))
-                    yield Button(t("complaint.handoff_to.accepted"), id="handoff-accepted")
-                    yield Button(t("complaint.handoff_to.answered"), id="handoff-answered")
-                    yield Button(t("complaint.handoff_to.returned"), id="handoff-returned")
             with Form(id="escalate"):
                 yield Static(t("complaint.escalate_title"), classes="form-title")
                 yield SelectionList[str](
@@ -192,6 +168,30 @@ class CaseDetail(VerticalScroll):
             with Horizontal(classes="form-row"):
                 yield Button(t("complaint.slip"), id="slip")
                 yield Button(t("complaint.reveal"), id="reveal")
+            with Form(id="progress"):
+                yield Static(t("complaint.progress_title"), classes="form-title")
+                with Horizontal(classes="form-row"):
+                    yield Select(
+                        self.told_options(),
+                        id="progress-how",
+                        prompt=t("complaint.told_how_prompt"),
+                    )
+                    yield Button(t("complaint.progress_save"), id="progress-save")
+            with Form(id="handoff"):
+                yield Static(t("complaint.handoff_title"), classes="form-title")
+                yield Static(id="handoff-list")
+                with Horizontal(classes="form-row"):
+                    yield Select(
+                        [(d.label.text(self.language), d.id) for d in self.catalogue.department],
+                        id="handoff-department",
+                        prompt=t("complaint.handoff_department_prompt"),
+                    )
+                    yield Button(t("complaint.handoff_send"), id="handoff-send")
+                with Horizontal(classes="form-row", id="handoff-move-row"):
+                    yield Select([], id="handoff-pick", prompt=t("complaint.handoff_pick_prompt"))
+                    yield Button(t("complaint.handoff_to.accepted"), id="handoff-accepted")
+                    yield Button(t("complaint.handoff_to.answered"), id="handoff-answered")
+                    yield Button(t("complaint.handoff_to.returned"), id="handoff-returned")
             yield FieldError("case", id="error-case")
             yield Static(t("complaint.timeline"), classes="form-title")
             yield Static(id="case-timeline")
@@ -251,23 +251,28 @@ class CaseDetail(VerticalScroll):
         self.query_one("#extension-step", Static).update(
             t("complaint.extension_step2" if further else "complaint.extension_step1")
         )
-        self.show_handoffs(complaint)
+        store = lobby_of(self).store
+        # Read off the UI thread like the timeline: moving through the list never waits.
+        place_of(self).read_in_background(
+            "handoffs",
+            lambda: (complaint.id, service.handoffs(store, complaint.id)),
+            lambda read: self.show_handoffs(*read),
+        )
         self.query_one("#reveal").display = bool(complaint.name_masked or complaint.phone_masked)
         if updates is not None:
             self.show_timeline(complaint.id, updates)
             return
-        store = lobby_of(self).store
         place_of(self).read_in_background(
             "timeline",
             lambda: (complaint.id, service.timeline(store, complaint.id)),
             lambda read: self.show_timeline(*read),
         )
 
-    def show_handoffs(self, complaint: service.Complaint) -> None:
+    def show_handoffs(self, complaint_id: str, found: list[service.Handoff]) -> None:
         """Each hand-off with its status and the date it got there (R4.5)."""
-        app = lobby_of(self)
-        zone = app.settings.timezone
-        found = service.handoffs(app.store, complaint.id)
+        if self.complaint is None or self.complaint.id != complaint_id:
+            return  # the manager has moved on to another case
+        zone = lobby_of(self).settings.timezone
         lines = Text()
         options: list[tuple[str, str]] = []
         for h in found:
