@@ -160,6 +160,39 @@ def parse_date(text: str, field: str) -> date:
     return day
 
 
+_MONTH_DAY = re.compile(r"([0-9]{1,2})-([0-9]{1,2})")
+# The word for tomorrow, as the manager types it in either language.
+TOMORROW_WORDS = frozenset({"tomorrow", "明天", "明日"})
+
+
+def parse_plan_day(text: str, today: date, field: str = "day") -> date:
+    """The day a booking is for: blank is today; the word for tomorrow; "MM-DD" is the next
+    such day on or after today (01-02 typed on 12-30 is next year's); else a full date as
+    `parse_date` reads it. Whether the plan takes that day is the plan's rule, not this."""
+    cleaned = _plain(text).lower()
+    if not cleaned:
+        return today
+    if cleaned in TOMORROW_WORDS:
+        return today + timedelta(days=1)
+    short = _MONTH_DAY.fullmatch(cleaned)
+    if short is None:
+        try:
+            return parse_date(cleaned, field)
+        except Invalid as exc:
+            if exc.key != "date_format":
+                raise
+            raise Invalid(field, "plan_day_format") from exc
+    month, day = int(short[1]), int(short[2])
+    for year in (today.year, today.year + 1):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue  # 02-29 in a year without it
+        if found >= today:
+            return found
+    raise Invalid(field, "plan_day_format")
+
+
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
 

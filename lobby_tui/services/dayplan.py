@@ -124,12 +124,13 @@ class CashMovement:
 PLAN_DAYS_AHEAD = 7  # an appointment booked for next week is planned now
 
 
-def check_plan_day(store: Store, settings: Settings, day: date) -> None:
+def check_plan_day(store: Store, settings: Settings, day: date, field: str = "time") -> None:
     """Appointments and cash movements are for today or the days just ahead: an instant
-    typed for another era never reaches the store (issue 14)."""
+    typed for another era never reaches the store (issue 14). `field` is where the manager
+    typed the day (a cash movement has its own day field)."""
     today = business_day(store.clock.now(), settings.timezone)
     if not today <= day <= today + timedelta(days=PLAN_DAYS_AHEAD):
-        raise Invalid("time", "plan_day_range", days=PLAN_DAYS_AHEAD)
+        raise Invalid(field, "plan_day_range", days=PLAN_DAYS_AHEAD)
 
 
 def add_appointment(
@@ -246,7 +247,7 @@ def add_cash_movement(
     if not 0 < amount <= AMOUNT_MAX:
         raise Invalid("amount", "amount_range")
     note = check_text(note or "", "note", PURPOSE_MAX) or None
-    check_plan_day(store, settings, day)
+    check_plan_day(store, settings, day, "day")
     due = iso(at_local(day, at, settings.timezone))
     with store.unit_of_work() as uow:
         movement_id = new_id()
@@ -319,7 +320,9 @@ def _cash_task(
     uow.execute("UPDATE cash_movements SET task_id = ? WHERE id = ?", (task_id, movement_id))
 
 
-def cash_movements(store: Store, day: date) -> list[CashMovement]:
+def cash_movements(store: Store, day: date, last: date | None = None) -> list[CashMovement]:
+    """The cash movements booked for `day`, or from `day` to `last` (the plan shows the
+    ones booked ahead too), in the order they are due."""
     return [
         CashMovement(
             r["id"],
@@ -332,8 +335,9 @@ def cash_movements(store: Store, day: date) -> list[CashMovement]:
         for r in store.query(
             "SELECT m.id, m.due_at, m.amount, m.note, t.due_at AS ready_by, s.name AS owner"
             " FROM cash_movements m LEFT JOIN tasks t ON t.id = m.task_id"
-            " LEFT JOIN staff s ON s.id = t.owner WHERE m.business_day = ? ORDER BY m.due_at",
-            (day.isoformat(),),
+            " LEFT JOIN staff s ON s.id = t.owner WHERE m.business_day BETWEEN ? AND ?"
+            " ORDER BY m.due_at",
+            (day.isoformat(), (last or day).isoformat()),
         )
     ]
 

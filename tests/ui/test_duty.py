@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Select, TabbedContent
 
@@ -244,3 +245,63 @@ async def test_an_appointment_not_checked_in_becomes_a_no_show_on_the_apps_clock
         app.screen.query_one(TabbedContent).active = "tab-plan"
         await settle(app, pilot)
         assert "10:20 Fund review W** no-show" in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("language", "tomorrow_word", "heading", "ready", "bad_format", "bad_range"),
+    [
+        ("en", "tomorrow", "Booked for 11-29", "cash ready by 09:00: Liu",
+         "Type the day as YYYY-MM-DD, MM-DD or tomorrow",
+         "The day plan takes today and the next 7 days only."),
+        ("zh", "明天", "11-29 预约", "09:00 前备好现金：Liu",
+         "日期格式为 年-月-日、月-日 或“明天”",
+         "当日计划只能安排今天及之后 7 天。"),
+    ],
+)  # fmt: skip
+async def test_tomorrows_large_withdrawal_is_booked_from_the_day_plan(
+    build_app: Build,
+    store: Store,
+    settings: Settings,
+    language: str,
+    tomorrow_word: str,
+    heading: str,
+    ready: str,
+    bad_format: str,
+    bad_range: str,
+) -> None:  # covers: R1.6
+    tomorrow = DAY + timedelta(days=1)
+    liu = person(store, "Liu")
+    duty.set_duty(store, settings, tomorrow, liu, "cash", time(8, 30), time(17, 30), None)
+    app = build_app(language)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        day_input = app.screen.query_one("#input-cash-day", Input)
+        # A day that is not one, then one gone by: refused beside the field, kept as typed.
+        for typed, said in (("13-45", bad_format), ("2026-11-27", bad_range)):
+            day_input.value = typed
+            app.screen.query_one("#input-cash-time", Input).value = "10:00"
+            app.screen.query_one("#input-cash-amount", Input).value = "80000"
+            await pilot.click("#cash-add")
+            await settle(app, pilot)
+            assert said in error_of(app, "cash-day")
+            assert day_input.value == typed
+        assert one_row(store, "SELECT COUNT(*) FROM cash_movements")[0] == 0
+        day_input.value = tomorrow_word
+        await pilot.click("#cash-add")
+        await settle(app, pilot)
+        assert day_input.value == "" and error_of(app, "cash-day") == ""
+        text = screen_text(app)
+        assert heading in text and ready in text
+        assert text.index(heading) < text.index("80,000") < text.index(ready)
+    row = one_row(store, "SELECT business_day, due_at, amount, task_id FROM cash_movements")
+    assert (row["business_day"], row["due_at"], row["amount"]) == (
+        "2026-11-29",
+        "2026-11-29T02:00:00Z",
+        80_000,
+    )
+    task = one_row(store, "SELECT owner, due_at, status FROM tasks WHERE id = ?",
+                   (row["task_id"],))  # fmt: skip
+    assert task["owner"] == liu and task["due_at"] == "2026-11-29T01:00:00Z"
+    assert task["status"] == "open"

@@ -4,6 +4,7 @@ the peak forecast from the history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from rich.table import Table
 from rich.text import Text
@@ -15,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Static, TabPane
 
 from lobby_tui.content import channels
 from lobby_tui.domain.day import local
-from lobby_tui.domain.parse import parse_amount, parse_counters, parse_time
+from lobby_tui.domain.parse import parse_amount, parse_counters, parse_plan_day, parse_time
 from lobby_tui.domain.privacy import mask
 from lobby_tui.i18n import t
 from lobby_tui.screens.checklist.duty import DutyPanel
@@ -79,11 +80,18 @@ class DayPlanPane(TabPane):
             yield Static(t("plan.cash"), classes="plan-title")
             yield Static(id="cash-list")
             with Form(
-                aliases={"time": "cash-time", "amount": "cash-amount", "note": "cash-note"},
+                aliases={
+                    "day": "cash-day",
+                    "time": "cash-time",
+                    "amount": "cash-amount",
+                    "note": "cash-note",
+                },
                 fallback="cash-note",
                 id="cash-form",
                 classes="plan-form",
             ):
+                # Blank books for today; a large withdrawal is booked the day before (R1.6).
+                yield Field("cash-day", placeholder=t("plan.day_placeholder"), max_length=10)
                 yield Field(
                     "cash-time",
                     placeholder=t("plan.time_placeholder"),
@@ -143,9 +151,19 @@ class DayPlanPane(TabPane):
         self.query_one("#appointment-list", Static).update(
             table if meetings else Text(t("plan.none"), style="dim")
         )
-        moves = dayplan.cash_movements(app.store, day)
+        # Today's movements, then the ones booked ahead, each day under its date.
+        moves = dayplan.cash_movements(
+            app.store, day, day + timedelta(days=dayplan.PLAN_DAYS_AHEAD)
+        )
         cash = Table.grid(padding=(0, 2))
+        heading = day
         for move in moves:
+            move_day = local(move.due_at, zone).date()
+            if move_day != heading:
+                heading = move_day
+                cash.add_row(
+                    Text(t("plan.cash_ahead", day=move_day.strftime("%m-%d")), style="bold")
+                )
             ready = (
                 t("plan.cash_task", time=local(move.ready_by, zone).strftime("%H:%M"),
                   who=move.owner or "—")
@@ -248,10 +266,11 @@ class DayPlanPane(TabPane):
         form = self.query_one("#cash-form", Form)
         values = form.values
         with place_of(self).sending(form) as outcome:
+            booked_for = parse_plan_day(values["cash-day"], place_of(self).day, "day")
             at = parse_time(values["cash-time"])
             amount = parse_amount(values["cash-amount"])
             dayplan.add_cash_movement(
-                app.store, app.settings, place_of(self).day, at, amount, values["cash-note"]
+                app.store, app.settings, booked_for, at, amount, values["cash-note"]
             )
         if outcome.failed:
             return
