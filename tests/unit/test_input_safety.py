@@ -106,8 +106,9 @@ def test_the_day_plan_takes_today_and_the_days_just_ahead(
         with pytest.raises(Invalid) as caught:
             add_appointment(store, settings, day, time(10), "loan", False)
         assert (caught.value.field, caught.value.key) == ("time", "plan_day_range")
-        with pytest.raises(Invalid, match="plan_day_range"):
+        with pytest.raises(Invalid, match="plan_day_range") as caught:
             add_cash_movement(store, settings, day, time(10), 1000)
+        assert caught.value.field == "day"  # the cash form's own day field
 
 
 def test_the_new_messages_exist_in_both_languages() -> None:

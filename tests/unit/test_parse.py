@@ -29,6 +29,7 @@ from lobby_tui.domain.parse import (
     parse_count,
     parse_counters,
     parse_date,
+    parse_plan_day,
     parse_received,
     parse_time,
 )
@@ -121,6 +122,42 @@ def test_times_are_clock_times(text: str) -> None:
 def test_dates_are_in_this_century(text: str) -> None:
     value = outcome(lambda s: parse_date(s, "promised_by"), text)
     assert isinstance(value, Invalid) or FIRST_DAY <= value <= LAST_DAY
+
+
+@given(ANY_TEXT)
+@example("02-29")
+@example("13-45")
+def test_a_plan_day_is_a_date_or_refused_with_a_message(text: str) -> None:  # covers: R1.6
+    value = outcome(lambda s: parse_plan_day(s, date(2026, 11, 28)), text)
+    assert isinstance(value, Invalid | date)
+
+
+@pytest.mark.parametrize(
+    ("typed", "today", "day"),
+    [
+        ("", date(2026, 11, 28), date(2026, 11, 28)),
+        ("tomorrow", date(2026, 11, 28), date(2026, 11, 29)),
+        (" Tomorrow ", date(2026, 11, 30), date(2026, 12, 1)),
+        ("明天", date(2026, 12, 31), date(2027, 1, 1)),
+        ("11-30", date(2026, 11, 28), date(2026, 11, 30)),
+        ("１２-０１", date(2026, 11, 28), date(2026, 12, 1)),
+        ("01-02", date(2026, 12, 30), date(2027, 1, 2)),  # the next such day: next year's
+        ("11-27", date(2026, 11, 28), date(2027, 11, 27)),  # gone by: the plan's range refuses
+        ("02-29", date(2027, 3, 1), date(2028, 2, 29)),
+        ("2026-12-05", date(2026, 11, 28), date(2026, 12, 5)),
+    ],
+)
+def test_the_plan_day_reads_blank_tomorrow_and_month_day(
+    typed: str, today: date, day: date
+) -> None:  # covers: R1.6
+    assert parse_plan_day(typed, today) == day
+
+
+@pytest.mark.parametrize("typed", ["13-45", "day after", "2026-02-30", "11/30"])
+def test_a_plan_day_that_is_not_one_says_how_to_type_it(typed: str) -> None:
+    with pytest.raises(Invalid) as caught:
+        parse_plan_day(typed, date(2026, 11, 28))
+    assert (caught.value.field, caught.value.key) == ("day", "plan_day_format")
 
 
 @given(st.one_of(ANY_TEXT, st.datetimes().map(lambda d: d.strftime("%Y-%m-%d %H:%M"))))
