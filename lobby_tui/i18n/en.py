@@ -339,7 +339,7 @@ CATALOG: dict[str, str] = {
     "plan.purpose_placeholder": "purpose",
     "plan.who_placeholder": "customer ref. (optional)",
     "plan.amount_placeholder": "amount, yuan",
-    "plan.day_placeholder": "day: blank = today, MM-DD, tomorrow",
+    "plan.day_placeholder": "day MM-DD",
     "plan.note_placeholder": "note (optional)",
     "plan.vip": "VIP",
     "plan.add": "Add",

@@ -326,7 +326,7 @@ CATALOG: dict[str, str] = {
     "plan.purpose_placeholder": "事由",
     "plan.who_placeholder": "客户代称（可选）",
     "plan.amount_placeholder": "金额（元）",
-    "plan.day_placeholder": "日期：空为今天，月-日，明天",
+    "plan.day_placeholder": "日期 月-日",
     "plan.note_placeholder": "备注（可选）",
     "plan.vip": "贵宾",
     "plan.add": "添加",
