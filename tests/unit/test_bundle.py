@@ -251,9 +251,17 @@ def test_a_demo_day_bundle_counts_digests_and_chain(tablet: Tablet) -> None:  # 
 
 def test_callback_answers_leave_as_numbers_only(tmp_path: Path) -> None:
     # covers: R6.6, R4.6
-    made = _tablet(tmp_path / "lobby.db", history=8)  # long enough for callbacks to fall due
+    made = _tablet(tmp_path / "lobby.db", history=12)  # long enough for callbacks to fall due
     store = made.store
     try:
+        # The history's callbacks reached their customer; one that did not is made here, as
+        # the manager records it, so both kinds of answer go through the bundle.
+        from lobby_tui.services.complaints.lifecycle import record_callback
+
+        waiting = store.query("SELECT id FROM complaints WHERE status = 'resolved' LIMIT 1")
+        assert waiting, "the history leaves a resolved complaint waiting for its callback"
+        record_callback(store, waiting[0][0], reached=False, solved=None, satisfaction=None)
+        made.clock.set(NEXT_MORNING + timedelta(days=1))  # that day closed: it may leave
         said = {r[0]: (r[1], json.loads(r[2])) for r in store.query(
             "SELECT id, at, payload FROM complaint_updates WHERE kind = 'callback'")}  # fmt: skip
         assert {p.get("reached") for _at, p in said.values()} == {True, False}
