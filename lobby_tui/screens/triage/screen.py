@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -22,7 +22,6 @@ from lobby_tui.domain.cash import counter_prompts, is_large_cash, large_cash_at_
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_party, check_ticket
-from lobby_tui.domain.privacy import mask
 from lobby_tui.domain.triage import (
     FLAGS,
     PRIORITY_FLAGS,
@@ -134,7 +133,8 @@ class TriageScreen(LobbyScreen):
                     )
                     yield Field("reason", placeholder=t("triage.reason_placeholder"))
                 yield FieldError("channel", id="error-channel")
-                with Horizontal(classes="triage-row", id="appointment-row"):
+                # One under the other: the list as wide as the form keeps each line whole.
+                with Vertical(classes="triage-row", id="appointment-row"):
                     # Check-in: a reference or a time finds the appointment (R1.6).
                     yield Field(
                         "appt-search", placeholder=t("triage.appointment_search"), max_length=20
@@ -246,8 +246,8 @@ class TriageScreen(LobbyScreen):
             return
         options = [
             (
+                # The reference is searched, not shown: the list keeps each line whole.
                 f"{local(a.due_at, zone).strftime('%H:%M')} {'★ ' if a.vip else ''}{a.purpose}"
-                + (f" {mask(a.who)}" if a.who else "")
                 + (f" ({t('plan.no_show')})" if a.no_show else ""),
                 a.id,
             )
@@ -293,6 +293,15 @@ class TriageScreen(LobbyScreen):
 
     def prompt_text(self, prompts: list[str]) -> Text:
         return Text("\n".join(t(f"prompt.{p}") for p in prompts), style="bold yellow")
+
+    @on(Input.Submitted, "#input-appt-search")
+    def _open_appointments(self, event: Input.Submitted) -> None:
+        """Enter after the search opens the list of what it found (one is chosen already:
+        Enter again takes it)."""
+        event.stop()
+        select = self.query_one("#appointment", Select)
+        select.focus()
+        select.expanded = True
 
     def band_text(self, band: str | None) -> str:
         return t(f"band.{band}") if band else t("band.closed")
