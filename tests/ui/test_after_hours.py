@@ -141,6 +141,9 @@ async def test_a_whole_day_after_hours_agrees_on_every_screen(
         await pilot.press("f7")
         await settle(app, pilot)
         handover = screen_text(app)
+        # The day's figures fill the screen: the manager scrolls down to sign off.
+        app.screen.query_one("#sign-off").scroll_visible(animate=False)
+        await settle(app, pilot)
         await pilot.click("#sign-off")
         # The day's last manager closes it with their own PIN: nobody comes after them.
         await accept_handover(app, pilot, "Wang", SUPERVISOR_PIN)
