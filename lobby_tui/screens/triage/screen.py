@@ -133,16 +133,17 @@ class TriageScreen(LobbyScreen):
                     )
                     yield Field("reason", placeholder=t("triage.reason_placeholder"))
                 yield FieldError("channel", id="error-channel")
-                # One under the other: the list as wide as the form keeps each line whole.
+                with Horizontal(classes="triage-row", id="buttons"):
+                    yield Button(t("triage.save"), id="save", variant="success")
+                    yield Button(t("triage.new"), id="new")
+                # Below Accept, so Accept stays in sight on a small screen; one under the other:
+                # the list as wide as the form keeps each line whole.
                 with Vertical(classes="triage-row", id="appointment-row"):
                     # Check-in: a reference or a time finds the appointment (R1.6).
                     yield Field(
                         "appt-search", placeholder=t("triage.appointment_search"), max_length=20
                     )
                     yield Select([], id="appointment", prompt=t("triage.appointment_prompt"))
-                with Horizontal(classes="triage-row", id="buttons"):
-                    yield Button(t("triage.save"), id="save", variant="success")
-                    yield Button(t("triage.new"), id="new")
             yield LiveQueue()
         yield LobbyFooter()
 
