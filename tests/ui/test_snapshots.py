@@ -58,6 +58,16 @@ def pressing(*pressed: str) -> Steps:
     return steps
 
 
+async def intake(app: LobbyApp, pilot: Pilot[None]) -> None:
+    """The intake form, drawn once its description has the focus (under load the focus lands
+    a moment after Ctrl+N: the cursor would be drawn or not)."""
+    await keys(app, pilot, "f5", "ctrl+n")
+    for _ in range(100):
+        if app.focused is not None and app.focused.id == "description":
+            break
+        await pilot.pause(0.05)
+
+
 async def confirm(app: LobbyApp, pilot: Pilot[None]) -> None:
     """The closing-time question (E on the queue) over triage."""
     from lobby_tui.screens.modals.confirm import Confirm
@@ -93,7 +103,7 @@ VIEWS: dict[str, Steps] = {
     "triage": pressing("f3"),
     "rounds": pressing("f4"),
     "complaints": pressing("f5"),
-    "complaint_intake": pressing("f5", "ctrl+n"),
+    "complaint_intake": intake,
     "incidents": pressing("f6"),
     "handover": pressing("f7"),
     "flag_dialog": pressing("f8"),
