@@ -351,12 +351,9 @@ def read_manifest(path: Path) -> Manifest:
     return manifest_from_json(data)
 
 
-def check_bundle(path: Path) -> Manifest:
-    """The bundle's manifest once every file is as it says: the same files (none missing,
-    none extra), each with its digest, row count and columns (only allow-listed ones), and
-    the day's events linked from `first_prev` to the chain's head. BundleRefused names the
-    first thing that does not hold."""
-    folder = Path(path)
+def listed_manifest(folder: Path) -> Manifest:
+    """The manifest of a folder holding exactly the files it lists (none missing, none
+    extra): the first check of a bundle, here and at head office's ingest."""
     if not folder.is_dir():
         raise BundleRefused("not_a_bundle", path=str(folder))
     manifest = read_manifest(folder)
@@ -366,6 +363,16 @@ def check_bundle(path: Path) -> Manifest:
         raise BundleRefused("missing_file", file=missing[0])
     if extra := sorted(present - expected):
         raise BundleRefused("extra_file", file=extra[0])
+    return manifest
+
+
+def check_bundle(path: Path) -> Manifest:
+    """The bundle's manifest once every file is as it says: the same files (none missing,
+    none extra), each with its digest, row count and columns (only allow-listed ones), and
+    the day's events linked from `first_prev` to the chain's head. BundleRefused names the
+    first thing that does not hold."""
+    folder = Path(path)
+    manifest = listed_manifest(folder)
     import duckdb
 
     duck = offline_duckdb()

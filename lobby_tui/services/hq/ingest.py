@@ -65,17 +65,9 @@ def _files(folder: Path) -> Checked:
     """What check_bundle checks of each bundle's files before reading them as Parquet: the
     manifest, the same files (none missing or extra), only allow-listed tables and columns,
     every file's digest."""
-    from lobby_tui.services.bundle import read_manifest
+    from lobby_tui.services.bundle import listed_manifest
 
-    if not folder.is_dir():
-        raise BundleRefused("not_a_bundle", path=str(folder))
-    manifest = read_manifest(folder)
-    expected = {f"{name}.parquet" for name in manifest.tables} | {MANIFEST}
-    present = {p.name for p in folder.iterdir()}
-    if missing := sorted(expected - present):
-        raise BundleRefused("missing_file", file=missing[0])
-    if extra := sorted(present - expected):
-        raise BundleRefused("extra_file", file=extra[0])
+    manifest = listed_manifest(folder)
     for name, entry in manifest.tables.items():
         allowed = ALLOWED.get(name)
         if allowed is None:
