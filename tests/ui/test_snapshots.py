@@ -126,6 +126,11 @@ def freeze(app: LobbyApp) -> None:
         for field in screen.query("Input, TextArea"):
             if isinstance(field, Input | TextArea):
                 field.cursor_blink = False
+            if isinstance(field, TextArea):
+                # Its line cache keys on the cursor only while blinking, so a line drawn before
+                # the focus came (no cursor) would be reused: clear it, draw afresh.
+                field.notify_style_update()
+                field.refresh()
         if isinstance(screen, TriageScreen):
             screen.spent, screen.opened = 0.0, 0.0
             screen.seconds = lambda: 12.0  # twelve seconds on this walk-in, always
