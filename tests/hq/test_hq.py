@@ -19,7 +19,8 @@ import pytest
 
 from lobby_tui.domain.waits import BANDS, band
 from lobby_tui.services.hq.ingest import ingest
-from lobby_tui.services.hq.network import NetworkReport, band_sql, network_report
+from lobby_tui.services.hq.network import NetworkReport, network_report
+from lobby_tui.services.hq.summaries import band_sql
 from lobby_tui.services.hq.warehouse import Warehouse, all_tables, open_warehouse, row_tables
 from tests.hq.conftest import Estate
 
@@ -296,3 +297,74 @@ def test_batch_check_refuses_as_check_bundle_does(
         wh.close()
     assert [r.reason_key for r in summary.refused] == expected
     assert expected == ["digest", "missing_file", "extra_file", "rows", "unknown_format"]
+
+
+def test_waits_from_the_histogram_are_the_domain_figures(
+    warehouse: Warehouse,
+) -> None:  # covers: R6.6
+    """The median and 90th percentile the engine takes from the summed waits are kpis.median
+    and kpis.percentile of the waits themselves: odd and even counts, ties, one wait only,
+    and the network pooling every branch's waits, each branch under its own red mark."""
+    import random
+    from collections import Counter
+    from datetime import date, datetime
+
+    from lobby_tui.domain.kpis import median, percentile
+    from lobby_tui.services.hq.network import Rules, waits_sql
+
+    warehouse.create_schema()
+    rnd = random.Random(18)
+    day = date(2026, 11, 2)
+    waits: dict[str, list[int]] = {
+        "ODD": [rnd.choice([0, 60, 61, 300, 599, 600, 1800]) for _ in range(41)],
+        "EVEN": [rnd.randint(0, 3000) for _ in range(200)],
+        "ONE": [437],
+        "TWO": [10, 11],
+    }
+    red = {"ODD": 10, "EVEN": 15, "ONE": 5, "TWO": 20}
+    for branch, values in waits.items():
+        for wait_s, n in Counter(values).items():
+            warehouse.query(
+                "INSERT INTO arrival_waits VALUES (?, 'T', ?, ?, ?, ?)",
+                (branch, day, day, wait_s, n),
+            )
+    cut = datetime(2026, 11, 2, 16)
+    rules = [Rules(b, {"en": b}, "Asia/Shanghai", red[b], "nfra", (), cut) for b in waits]
+    got = {
+        (None if row[1] else row[0]): row[2:] for row in warehouse.query(waits_sql(rules, day, day))
+    }
+    every = [w for values in waits.values() for w in values]
+    cases: list[tuple[str | None, list[int]]] = [*waits.items(), (None, every)]
+    for who, values in cases:
+        called, within, mid, p90 = got[who]
+        assert int(called) == len(values), who
+        assert float(mid) == median(values), who
+        assert float(p90) == percentile(values, 0.9), who
+        if who is not None:  # the network's within: each branch under its own mark (below)
+            assert int(within) == sum(w <= red[who] * 60 for w in values), who
+    assert int(got[None][1]) == sum(w <= red[b] * 60 for b, values in waits.items() for w in values)
+
+
+def test_a_warehouse_from_before_the_summaries_gets_them(
+    estate: Estate, target: str
+) -> None:  # covers: R6.6
+    """A warehouse whose bundles were taken in before the arrivals were summed up: opening it
+    makes the summaries from the arrivals held, and its report stays what it was."""
+    from lobby_tui.services.hq.warehouse import SUMMARIES
+
+    wh = open_warehouse(target)
+    try:
+        ingest(estate.bundles, wh)
+        before = network_report(wh, estate.first, estate.last, "en").to_json_dict()
+        for table in SUMMARIES:
+            wh.query(f'DROP TABLE "{table.name}"')
+    finally:
+        wh.close()
+    wh = open_warehouse(target)
+    try:
+        again = ingest(estate.bundles, wh)  # creates the schema: the summaries come back
+        assert again.unchanged == len(estate.bundles)
+        assert network_report(wh, estate.first, estate.last, "en").to_json_dict() == before
+        assert int(wh.query("SELECT count(*) FROM arrival_days")[0][0]) > 0
+    finally:
+        wh.close()

@@ -2,8 +2,9 @@
 SQL — the same definitions as the branch's own report (domain/kpis.py, services/report.py):
 
 - wait = called − arrived in whole seconds; the median interpolates (the mean of the middle
-  two, percentile_cont 0.5), the 90th percentile is the nearest rank (percentile_disc 0.9:
-  the first value with at least 90 % at or below it, as kpis.percentile);
+  two, as kpis.median), the 90th percentile is the nearest rank (the first value with at
+  least 90 % at or below it, as kpis.percentile), both read off the waits summed up per day
+  as the bundles were loaded (summaries.py: every wait is kept, so both are exact);
 - service level = called within the branch's red mark ÷ (called + left or not seen without
   being called);
 - walk-away rate = left ÷ arrivals; self-service diversion = routed to self-service ÷
@@ -34,32 +35,12 @@ from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaints import PROFILES
 from lobby_tui.domain.day import day_bounds_utc
-from lobby_tui.domain.waits import BANDS
 from lobby_tui.services.bundle import LOCALES  # the manifest names the branch per locale
+from lobby_tui.services.hq.summaries import secs
 from lobby_tui.services.hq.warehouse import Warehouse
 from lobby_tui.services.report import SETTLED
 
-# domain/waits.band: the band a wait of whole seconds falls in (below 5, 10, 20 minutes).
-BAND_LIMITS_SECONDS = (300, 600, 1200)
 TOP = 10
-
-
-def band_sql(seconds: str) -> str:
-    """The index in BANDS of the band a wait falls in (tested against domain/waits.band)."""
-    cases = " ".join(
-        f"WHEN {seconds} < {limit} THEN {i}" for i, limit in enumerate(BAND_LIMITS_SECONDS)
-    )
-    return f"CASE {cases} ELSE {len(BAND_LIMITS_SECONDS)} END"
-
-
-def told_sql(column: str) -> str:
-    cases = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(BANDS))
-    return f"CASE {column} {cases} END"
-
-
-def secs(dialect: str, expr: str) -> str:
-    """An instant as seconds since the epoch: the one function the two engines spell apart."""
-    return f"epoch({expr})" if dialect == "duckdb" else f"extract(epoch FROM {expr})"
 
 
 @dataclass(frozen=True)
@@ -260,34 +241,61 @@ def _latest(table: str) -> str:
     )
 
 
-def arrivals_sql(rules: list[Rules], first: date, last: date, dialect: str) -> str:
-    s = partial(secs, dialect)
+def _in_period(alias: str, first: date, last: date) -> str:
+    return f"{alias}.business_day BETWEEN {_day(first)} AND {_day(last)}"
+
+
+def arrivals_sql(rules: list[Rules], first: date, last: date) -> str:
+    """Counts from the arrivals' day summaries (summaries.py)."""
     return f"""
-WITH {_rules_cte(rules)}, {_machine_cte(rules)},
-arr AS (
-  SELECT a.branch_id, a.status, a.channel, a.quoted_band, r.red_s,
-    CASE WHEN a.called_at IS NOT NULL THEN {s("a.called_at")} - {s("a.arrived_at")} END AS w,
-    m.need IS NOT NULL AS machine
-  FROM arrivals a JOIN rules r ON r.branch_id = a.branch_id
-  LEFT JOIN machine m ON m.branch_id = a.branch_id AND m.need = a.need
-  WHERE a.business_day BETWEEN {_day(first)} AND {_day(last)}
-), told AS (
-  SELECT arr.*, {told_sql("quoted_band")} AS told_i, {band_sql("w")} AS had_i FROM arr
+WITH {_rules_cte(rules)}
+SELECT d.branch_id, GROUPING(d.branch_id) AS network,
+  sum(d.arrivals), sum(d.done), sum(d.walkaways), sum(d.uncalled), sum(d.quoted), sum(d.longer)
+FROM arrival_days d JOIN rules r ON r.branch_id = d.branch_id
+WHERE {_in_period("d", first, last)}
+GROUP BY GROUPING SETS ((d.branch_id), ())
+"""
+
+
+def machine_sql(rules: list[Rules], first: date, last: date) -> str:
+    """Arrivals whose need a machine can do (by the branch's newest list), and of those the
+    ones routed to self-service."""
+    return f"""
+WITH {_rules_cte(rules)}, {_machine_cte(rules)}
+SELECT n.branch_id, GROUPING(n.branch_id) AS network, sum(n.arrivals), sum(n.self_service)
+FROM arrival_needs n JOIN rules r ON r.branch_id = n.branch_id
+JOIN machine m ON m.branch_id = n.branch_id AND m.need = n.need
+WHERE {_in_period("n", first, last)}
+GROUP BY GROUPING SETS ((n.branch_id), ())
+"""
+
+
+def waits_sql(rules: list[Rules], first: date, last: date) -> str:
+    """From the waits' histogram: called, called within the branch's red mark, the median
+    (the mean of the values at 0-based ranks ⌊(N−1)/2⌋ and ⌊N/2⌋, as kpis.median) and the 90th
+    percentile (the smallest wait with at least 90 % at or below it, as kpis.percentile). The
+    value at rank k is the smallest wait whose running count `upto` passes k: rank ⌊(N−1)/2⌋
+    is passed when 2·upto ≥ N, rank ⌊N/2⌋ when 2·upto > N (for odd N the two are one)."""
+    return f"""
+WITH {_rules_cte(rules)},
+hist AS (
+  SELECT w.branch_id, GROUPING(w.branch_id) AS network, w.wait_s,
+    CAST(sum(w.n) AS BIGINT) AS n,
+    CAST(sum(CASE WHEN w.wait_s <= r.red_s THEN w.n ELSE 0 END) AS BIGINT) AS within
+  FROM arrival_waits w JOIN rules r ON r.branch_id = w.branch_id
+  WHERE {_in_period("w", first, last)}
+  GROUP BY GROUPING SETS ((w.branch_id, w.wait_s), (w.wait_s))
+), running AS (
+  SELECT hist.*,
+    sum(n) OVER (PARTITION BY network, branch_id ORDER BY wait_s ROWS UNBOUNDED PRECEDING) AS upto,
+    sum(n) OVER (PARTITION BY network, branch_id) AS called
+  FROM hist
 )
-SELECT branch_id, GROUPING(branch_id) AS network,
-  count(*),
-  count(*) FILTER (WHERE status = 'done'),
-  count(*) FILTER (WHERE status = 'left'),
-  count(*) FILTER (WHERE w IS NULL AND status IN ('left', 'not_seen')),
-  count(w),
-  count(*) FILTER (WHERE w <= red_s),
-  count(*) FILTER (WHERE machine),
-  count(*) FILTER (WHERE machine AND channel = 'self_service'),
-  count(*) FILTER (WHERE w IS NOT NULL AND told_i IS NOT NULL),
-  count(*) FILTER (WHERE w IS NOT NULL AND told_i IS NOT NULL AND had_i > told_i),
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY w),
-  percentile_disc(0.9) WITHIN GROUP (ORDER BY w)
-FROM told GROUP BY GROUPING SETS ((branch_id), ())
+SELECT branch_id, network, max(called), sum(within),
+  (min(wait_s) FILTER (WHERE 2 * upto >= called)
+   + min(wait_s) FILTER (WHERE 2 * upto > called)) / 2.0,
+  min(wait_s) FILTER (WHERE 10 * upto >= 9 * called)
+FROM running GROUP BY branch_id, network
 """
 
 
@@ -421,17 +429,23 @@ def _fill(
     wh: Warehouse, rules: list[Rules], first: date, last: date, figures: dict[str | None, Figures]
 ) -> None:
     d = wh.dialect
-    for row in wh.query(arrivals_sql(rules, first, last, d)):
+    uncalled: dict[str | None, int] = {}
+    for row in wh.query(arrivals_sql(rules, first, last)):
         f = figures[_key(row)]
-        total, done, left, uncalled, called, within, machine, diverted, quoted, longer = (
-            int(x) for x in row[2:12]
-        )
+        total, done, left, uncalled[f.branch_id], quoted, longer = (int(x or 0) for x in row[2:8])
         f.arrivals, f.served, f.walkaways = total, done, left
         f.walkaway_rate = _rate(left, total)
-        f.self_service_rate = _rate(diverted, machine)
-        f.wait_median, f.wait_p90 = _minutes(row[12]), _minutes(row[13])
-        f.service_level = _rate(within, called + uncalled)
         f.quote_longer_rate = _rate(longer, quoted)
+    for row in wh.query(machine_sql(rules, first, last)):
+        figures[_key(row)].self_service_rate = _rate(int(row[3] or 0), int(row[2] or 0))
+    for row in wh.query(waits_sql(rules, first, last)):
+        f = figures[_key(row)]
+        called, within = int(row[2]), int(row[3])
+        f.wait_median, f.wait_p90 = _minutes(row[4]), _minutes(row[5])
+        f.service_level = _rate(within, called + uncalled.get(f.branch_id, 0))
+    for f in figures.values():  # arrivals, none of them called: nothing within the mark
+        if f.service_level is None and uncalled.get(f.branch_id):
+            f.service_level = 0.0
     for row in wh.query(rounds_sql(rules, first, last, d)):
         figures[_key(row)].rounds_missed = int(row[2] or 0)
     for row in wh.query(complaints_sql(rules, first, last, d)):

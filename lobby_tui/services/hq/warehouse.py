@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from lobby_tui.domain.bundle import ALLOWED, Manifest
 from lobby_tui.domain.day import at_local, day_bounds_utc
 from lobby_tui.services.bundle import offline_duckdb
+from lobby_tui.services.hq.summaries import SUMMARY_COLUMNS, SUMMARY_KEYS, summary_inserts
 from lobby_tui.store.migrations import MIGRATIONS, statements
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class WColumn:
 class WTable:
     name: str
     columns: tuple[WColumn, ...]  # the identity first, then the bundle's columns
-    key: tuple[str, ...]
+    key: tuple[str, ...]  # what tells its rows apart (kept by ingest, not by a constraint)
 
     @property
     def bundle_columns(self) -> tuple[WColumn, ...]:
@@ -135,21 +136,48 @@ BUNDLES = WTable(
 MACHINE_NEEDS = WTable(
     "machine_needs", (*_identity(), WColumn("need", "TEXT")), (*IDENTITY, "need")
 )
+SUMMARIES = tuple(
+    WTable(
+        name, (*_identity(), *(WColumn(n, t) for n, t in columns)), (*IDENTITY, *SUMMARY_KEYS[name])
+    )
+    for name, columns in SUMMARY_COLUMNS.items()
+)
 
 
 def all_tables() -> tuple[WTable, ...]:
-    return (BUNDLES, MACHINE_NEEDS, *row_tables())
+    return (BUNDLES, MACHINE_NEEDS, *row_tables(), *SUMMARIES)
 
 
 def schema_ddl() -> list[str]:
-    """The schema, as both engines take it: the one definition."""
+    """The schema, as both engines take it: the one definition.
+
+    No primary key: a row's uniqueness is kept by ingest, which loads and replaces whole
+    bundles by their identity (a bundle's own rows carry the tablet's unique ids), and a key's
+    index is most of what loading costs (DuckDB's ART index on four text columns, PostgreSQL's
+    B-tree). PostgreSQL gets an index on the identity for finding a re-issued bundle's rows
+    (index_ddl); DuckDB's zone maps find them, the rows being stored in the order loaded."""
     return [_create(table) for table in all_tables()]
 
 
 def _create(table: WTable) -> str:
     cols = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
-    key = ", ".join(f'"{k}"' for k in table.key)
-    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols}, PRIMARY KEY ({key}))'
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols})'
+
+
+def index_ddl() -> list[str]:
+    return [
+        f'CREATE INDEX IF NOT EXISTS "{t.name}_identity" ON "{t.name}" (branch_id, bundle_day)'
+        for t in all_tables()
+    ]
+
+
+def _missing_summaries(existing: set[str]) -> bool:
+    """A warehouse made before the summaries (its arrivals loaded, no summary table): they
+    are made from the arrivals held (Warehouse.create_schema)."""
+    return "arrivals" in existing and any(t.name not in existing for t in SUMMARIES)
+
+
+ALL_IDENTITIES = "SELECT branch_id, tablet_id, bundle_day FROM bundles"
 
 
 # A checked bundle, ready to load --------------------------------------------------------
@@ -313,8 +341,18 @@ class DuckWarehouse(Warehouse):
         return self.conn.execute(sql, list(params)).fetchall()
 
     def create_schema(self) -> None:
-        for statement in schema_ddl():
-            self.conn.execute(statement)
+        self.conn.execute("BEGIN")
+        try:
+            existing = {r[0] for r in self.conn.execute("SHOW TABLES").fetchall()}
+            for statement in schema_ddl():
+                self.conn.execute(statement)
+            if _missing_summaries(existing):
+                for statement in summary_inserts(self.dialect, ALL_IDENTITIES):
+                    self.conn.execute(statement)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
         conn = self.conn
@@ -324,13 +362,14 @@ class DuckWarehouse(Warehouse):
                 "CREATE OR REPLACE TEMP TABLE hq_batch AS SELECT * FROM (VALUES "
                 f"{_batch_values(batch)}) v(folder, branch_id, tablet_id, bundle_day)"
             )
-            for table in (BUNDLES, MACHINE_NEEDS, *row_tables()):
-                if replacing:
+            if replacing:
+                for table in all_tables():
                     conn.execute(_identity_match(table.name, "hq_batch"))
-                if table in (BUNDLES, MACHINE_NEEDS):
-                    continue
+            for table in row_tables():
                 for select in load_select(table, batch, "hq_batch"):
                     conn.execute(f'INSERT INTO "{table.name}" {select}')
+            for statement in summary_inserts(self.dialect, "SELECT * FROM hq_batch"):
+                conn.execute(statement)
             _insert(conn, BUNDLES, [bundle_row(c, now) for c in batch])
             _insert(conn, MACHINE_NEEDS, [r for c in batch for r in machine_rows(c)])
             conn.execute("DROP TABLE hq_batch")
@@ -367,14 +406,22 @@ class PgWarehouse(Warehouse):
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.conn.cursor() as cur:
             cur.execute(sql.replace("?", "%s"), list(params) if params else None)
-            rows = cur.fetchall()
+            rows = cur.fetchall() if cur.description is not None else []
         self.conn.commit()  # a read ends its transaction: nothing is held open between calls
         return rows
 
     def create_schema(self) -> None:
         with self.conn.transaction(), self.conn.cursor() as cur:
-            for statement in schema_ddl():
+            cur.execute(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = current_schema()"
+            )
+            existing = {str(r[0]) for r in cur.fetchall()}
+            for statement in (*schema_ddl(), *index_ddl()):
                 cur.execute(statement)
+            if _missing_summaries(existing):
+                for statement in summary_inserts(self.dialect, ALL_IDENTITIES):
+                    cur.execute(statement)
 
     def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
         duck = offline_duckdb()
@@ -385,14 +432,14 @@ class PgWarehouse(Warehouse):
                 f"{_batch_values(batch)}) v(folder, branch_id, tablet_id, bundle_day)"
             )
             with self.conn.transaction(), self.conn.cursor() as cur:
+                cur.execute(
+                    "CREATE TEMP TABLE hq_batch (branch_id TEXT, tablet_id TEXT,"
+                    " bundle_day DATE) ON COMMIT DROP"
+                )
+                with cur.copy("COPY hq_batch FROM STDIN") as copy:
+                    for c in batch:
+                        copy.write_row(c.identity)
                 if replacing:
-                    cur.execute(
-                        "CREATE TEMP TABLE hq_batch (branch_id TEXT, tablet_id TEXT,"
-                        " bundle_day DATE) ON COMMIT DROP"
-                    )
-                    cur.executemany(
-                        "INSERT INTO hq_batch VALUES (%s, %s, %s)", [c.identity for c in batch]
-                    )
                     for table in all_tables():
                         cur.execute(_identity_match(table.name, "hq_batch"))
                 for table in row_tables():
@@ -405,6 +452,8 @@ class PgWarehouse(Warehouse):
                             while block := fh.read(self.CHUNK):
                                 copy.write(block)
                         os.remove(csv)
+                for statement in summary_inserts(self.dialect, "SELECT * FROM hq_batch"):
+                    cur.execute(statement)
                 for table, rows in (
                     (BUNDLES, [bundle_row(c, now) for c in batch]),
                     (MACHINE_NEEDS, [r for c in batch for r in machine_rows(c)]),
