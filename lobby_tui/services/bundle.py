@@ -17,7 +17,8 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,8 +55,10 @@ if TYPE_CHECKING:
 __all__ = [
     "BundleRefused",
     "Manifest",
+    "CheckedBundle",
     "bundle_folder",
     "check_bundle",
+    "check_bundles",
     "closed_day_problem",
     "offline_duckdb",
     "read_manifest",
@@ -92,14 +95,24 @@ _CASE_ROWS = {
 }
 
 
-def offline_duckdb(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """DuckDB that never installs or loads an extension by itself (no download, ever)."""
+def offline_duckdb(database: str = ":memory:", bulk: bool = False) -> duckdb.DuckDBPyConnection:
+    """DuckDB that never installs or loads an extension by itself (no download, ever).
+
+    `bulk` is for head office reading many bundles: each Parquet footer is kept once read
+    (the check reads them, the load reads them again), and rows may be stored in any order
+    (what lets DuckDB read many files at once)."""
     import duckdb
 
-    return duckdb.connect(
-        database,
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
+    config: dict[str, Any] = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    }
+    if bulk:
+        config["preserve_insertion_order"] = False
+    conn = duckdb.connect(database, config=config)
+    if bulk:  # the Parquet reader's own option: known once the connection is made
+        conn.execute("SET parquet_metadata_cache = true")
+    return conn
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -294,11 +307,6 @@ def _parquet(
     return TableEntry(len(rows), _sha256(path), tuple(types))
 
 
-def _columns(duck: duckdb.DuckDBPyConnection, file: Path) -> tuple[str, ...]:
-    cursor = duck.execute("SELECT * FROM read_parquet(?) LIMIT 0", [str(file)])
-    return tuple(str(d[0]) for d in cursor.description or ())
-
-
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -366,50 +374,155 @@ def listed_manifest(folder: Path) -> Manifest:
     return manifest
 
 
+@dataclass(frozen=True)
+class CheckedBundle:
+    """A bundle that passed the contract's check: its folder, manifest and the manifest's own
+    digest (how head office tells a bundle seen before from a re-issued one)."""
+
+    folder: Path
+    manifest: Manifest
+    manifest_sha256: str
+
+    @property
+    def identity(self) -> tuple[str, str, date]:
+        m = self.manifest
+        return (m.branch_id, m.tablet_id, m.business_day)
+
+    @property
+    def rows(self) -> int:
+        return sum(e.rows for e in self.manifest.tables.values())
+
+
 def check_bundle(path: Path) -> Manifest:
-    """The bundle's manifest once every file is as it says: the same files (none missing,
-    none extra), each with its digest, row count and columns (only allow-listed ones), and
-    the day's events linked from `first_prev` to the chain's head. BundleRefused names the
-    first thing that does not hold."""
-    folder = Path(path)
+    """The bundle's manifest once every file is as it says (check_bundles); BundleRefused
+    names the first thing that does not hold."""
+    (verdict,) = check_bundles([Path(path)])
+    if isinstance(verdict, BundleRefused):
+        raise verdict
+    return verdict.manifest
+
+
+CHECK_GROUP = 500  # bundles whose Parquet footers are read in one query
+
+
+def check_bundles(
+    folders: Sequence[Path],
+    duck: duckdb.DuckDBPyConnection | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[CheckedBundle | BundleRefused]:
+    """Each bundle's verdict, in the order given: the same files as its manifest lists (none
+    missing, none extra), only allow-listed tables and columns, each file's digest; then,
+    from the Parquet footers, each file's columns and row count; and the day's events linked
+    from `first_prev` to the chain's head. The footers and journals of many bundles are read
+    with a few queries (a DuckDB connection may be given: its metadata cache then serves the
+    load that follows). `progress` is told how many bundles are judged, group by group."""
+    own = duck is None
+    conn = duck if duck is not None else offline_duckdb(bulk=True)
+    try:
+        verdicts: dict[int, CheckedBundle | BundleRefused] = {}
+        listed: list[tuple[int, CheckedBundle]] = []
+        for n, folder in enumerate(folders):
+            try:
+                listed.append((n, _listed(Path(folder))))
+            except BundleRefused as refused:
+                verdicts[n] = refused
+        for start in range(0, len(listed), CHECK_GROUP):
+            group = listed[start : start + CHECK_GROUP]
+            found = _contents(conn, [c for _n, c in group])
+            for (n, checked), problem in zip(group, found, strict=True):
+                verdicts[n] = problem or checked
+            if progress:
+                progress(len(folders) - len(listed) + start + len(group))
+        return [verdicts[n] for n in range(len(folders))]
+    finally:
+        if own:
+            conn.close()
+
+
+def _listed(folder: Path) -> CheckedBundle:
+    """What is checked of a bundle before its files are read as Parquet."""
     manifest = listed_manifest(folder)
+    for name, entry in manifest.tables.items():
+        allowed = ALLOWED.get(name)
+        if allowed is None:
+            raise BundleRefused("unknown_table", table=name)
+        if not set(entry.columns) <= {c.name for c in allowed}:
+            raise BundleRefused("column_not_allowed", table=name)
+        if _sha256(folder / f"{name}.parquet") != entry.sha256:
+            raise BundleRefused("digest", table=name)
+    if manifest.chain.events and "events" not in manifest.tables:
+        raise BundleRefused("missing_file", file="events.parquet")
+    return CheckedBundle(folder.absolute(), manifest, _sha256(folder / MANIFEST))
+
+
+def _contents(
+    duck: duckdb.DuckDBPyConnection, group: Sequence[CheckedBundle]
+) -> list[BundleRefused | None]:
+    """Each file's columns and row count from the Parquet footers, and each day's journal
+    links, for a group of bundles with three queries. A file DuckDB cannot read sends the
+    group's bundles one by one, and that bundle is refused naming the file."""
     import duckdb
 
-    duck = offline_duckdb()
+    # Each file once, though a bundle be given twice: a footer read twice lists twice.
+    files = sorted({str(c.folder / f"{t}.parquet") for c in group for t in c.manifest.tables})
+    chained = sorted({str(c.folder / "events.parquet") for c in group if c.manifest.chain.events})
     try:
-        for name, entry in manifest.tables.items():
-            allowed = ALLOWED.get(name)
-            if allowed is None:
-                raise BundleRefused("unknown_table", table=name)
-            if not set(entry.columns) <= {c.name for c in allowed}:
-                raise BundleRefused("column_not_allowed", table=name)
-            file = folder / f"{name}.parquet"
-            if _sha256(file) != entry.sha256:
-                raise BundleRefused("digest", table=name)
-            try:
-                found = _columns(duck, file)
-                counted = duck.execute("SELECT count(*) FROM read_parquet(?)", [str(file)])
-                rows = int(next(iter(counted.fetchone() or ()), 0))
-            except duckdb.Error as exc:  # not a Parquet file it can read
-                raise BundleRefused("unreadable", table=name, detail=str(exc)) from exc
-            if found != entry.columns:
-                raise BundleRefused("columns", table=name)
-            if rows != entry.rows:
-                raise BundleRefused("rows", table=name, found=rows, expected=entry.rows)
-        events: list[tuple[int, str, str]] = []
-        if "events" in manifest.tables:
-            events = [
-                (int(r[0]), str(r[1]), str(r[2]))
-                for r in duck.execute(
-                    "SELECT seq, prev_hash, hash FROM read_parquet(?) ORDER BY seq",
-                    [str(folder / "events.parquet")],
-                ).fetchall()
-            ]
-        elif manifest.chain.events:
-            raise BundleRefused("missing_file", file="events.parquet")
-    finally:
-        duck.close()
-    if problem := chain_problem(events, manifest.chain):
+        rows = dict(
+            duck.execute(
+                "SELECT file_name, num_rows FROM parquet_file_metadata(?)", [files]
+            ).fetchall()
+        )
+        columns = dict(
+            duck.execute(
+                "SELECT file_name, list(name ORDER BY column_id) FROM parquet_schema(?)"
+                " WHERE num_children IS NULL GROUP BY file_name",
+                [files],
+            ).fetchall()
+        )
+        events: dict[str, list[tuple[int, str, str]]] = {}
+        if chained:
+            for file, seq, prev, hash_ in duck.execute(
+                "SELECT filename, seq, prev_hash, hash FROM read_parquet(?, filename = true)"
+                " ORDER BY filename, seq",
+                [chained],
+            ).fetchall():
+                events.setdefault(file, []).append((int(seq), str(prev), str(hash_)))
+    except duckdb.Error as exc:
+        if len(group) > 1:
+            return [found for c in group for found in _contents(duck, [c])]
+        return [_unreadable(duck, group[0], exc)]
+    return [_judged(c, rows, columns, events) for c in group]
+
+
+def _judged(
+    c: CheckedBundle,
+    rows: dict[str, int],
+    columns: dict[str, list[str]],
+    events: dict[str, list[tuple[int, str, str]]],
+) -> BundleRefused | None:
+    for name, entry in c.manifest.tables.items():
+        file = str(c.folder / f"{name}.parquet")
+        if tuple(columns.get(file, ())) != entry.columns:
+            return BundleRefused("columns", table=name)
+        if int(rows.get(file, -1)) != entry.rows:
+            return BundleRefused("rows", table=name, found=rows.get(file), expected=entry.rows)
+    if problem := chain_problem(events.get(str(c.folder / "events.parquet"), []), c.manifest.chain):
         key, params = problem
-        raise BundleRefused(key, **params)
-    return manifest
+        return BundleRefused(key, **params)
+    return None
+
+
+def _unreadable(
+    duck: duckdb.DuckDBPyConnection, c: CheckedBundle, error: Exception
+) -> BundleRefused:
+    """The first of the bundle's files DuckDB cannot read as Parquet."""
+    import duckdb
+
+    for name in c.manifest.tables:
+        try:
+            duck.execute(
+                "SELECT count(*) FROM read_parquet(?)", [str(c.folder / f"{name}.parquet")]
+            )
+        except duckdb.Error as exc:
+            return BundleRefused("unreadable", table=name, detail=str(exc))
+    return BundleRefused("unreadable", table="events", detail=str(error))

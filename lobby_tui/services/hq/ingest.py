@@ -11,19 +11,18 @@ Parquet files, which is what makes a year of a hundred branches take seconds, no
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from lobby_tui.domain.bundle import ALLOWED, MANIFEST, BundleRefused, chain_problem
-from lobby_tui.services.hq.warehouse import Checked, Warehouse
+from lobby_tui.domain.bundle import BundleRefused
+from lobby_tui.services.bundle import CheckedBundle, check_bundles
+from lobby_tui.services.hq.warehouse import Warehouse
 
 Progress = Callable[[int, int], None]
 BATCH_ROWS = 2_000_000  # rows loaded per transaction (bounded memory, few statements)
-CHECK_GROUP = 500  # bundles whose Parquet footers are read together
 
 
 @dataclass(frozen=True)
@@ -49,107 +48,6 @@ class IngestSummary:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def check(folder: Path) -> Checked:
-    """One bundle, by the contract's own check (services/bundle.check_bundle)."""
-    from lobby_tui.services.bundle import check_bundle
-
-    manifest = check_bundle(folder)
-    return Checked(folder.absolute(), manifest, _digest(folder / MANIFEST))
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _files(folder: Path) -> Checked:
-    """What check_bundle checks of each bundle's files before reading them as Parquet: the
-    manifest, the same files (none missing or extra), only allow-listed tables and columns,
-    every file's digest."""
-    from lobby_tui.services.bundle import listed_manifest
-
-    manifest = listed_manifest(folder)
-    for name, entry in manifest.tables.items():
-        allowed = ALLOWED.get(name)
-        if allowed is None:
-            raise BundleRefused("unknown_table", table=name)
-        if not set(entry.columns) <= {c.name for c in allowed}:
-            raise BundleRefused("column_not_allowed", table=name)
-        if _digest(folder / f"{name}.parquet") != entry.sha256:
-            raise BundleRefused("digest", table=name)
-    return Checked(folder.absolute(), manifest, _digest(folder / MANIFEST))
-
-
-def _contents(group: Sequence[Checked]) -> dict[Path, BundleRefused | None]:
-    """The rest of check_bundle for many bundles at once: each file's columns and row count
-    from the Parquet footers, and each day's journal links (domain/bundle.chain_problem),
-    read with three queries for the whole group instead of some forty per bundle."""
-    import duckdb
-
-    from lobby_tui.services.bundle import offline_duckdb
-
-    # Each file once, though a bundle be given twice: a footer read twice lists twice.
-    files = sorted({str(c.folder / f"{name}.parquet") for c in group for name in c.manifest.tables})
-    out: dict[Path, BundleRefused | None] = {}
-    duck = offline_duckdb()
-    try:
-        rows = dict(
-            duck.execute(
-                "SELECT file_name, num_rows FROM parquet_file_metadata(?)", [files]
-            ).fetchall()
-        )
-        columns = dict(
-            duck.execute(
-                "SELECT file_name, list(name ORDER BY column_id) FROM parquet_schema(?)"
-                " WHERE num_children IS NULL GROUP BY file_name",
-                [files],
-            ).fetchall()
-        )
-        chained = sorted(
-            {str(c.folder / "events.parquet") for c in group if c.manifest.chain.events}
-        )
-        events: dict[str, list[tuple[int, str, str]]] = {}
-        if chained:
-            for file, seq, prev, hash_ in duck.execute(
-                "SELECT filename, seq, prev_hash, hash FROM read_parquet(?, filename = true)"
-                " ORDER BY filename, seq",
-                [chained],
-            ).fetchall():
-                events.setdefault(file, []).append((int(seq), str(prev), str(hash_)))
-    except duckdb.Error:
-        return {c.folder: _one_by_one(c) for c in group}  # a file DuckDB cannot read
-    finally:
-        duck.close()
-    for c in group:
-        out[c.folder] = _judged(c, rows, columns, events)
-    return out
-
-
-def _judged(
-    c: Checked,
-    rows: dict[str, int],
-    columns: dict[str, list[str]],
-    events: dict[str, list[tuple[int, str, str]]],
-) -> BundleRefused | None:
-    for name, entry in c.manifest.tables.items():
-        file = str(c.folder / f"{name}.parquet")
-        if tuple(columns.get(file, ())) != entry.columns:
-            return BundleRefused("columns", table=name)
-        if int(rows.get(file, -1)) != entry.rows:
-            return BundleRefused("rows", table=name, found=rows.get(file), expected=entry.rows)
-    if problem := chain_problem(events.get(str(c.folder / "events.parquet"), []), c.manifest.chain):
-        key, params = problem
-        return BundleRefused(key, **params)
-    return None
-
-
-def _one_by_one(c: Checked) -> BundleRefused | None:
-    try:
-        check(c.folder)
-    except BundleRefused as refused:
-        return refused
-    return None
-
-
 def ingest(
     folders: Sequence[Path],
     warehouse: Warehouse,
@@ -163,29 +61,22 @@ def ingest(
     held = warehouse.held()
     total = len(folders) * 2  # checked, then loaded
     done = 0
-    chosen: dict[tuple[str, str, date], Checked] = {}
-    files_ok: list[Checked] = []
-    for folder in folders:
-        try:
-            files_ok.append(_files(Path(folder)))
-        except BundleRefused as refused:
-            summary.refused.append(Refused(Path(folder), refused.reason_key, refused.params))
-            done += 2
-            if progress:
-                progress(done, total)
-    for start in range(0, len(files_ok), CHECK_GROUP):
-        group = files_ok[start : start + CHECK_GROUP]
-        verdicts = _contents(group)
-        for checked in group:
-            verdict = verdicts[checked.folder]
-            if verdict is not None:
-                summary.refused.append(Refused(checked.folder, verdict.reason_key, verdict.params))
-                done += 2
-            else:
-                done += 1
-                summary.unchanged += _choose(checked, chosen, summary)
+    chosen: dict[tuple[str, str, date], CheckedBundle] = {}
+
+    def checking(judged: int) -> None:
         if progress:
-            progress(done, total)
+            progress(judged, total)
+
+    verdicts = check_bundles(folders, warehouse.duck, checking)
+    for folder, verdict in zip(folders, verdicts, strict=True):
+        if isinstance(verdict, BundleRefused):
+            summary.refused.append(Refused(Path(folder), verdict.reason_key, verdict.params))
+            done += 2
+        else:
+            done += 1
+            summary.unchanged += _choose(verdict, chosen, summary)
+    if progress:
+        progress(done, total)
     summary.check_seconds = time.perf_counter() - started
     fresh, newer = [], []
     for identity, checked in chosen.items():
@@ -218,7 +109,9 @@ def ingest(
 
 
 def _choose(
-    checked: Checked, chosen: dict[tuple[str, str, date], Checked], summary: IngestSummary
+    checked: CheckedBundle,
+    chosen: dict[tuple[str, str, date], CheckedBundle],
+    summary: IngestSummary,
 ) -> int:
     """Two bundles of one identity in one run: the newer is the one loaded. Returns 1 when
     this one is a copy of the one already chosen (so counted unchanged), else 0."""
@@ -234,13 +127,13 @@ def _choose(
     return 0
 
 
-def _created(checked: Checked) -> datetime:
+def _created(checked: CheckedBundle) -> datetime:
     text = checked.manifest.created_at.replace("Z", "+00:00")
     return datetime.fromisoformat(text).astimezone(UTC).replace(tzinfo=None)
 
 
-def _batches(group: list[Checked], batch_rows: int) -> list[list[Checked]]:
-    out: list[list[Checked]] = []
+def _batches(group: list[CheckedBundle], batch_rows: int) -> list[list[CheckedBundle]]:
+    out: list[list[CheckedBundle]] = []
     rows = 0
     for checked in group:
         if not out or rows + checked.rows > batch_rows:

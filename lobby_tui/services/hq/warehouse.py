@@ -22,19 +22,20 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lobby_tui.domain.bundle import ALLOWED, Manifest
+from lobby_tui.domain.bundle import ALLOWED
 from lobby_tui.domain.day import at_local, day_bounds_utc
-from lobby_tui.services.bundle import offline_duckdb
+from lobby_tui.services.bundle import CheckedBundle, offline_duckdb
 from lobby_tui.services.hq.summaries import SUMMARY_COLUMNS, SUMMARY_KEYS, summary_inserts
 from lobby_tui.store.migrations import MIGRATIONS, statements
 
 if TYPE_CHECKING:
+    import duckdb
     import psycopg
 
 IDENTITY = ("branch_id", "tablet_id", "bundle_day")
@@ -183,28 +184,12 @@ ALL_IDENTITIES = "SELECT branch_id, tablet_id, bundle_day FROM bundles"
 # A checked bundle, ready to load --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Checked:
-    folder: Path
-    manifest: Manifest
-    manifest_sha256: str
-
-    @property
-    def identity(self) -> tuple[str, str, date]:
-        m = self.manifest
-        return (m.branch_id, m.tablet_id, m.business_day)
-
-    @property
-    def rows(self) -> int:
-        return sum(e.rows for e in self.manifest.tables.values())
-
-
 def _naive(at: datetime) -> datetime:
     """An instant as the warehouse keeps it: UTC, without a zone (TIMESTAMP)."""
     return at.astimezone(UTC).replace(tzinfo=None)
 
 
-def bundle_row(checked: Checked, now: datetime) -> tuple[Any, ...]:
+def bundle_row(checked: CheckedBundle, now: datetime) -> tuple[Any, ...]:
     """The `bundles` row of a checked bundle: its day placed in UTC by the branch's zone."""
     from datetime import time
     from zoneinfo import ZoneInfo
@@ -241,7 +226,7 @@ def bundle_row(checked: Checked, now: datetime) -> tuple[Any, ...]:
     )
 
 
-def machine_rows(checked: Checked) -> list[tuple[Any, ...]]:
+def machine_rows(checked: CheckedBundle) -> list[tuple[Any, ...]]:
     needs = checked.manifest.settings.get("machine_needs") or []
     return [(*checked.identity, str(n)) for n in sorted(set(needs))]
 
@@ -250,11 +235,11 @@ def _q(text: str) -> str:
     return text.replace("'", "''")
 
 
-def load_select(table: WTable, batch: Sequence[Checked], batch_table: str) -> list[str]:
+def load_select(table: WTable, batch: Sequence[CheckedBundle], batch_table: str) -> list[str]:
     """DuckDB SELECTs that read `table`'s Parquet files of the batch with the identity in front
     and every column cast to its warehouse type (one SELECT per set of columns present: an
     older bundle without a newer allow-listed column gets NULL there)."""
-    groups: dict[tuple[str, ...], list[Checked]] = {}
+    groups: dict[tuple[str, ...], list[CheckedBundle]] = {}
     for c in batch:
         entry = c.manifest.tables.get(table.name)
         if entry is not None and entry.rows:
@@ -274,7 +259,7 @@ def load_select(table: WTable, batch: Sequence[Checked], batch_table: str) -> li
     return out
 
 
-def _batch_values(batch: Sequence[Checked]) -> str:
+def _batch_values(batch: Sequence[CheckedBundle]) -> str:
     return ", ".join(
         f"('{_q(str(c.folder))}', '{_q(c.manifest.branch_id)}', '{_q(c.manifest.tablet_id)}',"
         f" DATE '{c.manifest.business_day.isoformat()}')"
@@ -306,6 +291,9 @@ class Warehouse:
 
     target: str
     dialect: str = "duckdb"
+    # DuckDB reading the bundles' Parquet (check and load): with its footer cache, each
+    # footer is read once however many times it is asked for.
+    duck: duckdb.DuckDBPyConnection = field(init=False)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
@@ -319,7 +307,7 @@ class Warehouse:
         )
         return {(r[0], r[1], _day(r[2])): Held(r[3], r[4]) for r in rows}
 
-    def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
+    def load(self, batch: Sequence[CheckedBundle], replacing: bool, now: datetime) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -335,7 +323,8 @@ class DuckWarehouse(Warehouse):
 
     def __init__(self, path: str) -> None:
         super().__init__(path, "duckdb")
-        self.conn = offline_duckdb(path)
+        self.conn = offline_duckdb(path, bulk=True)
+        self.duck = self.conn
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, list(params)).fetchall()
@@ -354,7 +343,7 @@ class DuckWarehouse(Warehouse):
             self.conn.execute("ROLLBACK")
             raise
 
-    def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
+    def load(self, batch: Sequence[CheckedBundle], replacing: bool, now: datetime) -> None:
         conn = self.conn
         conn.execute("BEGIN")
         try:
@@ -383,12 +372,15 @@ class DuckWarehouse(Warehouse):
 
 
 def _insert(conn: Any, table: WTable, rows: list[tuple[Any, ...]]) -> None:
-    """Many rows per statement: DuckDB's executemany runs one statement per row."""
-    one = "(" + ", ".join("?" for _ in table.columns) + ")"
-    for start in range(0, len(rows), 200):
-        chunk = rows[start : start + 200]
-        values = ", ".join(one for _ in chunk)
-        conn.execute(f'INSERT INTO "{table.name}" VALUES {values}', [v for r in chunk for v in r])
+    """All the rows in one statement, a list per column unnested side by side (DuckDB's
+    executemany runs one statement per row, and a VALUES list of thousands of parameters
+    takes longer to bind than to run)."""
+    if not rows:
+        return
+    lists = ", ".join(f"unnest(CAST(? AS {c.type}[]))" for c in table.columns)
+    conn.execute(
+        f'INSERT INTO "{table.name}" SELECT {lists}', [list(c) for c in zip(*rows, strict=True)]
+    )
 
 
 class PgWarehouse(Warehouse):
@@ -402,6 +394,7 @@ class PgWarehouse(Warehouse):
 
         super().__init__(url, "postgres")
         self.conn: psycopg.Connection[Any] = psycopg.connect(url)
+        self.duck = offline_duckdb(bulk=True)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.conn.cursor() as cur:
@@ -423,12 +416,12 @@ class PgWarehouse(Warehouse):
                 for statement in summary_inserts(self.dialect, ALL_IDENTITIES):
                     cur.execute(statement)
 
-    def load(self, batch: Sequence[Checked], replacing: bool, now: datetime) -> None:
-        duck = offline_duckdb()
+    def load(self, batch: Sequence[CheckedBundle], replacing: bool, now: datetime) -> None:
+        duck = self.duck
         scratch = tempfile.mkdtemp(prefix="lobby-hq-")
         try:
             duck.execute(
-                "CREATE TEMP TABLE hq_batch AS SELECT * FROM (VALUES "
+                "CREATE OR REPLACE TEMP TABLE hq_batch AS SELECT * FROM (VALUES "
                 f"{_batch_values(batch)}) v(folder, branch_id, tablet_id, bundle_day)"
             )
             with self.conn.transaction(), self.conn.cursor() as cur:
@@ -463,12 +456,13 @@ class PgWarehouse(Warehouse):
                         for row in rows:
                             copy.write_row(row)
         finally:
-            duck.close()
+            duck.execute("DROP TABLE IF EXISTS hq_batch")
             for leftover in Path(scratch).iterdir():
                 leftover.unlink()
             os.rmdir(scratch)
 
     def close(self) -> None:
+        self.duck.close()
         self.conn.close()
 
 
