@@ -8,10 +8,12 @@ bundle is checked and loaded as a real one. Targets: DuckDB ingest ≥ 1 million
 network's year report ≤ 2 s; PostgreSQL within 5× of DuckDB on both.
 
     python bench/hq.py [--branches 100] [--days 300] [--per-day 500] [--work DIR]
-                       [--engines duckdb,postgres]
+                       [--engines duckdb,postgres] [--postgres URL] [--keep]
 
 The generated branch-year is kept in WORK/base and reused by the next run (delete it to make
-a new one). PostgreSQL is a throwaway server of Debian's (as the tests start it).
+a new one). PostgreSQL is a throwaway server of Debian's (as the tests start it), or the
+database at --postgres URL (emptied first). --keep leaves the estate, WORK/hq.duckdb and the
+PostgreSQL database in place, to time reports again with `--report-only`.
 """
 
 from __future__ import annotations
@@ -94,22 +96,27 @@ def period(bundles: list[Path]) -> tuple[date, date]:
     return days[0], days[-1]
 
 
-def measure(target: str, bundles: list[Path], first: date, last: date) -> dict[str, Any]:
-    from lobby_tui.services.hq.ingest import ingest
+def measure(
+    target: str, bundles: list[Path], first: date, last: date, report_only: bool = False
+) -> dict[str, Any]:
+    from lobby_tui.services.hq.ingest import IngestSummary, ingest
     from lobby_tui.services.hq.network import network_report
     from lobby_tui.services.hq.warehouse import open_warehouse
 
     wh = open_warehouse(target)
     try:
         cpu = time.process_time()  # every thread of this process: DuckDB's too
-        taken = ingest(bundles, wh)
-        cpu = time.process_time() - cpu
-        again = ingest(bundles, wh)  # everything held: what checking alone costs
+        taken = again = IngestSummary()
+        if not report_only:
+            taken = ingest(bundles, wh)
+            cpu = time.process_time() - cpu
+            again = ingest(bundles, wh)  # everything held: what checking alone costs
         reports = []
-        for _ in range(3):
+        for _ in range(5):
             started = time.perf_counter()
             made = network_report(wh, first, last, "en")
             reports.append(time.perf_counter() - started)
+        parts = report_parts(wh, first, last)
         size = None
         if wh.dialect == "postgres":
             size = round(
@@ -131,9 +138,32 @@ def measure(target: str, bundles: list[Path], first: date, last: date) -> dict[s
         "load_rows_per_s": round(taken.rows / max(taken.seconds - taken.check_seconds, 1e-9)),
         "reingest_s": round(again.seconds, 1),
         "report_s": [round(r, 2) for r in reports],
+        "report_parts_s": parts,
         "arrivals": made.network.arrivals,
         "size_mib": size if size is not None else size_mib(Path(target)),
     }
+
+
+def report_parts(wh: Any, first: date, last: date) -> dict[str, float]:
+    """Each of the report's queries, timed alone: where the report's time goes."""
+    from lobby_tui.services.hq import network
+
+    rules = network.branch_rules(wh, first, last)
+    d = wh.dialect
+    queries = {
+        "arrivals": network.arrivals_sql(rules, first, last),
+        "machine": network.machine_sql(rules, first, last),
+        "waits": network.waits_sql(rules, first, last),
+        "rounds": network.rounds_sql(rules, first, last),
+        "complaints": network.complaints_sql(rules, first, last, d),
+        "incidents": network.incidents_sql(rules, first, last, d),
+    }
+    out = {}
+    for name, sql in queries.items():
+        started = time.perf_counter()
+        wh.query(sql)
+        out[name] = round(time.perf_counter() - started, 3)
+    return out
 
 
 def main() -> int:
@@ -143,10 +173,17 @@ def main() -> int:
     parser.add_argument("--per-day", type=int, default=500)
     parser.add_argument("--work", type=Path, default=Path("/tmp/lobby-hq-bench"))
     parser.add_argument("--engines", default="duckdb,postgres")
+    parser.add_argument("--postgres", help="a PostgreSQL database to use (emptied first)")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
     work: Path = args.work
     base = base_year(work, args.days, args.per_day)
-    estate = clone(base, args.branches, work / "estate")
+    estate_dir = work / "estate"
+    if args.report_only:
+        estate = sorted(p for p in estate_dir.iterdir() if p.is_dir())
+    else:
+        estate = clone(base, args.branches, estate_dir)
     first, last = period(base)
     result: dict[str, Any] = {
         "branches": args.branches,
@@ -157,10 +194,20 @@ def main() -> int:
     engines = args.engines.split(",")
     if "duckdb" in engines:
         target = work / "hq.duckdb"
-        target.unlink(missing_ok=True)
-        result["duckdb"] = measure(str(target), estate, first, last)
-        target.unlink(missing_ok=True)
-    if "postgres" in engines:
+        if not args.report_only:
+            target.unlink(missing_ok=True)
+        result["duckdb"] = measure(str(target), estate, first, last, args.report_only)
+        if not args.keep:
+            target.unlink(missing_ok=True)
+    if "postgres" in engines and args.postgres:
+        if not args.report_only:
+            import psycopg
+
+            with psycopg.connect(args.postgres, autocommit=True) as conn:
+                conn.execute("DROP SCHEMA public CASCADE")
+                conn.execute("CREATE SCHEMA public")
+        result["postgres"] = measure(args.postgres, estate, first, last, args.report_only)
+    elif "postgres" in engines:
         sys.path.insert(0, str(ROOT))
         import psycopg
 
@@ -172,7 +219,8 @@ def main() -> int:
             result["postgres"] = measure(
                 server.replace("/postgres?", "/hq_bench?"), estate, first, last
             )
-    shutil.rmtree(work / "estate", ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(estate_dir, ignore_errors=True)
     print(json.dumps(result, indent=2))
     return 0
 

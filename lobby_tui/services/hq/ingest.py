@@ -101,6 +101,8 @@ def ingest(
             done += len(batch)
             if progress:
                 progress(done, total)
+    if summary.rows or newer:
+        warehouse.settle()
     order = {Path(f).absolute(): n for n, f in enumerate(folders)}
     summary.refused.sort(key=lambda r: order.get(r.folder.absolute(), 0))  # as they were given
     summary.loaded, summary.replaced = len(fresh), len(newer)

@@ -275,16 +275,22 @@ def waits_sql(rules: list[Rules], first: date, last: date) -> str:
     (the mean of the values at 0-based ranks ⌊(N−1)/2⌋ and ⌊N/2⌋, as kpis.median) and the 90th
     percentile (the smallest wait with at least 90 % at or below it, as kpis.percentile). The
     value at rank k is the smallest wait whose running count `upto` passes k: rank ⌊(N−1)/2⌋
-    is passed when 2·upto ≥ N, rank ⌊N/2⌋ when 2·upto > N (for odd N the two are one)."""
+    is passed when 2·upto ≥ N, rank ⌊N/2⌋ when 2·upto > N (for odd N the two are one). The
+    network's histogram is summed from the branches' (a plain GROUP BY, which PostgreSQL runs
+    in parallel where GROUPING SETS would not)."""
     return f"""
 WITH {_rules_cte(rules)},
-hist AS (
-  SELECT w.branch_id, GROUPING(w.branch_id) AS network, w.wait_s,
-    CAST(sum(w.n) AS BIGINT) AS n,
+by_branch AS (
+  SELECT w.branch_id, w.wait_s, CAST(sum(w.n) AS BIGINT) AS n,
     CAST(sum(CASE WHEN w.wait_s <= r.red_s THEN w.n ELSE 0 END) AS BIGINT) AS within
   FROM arrival_waits w JOIN rules r ON r.branch_id = w.branch_id
   WHERE {_in_period("w", first, last)}
-  GROUP BY GROUPING SETS ((w.branch_id, w.wait_s), (w.wait_s))
+  GROUP BY w.branch_id, w.wait_s
+), hist AS (
+  SELECT branch_id, 0 AS network, wait_s, n, within FROM by_branch
+  UNION ALL
+  SELECT NULL, 1, wait_s, CAST(sum(n) AS BIGINT), CAST(sum(within) AS BIGINT)
+  FROM by_branch GROUP BY wait_s
 ), running AS (
   SELECT hist.*,
     sum(n) OVER (PARTITION BY network, branch_id ORDER BY wait_s ROWS UNBOUNDED PRECEDING) AS upto,
@@ -299,46 +305,14 @@ FROM running GROUP BY branch_id, network
 """
 
 
-def rounds_sql(rules: list[Rules], first: date, last: date, dialect: str) -> str:
-    s = partial(secs, dialect)
-    same = "USING (branch_id, tablet_id, bundle_day)"
+def rounds_sql(rules: list[Rules], first: date, last: date) -> str:
+    """Rounds missed, as each day's tablet tallied them (summaries._rounds_missed)."""
     return f"""
-WITH {_rules_cte(rules)},
-days AS (
-  SELECT b.branch_id, b.tablet_id, b.bundle_day, b.round_interval_min * 60 AS step,
-    {s("b.opening_at")} AS open_s, {s("b.closing_at")} AS close_s,
-    LEAST({s("b.closing_at")}, {s("b.day_end")}, r.cut_s) AS until_s
-  FROM bundles b JOIN rules r ON r.branch_id = b.branch_id
-  WHERE b.bundle_day BETWEEN {_day(first)} AND {_day(last)}
-), uses AS (
-  SELECT branch_id, tablet_id, bundle_day, min(opened_at) AS t0 FROM shifts GROUP BY 1, 2, 3
-  UNION ALL
-  SELECT branch_id, tablet_id, bundle_day, min(started_at) FROM rounds GROUP BY 1, 2, 3
-), first_use AS (
-  SELECT branch_id, tablet_id, bundle_day, {s("min(t0)")} AS fu FROM uses GROUP BY 1, 2, 3
-), live AS (
-  SELECT d.*, CASE WHEN f.fu <= d.open_s THEN d.open_s
-    ELSE d.open_s + floor((f.fu - d.open_s) / d.step) * d.step END AS begin_s
-  FROM days d JOIN first_use f {same}
-), starts AS (
-  SELECT l.branch_id, l.tablet_id, l.bundle_day, l.step, l.begin_s, {s("r.started_at")} AS st,
-    GREATEST({s("r.started_at")}, l.begin_s) AS anchor
-  FROM live l JOIN rounds r {same}
-  WHERE l.begin_s < l.close_s AND {s("r.started_at")} < l.close_s
-    AND {s("r.started_at")} <= l.until_s
-), lasts AS (
-  SELECT branch_id, tablet_id, bundle_day, max(anchor) AS anchor FROM starts GROUP BY 1, 2, 3
-), gaps AS (
-  SELECT branch_id, step, st - lag(anchor, 1, begin_s) OVER (
-    PARTITION BY branch_id, tablet_id, bundle_day ORDER BY st) AS gap FROM starts
-  UNION ALL
-  SELECT l.branch_id, l.step, l.until_s - coalesce(z.anchor, l.begin_s)
-  FROM live l LEFT JOIN lasts z {same} WHERE l.begin_s < l.close_s
-)
-SELECT branch_id, GROUPING(branch_id) AS network,
-  sum(CASE WHEN gap > 2 * step THEN ceil((gap - 2 * step) / CAST(step AS DOUBLE PRECISION))
-      ELSE 0 END)
-FROM gaps GROUP BY GROUPING SETS ((branch_id), ())
+WITH {_rules_cte(rules)}
+SELECT d.branch_id, GROUPING(d.branch_id) AS network, sum(d.missed)
+FROM round_days d JOIN rules r ON r.branch_id = d.branch_id
+WHERE d.bundle_day BETWEEN {_day(first)} AND {_day(last)}
+GROUP BY GROUPING SETS ((d.branch_id), ())
 """
 
 
@@ -446,7 +420,7 @@ def _fill(
     for f in figures.values():  # arrivals, none of them called: nothing within the mark
         if f.service_level is None and uncalled.get(f.branch_id):
             f.service_level = 0.0
-    for row in wh.query(rounds_sql(rules, first, last, d)):
+    for row in wh.query(rounds_sql(rules, first, last)):
         figures[_key(row)].rounds_missed = int(row[2] or 0)
     for row in wh.query(complaints_sql(rules, first, last, d)):
         f = figures[_key(row)]

@@ -1,5 +1,5 @@
-"""Each bundle's arrivals, summed up as they are loaded, so a year's network report reads
-thousands of rows per branch rather than every walk-in of the year.
+"""Each bundle's arrivals and rounds, summed up as they are loaded, so a year's network report
+reads thousands of rows per branch rather than every walk-in and round of the year.
 
 What is summed is what no setting changes: counts by status, the quote kept or broken (the
 bands are fixed, domain/waits.band), arrivals per need, and each called wait to the second
@@ -14,6 +14,8 @@ Both engines run the same statements, inside the transaction that loads the bund
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from lobby_tui.domain.waits import BANDS
 
@@ -46,6 +48,7 @@ SUMMARY_KEYS = {
     "arrival_days": ("business_day",),
     "arrival_needs": ("business_day", "need"),
     "arrival_waits": ("business_day", "wait_s"),
+    "round_days": (),
 }
 SUMMARY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "arrival_days": (
@@ -68,6 +71,7 @@ SUMMARY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("wait_s", "BIGINT"),  # called − arrived, whole seconds
         ("n", "BIGINT"),
     ),
+    "round_days": (("missed", "BIGINT"),),  # the day is the bundle's
 }
 
 
@@ -84,22 +88,77 @@ def _arrivals(dialect: str, identities: str) -> str:
     )
 
 
-def summary_inserts(dialect: str, identities: str) -> list[str]:
-    """INSERTs that sum up the arrivals of `identities` (a query or table of branch_id,
-    tablet_id, bundle_day) into the summary tables."""
+def summary_inserts(dialect: str, identities: str) -> dict[str, str]:
+    """INSERTs that sum up the arrivals and rounds of `identities` (a query or table of
+    branch_id, tablet_id, bundle_day) into the summary tables, by table; their `bundles`
+    rows first."""
     rows = _arrivals(dialect, identities)
     key = "branch_id, tablet_id, bundle_day, business_day"
-    return [
-        f"INSERT INTO arrival_days SELECT {key}, count(*),"
+    return {
+        "arrival_days": f"INSERT INTO arrival_days SELECT {key}, count(*),"
         " count(*) FILTER (WHERE status = 'done'),"
         " count(*) FILTER (WHERE status = 'left'),"
         " count(*) FILTER (WHERE w IS NULL AND status IN ('left', 'not_seen')),"
         " count(*) FILTER (WHERE w IS NOT NULL AND told_i IS NOT NULL),"
         " count(*) FILTER (WHERE w IS NOT NULL AND told_i IS NOT NULL AND had_i > told_i)"
         f" FROM ({rows}) r GROUP BY {key}",
-        f"INSERT INTO arrival_needs SELECT {key}, need, count(*),"
+        "arrival_needs": f"INSERT INTO arrival_needs SELECT {key}, need, count(*),"
         " count(*) FILTER (WHERE channel = 'self_service')"
         f" FROM ({rows}) r GROUP BY {key}, need",
-        f"INSERT INTO arrival_waits SELECT {key}, w, count(*)"
+        "arrival_waits": f"INSERT INTO arrival_waits SELECT {key}, w, count(*)"
         f" FROM ({rows}) r WHERE w IS NOT NULL GROUP BY {key}, w",
-    ]
+        "round_days": f"INSERT INTO round_days {_rounds_missed(dialect, identities)}",
+    }
+
+
+def _rounds_missed(dialect: str, identities: str) -> str:
+    """Rounds missed per tablet and day, by kpis' round rule (domain/rounds.tally_day): due
+    from opening or the day's first use (shift opened or round started), every interval
+    after the last one started, none after closing. Read under the bundle's own settings and
+    hours (the `bundles` row, loaded first): a day's tally is what its tablet showed, and no
+    later setting or report period changes it (a period ends at a day's end, after closing).
+    """
+    s = partial(secs, dialect)
+    same = "USING (branch_id, tablet_id, bundle_day)"
+    mine = (
+        f"JOIN ({identities}) i ON i.branch_id = {{t}}.branch_id"
+        f" AND i.tablet_id = {{t}}.tablet_id AND i.bundle_day = {{t}}.bundle_day"
+    )
+    return f"""
+WITH days AS (
+  SELECT b.branch_id, b.tablet_id, b.bundle_day, b.round_interval_min * 60 AS step,
+    {s("b.opening_at")} AS open_s, {s("b.closing_at")} AS close_s,
+    LEAST({s("b.closing_at")}, {s("b.day_end")}) AS until_s
+  FROM bundles b {mine.format(t="b")}
+), uses AS (
+  SELECT h.branch_id, h.tablet_id, h.bundle_day, min(h.opened_at) AS t0
+  FROM shifts h {mine.format(t="h")} GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT r.branch_id, r.tablet_id, r.bundle_day, min(r.started_at)
+  FROM rounds r {mine.format(t="r")} GROUP BY 1, 2, 3
+), first_use AS (
+  SELECT branch_id, tablet_id, bundle_day, {s("min(t0)")} AS fu FROM uses GROUP BY 1, 2, 3
+), live AS (
+  SELECT d.*, CASE WHEN f.fu <= d.open_s THEN d.open_s
+    ELSE d.open_s + floor((f.fu - d.open_s) / d.step) * d.step END AS begin_s
+  FROM days d JOIN first_use f {same}
+), starts AS (
+  SELECT l.branch_id, l.tablet_id, l.bundle_day, l.step, l.begin_s, {s("r.started_at")} AS st,
+    GREATEST({s("r.started_at")}, l.begin_s) AS anchor
+  FROM live l JOIN rounds r {same}
+  WHERE l.begin_s < l.close_s AND {s("r.started_at")} < l.close_s
+    AND {s("r.started_at")} <= l.until_s
+), lasts AS (
+  SELECT branch_id, tablet_id, bundle_day, max(anchor) AS anchor FROM starts GROUP BY 1, 2, 3
+), gaps AS (
+  SELECT branch_id, tablet_id, bundle_day, step, st - lag(anchor, 1, begin_s) OVER (
+    PARTITION BY branch_id, tablet_id, bundle_day ORDER BY st) AS gap FROM starts
+  UNION ALL
+  SELECT l.branch_id, l.tablet_id, l.bundle_day, l.step, l.until_s - coalesce(z.anchor, l.begin_s)
+  FROM live l LEFT JOIN lasts z {same} WHERE l.begin_s < l.close_s
+)
+SELECT branch_id, tablet_id, bundle_day,
+  CAST(sum(CASE WHEN gap > 2 * step
+    THEN ceil((gap - 2 * step) / CAST(step AS DOUBLE PRECISION)) ELSE 0 END) AS BIGINT)
+FROM gaps GROUP BY branch_id, tablet_id, bundle_day
+"""

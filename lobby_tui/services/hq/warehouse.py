@@ -172,10 +172,13 @@ def index_ddl() -> list[str]:
     ]
 
 
-def _missing_summaries(existing: set[str]) -> bool:
-    """A warehouse made before the summaries (its arrivals loaded, no summary table): they
-    are made from the arrivals held (Warehouse.create_schema)."""
-    return "arrivals" in existing and any(t.name not in existing for t in SUMMARIES)
+def _missing_summaries(dialect: str, existing: set[str]) -> list[str]:
+    """A warehouse made before a summary table (its bundles loaded, that table new): the
+    table is filled from the rows held, when the schema is created (Warehouse.create_schema)."""
+    if "bundles" not in existing:
+        return []
+    made = summary_inserts(dialect, ALL_IDENTITIES)
+    return [made[t.name] for t in SUMMARIES if t.name not in existing]
 
 
 ALL_IDENTITIES = "SELECT branch_id, tablet_id, bundle_day FROM bundles"
@@ -310,6 +313,10 @@ class Warehouse:
     def load(self, batch: Sequence[CheckedBundle], replacing: bool, now: datetime) -> None:
         raise NotImplementedError
 
+    def settle(self) -> None:
+        """After an ingest that loaded something: whatever the engine needs to plan the
+        report's queries on the new rows."""
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -335,9 +342,8 @@ class DuckWarehouse(Warehouse):
             existing = {r[0] for r in self.conn.execute("SHOW TABLES").fetchall()}
             for statement in schema_ddl():
                 self.conn.execute(statement)
-            if _missing_summaries(existing):
-                for statement in summary_inserts(self.dialect, ALL_IDENTITIES):
-                    self.conn.execute(statement)
+            for statement in _missing_summaries(self.dialect, existing):
+                self.conn.execute(statement)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -357,10 +363,10 @@ class DuckWarehouse(Warehouse):
             for table in row_tables():
                 for select in load_select(table, batch, "hq_batch"):
                     conn.execute(f'INSERT INTO "{table.name}" {select}')
-            for statement in summary_inserts(self.dialect, "SELECT * FROM hq_batch"):
-                conn.execute(statement)
             _insert(conn, BUNDLES, [bundle_row(c, now) for c in batch])
             _insert(conn, MACHINE_NEEDS, [r for c in batch for r in machine_rows(c)])
+            for statement in summary_inserts(self.dialect, "SELECT * FROM hq_batch").values():
+                conn.execute(statement)
             conn.execute("DROP TABLE hq_batch")
             conn.execute("COMMIT")
         except BaseException:
@@ -394,6 +400,9 @@ class PgWarehouse(Warehouse):
 
         super().__init__(url, "postgres")
         self.conn: psycopg.Connection[Any] = psycopg.connect(url)
+        # The report's sorts and hashes in memory, not in temporary files (4 MB by default).
+        self.conn.execute("SET work_mem = '256MB'")
+        self.conn.commit()
         self.duck = offline_duckdb(bulk=True)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -412,9 +421,8 @@ class PgWarehouse(Warehouse):
             existing = {str(r[0]) for r in cur.fetchall()}
             for statement in (*schema_ddl(), *index_ddl()):
                 cur.execute(statement)
-            if _missing_summaries(existing):
-                for statement in summary_inserts(self.dialect, ALL_IDENTITIES):
-                    cur.execute(statement)
+            for statement in _missing_summaries(self.dialect, existing):
+                cur.execute(statement)
 
     def load(self, batch: Sequence[CheckedBundle], replacing: bool, now: datetime) -> None:
         duck = self.duck
@@ -445,8 +453,6 @@ class PgWarehouse(Warehouse):
                             while block := fh.read(self.CHUNK):
                                 copy.write(block)
                         os.remove(csv)
-                for statement in summary_inserts(self.dialect, "SELECT * FROM hq_batch"):
-                    cur.execute(statement)
                 for table, rows in (
                     (BUNDLES, [bundle_row(c, now) for c in batch]),
                     (MACHINE_NEEDS, [r for c in batch for r in machine_rows(c)]),
@@ -455,11 +461,20 @@ class PgWarehouse(Warehouse):
                     with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
                         for row in rows:
                             copy.write_row(row)
+                for statement in summary_inserts(self.dialect, "SELECT * FROM hq_batch").values():
+                    cur.execute(statement)
         finally:
             duck.execute("DROP TABLE IF EXISTS hq_batch")
             for leftover in Path(scratch).iterdir():
                 leftover.unlink()
             os.rmdir(scratch)
+
+    def settle(self) -> None:
+        """Fresh statistics: without them, just after a bulk load, the planner takes the new
+        tables for empty and a report that takes a second takes a minute."""
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            for table in all_tables():
+                cur.execute(f'ANALYZE "{table.name}"')
 
     def close(self) -> None:
         self.duck.close()
