@@ -294,8 +294,7 @@ class Warehouse:
 
     target: str
     dialect: str = "duckdb"
-    # DuckDB reading the bundles' Parquet (check and load): with its footer cache, each
-    # footer is read once however many times it is asked for.
+    # DuckDB reading the bundles' Parquet, for the check and the load.
     duck: duckdb.DuckDBPyConnection = field(init=False)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
