@@ -414,23 +414,40 @@ def check_bundles(
     from `first_prev` to the chain's head. The footers and journals of many bundles are read
     with a few queries (on the DuckDB connection given, else one of its own). `progress` is
     told how many bundles are judged, group by group."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     own = duck is None
     conn = duck if duck is not None else offline_duckdb(bulk=True)
+    verdicts: dict[int, CheckedBundle | BundleRefused] = {}
+    judged = 0
+
+    def collect(pending: tuple[list[tuple[int, CheckedBundle]], Future[list[Any]]]) -> None:
+        nonlocal judged
+        group, found = pending
+        for (n, checked), problem in zip(group, found.result(), strict=True):
+            verdicts[n] = problem or checked
+        judged += len(group)
+        if progress:
+            progress(judged)
+
+    # The digests of one group are taken while DuckDB reads the footers of the group before
+    # (it lets go of Python's lock while it reads): the two halves of the check overlap.
     try:
-        verdicts: dict[int, CheckedBundle | BundleRefused] = {}
-        listed: list[tuple[int, CheckedBundle]] = []
-        for n, folder in enumerate(folders):
-            try:
-                listed.append((n, _listed(Path(folder))))
-            except BundleRefused as refused:
-                verdicts[n] = refused
-        for start in range(0, len(listed), CHECK_GROUP):
-            group = listed[start : start + CHECK_GROUP]
-            found = _contents(conn, [c for _n, c in group])
-            for (n, checked), problem in zip(group, found, strict=True):
-                verdicts[n] = problem or checked
-            if progress:
-                progress(len(folders) - len(listed) + start + len(group))
+        with ThreadPoolExecutor(max_workers=1) as reading:
+            pending = None
+            for start in range(0, len(folders), CHECK_GROUP):
+                group: list[tuple[int, CheckedBundle]] = []
+                for n in range(start, min(start + CHECK_GROUP, len(folders))):
+                    try:
+                        group.append((n, _listed(Path(folders[n]))))
+                    except BundleRefused as refused:
+                        verdicts[n] = refused
+                        judged += 1
+                if pending:
+                    collect(pending)
+                pending = (group, reading.submit(_contents, conn, [c for _n, c in group]))
+            if pending:
+                collect(pending)
         return [verdicts[n] for n in range(len(folders))]
     finally:
         if own:
@@ -461,6 +478,8 @@ def _contents(
     group's bundles one by one, and that bundle is refused naming the file."""
     import duckdb
 
+    if not group:
+        return []
     # Each file once, though a bundle be given twice: a footer read twice lists twice.
     files = sorted({str(c.folder / f"{t}.parquet") for c in group for t in c.manifest.tables})
     chained = sorted({str(c.folder / "events.parquet") for c in group if c.manifest.chain.events})

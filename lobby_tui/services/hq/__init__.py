@@ -3,6 +3,7 @@ for it — a DuckDB file, or PostgreSQL when one file is outgrown — and the ne
 computed there in SQL by the same definitions as the branch's own report (domain/kpis.py).
 
 warehouse: the one schema both engines are given, and how each loads a batch of bundles.
-ingest: checking bundles (services/bundle.check_bundle) and loading them idempotently.
+summaries: what is summed of each bundle as it loads (arrivals, waits, rounds missed).
+ingest: checking bundles (services/bundle.check_bundles) and loading them idempotently.
 network: the network report.
 """
