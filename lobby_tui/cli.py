@@ -80,9 +80,14 @@ demo_db_option = click.option(
 )
 
 
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), help=t("cli.lang_help"))
+# Typed here: cli_hq.py imports these through the cli <-> cli_hq loop, where an inferred
+# type is not known yet.
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+lang_option: Decorator = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), help=t("cli.lang_help")
+)
 # The forms a report is printed in: the branch's (`lobby report`) and head office's alike.
-format_option = click.option(
+format_option: Decorator = click.option(
     "--format",
     "fmt",
     type=click.Choice(["md", "csv", "json"]),
