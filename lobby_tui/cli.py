@@ -80,7 +80,21 @@ demo_db_option = click.option(
 )
 
 
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), help=t("cli.lang_help"))
+# Typed here: cli_hq.py imports these through the cli <-> cli_hq loop, where an inferred
+# type is not known yet.
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+lang_option: Decorator = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), help=t("cli.lang_help")
+)
+# The forms a report is printed in: the branch's (`lobby report`) and head office's alike.
+format_option: Decorator = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "json"]),
+    default="md",
+    show_default=True,
+    help=t("cli.format_help"),
+)
 
 
 @click.group(invoke_without_command=True, help=t("cli.help"))
@@ -427,6 +441,14 @@ def parse_month_option(text: str) -> tuple[date, date]:
         fail(t("cli.bad_month", text=text))
 
 
+def parse_period(first: str, last: str) -> tuple[date, date]:
+    """--from and --to: both days, the first not after the last."""
+    start, end = parse_day(first), parse_day(last)
+    if start > end:
+        fail(t("cli.period_order", first=start.isoformat(), last=end.isoformat()))
+    return start, end
+
+
 def period(day: str | None, first: str | None, last: str | None) -> tuple[date, date] | None:
     """The days asked for: --date, or --from with --to; None for today."""
     # Given but empty (`--date ''`) is a mistake, not "today": parse_day says so.
@@ -435,10 +457,7 @@ def period(day: str | None, first: str | None, last: str | None) -> tuple[date, 
     if (first is None) != (last is None):
         fail(t("cli.period_half"))
     if first is not None and last is not None:
-        start, end = parse_day(first), parse_day(last)
-        if start > end:
-            fail(t("cli.period_order", first=start.isoformat(), last=end.isoformat()))
-        return start, end
+        return parse_period(first, last)
     if day is not None:
         only = parse_day(day)
         return only, only
@@ -452,14 +471,7 @@ def period(day: str | None, first: str | None, last: str | None) -> tuple[date, 
 @click.option("--from", "first", metavar="YYYY-MM-DD", help=t("cli.from_help"))
 @click.option("--to", "last", metavar="YYYY-MM-DD", help=t("cli.to_help"))
 @click.option("--month", "month", metavar="YYYY-MM", help=t("cli.month_help"))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "csv", "json"]),
-    default="md",
-    show_default=True,
-    help=t("cli.format_help"),
-)
+@format_option
 @click.option("--rebuild-rollups", "rebuild", is_flag=True, help=t("cli.rebuild_help"))
 @click.pass_context
 def report(

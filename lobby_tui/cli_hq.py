@@ -13,12 +13,11 @@ from typing import Any
 
 import click
 
-from lobby_tui.cli import echo, parse_day, progress_bar
+from lobby_tui.cli import echo, format_option, lang_option, parse_period, progress_bar
 from lobby_tui.i18n import language, set_language, t
 from lobby_tui.start import fail
 
 DEFAULT_TARGET = "head-office.duckdb"
-lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), help=t("cli.lang_help"))
 
 
 def _open(target: str, create: bool) -> Any:
@@ -96,14 +95,7 @@ def ingest(lang: str | None, bundles: tuple[Path, ...], target: str) -> None:
 @lang_option
 @click.option("--from", "first", metavar="YYYY-MM-DD", required=True, help=t("cli.from_help"))
 @click.option("--to", "last", metavar="YYYY-MM-DD", required=True, help=t("cli.to_help"))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "csv", "json"]),
-    default="md",
-    show_default=True,
-    help=t("cli.format_help"),
-)
+@format_option
 @click.option(
     "--from-db", "target", default=DEFAULT_TARGET, show_default=True, help=t("cli.hq_from_help")
 )
@@ -112,9 +104,7 @@ def report(lang: str | None, first: str, last: str, fmt: str, target: str) -> No
 
     if lang:
         set_language(lang)
-    start, end = parse_day(first), parse_day(last)
-    if start > end:
-        fail(t("cli.period_order", first=start.isoformat(), last=end.isoformat()))
+    start, end = parse_period(first, last)
     warehouse = _open(target, create=False)
     try:
         made = network_report(warehouse, start, end, language())

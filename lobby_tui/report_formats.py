@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from lobby_tui.i18n import language, t
 from lobby_tui.services.report import DayReport, MonthReport, MonthTable
@@ -78,27 +78,78 @@ def _label(section: str, key: str, names: Mapping[str, Mapping[str, str]]) -> st
     return t(f"report.{section}.{key}")
 
 
-def render(report: DayReport, fmt: str) -> str:
+# What the day's report and the month's print share: one way to pick a format, one CSV
+# layout, one Markdown table of a section's figures.
+
+
+class _Printable(Protocol):
+    def to_json_dict(self) -> dict[str, Any]: ...
+
+
+_Report = TypeVar("_Report", bound=_Printable)
+
+
+def _in_format(
+    report: _Report,
+    fmt: str,
+    csv_of: Callable[[_Report], str],
+    markdown_of: Callable[[_Report], str],
+) -> str:
     if fmt == "json":
         return json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return to_csv(report)
-    return to_markdown(report)
+        return csv_of(report)
+    return markdown_of(report)
+
+
+def _csv(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows under the one header: section, key (as in the JSON), label, value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "key", "label", "value"])
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _csv_rows(figures_shown: Iterable[Figure]) -> Iterator[list[Any]]:
+    """A row per figure; empty where nothing was measured."""
+    for f in figures_shown:
+        yield [f.section, f.key, f.label, "" if f.value is None else f.value]
+
+
+def _by_section(figures_shown: Iterable[Figure]) -> dict[str, list[Figure]]:
+    by_section: dict[str, list[Figure]] = {}
+    for f in figures_shown:
+        by_section.setdefault(f.section, []).append(f)
+    return by_section
+
+
+def _figure_table(title: str, rows: Iterable[tuple[str, str]]) -> list[str]:
+    """A section as Markdown: its heading, then a row per figure (label, value as shown)."""
+    return [
+        f"## {title}",
+        "",
+        f"| {t('report.col_figure')} | {t('report.col_value')} |",
+        "| --- | ---: |",
+        *(f"| {label} | {value} |" for label, value in rows),
+    ]
+
+
+def render(report: DayReport, fmt: str) -> str:
+    return _in_format(report, fmt, to_csv, to_markdown)
 
 
 def to_csv(report: DayReport) -> str:
     """One row per figure: section, key (as in the JSON), label, value (empty: nothing to
     measure). The first two rows say which day and branch."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "key", "label", "value"])
-    writer.writerow(["report", "date", t("report.date"), report.date])
-    writer.writerow(["report", "branch", t("report.branch"), report.branch])
-    for f in figures(report):
-        writer.writerow([f.section, f.key, f.label, "" if f.value is None else f.value])
+    rows = [
+        ["report", "date", t("report.date"), report.date],
+        ["report", "branch", t("report.branch"), report.branch],
+        *_csv_rows(figures(report)),
+    ]
     if report.chain_head is not None:
-        writer.writerow(["report", "chain_head", t("report.chain_head_label"), anchor(report)])
-    return out.getvalue()
+        rows.append(["report", "chain_head", t("report.chain_head_label"), anchor(report)])
+    return _csv(rows)
 
 
 def anchor(report: DayReport) -> str:
@@ -118,27 +169,16 @@ def to_markdown(report: DayReport) -> str:
             last=report.last_day.isoformat(),
         )
     lines = [f"# {title}", ""]
-    service_level_row = 0
     if report.partial:
         lines += [t("report.as_of", time=report.as_of.strftime("%Y-%m-%d %H:%M")), ""]
-    section = None
-    for f in figures(report):
-        if f.section != section:
-            section = f.section
-            if lines[-1]:
-                lines.append("")
-            lines += [
-                f"## {t(f'report.section.{section}')}",
-                "",
-                f"| {t('report.col_figure')} | {t('report.col_value')} |",
-                "| --- | ---: |",
-            ]
-        lines.append(f"| {f.label} | {shown(f)} |")
-        if f.section == "arrivals" and f.key == "service_level":
-            service_level_row = len(lines)
-    if service_level_row:  # what the figure counts, said once, under its section's table
-        end = next((i for i in range(service_level_row, len(lines)) if not lines[i]), len(lines))
-        lines[end:end] = ["", service_level_means(report)]
+    for section, in_section in _by_section(figures(report)).items():
+        if lines[-1]:
+            lines.append("")
+        title = t(f"report.section.{section}")
+        lines += _figure_table(title, [(f.label, shown(f)) for f in in_section])
+        if section == "arrivals" and any(f.key == "service_level" for f in in_section):
+            # What the figure counts, said once, under its section's table.
+            lines += ["", service_level_means(report)]
     if report.chain_head is not None:
         lines += ["", t("report.chain_head", anchor=anchor(report))]
     return "\n".join(lines) + "\n"
@@ -227,49 +267,37 @@ def month_shown(f: Figure) -> str:
 
 
 def render_month(report: MonthReport, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        return month_csv(report)
-    return month_markdown(report)
+    return _in_format(report, fmt, month_csv, month_markdown)
 
 
 def month_csv(report: MonthReport) -> str:
     """One row per figure, then one per table cell: section, key (as in the JSON), label,
     value."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "key", "label", "value"])
-    writer.writerow(["report", "month", t("report.month.month"), report.month])
-    writer.writerow(["report", "branch", t("report.branch"), report.branch])
-    for f in month_figures(report):
-        writer.writerow([f.section, f.key, f.label, "" if f.value is None else f.value])
+    rows = [
+        ["report", "month", t("report.month.month"), report.month],
+        ["report", "branch", t("report.branch"), report.branch],
+        *_csv_rows(month_figures(report)),
+    ]
     for section in report.sections:
         for table in section.tables:
-            rows, cols = month_names(table.rows), month_names(table.cols)
+            names, cols = month_names(table.rows), month_names(table.cols)
             for r in table.row_ids:
                 for c in table.col_ids:
-                    label = f"{rows.get(r, r)} × {cols.get(c, c)}"
+                    label = f"{names.get(r, r)} × {cols.get(c, c)}"
                     key = f"{table.key}.{r}.{c}"
-                    writer.writerow([section.key, key, label, table.cells.get((r, c), 0)])
-    return out.getvalue()
+                    rows.append([section.key, key, label, table.cells.get((r, c), 0)])
+    return _csv(rows)
 
 
 def month_markdown(report: MonthReport) -> str:
     lines = [f"# {t('report.month.title', branch=report.branch, month=report.month)}", ""]
     if report.partial:
         lines += [t("report.as_of_month", time=report.as_of.strftime("%Y-%m-%d %H:%M")), ""]
-    by_section: dict[str, list[Figure]] = {}
-    for f in month_figures(report):
-        by_section.setdefault(f.section, []).append(f)
+    by_section = _by_section(month_figures(report))
     for section in report.sections:
-        lines += [
-            f"## {t(f'report.month.section.{section.key}')}",
-            "",
-            f"| {t('report.col_figure')} | {t('report.col_value')} |",
-            "| --- | ---: |",
-        ]
-        lines += [f"| {f.label} | {month_shown(f)} |" for f in by_section.get(section.key, [])]
+        in_section = by_section.get(section.key, [])
+        title = t(f"report.month.section.{section.key}")
+        lines += _figure_table(title, [(f.label, month_shown(f)) for f in in_section])
         for table in section.tables:
             lines += ["", *month_table_lines(section.key, table), ""]
         if lines[-1]:

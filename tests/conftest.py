@@ -96,7 +96,7 @@ def signed_in_supervisor(store: Store) -> StaffMember:
     return person
 
 
-def on_roster(store: Store, name: str, role: str) -> StaffMember:
+def on_roster(store: Store, name: str, role: str = "teller") -> StaffMember:
     """Another person on the roster (the test supervisor's PIN), not signed in."""
     from lobby_tui.domain.staff import hash_pin
 

@@ -7,6 +7,7 @@ demo rows are written exactly as real ones are.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,16 @@ class NewArrival:
     script: str | None = None  # the next steps, as told
     appointment_id: str | None = None
     large_cash: bool = False  # marked at or above the large-cash threshold (the amount is not kept)
+
+
+def arrival_row(uow: UnitOfWork, arrival_id: str, columns: str) -> sqlite3.Row:
+    """The named columns of one arrival, read inside the change that needs them; an arrival
+    no longer on record (another tablet, a stale row on screen) is said, never a crash."""
+    sql = f"SELECT {columns} FROM arrivals WHERE id = ?"  # columns: this module's constants
+    found: sqlite3.Row | None = uow.execute(sql, (arrival_id,)).fetchone()
+    if found is None:
+        raise StoreError("arrival.not_found")
+    return found
 
 
 def next_ticket(uow: UnitOfWork, business_day: str, prefix: str) -> str:
@@ -119,10 +130,7 @@ def move_arrival(store: Store, arrival_id: str, to_status: str) -> str:
     """Called to a counter, served, or left without service. Returns the status before."""
     allowed_from, _column = _MOVES[to_status]
     with store.unit_of_work() as uow:
-        row = uow.execute("SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,))
-        found = row.fetchone()
-        if found is None:
-            raise StoreError("arrival.not_found")
+        found = arrival_row(uow, arrival_id, "status, ticket")
         if found[0] not in allowed_from:
             raise StoreError("arrival.already", ticket=found[1], status=found[0])
         changes = {"status": to_status, **_move_changes(found[0], to_status, uow.now)}
@@ -136,11 +144,7 @@ def undo_move(store: Store, arrival_id: str, moved_to: str) -> str:
     customer is as they were before it, in one transaction with an event that says so.
     Returns the ticket. Later, or once the customer has moved on again, it stands."""
     with store.unit_of_work() as uow:
-        found = uow.execute(
-            "SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,)
-        ).fetchone()
-        if found is None:
-            raise StoreError("arrival.not_found")
+        found = arrival_row(uow, arrival_id, "status, ticket")
         if found[0] != moved_to:
             raise StoreError("arrival.already", ticket=found[1], status=found[0])
         moved = uow.execute(

@@ -10,6 +10,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.kpis import QualityCounts, QualityFacts, count_quality
 from lobby_tui.domain.lobby import UNDO_SECONDS, undo_in_time
 from lobby_tui.domain.rounds import Care
+from lobby_tui.services.arrivals import arrival_row
 from lobby_tui.store import Store, StoreError, new_id, parse_iso
 
 SCORES = range(1, 6)
@@ -20,11 +21,7 @@ def return_form(store: Store, arrival_id: str) -> tuple[str, int]:
     at the counter. Only someone called to a counter has a form to send back.
     Returns (ticket, forms sent back today for them)."""
     with store.unit_of_work() as uow:
-        found = uow.execute(
-            "SELECT status, ticket, counter_returns FROM arrivals WHERE id = ?", (arrival_id,)
-        ).fetchone()
-        if found is None:
-            raise StoreError("arrival.not_found")
+        found = arrival_row(uow, arrival_id, "status, ticket, counter_returns")
         if found[0] != "called":
             raise Invalid("return", "return_not_at_counter", ticket=found[1])
         returns = (found[2] or 0) + 1
@@ -37,11 +34,7 @@ def undo_return(store: Store, arrival_id: str) -> str:
     """Take back a return key pressed by mistake, within UNDO_SECONDS, as `u` takes back a
     call (domain/lobby.undo_in_time). Returns the ticket."""
     with store.unit_of_work() as uow:
-        found = uow.execute(
-            "SELECT ticket, counter_returns FROM arrivals WHERE id = ?", (arrival_id,)
-        ).fetchone()
-        if found is None:
-            raise StoreError("arrival.not_found")
+        found = arrival_row(uow, arrival_id, "ticket, counter_returns")
         returned = uow.execute(
             "SELECT at FROM events WHERE entity = 'arrival' AND entity_id = ?"
             " AND kind = 'arrival.returned' ORDER BY seq DESC LIMIT 1",
@@ -64,11 +57,7 @@ def rate_service(store: Store, arrival_id: str, score: int | None) -> str:
     if score is not None and score not in SCORES:
         raise Invalid("rating", "rating_range")
     with store.unit_of_work() as uow:
-        found = uow.execute(
-            "SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,)
-        ).fetchone()
-        if found is None:
-            raise StoreError("arrival.not_found")
+        found = arrival_row(uow, arrival_id, "status, ticket")
         if found[0] != "done":
             raise StoreError("arrival.not_done", ticket=found[1])
         uow.update("arrivals", arrival_id, {"satisfaction": score, "rated_at": uow.now})

@@ -24,6 +24,7 @@ from lobby_tui.domain.rounds import (
 )
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.tasks import TaskText
+from lobby_tui.services.arrivals import arrival_row
 from lobby_tui.services.tasks import assign, open_task
 from lobby_tui.store import Store, StoreError, iso, new_id, parse_iso
 
@@ -226,11 +227,7 @@ def give_care(
     if kind == Care.INTEREST and not product:
         raise Invalid("product", "product_missing")
     with store.unit_of_work() as uow:
-        row = uow.execute(
-            "SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,)
-        ).fetchone()
-        if row is None:
-            raise StoreError("arrival.not_found")
+        row = arrival_row(uow, arrival_id, "status, ticket")
         if row[0] != "waiting":
             # Called or gone a moment ago: nothing is recorded for them.
             raise StoreError("arrival.not_waiting", ticket=row[1])

@@ -34,7 +34,7 @@ from lobby_tui.domain.waits import (
     stay_share,
     wait_min,
 )
-from lobby_tui.services.arrivals import NewArrival, insert_arrival
+from lobby_tui.services.arrivals import NewArrival, arrival_row, insert_arrival
 from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.rollup import day_closed
 from lobby_tui.services.settings import load_settings
@@ -336,11 +336,7 @@ def move_channel(store: Store, arrival_id: str, channel: str, reason: str) -> No
     if channel not in {c.key for c in channels()}:
         raise Invalid("channel", "channel_unknown")
     with store.unit_of_work() as uow:
-        row = uow.execute(
-            "SELECT channel, status, ticket FROM arrivals WHERE id = ?", (arrival_id,)
-        ).fetchone()
-        if row is None:
-            raise StoreError("arrival.not_found")
+        row = arrival_row(uow, arrival_id, "channel, status, ticket")
         if row[1] != "waiting":
             raise StoreError("arrival.already", ticket=row[2])
         if row[0] == channel:

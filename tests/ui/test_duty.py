@@ -15,23 +15,13 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.triage.screen import TriageScreen
 from lobby_tui.services import dayplan, duty
 from lobby_tui.services.arrivals import NewArrival, record_arrival
-from lobby_tui.store import FixedClock, Store, new_id
-from tests.conftest import MORNING, Build, on_screen, one_row, settle
+from lobby_tui.store import FixedClock, Store
+from tests.conftest import MORNING, Build, on_roster, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
 from tests.ui.test_checklist import error_of, open_checklist
 
 DAY = MORNING.date()
 LUNCHTIME = datetime(2026, 11, 28, 4, 10, tzinfo=UTC)  # 12:10 in Shanghai
-
-
-def person(store: Store, name: str, role: str = "teller") -> str:
-    staff_id = new_id()
-    with store.unit_of_work() as uow:
-        uow.insert("staff", {"id": staff_id, "name": name, "role": role, "active": 1,
-                             "pin_hash": "scrypt$1$1$1$00$00", "created_at": uow.now,
-                             "updated_at": uow.now})  # fmt: skip
-        uow.event("staff.added", "staff", staff_id, {"name": name, "role": role})
-    return staff_id
 
 
 async def put_on_duty(
@@ -55,7 +45,7 @@ async def put_on_duty(
 async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
     build_app: Build, store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R1.6, R2.7
-    chen, liu, zhao = person(store, "Chen"), person(store, "Liu"), person(store, "Zhao")
+    chen, liu, zhao = (on_roster(store, name).id for name in ("Chen", "Liu", "Zhao"))
     for minute in range(6):  # six waiting at the cash counter, 4 minutes each
         clock.set(LUNCHTIME - timedelta(minutes=10 - minute))
         record_arrival(store, NewArrival(
@@ -114,7 +104,7 @@ async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
 async def test_the_day_plan_and_dashboard_in_chinese_at_80x24(
     build_app: Build, store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R1.6
-    chen, liu = person(store, "陈静"), person(store, "刘洋")
+    chen, liu = on_roster(store, "陈静").id, on_roster(store, "刘洋").id
     for who in (chen, liu):
         duty.set_duty(store, settings, DAY, who, "cash", time(8, 30), time(17, 30), None)
     duty.set_duty(store, settings, DAY, chen, "cash", time(8, 30), time(17, 30),
@@ -173,7 +163,7 @@ async def test_a_large_withdrawal_booked_the_day_before_makes_its_task(
     build_app: Build, store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R1.6
     tomorrow = DAY + timedelta(days=1)
-    liu = person(store, "Liu")
+    liu = on_roster(store, "Liu").id
     duty.set_duty(store, settings, tomorrow, liu, "cash", time(8, 30), time(17, 30), None)
     clock.set(MORNING.replace(hour=8))  # 16:00 the day before
     app = build_app()
@@ -205,7 +195,7 @@ async def test_a_large_withdrawal_booked_the_day_before_makes_its_task(
 async def test_the_day_starts_from_last_weeks_plan_with_one_button(
     build_app: Build, store: Store, settings: Settings
 ) -> None:  # covers: R1.6
-    chen = person(store, "Chen")
+    chen = on_roster(store, "Chen").id
     last_week = DAY - timedelta(weeks=1)
     duty.set_duty(store, settings, last_week, chen, "non_cash", time(9), time(17), None)
     app = build_app()
@@ -270,7 +260,7 @@ async def test_tomorrows_large_withdrawal_is_booked_from_the_day_plan(
     bad_range: str,
 ) -> None:  # covers: R1.6
     tomorrow = DAY + timedelta(days=1)
-    liu = person(store, "Liu")
+    liu = on_roster(store, "Liu").id
     duty.set_duty(store, settings, tomorrow, liu, "cash", time(8, 30), time(17, 30), None)
     app = build_app(language)
     async with app.run_test(size=(160, 48)) as pilot:

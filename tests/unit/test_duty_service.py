@@ -12,25 +12,14 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import set_language
 from lobby_tui.services import dayplan, duty
-from lobby_tui.store import FixedClock, Store, new_id
-from tests.conftest import one_row
+from lobby_tui.store import FixedClock, Store
+from tests.conftest import on_roster, one_row
 
 DAY = date(2026, 11, 28)  # the fixtures' clock: 10:30 in Shanghai on this day
 
 
-def person(store: Store, name: str, role: str = "teller") -> str:
-    """A person on the roster (a placeholder hash: these tests never sign in)."""
-    staff_id = new_id()
-    with store.unit_of_work() as uow:
-        uow.insert("staff", {"id": staff_id, "name": name, "role": role, "active": 1,
-                             "pin_hash": "scrypt$1$1$1$00$00", "created_at": uow.now,
-                             "updated_at": uow.now})  # fmt: skip
-        uow.event("staff.added", "staff", staff_id, {"name": name, "role": role})
-    return staff_id
-
-
 def two_tellers_at_cash(store: Store, settings: Settings) -> tuple[str, str]:
-    chen, liu = person(store, "Chen"), person(store, "Liu")
+    chen, liu = on_roster(store, "Chen").id, on_roster(store, "Liu").id
     for who in (chen, liu):
         duty.set_duty(store, settings, DAY, who, "cash", time(8, 30), time(17, 30), None)
     return chen, liu
@@ -41,7 +30,7 @@ def test_the_windows_open_are_the_people_at_them(
 ) -> None:  # covers: R1.6
     typed = dayplan.counters_now(store, DAY)  # no plan yet: the day plan's numbers
     chen, liu = two_tellers_at_cash(store, settings)
-    zhao = person(store, "Zhao")
+    zhao = on_roster(store, "Zhao").id
     duty.set_duty(store, settings, DAY, zhao, "non_cash", time(8, 30), time(17, 30), None)
     duty.set_duty(store, settings, DAY, chen, "cash", time(8, 30), time(17, 30),
                   (time(12), time(13)))  # fmt: skip
@@ -91,7 +80,7 @@ def test_the_day_starts_from_the_usual_weekdays_plan(
     store: Store, settings: Settings
 ) -> None:  # covers: R1.6
     last_week, yesterday = DAY - timedelta(weeks=1), DAY - timedelta(days=1)
-    chen, liu = person(store, "Chen"), person(store, "Liu")
+    chen, liu = on_roster(store, "Chen").id, on_roster(store, "Liu").id
     duty.set_duty(store, settings, last_week, chen, "priority", time(8), time(16),
                   (time(11, 30), time(12, 30)))  # fmt: skip
     duty.set_duty(store, settings, yesterday, liu, "non_cash", time(9), time(17), None)
@@ -206,6 +195,6 @@ def test_a_large_withdrawal_booked_the_day_before_gets_its_cash_ready(
 def test_without_anyone_at_the_cash_counter_the_supervisor_gets_it_ready(
     store: Store, settings: Settings
 ) -> None:  # covers: R1.6
-    boss = person(store, "Wang", "supervisor")
+    boss = on_roster(store, "Wang", "supervisor").id
     moved = dayplan.add_cash_movement(store, settings, DAY, time(15), 200_000)
     assert one_row(store, "SELECT owner FROM tasks WHERE source_id = ?", (moved,))[0] == boss

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from lobby_tui.domain.settings import Settings
-from lobby_tui.report_formats import figures, render, shown
-from lobby_tui.services.report import DayReport, day_report, period_report
+from lobby_tui.report_formats import figures, render, render_month, service_level_means, shown
+from lobby_tui.services.report import DayReport, day_report, month_report, period_report
 from lobby_tui.store import FixedClock, Store, iso, new_id
 
 DAY = date(2026, 11, 28)  # the fixtures' clock: 10:30 in Shanghai on this day
@@ -394,6 +394,26 @@ def test_the_formats_agree(store: Store, settings: Settings) -> None:
     head = f"{data['chain_head']['seq']}:{data['chain_head']['hash']}"
     assert [r["value"] for r in rows if r["key"] == "chain_head"] == [head]
     assert f"`{head}`" in markdown
+
+
+def test_the_day_and_the_month_print_a_section_alike(store: Store, settings: Settings) -> None:
+    # covers: R6.2, R4.6 — one Markdown layout for both prints, line by line
+    demo_db(store, settings)
+    report = day_report(store, settings, DAY, "en")
+    day = render(report, "md").split("\n")
+    month = render_month(month_report(store, settings, date(2026, 11, 1), "en"), "md")
+    for lines in (day, month.split("\n")):
+        headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+        assert len(headings) >= 3
+        for i in headings:
+            assert lines[i - 1] == "" and lines[i + 1] == ""
+            assert lines[i + 2 : i + 4] == ["| Figure | Value |", "| --- | ---: |"]
+            assert lines[i + 4].startswith("| ")  # a figure's row
+        assert lines[-1] == "" and lines[-2] != ""  # one newline at the end, no blank line
+    # What the service level counts: under the arrivals table, set apart by blank lines.
+    means = day.index(service_level_means(report))
+    assert day[means - 1] == "" and day[means + 1] == ""
+    assert day[means - 2].startswith("| ") and day[means + 2] == "## Opening checklist"
 
 
 def test_reading_writes_nothing(store: Store, settings: Settings) -> None:

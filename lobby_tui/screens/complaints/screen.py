@@ -35,6 +35,8 @@ class ComplaintsScreen(LobbyScreen):
     PLACE = "complaints"
     CSS_PATH = "../../styles/complaints.tcss"
     AUTO_FOCUS = "#case-list"  # arrows move through the cases at once; search is a tab away
+    # Below 100 columns the case in hand goes under the list, at full width (complaints.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "save", "complaint.key_save", show=False),
         *with_browser_twin(Binding("ctrl+n", "tab('tab-intake')", "complaint.key_new", show=False)),
