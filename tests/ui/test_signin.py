@@ -305,3 +305,22 @@ async def test_the_demo_shows_its_roster_on_the_sign_in(build_app: Build, store:
         assert "演示名单 — 王芳 2580（主管）" in text and "陈静 5678（柜员）" in text
         await pick_and_type(app, pilot, "王芳", "2580")
         assert app.signed_in is not None and app.signed_in.name == "王芳"
+
+
+async def test_the_first_place_key_after_signing_in_opens_the_place(
+    build_app: Build, store: Store
+) -> None:  # covers: R6.5
+    """The name picked from the list (↓, Enter), the PIN, Enter: the very next F-key opens
+    its place (it once fell on the closing sign-in screen and was lost)."""
+    signed_in_supervisor(store)
+    add_staff(store, "Li", "lobby_manager", "1234")
+    store.actor = None
+    app = build_app(signed_in=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(app, pilot, SignInScreen)
+        await pilot.press("down", "enter", *SUPERVISOR_PIN, "enter")
+        await settle(app, pilot)
+        assert app.signed_in is not None
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert "Quick answer" in screen_text(app)
