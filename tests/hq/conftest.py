@@ -145,7 +145,7 @@ class Estate:
 
 
 DAYS = 3
-PER_DAY = 60
+PER_DAY = 200
 
 
 def make_tablet(folder: Path, branch_id: str, seed: int, days: int = DAYS) -> Tablet:

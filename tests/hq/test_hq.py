@@ -185,6 +185,7 @@ def test_report_agrees_with_each_branch(
     for section, key in ADDITIVE:
         assert c03[section][key] == one[section][key] + two[section][key], (section, key)
     network = made.network.to_json_dict()
+    assert network["complaints"]["received"] > 0 and network["incidents"]["total"] > 0
     for section, key in ADDITIVE:
         assert network[section][key] == sum(b.to_json_dict()[section][key] for b in made.branches)
     kinds = {k for b in made.branches for k in b.incidents_by_type}
@@ -368,3 +369,77 @@ def test_a_warehouse_from_before_the_summaries_gets_them(
         assert int(wh.query("SELECT count(*) FROM arrival_days")[0][0]) > 0
     finally:
         wh.close()
+
+
+def newest_copies(wh: Warehouse, table: str) -> list[tuple[Any, ...]]:
+    """The definition the `_now` tables keep: per case, the rows of the newest bundle that
+    holds it (by when the bundles were made, then by day)."""
+    from lobby_tui.services.hq.warehouse import row_tables
+
+    (t,) = [t for t in row_tables() if t.name == table]
+    names = ", ".join(f'x."{c.name}"' for c in t.columns)
+    return sorted(
+        wh.query(
+            f"SELECT {names} FROM (SELECT t.*, row_number() OVER (PARTITION BY t.branch_id,"
+            f' t.id ORDER BY b.created_at DESC, t.bundle_day DESC) AS k FROM "{table}" t'
+            f" JOIN bundles b ON b.branch_id = t.branch_id AND b.tablet_id = t.tablet_id"
+            f" AND b.bundle_day = t.bundle_day) x WHERE x.k = 1"
+        ),
+        key=repr,
+    )
+
+
+def test_current_cases_follow_every_load_and_reissue(
+    estate: Estate, warehouse: Warehouse, tmp_path: Path
+) -> None:  # covers: R6.6
+    """The cases' current rows, kept batch by batch as bundles load (small batches here) and
+    when a re-issued bundle no longer holds an update, are each case's rows in the newest
+    bundle holding them: the report reads them instead of sorting every copy."""
+    from lobby_tui.domain.bundle import CASE_TABLES
+    from lobby_tui.services.bundle import write_bundle
+    from lobby_tui.store import SystemClock, open_store
+
+    ingest(estate.bundles, warehouse, batch_rows=300)
+
+    def same() -> None:
+        for table in CASE_TABLES:
+            held = sorted(warehouse.query(f'SELECT * FROM "{table}_now"'), key=repr)
+            assert held == newest_copies(warehouse, table), table
+            assert held, table  # the estate has cases of every kind
+
+    same()
+    day = estate.last.isoformat()
+    earlier = "SELECT id FROM complaints WHERE business_day < ? ORDER BY id LIMIT 1"
+    tablet = next(
+        t for t in estate.tablets if sqlite3.connect(t.db).execute(earlier, (day,)).fetchone()
+    )
+    copy = tmp_path / "tablet.db"
+    shutil.copy(tablet.db, copy)
+    with sqlite3.connect(copy) as conn:
+        # A case bundled on an earlier day and again on the last, changed since: the copy in
+        # the re-issued bundle is the one held. And an update of the day taken back.
+        (case_id,) = conn.execute(earlier, (day,)).fetchone()
+        (severity,) = conn.execute(
+            "SELECT CASE severity WHEN 'critical' THEN 'low' ELSE 'critical' END"
+            " FROM complaints WHERE id = ?",
+            (case_id,),
+        ).fetchone()
+        conn.execute(  # noon of the last day in Shanghai: touched then, so bundled again
+            "UPDATE complaints SET severity = ?, updated_at = ? WHERE id = ?",
+            (severity, f"{day}T04:00:00Z", case_id),
+        )
+        gone = conn.execute(
+            "SELECT id FROM complaint_updates WHERE substr(at, 1, 10) <= ? ORDER BY at DESC",
+            (day,),
+        ).fetchone()
+        assert gone is not None
+        conn.execute("DELETE FROM complaint_updates WHERE id = ?", gone)
+    store = open_store(copy, SystemClock())
+    try:
+        reissued = write_bundle(store, estate.last, tmp_path / "again")
+    finally:
+        store.close()
+    assert ingest([reissued], warehouse).replaced == 1
+    same()
+    held = warehouse.query("SELECT severity FROM complaints_now WHERE id = ?", (case_id,))
+    assert held == [(severity,)]

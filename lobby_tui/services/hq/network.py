@@ -231,14 +231,22 @@ def _profile_days(column: str) -> str:
     return f"CASE {column} {cases} ELSE r.profile_days END"
 
 
-def _latest(table: str) -> str:
-    """Per branch and id, the row of the newest bundle that holds it."""
-    return (
-        f"SELECT t.*, row_number() OVER (PARTITION BY t.branch_id, t.id"
-        f" ORDER BY b.created_at DESC, t.bundle_day DESC) AS newest FROM {table} t"
-        f" JOIN bundles b ON b.branch_id = t.branch_id AND b.tablet_id = t.tablet_id"
-        f" AND b.bundle_day = t.bundle_day"
-    )
+def _held(table: str, *columns: str) -> str:
+    """Each case's rows as the newest bundle holding them has them (warehouse.current_tables,
+    kept as bundles load)."""
+    picked = ", ".join(f'"{c}"' for c in ("branch_id", "id", *columns))
+    return f'SELECT {picked} FROM "{table}_now"'
+
+
+COMPLAINT_READ = (
+    "business_day",
+    "received_at",
+    "resolved_at",
+    "closed_at",
+    "decision_due_at",
+    "profile",
+    "promised_by",
+)
 
 
 def _in_period(alias: str, first: date, last: date) -> str:
@@ -277,15 +285,17 @@ def waits_sql(rules: list[Rules], first: date, last: date) -> str:
     value at rank k is the smallest wait whose running count `upto` passes k: rank ⌊(N−1)/2⌋
     is passed when 2·upto ≥ N, rank ⌊N/2⌋ when 2·upto > N (for odd N the two are one). The
     network's histogram is summed from the branches' (a plain GROUP BY, which PostgreSQL runs
-    in parallel where GROUPING SETS would not)."""
+    in parallel where GROUPING SETS would not), and the branches' rules are joined to the
+    summed rows, not to every day's (every branch with waits in the period has a bundle in
+    it, so is in the rules)."""
     return f"""
 WITH {_rules_cte(rules)},
 by_branch AS (
-  SELECT w.branch_id, w.wait_s, CAST(sum(w.n) AS BIGINT) AS n,
-    CAST(sum(CASE WHEN w.wait_s <= r.red_s THEN w.n ELSE 0 END) AS BIGINT) AS within
-  FROM arrival_waits w JOIN rules r ON r.branch_id = w.branch_id
-  WHERE {_in_period("w", first, last)}
-  GROUP BY w.branch_id, w.wait_s
+  SELECT b.branch_id, b.wait_s, b.n, CASE WHEN b.wait_s <= r.red_s THEN b.n ELSE 0 END AS within
+  FROM (
+    SELECT w.branch_id, w.wait_s, CAST(sum(w.n) AS BIGINT) AS n FROM arrival_waits w
+    WHERE {_in_period("w", first, last)} GROUP BY w.branch_id, w.wait_s
+  ) b JOIN rules r ON r.branch_id = b.branch_id
 ), hist AS (
   SELECT branch_id, 0 AS network, wait_s, n, within FROM by_branch
   UNION ALL
@@ -321,13 +331,13 @@ def complaints_sql(rules: list[Rules], first: date, last: date, dialect: str) ->
     settled = ", ".join(_lit(x) for x in SETTLED)
     return f"""
 WITH {_rules_cte(rules)},
-held AS ({_latest("complaints")}),
-upd AS ({_latest("complaint_updates")}),
+held AS ({_held("complaints", *COMPLAINT_READ)}),
+upd AS ({_held("complaint_updates", "complaint_id", "at", "recorded_at", "to_status")}),
 hist AS (
   SELECT u.branch_id, u.complaint_id, u."at", u.to_status IN ({settled}) AS settled,
     row_number() OVER (PARTITION BY u.branch_id, u.complaint_id ORDER BY u."at", u.recorded_at) AS n
   FROM upd u JOIN rules r ON r.branch_id = u.branch_id
-  WHERE u.newest = 1 AND u.to_status IS NOT NULL AND {s('u."at"')} <= r.cut_s
+  WHERE u.to_status IS NOT NULL AND {s('u."at"')} <= r.cut_s
 ), marks AS (
   SELECT branch_id, complaint_id, max(n) AS last_n,
     coalesce(max(n) FILTER (WHERE NOT settled), 0) AS open_n
@@ -345,7 +355,6 @@ hist AS (
     {s("c.promised_by")} AS promised_s
   FROM held c JOIN rules r ON r.branch_id = c.branch_id
   LEFT JOIN as_of_cut k ON k.branch_id = c.branch_id AND k.complaint_id = c.id
-  WHERE c.newest = 1
 ), judged AS (
   SELECT cases.*, recv_s < cut_s AND (settled_s IS NULL OR settled_s >= cut_s) AS still_open
   FROM cases
@@ -362,12 +371,12 @@ def incidents_sql(rules: list[Rules], first: date, last: date, dialect: str) -> 
     s = partial(secs, dialect)
     return f"""
 WITH {_rules_cte(rules)},
-held AS ({_latest("incidents")}),
+held AS ({_held("incidents", "type", "business_day", "raised_at", "resolved_at")}),
 judged AS (
   SELECT i.branch_id, i.type, i.business_day BETWEEN {_day(first)} AND {_day(last)} AS raised,
     {s("i.raised_at")} < r.cut_s
       AND (i.resolved_at IS NULL OR {s("i.resolved_at")} >= r.cut_s) AS still_open
-  FROM held i JOIN rules r ON r.branch_id = i.branch_id WHERE i.newest = 1
+  FROM held i JOIN rules r ON r.branch_id = i.branch_id
 )
 SELECT branch_id, GROUPING(branch_id) AS network, type, count(*) FILTER (WHERE raised),
   count(*) FILTER (WHERE still_open)
