@@ -149,17 +149,8 @@ def report_parts(wh: Any, first: date, last: date) -> dict[str, float]:
     from lobby_tui.services.hq import network
 
     rules = network.branch_rules(wh, first, last)
-    d = wh.dialect
-    queries = {
-        "arrivals": network.arrivals_sql(rules, first, last),
-        "machine": network.machine_sql(rules, first, last),
-        "waits": network.waits_sql(rules, first, last),
-        "rounds": network.rounds_sql(rules, first, last),
-        "complaints": network.complaints_sql(rules, first, last, d),
-        "incidents": network.incidents_sql(rules, first, last, d),
-    }
     out = {}
-    for name, sql in queries.items():
+    for name, sql in network.queries(rules, first, last, wh.dialect).items():
         started = time.perf_counter()
         wh.query(sql)
         out[name] = round(time.perf_counter() - started, 3)

@@ -408,20 +408,32 @@ def _key(row: tuple[Any, ...]) -> str | None:
     return None if row[1] else row[0]
 
 
+def queries(rules: list[Rules], first: date, last: date, dialect: str) -> dict[str, str]:
+    """The report's queries, by what each reads (bench/hq.py times them one by one)."""
+    return {
+        "arrivals": arrivals_sql(rules, first, last),
+        "machine": machine_sql(rules, first, last),
+        "waits": waits_sql(rules, first, last),
+        "rounds": rounds_sql(rules, first, last),
+        "complaints": complaints_sql(rules, first, last, dialect),
+        "incidents": incidents_sql(rules, first, last, dialect),
+    }
+
+
 def _fill(
     wh: Warehouse, rules: list[Rules], first: date, last: date, figures: dict[str | None, Figures]
 ) -> None:
-    d = wh.dialect
+    sql = queries(rules, first, last, wh.dialect)
     uncalled: dict[str | None, int] = {}
-    for row in wh.query(arrivals_sql(rules, first, last)):
+    for row in wh.query(sql["arrivals"]):
         f = figures[_key(row)]
         total, done, left, uncalled[f.branch_id], quoted, longer = (int(x or 0) for x in row[2:8])
         f.arrivals, f.served, f.walkaways = total, done, left
         f.walkaway_rate = _rate(left, total)
         f.quote_longer_rate = _rate(longer, quoted)
-    for row in wh.query(machine_sql(rules, first, last)):
+    for row in wh.query(sql["machine"]):
         figures[_key(row)].self_service_rate = _rate(int(row[3] or 0), int(row[2] or 0))
-    for row in wh.query(waits_sql(rules, first, last)):
+    for row in wh.query(sql["waits"]):
         f = figures[_key(row)]
         called, within = int(row[2]), int(row[3])
         f.wait_median, f.wait_p90 = _minutes(row[4]), _minutes(row[5])
@@ -429,12 +441,12 @@ def _fill(
     for f in figures.values():  # arrivals, none of them called: nothing within the mark
         if f.service_level is None and uncalled.get(f.branch_id):
             f.service_level = 0.0
-    for row in wh.query(rounds_sql(rules, first, last)):
+    for row in wh.query(sql["rounds"]):
         figures[_key(row)].rounds_missed = int(row[2] or 0)
-    for row in wh.query(complaints_sql(rules, first, last, d)):
+    for row in wh.query(sql["complaints"]):
         f = figures[_key(row)]
         f.complaints_received, f.complaints_open, f.complaints_overdue = (int(x) for x in row[2:5])
-    for row in wh.query(incidents_sql(rules, first, last, d)):
+    for row in wh.query(sql["incidents"]):
         f = figures[_key(row)]
         raised, still_open = int(row[3]), int(row[4])
         if raised:

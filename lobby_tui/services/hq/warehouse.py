@@ -234,6 +234,26 @@ def index_ddl() -> list[str]:
     ]
 
 
+def clearing(batch_table: str) -> list[str]:
+    """A re-issued batch: the cases its held bundles had are noted, then their rows go."""
+    batch = f"SELECT * FROM {batch_table}"
+    return [
+        *touched_insert(batch),
+        *(_identity_match(t.name, batch_table) for t in bundle_tables()),
+    ]
+
+
+def deriving(dialect: str, batch_table: str) -> list[str]:
+    """After a batch's rows are in (its `bundles` rows too): its sums, then the current rows
+    of every case it touched."""
+    batch = f"SELECT * FROM {batch_table}"
+    return [
+        *summary_inserts(dialect, batch).values(),
+        *touched_insert(batch),
+        *current_statements(),
+    ]
+
+
 def _missing_summaries(dialect: str, existing: set[str]) -> list[str]:
     """A warehouse made before a summary or current table (its bundles loaded, that table
     new): the table is filled from the rows held, when the schema is created
@@ -425,19 +445,14 @@ class DuckWarehouse(Warehouse):
             conn.execute(
                 f"CREATE OR REPLACE TEMP TABLE {TOUCHED} (tbl TEXT, branch_id TEXT, id TEXT)"
             )
-            if replacing:
-                for statement in touched_insert("SELECT * FROM hq_batch"):
-                    conn.execute(statement)
-                for table in bundle_tables():
-                    conn.execute(_identity_match(table.name, "hq_batch"))
+            for statement in clearing("hq_batch") if replacing else []:
+                conn.execute(statement)
             for table in row_tables():
                 for select in load_select(table, batch, "hq_batch"):
                     conn.execute(f'INSERT INTO "{table.name}" {select}')
             _insert(conn, BUNDLES, [bundle_row(c, now) for c in batch])
             _insert(conn, MACHINE_NEEDS, [r for c in batch for r in machine_rows(c)])
-            for statement in summary_inserts(self.dialect, "SELECT * FROM hq_batch").values():
-                conn.execute(statement)
-            for statement in (*touched_insert("SELECT * FROM hq_batch"), *current_statements()):
+            for statement in deriving(self.dialect, "hq_batch"):
                 conn.execute(statement)
             conn.execute(f"DROP TABLE {TOUCHED}")
             conn.execute("DROP TABLE hq_batch")
@@ -519,11 +534,8 @@ class PgWarehouse(Warehouse):
                     f"CREATE TEMP TABLE {TOUCHED} (tbl TEXT, branch_id TEXT, id TEXT)"
                     " ON COMMIT DROP"
                 )
-                if replacing:
-                    for statement in touched_insert("SELECT * FROM hq_batch"):
-                        cur.execute(statement)
-                    for table in bundle_tables():
-                        cur.execute(_identity_match(table.name, "hq_batch"))
+                for statement in clearing("hq_batch") if replacing else []:
+                    cur.execute(statement)
                 for table in row_tables():
                     names = ", ".join(f'"{c.name}"' for c in table.columns)
                     for n, select in enumerate(load_select(table, batch, "hq_batch")):
@@ -542,9 +554,7 @@ class PgWarehouse(Warehouse):
                     with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
                         for row in rows:
                             copy.write_row(row)
-                for statement in summary_inserts(self.dialect, "SELECT * FROM hq_batch").values():
-                    cur.execute(statement)
-                for statement in (*touched_insert("SELECT * FROM hq_batch"), *current_statements()):
+                for statement in deriving(self.dialect, "hq_batch"):
                     cur.execute(statement)
         finally:
             duck.execute("DROP TABLE IF EXISTS hq_batch")
