@@ -1,4 +1,4 @@
-"""Update a Static only when what it would draw has changed.
+"""Update a Static (or a Select's choices) only when what it would draw has changed.
 
 A periodic refresh rebuilds its Rich content every few seconds; most of the time it is the
 same as what is already on screen. `Static.update` repaints regardless (and lays the screen
@@ -15,9 +15,23 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
 _shown: WeakKeyDictionary[Static, Hashable] = WeakKeyDictionary()
+_offered: WeakKeyDictionary[Select[str], tuple[tuple[str, str], ...]] = WeakKeyDictionary()
+
+
+def show_options(select: Select[str], options: list[tuple[str, str]]) -> None:
+    """A select's choices, set only when they changed (setting them shuts and resets it);
+    the choice made stays when it is still offered."""
+    offered = tuple(options)
+    if _offered.get(select) == offered:
+        return
+    _offered[select] = offered
+    chosen = select.value
+    select.set_options(options)
+    if chosen in {value for _label, value in options}:
+        select.value = chosen
 
 
 class _Unknown:

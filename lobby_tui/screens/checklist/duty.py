@@ -26,6 +26,7 @@ from lobby_tui.services import duty as service
 from lobby_tui.services.staff import roster
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import FieldError, Form, invalid_text
+from lobby_tui.widgets.shown import show_options
 
 SHIFT_MARGIN = timedelta(minutes=30)  # a new person's shift: half an hour either side
 
@@ -61,8 +62,6 @@ class DutyPanel(Vertical):
         super().__init__(id="duty")
         self.copy_from: date | None = None
         """The plan the copy button starts the day from (None: nothing to copy)."""
-        self._people: list[tuple[str, str]] = []
-        self._posts: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(t("plan.duty"), classes="plan-title")
@@ -120,23 +119,11 @@ class DutyPanel(Vertical):
         if self.copy_from is not None:
             copy.label = t("plan.duty_copy", day=self.copy_from.strftime("%m-%d"))
         self.query_one("#duty-lunches", Button).display = bool(plan)
-        person = self.query_one("#duty-person", Select)
         people = [(p.name, p.id) for p in roster(app.store, active_only=True)]
-        if people != self._people:
-            self._people = people
-            chosen = person.value
-            person.set_options(people)
-            if chosen in {p[1] for p in people}:
-                person.value = chosen
-        post = self.query_one("#duty-post", Select)
+        show_options(self.query_one("#duty-person", Select), people)
         posts = [(service.post_label(p), p) for p in service.posts()]
         posts.append((t("duty.post.off"), service.OFF))
-        if posts != self._posts:
-            self._posts = posts
-            chosen = post.value
-            post.set_options(posts)
-            if chosen in {p[1] for p in posts}:
-                post.value = chosen
+        show_options(self.query_one("#duty-post", Select), posts)
 
     def say(self, said: str) -> None:
         self.query_one("#duty-said", Static).update(said)

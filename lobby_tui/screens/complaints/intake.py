@@ -38,6 +38,7 @@ from lobby_tui.store import iso, parse_iso
 from lobby_tui.widgets.autosave import Autosave, Drafts
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import FieldError, Form
+from lobby_tui.widgets.shown import show_options
 
 TEXT_FIELDS = ("received", "name", "phone", "subject", "wants", "arrival", "action", "owner",
                "promised", "contact", "referral_ref", "referral_due")  # fmt: skip
@@ -244,12 +245,9 @@ class IntakeForm(VerticalScroll):
             )
             for i in incidents(app.store, business_day(app.store.clock.now(), zone))
         ]
-        select = self.query_one("#select-incident", Select)
-        chosen = select.value
-        select.set_options(options)
+        # A new incident in the list keeps the one chosen.
+        show_options(self.query_one("#select-incident", Select), options)
         self.choices["incident"] = {value for _label, value in options}
-        if isinstance(chosen, str) and chosen in self.choices["incident"]:
-            select.value = chosen  # a new incident in the list keeps the one chosen
 
     # The draft --------------------------------------------------------------------------
 
