@@ -140,6 +140,9 @@ class LiveQueue(Vertical):
         self.last_move: tuple[str, str, str] | None = None
         """The last c, d, l or b on this tablet: the customer's id, ticket and new status
         (`returned` for a form sent back)."""
+        self.moving: str | None = None
+        """The customer whose channel the open move row changes: the one highlighted when `m`
+        was pressed, whatever a redraw or a click in the queue highlights meanwhile."""
         self.rating_for: tuple[str, str] | None = None
         """The customer just done whose rating the prompt asks for: id and ticket."""
 
@@ -363,7 +366,8 @@ class LiveQueue(Vertical):
         self.post_message(self.Changed(self))
 
     def open_move(self) -> None:
-        if self.highlighted() is None:
+        self.moving = self.highlighted()
+        if self.moving is None:
             return
         self.query_one("#move-row").display = True
         self.query_one("#move-channel", Select).focus()
@@ -380,13 +384,14 @@ class LiveQueue(Vertical):
         return True
 
     def action_close_move(self) -> None:
+        self.moving = None
         self.query_one("#move-row").display = False
         self.query_one("#field-move-reason", Field).say("")
         self.focus_queue()
 
     @on(Input.Submitted, "#input-move-reason")
     def move(self) -> None:
-        arrival = self.highlighted()
+        arrival = self.moving
         field = self.query_one("#field-move-reason", Field)
         field.say("")
         channel = self.query_one("#move-channel", Select).value
@@ -404,6 +409,7 @@ class LiveQueue(Vertical):
             field.say(problem_text(exc))
             return
         field.input.value = ""
+        self.moving = None
         self.query_one("#move-row").display = False
         self.focus_queue()
         self.post_message(self.Changed(self))
