@@ -9,7 +9,9 @@ slowest read left on the UI thread, on a year of records. One run, so ratios are
   boxes (the queues and the arrivals per hour); and the whole tick after a walk-in as the
   manager sees it (background read included) for reference;
 - the app opened on the year, every place visited and every periodic read run once, with
-  every read on the UI thread timed (Store.watch_reads): the slowest.
+  every read on the UI thread timed (Store.watch_reads): the slowest;
+- a place's key to the place drawn and idle, the first visit (composed) and a return
+  (resumed), at 80x24 and 120x36, against a bare Textual app switching between two modes.
 
     python bench/refresh.py [--db YEAR.db] [-n 30]   # default: a year made now (year_db.py)
 
@@ -34,6 +36,7 @@ from typing import Any
 
 import year_db  # beside this file: python puts the script's folder on the path
 from textual.app import App, ComposeResult
+from textual.screen import Screen
 from textual.visual import VisualType
 from textual.widgets import Static
 
@@ -70,6 +73,57 @@ async def bare(n: int) -> list[float]:
             if i:
                 out.append(took)
             await pilot.pause()
+    return out
+
+
+class BareModes(App[None]):
+    MODES = {"one": lambda: BareScreen("one"), "two": lambda: BareScreen("two")}
+    DEFAULT_MODE = "one"
+
+
+class BareScreen(Screen[None]):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"bare mode {self.text}\n" * 20)
+
+
+async def bare_switch(n: int) -> list[float]:
+    """A bare Textual app's mode switch, to the new screen drawn and idle."""
+    app = BareModes()
+    out = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for i in range(n + 2):
+            start = time.perf_counter()
+            app.switch_mode("two" if i % 2 == 0 else "one")
+            await pilot.pause()
+            if i >= 2:  # both screens made
+                out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+async def switches(db: Path, size: tuple[int, int], rounds: int) -> dict[str, list[float]]:
+    """Each place's key to its screen in front and idle: the first visit, then returns."""
+    store, app = open_app(db)
+    out: dict[str, list[float]] = {}
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for visit in range(rounds + 1):
+            for key, place in [*list(PLACES.items())[1:], ("f1", "dashboard")]:
+                before = app.screen
+                start = time.perf_counter()
+                await pilot.press(key)
+                while app.screen is before:
+                    await asyncio.sleep(0.002)
+                await pilot.pause()
+                took = (time.perf_counter() - start) * 1000
+                out.setdefault(f"{place} first" if visit == 0 else place, []).append(took)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+    store.close()
     return out
 
 
@@ -215,6 +269,8 @@ def main() -> int:
         base = asyncio.run(bare(args.n))
         dash = asyncio.run(dashboard(db, args.n))
         watches = asyncio.run(ui_reads(db))
+        bare_modes = asyncio.run(bare_switch(args.n))
+        places = {size: asyncio.run(switches(db, size, 5)) for size in ((80, 24), (120, 36))}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     bare_median = statistics.median(base)
@@ -239,6 +295,15 @@ def main() -> int:
     for place, watch in watches.items():
         print(f"    {place:<11} {watch.worst_ms:6.2f} ms of {watch.count:3} reads  ", end="")
         print(watch.worst_sql[:90])
+    switch = statistics.median(bare_modes)
+    print(line("bare Textual: switch between two modes", bare_modes))
+    for (width, height), times in places.items():
+        print(
+            f"  a place's key to the place drawn, at {width}x{height} (first visit, then returns):"
+        )
+        for name, values in times.items():
+            ratio = statistics.median(values) / switch
+            print(line(f"  {name}", values, f"ratio to bare {ratio:.1f}"))
     return 0
 
 

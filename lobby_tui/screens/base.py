@@ -12,9 +12,10 @@ from rich.text import Text
 from textual import events
 from textual.binding import ActiveBinding
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Input, Select
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from lobby_tui.content import ContentError
@@ -25,6 +26,7 @@ from lobby_tui.i18n import CATALOGS, t
 from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.autosave import Values
+from lobby_tui.widgets.compact import fit_controls
 from lobby_tui.widgets.form import Form
 from lobby_tui.widgets.form import invalid_text as invalid_text  # screens import it from here
 from lobby_tui.widgets.keys import select_takes
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
     from lobby_tui.app import LobbyApp
 
 
-COMPACT_BELOW_ROWS = 36
 DEBOUNCE_SECONDS = 0.15  # search as you type: read once the typing pauses
 # How often the queue and the dashboard look for what another tablet or browser session
 # committed (R6.6: within 2 s). A look is one `PRAGMA data_version` (a few microseconds);
@@ -192,12 +193,34 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
         classes: str | None = None,
     ) -> None:
         super().__init__(name, id, classes)
+        # The breakpoint class the first resize would give the place, given now: given
+        # then, it restyles every widget of the place once more.
+        width = self.app.size.width
+        for edge, name_ in sorted(self.HORIZONTAL_BREAKPOINTS or (), reverse=True):
+            if width >= edge:
+                self.add_class(name_)
+                break
         self.reads = BackgroundReads(self)
         """This screen's background reads and debounced actions."""
 
     @property
     def lobby_app(self) -> LobbyApp:
         return cast("LobbyApp", self.app)
+
+    def post_message(self, message: Message) -> bool:
+        # Textual restyles every widget of a place each time it comes to the front (a
+        # mode switch resumes it with refresh_styles), a third of a second for the bigger
+        # places on this hardware. Nothing a place's styles depend on changes while it is
+        # behind: a theme or CSS change is caught by the mode switch itself (its CSS
+        # count), and focus, hover and classes update the widgets they touch. The test:
+        # test_a_place_opens_without_restyling_what_it_already_styled.
+        if isinstance(message, events.ScreenResume):
+            message.refresh_styles = False
+            # A new place is styled by the stylesheet as it is now; Textual marks it as
+            # older (-1), so its first return would restyle everything again.
+            if self._css_update_count < 0:
+                self._css_update_count = self.app._css_update_count
+        return super().post_message(message)
 
     def moment(self) -> tuple[tuple[int, int], datetime]:
         """What a read's result depends on: what is committed (the store's version) and the
@@ -242,10 +265,7 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
 
     def fit_controls(self) -> None:
         """Borderless controls on a laptop screen; full-size touch targets on a tablet."""
-        compact = self.size.height < COMPACT_BELOW_ROWS
-        for control in self.query("Button, Input, Select, Checkbox"):
-            if isinstance(control, Button | Input | Select | Checkbox):
-                control.compact = compact
+        fit_controls(self, self.size.height)
 
     def wait_style(self, level: WaitLevel) -> str:
         """Amber and red waits in the theme's warning and error colours (high contrast too),

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Input, OptionList, Select, Static
+from textual.widgets import Button, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from lobby_tui.domain.errors import Invalid
@@ -20,6 +20,7 @@ from lobby_tui.domain.staff import NAME_MAX, PIN_MAX, ROLES, StaffMember
 from lobby_tui.i18n import t
 from lobby_tui.services import staff as service
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.compact import fit_controls
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import FieldError, Form
 
@@ -83,12 +84,7 @@ class RosterScreen(Screen[None]):
         self.query_one("#roster-people", OptionList).focus()
 
     def on_resize(self) -> None:
-        from lobby_tui.screens.base import COMPACT_BELOW_ROWS
-
-        compact = self.size.height < COMPACT_BELOW_ROWS  # as on every place of the app
-        for control in self.query("Input, Button, Select"):
-            if isinstance(control, Input | Button | Select):
-                control.compact = compact
+        fit_controls(self, self.size.height)  # as on every place of the app
 
     def show_people(self, keep: str | None = None) -> None:
         self.people = service.roster(self.lobby_app.store)

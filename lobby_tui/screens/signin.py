@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.staff import NAME_MAX, PIN_MAX, StaffMember
 from lobby_tui.i18n import t
 from lobby_tui.services import staff as service
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.compact import fit_controls
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import Form, invalid_text
 from lobby_tui.widgets.signin import WhoAndPin
@@ -54,17 +55,6 @@ LockScreen #signin-box { border: thick $warning; }
 """
 
 
-def fit_controls(screen: Screen[StaffMember]) -> None:
-    """Borderless controls on a laptop screen (all of it fits 80x24); full-size touch
-    targets on a tablet, as on every place of the app."""
-    from lobby_tui.screens.base import COMPACT_BELOW_ROWS
-
-    compact = screen.size.height < COMPACT_BELOW_ROWS
-    for control in screen.query("Input, Button"):
-        if isinstance(control, Input | Button):
-            control.compact = compact
-
-
 class Covering(Screen[StaffMember]):
     """A screen that stands between the tablet and whoever picks it up."""
 
@@ -75,7 +65,7 @@ class Covering(Screen[StaffMember]):
         return cast("LobbyApp", self.app)
 
     def on_resize(self) -> None:
-        fit_controls(self)
+        fit_controls(self, self.size.height)
 
     def title_text(self) -> str:
         app = self.lobby_app
@@ -193,7 +183,7 @@ class AcceptShift(ModalScreen[StaffMember]):
         return cast("LobbyApp", self.app)
 
     def on_resize(self) -> None:
-        fit_controls(self)
+        fit_controls(self, self.size.height)
 
     def compose(self) -> ComposeResult:
         store = self.lobby_app.store

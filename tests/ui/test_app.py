@@ -373,3 +373,42 @@ async def test_chinese_aligns_in_the_waiting_table(
             assert match is not None
             edges.add(cell_len(row[: match.end()]))
         assert len(edges) == 1, rows
+
+
+async def test_a_place_opens_without_restyling_what_it_already_styled(
+    build_app: Build, store: Store, settings: Settings
+) -> None:
+    """Keystroke latency: Textual restyles a place's every widget when it comes back to the
+    front, and at its first paint once for its width class and once per control made
+    compact. The place gets its width class when made, its controls compact in one pass,
+    and comes back without the restyle: the widgets restyled are counted (a third of a
+    second on the complaints place, before)."""
+    from lobby_tui.widgets.compact import CONTROLS
+
+    write_demo_morning(store, settings, store.clock.now().date(), lang="en")
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        restyled: list[object] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes: object, animate: bool = False) -> None:
+            listed = list(nodes)  # type: ignore[call-overload]
+            restyled.extend(listed)
+            update_nodes(listed, animate=animate)
+
+        app.stylesheet.update_nodes = counted  # type: ignore[method-assign]
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        controls = [w for w in screen.query("*") if isinstance(w, CONTROLS)]
+        assert controls and all(c.compact for c in controls)  # 80x24: compact
+        assert screen.has_class("-narrow")
+        everything = len(list(screen.walk_children(with_self=True)))
+        assert len(restyled) < everything, (len(restyled), everything)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        restyled.clear()
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert len(restyled) < everything // 10, (len(restyled), everything)
