@@ -91,9 +91,23 @@ SCREENS = {
 
 class LobbyApp(App[None]):
     TITLE = "lobby_tui"
-    # Every stylesheet is read once at start: a screen's own CSS_PATH would be parsed (and the
-    # whole stylesheet refreshed) when it is first shown, which at start costs paint time.
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss", "styles/dashboard.tcss"]
+    # Every stylesheet is read once at start: a screen's own CSS_PATH would be parsed, and the
+    # whole stylesheet parsed again and every widget shown restyled, when it is first shown
+    # (at start that costs paint time; on a place's first visit, a key's latency). Each
+    # place's rules name their screen, so reading them all at once changes no other place.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        f"styles/{name}.tcss"
+        for name in (
+            "app",
+            "dashboard",
+            "checklist",
+            "triage",
+            "rounds",
+            "complaints",
+            "incidents",
+            "handover",
+        )
+    ]
     # The dashboard is the default screen, not a MODES entry: Textual refreshes all CSS when
     # it builds a mode's first screen, and the dashboard is on the start-up path.
     MODES: ClassVar[dict[str, str | partial[Screen[None]]]] = {  # type: ignore[assignment]

@@ -58,7 +58,6 @@ ORDER = ("arrivals", "rounds", "quality", "complaints", "checklist", "incidents"
 
 class HandoverScreen(LobbyScreen):
     PLACE = "handover"
-    CSS_PATH = "../styles/handover.tcss"
     BINDINGS = [Binding("ctrl+s", "sign_off", "handover.key_sign", show=False)]
 
     def __init__(self) -> None:

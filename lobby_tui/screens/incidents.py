@@ -47,7 +47,6 @@ SEVERITY_STYLE = {"critical": "bold reverse red", "high": "bold red", "medium": 
 
 class IncidentsScreen(LobbyScreen):
     PLACE = "incidents"
-    CSS_PATH = "../styles/incidents.tcss"
     BINDINGS = [
         Binding("b", "remind('belongings')", "remind.belongings", show=False),
         Binding("i", "remind('pin')", "remind.pin", show=False),

@@ -42,7 +42,6 @@ OBSERVE_CHOICES = {
 
 class RoundsScreen(LobbyScreen):
     PLACE = "rounds"
-    CSS_PATH = "../styles/rounds.tcss"
     BINDINGS = [
         *(
             Binding(key, f"care('{kind.value}')", f"care.{kind.value}", show=False)

@@ -26,7 +26,6 @@ TASKS_SECONDS = 5  # how soon a task raised on another screen or tablet shows in
 
 class ChecklistScreen(LobbyScreen):
     PLACE = "checklist"
-    CSS_PATH = "../../styles/checklist.tcss"
     BINDINGS = [
         # The answer keys are on the buttons themselves ("OK (o)"), keeping the footer for
         # the places; the help panel (palette → Show keys) lists them too.

@@ -33,7 +33,6 @@ FOCUS = {"tab-intake": "#description", "tab-cases": "#case-list", "tab-answers":
 
 class ComplaintsScreen(LobbyScreen):
     PLACE = "complaints"
-    CSS_PATH = "../../styles/complaints.tcss"
     AUTO_FOCUS = "#case-list"  # arrows move through the cases at once; search is a tab away
     # Below 100 columns the case in hand goes under the list, at full width (complaints.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]

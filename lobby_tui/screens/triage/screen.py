@@ -51,7 +51,6 @@ RESUME_SECONDS = 60
 
 class TriageScreen(LobbyScreen):
     PLACE = "triage"
-    CSS_PATH = "../../styles/triage.tcss"
     BINDINGS = [
         # F3 again, on this screen: the next walk-in, on a fresh form and clock.
         Binding("f3", "new_walkin", "triage.new", show=False),
