@@ -1476,6 +1476,7 @@ CATALOG: dict[str, str] = {
     "bundle.refused.column_not_allowed": "{table} holds a column a bundle may not carry.",
     "bundle.refused.digest": "{table}.parquet does not match its digest in the manifest.",
     "bundle.refused.unreadable": "{table}.parquet cannot be read: {detail}",
+    "bundle.refused.not_loaded": "It passed its check but could not be loaded: {detail}",
     "bundle.refused.columns": "{table}.parquet does not have the columns the manifest lists.",
     "bundle.refused.rows": "{table}.parquet holds {found} rows, the manifest says {expected}.",
     "bundle.refused.chain_count": "The journal holds {found} events, the manifest says {expected}.",

@@ -1386,6 +1386,7 @@ CATALOG: dict[str, str] = {
     "bundle.refused.column_not_allowed": "{table} 含有日包不得携带的列。",
     "bundle.refused.digest": "{table}.parquet 与清单中的摘要不符。",
     "bundle.refused.unreadable": "{table}.parquet 无法读取：{detail}",
+    "bundle.refused.not_loaded": "已通过校验，但无法载入：{detail}",
     "bundle.refused.columns": "{table}.parquet 的列与清单所列不符。",
     "bundle.refused.rows": "{table}.parquet 有 {found} 行，清单写的是 {expected} 行。",
     "bundle.refused.chain_count": "日志有 {found} 条事件，清单写的是 {expected} 条。",

@@ -443,3 +443,36 @@ def test_current_cases_follow_every_load_and_reissue(
     same()
     held = warehouse.query("SELECT severity FROM complaints_now WHERE id = ?", (case_id,))
     assert held == [(severity,)]
+
+
+def unreadable(bundle: Path, into: Path) -> Path:
+    """A copy of the bundle whose arrivals' pages do not read while its footer does, with
+    the manifest's digest made to match (as a tablet that wrote a bad file would send it):
+    it passes the check, and only loading it finds the fault."""
+    import hashlib
+
+    copy = into / bundle.name
+    shutil.copytree(bundle, copy)
+    path = copy / "arrivals.parquet"
+    data = bytearray(path.read_bytes())
+    start, end = 8, len(data) // 2  # past the magic, short of the footer at the end
+    data[start:end] = bytes([0xA5]) * (end - start)
+    path.write_bytes(bytes(data))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["tables"]["arrivals"]["sha256"] = hashlib.sha256(bytes(data)).hexdigest()
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    return copy
+
+
+def test_a_bundle_whose_pages_do_not_read_is_refused_the_rest_load(
+    estate: Estate, warehouse: Warehouse, tmp_path: Path
+) -> None:  # covers: R6.6
+    bad = unreadable(estate.of("B02")[0].bundles[1], tmp_path)
+    good = [b for b in estate.bundles if b.name != bad.name]
+    summary = ingest([*good[:3], bad, *good[3:]], warehouse)  # one batch, the bad one inside
+    assert [(r.folder.name, r.reason_key) for r in summary.refused] == [(bad.name, "not_loaded")]
+    assert summary.refused[0].params["detail"]
+    assert (summary.loaded, summary.rows) == (len(good), sum(manifest_rows(good).values()))
+    held = counts(warehouse)
+    assert held["bundles"] == len(good)
+    assert {t.name: held[t.name] for t in row_tables()} == manifest_rows(good)

@@ -97,18 +97,43 @@ def ingest(
     now = datetime.now(UTC)
     for group, replacing in ((newer, True), (fresh, False)):
         for batch in _batches(group, batch_rows):
-            warehouse.load(batch, replacing, now)
-            summary.rows += sum(c.rows for c in batch)
+            loaded = _load(warehouse, batch, replacing, now, summary)
+            summary.rows += sum(c.rows for c in loaded)
+            if replacing:
+                summary.replaced += len(loaded)
+            else:
+                summary.loaded += len(loaded)
             done += len(batch)
             if progress:
                 progress(done, total)
-    if summary.rows or newer:
+    if summary.rows or summary.replaced:
         warehouse.settle()
     order = {Path(f).absolute(): n for n, f in enumerate(folders)}
     summary.refused.sort(key=lambda r: order.get(r.folder.absolute(), 0))  # as they were given
-    summary.loaded, summary.replaced = len(fresh), len(newer)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _load(
+    warehouse: Warehouse,
+    batch: list[CheckedBundle],
+    replacing: bool,
+    now: datetime,
+    summary: IngestSummary,
+) -> list[CheckedBundle]:
+    """Load a batch in one transaction; the bundles loaded. When the engine cannot read the
+    batch (a file whose footer passed the check but whose pages do not read, or one changed
+    since its check), the batch is rolled back and each bundle is loaded alone: the one that
+    fails is refused with the engine's reason and the rest go in."""
+    try:
+        warehouse.load(batch, replacing, now)
+        return batch
+    except warehouse.read_errors as exc:
+        if len(batch) > 1:
+            return [c for one in batch for c in _load(warehouse, [one], replacing, now, summary)]
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        summary.refused.append(Refused(batch[0].folder, "not_loaded", {"detail": detail}))
+        return []
 
 
 def _choose(

@@ -398,6 +398,15 @@ class Warehouse:
     def load(self, batch: Sequence[CheckedBundle], replacing: bool, now: datetime) -> None:
         raise NotImplementedError
 
+    @property
+    def read_errors(self) -> tuple[type[Exception], ...]:
+        """What a load raises when the batch's own files or values may be at fault (a page
+        that does not read, a value the engine refuses): ingest then loads the batch's bundles
+        one by one and refuses the one at fault. PostgreSQL gone is not among them."""
+        import duckdb
+
+        return (duckdb.Error, OSError)  # a page that does not read is a plain duckdb.Error
+
     def settle(self) -> None:
         """After an ingest that loaded something: whatever the engine needs to plan the
         report's queries on the new rows."""
@@ -494,6 +503,12 @@ class PgWarehouse(Warehouse):
         self.conn.execute("SET jit = off")
         self.conn.commit()
         self.duck = offline_duckdb(bulk=True)
+
+    @property
+    def read_errors(self) -> tuple[type[Exception], ...]:
+        import psycopg
+
+        return (*super().read_errors, psycopg.DataError)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.conn.cursor() as cur:
