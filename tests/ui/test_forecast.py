@@ -17,9 +17,10 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, one_row, settle
+from tests.conftest import Build, on_roster, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
 from tests.ui.test_checklist import open_checklist
+from tests.ui.test_duty import put_on_duty
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)  # a Saturday without a calendar effect
@@ -114,6 +115,34 @@ async def test_the_day_plan_shows_the_windows_needed_beside_those_on_duty(
         rows = [line for line in text.splitlines() if re.match(r"^(09|1\d) ", line)]
         assert [line[:2] for line in rows] == ["09", "10", "11", "12", "13", "14", "15", "16"]
         assert all(re.search(r"\d+/2 +\d+/2 +\d+/1 +\d+/3 +\d+/1$", line) for line in rows)
+
+
+def forecast_rows(app: LobbyApp) -> dict[str, str]:
+    """The day plan's forecast table as printed: each hour's line by its hour."""
+    shown = Console(width=120, record=True, file=io.StringIO())
+    shown.print(app.screen.query_one("#forecast", Static).content)
+    lines = shown.export_text().splitlines()
+    return {line[:2]: line.rstrip() for line in lines if re.match(r"^(09|1\d) ", line)}
+
+
+async def test_the_windows_on_duty_beside_the_forecast_follow_the_people(
+    build_app: Build, store: Store, clock: FixedClock, history: None
+) -> None:  # covers: R1.6
+    chen, liu = on_roster(store, "Chen").id, on_roster(store, "Liu").id
+    clock.set(at(8, 30))
+    app = build_app()
+    async with app.run_test(size=(120, 48)) as pilot:
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        assert re.search(r"\d+/2 +\d+/2 +\d+/1 +\d+/3 +\d+/1$", forecast_rows(app)["12"])
+        # The first person on the plan: the windows are the people now, not the typed
+        # counters (the forecast read at 08:30 is not read again for it).
+        await put_on_duty(app, pilot, chen, "cash")
+        await put_on_duty(app, pilot, liu, "cash", "12:00-13:00")
+        rows = forecast_rows(app)
+        assert re.search(r"\d+/2 +\d+/0 +\d+/0 +\d+/3 +\d+/0$", rows["11"])
+        assert re.search(r"\d+/1 +\d+/0 +\d+/0 +\d+/3 +\d+/0$", rows["12"])
 
 
 @pytest.mark.parametrize(("language", "label", "why"), [
