@@ -353,6 +353,7 @@ CATALOG: dict[str, str] = {
     "plan.effect_default": "{name} ×{factor} (preset)",
     "plan.needed_legend": "Windows needed/on duty, red where short: {channels}",
     "plan.service_basis": "Target: {share}% called within {minutes} min (Erlang C)",
+    "plan.service_times": "Mean service per customer, which the windows needed follow: {times}",
     "plan.short": "Short: {hours}",
     "plan.short_item": "{channel} {time} needs up to {needed}, {on_duty} on duty",
     "plan.enough": "Every hour has the windows it needs.",

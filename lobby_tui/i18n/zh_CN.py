@@ -340,6 +340,7 @@ CATALOG: dict[str, str] = {
     "plan.effect_default": "{name} ×{factor}（预设值）",
     "plan.needed_legend": "所需窗口/在岗窗口，红色为不足：{channels}",
     "plan.service_basis": "目标：{minutes} 分钟内叫号率 {share}%（Erlang C 模型）",
+    "plan.service_times": "每位客户平均办理时长（所需窗口据此计算）：{times}",
     "plan.short": "窗口不足：{hours}",
     "plan.short_item": "{channel} {time} 最多需 {needed} 个，在岗 {on_duty} 个",
     "plan.enough": "各时段窗口充足。",

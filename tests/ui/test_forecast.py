@@ -110,6 +110,8 @@ async def test_the_day_plan_shows_the_windows_needed_beside_those_on_duty(
         assert "No calendar effect today" in text
         assert "Target: 80% called within 15 min (Erlang C)" in text
         assert "A Cash counter · B Non-cash counter" in text
+        # Why those windows: the arrivals above, and how long each customer takes.
+        assert re.search(r"Mean service per customer.*: A \d+\.\d min · B \d+\.\d min", text)
         # Each hour: its forecast and, per channel, windows needed / on duty (the default
         # plan: 2 cash, 2 non-cash, 1 priority, 3 machines, 1 wealth).
         rows = [line for line in text.splitlines() if re.match(r"^(09|1\d) ", line)]

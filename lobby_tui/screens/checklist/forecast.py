@@ -53,6 +53,15 @@ def short_text(
     ]
 
 
+def service_times(plan: DayPlanForecast, channels: tuple[Channel, ...]) -> str:
+    """Each channel's mean service, the other half of why it needs its windows ("A 4.5")."""
+    return " · ".join(
+        f"{c.prefix} {t('dash.minutes', n=f'{plan.service_min[c.key]:.1f}')}"
+        for c in channels
+        if c.key in plan.service_min
+    )
+
+
 def forecast_view(
     plan: DayPlanForecast, channels: tuple[Channel, ...], lang: str, red_min: int, target: float
 ) -> RenderableType:
@@ -97,6 +106,7 @@ def forecast_view(
         Text(t("plan.peaks", hours=peaks, days=forecast.days), style="bold"),
         Text(t("plan.needed_legend", channels=legend), style="dim"),
         Text(t("plan.service_basis", share=round(target * 100), minutes=red_min), style="dim"),
+        Text(t("plan.service_times", times=service_times(plan, channels)), style="dim"),
         Text(t("plan.short", hours="; ".join(short_text(short, channels, lang))), style="bold red")
         if short
         else Text(t("plan.enough")),
