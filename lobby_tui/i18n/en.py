@@ -349,6 +349,7 @@ CATALOG: dict[str, str] = {
     "plan.peaks": "Expected peaks: {hours} (from {days} day(s) of history)",
     "plan.why": "Why: {effects}",
     "plan.ordinary": "No calendar effect today: the weekday's usual pattern.",
+    "plan.calendar_unconfirmed": "The holiday calendar for {year} is not confirmed (data/holidays.toml): the days around holidays and the 调休 working days may be forecast wrong.",
     "plan.effect_learned": "{name} ×{factor} (learned from {days} days)",
     "plan.effect_default": "{name} ×{factor} (preset)",
     "plan.needed_legend": "Windows needed/on duty, red where short: {channels}",

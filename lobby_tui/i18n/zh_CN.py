@@ -336,6 +336,7 @@ CATALOG: dict[str, str] = {
     "plan.peaks": "预计高峰：{hours}（依据 {days} 天的历史）",
     "plan.why": "原因：{effects}",
     "plan.ordinary": "今日无日历因素：按该星期几的常规客流。",
+    "plan.calendar_unconfirmed": "{year} 年节假日安排尚未确认（data/holidays.toml）：节假日前后及调休上班日的预测可能不准。",
     "plan.effect_learned": "{name} ×{factor}（依据 {days} 天历史得出）",
     "plan.effect_default": "{name} ×{factor}（预设值）",
     "plan.needed_legend": "所需窗口/在岗窗口，红色为不足：{channels}",

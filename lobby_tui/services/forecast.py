@@ -123,6 +123,7 @@ class DayPlanForecast:
     needs: list[HourNeed]  # by hour, then channel in the order of channels.toml
     service_min: dict[str, float]
     shares: dict[int, dict[str, float]]  # each hour's arrivals shared out by channel
+    calendar_confirmed: bool = True  # data/holidays.toml has the day's year, confirmed
 
     def channel_at(self, hour: int, channel: str) -> float:
         return self.forecast.at(hour) * self.shares.get(hour, {}).get(channel, 0.0)
@@ -195,7 +196,9 @@ def day_plan_forecast(
                 arrivals, service[channel], settings.wait_red_min, settings.service_level_target
             )
             needs.append(HourNeed(hour, channel, arrivals, service[channel], needed, 0))
-    return with_on_duty(store, DayPlanForecast(day, forecast, needs, service, shares))
+    confirmed = holiday_calendar().confirmed(day.year)
+    plan = DayPlanForecast(day, forecast, needs, service, shares, confirmed)
+    return with_on_duty(store, plan)
 
 
 def with_on_duty(store: Store, plan: DayPlanForecast) -> DayPlanForecast:

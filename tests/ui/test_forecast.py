@@ -108,6 +108,7 @@ async def test_the_day_plan_shows_the_windows_needed_beside_those_on_duty(
         shown.print(app.screen.query_one("#forecast", Static).content)
         text = shown.export_text()
         assert "No calendar effect today" in text
+        assert "not confirmed" not in text  # 2026's holidays are the State Council's
         assert "Target: 80% called within 15 min (Erlang C)" in text
         assert "A Cash counter · B Non-cash counter" in text
         # Why those windows: the arrivals above, and how long each customer takes.
@@ -117,6 +118,28 @@ async def test_the_day_plan_shows_the_windows_needed_beside_those_on_duty(
         rows = [line for line in text.splitlines() if re.match(r"^(09|1\d) ", line)]
         assert [line[:2] for line in rows] == ["09", "10", "11", "12", "13", "14", "15", "16"]
         assert all(re.search(r"\d+/2 +\d+/2 +\d+/1 +\d+/3 +\d+/1$", line) for line in rows)
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "The holiday calendar for 2027 is not confirmed (data/holidays.toml)"),
+    ("zh", "2027 年节假日安排尚未确认（data/holidays.toml）"),
+])  # fmt: skip
+def test_a_year_whose_holidays_are_not_confirmed_is_said_on_the_plan(
+    store: Store, settings: Settings, language: str, said: str
+) -> None:  # covers: R1.6
+    from lobby_tui.content import channels
+    from lobby_tui.i18n import set_language
+    from lobby_tui.screens.checklist.forecast import forecast_view
+    from lobby_tui.services.forecast import day_plan_forecast
+
+    day = date(2027, 1, 8)  # a Friday after New Year's Day 2027, whose 调休 is not in yet
+    write_history(store, settings, day, days=28, per_day=60, seed=7, lang="en")
+    plan = day_plan_forecast(store, settings, day, [c.key for c in channels()])
+    assert not plan.calendar_confirmed
+    set_language(language)
+    shown = Console(width=200, record=True, file=io.StringIO())
+    shown.print(forecast_view(plan, channels(), language, 15, 0.8))
+    assert said in shown.export_text()
 
 
 def forecast_rows(app: LobbyApp) -> dict[str, str]:

@@ -100,8 +100,14 @@ def forecast_view(
         )
     peaks = ", ".join(f"{h:02d}:00" for h in forecast.peaks)
     legend = " · ".join(f"{c.prefix} {c.label[lang]}" for c in channels)
+    unconfirmed = (
+        [Text(t("plan.calendar_unconfirmed", year=plan.day.year), style="bold yellow")]
+        if not plan.calendar_confirmed
+        else []
+    )
     return Group(
         Text(why, style="bold"),
+        *unconfirmed,
         table,
         Text(t("plan.peaks", hours=peaks, days=forecast.days), style="bold"),
         Text(t("plan.needed_legend", channels=legend), style="dim"),
