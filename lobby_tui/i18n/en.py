@@ -357,6 +357,8 @@ CATALOG: dict[str, str] = {
     "plan.service_times": "Mean service per customer, which the windows needed follow: {times}",
     "plan.short": "Short: {hours}",
     "plan.short_item": "{channel} {time} needs up to {needed}, {on_duty} on duty",
+    "plan.list_and": ", ",
+    "plan.list_sep": "; ",
     "plan.enough": "Every hour has the windows it needs.",
     "effect.holiday": "Public holiday",
     "effect.before_holiday": "Day before a holiday",

@@ -344,6 +344,8 @@ CATALOG: dict[str, str] = {
     "plan.service_times": "每位客户平均办理时长（所需窗口据此计算）：{times}",
     "plan.short": "窗口不足：{hours}",
     "plan.short_item": "{channel} {time} 最多需 {needed} 个，在岗 {on_duty} 个",
+    "plan.list_and": "、",
+    "plan.list_sep": "；",
     "plan.enough": "各时段窗口充足。",
     "effect.holiday": "法定节假日",
     "effect.before_holiday": "节前",

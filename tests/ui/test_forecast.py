@@ -142,6 +142,17 @@ def test_a_year_whose_holidays_are_not_confirmed_is_said_on_the_plan(
     assert said in shown.export_text()
 
 
+@pytest.mark.parametrize(
+    ("language", "spans"), [("en", "09:00–10:00, 14:00"), ("zh", "09:00–10:00、14:00")]
+)
+def test_the_hours_short_are_listed_in_the_managers_language(language: str, spans: str) -> None:
+    from lobby_tui.i18n import set_language
+    from lobby_tui.screens.checklist.forecast import hour_spans
+
+    set_language(language)
+    assert hour_spans([9, 10, 14]) == spans  # a Chinese list takes 、 and ；, not , and ;
+
+
 def forecast_rows(app: LobbyApp) -> dict[str, str]:
     """The day plan's forecast table as printed: each hour's line by its hour."""
     shown = Console(width=120, record=True, file=io.StringIO())

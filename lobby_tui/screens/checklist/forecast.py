@@ -33,7 +33,9 @@ def hour_spans(hours: list[int]) -> str:
             spans[-1] = (spans[-1][0], hour)
         else:
             spans.append((hour, hour))
-    return ", ".join(f"{a:02d}:00" if a == b else f"{a:02d}:00–{b:02d}:00" for a, b in spans)
+    return t("plan.list_and").join(
+        f"{a:02d}:00" if a == b else f"{a:02d}:00–{b:02d}:00" for a, b in spans
+    )
 
 
 def short_text(
@@ -98,8 +100,9 @@ def forecast_view(
             f"{value:.1f}",
             *cells,
         )
-    peaks = ", ".join(f"{h:02d}:00" for h in forecast.peaks)
+    peaks = t("plan.list_and").join(f"{h:02d}:00" for h in forecast.peaks)
     legend = " · ".join(f"{c.prefix} {c.label[lang]}" for c in channels)
+    short_list = t("plan.list_sep").join(short_text(short, channels, lang))
     unconfirmed = (
         [Text(t("plan.calendar_unconfirmed", year=plan.day.year), style="bold yellow")]
         if not plan.calendar_confirmed
@@ -113,7 +116,7 @@ def forecast_view(
         Text(t("plan.needed_legend", channels=legend), style="dim"),
         Text(t("plan.service_basis", share=round(target * 100), minutes=red_min), style="dim"),
         Text(t("plan.service_times", times=service_times(plan, channels)), style="dim"),
-        Text(t("plan.short", hours="; ".join(short_text(short, channels, lang))), style="bold red")
+        Text(t("plan.short", hours=short_list), style="bold red")
         if short
         else Text(t("plan.enough")),
     )
