@@ -1075,7 +1075,7 @@ CATALOG: dict[str, str] = {
     "invalid.resolution_missing": "Say what was done: a task is resolved with a note.",
     "invalid.time_format": "Type the time as HH:MM, e.g. 14:30.",
     "invalid.counters_range": "Type how many counters are open: 0 to {max}.",
-    "invalid.amount_range": "Type the amount in yuan as a whole number, e.g. 500000.",
+    "invalid.amount_range": "Type the amount in yuan as a whole number, e.g. 500000 or 50万.",
     "invalid.duty_short": "{channel} would have fewer than {minimum} window(s) open {start}–{end}.",
     "invalid.post_unknown": "Choose where the person works.",
     "invalid.person_missing": "Choose a person from the roster.",

@@ -1039,7 +1039,7 @@ CATALOG: dict[str, str] = {
     "invalid.resolution_missing": "请说明处理结果：任务需填写处理说明才能关闭。",
     "invalid.time_format": "请按 时:分 输入，例如 14:30。",
     "invalid.counters_range": "请输入开放的窗口数：0 到 {max}。",
-    "invalid.amount_range": "请输入以元为单位的整数金额，例如 500000。",
+    "invalid.amount_range": "请输入以元为单位的整数金额，例如 500000 或 50万。",
     "invalid.duty_short": "{start}–{end} {channel}开放窗口将少于 {minimum} 个。",
     "invalid.post_unknown": "请选择岗位。",
     "invalid.person_missing": "请从名单中选择人员。",
