@@ -1006,6 +1006,7 @@ CATALOG: dict[str, str] = {
     "dash.duty.title": "On duty now",
     "dash.duty.empty": "No duty plan today: plan it on the day plan (F2).",
     "dash.duty.nobody": "Nobody on duty at this hour.",
+    "dash.duty.nobody_here": "nobody there now",
     "dash.duty.away": "{name} on break until {time}",
     "dash.device_out": "⚠ Out of service since {time}: {device}",
     "dash.tasks.title": "Open tasks: {count}",

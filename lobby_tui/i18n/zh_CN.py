@@ -989,6 +989,7 @@ CATALOG: dict[str, str] = {
     "dash.duty.title": "当前在岗",
     "dash.duty.empty": "今日没有值班安排：请在“今日计划”（F2）中安排。",
     "dash.duty.nobody": "此时无人在岗。",
+    "dash.duty.nobody_here": "暂无人在岗",
     "dash.duty.away": "{name} 休息至 {time}",
     "dash.device_out": "⚠ {time} 起停用：{device}",
     "dash.tasks.title": "未结任务：{count}",
