@@ -68,10 +68,10 @@ def parse_money(
         amount *= 10_000
     if amount <= 0:
         raise Invalid(field, "amount_not_positive")
+    if amount > AMOUNT_MAX:  # before the cents: quantize() cannot hold 27 digits and more
+        raise Invalid(field, "amount_too_large")
     if amount != amount.quantize(Decimal("0.01")):
         raise Invalid(field, "amount_cents")
-    if amount > AMOUNT_MAX:
-        raise Invalid(field, "amount_too_large")
     if code != YUAN and rates is not None and code not in rates:
         raise Invalid(field, "currency_unknown", code=code, known=", ".join(sorted(rates)))
     return amount, code

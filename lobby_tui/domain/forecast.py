@@ -75,6 +75,13 @@ class HolidayCalendar(BaseModel):
     def workdays(self) -> set[date]:
         return {day for holiday in self.holiday for day in holiday.workdays}
 
+    def confirmed(self, year: int) -> bool:
+        """The year's schedule is in and confirmed (the days off and the 调休 working days
+        as published), not the statutory days alone or nothing at all: the day plan says
+        so when it is not, since the days around a holiday would be forecast wrong."""
+        mine = [h for h in self.holiday if year in (h.first.year, h.last.year)]
+        return bool(mine) and all(h.confirmed for h in mine)
+
 
 class ForecastConfig(BaseModel):
     """data/forecast.toml: the defaults an effect has until the history has learned it."""

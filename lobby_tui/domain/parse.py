@@ -93,8 +93,20 @@ def parse_counters(text: str) -> int:
 
 
 def parse_amount(text: str) -> int:
-    """A cash movement in whole yuan; thousands may be grouped with commas (R1.6)."""
-    value = _whole(_plain(text).replace(",", ""), AMOUNT_MAX)
+    """A cash movement in whole yuan; thousands may be grouped with commas, or the amount
+    typed in 万 as triage reads one (`8万`, `¥8.5万`: domain/cash.parse_yuan) (R1.6)."""
+    plain = _plain(text)
+    if "万" in plain:
+        from lobby_tui.domain.cash import parse_yuan
+
+        try:
+            amount = parse_yuan(plain, "amount")
+        except Invalid as exc:
+            raise Invalid("amount", "amount_range") from exc
+        if amount is None or amount != amount.to_integral_value() or amount > AMOUNT_MAX:
+            raise Invalid("amount", "amount_range")
+        plain = str(int(amount))
+    value = _whole(plain.replace(",", ""), AMOUNT_MAX)
     if value is None or value < 1:
         raise Invalid("amount", "amount_range")
     return value

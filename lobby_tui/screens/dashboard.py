@@ -490,6 +490,8 @@ class DashboardScreen(LobbyScreen):
         for post in lobby.on_duty:
             line = Text.assemble((post_label(post.post, lang), "bold"), " ", "、".join(post.here)
                                  if lang == "zh" else ", ".join(post.here))  # fmt: skip
+            if not post.here:  # everyone of the post on a break: nobody there now
+                line.append(t("dash.duty.nobody_here"), style=self.wait_style(WaitLevel.AMBER))
             for name, until in post.away:
                 line.append("  ")
                 line.append(

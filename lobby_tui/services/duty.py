@@ -352,17 +352,23 @@ def copy_plan(store: Store, settings: Settings, day: date, source: date) -> int:
         if planned.fetchone() is not None:
             raise Invalid("copy", "duty_exists")
         active = {str(r[0]) for r in uow.execute("SELECT id FROM staff WHERE active = 1")}
-        copied = 0
+        copies: list[Duty] = []
         for old in _plan_in(uow, source):
             if old.staff_id not in active or old.post not in posts():
                 continue
             starts, ends = moved(old.starts), moved(old.ends)
             assert starts is not None and ends is not None
-            duty = Duty(old.staff_id, old.post, starts, ends, moved(old.break_starts),
-                        moved(old.break_ends), old.manual)  # fmt: skip
+            copies.append(Duty(old.staff_id, old.post, starts, ends, moved(old.break_starts),
+                               moved(old.break_ends), old.manual))  # fmt: skip
+        hours = opening_hours(settings, day)
+        if shortfalls(copies, minimums(), *hours):
+            # Someone of the usual plan is gone (or the minimum rose): the lunches as they
+            # were would leave a channel short, so the rotation plans them again (a break
+            # set by hand stays, and one that cannot fit is left for the manager).
+            copies, _left_out = plan_lunches(copies, minimums(), lunch_rule(settings, day), hours)
+        for duty in copies:
             _write(uow, day, duty, "duty.copied")
-            copied += 1
-    return copied
+    return len(copies)
 
 
 def on_post_at(store: Store, day: date, post: str, at: datetime) -> str | None:

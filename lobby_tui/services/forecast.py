@@ -5,7 +5,7 @@ dashboard's "open a window now" advice comes from."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from lobby_tui.content import forecast_config, holiday_calendar, needs_catalogue
@@ -123,6 +123,7 @@ class DayPlanForecast:
     needs: list[HourNeed]  # by hour, then channel in the order of channels.toml
     service_min: dict[str, float]
     shares: dict[int, dict[str, float]]  # each hour's arrivals shared out by channel
+    calendar_confirmed: bool = True  # data/holidays.toml has the day's year, confirmed
 
     def channel_at(self, hour: int, channel: str) -> float:
         return self.forecast.at(hour) * self.shares.get(hour, {}).get(channel, 0.0)
@@ -187,19 +188,26 @@ def day_plan_forecast(
     recent = {d: c for d, c in by_channel.items() if d >= recent_from}
     shares = channel_shares(recent, channels)
     service = service_min_by_channel(store, recent_from, yesterday, channels)
-    on_duty = counters_by_hour(store, day)
     needs = []
     for hour in range(first_hour, last_hour + 1):
-        duty = on_duty.get(hour, {})
         for channel in channels:
             arrivals = forecast.at(hour) * shares.get(hour, {}).get(channel, 0.0)
             needed = windows_needed(
                 arrivals, service[channel], settings.wait_red_min, settings.service_level_target
             )
-            needs.append(
-                HourNeed(hour, channel, arrivals, service[channel], needed, duty.get(channel, 0))
-            )
-    return DayPlanForecast(day, forecast, needs, service, shares)
+            needs.append(HourNeed(hour, channel, arrivals, service[channel], needed, 0))
+    confirmed = holiday_calendar().confirmed(day.year)
+    plan = DayPlanForecast(day, forecast, needs, service, shares, confirmed)
+    return with_on_duty(store, plan)
+
+
+def with_on_duty(store: Store, plan: DayPlanForecast) -> DayPlanForecast:
+    """The windows needed beside the windows on duty as the plan stands now: the history
+    (read once a day) does not change when a person is put on or a lunch moves, the people
+    on duty do (`counters_by_hour`, the one source of the windows open)."""
+    on_duty = counters_by_hour(store, plan.day)
+    needs = [replace(n, on_duty=on_duty.get(n.hour, {}).get(n.channel, 0)) for n in plan.needs]
+    return replace(plan, needs=needs)
 
 
 # The live check --------------------------------------------------------------------------

@@ -78,6 +78,9 @@ async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
         assert "Windows open now, from the duty plan" in text
         assert app.screen.query_one("#input-counters-cash", Input).disabled
         assert app.screen.query_one("#input-counters-cash", Input).value == "1"
+        wu = on_roster(store, "Wu", "wealth_manager").id  # alone in the wealth zone, at lunch
+        duty.set_duty(store, settings, DAY, wu, "wealth", time(8, 30), time(17, 30),
+                      (time(12), time(13)))  # fmt: skip
         # The dashboard: who is at the cash counter, who is at lunch until when.
         await pilot.press("f1")
         await settle(app, pilot)
@@ -85,6 +88,7 @@ async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
         assert "On duty now" in text
         assert "Cash counter Zhao" in text
         assert "Chen on break until 13:00" in text and "Liu on break until 13:00" in text
+        assert "Wealth zone nobody there now Wu on break until 13:00" in text
         # Triage quotes from the one window open: six ahead, four minutes each.
         await pilot.press("f3", "f")
         await settle(app, pilot)
@@ -97,7 +101,10 @@ async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
         await settle(app, pilot)
         assert triage.state.loads["cash"].servers == 3
         assert "5–10 min" in screen_text(app)
-    rows = store.rows("SELECT staff_id, break_starts_at, break_manual FROM duty ORDER BY staff_id")
+    rows = store.rows(
+        "SELECT staff_id, break_starts_at, break_manual FROM duty WHERE post = 'cash'"
+        " ORDER BY staff_id"
+    )
     assert sorted(r[1] for r in rows if r[1]) == ["2026-11-28T04:00:00Z"] * 2
 
 

@@ -17,9 +17,10 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, one_row, settle
+from tests.conftest import Build, on_roster, on_screen, one_row, settle
 from tests.ui.test_app import screen_text
 from tests.ui.test_checklist import open_checklist
+from tests.ui.test_duty import put_on_duty
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)  # a Saturday without a calendar effect
@@ -107,13 +108,77 @@ async def test_the_day_plan_shows_the_windows_needed_beside_those_on_duty(
         shown.print(app.screen.query_one("#forecast", Static).content)
         text = shown.export_text()
         assert "No calendar effect today" in text
+        assert "not confirmed" not in text  # 2026's holidays are the State Council's
         assert "Target: 80% called within 15 min (Erlang C)" in text
         assert "A Cash counter · B Non-cash counter" in text
+        # Why those windows: the arrivals above, and how long each customer takes.
+        assert re.search(r"Mean service per customer.*: A \d+\.\d min · B \d+\.\d min", text)
         # Each hour: its forecast and, per channel, windows needed / on duty (the default
         # plan: 2 cash, 2 non-cash, 1 priority, 3 machines, 1 wealth).
         rows = [line for line in text.splitlines() if re.match(r"^(09|1\d) ", line)]
         assert [line[:2] for line in rows] == ["09", "10", "11", "12", "13", "14", "15", "16"]
         assert all(re.search(r"\d+/2 +\d+/2 +\d+/1 +\d+/3 +\d+/1$", line) for line in rows)
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "The holiday calendar for 2027 is not confirmed (data/holidays.toml)"),
+    ("zh", "2027 年节假日安排尚未确认（data/holidays.toml）"),
+])  # fmt: skip
+def test_a_year_whose_holidays_are_not_confirmed_is_said_on_the_plan(
+    store: Store, settings: Settings, language: str, said: str
+) -> None:  # covers: R1.6
+    from lobby_tui.content import channels
+    from lobby_tui.i18n import set_language
+    from lobby_tui.screens.checklist.forecast import forecast_view
+    from lobby_tui.services.forecast import day_plan_forecast
+
+    day = date(2027, 1, 8)  # a Friday after New Year's Day 2027, whose 调休 is not in yet
+    write_history(store, settings, day, days=28, per_day=60, seed=7, lang="en")
+    plan = day_plan_forecast(store, settings, day, [c.key for c in channels()])
+    assert not plan.calendar_confirmed
+    set_language(language)
+    shown = Console(width=200, record=True, file=io.StringIO())
+    shown.print(forecast_view(plan, channels(), language, 15, 0.8))
+    assert said in shown.export_text()
+
+
+@pytest.mark.parametrize(
+    ("language", "spans"), [("en", "09:00–10:00, 14:00"), ("zh", "09:00–10:00、14:00")]
+)
+def test_the_hours_short_are_listed_in_the_managers_language(language: str, spans: str) -> None:
+    from lobby_tui.i18n import set_language
+    from lobby_tui.screens.checklist.forecast import hour_spans
+
+    set_language(language)
+    assert hour_spans([9, 10, 14]) == spans  # a Chinese list takes 、 and ；, not , and ;
+
+
+def forecast_rows(app: LobbyApp) -> dict[str, str]:
+    """The day plan's forecast table as printed: each hour's line by its hour."""
+    shown = Console(width=120, record=True, file=io.StringIO())
+    shown.print(app.screen.query_one("#forecast", Static).content)
+    lines = shown.export_text().splitlines()
+    return {line[:2]: line.rstrip() for line in lines if re.match(r"^(09|1\d) ", line)}
+
+
+async def test_the_windows_on_duty_beside_the_forecast_follow_the_people(
+    build_app: Build, store: Store, clock: FixedClock, history: None
+) -> None:  # covers: R1.6
+    chen, liu = on_roster(store, "Chen").id, on_roster(store, "Liu").id
+    clock.set(at(8, 30))
+    app = build_app()
+    async with app.run_test(size=(120, 48)) as pilot:
+        await open_checklist(app, pilot)
+        app.screen.query_one(TabbedContent).active = "tab-plan"
+        await settle(app, pilot)
+        assert re.search(r"\d+/2 +\d+/2 +\d+/1 +\d+/3 +\d+/1$", forecast_rows(app)["12"])
+        # The first person on the plan: the windows are the people now, not the typed
+        # counters (the forecast read at 08:30 is not read again for it).
+        await put_on_duty(app, pilot, chen, "cash")
+        await put_on_duty(app, pilot, liu, "cash", "12:00-13:00")
+        rows = forecast_rows(app)
+        assert re.search(r"\d+/2 +\d+/0 +\d+/0 +\d+/3 +\d+/0$", rows["11"])
+        assert re.search(r"\d+/1 +\d+/0 +\d+/0 +\d+/3 +\d+/0$", rows["12"])
 
 
 @pytest.mark.parametrize(("language", "label", "why"), [

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from lobby_tui.domain.duty import shortfalls
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import set_language
@@ -93,6 +94,32 @@ def test_the_day_starts_from_the_usual_weekdays_plan(
     assert line.duty.break_starts == datetime(2026, 11, 28, 3, 30, tzinfo=UTC)
     with pytest.raises(Invalid, match="duty_exists"):
         duty.copy_plan(store, settings, DAY, yesterday)
+
+
+def test_a_copied_plan_never_leaves_a_channel_below_its_minimum_at_lunch(
+    store: Store, settings: Settings
+) -> None:  # covers: R1.6
+    last_week = DAY - timedelta(weeks=1)
+    chen, liu = on_roster(store, "Chen").id, on_roster(store, "Liu").id
+    zhao = on_roster(store, "Zhao").id
+    for who in (chen, liu, zhao):
+        duty.set_duty(store, settings, last_week, who, "cash", time(8, 30), time(17, 30), None)
+    duty.rotate_lunches(store, settings, last_week)
+    usual = {p.duty.staff_id: p.duty.break_starts for p in duty.duty_plan(store, last_week)}
+    assert len(set(usual.values())) == 3  # three lunches, one after the other
+    with store.unit_of_work() as uow:  # Liu has left the branch since
+        uow.execute("UPDATE staff SET active = 0 WHERE id = ?", (liu,))
+    assert duty.copy_plan(store, settings, DAY, last_week) == 2
+    plan = [p.duty for p in duty.duty_plan(store, DAY)]
+    assert shortfalls(plan, duty.minimums(), *duty.opening_hours(settings, DAY)) == []
+    assert all(d.break_starts is not None for d in plan)  # two at cash: both still lunch
+    # Alone at the cash counter, Chen gets no lunch the minimum would not allow.
+    solo = DAY + timedelta(days=1)
+    with store.unit_of_work() as uow:
+        uow.execute("UPDATE staff SET active = 0 WHERE id = ?", (zhao,))
+    assert duty.copy_plan(store, settings, solo, last_week) == 1
+    [alone] = [p.duty for p in duty.duty_plan(store, solo)]
+    assert alone.staff_id == chen and alone.break_starts is None
 
 
 def test_who_is_where_now_and_who_is_on_a_break_until_when(

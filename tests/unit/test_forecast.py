@@ -50,6 +50,33 @@ def test_the_2026_calendar_knows_the_holidays_and_the_adjusted_working_days() ->
     assert spring.key == "spring_festival" and not spring.confirmed
 
 
+def test_the_2026_calendar_is_the_state_councils_notice_day_for_day() -> None:
+    # covers: R1.6
+    # 国务院办公厅关于2026年部分节假日安排的通知 (2025-11): the days off and the weekend
+    # days worked in exchange, as the notice lists them.
+    notice = {
+        "new_year": ((1, 1), (1, 3), [(1, 4)]),
+        "spring_festival": ((2, 15), (2, 23), [(2, 14), (2, 28)]),
+        "qingming": ((4, 4), (4, 6), []),
+        "labour_day": ((5, 1), (5, 5), [(5, 9)]),
+        "dragon_boat": ((6, 19), (6, 21), []),
+        "mid_autumn": ((9, 25), (9, 27), []),
+        "national_day": ((10, 1), (10, 7), [(9, 20), (10, 10)]),
+    }
+    found = {h.key: h for h in holiday_calendar().holiday if h.first.year == 2026}
+    assert set(found) == set(notice)
+    for key, (first, last, workdays) in notice.items():
+        holiday = found[key]
+        assert (holiday.first, holiday.last) == (date(2026, *first), date(2026, *last)), key
+        assert sorted(holiday.workdays) == [date(2026, *d) for d in workdays], key
+        assert holiday.confirmed
+        assert all(date(2026, *d).weekday() >= 5 for d in workdays)  # a weekend day worked
+    assert holiday_calendar().confirmed(2026)
+    # 2027 holds the statutory days only until the branch enters the notice; 2028 nothing.
+    assert not holiday_calendar().confirmed(2027)
+    assert not holiday_calendar().confirmed(2028)
+
+
 def test_pay_days_and_month_ends_are_the_branchs() -> None:
     cal = Calendar.of(holiday_calendar(), pension_days=[15], payroll_days=[10])
     assert cal.effects(date(2026, 12, 15)) == ("pension_day",)

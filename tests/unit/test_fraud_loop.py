@@ -153,6 +153,7 @@ def test_large_cash_is_at_or_above_the_threshold_in_yuan_or_its_equivalent() -> 
         ("0", "amount_not_positive"),
         ("10.123", "amount_cents"),
         ("2000000000", "amount_too_large"),
+        ("9" * 23 + "万", "amount_too_large"),  # 24 typed at triage: said, not a traceback
         ("100 XYZ", "currency_unknown"),
     ):
         with pytest.raises(Invalid) as caught:

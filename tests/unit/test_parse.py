@@ -85,6 +85,8 @@ def test_counters_open_are_in_range(text: str) -> None:  # covers: R1.6
 @given(ANY_TEXT)
 @example("1,000,000")
 @example("9" * 4301)
+@example("9" * 4301 + "万")
+@example("-3万")
 def test_amounts_are_positive_and_bounded(text: str) -> None:  # covers: R1.6
     value = outcome(parse_amount, text)
     assert isinstance(value, Invalid) or (type(value) is int and 0 < value <= AMOUNT_MAX)
@@ -189,6 +191,8 @@ def test_text_is_trimmed_and_within_its_limit(text: str, limit: int) -> None:
         (parse_counters, "0", 0),
         (parse_amount, "1,000,000", 1_000_000),
         (parse_amount, "50０，000", 500_000),
+        (parse_amount, "8万", 80_000),  # as a Chinese manager says it, and triage reads it
+        (parse_amount, "¥8.5万", 85_000),
         (check_ticket, " ａ012 ", "A012"),
         (check_phone, "138 1234 5678", "13812345678"),
         (parse_time, "９：３０", time(9, 30)),
@@ -211,6 +215,8 @@ def test_what_a_person_types(parse: Callable[[str], Any], text: str, expected: A
         (check_party, "0", "party_range"),
         (parse_counters, "9" * 4301, "counters_range"),
         (parse_amount, "0", "amount_range"),
+        (parse_amount, "0.00001万", "amount_range"),  # not whole yuan
+        (parse_amount, "8万 USD", "amount_range"),  # the plan books yuan
         (parse_time, "24:00", "time_format"),
         (lambda s: parse_date(s, "promised_by"), "2026-02-30", "date_format"),
         (lambda s: parse_date(s, "promised_by"), "0001-01-01", "date_range"),

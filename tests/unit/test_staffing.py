@@ -51,6 +51,22 @@ def test_the_recursion_agrees_with_the_printed_formula(load: Fraction, windows: 
     assert erlang_c(2, 3) == pytest.approx(4 / 9)
 
 
+@pytest.mark.parametrize(
+    ("agents", "waits", "answered"),
+    [(11, 0.6821, 0.3896), (12, 0.4494, 0.6402), (13, 0.2853, 0.7956), (14, 0.1741, 0.8884)],
+)
+def test_the_published_call_centre_table(agents: int, waits: float, answered: float) -> None:
+    # covers: R1.6
+    # The worked example of Call Centre Helper's "Erlang C formula – made simple" (and of
+    # many workforce-planning primers): 100 calls in 30 minutes, 180 s each (A = 10
+    # Erlangs), a 20 s target. P(wait) per number of agents as its table prints it, to four
+    # places; the share answered within 20 s is its SL = 1 − P(wait)·e^{−(c−A)·t/AHT}.
+    assert erlang_c(10, agents) == pytest.approx(waits, abs=5e-5)
+    assert service_level(200, 3, agents, 20 / 60) == pytest.approx(answered, abs=5e-4)
+    # The fewest agents for 80 % within 20 s: 14 (13 fall just short, at 79.6 %).
+    assert windows_needed(200, 3, 20 / 60, 0.8) == 14
+
+
 def test_no_arrivals_no_wait_and_no_window() -> None:
     assert erlang_c(0, 2) == 0
     assert wait_longer_than(0, 5, 0, 15) == 0

@@ -183,11 +183,12 @@ class DayPlanPane(TabPane):
 
     def read_forecast(self) -> None:
         """The forecast reads the branch's history: in the background, and only once a day
-        (the history does not change during the day; the counters and weather do, and saving
-        either reads it again)."""
+        (the history does not change during the day; the weather does, and saving it reads
+        it again). The windows on duty beside it are read every time (a few rows)."""
         app, day = lobby_of(self), place_of(self).day
         if self.forecast_read is not None and self.forecast_read.day == day:
-            self.show_forecast(self.forecast_read)
+            # The people on duty may have changed since: shown beside the same forecast.
+            self.show_forecast(forecast_service.with_on_duty(app.store, self.forecast_read))
             return
         keys = [c.key for c in channels()]
         place_of(self).read_in_background(
@@ -235,8 +236,7 @@ class DayPlanPane(TabPane):
             counters = parse_counters(form.values[name])
             dayplan.set_counters(app.store, place_of(self).day, channel, counters)
         if not outcome.failed:
-            self.forecast_read = None  # the windows on duty changed: read the plan again
-            self.read_forecast()
+            self.read_forecast()  # the windows on duty beside the forecast changed
             self.post_message(self.Saved(self, t("plan.counters_saved")))
 
     @on(Button.Pressed, "#appt-add")

@@ -33,7 +33,9 @@ def hour_spans(hours: list[int]) -> str:
             spans[-1] = (spans[-1][0], hour)
         else:
             spans.append((hour, hour))
-    return ", ".join(f"{a:02d}:00" if a == b else f"{a:02d}:00–{b:02d}:00" for a, b in spans)
+    return t("plan.list_and").join(
+        f"{a:02d}:00" if a == b else f"{a:02d}:00–{b:02d}:00" for a, b in spans
+    )
 
 
 def short_text(
@@ -51,6 +53,15 @@ def short_text(
         for c in channels
         if c.key in short
     ]
+
+
+def service_times(plan: DayPlanForecast, channels: tuple[Channel, ...]) -> str:
+    """Each channel's mean service, the other half of why it needs its windows ("A 4.5")."""
+    return " · ".join(
+        f"{c.prefix} {t('dash.minutes', n=f'{plan.service_min[c.key]:.1f}')}"
+        for c in channels
+        if c.key in plan.service_min
+    )
 
 
 def forecast_view(
@@ -89,15 +100,23 @@ def forecast_view(
             f"{value:.1f}",
             *cells,
         )
-    peaks = ", ".join(f"{h:02d}:00" for h in forecast.peaks)
+    peaks = t("plan.list_and").join(f"{h:02d}:00" for h in forecast.peaks)
     legend = " · ".join(f"{c.prefix} {c.label[lang]}" for c in channels)
+    short_list = t("plan.list_sep").join(short_text(short, channels, lang))
+    unconfirmed = (
+        [Text(t("plan.calendar_unconfirmed", year=plan.day.year), style="bold yellow")]
+        if not plan.calendar_confirmed
+        else []
+    )
     return Group(
         Text(why, style="bold"),
+        *unconfirmed,
         table,
         Text(t("plan.peaks", hours=peaks, days=forecast.days), style="bold"),
         Text(t("plan.needed_legend", channels=legend), style="dim"),
         Text(t("plan.service_basis", share=round(target * 100), minutes=red_min), style="dim"),
-        Text(t("plan.short", hours="; ".join(short_text(short, channels, lang))), style="bold red")
+        Text(t("plan.service_times", times=service_times(plan, channels)), style="dim"),
+        Text(t("plan.short", hours=short_list), style="bold red")
         if short
         else Text(t("plan.enough")),
     )
