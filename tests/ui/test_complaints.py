@@ -521,7 +521,7 @@ async def test_a_regulator_referral_from_intake_to_closing(
         text = screen_text(app)
         assert "Referred by the regulator: 12378-2026-0042, reply by 2026-12-05" in text
         assert "Progress update due 2026-12-03" in text
-        # Extended (Art. 21): the approver, the reason, how the customer was told.
+        # Extended: the approver, the reason, how the customer was told.
         screen.query_one("#input-approver", Input).value = "Branch head Li"
         screen.query_one("#input-reason", Input).value = "card centre must trace it"
         await click(app, pilot, "#extend")

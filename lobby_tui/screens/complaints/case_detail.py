@@ -461,7 +461,7 @@ class CaseDetail(VerticalScroll):
                 )
         elif update.kind == "extended":
             payload = update.payload or {}
-            if payload.get("step"):  # Art. 21: the step, its approver, the customer told
+            if payload.get("step"):  # the step, its approver, the customer told
                 level = payload.get("approver_level")
                 due = str(payload.get("due") or "")
                 text = t(

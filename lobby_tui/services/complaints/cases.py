@@ -67,7 +67,7 @@ class Complaint:
     satisfaction: int | None
     referral_ref: str | None = None  # a regulator's referral (12378, a local NFRA office)
     referral_due_at: datetime | None = None  # its own reply deadline
-    further_extended_by: str | None = None  # Art. 21's further extension
+    further_extended_by: str | None = None  # the further extension (to 60 days)
     further_approver_level: str | None = None
     further_extension_reason: str | None = None
     progress_told_at: datetime | None = None  # the last progress update (R4.4)
