@@ -640,7 +640,11 @@ class CaseDetail(VerticalScroll):
         departments = tuple(self.query_one("#esc-departments", SelectionList).selected)
 
         def do() -> None:
-            promised = parse_promise(values["esc-promised"], app.settings, complaint.received_at)
+            # A promise on the extended (or referral's) deadline day is kept by that deadline.
+            limit = complaint.deadline_in_force()
+            promised = parse_promise(
+                values["esc-promised"], app.settings, complaint.received_at, limit
+            )
             service.escalate(
                 app.store,
                 app.settings,
