@@ -18,7 +18,7 @@ from lobby_tui.domain.checklist import Template
 from lobby_tui.domain.complaints import PROFILES, decision_due
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings
-from lobby_tui.domain.tasks import TaskText, checklist_problem
+from lobby_tui.domain.tasks import OWNER_FALLBACK_ROLE, TaskText, checklist_problem, role_owner
 from lobby_tui.services.tasks import say
 from lobby_tui.store import iso
 
@@ -75,9 +75,11 @@ def task_row(
     created: datetime,
     fixed_after: timedelta,
     fixed_note: str,
-    due_at: datetime | None = None,
+    due_at: datetime,
     device: tuple[str, str | None] | None = None,
 ) -> None:
+    """A task as services/tasks.open_task writes it: with a due time and an owner (the
+    history names no staff: the floor's role, as the rule does when nobody is signed in)."""
     resolved = created + fixed_after
     done = resolved < d.horizon
     rows["tasks"].append(
@@ -91,8 +93,8 @@ def task_row(
             "what": say(text, text.key),  # as the app writes it (services/tasks.open_task)
             "what_key": text.key,
             "what_params": text.params_json(),
-            "owner": None,
-            "due_at": iso(due_at) if due_at else None,
+            "owner": role_owner(OWNER_FALLBACK_ROLE),
+            "due_at": iso(due_at),
             "status": "resolved" if done else "open",
             "created_at": iso(created),
             "resolved_at": iso(resolved) if done else None,

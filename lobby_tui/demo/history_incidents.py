@@ -13,7 +13,7 @@ from lobby_tui.demo.history_cases import Day, Rows, poisson, task_row
 from lobby_tui.demo.history_floor import new_uuid
 from lobby_tui.demo.history_text import INCIDENTS
 from lobby_tui.domain.incidents import FraudScript, IncidentCatalogue, IncidentType
-from lobby_tui.domain.tasks import TaskText
+from lobby_tui.domain.tasks import TaskText, task_due
 from lobby_tui.store import iso
 
 
@@ -95,6 +95,7 @@ def _incident(
                 created=at,
                 fixed_after=timedelta(days=1),
                 fixed_note=d.text("follow_up_done"),
+                due_at=task_due("fraud_follow_up", at, d.settings),
             )
     later = timedelta(days=rng.randint(1, 3)) if kind.id == "lost_property" else timedelta()
     resolved = at + later + timedelta(minutes=rng.randint(5, 60))

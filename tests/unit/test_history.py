@@ -102,6 +102,11 @@ def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Sett
         and one_row(store, "SELECT COUNT(*) FROM incident_updates")[0] > report.incidents.total
     )
     assert report.enquiries > 0 and report.reminders["belongings"] > 0
+    # Every task, as the app opens them (domain/tasks.RULES): an owner and a due time.
+    assert one_row(store, "SELECT COUNT(*) FROM tasks")[0] > 0
+    assert (
+        one_row(store, "SELECT COUNT(*) FROM tasks WHERE owner IS NULL OR due_at IS NULL")[0] == 0
+    )
     shifts = store.query("SELECT closed_at, handover_note FROM shifts")
     assert len(shifts) == 21 and all(s[0] and s[1] for s in shifts)
     # The journal: one event says what was written, then the digests of every row it wrote
