@@ -277,21 +277,6 @@ def test_extension_needs_approver_and_moves_the_clock(store: Store, settings: Se
     assert tuple(reasons) == ("needs the card centre", "head office ruling")
 
 
-def test_the_customer_told_of_an_extension_holds_us_to_the_new_deadline(
-    store: Store, settings: Settings, clock: FixedClock
-) -> None:  # covers: R4.4 — told of the extension, the old promise is not what is overdue
-    complaint_id = take(store, settings, outcome="escalated", departments=("cards",),
-                        owner="Zhang", promised_by=MORNING + timedelta(days=5))  # fmt: skip
-    clock.advance(days=4)
-    service.extend(store, complaint_id, "Branch head Li", "card centre", told_how="phone")
-    complaint = service.get(store, complaint_id)
-    assert complaint.promised_by == complaint.decision_due_at == MORNING + timedelta(days=30)
-    clock.advance(days=2)  # past the old promise: on time, not red
-    assert service.get(store, complaint_id).urgency(clock.now(), 3) == Urgency.OPEN
-    [step] = [u.payload for u in service.timeline(store, complaint_id) if u.kind == "extended"]
-    assert (step or {})["promised_before"] == "2026-12-03T02:30:00Z"  # kept in the step
-
-
 def test_escalated_after_an_extension_may_promise_up_to_the_extended_deadline(
     store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R4.4 — issue 20's wrong-today case: a promise on day 25 after 12-30

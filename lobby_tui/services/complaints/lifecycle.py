@@ -250,9 +250,7 @@ def extend(
 ) -> None:
     """The next extension of the time limit (complex: to 30 days; especially complex or special:
     a further 30, approved above the branch), each with who approved it, why, and how the
-    complainant was told; a step of the timeline. The complainant told of the new deadline,
-    an earlier promise gives way to it (kept in the step): the case is not red on a date
-    the customer no longer holds us to."""
+    complainant was told; a step of the timeline."""
     with store.unit_of_work() as uow:
         row = _row(uow, complaint_id)
         if row["status"] not in OPEN:
@@ -262,12 +260,8 @@ def extend(
             profile, _extensions(row), approver, reason, told_how, approver_level
         )
         received = parse_iso(str(row["received_at"]))
-        due_at = decision_due(profile, received, extensions=step.step)
-        due = iso(due_at)
+        due = iso(decision_due(profile, received, extensions=step.step))
         changes: dict[str, object] = {"decision_due_at": due, "updated_at": uow.now}
-        promised = parse_iso_or_none(row["promised_by"])  # type: ignore[arg-type]
-        if promised is not None and promised < due_at:
-            changes["promised_by"] = due
         if step.step == 1:
             changes.update(extended_by=step.approver, extension_reason=step.reason)
         else:
@@ -288,7 +282,6 @@ def extend(
                 "approver_level": step.approver_level,
                 "told_how": step.told_how,
                 "due": due,
-                "promised_before": iso(promised) if promised and "promised_by" in changes else None,
             },
         )
 
