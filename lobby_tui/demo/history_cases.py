@@ -15,10 +15,10 @@ from typing import Any
 from lobby_tui.demo.history_floor import Row, Walkin, new_uuid, pick
 from lobby_tui.demo.history_text import COMPLAINTS, TEXT
 from lobby_tui.domain.checklist import Template
-from lobby_tui.domain.complaints import PROFILES, decision_due
+from lobby_tui.domain.complaints import PROFILES, REFERRALS, decision_due
 from lobby_tui.domain.day import at_local
 from lobby_tui.domain.settings import Settings
-from lobby_tui.domain.tasks import TaskText, checklist_problem
+from lobby_tui.domain.tasks import OWNER_FALLBACK_ROLE, TaskText, checklist_problem, role_owner
 from lobby_tui.services.tasks import say
 from lobby_tui.store import iso
 
@@ -75,9 +75,11 @@ def task_row(
     created: datetime,
     fixed_after: timedelta,
     fixed_note: str,
-    due_at: datetime | None = None,
+    due_at: datetime,
     device: tuple[str, str | None] | None = None,
 ) -> None:
+    """A task as services/tasks.open_task writes it: with a due time and an owner (the
+    history names no staff: the floor's role, as the rule does when nobody is signed in)."""
     resolved = created + fixed_after
     done = resolved < d.horizon
     rows["tasks"].append(
@@ -91,8 +93,8 @@ def task_row(
             "what": say(text, text.key),  # as the app writes it (services/tasks.open_task)
             "what_key": text.key,
             "what_params": text.params_json(),
-            "owner": None,
-            "due_at": iso(due_at) if due_at else None,
+            "owner": role_owner(OWNER_FALLBACK_ROLE),
+            "due_at": iso(due_at),
             "status": "resolved" if done else "open",
             "created_at": iso(created),
             "resolved_at": iso(resolved) if done else None,
@@ -276,9 +278,12 @@ def _complaint(
         "satisfaction": None,
         "closed_at": None,
         "root_cause": None,
+        "referral_ref": None,
+        "referral_due_at": None,
         "created_at": iso(received),
         "updated_at": iso(received),
     }
+    _referral(random.Random(complaint_id), d, row, received)
     case = _Case(row, [])
 
     def update(at: datetime, kind: str, to: str | None, note: str | None, **changes: Any) -> bool:
@@ -355,6 +360,24 @@ def _complaint(
     row["callback_due_at"] = iso(due)
     _callbacks(rng, d, update, due, happy, ROOT_CAUSES.get(category, "other"))
     return case
+
+
+REFERRED_SHARE = 0.35  # of complaints not made in person: sent on by the regulator
+
+
+def _referral(side: random.Random, d: Day, row: Row, received: datetime) -> None:
+    """Now and then a complaint the regulator referred (12378, or a local NFRA office's
+    letter), with its reference and its own reply deadline, 10 to 15 days on: later than any
+    promise the history makes (at most 10 days), within the regulator's limit. Drawn from
+    the case's own generator, so the rest of the history stays as it was."""
+    if row["received_via"] == "in_person" or side.random() >= REFERRED_SHARE:
+        return
+    via = side.choice(REFERRALS)
+    row["received_via"] = via
+    prefix = "12378" if via == "nfra_12378" else "SH"
+    row["referral_ref"] = f"{prefix}-{d.day:%Y}-{side.randint(100, 9999):04d}"
+    due = (received + timedelta(days=side.randint(10, 15))).astimezone(d.settings.timezone)
+    row["referral_due_at"] = iso(at_local(due.date(), d.settings.closing_time, d.settings.timezone))
 
 
 def _callbacks(

@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from lobby_tui.demo.history_cases import Day, Rows, poisson, task_row
 from lobby_tui.demo.history_floor import new_uuid
 from lobby_tui.demo.history_text import INCIDENTS
+from lobby_tui.domain.cash import yuan_text
 from lobby_tui.domain.incidents import FraudScript, IncidentCatalogue, IncidentType
-from lobby_tui.domain.tasks import TaskText
+from lobby_tui.domain.tasks import TaskText, task_due
 from lobby_tui.store import iso
 
 
@@ -32,7 +34,34 @@ def write_incidents(
     count = poisson(rng, mean)
     for _ in range(count):
         _incident(rng, d, rng.choices(kinds, weights)[0], catalogue, fraud, rows)
+    extra = random.Random(f"{d.shift_id}:fraud")  # its own stream: the rest stays as it was
+    scams = [t for t in kinds if t.id == "fraud"]
+    if scams and extra.random() < FRAUD_EXTRA_PER_DAY:
+        _incident(extra, d, scams[0], catalogue, fraud, rows)
+        count += 1
     return count
+
+
+def _fraud_case(side: random.Random, fraud: FraudScript, outcome: str) -> dict[str, object]:
+    """The closed loop's facts as the form records them (domain/fraud.check_case): the
+    amount at risk, payee and channel, the stop-payment, 96110 called with its receipt, and
+    what was saved. Drawn from the case's own generator, so the rest stays as it was."""
+    at_risk = Decimal(side.choice((8, 20, 30, 50, 86, 120, 200))) * 1000
+    saved: Decimal | None = {
+        "prevented": at_risk,
+        "partial": (at_risk * Decimal(side.choice((3, 5, 7))) / 10).quantize(Decimal(1)),
+        "delayed": None,
+    }.get(outcome, Decimal(0))
+    reported = ["96110"] if side.random() < 0.7 else []
+    return {
+        "amount_at_risk": yuan_text(at_risk),
+        "amount_saved": None if saved is None else yuan_text(saved),
+        "payee": side.choice([p.id for p in fraud.payee]),
+        "channel": side.choice([c.id for c in fraud.channel]),
+        "stop_payment": outcome in ("prevented", "partial") and side.random() < 0.5,
+        "reported": reported,
+        "receipt_no": f"96110-{side.randint(1000, 9999)}" if reported else None,
+    }
 
 
 def _incident(
@@ -80,7 +109,8 @@ def _incident(
         answers |= {q.id: d.text("fraud_why") for q in fraud.question if q.open}
         outcomes = [o.id for o in fraud.outcome]
         outcome = rng.choices(outcomes, [INCIDENT_FRAUD.get(o, 5) for o in outcomes])[0]
-        add(at, "fraud", payload=json.dumps({"answers": answers, "outcome": outcome}))
+        case = _fraud_case(random.Random(incident_id), fraud, outcome)
+        add(at, "fraud", payload=json.dumps({"answers": answers, "outcome": outcome} | case))
         if outcome == "delayed":
             task_row(
                 rng,
@@ -95,6 +125,7 @@ def _incident(
                 created=at,
                 fixed_after=timedelta(days=1),
                 fixed_note=d.text("follow_up_done"),
+                due_at=task_due("fraud_follow_up", at, d.settings),
             )
     later = timedelta(days=rng.randint(1, 3)) if kind.id == "lost_property" else timedelta()
     resolved = at + later + timedelta(minutes=rng.randint(5, 60))
@@ -137,7 +168,12 @@ INCIDENT_ODDS = {
     "fire": 0.3,
     "other": 4,
 }
-INCIDENT_FRAUD = {"stopped": 50, "delayed": 15, "family": 15, "police": 10, "went_ahead": 10}
+# The outcomes of data/fraud.toml (the ids before the closed loop, "stopped", "family" and
+# "police", weighed nothing any more: every outcome fell back to 5).
+INCIDENT_FRAUD = {"prevented": 50, "partial": 10, "lost": 8, "delayed": 15, "went_ahead": 7}
+# Anti-fraud interventions beyond the incident mix: a branch sees a few a month, and the
+# month's print has prevented cases and money saved to show.
+FRAUD_EXTRA_PER_DAY = 0.1
 INCIDENT_ZONES = {
     "crowding": "waiting",
     "line_cutting": "counters",

@@ -142,6 +142,10 @@ CASE_TABLES: dict[str, tuple[Column, ...]] = {
         "closed_at",
         "created_at",
         "updated_at",
+        # A regulator's referral's reply deadline: a deadline the figures judge (the day's
+        # overdue); its reference stays on the tablet. Last, so an older warehouse adds it
+        # where its tables already end (warehouse.missing_columns).
+        "referral_due_at",
     ),  # fmt: skip
     # A callback's answers live in its payload: the two numbers the figures count are taken
     # out of it (R4.6), read as the report reads them (services/report._callbacks): reached

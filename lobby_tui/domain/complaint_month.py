@@ -20,7 +20,7 @@ class ComplaintMonthFacts:
     business_day: date  # the branch-local day it was received
     via: str
     decision_due_at: datetime  # the deadline in force (as extended)
-    decided_at: datetime | None  # first resolved or closed: the decision (Art. 21)
+    decided_at: datetime | None  # first resolved or closed: the decision
     referral_due_at: datetime | None  # a regulator's referral: its own reply deadline
     closed_at: datetime | None
     root_cause: str | None  # found at closing

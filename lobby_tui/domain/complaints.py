@@ -29,8 +29,8 @@ REFERRALS = ("nfra_12378", "nfra_office")
 REFERENCE_MAX = 40  # the regulator's reference: a case number, not personal data
 # How the customer was told (an extension, a progress update): recorded with each step.
 TOLD_HOW = ("phone", "sms", "in_person", "letter", "online")
-# Who approved the further extension (Art. 21): a higher-level institution, or a senior
-# manager of the head office.
+# Who approved the further extension: the institution's higher-level office, or a senior
+# manager of its head office (the measures' words: 上级机构或者总行、总公司高级管理人员).
 APPROVER_LEVELS = ("superior", "head_office")
 OUTCOMES = ("on_spot", "escalated")
 STATUSES = ("new", "in_progress", "resolved", "callback_done", "closed")
@@ -51,11 +51,14 @@ class Profile:
 
 
 PROFILES = {
-    # China: 银行业保险业消费投诉处理管理办法 (CBIRC Order 2020 No. 3), Article 21 (第二十一条):
-    # a decision within 15 days of receiving the complaint, and the complainant told; a
-    # complex case may be extended to 30 days; an especially complex case, or one with other
-    # special reasons, may be extended by a further 30 days, approved by the institution's
-    # higher-level office or a senior manager of its head office, and the complainant told.
+    # China: 银行业保险业消费投诉处理管理办法 (CBIRC, published 2020-01-17, in force
+    # 2020-03-01), its rule on time limits: a decision within 15 days of receiving the
+    # complaint, and the complainant told; a complex case may be extended to 30 days; an
+    # especially complex case, or one with other special reasons, by a further 30 days,
+    # approved by the institution's higher-level office or a senior manager of its head
+    # office, and the complainant told: 60 days at most. Checked against press reports
+    # quoting that text (Caixin, Xinhua, 2020-01-17), which give no article number; so none
+    # is cited here.
     "nfra": Profile("nfra", 15, extensions=(30, 60)),
     # UK FCA DISP: a final response within 8 weeks.
     "fca": Profile("fca", 56),
@@ -104,8 +107,8 @@ def deadline_in_force(
 
 @dataclass(frozen=True)
 class Extension:
-    """One step of Article 21: 1 = complex (to 30 days), 2 = especially complex or special
-    (a further 30 days, approved above the branch)."""
+    """One extension of the measures' time limit: 1 = complex (to 30 days), 2 = especially
+    complex or special (a further 30 days, approved above the branch)."""
 
     step: int
     approver: str
@@ -123,7 +126,7 @@ def check_extension(
     approver_level: str | None = None,
 ) -> Extension:
     """The next extension after `done` of them, only with who approved it, why, and how the
-    complainant was told; the further one also with the approver's level (Art. 21)."""
+    complainant was told; the further one also with the approver's level."""
     if not profile.extensions:
         raise Invalid("extension", "extension_not_allowed")
     if done >= len(profile.extensions):

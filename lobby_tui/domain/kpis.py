@@ -341,6 +341,7 @@ class ComplaintFacts:
     settled_at: datetime | None  # resolved (or closed without a resolution)
     decision_due_at: datetime
     promised_by: datetime | None
+    referral_due: datetime | None = None  # a regulator's referral: its own reply deadline
 
 
 @dataclass(frozen=True)
@@ -376,7 +377,8 @@ def complaint_figures(
             on_spot += c.outcome == "on_spot"
         if open_at(c.received_at, c.settled_at, cut):
             still_open += 1
-            overdue += clock_state(c.decision_due_at, c.promised_by, cut) == Clock.OVERDUE
+            clock = clock_state(c.decision_due_at, c.promised_by, cut, referral_due=c.referral_due)
+            overdue += clock == Clock.OVERDUE
     reached = [c for c in callbacks if c.reached]
     scores = [float(c.satisfaction) for c in reached if c.satisfaction in (1, 2, 3, 4, 5)]
     return ComplaintFigures(

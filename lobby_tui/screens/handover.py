@@ -271,7 +271,7 @@ class HandoverScreen(LobbyScreen):
         ):
             lines.append(Text(t("handover.nothing_open"), style="dim"))
         for c in report.open_complaints:
-            due = deadline(c.decision_due_at, c.promised_by) or c.decision_due_at
+            due = deadline(c.decision_due_at, c.promised_by, c.referral_due) or c.decision_due_at
             style = red if c.clock == Clock.OVERDUE else amber if c.clock == Clock.SOON else ""
             lines.append(
                 Text.assemble(

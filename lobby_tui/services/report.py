@@ -49,7 +49,7 @@ from lobby_tui.services import rollup
 from lobby_tui.services.incident_list import Incident
 from lobby_tui.services.reminders import reminders_between
 from lobby_tui.services.tasks import Task, tasks_open_at
-from lobby_tui.store import Store, iso, parse_iso
+from lobby_tui.store import Store, iso, parse_iso, parse_iso_or_none
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ class OpenComplaint:
     status: str  # as it is now (for a past day, it may have moved on since)
     decision_due_at: datetime  # the regulator's clock
     promised_by: datetime | None  # the date promised to the customer
-    clock: Clock  # the tighter of the two, at the cut: ok, soon, overdue
+    clock: Clock  # the tightest deadline at the cut: ok, soon, overdue
+    referral_due: datetime | None = None  # a regulator's referral: its own reply deadline
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,8 @@ def _complaints(
     settled_by_cut = _settled_at_cut(store, cut)
     for row in store.query(
         "SELECT id, case_no, business_day, received_at, outcome, resolved_at, closed_at,"
-        " decision_due_at, promised_by, profile, category, subject, status FROM complaints"
+        " decision_due_at, promised_by, referral_due_at, profile, category, subject, status"
+        " FROM complaints"
         " WHERE business_day BETWEEN ? AND ? OR coalesce(resolved_at, closed_at) IS NULL"
         " OR coalesce(resolved_at, closed_at) >= ?",
         (*span, iso(cut)),
@@ -310,6 +312,7 @@ def _complaints(
             settled_at=parse_iso(settled) if settled else None,
             decision_due_at=due or decision_due(profile, received),
             promised_by=parse_iso(row["promised_by"]) if row["promised_by"] else None,
+            referral_due=parse_iso_or_none(row["referral_due_at"]),
         )
         facts.append(fact)
         if open_at(fact.received_at, fact.settled_at, cut):
@@ -324,8 +327,13 @@ def _complaints(
                     fact.decision_due_at,
                     fact.promised_by,
                     clock_state(
-                        fact.decision_due_at, fact.promised_by, cut, settings.complaint_soon_days
+                        fact.decision_due_at,
+                        fact.promised_by,
+                        cut,
+                        settings.complaint_soon_days,
+                        fact.referral_due,
                     ),
+                    fact.referral_due,
                 )
             )
     urgency = {Clock.OVERDUE: 0, Clock.SOON: 1, Clock.OK: 2}

@@ -522,7 +522,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE cash_movements ADD COLUMN task_id TEXT REFERENCES tasks(id);
     """,
     # 15: complaints as the regulation runs them (issue 20): a regulator's referral keeps its
-    # reference and reply deadline; the further extension of Art. 21 with the approver's
+    # reference and reply deadline; the further extension (to 60 days) with the approver's
     # level; the last progress update the customer had (R4.4); the root cause at closing;
     # and each hand-off to a department with its own status and dates (R4.5).
     """

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -476,3 +477,71 @@ def test_a_bundle_whose_pages_do_not_read_is_refused_the_rest_load(
     held = counts(warehouse)
     assert held["bundles"] == len(good)
     assert {t.name: held[t.name] for t in row_tables()} == manifest_rows(good)
+
+
+def test_a_referral_past_its_own_deadline_is_overdue_at_head_office_too(
+    estate: Estate, warehouse: Warehouse, tmp_path: Path
+) -> None:  # covers: R6.6, R4.4
+    """A regulator's referral undecided past its letter's deadline (the 15 days still
+    running) is overdue in the branch's own report and in head office's alike."""
+    from lobby_tui.services.bundle import write_bundle
+    from lobby_tui.store import SystemClock, open_store
+
+    (tablet,) = estate.of("A01")
+    copy = tmp_path / "tablet.db"
+    shutil.copy(tablet.db, copy)
+    day = estate.last.isoformat()
+    regulator_due = (estate.last + timedelta(days=15)).isoformat()  # still running
+    with sqlite3.connect(copy) as conn:
+        (case_id,) = conn.execute(
+            "SELECT id FROM complaints WHERE business_day = ? ORDER BY id LIMIT 1", (day,)
+        ).fetchone()
+        conn.execute(  # received that morning, the letter's deadline that noon, undecided
+            "UPDATE complaints SET received_via = 'nfra_12378', referral_ref = '12378-1',"
+            " received_at = ?, referral_due_at = ?, decision_due_at = ?, promised_by = NULL,"
+            " status = 'new', outcome = NULL, resolved_at = NULL, closed_at = NULL,"
+            " updated_at = ? WHERE id = ?",
+            (f"{day}T01:00:00Z", f"{day}T04:00:00Z", f"{regulator_due}T01:00:00Z",
+             f"{day}T04:30:00Z", case_id),
+        )  # fmt: skip
+        conn.execute(
+            "DELETE FROM complaint_updates WHERE complaint_id = ? AND to_status IS NOT NULL",
+            (case_id,),
+        )
+    store = open_store(copy, SystemClock())
+    try:
+        reissued = write_bundle(store, estate.last, tmp_path / "again")
+    finally:
+        store.close()
+    ingest([b for b in tablet.bundles if b.name != reissued.name] + [reissued], warehouse)
+    made = network_report(warehouse, estate.first, estate.last, "en")
+    ours = made.branches[0].to_json_dict()["complaints"]
+    theirs = branch_json(copy, estate)["complaints"]
+    assert ours["overdue"] == theirs["overdue"] >= 1
+    assert (ours["open"], ours["received"]) == (theirs["open"], theirs["received"])
+
+
+def test_a_warehouse_from_before_a_new_column_gets_it(
+    estate: Estate, target: str
+) -> None:  # covers: R6.6
+    wh = open_warehouse(target)
+    try:
+        ingest(estate.bundles, wh)
+        before = network_report(wh, estate.first, estate.last, "en").to_json_dict()
+        for table in ("complaints", "complaints_now"):
+            wh.query(f'ALTER TABLE "{table}" DROP COLUMN referral_due_at')
+    finally:
+        wh.close()
+    wh = open_warehouse(target)
+    try:
+        again = ingest(estate.bundles, wh)  # creates the schema: the column comes back
+        assert again.unchanged == len(estate.bundles)
+        held = wh.query('SELECT count(referral_due_at), count(*) FROM "complaints"')
+        assert held[0][1] > 0 and held[0][0] == 0  # the rows held before: NULL there
+        after = network_report(wh, estate.first, estate.last, "en").to_json_dict()
+        assert (
+            after["network"]["complaints"]["received"]
+            == before["network"]["complaints"]["received"]
+        )
+    finally:
+        wh.close()

@@ -521,7 +521,7 @@ async def test_a_regulator_referral_from_intake_to_closing(
         text = screen_text(app)
         assert "Referred by the regulator: 12378-2026-0042, reply by 2026-12-05" in text
         assert "Progress update due 2026-12-03" in text
-        # Extended (Art. 21): the approver, the reason, how the customer was told.
+        # Extended: the approver, the reason, how the customer was told.
         screen.query_one("#input-approver", Input).value = "Branch head Li"
         screen.query_one("#input-reason", Input).value = "card centre must trace it"
         await click(app, pilot, "#extend")
@@ -594,3 +594,50 @@ async def test_a_regulator_referral_from_intake_to_closing(
     kinds = [u.kind for u in service.timeline(store, complaint_id)]
     assert kinds == ["received", "extended", "handoff", "handoff", "progress", "handoff",
                      "status", "callback", "status"]  # fmt: skip
+
+
+async def test_both_extensions_on_screen_then_a_promise_on_the_last_day(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R4.4 — to 30 days, a further 30 approved above the branch, 60 at most
+    from textual.widgets import SelectionList
+
+    complaint_id = take(store, settings)  # received 11-28 10:30 Shanghai, undecided
+    app = build_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        screen = app.screen
+        # Step 1: nobody named as approver: said beside the field, the reason kept.
+        screen.query_one("#input-reason", Input).value = "card centre must trace it"
+        screen.query_one("#extension-how", Select).value = "phone"
+        await click(app, pilot, "#extend")
+        assert "An extension needs the approver's name." in screen_text(app)
+        assert screen.query_one("#input-reason", Input).value == "card centre must trace it"
+        screen.query_one("#input-approver", Input).value = "Branch head Li"
+        await click(app, pilot, "#extend")
+        assert "Deadline extended to 2026-12-28 (step 1)" in screen_text(app)
+        # Step 2: approval above the branch is required, and said so.
+        assert "A further 30 days: especially complex or special" in screen_text(app)
+        screen.query_one("#input-approver", Input).value = "Deputy head Zhou"
+        screen.query_one("#input-reason", Input).value = "needs the merchant's records"
+        screen.query_one("#extension-how", Select).value = "letter"
+        await click(app, pilot, "#extend")
+        assert "needs approval above the branch: choose the level" in screen_text(app)
+        assert screen.query_one("#input-approver", Input).value == "Deputy head Zhou"
+        screen.query_one("#extension-level", Select).value = "superior"
+        await click(app, pilot, "#extend")
+        assert "Deadline extended to 2027-01-27 (step 2)" in screen_text(app)
+        # Escalated with a promise on the last day allowed: kept by that deadline, not
+        # refused as "after 2027-01-27" because closing time falls after 10:30 that day.
+        screen.query_one("#esc-departments", SelectionList).select("cards")
+        screen.query_one("#input-esc-owner", Input).value = "Zhang"
+        screen.query_one("#input-esc-promised", Input).value = "2027-01-28"
+        await click(app, pilot, "#escalate-now")
+        assert "no later than the regulator's deadline, 2027-01-27" in screen_text(app)
+        screen.query_one("#input-esc-promised", Input).value = "2027-01-27"
+        await click(app, pilot, "#escalate-now")
+        assert "Departments: Card centre" in screen_text(app)
+    complaint = service.get(store, complaint_id)
+    assert complaint.extensions == 2 and complaint.further_approver_level == "superior"
+    assert complaint.decision_due_at == MORNING + timedelta(days=60)
+    assert complaint.promised_by == MORNING + timedelta(days=60)

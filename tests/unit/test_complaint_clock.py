@@ -46,7 +46,7 @@ def test_nfra_fifteen_days_extendable_to_thirty_with_approval() -> None:  # cove
 
 
 def test_nfra_further_extension_approved_above_the_branch_and_told() -> None:
-    # covers: R4.4 — Art. 21: a further 30 days, approved by a higher-level office or a
+    # covers: R4.4 — a further 30 days, approved by a higher-level office or a
     # head-office senior manager, the complainant told; no third.
     nfra = PROFILES["nfra"]
     assert decision_due(nfra, RECEIVED, extensions=2) == RECEIVED + timedelta(days=60)

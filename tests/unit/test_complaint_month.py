@@ -109,3 +109,8 @@ def test_the_month_print_from_the_store_in_both_languages(
     set_language("zh")
     zh = render_month(month_report(store, settings, date(2026, 11, 1), "zh"), "md")
     assert "消费者权益保护月报" in zh and "| 受理：12378 转办 | 1 |" in zh
+    # The month judges the regulator's time limit (a broken promise is the day report's
+    # "overdue"): its labels say so, so F7's two overdue figures are not read as one.
+    assert "| 在监管时限内作出决定 | 1 |" in zh and "| 超出监管时限未决 | 0 |" in zh
+    assert "| Decided within the regulator's deadline (as extended) | 1 |" in md
+    assert "| Undecided past the regulator's deadline | 0 |" in md

@@ -246,7 +246,7 @@ def test_reopening_forgets_the_last_callback_and_a_late_callback_is_red(
 
 
 def test_extension_needs_approver_and_moves_the_clock(store: Store, settings: Settings) -> None:
-    # covers: R4.4 — Art. 21: to 30 days, then a further 30 approved above the branch; each
+    # covers: R4.4 — to 30 days, then a further 30 approved above the branch; each
     # a step of the timeline with the approver, the reason and how the customer was told.
     complaint_id = take(store, settings)
     with pytest.raises(Invalid, match="approver_missing"):

@@ -102,6 +102,21 @@ def test_history_is_plausible_and_the_journal_holds(store: Store, settings: Sett
         and one_row(store, "SELECT COUNT(*) FROM incident_updates")[0] > report.incidents.total
     )
     assert report.enquiries > 0 and report.reminders["belongings"] > 0
+    # The consumer-protection print has something to show (issue 20): a regulator's
+    # referral with its reference and reply deadline, and a fraud case with its amount.
+    assert one_row(
+        store,
+        "SELECT COUNT(*) FROM complaints WHERE received_via IN ('nfra_12378', 'nfra_office')"
+        " AND referral_ref IS NOT NULL AND referral_due_at > received_at",
+    )[0]
+    assert one_row(store, "SELECT COUNT(*) FROM complaints WHERE referral_ref IS NOT NULL"
+                   " AND received_via NOT IN ('nfra_12378', 'nfra_office')")[0] == 0  # fmt: skip
+    assert report.protection.prevented > 0 and report.protection.money_saved > 0
+    # Every task, as the app opens them (domain/tasks.RULES): an owner and a due time.
+    assert one_row(store, "SELECT COUNT(*) FROM tasks")[0] > 0
+    assert (
+        one_row(store, "SELECT COUNT(*) FROM tasks WHERE owner IS NULL OR due_at IS NULL")[0] == 0
+    )
     shifts = store.query("SELECT closed_at, handover_note FROM shifts")
     assert len(shifts) == 21 and all(s[0] and s[1] for s in shifts)
     # The journal: one event says what was written, then the digests of every row it wrote

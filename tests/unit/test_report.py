@@ -493,6 +493,37 @@ def test_a_complaint_reopened_later_was_settled_at_the_end_of_its_first_day(
     assert today.complaints.open == 1 and [c.id for c in today.open_complaints] == [complaint_id]
 
 
+def test_a_referral_past_its_own_deadline_is_overdue_in_the_report_and_handover(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4 — red everywhere: the referral letter's deadline is a deadline too
+    from lobby_tui.content import complaint_catalogue
+    from lobby_tui.domain.complaints import Clock, Intake
+    from lobby_tui.domain.day import business_day
+    from lobby_tui.services import complaints
+
+    letter_due = clock.now() + timedelta(days=5)  # the regulator's own 15 days run longer
+    complaints.take_complaint(
+        store,
+        settings,
+        complaint_catalogue(),
+        Intake(
+            clock.now(),
+            "nfra_12378",
+            "fees",
+            "medium",
+            "Fee taken twice",
+            referral_ref="12378-2026-0042",
+            referral_due=letter_due,
+        ),  # fmt: skip
+        shift_id=None,
+    )
+    clock.advance(days=6)  # past the letter's deadline, within the 15 days
+    report = day_report(store, settings, business_day(clock.now(), settings.timezone), "en")
+    assert (report.complaints.open, report.complaints.overdue) == (1, 1)
+    [case] = report.open_complaints
+    assert case.clock == Clock.OVERDUE and case.referral_due == letter_due
+
+
 def test_the_service_level_is_defined_once_in_readme_and_report(
     store: Store, settings: Settings
 ) -> None:  # covers: R2.7

@@ -461,7 +461,7 @@ class CaseDetail(VerticalScroll):
                 )
         elif update.kind == "extended":
             payload = update.payload or {}
-            if payload.get("step"):  # Art. 21: the step, its approver, the customer told
+            if payload.get("step"):  # the step, its approver, the customer told
                 level = payload.get("approver_level")
                 due = str(payload.get("due") or "")
                 text = t(
@@ -640,7 +640,11 @@ class CaseDetail(VerticalScroll):
         departments = tuple(self.query_one("#esc-departments", SelectionList).selected)
 
         def do() -> None:
-            promised = parse_promise(values["esc-promised"], app.settings, complaint.received_at)
+            # A promise on the extended (or referral's) deadline day is kept by that deadline.
+            limit = complaint.deadline_in_force()
+            promised = parse_promise(
+                values["esc-promised"], app.settings, complaint.received_at, limit
+            )
             service.escalate(
                 app.store,
                 app.settings,

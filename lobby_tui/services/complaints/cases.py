@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.complaints import (
     LATE,
+    PROFILES,
     STATUSES,
     Progress,
     Urgency,
+    deadline_in_force,
     due_on_list,
     progress_state,
     urgency,
@@ -67,7 +69,7 @@ class Complaint:
     satisfaction: int | None
     referral_ref: str | None = None  # a regulator's referral (12378, a local NFRA office)
     referral_due_at: datetime | None = None  # its own reply deadline
-    further_extended_by: str | None = None  # Art. 21's further extension
+    further_extended_by: str | None = None  # the further extension (to 60 days)
     further_approver_level: str | None = None
     further_extension_reason: str | None = None
     progress_told_at: datetime | None = None  # the last progress update (R4.4)
@@ -77,6 +79,16 @@ class Complaint:
     def extensions(self) -> int:
         """Extensions approved so far: 0, 1 (complex) or 2 (especially complex)."""
         return 2 if self.further_extended_by else 1 if self.extended_by else 0
+
+    def deadline_in_force(self) -> datetime:
+        """What a promise may not pass as the case stands: the regulator's deadline as
+        extended so far, and a referral's own when sooner (the service checks the same)."""
+        return deadline_in_force(
+            PROFILES.get(self.profile, PROFILES["nfra"]),
+            self.received_at,
+            extensions=self.extensions,
+            referral_due=self.referral_due_at,
+        )
 
     def urgency(self, now: datetime, soon_days: int) -> Urgency:
         return urgency(

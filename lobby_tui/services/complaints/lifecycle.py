@@ -248,7 +248,7 @@ def extend(
     told_how: str,
     approver_level: str | None = None,
 ) -> None:
-    """The next extension of Art. 21 (complex: to 30 days; especially complex or special:
+    """The next extension of the time limit (complex: to 30 days; especially complex or special:
     a further 30, approved above the branch), each with who approved it, why, and how the
     complainant was told; a step of the timeline."""
     with store.unit_of_work() as uow:

@@ -246,6 +246,7 @@ COMPLAINT_READ = (
     "decision_due_at",
     "profile",
     "promised_by",
+    "referral_due_at",
 )
 
 
@@ -352,7 +353,7 @@ hist AS (
       ELSE {s("coalesce(c.resolved_at, c.closed_at)")} END AS settled_s,
     coalesce({s("c.decision_due_at")},
       {s("c.received_at")} + 86400 * {_profile_days("c.profile")}) AS due_s,
-    {s("c.promised_by")} AS promised_s
+    {s("c.promised_by")} AS promised_s, {s("c.referral_due_at")} AS referral_s
   FROM held c JOIN rules r ON r.branch_id = c.branch_id
   LEFT JOIN as_of_cut k ON k.branch_id = c.branch_id AND k.complaint_id = c.id
 ), judged AS (
@@ -362,7 +363,7 @@ hist AS (
 SELECT branch_id, GROUPING(branch_id) AS network,
   count(*) FILTER (WHERE business_day BETWEEN {_day(first)} AND {_day(last)}),
   count(*) FILTER (WHERE still_open),
-  count(*) FILTER (WHERE still_open AND cut_s > LEAST(due_s, promised_s))
+  count(*) FILTER (WHERE still_open AND cut_s > LEAST(due_s, promised_s, referral_s))
 FROM judged GROUP BY GROUPING SETS ((branch_id), ())
 """
 

@@ -227,6 +227,28 @@ def _create(table: WTable) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols})'
 
 
+HELD_COLUMNS = (
+    "SELECT table_name, column_name FROM information_schema.columns"
+    " WHERE table_schema = current_schema()"
+)
+
+
+def missing_columns(held: Sequence[tuple[Any, ...]]) -> list[str]:
+    """A warehouse made before a column was allow-listed (`held`: its tables' columns, as
+    HELD_COLUMNS reads them): the column added where the table ends, as the allow-list adds
+    new columns last; the rows already held have NULL there, as an older bundle has."""
+    have: dict[str, set[str]] = {}
+    for table, column in held:
+        have.setdefault(str(table), set()).add(str(column))
+    return [
+        f'ALTER TABLE "{t.name}" ADD COLUMN "{c.name}" {c.type}'
+        for t in all_tables()
+        if t.name in have
+        for c in t.columns
+        if c.name not in have[t.name]
+    ]
+
+
 def index_ddl() -> list[str]:
     return [
         f'CREATE INDEX IF NOT EXISTS "{t.name}_identity" ON "{t.name}" (branch_id, bundle_day)'
@@ -436,6 +458,8 @@ class DuckWarehouse(Warehouse):
             existing = {r[0] for r in self.conn.execute("SHOW TABLES").fetchall()}
             for statement in schema_ddl():
                 self.conn.execute(statement)
+            for statement in missing_columns(self.conn.execute(HELD_COLUMNS).fetchall()):
+                self.conn.execute(statement)
             for statement in _missing_summaries(self.dialect, existing):
                 self.conn.execute(statement)
             self.conn.execute("COMMIT")
@@ -525,6 +549,9 @@ class PgWarehouse(Warehouse):
             )
             existing = {str(r[0]) for r in cur.fetchall()}
             for statement in (*schema_ddl(), *index_ddl()):
+                cur.execute(statement)
+            cur.execute(HELD_COLUMNS)
+            for statement in missing_columns(cur.fetchall()):
                 cur.execute(statement)
             for statement in _missing_summaries(self.dialect, existing):
                 cur.execute(statement)
