@@ -299,6 +299,8 @@ CATALOG: dict[str, str] = {
     "check.key_problem.tip": "The highlighted item has a problem: it becomes a task",
     "check.key_na": "N/A",
     "check.key_na.tip": "The highlighted item does not apply today",
+    "check.key_forecast": "Windows needed",
+    "check.key_forecast.tip": "The Day plan at its forecast: the windows each hour needs, and why",
     "check.key_sign": "Sign off",
     "check.key_sign.tip": "Sign the checklist off with your name",
     "check.tab_items": "Checklist",

@@ -289,6 +289,8 @@ CATALOG: dict[str, str] = {
     "check.key_problem.tip": "当前项目有问题：将生成一项任务",
     "check.key_na": "不适用",
     "check.key_na.tip": "当前项目今天不适用",
+    "check.key_forecast": "所需窗口",
+    "check.key_forecast.tip": "当日计划的预测：每个时段需要几个窗口，以及原因",
     "check.key_sign": "签字",
     "check.key_sign.tip": "填写姓名，完成班前检查签字",
     "check.tab_items": "检查清单",

@@ -120,6 +120,27 @@ async def test_the_day_plan_shows_the_windows_needed_beside_those_on_duty(
         assert all(re.search(r"\d+/2 +\d+/2 +\d+/1 +\d+/3 +\d+/1$", line) for line in rows)
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_one_key_shows_the_windows_each_hour_needs_at_0830(
+    build_app: Build, clock: FixedClock, history: None, language: str
+) -> None:  # covers: R1.6
+    """At 08:30 on a laptop: F2 then Ctrl+G, and the forecast's hours are on screen (they
+    end a long Day plan, below the counters, the people, appointments and cash)."""
+    clock.set(at(8, 30))
+    app = build_app(language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_checklist(app, pilot)
+        await pilot.press("ctrl+g")
+        await settle(app, pilot)
+        assert app.screen.query_one(TabbedContent).active == "tab-plan"
+        title = app.screen.query_one("#forecast-title", Static)
+        assert title.region.height and app.screen.region.contains_region(title.region)
+        hours = app.screen.query_one("#forecast", Static)
+        assert hours.region.y < app.screen.region.bottom - 2  # the table starts on screen
+        heading = "Expected arrivals per hour" if language == "en" else "各时段预计到店人数"
+        assert heading in screen_text(app)
+
+
 @pytest.mark.parametrize(("language", "said"), [
     ("en", "The holiday calendar for 2027 is not confirmed (data/holidays.toml)"),
     ("zh", "2027 年节假日安排尚未确认（data/holidays.toml）"),

@@ -110,7 +110,7 @@ class DayPlanPane(TabPane):
                     max_length=dayplan.PURPOSE_MAX,
                 )
                 yield Button(t("plan.add"), id="cash-add")
-            yield Static(t("plan.forecast"), classes="plan-title")
+            yield Static(t("plan.forecast"), classes="plan-title", id="forecast-title")
             yield Static(id="forecast")
 
     def fill(self) -> None:

@@ -39,6 +39,11 @@ class ChecklistScreen(LobbyScreen):
         ),
         Binding("n", "answer('na')", "check.key_na", tooltip="check.key_na.tip", show=False),
         Binding("s", "sign", "check.key_sign", tooltip="check.key_sign.tip", show=False),
+        # At 08:30 the windows each hour needs, and why, in one key: the Day plan's forecast
+        # is at the end of a long tab (ctrl+g: no input, browser or Textual key takes it).
+        Binding(
+            "ctrl+g", "forecast", "check.key_forecast", tooltip="check.key_forecast.tip", show=False
+        ),
         Binding("escape", "back_to_list", show=False),
     ]
 
@@ -137,6 +142,13 @@ class ChecklistScreen(LobbyScreen):
         self.query_one(ItemsPane).say_status(t("tasks.resolved"))
 
     # Keys ------------------------------------------------------------------------------
+
+    def action_forecast(self) -> None:
+        """The Day plan, scrolled to the forecast: the windows each hour needs and why."""
+        if self.template is None:
+            return
+        self.query_one("#check-tabs", TabbedContent).active = "tab-plan"
+        self.query_one("#forecast-title").scroll_visible(top=True, animate=False)
 
     def action_answer(self, value: str) -> None:
         if self.template is not None:
