@@ -108,8 +108,8 @@ class LobbyApp(App[None]):
             "handover",
         )
     ]
-    # The dashboard is the default screen, not a MODES entry: Textual refreshes all CSS when
-    # it builds a mode's first screen, and the dashboard is on the start-up path.
+    # The dashboard is the default screen, not a MODES entry: it is on the start-up path, made
+    # with the app rather than by the first mode switch.
     MODES: ClassVar[dict[str, str | partial[Screen[None]]]] = {  # type: ignore[assignment]
         place: partial(_place_screen, place) for place, _key in PLACES if place != "dashboard"
     }

@@ -193,13 +193,10 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
         classes: str | None = None,
     ) -> None:
         super().__init__(name, id, classes)
-        # The breakpoint class the first resize would give the place, given now: given
-        # then, it restyles every widget of the place once more.
+        # The breakpoint class the first resize would give the place (by Textual's own
+        # rule), given now: given then, it restyles every widget of the place once more.
         width = self.app.size.width
-        for edge, name_ in sorted(self.HORIZONTAL_BREAKPOINTS or (), reverse=True):
-            if width >= edge:
-                self.add_class(name_)
-                break
+        self.add_class(*self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS or []))
         self.reads = BackgroundReads(self)
         """This screen's background reads and debounced actions."""
 

@@ -23,7 +23,7 @@ def fit_controls(root: DOMNode, rows: int) -> None:
     hundred controls) took a third of a second of the place's first paint."""
     compact = rows < COMPACT_BELOW_ROWS
     changed: list[Widget] = []
-    for control in root.query("Button, Input, Select, Checkbox"):
+    for control in root.query(", ".join(kind.__name__ for kind in CONTROLS)):
         if isinstance(control, CONTROLS) and control.compact != compact:
             control.set_reactive(type(control).compact, compact)
             control.set_class(compact, "-textual-compact", update=False)

@@ -131,7 +131,8 @@ def _load(
     except warehouse.read_errors as exc:
         if len(batch) > 1:
             return [c for one in batch for c in _load(warehouse, [one], replacing, now, summary)]
-        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        said = str(exc).strip()
+        detail = said.splitlines()[0][:200] if said else type(exc).__name__
         summary.refused.append(Refused(batch[0].folder, "not_loaded", {"detail": detail}))
         return []
 
