@@ -21,7 +21,7 @@ from lobby_tui.cli_words import speak_click
 from lobby_tui.domain.inert import inert
 from lobby_tui.i18n import resolve_language, set_language, t
 from lobby_tui.start import default_db_path, fail, prepare, run_app, user_errors
-from lobby_tui.store import Store, SystemClock
+from lobby_tui.store import Store, wall_clock
 
 
 def echo(message: str, **options: Any) -> None:
@@ -109,7 +109,7 @@ def cli(ctx: click.Context, db: Path | None, lang: str | None) -> None:
         set_language(lang)
     if ctx.invoked_subcommand is None:
         with user_errors():
-            store, settings, language = prepare(db, lang, SystemClock())
+            store, settings, language = prepare(db, lang, wall_clock())
             run_app(store, settings, language)
 
 
@@ -188,7 +188,7 @@ def demo(
     )
     try:
         with user_errors():
-            store, settings, language = prepare(db, lang, SystemClock())
+            store, settings, language = prepare(db, lang, wall_clock())
             day = business_day(store.clock.now(), settings.timezone)
             try:
                 from lobby_tui.demo.staff import seed_duty, seed_roster
@@ -260,7 +260,7 @@ def serve(
     with user_errors():
         # Created and brought up to date here, once, not by the first tab; held open while
         # serving (the wall's read-only sessions see every commit through its -wal file).
-        store, settings, language = prepare(_pick(ctx, "db", db), lang, SystemClock())
+        store, settings, language = prepare(_pick(ctx, "db", db), lang, wall_clock())
         try:
             supervised = any(p.supervisor for p in roster(store, active_only=True))
             if not is_loopback(host) and not supervised:
@@ -388,7 +388,7 @@ def backup(
         set_language(lang)
     path = Path(_pick(ctx, "db", db) or default_db_path())
     with user_errors():
-        made = make_backup(path, SystemClock(), folder, keep)
+        made = make_backup(path, wall_clock(), folder, keep)
     echo(t("cli.backup_done", path=str(made.path), events=made.events))
     if made.removed:
         echo(t("cli.backup_pruned", count=made.removed, keep=keep))
@@ -495,14 +495,14 @@ def report(
     asked = period(day, first, last) if month is None else parse_month_option(month)
     with user_errors():
         store, settings, language = prepare(
-            _pick(ctx, "db", db), _pick(ctx, "lang", lang), SystemClock(), read_only=True
+            _pick(ctx, "db", db), _pick(ctx, "lang", lang), wall_clock(), read_only=True
         )
         if rebuild:  # the one report that writes: opened again, for writing, once it exists
             from lobby_tui.services.rollup import rebuild_rollups
             from lobby_tui.store import open_store
 
             store.close()
-            store = open_store(store.path, SystemClock(), create=False)
+            store = open_store(store.path, wall_clock(), create=False)
             try:
                 days = rebuild_rollups(store, settings)
             except BaseException:
@@ -555,7 +555,7 @@ def export(
         # a flag (a flag sits in the shell's history), and recorded (R6.5).
         vouching = _supervisor_vouches(db) if include_personal else None
         try:
-            store, settings, _language = prepare(db, lang, SystemClock(), read_only=True)
+            store, settings, _language = prepare(db, lang, wall_clock(), read_only=True)
             try:
                 with progress_bar(t("cli.progress_export")) as progress:
                     done = export_period(
@@ -597,7 +597,7 @@ def bundle(
         fail(t("error.db.missing", path=str(path)))
     with user_errors():
         # Writable: the tablet's id is made the first time a bundle is written.
-        store, _settings, _language = prepare(path, _pick(ctx, "lang", lang), SystemClock())
+        store, _settings, _language = prepare(path, _pick(ctx, "lang", lang), wall_clock())
         try:
             folder = write_bundle(store, asked, out)
         finally:
@@ -634,7 +634,7 @@ def purge(ctx: click.Context, db: Path | None, lang: str | None, dry_run: bool) 
         fail(t("error.db.missing", path=str(path)))
     with user_errors():
         store, settings, _language = prepare(
-            path, _pick(ctx, "lang", lang), SystemClock(), read_only=dry_run
+            path, _pick(ctx, "lang", lang), wall_clock(), read_only=dry_run
         )
         try:
             done = plan(store, settings) if dry_run else erase(store, settings)
@@ -664,7 +664,7 @@ def _supervisor_vouches(db: Path | None) -> Store:
         pin = click.prompt(t("cli.export_pin"), default="", show_default=False, hide_input=True)
     except click.exceptions.Abort:
         fail(t("cli.export_refused", reason=t("invalid.supervisor_only")))
-    store = open_store(db or default_db_path(), SystemClock(), create=False)
+    store = open_store(db or default_db_path(), wall_clock(), create=False)
     try:
         store.actor = supervisor_by_name(store, name, pin).id
     except Invalid as exc:

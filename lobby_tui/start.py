@@ -19,7 +19,7 @@ from lobby_tui.content import ContentError
 from lobby_tui.domain.inert import inert
 from lobby_tui.domain.settings import LANGUAGES, Settings, SettingsError
 from lobby_tui.i18n import resolve_language, set_language, t
-from lobby_tui.store import Clock, Store, StoreError, SystemClock, open_store
+from lobby_tui.store import Clock, Store, StoreError, open_store, wall_clock
 
 if TYPE_CHECKING:
     from lobby_tui.app import LobbyApp
@@ -157,5 +157,5 @@ def main() -> None:
     db, lang = plain
     set_language(resolve_language(lang, None))
     with user_errors():
-        store, settings, language = prepare(db, lang, SystemClock())
+        store, settings, language = prepare(db, lang, wall_clock())
         run_app(store, settings, language)

@@ -3,12 +3,14 @@ command line builds it."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -30,6 +32,15 @@ hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None)
 hypothesis_settings.load_profile("ci")
 
 S = TypeVar("S", bound=Screen[Any])
+
+# The day the tests that build demo data (estates, histories, `lobby demo`) run on: never the
+# real date, so the suite passes on any day of the year. CI runs those tests again on a
+# month's end, a leap day and a Saturday (LOBBY_TEST_DAY). Every command a test starts, and
+# every `wall_clock()` in this process, runs from 10:30 in Shanghai on that day (LOBBY_NOW).
+TEST_DAY = date.fromisoformat(os.environ.get("LOBBY_TEST_DAY") or "2026-12-07")
+TEST_NOW = datetime.combine(TEST_DAY, time(10, 30), ZoneInfo("Asia/Shanghai"))
+os.environ["LOBBY_NOW"] = TEST_NOW.isoformat()
+os.environ.pop("LOBBY_CLOCK_SHIFT", None)  # set again from LOBBY_NOW at its first read
 
 # 10:30 in Shanghai on a Saturday: mid-morning, the demo's hour.
 MORNING = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)

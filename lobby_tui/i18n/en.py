@@ -1039,6 +1039,10 @@ CATALOG: dict[str, str] = {
         "The database {path} is damaged. It was left untouched; restore a backup or "
         "start with a new file using --db."
     ),
+    "error.clock.bad_now": (
+        "{variable} is set to {text!r}, which is not an instant with its zone"
+        " (for example 2026-12-07T10:30+08:00). Unset it to run on the real time."
+    ),
     "error.db.bad_instant": (
         "The database holds a time it cannot read ({text}), written outside the app or by an"
         " older version. Show this to IT; `lobby verify` names the row if it was changed."

@@ -1013,6 +1013,7 @@ CATALOG: dict[str, str] = {
     "error.db.read_only": "数据库 {path} 无法写入（文件或文件夹只读）。请用 --db 指定可写的位置。",
     "error.db.disk_full": "{path} 所在的磁盘已满。请清理空间；本次内容未保存。",
     "error.db.corrupt": "数据库 {path} 已损坏，程序未作任何改动。请恢复备份，或用 --db 新建数据库。",
+    "error.clock.bad_now": "{variable} 设为 {text!r}，不是带时区的时间（例如 2026-12-07T10:30+08:00）。取消该设置即按真实时间运行。",
     "error.db.bad_instant": "数据库中有一个无法读取的时间（{text}），是在应用之外或由旧版本写入的。请告知 IT；若是在应用之外改动的，`lobby verify` 会指出是哪条记录。",
     "error.db.cannot_open": "无法打开数据库 {path}（请检查文件权限）。",
     "error.db.failed": "无法使用数据库 {path}：{detail}",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lobby_tui.i18n import resolve_language, set_language
 from lobby_tui.start import prepare, run_app, user_errors
-from lobby_tui.store import SystemClock
+from lobby_tui.store import wall_clock
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.wall:
             run_wall(args.db, args.lang)
         else:
-            store, settings, language = prepare(args.db, args.lang, SystemClock())
+            store, settings, language = prepare(args.db, args.lang, wall_clock())
             run_app(store, settings, language)
 
 
@@ -36,7 +36,7 @@ def run_wall(db: Path, lang: str | None) -> None:
 
     # Read-only: the server holds the file open for as long as it serves, so its -wal file
     # is there and this connection sees every commit (see store.open_store).
-    store, settings, language = prepare(db, lang, SystemClock(), read_only=True)
+    store, settings, language = prepare(db, lang, wall_clock(), read_only=True)
     try:
         WallApp(store, settings, language).run()
     finally:

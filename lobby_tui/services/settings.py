@@ -9,7 +9,7 @@ from typing import Any
 
 from lobby_tui.content import load_toml
 from lobby_tui.domain.settings import Settings, build_settings
-from lobby_tui.store import Store, StoreError, SystemClock, open_store
+from lobby_tui.store import Store, StoreError, open_store, wall_clock
 
 
 def load_settings(store: Store) -> Settings:
@@ -34,7 +34,7 @@ def saved_language(db: Path) -> str | None:
     if not db.is_file():
         return None
     try:
-        store = open_store(db, SystemClock(), create=False, read_only=True)
+        store = open_store(db, wall_clock(), create=False, read_only=True)
     except (StoreError, OSError, sqlite3.Error):
         return None
     try:

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lobby_tui.store import Store, SystemClock, iso, open_store
+from lobby_tui.store import Store, iso, open_store, wall_clock
 from lobby_tui.store.anchors import Anchor, append_anchor, check_anchor
 from lobby_tui.store.digests import Mismatch, check
 from lobby_tui.store.journal import ChainReport, head, verify_chain
@@ -59,7 +59,7 @@ def anchor_now(store: Store, source: str) -> Anchor | None:
 
 def verify_file(path: Path, anchors: list[Anchor] | tuple[Anchor, ...] = ()) -> Verdict:
     """Read-only: verifying never changes the file it checks."""
-    store = open_store(path, SystemClock(), create=False, read_only=True)
+    store = open_store(path, wall_clock(), create=False, read_only=True)
     try:
         return verify_store(store, anchors)
     finally:

@@ -8,6 +8,7 @@ from lobby_tui.store.clock import (
     iso,
     parse_iso,
     parse_iso_or_none,
+    wall_clock,
 )
 from lobby_tui.store.db import Store, UnitOfWork, new_id, open_store
 from lobby_tui.store.errors import StoreError
@@ -25,4 +26,5 @@ __all__ = [
     "open_store",
     "parse_iso",
     "parse_iso_or_none",
+    "wall_clock",
 ]

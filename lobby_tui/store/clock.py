@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from lobby_tui.store.errors import UnreadableInstant
+from lobby_tui.store.errors import StoreError, UnreadableInstant
 
 
 class Clock(Protocol):
@@ -36,6 +37,46 @@ class FixedClock:
 
     def set(self, at: datetime) -> None:
         self._at = at.astimezone(UTC)
+
+
+# The wall clock can be started at another instant: a closing rehearsed at 18:30, a day
+# replayed, and the test suite run as if on a given day (tests/conftest.py sets it). An ISO
+# instant with its zone: 2026-12-07T10:30+08:00. The first read turns it into a shift from
+# real time, kept in LOBBY_CLOCK_SHIFT for every process started after it (the browser's
+# sessions, a second instance), so all of them share one "now".
+NOW_VARIABLE, SHIFT_VARIABLE = "LOBBY_NOW", "LOBBY_CLOCK_SHIFT"
+
+
+def wall_clock() -> Clock:
+    """The clock a command runs on: real time, or real time started at LOBBY_NOW."""
+    shift = os.environ.get(SHIFT_VARIABLE, "").strip()
+    given = os.environ.get(NOW_VARIABLE, "").strip()
+    if shift:
+        try:
+            return ShiftedClock(timedelta(seconds=float(shift)))
+        except ValueError:
+            raise StoreError("clock.bad_now", variable=SHIFT_VARIABLE, text=shift) from None
+    if not given:
+        return SystemClock()
+    try:
+        start = datetime.fromisoformat(given)
+    except ValueError:
+        start = None
+    if start is None or start.tzinfo is None:
+        raise StoreError("clock.bad_now", variable=NOW_VARIABLE, text=given)
+    moved = start - datetime.now(UTC)
+    os.environ[SHIFT_VARIABLE] = repr(moved.total_seconds())
+    return ShiftedClock(moved)
+
+
+class ShiftedClock:
+    """Real time moved by a fixed amount (LOBBY_NOW)."""
+
+    def __init__(self, shift: timedelta) -> None:
+        self.shift = shift
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.shift
 
 
 class OffsetClock:

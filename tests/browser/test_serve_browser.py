@@ -75,9 +75,9 @@ def sign_in(page: Any, screen: Screen, db: Path, who: tuple[str, str]) -> None:
     """From the sign-in screen: Up and Down in the PIN field choose the name (in the
     roster's order), then the PIN and Enter; wait for the lobby."""
     from lobby_tui.services.staff import roster
-    from lobby_tui.store import SystemClock, open_store
+    from lobby_tui.store import open_store, wall_clock
 
-    store = open_store(db, SystemClock(), read_only=True)
+    store = open_store(db, wall_clock(), read_only=True)
     try:
         names = [p.name for p in roster(store, active_only=True)]
     finally:
@@ -119,8 +119,8 @@ def test_two_people_work_one_lobby_in_the_browser(browser: Any, demo_db: Path) -
 
         ticket, actor = newest_walkin(demo_db, before)
         assert actor == staff_id(demo_db, LI[0])  # the write is Li's, not Wang's
-        waited = wang.wait_for(ticket, timeout=10)  # in the other session's queue
-        assert waited < 4, f"the walk-in reached the other session after {waited:.1f} s"
+        # In the other session's queue; how soon is bench/serve.py's figure, not a test's.
+        wang.wait_for(ticket, timeout=10)
 
         # The keys a browser keeps: F5's twin opens the complaints, shown in the footer.
         li.set_mark()
@@ -128,7 +128,6 @@ def test_two_people_work_one_lobby_in_the_browser(browser: Any, demo_db: Path) -
         li.wait_for(t("complaint.key_new"))
         assert "F9" in li.text and "F5" not in li.since_mark()
     assert external(requests) == []
-    assert time.monotonic() - started < 60
     log = (demo_db.parent / "lobby-serve.log").read_text()  # beside the database
     assert "session opened" in log
     assert [text for text in [*personal_text(demo_db), ticket, LI[1], WANG[1]] if text in log] == []
@@ -153,7 +152,6 @@ def test_every_place_key_reaches_the_app_through_the_browser(browser: Any, demo_
         page.keyboard.press("F8")
         screen.wait_for(t("flag.title"))
         page.keyboard.press("Escape")
-    assert time.monotonic() - started < 60
 
 
 def test_the_wall_shows_counts_and_nothing_personal(browser: Any, demo_db: Path) -> None:
@@ -222,9 +220,9 @@ def newest_walkin(db: Path, before: int, timeout: float = 15) -> tuple[str, str]
 
 def branch_name(db: Path) -> str:
     from lobby_tui.services.settings import load_settings
-    from lobby_tui.store import SystemClock, open_store
+    from lobby_tui.store import open_store, wall_clock
 
-    store = open_store(db, SystemClock(), read_only=True)
+    store = open_store(db, wall_clock(), read_only=True)
     try:
         return load_settings(store).branch("en")
     finally:

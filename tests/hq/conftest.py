@@ -154,10 +154,10 @@ def make_tablet(folder: Path, branch_id: str, seed: int, days: int = DAYS) -> Ta
     from lobby_tui.domain.day import business_day
     from lobby_tui.services.bundle import write_bundle
     from lobby_tui.services.settings import load_settings, save_setting
-    from lobby_tui.store import SystemClock, open_store
+    from lobby_tui.store import open_store, wall_clock
 
     db = folder / f"{branch_id}-{seed}.db"
-    store = open_store(db, SystemClock())
+    store = open_store(db, wall_clock())
     try:
         save_setting(store, "branch_id", branch_id)
         settings = load_settings(store)
@@ -174,7 +174,7 @@ def make_tablet(folder: Path, branch_id: str, seed: int, days: int = DAYS) -> Ta
 def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
     from lobby_tui.domain.day import business_day
     from lobby_tui.services.settings import load_settings
-    from lobby_tui.store import SystemClock, open_store
+    from lobby_tui.store import open_store, wall_clock
 
     folder = tmp_path_factory.mktemp("estate")
     tablets = [
@@ -183,7 +183,7 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         make_tablet(folder, "C03", seed=33),
         make_tablet(folder, "C03", seed=44),
     ]
-    store = open_store(tablets[0].db, SystemClock(), read_only=True)
+    store = open_store(tablets[0].db, wall_clock(), read_only=True)
     try:
         today = business_day(store.clock.now(), load_settings(store).timezone)
     finally:

@@ -96,7 +96,7 @@ def test_reissued_bundle_replaces_in_place(
     estate: Estate, warehouse: Warehouse, tmp_path: Path
 ) -> None:  # covers: R6.6
     from lobby_tui.services.bundle import write_bundle
-    from lobby_tui.store import SystemClock, open_store
+    from lobby_tui.store import open_store, wall_clock
 
     ingest(estate.bundles, warehouse)
     tablet = estate.of("A01")[0]
@@ -109,7 +109,7 @@ def test_reissued_bundle_replaces_in_place(
         ).fetchone()
         conn.execute("DELETE FROM care_actions WHERE arrival_id = ?", (arrival_id,))
         conn.execute("DELETE FROM arrivals WHERE id = ?", (arrival_id,))
-    store = open_store(copy, SystemClock())
+    store = open_store(copy, wall_clock())
     try:
         reissued = write_bundle(store, estate.last, tmp_path / "again")
     finally:
@@ -398,7 +398,7 @@ def test_current_cases_follow_every_load_and_reissue(
     bundle holding them: the report reads them instead of sorting every copy."""
     from lobby_tui.domain.bundle import CASE_TABLES
     from lobby_tui.services.bundle import write_bundle
-    from lobby_tui.store import SystemClock, open_store
+    from lobby_tui.store import open_store, wall_clock
 
     ingest(estate.bundles, warehouse, batch_rows=300)
 
@@ -435,7 +435,7 @@ def test_current_cases_follow_every_load_and_reissue(
         ).fetchone()
         assert gone is not None
         conn.execute("DELETE FROM complaint_updates WHERE id = ?", gone)
-    store = open_store(copy, SystemClock())
+    store = open_store(copy, wall_clock())
     try:
         reissued = write_bundle(store, estate.last, tmp_path / "again")
     finally:
@@ -485,7 +485,7 @@ def test_a_referral_past_its_own_deadline_is_overdue_at_head_office_too(
     """A regulator's referral undecided past its letter's deadline (the 15 days still
     running) is overdue in the branch's own report and in head office's alike."""
     from lobby_tui.services.bundle import write_bundle
-    from lobby_tui.store import SystemClock, open_store
+    from lobby_tui.store import open_store, wall_clock
 
     (tablet,) = estate.of("A01")
     copy = tmp_path / "tablet.db"
@@ -493,27 +493,31 @@ def test_a_referral_past_its_own_deadline_is_overdue_at_head_office_too(
     day = estate.last.isoformat()
     regulator_due = (estate.last + timedelta(days=15)).isoformat()  # still running
     with sqlite3.connect(copy) as conn:
+        # The newest case, made the last day's whatever the demo's draw put there.
         (case_id,) = conn.execute(
-            "SELECT id FROM complaints WHERE business_day = ? ORDER BY id LIMIT 1", (day,)
+            "SELECT id FROM complaints ORDER BY received_at DESC, id LIMIT 1"
         ).fetchone()
         conn.execute(  # received that morning, the letter's deadline that noon, undecided
             "UPDATE complaints SET received_via = 'nfra_12378', referral_ref = '12378-1',"
-            " received_at = ?, referral_due_at = ?, decision_due_at = ?, promised_by = NULL,"
-            " status = 'new', outcome = NULL, resolved_at = NULL, closed_at = NULL,"
-            " updated_at = ? WHERE id = ?",
-            (f"{day}T01:00:00Z", f"{day}T04:00:00Z", f"{regulator_due}T01:00:00Z",
+            " business_day = ?, received_at = ?, referral_due_at = ?, decision_due_at = ?,"
+            " promised_by = NULL, status = 'new', outcome = NULL, resolved_at = NULL,"
+            " closed_at = NULL, updated_at = ? WHERE id = ?",
+            (day, f"{day}T01:00:00Z", f"{day}T04:00:00Z", f"{regulator_due}T01:00:00Z",
              f"{day}T04:30:00Z", case_id),
         )  # fmt: skip
         conn.execute(
             "DELETE FROM complaint_updates WHERE complaint_id = ? AND to_status IS NOT NULL",
             (case_id,),
         )
-    store = open_store(copy, SystemClock())
-    try:
-        reissued = write_bundle(store, estate.last, tmp_path / "again")
+    store = open_store(copy, wall_clock())
+    try:  # every day again: the case may have left an earlier day's bundle
+        days = [
+            estate.first + timedelta(days=n) for n in range((estate.last - estate.first).days + 1)
+        ]
+        reissued = [write_bundle(store, d, tmp_path / "again") for d in days]
     finally:
         store.close()
-    ingest([b for b in tablet.bundles if b.name != reissued.name] + [reissued], warehouse)
+    ingest(reissued, warehouse)
     made = network_report(warehouse, estate.first, estate.last, "en")
     ours = made.branches[0].to_json_dict()["complaints"]
     theirs = branch_json(copy, estate)["complaints"]

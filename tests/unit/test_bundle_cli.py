@@ -3,24 +3,24 @@ either language; an open day, or a branch without its code, refused with nothing
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from lobby_tui.services.bundle import check_bundle
-from lobby_tui.store import SystemClock, open_store
+from lobby_tui.store import open_store, wall_clock
+from tests.conftest import TEST_DAY
 from tests.unit.test_cli import lobby, one_clear_line
 
 
 def _today() -> str:
-    # The demo branch's zone (data/settings.toml): its business day, not this machine's.
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    # The demo's day: the commands run from 10:30 on the test day (tests/conftest.py).
+    return TEST_DAY.isoformat()
 
 
 def _yesterday() -> str:
-    return (datetime.now(ZoneInfo("Asia/Shanghai")).date() - timedelta(days=1)).isoformat()
+    return (TEST_DAY - timedelta(days=1)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_an_open_day_is_refused_in_either_language(demo_db: Path) -> None:  # co
 def test_a_branch_without_its_code_is_told_how_to_set_it(tmp_path: Path) -> None:
     # covers: R6.6
     db = tmp_path / "lobby.db"
-    open_store(db, SystemClock()).close()
+    open_store(db, wall_clock()).close()
     line = one_clear_line(lobby("bundle", "--db", str(db), "--date", _yesterday()))
     assert 'branch_id = "0101"' in line and "settings.toml" in line and "no bundle" in line
     line = one_clear_line(lobby("bundle", "--db", str(db), "--date", _yesterday(), "--lang", "zh"))

@@ -22,7 +22,7 @@ from lobby_tui.services.backup import backups, make_backup, newest_good_backup, 
 from lobby_tui.services.settings import load_settings, save_setting
 from lobby_tui.services.verify import verify_file, verify_store
 from lobby_tui.start import explain
-from lobby_tui.store import FixedClock, Store, StoreError, SystemClock, open_store
+from lobby_tui.store import FixedClock, Store, StoreError, open_store, wall_clock
 from lobby_tui.store.anchors import Anchor, anchors_path, parse_anchor, read_anchors
 from lobby_tui.store.digests import Mismatch
 from lobby_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
@@ -303,7 +303,7 @@ def test_a_damaged_database_names_the_newest_good_backup_and_is_restored(
 ) -> None:
     demo(store, settings, days=2)
     store.close()
-    good = make_backup(db_path, SystemClock()).path
+    good = make_backup(db_path, wall_clock()).path
     damage(db_path)
     assert newest_good_backup(db_path) == good
     for command in (["verify"], ["report", "--from", "2026-11-26", "--to", "2026-11-28"]):
@@ -320,7 +320,7 @@ def test_a_damaged_database_names_the_newest_good_backup_and_is_restored(
 
 
 def test_restore_refuses_a_healthy_database_from_the_cli(lobby_db: Path) -> None:
-    good = make_backup(lobby_db, SystemClock()).path
+    good = make_backup(lobby_db, wall_clock()).path
     result = lobby("restore", str(good), "--db", str(lobby_db))
     assert result.returncode == 1 and "is healthy" in result.stderr
 
@@ -332,7 +332,7 @@ async def test_the_app_on_a_damaged_database_ends_with_the_clear_line(
 
     demo(store, settings)
     store.close()
-    good = make_backup(db_path, SystemClock()).path
+    good = make_backup(db_path, wall_clock()).path
     damage(db_path)
     damaged = open_store(db_path, store.clock)
     try:
@@ -350,6 +350,6 @@ def test_a_backup_that_cannot_be_written_is_said(lobby_db: Path, tmp_path: Path)
     blocked = tmp_path / "file"
     blocked.write_text("")
     with pytest.raises(StoreError) as caught:
-        make_backup(lobby_db, SystemClock(), blocked / "sub")
+        make_backup(lobby_db, wall_clock(), blocked / "sub")
     assert caught.value.key == "backup.folder"
     assert os.path.exists(lobby_db)

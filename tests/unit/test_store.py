@@ -16,7 +16,7 @@ import pytest
 import sqlite_utils
 
 from lobby_tui.services.verify import verify_file
-from lobby_tui.store import FixedClock, Store, StoreError, SystemClock, open_store
+from lobby_tui.store import FixedClock, Store, StoreError, open_store, wall_clock
 from lobby_tui.store.journal import verify_chain
 from lobby_tui.store.migrations import SCHEMA_VERSION
 from tests.conftest import one_row
@@ -204,7 +204,7 @@ def _tamper(db_path: Path, sql: str) -> None:
 
 
 def _three_events(db_path: Path) -> None:
-    store = open_store(db_path, SystemClock())
+    store = open_store(db_path, wall_clock())
     for i in range(3):
         with store.unit_of_work() as uow:
             uow.event("test.step", "test", str(i), {"i": i})
@@ -240,7 +240,7 @@ def test_verify_never_changes_the_file(db_path: Path) -> None:
 
 
 def _writer(path: str, name: str, count: int) -> None:
-    store = open_store(path, SystemClock())
+    store = open_store(path, wall_clock())
     for i in range(count):
         with store.unit_of_work() as uow:
             uow.insert("drafts", {"key": f"{name}-{i}", "body": "{}", "updated_at": uow.now})
@@ -249,7 +249,7 @@ def _writer(path: str, name: str, count: int) -> None:
 
 
 def test_two_processes_writing_at_once_lose_nothing(db_path: Path) -> None:
-    open_store(db_path, SystemClock()).close()
+    open_store(db_path, wall_clock()).close()
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_writer, args=(str(db_path), n, 150)) for n in ("a", "b")]
     for p in procs:
@@ -260,7 +260,7 @@ def test_two_processes_writing_at_once_lose_nothing(db_path: Path) -> None:
     verdict = verify_file(db_path)
     assert verdict.ok
     assert verdict.chain.events == 300
-    store = open_store(db_path, SystemClock())
+    store = open_store(db_path, wall_clock())
     assert one_row(store, "SELECT COUNT(*) FROM drafts")[0] == 300
     store.close()
 
