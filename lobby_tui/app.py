@@ -637,6 +637,21 @@ class LobbyApp(App[None]):
             return
         super()._handle_exception(error)
 
+    def _fatal_error(self) -> None:
+        # Textual prints the traceback with each frame's local values (show_locals=True): a
+        # PIN being checked, a customer's phone being saved (issue 25). Ours names the frames
+        # and the error, never a value.
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
 
 def make_app(
     store: Store,

@@ -31,10 +31,15 @@ SALT_BYTES = 16
 HASH_BYTES = 32
 MAXMEM = 64 * 1024 * 1024
 
-# Wrong PINs: a round of this many in a row locks the person out, first for LOCKOUT_FIRST,
-# then twice as long after each further round.
+# Wrong PINs: this many in a row since the last right one lock the person out, first for
+# LOCKOUT_FIRST, twice as long after each further round of this many, never longer than
+# LOCKOUT_CAP. Past the limit each wait allows one more try, and a wrong one locks again.
 FAILURES_PER_ROUND = 5
 LOCKOUT_FIRST = timedelta(seconds=60)
+LOCKOUT_CAP = timedelta(hours=1)
+# 60 s doubled 6 times is past the cap already: the exponent stops there, so no count of
+# failures can overflow a date (165 wrong PINs once ended the app, issue 25).
+_DOUBLINGS_MAX = 6
 
 
 @dataclass(frozen=True)
@@ -86,10 +91,11 @@ def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 def locked_until(failures: list[datetime]) -> datetime | None:
-    """When a person may try again, given their wrong PINs in a row (oldest first): after
-    each full round of FAILURES_PER_ROUND, 60 s, then 120, 240 … from the last of them."""
-    rounds = len(failures) // FAILURES_PER_ROUND
-    if not failures or len(failures) % FAILURES_PER_ROUND or not rounds:
+    """When a person may try again, given their wrong PINs in a row (oldest first): none
+    before FAILURES_PER_ROUND of them; from then on after each one, 60 s from it, doubled
+    for each further full round (120, 240 …) up to LOCKOUT_CAP."""
+    if len(failures) < FAILURES_PER_ROUND:
         return None
-    wait: timedelta = LOCKOUT_FIRST * 2 ** (rounds - 1)
+    doublings = min(len(failures) // FAILURES_PER_ROUND - 1, _DOUBLINGS_MAX)
+    wait: timedelta = min(LOCKOUT_FIRST * 2**doublings, LOCKOUT_CAP)
     return failures[-1] + wait

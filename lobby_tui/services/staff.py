@@ -7,7 +7,9 @@ time), so the lockout is counted from the journal and survives a restart of the 
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
@@ -23,8 +25,10 @@ from lobby_tui.domain.staff import (
 )
 from lobby_tui.store import Store, UnitOfWork, new_id, parse_iso
 
-# A right PIN, a new PIN or a new person ends a run of wrong ones.
-FRESH_START = ("staff.added", "staff.pin_changed", "staff.signed_in", "staff.unlocked")
+# A right PIN, a new PIN or a new person ends a run of wrong ones (a right PIN that signs
+# nobody in, for a handover or a vouching, is `staff.pin_accepted`).
+ACCEPTED = "staff.pin_accepted"
+FRESH_START = ("staff.added", "staff.pin_changed", "staff.signed_in", "staff.unlocked", ACCEPTED)
 # The roster screen and the sign-in list: the people of the floor first.
 ROLE_ORDER = {role: i for i, role in enumerate(("lobby_manager", SUPERVISOR, *ROLES[2:]))}
 
@@ -137,9 +141,17 @@ def change_pin(store: Store, staff_id: str, pin: str) -> None:
 # Signing in ------------------------------------------------------------------------------
 
 
-def failures_in_a_row(store: Store, staff_id: str) -> list[datetime]:
-    """The times of this person's wrong PINs since their last right one, oldest first."""
-    rows = store.rows(
+# Each PIN typed is claimed in the journal, under the write lock, before its hash is
+# checked (`staff.pin_tried`): four browser tabs guessing at once each wait for the lock and
+# see the others' claims, so no more PINs are checked than the limit allows (issue 25). A
+# right PIN is followed by a fresh start; a claim with none after it was a wrong PIN, or a
+# check that never finished, and counts as one. `staff.pin_failed` is how databases from
+# before the claim recorded a wrong PIN: those still count.
+TRIED, FAILED_BEFORE = "staff.pin_tried", "staff.pin_failed"
+
+
+def _failures(execute: Callable[[str, tuple[str]], list[Any]], staff_id: str) -> list[datetime]:
+    rows = execute(
         "SELECT kind, at FROM events WHERE entity = 'staff' AND entity_id = ?"
         " ORDER BY seq DESC LIMIT 500",
         (staff_id,),
@@ -148,41 +160,62 @@ def failures_in_a_row(store: Store, staff_id: str) -> list[datetime]:
     for kind, at in rows:
         if kind in FRESH_START:
             break
-        if kind == "staff.pin_failed":
+        if kind in (TRIED, FAILED_BEFORE):
             failures.append(parse_iso(str(at)))
     return failures[::-1]
 
 
-def authenticate(store: Store, staff_id: str | None, pin: str) -> StaffMember:
-    """The person, if `pin` is theirs, they are active and not locked out. A wrong PIN is
-    recorded (with its time) before it is refused; nobody is signed in by this alone."""
+def failures_in_a_row(store: Store, staff_id: str) -> list[datetime]:
+    """The times of this person's wrong PINs since their last right one, oldest first."""
+    return _failures(store.rows, staff_id)
+
+
+def _claim(store: Store, staff_id: str | None) -> tuple[StaffMember, str]:
+    """Claim one try for this person inside the write lock, or refuse it (unknown, inactive,
+    locked out). Returns the person and their stored hash."""
     if not staff_id:
         raise Invalid("who", "who_missing")
-    person = member(store, staff_id)
-    if person is None:
-        raise Invalid("who", "staff_unknown")
-    if not person.active:
-        raise Invalid("who", "staff_inactive", name=person.name)
-    now = store.clock.now()
-    until = locked_until(failures_in_a_row(store, staff_id))
-    if until is not None and until > now:
-        raise Invalid("pin", "locked_out", seconds=_seconds(until - now))
-    check_pin(pin)  # a PIN of the wrong shape is a slip of the finger, not a guess
-    stored = store.rows("SELECT pin_hash FROM staff WHERE id = ?", (staff_id,))[0][0]
-    if pin_matches(pin, str(stored)):
-        return person
     with store.unit_of_work() as uow:
-        uow.event("staff.pin_failed", "staff", staff_id, {})
-    until = locked_until(failures_in_a_row(store, staff_id))
+        row = uow.execute(
+            "SELECT id, name, role, active, pin_hash FROM staff WHERE id = ?", (staff_id,)
+        ).fetchone()
+        if row is None:
+            raise Invalid("who", "staff_unknown")
+        person = _member(tuple(row)[:4])
+        if not person.active:
+            raise Invalid("who", "staff_inactive", name=person.name)
+        until = locked_until(_failures(lambda q, p: uow.execute(q, p).fetchall(), staff_id))
+        now = parse_iso(uow.now)
+        if until is not None and until > now:
+            raise Invalid("pin", "locked_out", seconds=_seconds(until - now))
+        uow.event(TRIED, "staff", staff_id, {})
+    return person, str(row[4])
+
+
+def _check(store: Store, staff_id: str | None, pin: str) -> StaffMember:
+    """The person if `pin` is theirs; their claim stays a failure otherwise."""
+    check_pin(pin)  # a PIN of the wrong shape is a slip of the finger, not a guess
+    person, stored = _claim(store, staff_id)
+    if pin_matches(pin, stored):  # slow on purpose: outside the write lock
+        return person
+    until = locked_until(failures_in_a_row(store, person.id))
+    now = store.clock.now()
     if until is not None and until > now:
         raise Invalid("pin", "locked_out", seconds=_seconds(until - now))
     raise Invalid("pin", "pin_wrong")
 
 
-def _seconds(left: object) -> int:
-    from datetime import timedelta
+def authenticate(store: Store, staff_id: str | None, pin: str) -> StaffMember:
+    """The person, if `pin` is theirs, they are active and not locked out; nobody is signed
+    in by this alone (a handover's acceptance, a supervisor's confirmation). The right PIN
+    is recorded, so it ends the run of wrong ones."""
+    person = _check(store, staff_id, pin)
+    with store.unit_of_work() as uow:
+        uow.event(ACCEPTED, "staff", person.id, {})
+    return person
 
-    assert isinstance(left, timedelta)
+
+def _seconds(left: timedelta) -> int:
     return max(1, int(left.total_seconds() + 0.999))
 
 
@@ -191,7 +224,7 @@ def sign_in(
 ) -> StaffMember:
     """Sign the person in: from now on every event says it was them. Unlocking the tablet
     as someone else than who locked it is said in the event (`from`)."""
-    person = authenticate(store, staff_id, pin)
+    person = _check(store, staff_id, pin)
     before = store.actor
     store.actor = person.id
     with store.unit_of_work() as uow:

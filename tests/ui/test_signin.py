@@ -3,8 +3,7 @@ PINs, the first supervisor, the roster and the handover accepted by the next per
 
 from __future__ import annotations
 
-import time
-
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -82,12 +81,9 @@ async def test_sign_in_at_shift_start_is_pin_and_enter(
         await settle(app, pilot)
         assert error_text(app) == "Wrong PIN. Try again."
         assert app.screen.query_one(WhoAndPin).staff_id == li  # the name chosen stays
-        started = time.perf_counter()
-        await pilot.press(*"1234", "enter")
+        await pilot.press(*"1234", "enter")  # how soon: bench/signin.py
         await settle(app, pilot)
-        took = time.perf_counter() - started
         assert "Li" in screen_text(app) and "Waiting now" in screen_text(app)
-        assert took < 3.0  # ≤ 1 s on an idle machine (bench/signin.py); generous here
     assert app.signed_in is not None and app.signed_in.id == li
     assert one_row(store, "SELECT opened_by FROM shifts")[0] == li
     signed = one_row(store, "SELECT actor FROM events WHERE kind = 'staff.signed_in'")
@@ -213,8 +209,8 @@ async def test_five_wrong_pins_lock_out(build_app: Build, store: Store, clock: F
         clock.advance(seconds=61)
         await pick_and_type(app, pilot, None, SUPERVISOR_PIN)
         assert not isinstance(app.screen, LockScreen)
-    failed = store.rows("SELECT at FROM events WHERE kind = 'staff.pin_failed'")
-    assert len(failed) == 5
+    kinds = [r[0] for r in store.rows("SELECT kind FROM events WHERE kind LIKE 'staff.%'")]
+    assert kinds[-7:] == ["staff.pin_tried"] * 6 + ["staff.unlocked"]  # 5 wrong, 1 right
 
 
 async def test_the_roster_adds_and_keeps_the_last_supervisor(
@@ -324,3 +320,25 @@ async def test_the_first_place_key_after_signing_in_opens_the_place(
         await pilot.press("f5")
         await settle(app, pilot)
         assert "Quick answer" in screen_text(app)
+
+
+async def test_a_crash_prints_no_local_value(
+    build_app: Build, capsys: pytest.CaptureFixture[str]
+) -> None:  # covers: R6.5
+    """Whatever ends the app, its traceback never shows a value a frame held: Textual's own
+    shows every local, so a PIN being checked was printed on screen (issue 25)."""
+    app = build_app()
+
+    def check(pin: str) -> None:
+        raise RuntimeError("the check failed")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test() as pilot:
+            try:
+                check("".join(reversed("46813579")))  # the value nowhere in the source
+            except RuntimeError as exc:
+                app._handle_exception(exc)
+            await pilot.pause()
+    printed = capsys.readouterr().err
+    assert "the check failed" in printed and "check" in printed  # the frame and the error
+    assert "97531864" not in printed

@@ -31,6 +31,7 @@ from lobby_tui.services.export import export
 from lobby_tui.services.lobby import read_lobby
 from lobby_tui.services.report import day_report
 from lobby_tui.services.shift import open_shift_today
+from lobby_tui.services.staff import failures_in_a_row
 from lobby_tui.store import FixedClock, Store
 from tests.conftest import SUPERVISOR_PIN, on_roster, one_row, signed_in_supervisor
 
@@ -239,6 +240,7 @@ def test_going_ahead_is_recorded_only_with_a_supervisor_s_pin(
     with pytest.raises(Invalid) as caught:
         record((wang.id, "0000"))
     assert caught.value.key == "pin_wrong"
+    assert len(failures_in_a_row(store, wang.id)) == 1  # it counts towards the lockout
     with pytest.raises(Invalid) as caught:
         record((li.id, SUPERVISOR_PIN))  # the right PIN, but not a supervisor
     assert caught.value.key == "fraud_supervisor_only"
@@ -248,8 +250,7 @@ def test_going_ahead_is_recorded_only_with_a_supervisor_s_pin(
     assert json.loads(update["payload"])["confirmed_by"] == wang.id
     assert update["actor"] == li.id  # recorded by the manager, confirmed by the supervisor
     assert record(None) is False  # unchanged and confirmed: nothing to ask again
-    failed = one_row(store, "SELECT COUNT(*) FROM events WHERE kind = 'staff.pin_failed'")
-    assert failed[0] == 1  # the wrong PIN counts towards the lockout, as at sign-in
+    assert failures_in_a_row(store, wang.id) == []  # the right PIN ended the run, as at sign-in
 
 
 # The figures -------------------------------------------------------------------------------
