@@ -86,6 +86,7 @@ SCREENS = {
     "complaints": ("complaints", "ComplaintsScreen"),
     "incidents": ("incidents", "IncidentsScreen"),
     "handover": ("handover", "HandoverScreen"),
+    "counter": ("counter", "CounterScreen"),  # a window's view (R2.9): no F-key of its own
 }
 
 
@@ -106,12 +107,13 @@ class LobbyApp(App[None]):
             "complaints",
             "incidents",
             "handover",
+            "counter",
         )
     ]
     # The dashboard is the default screen, not a MODES entry: it is on the start-up path, made
     # with the app rather than by the first mode switch.
     MODES: ClassVar[dict[str, str | partial[Screen[None]]]] = {  # type: ignore[assignment]
-        place: partial(_place_screen, place) for place, _key in PLACES if place != "dashboard"
+        place: partial(_place_screen, place) for place in SCREENS
     }
     DEFAULT_MODE = "dashboard"
     # Named colours in the screens' text on the light (high-contrast) theme: dark enough.
@@ -157,6 +159,7 @@ class LobbyApp(App[None]):
         shift: Shift | None = None,
         demo: bool = False,
         signed_in: StaffMember | None = None,
+        window: int | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -178,6 +181,9 @@ class LobbyApp(App[None]):
         """Who holds the tablet (R6.5). None: the app opens on the sign-in screen."""
         if signed_in is not None:
             store.actor = signed_in.id
+        self.window = window
+        """The numbered window this app is the counter view of (`lobby counter --window N`,
+        or chosen by a teller after sign-in); None: the lobby manager's app."""
         self.covered = False
         """A sign-in or lock screen covers everything: the places' keys do nothing."""
         self.touched = False
@@ -225,6 +231,8 @@ class LobbyApp(App[None]):
         self.call_after_refresh(self.erase_expired)
         if self.signed_in is None:
             self.ask_who()
+        elif self.window is not None:
+            self.call_after_refresh(self.switch_mode, "counter")
 
     # Who holds the tablet (R6.5) ----------------------------------------------------------
 
@@ -251,6 +259,8 @@ class LobbyApp(App[None]):
             except StoreError as exc:
                 self.report_failure(exc)
         self.tell_who()
+        if self.window is not None or person.role == "teller":
+            self.switch_mode("counter")  # a teller's place is their window (R2.9)
 
     def tell_who(self) -> None:
         for bar in self.screen.query(TopBar):
@@ -539,6 +549,14 @@ class LobbyApp(App[None]):
         ]
         commands.append(
             Command(
+                t("cmd.go", place=t("nav.counter")),
+                t("nav.counter.tip"),
+                partial(self.go, "counter"),
+                "cmd.names.counter",
+            )
+        )
+        commands.append(
+            Command(
                 t("nav.flag"),
                 t("nav.flag.tip") + f" ({FLAG_KEY.upper()})",
                 self.action_flag_incident,
@@ -661,6 +679,7 @@ def make_app(
     shift: Shift | None = None,
     demo: bool = False,
     signed_in: StaffMember | None = None,
+    window: int | None = None,
 ) -> LobbyApp:
     """The one way to build the app: the command line and the tests both come here.
     Without `signed_in` it opens on the sign-in screen (the command line); tests that are
@@ -673,4 +692,6 @@ def make_app(
     line_breaks.apply()  # no line starts with ， or ）
     set_language(language)
     translate_textual_titles()
-    return LobbyApp(store, settings, language, shift=shift, demo=demo, signed_in=signed_in)
+    return LobbyApp(
+        store, settings, language, shift=shift, demo=demo, signed_in=signed_in, window=window
+    )

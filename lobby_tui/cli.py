@@ -230,6 +230,26 @@ def demo(
         cleanup()
 
 
+@cli.command(help=t("cli.counter_help"))
+@db_option
+@lang_option
+@click.option("--window", "number", type=int, required=True, help=t("cli.window_help"))
+@click.pass_context
+def counter(ctx: click.Context, db: Path | None, lang: str | None, number: int) -> None:
+    """A window's counter view in this terminal (R2.9): sign in, then call."""
+    from lobby_tui.content import windows
+
+    lang = _pick(ctx, "lang", lang)
+    if lang:
+        set_language(lang)
+    with user_errors():
+        known = [w.number for w in windows()]
+        if number not in known:
+            fail(t("cli.window_unknown", number=number, known=", ".join(map(str, known))))
+        store, settings, language = prepare(_pick(ctx, "db", db), lang, wall_clock())
+        run_app(store, settings, language, window=number)
+
+
 @cli.command(help=t("cli.serve_help"))
 @db_option
 @lang_option

@@ -181,6 +181,85 @@ def _read_channels(path: Path) -> tuple[Channel, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class CounterWindow:
+    """A numbered window of the branch (1号窗口) and the channels it serves, its own first
+    (R2.9): it calls priority customers first among them, then the longest waiting."""
+
+    number: int
+    serves: tuple[str, ...]
+
+    @property
+    def channel(self) -> str:
+        """Its own channel: the one whose open counters it counts towards."""
+        return self.serves[0]
+
+
+WINDOW_MAX = 99
+
+
+@cache
+def windows() -> tuple[CounterWindow, ...]:
+    """The branch's numbered windows, in number order (channels.toml `[[window]]`). A file
+    without any numbers each channel's default counters in the channels' order (machines
+    excepted: they are not windows); a broken list is said (file, line, problem) and the
+    packaged file's windows are used, as with the channels."""
+    try:
+        return _read_windows(data_dir() / "channels.toml", channels())
+    except ContentError as exc:
+        packaged = packaged_dir()
+        if packaged is None or packaged == data_dir():
+            raise
+        _WARNINGS.append(exc)
+        return _read_windows(packaged / "channels.toml", _read_channels(packaged / "channels.toml"))
+
+
+def _read_windows(path: Path, known: tuple[Channel, ...]) -> tuple[CounterWindow, ...]:
+    from lobby_tui.domain.triage import SELF_SERVICE
+
+    text = path.read_text(encoding="utf-8")
+    entries = tomllib.loads(text).get("window")
+    if entries is None:
+        made: list[CounterWindow] = []
+        for channel in known:
+            if channel.key != SELF_SERVICE:
+                for _ in range(channel.counters):
+                    made.append(CounterWindow(len(made) + 1, (channel.key,)))
+        return tuple(made)
+
+    def bad(i: int, field: str, problem: str) -> ContentError:
+        line = locate(text, ("window", i, field) if field else ("window", i))
+        return ContentError("content.bad_value", file=str(path), line=line, problem=problem)
+
+    if not isinstance(entries, list):
+        raise ContentError("content.bad_value", file=str(path), line=locate(text, ("window",)),
+                           problem="window: expected [[window]] tables")  # fmt: skip
+    keys = [c.key for c in known]
+    out: list[CounterWindow] = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise bad(i, "", "expected a table")
+        number = entry.get("number")
+        if type(number) is not int or not 1 <= number <= WINDOW_MAX:
+            raise bad(i, "number", f"number: expected a whole number 1 to {WINDOW_MAX}")
+        if number in [w.number for w in out]:
+            raise bad(i, "number", f"number: window {number} is listed twice")
+        serves = entry.get("serves")
+        if (
+            not isinstance(serves, list)
+            or not serves
+            or not all(isinstance(k, str) for k in serves)
+        ):
+            raise bad(i, "serves", 'serves: expected a list of channel keys, e.g. ["cash"]')
+        for key in serves:
+            if key not in keys or key == SELF_SERVICE:
+                raise bad(i, "serves", f"serves: {key!r} is not a channel served at a window")
+        if len(set(serves)) != len(serves):
+            raise bad(i, "serves", "serves: a channel is listed twice")
+        out.append(CounterWindow(number, tuple(serves)))
+    return tuple(sorted(out, key=lambda w: w.number))
+
+
 def locate(text: str, loc: tuple[int | str, ...]) -> int:
     """The line (1-based) of a TOML file that a validation error's location points at.
 

@@ -103,13 +103,15 @@ def warn_about_content() -> None:
         print(f"lobby: {t('content.fallback', problem=explain(problem))}", file=sys.stderr)
 
 
-def run_app(store: Store, settings: Settings, language: str, demo: bool = False) -> None:
+def run_app(
+    store: Store, settings: Settings, language: str, demo: bool = False, window: int | None = None
+) -> None:
     from lobby_tui.app import make_app
     from lobby_tui.services.shift import open_shift_today
 
     try:
         shift = open_shift_today(store, settings)
-        app: LobbyApp = make_app(store, settings, language, shift=shift, demo=demo)
+        app: LobbyApp = make_app(store, settings, language, shift=shift, demo=demo, window=window)
         app.run()
     finally:
         store.close()

@@ -15,11 +15,12 @@ long one), and stays a handful of heap operations per person ahead.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
+
+from lobby_tui.domain.calling import Queued, Window, play_forward
 
 # A service already running longer than its need usually takes is not over: expect at least
 # this share of the usual time to remain (long services run long, R2.7 "honest").
@@ -95,7 +96,8 @@ def ahead_of(waiting: Iterable[Waiting], priority: bool) -> list[Waiting]:
 
 def wait_min(load: ChannelLoad, *, priority: bool = False) -> float | None:
     """Minutes until a counter of this channel is free for a newcomer; None when the channel
-    has no counter open (no band may be promised for it)."""
+    has no counter open (no band may be promised for it). The channel's counters call by
+    the windows' one rule (domain/calling.py), played forward."""
     servers = max(0, load.servers)
     if servers == 0:
         return None
@@ -104,12 +106,16 @@ def wait_min(load: ChannelLoad, *, priority: bool = False) -> float | None:
     # freeing up first; the closing one finishes its customer and calls nobody else.
     busy = sorted(c.remaining_min for c in load.at_counter)[:servers]
     free = busy + [0.0] * (servers - len(busy))
-    heapq.heapify(free)
-    for person in ahead_of(load.waiting, priority):
-        # Those ahead who will walk away first take no counter time: each person ahead
-        # counts for the share who stay (the backtest in bench/ halves the p90 error so).
-        heapq.heapreplace(free, free[0] + person.service_min * load.stay)
-    return free[0]
+    windows = [Window(n, (load.channel,), at) for n, at in enumerate(free)]
+    queue = [
+        Queued(str(n), load.channel, w.priority, n, w.service_min)
+        for n, w in enumerate(load.waiting, start=1)
+    ]
+    newcomer = Queued("", load.channel, priority, len(queue) + 1)
+    # Those ahead who will walk away first take no counter time: each person ahead counts
+    # for the share who stay (the backtest in bench/ halves the p90 error so).
+    called = play_forward(windows, [*queue, newcomer], {load.channel: load.stay}, until="")
+    return called[""]
 
 
 # Until the day has its own walk-aways, assume this many customers stayed to be called.

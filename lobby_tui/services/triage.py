@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lobby_tui.content import ContentError, channels, checklist_template
+from lobby_tui.content import ContentError, CounterWindow, channels, checklist_template
+from lobby_tui.domain.calling import Queued, Window, play_forward
 from lobby_tui.domain.cash import LARGE_CASH, counter_prompts, large_cash_at_triage
 from lobby_tui.domain.day import day_bounds_utc, local
 from lobby_tui.domain.errors import Invalid
@@ -32,9 +33,9 @@ from lobby_tui.domain.waits import (
     Waiting,
     ahead_of,
     stay_share,
-    wait_min,
 )
 from lobby_tui.services.arrivals import NewArrival, arrival_row, insert_arrival
+from lobby_tui.services.counter import open_windows
 from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.rollup import day_closed
 from lobby_tui.services.settings import load_settings
@@ -46,9 +47,11 @@ REASON_MAX = 200
 
 @dataclass(frozen=True)
 class ChannelState:
-    loads: dict[str, ChannelLoad]
+    loads: dict[str, ChannelLoad]  # per channel: who is at a counter, who waits
     down_since: dict[str, datetime]
-    counters: dict[str, int]  # counters open, or machines in service, per channel
+    counters: dict[str, int]  # windows open (own channel), or machines in service, per channel
+    windows: tuple[Window, ...] = ()  # every open window and working machine, as it stands
+    queue: tuple[Queued, ...] = ()  # everyone waiting, as the windows' rule sees them
 
     @property
     def estimates(self) -> dict[str, Estimate]:
@@ -56,13 +59,17 @@ class ChannelState:
         return {key: self.estimate(key) for key in self.loads}
 
     def estimate(self, channel: str, *, priority: bool = False) -> Estimate:
+        """The newcomer's wait: every open window played forward by the rule the counters
+        call by (domain/calling.py), so the quote and the calls agree (R2.9, R2.7)."""
         load = self.loads[channel]
-        return Estimate(
-            channel,
-            len(ahead_of(load.waiting, priority)),
-            load.servers,
-            wait_min(load, priority=priority),
-        )
+        serving = [w for w in self.windows if channel in w.serves]
+        minutes: float | None = None
+        if serving:
+            newcomer = Queued("", channel, priority, float("inf"))
+            stay = {key: each.stay for key, each in self.loads.items()}
+            called = play_forward(serving, [*self.queue, newcomer], stay, until="")
+            minutes = called.get("")
+        return Estimate(channel, len(ahead_of(load.waiting, priority)), len(serving), minutes)
 
 
 def service_minutes(store: Store, needs: NeedCatalogue, day: date) -> Callable[[str, str], float]:
@@ -124,20 +131,41 @@ def channel_state(
         (day.isoformat(),),
     ):
         (called if status == "done" else walked_away)[channel] += count
-    for channel, need, priority, status, called_at in store.rows(
-        "SELECT channel, need, priority, status, called_at FROM arrivals"
-        " WHERE business_day = ? AND status IN ('waiting', 'called') ORDER BY arrived_at",
+    queue: list[Queued] = []
+    at_window: list[tuple[int | None, str, float]] = []  # (window, channel, minutes left)
+    for (
+        arrival_id,
+        channel,
+        need,
+        priority,
+        status,
+        called_at,
+        arrived_at,
+        number,
+        only,
+    ) in store.rows(
+        "SELECT id, channel, need, priority, status, called_at, arrived_at, window_no,"
+        " for_window FROM arrivals WHERE business_day = ? AND status IN ('waiting', 'called')"
+        " ORDER BY arrived_at",
         (day.isoformat(),),
     ):
         usual = service(channel, need)
         if status == "waiting":
             waiting[channel].append(Waiting(usual, bool(priority)))
+            order = parse_iso(arrived_at).timestamp()
+            queue.append(Queued(arrival_id, channel, bool(priority), order, usual, only))
         else:
             elapsed = (now - parse_iso(called_at)).total_seconds() / 60 if called_at else 0.0
-            at_counter[channel].append(AtCounter(usual, max(0.0, elapsed)))
-    # Counters from the day plan; machines from the devices actually working.
-    servers = counters_now(store, day)
+            there = AtCounter(usual, max(0.0, elapsed))
+            at_counter[channel].append(there)
+            at_window.append((number, channel, there.remaining_min))
+    # Counters from the day plan open numbered windows; machines from the devices working.
+    counts = counters_now(store, day)
     machines, down = machines_in_service(store, settings, day, now)
+    opened = open_windows(store, day, counts)
+    servers = {c.key: 0 for c in channels()}
+    for desk in opened:
+        servers[desk.channel] = servers.get(desk.channel, 0) + 1
     servers.update(machines)
     loads = {
         c.key: ChannelLoad(
@@ -149,7 +177,38 @@ def channel_state(
         )
         for c in channels()
     }
-    return ChannelState(loads, down, servers)
+    windows = _windows_as_they_stand(opened, machines, at_window, loads)
+    return ChannelState(loads, down, servers, windows, tuple(queue))
+
+
+def _windows_as_they_stand(
+    opened: list[CounterWindow],
+    machines: dict[str, int],
+    at_window: list[tuple[int | None, str, float]],
+    loads: dict[str, ChannelLoad],
+) -> tuple[Window, ...]:
+    """Each open window with what is left of its customer's service (a customer called by the
+    manager's key, at no window by number, takes the first free one of their channel); each
+    working machine as a window of its own channel (numbered past the windows)."""
+    free_in: dict[int, float] = {}
+    unplaced: list[tuple[str, float]] = []
+    for number, channel, left in at_window:
+        if number is not None and any(w.number == number for w in opened):
+            free_in[number] = max(free_in.get(number, 0.0), left)
+        else:
+            unplaced.append((channel, left))
+    for channel, left in unplaced:
+        spare = next(
+            (w.number for w in opened if w.channel == channel and w.number not in free_in), None
+        )
+        if spare is not None:
+            free_in[spare] = left
+    out = [Window(w.number, w.serves, free_in.get(w.number, 0.0)) for w in opened]
+    for n, (channel, count) in enumerate(sorted(machines.items())):
+        busy = sorted(c.remaining_min for c in loads[channel].at_counter)[:count] if count else []
+        busy += [0.0] * (count - len(busy))
+        out += [Window(100 * (n + 1) + i, (channel,), at) for i, at in enumerate(busy)]
+    return tuple(out)
 
 
 def suggest(

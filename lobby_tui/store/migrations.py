@@ -582,6 +582,26 @@ MIGRATIONS: list[str] = [
         DELETE FROM day_rollups WHERE business_day IN (old.hall_day);
     END;
     """,
+    # 18: the counters call (issue 26, R2.9): the numbered window that called a walk-in, a
+    # transfer to one window, recalls, the start of service (optional), a no-show after a
+    # recall; and each window opened or closed during the day (the last word stands; a window
+    # without one is open as the day's counters say). New columns NULL on older rows.
+    """
+    ALTER TABLE arrivals ADD COLUMN window_no INTEGER CHECK (window_no BETWEEN 1 AND 99);
+    ALTER TABLE arrivals ADD COLUMN for_window INTEGER CHECK (for_window BETWEEN 1 AND 99);
+    ALTER TABLE arrivals ADD COLUMN recalls INTEGER CHECK (recalls >= 1);
+    ALTER TABLE arrivals ADD COLUMN started_at TEXT;
+    ALTER TABLE arrivals ADD COLUMN no_show INTEGER CHECK (no_show IS NULL OR no_show = 1);
+    CREATE INDEX arrivals_window ON arrivals(business_day, window_no) WHERE window_no IS NOT NULL;
+    CREATE TABLE window_states (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        window_no INTEGER NOT NULL CHECK (window_no BETWEEN 1 AND 99),
+        open INTEGER NOT NULL CHECK (open IN (0, 1)),
+        at TEXT NOT NULL
+    );
+    CREATE INDEX window_states_day ON window_states(business_day, window_no, at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -48,6 +48,7 @@ def test_both_non_cash_counters_just_called_is_not_under_five_minutes(
 ) -> None:
     # covers: R2.7
     set_counters(store, DAY, "non_cash", 2)
+    set_counters(store, DAY, "priority", 0)  # open, it would call non-cash customers too
     for _ in range(2):
         move_arrival(store, walk_in(store, "account_opening", "non_cash"), "called")
     assert state(store, settings).estimate("non_cash").band == "10to20"
@@ -105,6 +106,7 @@ def test_machines_are_the_terminals_in_service(
 def test_walk_aways_today_shorten_the_queue_ahead(store: Store, settings: Settings) -> None:
     # covers: R2.7, R3.2
     set_counters(store, DAY, "cash", 1)
+    set_counters(store, DAY, "priority", 0)  # open, it would call cash customers too
     for _ in range(4):
         walk_in(store, "foreign_exchange", "cash")  # 10 minutes each
     assert state(store, settings).estimate("cash").minutes == 40

@@ -58,5 +58,17 @@ def guesses(path: str, staff_id: str, barrier: Barrier, tries: int) -> None:
     store.close()
 
 
+def next_at_window(path: str, day: date, number: int, barrier: Barrier, presses: int) -> None:
+    """A teller pressing Next (then Done) at the same instant as the other window."""
+    from lobby_tui.services.counter import call_next, done
+
+    store = open_store(path, wall_clock())
+    for _ in range(presses):
+        barrier.wait(20)
+        if call_next(store, day, number) is not None:
+            done(store, day, number)
+    store.close()
+
+
 if __name__ == "__main__":
     walkins(sys.argv[1], int(sys.argv[2]), report=sys.argv[3:] != ["quiet"])

@@ -1,0 +1,160 @@
+"""The counters call (R2.9, issue 26): Next, Recall, Start, Done, No-show and Transfer at a
+numbered window, under the teller's name; which windows are open; the window's figures."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lobby_tui.content import windows
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.services import counter
+from lobby_tui.services.arrivals import NewArrival, record_arrival
+from lobby_tui.services.dayplan import set_counters
+from lobby_tui.services.quality import rate_service
+from lobby_tui.store import FixedClock, Store, open_store, wall_clock
+from tests.conftest import on_roster, one_row
+from tests.unit import writers
+
+DAY = date(2026, 11, 28)  # MORNING's business day
+PREFIX = {"cash": "A", "non_cash": "B", "priority": "V", "wealth": "W"}
+
+
+def walk_in(store: Store, channel: str, need: str = "deposit", priority: bool = False) -> str:
+    arrival = NewArrival(None, DAY.isoformat(), need, channel, PREFIX[channel], priority=priority)
+    return record_arrival(store, arrival)[1]
+
+
+def test_the_branch_has_numbered_windows_each_serving_its_channels() -> None:  # covers: R2.9
+    numbers = {w.number: w.serves for w in windows()}
+    assert numbers[1] == ("cash",) and numbers[4] == ("non_cash",)
+    assert numbers[7] == ("priority", "cash", "non_cash")  # the priority window serves both
+    assert numbers[8] == ("wealth",)
+
+
+def test_next_calls_priority_first_then_the_longest_waiting(
+    store: Store, clock: FixedClock
+) -> None:  # covers: R2.9, R2.5
+    teller = on_roster(store, "Zhou Tao")
+    store.actor = teller.id
+    first = walk_in(store, "cash")
+    clock.advance(minutes=1)
+    other = walk_in(store, "non_cash")
+    clock.advance(minutes=1)
+    elderly = walk_in(store, "cash", priority=True)
+    called = counter.call_next(store, DAY, 1)
+    assert called is not None and called.ticket == elderly  # priority first
+    with pytest.raises(Invalid) as busy:  # one customer at a time
+        counter.call_next(store, DAY, 1)
+    assert busy.value.key == "window_busy" and busy.value.params == {"ticket": elderly}
+    counter.done(store, DAY, 1)
+    assert counter.call_next(store, DAY, 1).ticket == first  # type: ignore[union-attr]
+    counter.done(store, DAY, 1)
+    assert counter.call_next(store, DAY, 1) is None  # the non-cash customer is not window 1's
+    assert counter.call_next(store, DAY, 4).ticket == other  # type: ignore[union-attr]
+    row = one_row(store, "SELECT status, window_no, called_at FROM arrivals WHERE ticket = ?",
+                  (other,))  # fmt: skip
+    assert (row[0], row[1]) == ("called", 4) and row[2]
+    actors = store.rows(
+        "SELECT DISTINCT actor FROM events WHERE kind IN ('arrival.called', 'arrival.done')"
+    )
+    assert [a for (a,) in actors] == [teller.id]  # every call under the teller's name
+
+
+def test_recall_then_no_show_counts_as_walked_away(store: Store) -> None:  # covers: R2.9
+    ticket = walk_in(store, "cash")
+    counter.call_next(store, DAY, 2)
+    with pytest.raises(Invalid) as caught:
+        counter.no_show(store, DAY, 2)
+    assert caught.value.key == "no_show_recall_first" and caught.value.params == {"ticket": ticket}
+    assert counter.recall(store, DAY, 2).recalls == 1
+    assert counter.recall(store, DAY, 2).recalls == 2
+    counter.no_show(store, DAY, 2)
+    row = one_row(store, "SELECT status, no_show, left_at FROM arrivals WHERE ticket = ?",
+                  (ticket,))  # fmt: skip
+    assert (row[0], row[1]) == ("left", 1) and row[2]
+    figures = counter.window_figures(store, DAY, 2)
+    assert (figures.served, figures.no_shows) == (0, 1)
+    kinds = [k for (k,) in store.rows("SELECT kind FROM events WHERE entity = 'arrival'")]
+    assert kinds[-3:] == ["arrival.recalled", "arrival.recalled", "arrival.no_show"]
+
+
+def test_done_then_a_rating_and_the_windows_figures(store: Store, clock: FixedClock) -> None:
+    # covers: R2.9, R3.5
+    for _ in range(3):
+        walk_in(store, "cash")
+    for minutes in (4, 8):
+        called = counter.call_next(store, DAY, 1)
+        assert called is not None
+        clock.advance(minutes=1)
+        counter.start(store, DAY, 1)
+        clock.advance(minutes=minutes)
+        counter.done(store, DAY, 1)
+        rate_service(store, called.id, 5)
+    figures = counter.window_figures(store, DAY, 1)
+    assert (figures.served, figures.mean_service_min, figures.waiting) == (2, 6.0, 1)
+    rated = store.rows("SELECT satisfaction FROM arrivals WHERE status = 'done'")
+    assert [r[0] for r in rated] == [5, 5]
+
+
+def test_transfer_to_a_channel_or_to_one_window(store: Store, clock: FixedClock) -> None:
+    # covers: R2.9
+    first = walk_in(store, "cash")
+    clock.advance(minutes=1)
+    later = walk_in(store, "cash")
+    counter.call_next(store, DAY, 1)
+    with pytest.raises(Invalid) as caught:
+        counter.transfer(store, DAY, 1, "", channel="non_cash")
+    assert caught.value.key == "move_reason_missing"
+    counter.transfer(store, DAY, 1, "needs a card replaced", to_window=5)
+    row = one_row(store, "SELECT status, channel, for_window, window_no, moved_reason"
+                  " FROM arrivals WHERE ticket = ?", (first,))  # fmt: skip
+    assert tuple(row) == ("waiting", "non_cash", 5, None, "needs a card replaced")
+    assert counter.call_next(store, DAY, 4) is None  # sent to window 5: not window 4's
+    assert counter.call_next(store, DAY, 5).ticket == first  # type: ignore[union-attr]
+    assert counter.call_next(store, DAY, 1).ticket == later  # type: ignore[union-attr]
+
+
+def test_windows_open_by_the_days_counters_and_by_hand(store: Store) -> None:  # covers: R2.9
+    set_counters(store, DAY, "cash", 1)
+    opened = {w.number for w in counter.open_windows(store, DAY, {"cash": 1, "non_cash": 2})}
+    assert opened == {1, 4, 5}
+    counter.set_window_open(store, DAY, 4, False)
+    walk_in(store, "cash")
+    assert counter.call_next(store, DAY, 3) is not None  # a teller calling opens window 3
+    opened = {w.number for w in counter.open_windows(store, DAY, {"cash": 1, "non_cash": 2})}
+    assert opened == {1, 3, 5}
+    with pytest.raises(Invalid) as caught:
+        counter.call_next(store, DAY, 42)
+    assert caught.value.key == "window_unknown"
+
+
+def test_two_windows_pressing_next_at_once_never_call_one_customer(db_path: Path) -> None:
+    # covers: R2.9
+    store = open_store(db_path, wall_clock())
+    today = store.clock.now().date()
+    for _ in range(30):
+        record_arrival(store, NewArrival(None, today.isoformat(), "deposit", "cash", "A"))
+    store.close()
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2)
+    children = [
+        ctx.Process(target=writers.next_at_window, args=(str(db_path), today, n, barrier, 15))
+        for n in (1, 2)
+    ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(120)
+    assert [child.exitcode for child in children] == [0, 0]
+    store = open_store(db_path, wall_clock())
+    try:
+        rows = store.rows("SELECT window_no, count(*) FROM arrivals GROUP BY window_no")
+        assert dict(rows) == {1: 15, 2: 15}  # thirty calls, thirty customers
+        calls = store.rows("SELECT count(*) FROM events WHERE kind = 'arrival.called'")
+        assert calls[0][0] == 30
+    finally:
+        store.close()
