@@ -15,6 +15,8 @@ from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.waits import band
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
+from lobby_tui.services.counter import call_to, free_window
+from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.quality import help_at_machine, rate_service, return_form
 from lobby_tui.services.rounds import complete_round, give_care, start_round
 from lobby_tui.services.shift import open_shift_today
@@ -363,6 +365,10 @@ def _quality_steps(
     return steps
 
 
+def channel_of(store: Store, arrival_id: str) -> str:
+    return str(store.rows("SELECT channel FROM arrivals WHERE id = ?", (arrival_id,))[0][0])
+
+
 def write_demo_morning(
     store: Store,
     settings: Settings,
@@ -469,6 +475,14 @@ def write_demo_morning(
                     product="wealth" if kind == Care.INTEREST else None,
                     consent=True if kind == Care.INTEREST else None,
                 )
+            elif what == "called":  # as a window calls: at the first free one serving them
+                number = free_window(
+                    store, day, channel_of(store, ids[i]), counters_now(store, day)
+                )
+                if number is None:
+                    move_arrival(store, ids[i], what)
+                else:
+                    call_to(store, day, ids[i], number)
             else:
                 move_arrival(store, ids[i], what)
     finally:

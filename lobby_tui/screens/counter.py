@@ -100,6 +100,7 @@ class CounterScreen(LobbyScreen):
     def on_mount(self) -> None:
         self.query_one("#counter-transfer-row").display = False
         self.query_one("#counter-rating-row").display = False
+        self.query_one("#counter-which").display = self.number is None
         self.set_interval(LIVE_SECONDS, self.tick)
         self.fit_controls()
         self.reload()
@@ -372,7 +373,10 @@ class CounterScreen(LobbyScreen):
             self.close_rating()
             self.say("")
             self.reload()
-            self.query_one("#counter-next", Button).focus()
+            # The picker goes (the top bar and the box name the window): a closed list gives
+            # the focus back to itself, and the window's keys must not go to it.
+            self.query_one("#counter-which").display = False
+            self.call_after_refresh(self.query_one("#counter-next", Button).focus)
 
 
 def _need(need_id: str, lang: str) -> str:

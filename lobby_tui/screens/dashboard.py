@@ -42,6 +42,7 @@ from lobby_tui.widgets.browser_keys import key_to_say
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.shown import fingerprint
 from lobby_tui.widgets.topbar import TopBar
+from lobby_tui.widgets.windows_line import windows_line
 
 if TYPE_CHECKING:
     # The forecast's rules load pydantic: imported when the first tick asks for the plan,
@@ -362,8 +363,11 @@ class DashboardScreen(LobbyScreen):
         total = sum(q.waiting for q in lobby.queues)
         title = t("dash.waiting.title", count=total)
         advice = self.open_advice()
+        at_windows = [windows_line(lobby.windows, lobby.now)] if lobby.windows else []
         if total == 0:
-            body = Group(Text(t("dash.waiting.empty")), *advice, *self.devices_out(lobby))
+            body = Group(
+                Text(t("dash.waiting.empty")), *at_windows, *advice, *self.devices_out(lobby)
+            )
             return title, body, "warn" if advice else "ok"
         lang = self.lobby_app.language
         labels = {c.key: c.label[lang] for c in channels()}
@@ -392,7 +396,8 @@ class DashboardScreen(LobbyScreen):
         level = {WaitLevel.OK: "ok", WaitLevel.AMBER: "warn", WaitLevel.RED: "alert"}[worst]
         if advice and level == "ok":
             level = "warn"
-        return title, Group(QueueRows(rows), *advice, *self.devices_out(lobby)), level
+        body = Group(QueueRows(rows), *at_windows, *advice, *self.devices_out(lobby))
+        return title, body, level
 
     def open_advice(self) -> list[Text]:
         """ "Open a window now", and why: walk-ins ahead of the forecast, the wait about to pass

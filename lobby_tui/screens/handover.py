@@ -41,6 +41,7 @@ from lobby_tui.services.report import (
 )
 from lobby_tui.services.shift import Shift, hand_over, handover_draft
 from lobby_tui.services.tasks import task_owner, task_text
+from lobby_tui.services.triage import InQueue, live_queue
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.autosave import Autosave
 from lobby_tui.widgets.footer import LobbyFooter
@@ -65,6 +66,7 @@ class HandoverScreen(LobbyScreen):
         self.report: DayReport | None = None
         self.month: MonthReport | None = None  # the consumer-protection print, month so far
         self.callbacks: list[Complaint] = []  # resolved, the customer's callback due
+        self.still_open: list[InQueue] = []  # walk-ins not yet served, gone or closed
         self.note = Autosave(
             self,
             self.drafts,
@@ -114,15 +116,17 @@ class HandoverScreen(LobbyScreen):
         app = self.lobby_app
         store, settings, day, language = app.store, app.settings, self.day, app.language
 
-        def read() -> tuple[DayReport, list[Complaint], MonthReport]:
+        def read() -> tuple[DayReport, list[Complaint], MonthReport, list[InQueue]]:
             report = day_report(store, settings, day, language)
             month = month_report(store, settings, day.replace(day=1), language)
-            return report, callbacks_due(store, report.as_of), month
+            return report, callbacks_due(store, report.as_of), month, live_queue(store, day)
 
         self.read_in_background("report", read, self.got_report, if_changed=if_changed)
 
-    def got_report(self, got: tuple[DayReport, list[Complaint], MonthReport]) -> None:
-        self.report, self.callbacks, self.month = got
+    def got_report(
+        self, got: tuple[DayReport, list[Complaint], MonthReport, list[InQueue]]
+    ) -> None:
+        self.report, self.callbacks, self.month, self.still_open = got
         self.show_report()
 
     def show_report(self) -> None:
@@ -267,9 +271,26 @@ class HandoverScreen(LobbyScreen):
 
         lines: list[RenderableType] = [Text(t("handover.open_title"), style="bold")]
         if not (
-            report.open_complaints or self.callbacks or report.open_incidents or report.open_tasks
+            report.open_complaints
+            or self.callbacks
+            or report.open_incidents
+            or report.open_tasks
+            or self.still_open
         ):
             lines.append(Text(t("handover.nothing_open"), style="dim"))
+        if self.still_open:  # settled before the day is signed off (issue 26)
+            shown = ", ".join(
+                t("queue.window_busy", number=p.window_no, ticket=p.ticket)
+                if p.window_no
+                else p.ticket
+                for p in self.still_open[:12]
+            )
+            lines.append(
+                Text.assemble(
+                    (t("handover.item.queue", count=len(self.still_open)) + " ", red),
+                    shown + (" …" if len(self.still_open) > 12 else ""),
+                )
+            )
         for c in report.open_complaints:
             due = deadline(c.decision_due_at, c.promised_by, c.referral_due) or c.decision_due_at
             style = red if c.clock == Clock.OVERDUE else amber if c.clock == Clock.SOON else ""

@@ -164,6 +164,43 @@ def call_next(store: Store, day: date, number: int) -> AtWindow | None:
         return _current(uow, day, number)
 
 
+def call_to(store: Store, day: date, arrival_id: str, number: int) -> AtWindow:
+    """One waiting customer called to a given window out of turn (the manager sending them,
+    the demo playing its morning): said as a call at that window."""
+    window(number)
+    with store.unit_of_work() as uow:
+        busy = uow.execute(_AT_WINDOW, (day.isoformat(), number)).fetchone()
+        if busy is not None:
+            raise Invalid("window", "window_busy", ticket=busy[1])
+        found = uow.execute(
+            "SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,)
+        ).fetchone()
+        if found is None:
+            raise StoreError("arrival.not_found")
+        if found[0] != "waiting":
+            raise StoreError("arrival.already", ticket=found[1], status=found[0])
+        changes = {"status": "called", "called_at": uow.now, "window_no": number}
+        uow.update("arrivals", arrival_id, changes)
+        uow.event("arrival.called", "arrival", arrival_id, {"from": "waiting", "window": number})
+        return _current(uow, day, number)
+
+
+def free_window(store: Store, day: date, channel: str, counts: Mapping[str, int]) -> int | None:
+    """The first open window with nobody at it that serves `channel` (its own windows
+    first); None when every one is busy."""
+    busy = {
+        int(r[0])
+        for r in store.rows(
+            "SELECT window_no FROM arrivals WHERE business_day = ? AND status = 'called'"
+            " AND window_no IS NOT NULL",
+            (day.isoformat(),),
+        )
+    }
+    serving = [w for w in open_windows(store, day, counts) if channel in w.serves]
+    serving.sort(key=lambda w: (w.channel != channel, w.number))
+    return next((w.number for w in serving if w.number not in busy), None)
+
+
 def recall(store: Store, day: date, number: int) -> AtWindow:
     """Recall (重呼): the same customer called again (the hall's display shows it again)."""
     with store.unit_of_work() as uow:
@@ -277,3 +314,46 @@ def window_figures(store: Store, day: date, number: int) -> WindowFigures:
     rows = [tuple(r) for r in store.rows(_WAITING, (day.isoformat(),))]
     waiting = sum(callable_by(number, desk.serves, q) for q in waiting_for(rows))
     return WindowFigures(served, total_min / served if served else None, waiting, no_shows)
+
+
+# The floor's windows, for the manager -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowNow:
+    """An open window as the manager sees it: who is at it, or since when it is idle."""
+
+    number: int
+    ticket: str | None  # the customer at it; None: idle
+    since: datetime | None  # called at; idle: since its last customer, or since it opened
+
+
+def windows_now(store: Store, day: date, counts: Mapping[str, int]) -> list[WindowNow]:
+    opened = open_windows(store, day, counts)
+    busy: dict[int, tuple[str, datetime]] = {}
+    free_since: dict[int, datetime] = {}
+    for number, ticket, status, called_at, done_at, left_at in store.rows(
+        "SELECT window_no, ticket, status, called_at, done_at, left_at FROM arrivals"
+        " WHERE business_day = ? AND window_no IS NOT NULL",
+        (day.isoformat(),),
+    ):
+        if status == "called":
+            busy[int(number)] = (str(ticket), parse_iso(called_at))
+        elif done_at or left_at:
+            ended = parse_iso(done_at or left_at)
+            free_since[int(number)] = max(ended, free_since.get(int(number), ended))
+    for number, is_open, at in store.rows(
+        "SELECT window_no, open, at FROM window_states WHERE business_day = ?",
+        (day.isoformat(),),
+    ):
+        if is_open:
+            began = parse_iso(at)
+            free_since[int(number)] = max(began, free_since.get(int(number), began))
+    out = []
+    for desk in opened:
+        if desk.number in busy:
+            ticket, called = busy[desk.number]
+            out.append(WindowNow(desk.number, ticket, called))
+        else:
+            out.append(WindowNow(desk.number, None, free_since.get(desk.number)))
+    return out

@@ -94,11 +94,24 @@ def hand_over(
     if receiver is not None:
         check_receiver(store, settings, receiver)
     with store.unit_of_work() as uow:
-        row = uow.execute("SELECT closed_at FROM shifts WHERE id = ?", (shift_id,)).fetchone()
+        row = uow.execute(
+            "SELECT closed_at, business_day FROM shifts WHERE id = ?", (shift_id,)
+        ).fetchone()
         if row is None:
             raise StoreError("shift.not_found")
         if row[0] is not None:
             raise Invalid("signer", "shift_closed")
+        now = store.clock.now()
+        if now.astimezone(settings.timezone).time() >= settings.closing_time:
+            # The day is signed off only once every walk-in is settled (served, left, not
+            # seen): else its figures would leave out whoever was still "waiting" (issue 26).
+            open_now = uow.execute(
+                "SELECT count(*) FROM arrivals WHERE business_day = ?"
+                " AND status IN ('waiting', 'called')",
+                (row[1],),
+            ).fetchone()[0]
+            if open_now:
+                raise Invalid("signer", "queue_still_open", count=open_now)
         uow.update(
             "shifts",
             shift_id,

@@ -35,7 +35,7 @@ from lobby_tui.domain.waits import (
     stay_share,
 )
 from lobby_tui.services.arrivals import NewArrival, arrival_row, insert_arrival
-from lobby_tui.services.counter import open_windows
+from lobby_tui.services.counter import WindowNow, open_windows, windows_now
 from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.rollup import day_closed
 from lobby_tui.services.settings import load_settings
@@ -223,7 +223,10 @@ def suggest(
         # A machine pays out and takes in only so much, and nobody checks an ID there:
         # large cash is done at the counter (issue 20).
         need = need.model_copy(update={"machine": False})
-    return route(need, flags, state.estimates, state.down_since, shown)
+    # A priority customer is compared as one: called first wherever they go (R2.5, R2.9).
+    priority = bool(set(flags) & PRIORITY_FLAGS)
+    estimates = {key: state.estimate(key, priority=priority) for key in state.loads}
+    return route(need, flags, estimates, state.down_since, shown)
 
 
 @dataclass(frozen=True)
@@ -358,12 +361,13 @@ class InQueue:
     called_at: datetime | None
     status: str
     quoted_band: str | None
+    window_no: int | None = None  # the numbered window that called them (R2.9)
 
 
 def live_queue(store: Store, day: date) -> list[InQueue]:
     rows = store.query(
-        "SELECT id, ticket, need, channel, flags, arrived_at, called_at, status, quoted_band"
-        " FROM arrivals WHERE business_day = ? AND status IN ('waiting', 'called')"
+        "SELECT id, ticket, need, channel, flags, arrived_at, called_at, status, quoted_band,"
+        " window_no FROM arrivals WHERE business_day = ? AND status IN ('waiting', 'called')"
         " ORDER BY status DESC, priority DESC, arrived_at",
         (day.isoformat(),),
     )
@@ -382,9 +386,15 @@ def live_queue(store: Store, day: date) -> list[InQueue]:
             parse_iso(r[6]) if r[6] else None,
             r[7],
             r[8],
+            r[9],
         )
         for r in rows
     ]
+
+
+def floor_now(store: Store, day: date) -> tuple[list[InQueue], list[WindowNow]]:
+    """The queue and who is at each open window, read together (the triage queue)."""
+    return live_queue(store, day), windows_now(store, day, counters_now(store, day))
 
 
 def move_channel(store: Store, arrival_id: str, channel: str, reason: str) -> None:

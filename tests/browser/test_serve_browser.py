@@ -242,3 +242,88 @@ def personal_text(db: Path) -> list[str]:
             " UNION SELECT description FROM complaints UNION SELECT subject FROM complaints"
         ).fetchall()
     return [str(r[0])[:20] for r in rows if r[0] and len(str(r[0])) >= 4]
+
+
+LIU = ("Liu Yang", "3690")  # two of the demo's tellers (demo/staff.py)
+ZHAO = ("Zhao Lei", "7410")
+
+
+def pick_window(page: Any, screen: Screen, number: int) -> None:
+    """A teller just signed in: their window from the list (Enter, Down to it, Enter)."""
+    screen.wait_for(t("counter.no_window"))
+    page.keyboard.press("Enter")
+    for _ in range(number):
+        page.keyboard.press("ArrowDown")
+    screen.set_mark()
+    page.keyboard.press("Enter")
+    screen.wait_for(t("counter.window_name", number=number))
+
+
+def last_seq(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT max(seq) FROM events").fetchone()[0])
+
+
+def at_window(db: Path, number: int, after: int, timeout: float = 15) -> tuple[str, str]:
+    """The ticket called to this window after event `after`, and who called it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(db) as conn:
+            row = conn.execute(
+                "SELECT a.ticket, e.actor FROM arrivals a JOIN events e ON e.entity_id = a.id"
+                " AND e.kind = 'arrival.called' WHERE a.window_no = ? AND e.seq > ?",
+                (number, after),
+            ).fetchone()
+        if row is not None:
+            return str(row[0]), str(row[1])
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nobody called to window {number}")
+        time.sleep(0.05)
+
+
+def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db: Path) -> None:
+    """Two tellers at the two non-cash windows press Next together: two customers called,
+    each under their teller's name; one served and rated, the other recalled and marked a
+    no-show; the manager's lobby shows each call (issue 26)."""
+    # covers: R2.9, R6.6
+    started = time.monotonic()
+    with serving(demo_db) as url:
+        li_page, li = open_page(browser, url, t("signin.title"), deadline=started + 90)
+        sign_in(li_page, li, demo_db, LI)
+        liu_page, liu = open_page(browser, url, t("signin.title"), deadline=started + 90)
+        sign_in(liu_page, liu, demo_db, LIU)
+        pick_window(liu_page, liu, 4)
+        zhao_page, zhao = open_page(browser, url, t("signin.title"), deadline=started + 90)
+        sign_in(zhao_page, zhao, demo_db, ZHAO)
+        pick_window(zhao_page, zhao, 5)
+        for page, screen in ((liu_page, liu), (zhao_page, zhao)):
+            screen.set_mark()  # the morning left a customer at each: served, rating skipped
+            page.keyboard.press("d")
+            screen.wait_for(t("counter.idle"))
+            page.keyboard.press("0")
+        li.set_mark()
+        before = last_seq(demo_db)
+        liu_page.keyboard.press("n")
+        zhao_page.keyboard.press("n")
+        first, first_by = at_window(demo_db, 4, before)
+        second, second_by = at_window(demo_db, 5, before)
+        assert first != second
+        assert (first_by, second_by) == (staff_id(demo_db, LIU[0]), staff_id(demo_db, ZHAO[0]))
+        liu.wait_for(t("counter.called", ticket=first, number=4))
+        li.wait_for(t("queue.window_busy", number=5, ticket=second))  # the manager's lobby
+        liu_page.keyboard.press("d")
+        liu.wait_for(t("queue.rate_prompt", ticket=first))
+        liu_page.keyboard.press("5")
+        zhao_page.keyboard.press("r")
+        zhao.wait_for(t("counter.recalled_now", ticket=second))
+        zhao_page.keyboard.press("x")
+        zhao.wait_for(t("counter.no_show_said", ticket=second))
+    with sqlite3.connect(demo_db) as conn:
+        rows = dict(
+            conn.execute(
+                "SELECT ticket, status || ':' || coalesce(satisfaction, '') || ':'"
+                " || coalesce(no_show, '') FROM arrivals WHERE ticket IN (?, ?)",
+                (first, second),
+            ).fetchall()
+        )
+    assert rows == {first: "done:5:", second: "left::1"}

@@ -61,3 +61,31 @@ def test_after_closing_time_no_empty_shift_is_left_open(
     tomorrow = open_shift_today(store, settings)
     assert str(tomorrow.business_day) == "2026-11-29"
     assert one_row(store, "SELECT COUNT(*) FROM shifts WHERE closed_at IS NULL")[0] == 1
+
+
+def test_the_day_is_signed_off_only_once_every_walk_in_is_settled(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R2.9, R2.7
+    """At 18:30 on the demo the closing handover left 6 customers "waiting" and 4 "called",
+    and the day's service level counted 59 of 69 walk-ins (issue 26)."""
+    from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
+    from lobby_tui.services.triage import close_day
+
+    day = "2026-11-28"
+    waiting = record_arrival(store, NewArrival(None, day, "deposit", "cash", "A"))[0]
+    at_counter = record_arrival(store, NewArrival(None, day, "deposit", "cash", "A"))[0]
+    move_arrival(store, at_counter, "called")
+    shift = open_shift_today(store, settings)
+    clock.advance(hours=8)  # 18:30 in Shanghai: closed
+    with pytest.raises(Invalid) as caught:
+        hand_over(store, settings, shift.id, "Li Ming", "")
+    assert (caught.value.key, caught.value.params) == ("queue_still_open", {"count": 2})
+    assert one_row(store, "SELECT closed_at FROM shifts WHERE id = ?", (shift.id,))[0] is None
+    close_day(store, shift.business_day)  # E: those waiting closed as not seen
+    with pytest.raises(Invalid) as caught:
+        hand_over(store, settings, shift.id, "Li Ming", "")
+    assert caught.value.params == {"count": 1}  # the one at the counter is still to settle
+    move_arrival(store, at_counter, "done")
+    assert hand_over(store, settings, shift.id, "Li Ming", "") is None  # the day is closed
+    statuses = {r[0]: r[1] for r in store.rows("SELECT id, status FROM arrivals")}
+    assert statuses == {waiting: "not_seen", at_counter: "done"}

@@ -51,6 +51,19 @@ def test_priority_customers_go_to_the_priority_window() -> None:  # covers: R2.5
     assert route(WITHDRAW, ["pregnant"], lobby(), {}).reason == "priority"
 
 
+def test_a_priority_customer_goes_where_they_are_called_soonest() -> None:
+    # covers: R2.5, R2.9
+    """At 10:30 on the demo an elderly customer withdrawing cash was sent to the priority
+    window at ">20 min" while nobody waited at the cash counter (issue 26)."""
+    chosen = route(WITHDRAW, ["elderly"], lobby(cash=0.0, priority=25.0), {})
+    assert (chosen.channel, chosen.reason) == ("cash", "priority_counter_sooner")
+    assert chosen.priority and not chosen.one_to_one
+    chosen = route(OPENING, ["elderly"], lobby(non_cash=3.0, priority=12.0), {})
+    assert (chosen.channel, chosen.priority, chosen.one_to_one) == ("non_cash", True, True)
+    # A tie keeps the dedicated window, as the guide has it.
+    assert route(WITHDRAW, ["disabled"], lobby(cash=4.0, priority=4.0), {}).channel == "priority"
+
+
 def test_priority_window_closed_falls_back_to_counter_help() -> None:  # covers: R2.5
     chosen = route(WITHDRAW, ["disabled"], lobby(priority=None), {})
     assert (chosen.channel, chosen.reason) == ("cash", "priority_closed")

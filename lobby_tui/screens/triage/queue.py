@@ -29,6 +29,7 @@ from lobby_tui.screens.base import mark_legend, problem_text
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival, undo_move
+from lobby_tui.services.counter import WindowNow
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.services.quality import SCORES, rate_service, return_form, undo_return
 from lobby_tui.store import StoreError
@@ -36,6 +37,7 @@ from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import invalid_text
 from lobby_tui.widgets.shown import fingerprint, update_if_changed
+from lobby_tui.widgets.windows_line import windows_line
 
 COLUMNS = ("ticket", "waited", "band", "flags", "need")
 RATING_KEYS = frozenset("012345")
@@ -175,7 +177,12 @@ class LiveQueue(Vertical):
 
     # Showing -------------------------------------------------------------------------
 
-    def show(self, queue: list[service.InQueue], counters: dict[str, int]) -> None:
+    def show(
+        self,
+        queue: list[service.InQueue],
+        counters: dict[str, int],
+        at_windows: Sequence[WindowNow] = (),
+    ) -> None:
         self.queue, self.counters = queue, counters
         app = lobby_of(self)
         settings, language = app.settings, app.language
@@ -193,7 +200,13 @@ class LiveQueue(Vertical):
             cells: tuple[Text, ...] = (
                 Text(person.ticket, style="dim" if at_counter else "bold"),
                 Text(
-                    t("queue.at_counter") if at_counter else t("dash.minutes", n=minutes),
+                    (
+                        t("queue.at_window", number=person.window_no)
+                        if person.window_no
+                        else t("queue.at_counter")
+                    )
+                    if at_counter
+                    else t("dash.minutes", n=minutes),
                     style="dim" if at_counter else style,
                 ),
                 Text(t(f"band_short.{person.quoted_band}") if person.quoted_band else "—"),
@@ -212,6 +225,9 @@ class LiveQueue(Vertical):
                 continue
             line.append(f"{channel.label[language]} {counters.get(channel.key, 0)}  ")
         line.append("\n" + t("queue.machines", count=counters.get(SELF_SERVICE, 0)))
+        if at_windows:
+            line.append("\n")
+            line.append_text(windows_line(at_windows, now))
         update_if_changed(self.query_one("#counters", Static), line)
 
     def draw(self, rows: Sequence[tuple[str, tuple[Text, ...]]]) -> None:

@@ -36,6 +36,7 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen, problem_text
 from lobby_tui.screens.triage.queue import LiveQueue
 from lobby_tui.services import triage as service
+from lobby_tui.services.counter import WindowNow
 from lobby_tui.services.dayplan import find_appointments
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field
@@ -575,11 +576,11 @@ class TriageScreen(LobbyScreen):
             return
         app = self.lobby_app
         try:
-            queue = service.live_queue(app.store, self.day)
+            floor = service.floor_now(app.store, self.day)
         except StoreError as exc:
             app.report_failure(exc)
             return
-        self.show_queue(queue)
+        self.show_queue(floor)
 
     def tick_queue(self) -> None:
         """Every LIVE_SECONDS: walk-ins saved on another tablet or browser session, and
@@ -588,11 +589,12 @@ class TriageScreen(LobbyScreen):
             return
         store, day = self.lobby_app.store, self.day
         self.read_in_background(
-            "queue", lambda: service.live_queue(store, day), self.show_queue, if_changed=True
+            "queue", lambda: service.floor_now(store, day), self.show_queue, if_changed=True
         )
 
-    def show_queue(self, queue: list[service.InQueue]) -> None:
-        self.query_one(LiveQueue).show(queue, self.state.counters if self.state else {})
+    def show_queue(self, floor: tuple[list[service.InQueue], list[WindowNow]]) -> None:
+        queue, at_windows = floor
+        self.query_one(LiveQueue).show(queue, self.state.counters if self.state else {}, at_windows)
 
     @on(LiveQueue.Changed)
     def queue_changed(self) -> None:
