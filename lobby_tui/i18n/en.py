@@ -1096,6 +1096,7 @@ CATALOG: dict[str, str] = {
     "invalid.weather_unknown": "Choose the weather from the list.",
     "invalid.purpose_missing": "Say what the appointment is for.",
     "invalid.text_control": "Holds a control character ({char}, character {at}) that cannot be kept: remove it.",
+    "invalid.text_direction": "Holds an invisible character that changes the order text is shown in ({char}, character {at}): others would read it otherwise than typed. Remove it.",
     "invalid.text_too_long": "At most {max} characters.",
     "error.round.not_open": "That round is already completed.",
     "error.arrival.not_waiting": "Ticket {ticket} is no longer waiting (called or gone): nothing recorded.",

@@ -1057,6 +1057,7 @@ CATALOG: dict[str, str] = {
     "invalid.weather_unknown": "请从列表中选择天气。",
     "invalid.purpose_missing": "请填写预约事由。",
     "invalid.text_control": "含有不能保存的控制字符（第 {at} 个字符：{char}），请删除。",
+    "invalid.text_direction": "含有会改变文字显示顺序的不可见字符（第 {at} 个字符：{char}），他人读到的会与输入的不同，请删除。",
     "invalid.text_too_long": "最多 {max} 个字符。",
     "error.round.not_open": "这次巡视已经结束。",
     "error.arrival.not_waiting": "号码 {ticket} 已不在等候（已叫号或已离开）：未作记录。",
