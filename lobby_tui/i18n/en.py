@@ -79,6 +79,7 @@ CATALOG: dict[str, str] = {
     "invalid.last_supervisor": "The last supervisor stays active: add another supervisor first.",
     "invalid.role_unknown": "Choose a role.",
     "invalid.receiver_same": "The incoming manager accepts with their own name and PIN.",
+    "invalid.reveal_role": "Your role ({role}) may not see a customer's full name and phone; only these may: {roles}. The try is recorded.",
     "invalid.not_signed_in": "Sign in first: personal data is shown only to a signed-in person.",
     "invalid.shift_closed": "This shift is already handed over.",
     "error.shift.not_found": "That shift is no longer on record.",

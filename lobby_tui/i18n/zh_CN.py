@@ -78,6 +78,7 @@ CATALOG: dict[str, str] = {
     "invalid.last_supervisor": "最后一位主管须保持在岗：请先添加另一位主管。",
     "invalid.role_unknown": "请选择角色。",
     "invalid.receiver_same": "接班人须用自己的姓名和密码确认。",
+    "invalid.reveal_role": "您的岗位（{role}）不能查看客户完整姓名和电话，仅以下岗位可以：{roles}。本次尝试已记录。",
     "invalid.not_signed_in": "请先登录：个人信息只向已登录人员显示。",
     "invalid.shift_closed": "本班已交班。",
     "error.shift.not_found": "该班次已不在记录中。",
