@@ -155,6 +155,9 @@ class Store:
         self._watch: ReadWatch | None = None
         self._key: bytes | None = None  # of the row digests; None: read-only
         self._tables: dict[str, str] = {}  # the tables whose rows it notes (digests.watch)
+        self.after_commit: Callable[[], None] | None = None
+        """Called after each commit: the app takes a store failure it showed (the disk was
+        full) as over once a write goes through again (issue 25)."""
         self.actor: str | None = None
         """The staff id signed in on this device (R6.5): the app sets it at sign-in, and
         every event written from then on carries it. None: nobody (the command line, the
@@ -280,6 +283,8 @@ class Store:
                 uow.finish(self._key, self._tables)
                 self.conn.execute("COMMIT")
                 self._writes += 1
+                if self.after_commit is not None:
+                    self.after_commit()
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
