@@ -362,6 +362,8 @@ def verdict_lines(verdict: Any, db: Path) -> list[str]:
             )
         if len(group) > ROWS_SHOWN:
             lines.append(t("cli.verify_rows_more", count=len(group) - ROWS_SHOWN, table=table))
+    for day in verdict.rollups:
+        lines.append(t("cli.verify_rollup_differs", day=day.isoformat()))
     for anchor, result in verdict.anchors:
         lines.append(t(f"cli.verify_anchor_{result}", anchor=str(anchor)))
     if verdict.ok:

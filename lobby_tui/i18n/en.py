@@ -1189,6 +1189,10 @@ CATALOG: dict[str, str] = {
         "FAILED: the key of the row digests is gone; the tables cannot be checked."
     ),
     "cli.verify_rows_more": "... and {count} more {table} rows like it.",
+    "cli.verify_rollup_differs": (
+        "FAILED: the figures kept for {day} (day_rollups) differ from its rows: they were"
+        " changed outside the app. `lobby report --rebuild-rollups` counts them again."
+    ),
     "cli.verify_anchor_ok": "OK: the journal still holds anchor {anchor}.",
     "cli.verify_anchor_missing": (
         "FAILED: anchor {anchor} is beyond the journal's end: events were deleted from the end."

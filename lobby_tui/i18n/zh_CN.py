@@ -1138,6 +1138,10 @@ CATALOG: dict[str, str] = {
     "cli.verify_row_deleted": "失败：{table} 表的记录 {id} 在应用之外被删除。",
     "cli.verify_row_no_key": "失败：记录摘要的密钥已丢失，无法核对各表。",
     "cli.verify_rows_more": "……另有 {count} 条 {table} 表的记录情况相同。",
+    "cli.verify_rollup_differs": (
+        "失败：{day} 保存的汇总数字（day_rollups）与当天记录不符：在应用之外被改动。"
+        "`lobby report --rebuild-rollups` 可按记录重新统计。"
+    ),
     "cli.verify_anchor_ok": "正常：日志仍包含锚点 {anchor}。",
     "cli.verify_anchor_missing": "失败：锚点 {anchor} 超出日志末尾：末尾的事件被删除了。",
     "cli.verify_anchor_differs": "失败：日志在锚点 {anchor} 处不符：事件被改写并重算了哈希。",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from lobby_tui.store import Store, iso, open_store, wall_clock
@@ -21,6 +22,7 @@ class Verdict:
     rows: list[Mismatch] = field(default_factory=list)
     anchors: list[tuple[Anchor, str]] = field(default_factory=list)  # (anchor, check_anchor)
     head: tuple[int, str] | None = None
+    rollups: list[date] = field(default_factory=list)  # days whose kept figures differ
 
     @property
     def ok(self) -> bool:
@@ -28,6 +30,7 @@ class Verdict:
             self.integrity == "ok"
             and self.chain.intact
             and not self.rows
+            and not self.rollups
             and all(result == "ok" for _a, result in self.anchors)
         )
 
@@ -42,7 +45,22 @@ def verify_store(store: Store, anchors: list[Anchor] | tuple[Anchor, ...] = ()) 
         found = [(a, check_anchor(conn, a)) for a in anchors]
         return Verdict(integrity, verify_chain(conn), check(conn), found, head(conn))
 
-    return store.examine(look)
+    verdict = store.examine(look)
+    return replace(verdict, rollups=_rollups_differing(store))
+
+
+def _rollups_differing(store: Store) -> list[date]:
+    """The derived figures, counted again (issue 25). Under settings or content that cannot
+    be read, no report can be made either: those say so themselves."""
+    from lobby_tui.content import ContentError
+    from lobby_tui.domain.settings import SettingsError
+    from lobby_tui.services.rollup import differing
+    from lobby_tui.services.settings import load_settings
+
+    try:
+        return differing(store, load_settings(store))
+    except (SettingsError, ContentError):
+        return []
 
 
 def anchor_now(store: Store, source: str) -> Anchor | None:
