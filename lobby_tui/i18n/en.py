@@ -1189,6 +1189,34 @@ CATALOG: dict[str, str] = {
         "FAILED: the key of the row digests is gone; the tables cannot be checked."
     ),
     "cli.verify_rows_more": "... and {count} more {table} rows like it.",
+    "cli.no_anchors_help": "Do not read the anchors file beside the database.",
+    "cli.verify_anchors_held": "OK: the journal still holds all {count} anchors in {path}.",
+    "cli.verify_anchors_skipped": (
+        "Anchors not read (--no-anchors): a journal cut short, or rewritten and rehashed,"
+        " cannot be seen without them."
+    ),
+    "cli.verify_anchors_missing": (
+        "No anchors file at {path} yet (one is written at each handover, report and"
+        " export): a journal cut short, or rewritten and rehashed, cannot be seen without it."
+    ),
+    "cli.verify_anchors_unreadable": (
+        "The anchors file {path} cannot be read: a journal cut short, or rewritten and"
+        " rehashed, cannot be seen without it."
+    ),
+    "cli.verify_anchors_gone": (
+        "FAILED: the anchors file {path} is missing or unreadable, though the journal records"
+        " writing {count} anchors to it (one at each handover): it was removed or replaced."
+    ),
+    "cli.verify_anchors_short": (
+        "FAILED: the anchors file {path} lacks {count} anchors the journal records writing to"
+        " it (the last at event {seq}): it is shorter than before, cut or replaced."
+    ),
+    "cli.verify_keep_heads": (
+        "The anchors file sits beside the database: whoever can rewrite one can rewrite the"
+        " other. Keep heads off this device too (the head on the handover print, an export's"
+        " manifest.json, head office's bundles) and check them later with"
+        " `lobby verify --anchor SEQ:HASH` or `lobby verify --anchors manifest.json`."
+    ),
     "cli.verify_rollup_differs": (
         "FAILED: the figures kept for {day} (day_rollups) differ from its rows: they were"
         " changed outside the app. `lobby report --rebuild-rollups` counts them again."

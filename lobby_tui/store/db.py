@@ -155,6 +155,7 @@ class Store:
         self._watch: ReadWatch | None = None
         self._key: bytes | None = None  # of the row digests; None: read-only
         self._tables: dict[str, str] = {}  # the tables whose rows it notes (digests.watch)
+        self.read_only = False  # opened to read only (verify, report, export)
         self.after_commit: Callable[[], None] | None = None
         """Called after each commit: the app takes a store failure it showed (the disk was
         full) as over once a write goes through again (issue 25)."""
@@ -411,6 +412,7 @@ def open_store(
             path.unlink(missing_ok=True)
         raise classify(exc, path) from exc
     store = Store(conn, path, clock, reader_uri=reader_uri, busy_timeout_ms=busy_timeout_ms)
+    store.read_only = read_only
     if not read_only:
         try:
             store._key, store._tables = _watch_rows(conn, clock)
