@@ -14,6 +14,7 @@ from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.filter import DimFilter, LineFilter
+from textual.message import Message
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -177,6 +178,10 @@ class LobbyApp(App[None]):
         self.store_failure: StoreError | None = None
         """A store problem no screen could handle (a damaged file): the app ended on it,
         and the command line says it in one clear line (issue 14)."""
+        self.failure_shown = False
+        """A store failure is on screen (the disk is full): the next write that goes
+        through withdraws it, or it would seem to say that write failed too (issue 25)."""
+        store.after_commit = self._write_went_through
         self.signed_in = signed_in
         """Who holds the tablet (R6.5). None: the app opens on the sign-in screen."""
         if signed_in is not None:
@@ -634,6 +639,8 @@ class LobbyApp(App[None]):
         """The one place a failed background read or write is told to the manager.
 
         Screens forward their workers' failures here (worker messages do not bubble)."""
+        if isinstance(error, StoreError):
+            self.failure_shown = True
         if isinstance(error, StoreError | ContentError):
             message = t(f"error.{error.key}", **error.params)
         else:
@@ -644,6 +651,21 @@ class LobbyApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.report_failure(event.worker.error)
+
+    class FailureOver(Message):
+        """A write went through after a store failure was shown."""
+
+    def _write_went_through(self) -> None:
+        # Called by the store right after a commit, on whichever thread wrote: a message
+        # is safe to post from any.
+        if self.failure_shown:
+            self.failure_shown = False
+            self.post_message(self.FailureOver())
+
+    def on_lobby_app_failure_over(self, _event: FailureOver) -> None:
+        """Textual cannot withdraw one toast by the public API: all go. The failure's toast
+        is the one that matters; the save that ended it shows its own result on screen."""
+        self.clear_notifications()
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual ends the app with a traceback on an exception nothing caught; a store

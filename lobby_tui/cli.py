@@ -319,6 +319,7 @@ def serve(
     type=click.Path(dir_okay=False, path_type=Path),
     help=t("cli.anchors_help"),
 )
+@click.option("--no-anchors", is_flag=True, help=t("cli.no_anchors_help"))
 @click.pass_context
 def verify(
     ctx: click.Context,
@@ -326,6 +327,7 @@ def verify(
     lang: str | None,
     anchor_texts: tuple[str, ...],
     anchor_file: Path | None,
+    no_anchors: bool,
 ) -> None:
     from lobby_tui.services.verify import verify_file
     from lobby_tui.store.anchors import parse_anchor, read_anchors
@@ -345,7 +347,7 @@ def verify(
         except (OSError, ValueError, UnicodeDecodeError):
             fail(t("cli.bad_anchor_file", path=str(anchor_file)))
     with user_errors():
-        verdict = verify_file(Path(db), anchors)
+        verdict = verify_file(Path(db), anchors, beside=not no_anchors)
     for line in verdict_lines(verdict, Path(db)):
         echo(line)
     sys.exit(0 if verdict.ok else 1)
@@ -382,12 +384,41 @@ def verdict_lines(verdict: Any, db: Path) -> list[str]:
             )
         if len(group) > ROWS_SHOWN:
             lines.append(t("cli.verify_rows_more", count=len(group) - ROWS_SHOWN, table=table))
+    for day in verdict.rollups:
+        lines.append(t("cli.verify_rollup_differs", day=day.isoformat()))
     for anchor, result in verdict.anchors:
         lines.append(t(f"cli.verify_anchor_{result}", anchor=str(anchor)))
+    lines += anchors_file_lines(verdict.kept)
     if verdict.ok:
         lines.insert(0, t("cli.verify_ok", events=verdict.chain.events, path=str(db)))
         if verdict.head:
             lines.insert(1, t("cli.chain_head", seq=verdict.head[0], hash=verdict.head[1]))
+    lines.append(t("cli.verify_keep_heads"))
+    return lines
+
+
+def anchors_file_lines(kept: Any) -> list[str]:
+    """What the anchors file beside the database said (issue 25): its failures one by one,
+    else one line; and what cannot be seen without it."""
+    if kept is None:
+        return [t("cli.verify_anchors_skipped")]
+    path = str(kept.path)
+    if kept.state != "read":
+        if kept.recorded:
+            return [t("cli.verify_anchors_gone", path=path, count=kept.recorded)]
+        return [t(f"cli.verify_anchors_{kept.state}", path=path)]
+    lines = [
+        t(f"cli.verify_anchor_{result}", anchor=str(anchor))
+        for anchor, result in kept.results
+        if result != "ok"
+    ]
+    if kept.lacking:
+        last = kept.lacking[-1]
+        lines.append(
+            t("cli.verify_anchors_short", path=path, count=len(kept.lacking), seq=last.seq)
+        )
+    if not lines:
+        lines.append(t("cli.verify_anchors_held", path=path, count=len(kept.results)))
     return lines
 
 

@@ -4,7 +4,13 @@ sequences move the cursor or rewrite the screen) is shown as a visible stand-in,
 
 One rule, two uses: `inert` makes text safe to show (the app applies it wherever text becomes
 something drawn, the command line to every line it prints), and `control_in` is how input
-refuses such characters in the first place (domain/parse.check_text)."""
+refuses such characters in the first place (domain/parse.check_text).
+
+Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are the same
+kind of hazard for the reader rather than the terminal: invisible, they reorder the text
+around them, so a note can read otherwise to a colleague than it was typed (issue 25).
+`direction_in` refuses them at input; `inert` shows any stored before as the replacement
+character."""
 
 from __future__ import annotations
 
@@ -15,7 +21,9 @@ _PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
 # highlighted match) still point where they did.
 _C1 = {c: 0xFFFD for c in range(0x80, 0xA0)}
 # Line breaks and tabs stay: a note has lines, and neither can steer a terminal.
-TABLE: dict[int, int] = {c: p for c, p in (_PICTURES | _C1).items() if c not in (0x0A, 0x09)}
+CONTROLS: dict[int, int] = {c: p for c, p in (_PICTURES | _C1).items() if c not in (0x0A, 0x09)}
+BIDI = frozenset((*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+TABLE: dict[int, int] = CONTROLS | dict.fromkeys(BIDI, 0xFFFD)
 
 
 def inert(text: str) -> str:
@@ -27,6 +35,14 @@ def inert(text: str) -> str:
 def control_in(text: str) -> tuple[int, str] | None:
     """The first control character (position, its stand-in), or None: what input refuses."""
     for i, ch in enumerate(text):
-        if ord(ch) in TABLE:
+        if ord(ch) in CONTROLS:
             return i, inert(ch)
+    return None
+
+
+def direction_in(text: str) -> tuple[int, str] | None:
+    """The first bidirectional control (position, its code point as U+XXXX), or None."""
+    for i, ch in enumerate(text):
+        if ord(ch) in BIDI:
+            return i, f"U+{ord(ch):04X}"
     return None

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from lobby_tui.domain.day import at_local, business_day
 from lobby_tui.domain.errors import Invalid
-from lobby_tui.domain.inert import control_in
+from lobby_tui.domain.inert import control_in, direction_in
 
 # How much a field may hold; the services check the same limits on what they are given.
 PARTY_MAX = 20  # people arriving together
@@ -52,12 +52,16 @@ def _whole(text: str, high: int) -> int | None:
 def check_text(value: str, field: str, maximum: int, *, key: str = "text_too_long") -> str:
     """The one rule for free text: trimmed, at most `maximum` characters, and no control
     characters (a NUL, an escape sequence pasted in) except line breaks and tabs: stored, they
-    would reach every screen and report that shows the text (issue 16). `key` picks the
+    would reach every screen and report that shows the text (issue 16); nor the invisible
+    characters that reverse the direction of what follows them (issue 25). `key` picks the
     length message (a note says how long it is now; a name says it is a name)."""
     cleaned = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     found = control_in(cleaned)
     if found is not None:
         raise Invalid(field, "text_control", at=found[0] + 1, char=found[1])
+    found = direction_in(cleaned)
+    if found is not None:  # would reorder what a colleague reads (issue 25)
+        raise Invalid(field, "text_direction", at=found[0] + 1, char=found[1])
     if len(cleaned) > maximum:
         raise Invalid(field, key, max=maximum, length=len(cleaned))
     return cleaned

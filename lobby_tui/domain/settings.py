@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lobby_tui.domain.bundle import branch_id_problem
 from lobby_tui.domain.retention import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
+from lobby_tui.domain.staff import ROLES
 
 THEMES = ("default", "high-contrast")
 PROFILES = ("nfra", "fca", "cfpb")  # see domain/complaints.py
@@ -72,6 +73,9 @@ class Settings:
     """An appointment not checked in this long after its time is a no-show."""
     large_cash_threshold: int = 50000
     """Yuan: a cash withdrawal booked at or above this gets a cash-preparation task."""
+    reveal_roles: tuple[str, ...] = ("lobby_manager", "supervisor", "wealth_manager")
+    """The roles whose signed-in staff may reveal a customer's full name and phone (R6.5);
+    anyone else is refused, and the refusal is recorded."""
 
     def branch(self, lang: str) -> str:
         return self.branch_name.get(lang) or next(iter(self.branch_name.values()), "")
@@ -107,6 +111,17 @@ def _share(raw: Mapping[str, Any], key: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.5 <= value < 1:
         raise SettingsError(key, f"expected a share from 0.5 to 0.99, got {value!r}")
     return float(value)
+
+
+def _roles(raw: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = raw.get(key, list(default))
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(r, str) and r in ROLES for r in value)
+    ):
+        raise SettingsError(key, f"expected a list of roles from {', '.join(ROLES)}, got {value!r}")
+    return tuple(dict.fromkeys(value))
 
 
 def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> Settings:
@@ -172,4 +187,5 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         lunch_until=lunch_until,
         lunch_min=_int(raw, "lunch_min", 15, 120, 60),
         appointment_grace_min=_int(raw, "appointment_grace_min", 1, 240, 15),
+        reveal_roles=_roles(raw, "reveal_roles", Settings.reveal_roles),
     )

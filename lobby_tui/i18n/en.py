@@ -79,6 +79,7 @@ CATALOG: dict[str, str] = {
     "invalid.last_supervisor": "The last supervisor stays active: add another supervisor first.",
     "invalid.role_unknown": "Choose a role.",
     "invalid.receiver_same": "The incoming manager accepts with their own name and PIN.",
+    "invalid.reveal_role": "Your role ({role}) may not see a customer's full name and phone; only these may: {roles}. The try is recorded.",
     "invalid.not_signed_in": "Sign in first: personal data is shown only to a signed-in person.",
     "invalid.shift_closed": "This shift is already handed over.",
     "error.shift.not_found": "That shift is no longer on record.",
@@ -1148,6 +1149,7 @@ CATALOG: dict[str, str] = {
     "invalid.weather_unknown": "Choose the weather from the list.",
     "invalid.purpose_missing": "Say what the appointment is for.",
     "invalid.text_control": "Holds a control character ({char}, character {at}) that cannot be kept: remove it.",
+    "invalid.text_direction": "Holds an invisible character that changes the order text is shown in ({char}, character {at}): others would read it otherwise than typed. Remove it.",
     "invalid.text_too_long": "At most {max} characters.",
     "error.round.not_open": "That round is already completed.",
     "error.arrival.not_waiting": "Ticket {ticket} is no longer waiting (called or gone): nothing recorded.",
@@ -1242,6 +1244,38 @@ CATALOG: dict[str, str] = {
         "FAILED: the key of the row digests is gone; the tables cannot be checked."
     ),
     "cli.verify_rows_more": "... and {count} more {table} rows like it.",
+    "cli.no_anchors_help": "Do not read the anchors file beside the database.",
+    "cli.verify_anchors_held": "OK: the journal still holds all {count} anchors in {path}.",
+    "cli.verify_anchors_skipped": (
+        "Anchors not read (--no-anchors): a journal cut short, or rewritten and rehashed,"
+        " cannot be seen without them."
+    ),
+    "cli.verify_anchors_missing": (
+        "No anchors file at {path} yet (one is written at each handover, report and"
+        " export): a journal cut short, or rewritten and rehashed, cannot be seen without it."
+    ),
+    "cli.verify_anchors_unreadable": (
+        "The anchors file {path} cannot be read: a journal cut short, or rewritten and"
+        " rehashed, cannot be seen without it."
+    ),
+    "cli.verify_anchors_gone": (
+        "FAILED: the anchors file {path} is missing or unreadable, though the journal records"
+        " writing {count} anchors to it (one at each handover): it was removed or replaced."
+    ),
+    "cli.verify_anchors_short": (
+        "FAILED: the anchors file {path} lacks {count} anchors the journal records writing to"
+        " it (the last at event {seq}): it is shorter than before, cut or replaced."
+    ),
+    "cli.verify_keep_heads": (
+        "The anchors file sits beside the database: whoever can rewrite one can rewrite the"
+        " other. Keep heads off this device too (the head on the handover print, an export's"
+        " manifest.json, head office's bundles) and check them later with"
+        " `lobby verify --anchor SEQ:HASH` or `lobby verify --anchors manifest.json`."
+    ),
+    "cli.verify_rollup_differs": (
+        "FAILED: the figures kept for {day} (day_rollups) differ from its rows: they were"
+        " changed outside the app. `lobby report --rebuild-rollups` counts them again."
+    ),
     "cli.verify_anchor_ok": "OK: the journal still holds anchor {anchor}.",
     "cli.verify_anchor_missing": (
         "FAILED: anchor {anchor} is beyond the journal's end: events were deleted from the end."

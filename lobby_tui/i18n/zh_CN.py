@@ -78,6 +78,7 @@ CATALOG: dict[str, str] = {
     "invalid.last_supervisor": "最后一位主管须保持在岗：请先添加另一位主管。",
     "invalid.role_unknown": "请选择角色。",
     "invalid.receiver_same": "接班人须用自己的姓名和密码确认。",
+    "invalid.reveal_role": "您的岗位（{role}）不能查看客户完整姓名和电话，仅以下岗位可以：{roles}。本次尝试已记录。",
     "invalid.not_signed_in": "请先登录：个人信息只向已登录人员显示。",
     "invalid.shift_closed": "本班已交班。",
     "error.shift.not_found": "该班次已不在记录中。",
@@ -1109,6 +1110,7 @@ CATALOG: dict[str, str] = {
     "invalid.weather_unknown": "请从列表中选择天气。",
     "invalid.purpose_missing": "请填写预约事由。",
     "invalid.text_control": "含有不能保存的控制字符（第 {at} 个字符：{char}），请删除。",
+    "invalid.text_direction": "含有会改变文字显示顺序的不可见字符（第 {at} 个字符：{char}），他人读到的会与输入的不同，请删除。",
     "invalid.text_too_long": "最多 {max} 个字符。",
     "error.round.not_open": "这次巡视已经结束。",
     "error.arrival.not_waiting": "号码 {ticket} 已不在等候（已叫号或已离开）：未作记录。",
@@ -1191,6 +1193,32 @@ CATALOG: dict[str, str] = {
     "cli.verify_row_deleted": "失败：{table} 表的记录 {id} 在应用之外被删除。",
     "cli.verify_row_no_key": "失败：记录摘要的密钥已丢失，无法核对各表。",
     "cli.verify_rows_more": "……另有 {count} 条 {table} 表的记录情况相同。",
+    "cli.no_anchors_help": "不读取数据库旁的锚点文件。",
+    "cli.verify_anchors_held": "正常：日志仍包含 {path} 中全部 {count} 个锚点。",
+    "cli.verify_anchors_skipped": (
+        "未读取锚点（--no-anchors）：没有锚点，就看不出日志被截短或被改写并重算哈希。"
+    ),
+    "cli.verify_anchors_missing": (
+        "{path} 尚无锚点文件（每次交接、报表和导出时写入）：没有它，就看不出日志被截短或被改写并重算哈希。"
+    ),
+    "cli.verify_anchors_unreadable": (
+        "锚点文件 {path} 无法读取：没有它，就看不出日志被截短或被改写并重算哈希。"
+    ),
+    "cli.verify_anchors_gone": (
+        "失败：锚点文件 {path} 缺失或无法读取，但日志记录曾向其写入 {count} 个锚点（每次交接一个）：它被删除或替换了。"
+    ),
+    "cli.verify_anchors_short": (
+        "失败：锚点文件 {path} 缺少日志记录曾写入的 {count} 个锚点（最后一个在第 {seq} 条事件）：它比之前短，被截短或替换了。"
+    ),
+    "cli.verify_keep_heads": (
+        "锚点文件与数据库放在一起：能改写其一的人也能改写另一个。请把链头也保存在本设备之外"
+        "（交接打印件上的链头、导出的 manifest.json、总行收到的数据包），日后用"
+        " `lobby verify --anchor SEQ:HASH` 或 `lobby verify --anchors manifest.json` 核对。"
+    ),
+    "cli.verify_rollup_differs": (
+        "失败：{day} 保存的汇总数字（day_rollups）与当天记录不符：在应用之外被改动。"
+        "`lobby report --rebuild-rollups` 可按记录重新统计。"
+    ),
     "cli.verify_anchor_ok": "正常：日志仍包含锚点 {anchor}。",
     "cli.verify_anchor_missing": "失败：锚点 {anchor} 超出日志末尾：末尾的事件被删除了。",
     "cli.verify_anchor_differs": "失败：日志在锚点 {anchor} 处不符：事件被改写并重算了哈希。",

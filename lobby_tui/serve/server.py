@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import shlex
 import socket
 import sys
@@ -80,6 +81,13 @@ class LobbyServer(Server):
         self.open_sessions = 0
 
     def initialize_logging(self) -> None:
+        # The owner's only, as every file the app writes (issue 25): made 0600 before the
+        # handler opens it, and put back to 0600 where an earlier version left it 0644.
+        fd = os.open(self.log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
         handler = logging.FileHandler(self.log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         for name in ("lobby.serve", "textual-serve"):

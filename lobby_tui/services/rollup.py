@@ -131,6 +131,31 @@ def rebuild_rollups(store: Store, settings: Settings) -> int:
     return roll_up(store, settings, date.fromisoformat(row[0]), today - timedelta(days=1))
 
 
+def differing(store: Store, settings: Settings) -> list[date]:
+    """`lobby verify`'s check of the derived figures (issue 25): every kept rollup the report
+    would read (one counted under today's settings) counted again from its rows, and the
+    days whose kept counts differ, or cannot be read. Rollups carry no digest (they are
+    rebuilt at will), so this is what stops an edited one changing a report unseen."""
+    kept: dict[date, DayRollup | None] = {}
+    for day, counts, waits, triage in store.rows(
+        "SELECT business_day, counts, waits, triage FROM day_rollups WHERE basis = ?",
+        (rollup_basis(settings),),
+    ):
+        try:
+            when = date.fromisoformat(str(day))
+        except ValueError:
+            continue  # no report asks for such a day
+        try:
+            kept[when] = from_row(counts, waits, triage)
+        except (ValueError, KeyError, TypeError):
+            kept[when] = None  # not even readable: the report would fail on it
+    wrong: list[date] = []
+    for run in _runs_of_days(sorted(kept)):
+        counted = count_days(store, settings, run, day_end(run[-1], settings))
+        wrong += [d for d in run if kept[d] != from_row(*to_row(counted[d]))]
+    return wrong
+
+
 CATCH_UP_DAYS = 7
 
 

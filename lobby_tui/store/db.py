@@ -155,6 +155,10 @@ class Store:
         self._watch: ReadWatch | None = None
         self._key: bytes | None = None  # of the row digests; None: read-only
         self._tables: dict[str, str] = {}  # the tables whose rows it notes (digests.watch)
+        self.read_only = False  # opened to read only (verify, report, export)
+        self.after_commit: Callable[[], None] | None = None
+        """Called after each commit: the app takes a store failure it showed (the disk was
+        full) as over once a write goes through again (issue 25)."""
         self.actor: str | None = None
         """The staff id signed in on this device (R6.5): the app sets it at sign-in, and
         every event written from then on carries it. None: nobody (the command line, the
@@ -280,6 +284,8 @@ class Store:
                 uow.finish(self._key, self._tables)
                 self.conn.execute("COMMIT")
                 self._writes += 1
+                if self.after_commit is not None:
+                    self.after_commit()
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -406,6 +412,7 @@ def open_store(
             path.unlink(missing_ok=True)
         raise classify(exc, path) from exc
     store = Store(conn, path, clock, reader_uri=reader_uri, busy_timeout_ms=busy_timeout_ms)
+    store.read_only = read_only
     if not read_only:
         try:
             store._key, store._tables = _watch_rows(conn, clock)

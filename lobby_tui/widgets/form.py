@@ -20,8 +20,14 @@ from lobby_tui.widgets.field import Field, plain
 
 
 def invalid_text(exc: Invalid) -> str:
-    """What bad input is told, in the user's language."""
-    return t(f"invalid.{exc.key}", **exc.params)
+    """What bad input is told, in the user's language. Roles named in it (a refusal by
+    role, R6.5) are said by their names in that language."""
+    params = dict(exc.params)
+    if isinstance(role := params.get("role"), str):
+        params["role"] = t(f"staff.role.{role}") if role else "—"
+    if isinstance(roles := params.get("roles"), tuple | list):
+        params["roles"] = t("list.sep").join(t(f"staff.role.{r}") for r in roles)
+    return t(f"invalid.{exc.key}", **params)
 
 
 class FieldError(Static):

@@ -233,6 +233,51 @@ async def test_search_in_chinese_and_personal_data_masked(
     assert one_row(store, "SELECT COUNT(*) FROM events WHERE kind = 'complaint.revealed'")[0] == 1
 
 
+@pytest.mark.parametrize(
+    ("role", "language", "said"),
+    [
+        (
+            "security",
+            "en",
+            "Your role (Security) may not see a customer's full name and phone;"
+            " only these may: Lobby manager, Supervisor, Wealth manager.",
+        ),
+        ("security", "zh", "您的岗位（安保）不能查看客户完整姓名和电话"),
+        ("lobby_manager", "en", "王小明 13812345621"),
+    ],
+)
+async def test_only_the_roles_in_the_setting_reveal_a_phone(
+    store: Store, settings: Settings, role: str, language: str, said: str
+) -> None:  # covers: R6.5
+    from tests.conftest import on_roster
+
+    take(store, settings)
+    person = on_roster(store, "Zhao", role)
+    store.actor = person.id
+    set_language(language)
+    app = make_app(store, settings, language, shift=open_shift_today(store, settings),
+                   signed_in=person)  # fmt: skip
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert said in shown
+        allowed = role == "lobby_manager"
+        assert (
+            allowed
+            or ("大堂经理、主管、理财经理" if language == "zh" else "The try is recorded.") in shown
+        )
+        assert ("13812345621" in shown) is allowed and ("王小明" in shown) is allowed
+    events = [tuple(r) for r in store.query(
+        "SELECT kind, actor, payload FROM events WHERE kind LIKE 'complaint.reveal%'")]  # fmt: skip
+    if allowed:
+        assert events == [("complaint.revealed", person.id, "{}")]
+    else:  # refused, and the try is on record under the guard's name
+        assert events == [("complaint.reveal_refused", person.id, '{"role":"security"}')]
+
+
 async def test_enquiry_logged_in_one_key_and_turned_into_a_complaint(
     build_app: Build, store: Store
 ) -> None:  # covers: R4.2

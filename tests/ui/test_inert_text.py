@@ -107,3 +107,29 @@ async def test_a_pasted_nul_or_escape_is_refused_beside_the_field_and_kept(
             )  # now the subject is the one said
             assert screen.query_one("#input-subject", Input).value == f"Fee {EVIL}"
         assert store.query_one("SELECT COUNT(*) FROM complaints")[0] == 0  # type: ignore[index]
+
+
+async def test_a_direction_override_is_refused_beside_the_field_and_kept(
+    build_app: Build, store: Store
+) -> None:  # covers: R6.5
+    from textual.widgets import Select, TextArea
+
+    from lobby_tui.i18n import set_language
+    from tests.ui.test_app import screen_text
+
+    typed = "Charged 100\u202e yuan twice"
+    for language, said in (("en", "changes the order text is shown in (U+202E, character 12)"),
+                           ("zh", "第 12 个字符：U+202E")):  # fmt: skip
+        set_language(language)
+        app = build_app(language)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.press("f5", "ctrl+n")
+            await settle(app, pilot)
+            screen = app.screen
+            screen.query_one("#select-category", Select).value = "fees"
+            screen.query_one("#description", TextArea).text = typed
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert said in screen_text(app)
+            assert screen.query_one("#description", TextArea).text == typed  # kept as typed
+        assert store.query_one("SELECT COUNT(*) FROM complaints")[0] == 0  # type: ignore[index]

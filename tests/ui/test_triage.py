@@ -279,3 +279,35 @@ async def test_switching_language_mid_triage_keeps_the_walk_in(build_app: Build)
         text = screen_text(app)
         assert "早上好" in text and "→ 优先窗口" in text
         assert app.screen.query_one("#input-note", Input).value == "wheelchair"
+
+
+async def test_disk_full_then_space_again_loses_nothing_and_the_message_goes(
+    build_app: Build, store: Store
+) -> None:  # covers: R2.8
+    """Issue 25: a full disk (injected: the file may not grow past its pages), then space
+    again. The walk-in kept on the form is saved by the first Enter after, and the "disk is
+    full" message goes with that save rather than staying to say it failed."""
+    full = "The disk holding"
+    app = build_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("f3", "w", "enter")
+        await settle(app, pilot)
+        pages = store.pragma("page_count")
+        store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now "full"
+        tried = 0
+        while not any(full in n.message for n in app._notifications):  # noqa: SLF001
+            await pilot.press("f3", "w", "enter")  # until the file would have to grow
+            await settle(app, pilot)
+            tried += 1
+            assert tried < 20
+        before = one_row(store, "SELECT COUNT(*) FROM arrivals")[0]
+        store.conn.execute("PRAGMA max_page_count = 1073741823")  # space again
+        await pilot.press("enter")  # the walk-in still on the form: saved now
+        await settle(app, pilot)
+        assert one_row(store, "SELECT COUNT(*) FROM arrivals")[0] == before + 1
+        ticket = one_row(store, "SELECT ticket FROM arrivals ORDER BY arrived_at DESC,"
+                         " ticket DESC LIMIT 1")[0]  # fmt: skip
+        assert ticket in screen_text(app)
+        assert not any(full in n.message for n in app._notifications)  # noqa: SLF001
+    saved = [r[0] for r in store.query("SELECT ticket FROM arrivals ORDER BY ticket")]
+    assert saved == [f"S{n:03d}" for n in range(1, len(saved) + 1)]  # none skipped or lost

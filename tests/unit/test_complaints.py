@@ -410,9 +410,9 @@ def test_enquiries_are_counted_and_can_become_a_complaint(store: Store, settings
 def test_reveal_is_logged(store: Store, settings: Settings) -> None:  # covers: R6.5
     complaint_id = take(store, settings)
     with pytest.raises(Invalid, match="not_signed_in"):  # nobody signed in: nobody looks
-        service.reveal(store, complaint_id)
+        service.reveal(store, settings, complaint_id)
     who = signed_in_supervisor(store)
-    assert service.reveal(store, complaint_id) == ("王小明", "13812345621")
+    assert service.reveal(store, settings, complaint_id) == ("王小明", "13812345621")
     row = one_row(store, "SELECT kind, actor FROM events ORDER BY seq DESC LIMIT 1")
     assert tuple(row) == ("complaint.revealed", who.id)
 

@@ -1,5 +1,5 @@
 """Files that hold the branch's business are their owner's only (issue 16): slips, exports
-and backups, as the database itself (tests/unit/test_store.py)."""
+and backups, the serve log (issue 25), as the database itself (tests/unit/test_store.py)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,27 @@ def test_an_export_is_0600_files_in_a_0700_folder(
 def test_a_backup_is_0600_in_a_0700_folder(store: Store, clock: FixedClock) -> None:
     made = make_backup(store.path, clock)
     assert mode(made.path) == 0o600 and mode(made.path.parent) == 0o700
+
+
+def test_the_serve_log_is_0600_even_where_an_old_one_was_0644(tmp_path: Path) -> None:
+    # covers: R6.5
+    import logging
+
+    from lobby_tui.serve.server import LobbyServer, log_path
+
+    path = log_path(tmp_path / "lobby.db")
+    for before in (None, 0o644):  # a new log; one an earlier version left readable to all
+        if before is not None:
+            path.chmod(before)
+        server = LobbyServer("true", "127.0.0.1", 0, log_file=path, language="en")
+        server.initialize_logging()
+        logger = logging.getLogger("lobby.serve")
+        try:
+            logger.info("started")
+        finally:
+            for name in ("lobby.serve", "textual-serve"):
+                for handler in logging.getLogger(name).handlers[:]:
+                    logging.getLogger(name).removeHandler(handler)
+                    handler.close()
+        assert mode(path) == 0o600
+    assert path.read_text(encoding="utf-8").count("started") == 2  # appended, not rewritten

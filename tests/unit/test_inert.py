@@ -45,6 +45,32 @@ def test_control_characters_are_refused_at_input_with_a_clear_message(
     assert ("control character" in said) if language == "en" else ("控制字符" in said)
 
 
+BIDI = [*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("mark", BIDI)
+def test_direction_overrides_are_refused_at_input_with_a_clear_message(
+    language: str, mark: str
+) -> None:  # covers: R6.5
+    # "pay 100" with a right-to-left override before the digits would read "pay 001".
+    with pytest.raises(Invalid) as caught:
+        check_text(f"pay {mark}100", "note", 500)
+    assert (caught.value.field, caught.value.key) == ("note", "text_direction")
+    assert caught.value.params == {"at": 5, "char": f"U+{ord(mark):04X}"}
+    set_language(language)
+    said = t("invalid.text_direction", **caught.value.params)
+    assert f"U+{ord(mark):04X}" in said and "5" in said
+    assert ("changes the order" in said) if language == "en" else ("显示顺序" in said)
+
+
+def test_direction_marks_stored_before_are_shown_inert() -> None:  # covers: R6.5
+    shown = inert("pay \u202e100\u2069 yuan")
+    assert shown == "pay \ufffd100\ufffd yuan" and len(shown) == len("pay \u202e100\u2069 yuan")
+    # Neighbours that only mark direction without overriding it (LRM, RLM) are not refused.
+    assert check_text("a\u200eb\u200fc", "note", 500) == "a\u200eb\u200fc"
+
+
 def test_line_breaks_and_tabs_stay_windows_line_ends_become_one() -> None:
     assert check_text(" first\r\n\tsecond\rthird ", "note", 500) == "first\n\tsecond\nthird"
     assert check_text("王小明", "name", 20) == "王小明"

@@ -11,6 +11,7 @@ import sqlite3
 import stat
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -353,3 +354,115 @@ def test_a_backup_that_cannot_be_written_is_said(lobby_db: Path, tmp_path: Path)
         make_backup(lobby_db, wall_clock(), blocked / "sub")
     assert caught.value.key == "backup.folder"
     assert os.path.exists(lobby_db)
+
+
+# The anchors file, read by default (issue 25) ------------------------------------------------
+
+
+def anchored(path: Path, clock: FixedClock) -> Anchor:
+    """A handover's anchor after three events that change no row: the journal records it
+    and the file beside the database holds it."""
+    from lobby_tui.services.verify import anchor_now
+
+    store = open_store(path, clock)
+    for n in range(3):
+        with store.unit_of_work() as uow:
+            uow.event("test.note", "test", str(n), {"n": n})
+    anchor = anchor_now(store, "handover")
+    store.close()
+    assert anchor is not None
+    return anchor
+
+
+def truncate_cleanly(path: Path, anchor: Anchor) -> None:
+    rewrite_journal(path, f"DELETE FROM events WHERE seq >= {anchor.seq - 1}")
+
+
+def recompute_chain(path: Path, anchor: Anchor) -> None:
+    rewrite_journal(path, f"UPDATE events SET payload = '{{}}' WHERE seq = {anchor.seq - 2}")
+
+
+def rewrite_with_the_key(path: Path, anchor: Anchor) -> None:
+    """Edit an arrival, compute its digest again with the key in the file, put it where the
+    journal keeps the row's digest, and rehash the chain: rows and chain all agree again."""
+    from lobby_tui.store.digests import key_of, recorded, row_digest
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    rid = conn.execute("SELECT id FROM arrivals LIMIT 1").fetchone()[0]
+    conn.execute("UPDATE arrivals SET note = 'forged' WHERE id = ?", (rid,))
+    key = key_of(conn)
+    assert key is not None
+    cols, _old = recorded(conn)[("arrivals", rid)]
+    values = conn.execute(f"SELECT {', '.join(cols)} FROM arrivals WHERE id = ?", (rid,))
+    digest = row_digest(key, values.fetchone())
+    seq, body = next(
+        (seq, json.loads(payload))
+        for seq, payload in conn.execute(
+            "SELECT seq, payload FROM events WHERE payload LIKE ? ORDER BY seq DESC", (f"%{rid}%",)
+        )
+        if rid in json.loads(payload).get("digests", {}).get("arrivals", {}).get("rows", {})
+    )
+    body["digests"]["arrivals"]["rows"][rid] = digest
+    conn.close()
+    from lobby_tui.store.journal import canonical
+
+    quoted = canonical(body).replace("'", "''")
+    rewrite_journal(path, f"UPDATE events SET payload = '{quoted}' WHERE seq = {seq}")
+
+
+def swap_in_an_older_backup(path: Path, anchor: Anchor) -> None:
+    import shutil
+
+    older = path.with_name("older.db")
+    assert older.exists()
+    for tail in ("-wal", "-shm"):
+        Path(f"{path}{tail}").unlink(missing_ok=True)
+    shutil.copyfile(older, path)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "said"),
+    [
+        (truncate_cleanly, "is beyond the journal's end"),
+        (recompute_chain, "FAILED: the journal differs at anchor"),
+        (rewrite_with_the_key, "FAILED: the journal differs at anchor"),
+        (swap_in_an_older_backup, "is beyond the journal's end"),
+    ],
+    ids=["clean truncation", "recomputed chain", "rewrite with the digest key", "older backup"],
+)
+def test_verify_reads_the_anchors_file_and_catches_each_tamper_kind(
+    lobby_db: Path, clock: FixedClock, tamper: Any, said: str
+) -> None:  # covers: R6.2
+    make_backup(lobby_db, clock)
+    [older] = backups(lobby_db)
+    older.rename(lobby_db.with_name("older.db"))
+    anchor = anchored(lobby_db, clock)
+    assert lobby("verify", "--db", str(lobby_db)).returncode == 0
+    tamper(lobby_db, anchor)
+    blind = lobby("verify", "--db", str(lobby_db), "--no-anchors")
+    assert blind.returncode == 0  # the journal, its rows and its chain all agree again
+    assert "Anchors not read (--no-anchors)" in blind.stdout and "cannot be seen" in blind.stdout
+    result = lobby("verify", "--db", str(lobby_db))
+    assert result.returncode == 1
+    assert f"anchor {anchor}" in result.stdout and said in result.stdout
+    assert "`lobby verify --anchor SEQ:HASH`" in result.stdout  # how to keep heads elsewhere
+
+
+def test_verify_says_when_the_anchors_file_is_missing_or_shorter(
+    lobby_db: Path, clock: FixedClock
+) -> None:  # covers: R6.2
+    path = anchors_path(lobby_db)
+    assert "No anchors file at" in lobby("verify", "--db", str(lobby_db)).stdout  # none yet
+    first = anchored(lobby_db, clock)
+    second = anchored(lobby_db, clock)
+    ok = lobby("verify", "--db", str(lobby_db))
+    assert ok.returncode == 0
+    assert f"OK: the journal still holds all 2 anchors in {path}" in ok.stdout
+    path.write_text(path.read_text().splitlines()[0] + "\n")  # the last line cut
+    short = lobby("verify", "--db", str(lobby_db))
+    assert short.returncode == 1 and "lacks 1 anchors" in short.stdout
+    assert f"(the last at event {second.seq})" in short.stdout
+    path.unlink()
+    gone = lobby("verify", "--db", str(lobby_db))
+    assert gone.returncode == 1 and "writing 2 anchors to it" in gone.stdout
+    assert str(first) not in gone.stdout

@@ -117,12 +117,22 @@ def test_settings_overrides_win_over_defaults() -> None:
         ({"theme": "neon"}, "theme"),
         ({"language": "fr"}, "language"),
         ({"round_interval_min": 0}, "round_interval_min"),
+        ({"reveal_roles": ["security", "janitor"]}, "reveal_roles"),
+        ({"reveal_roles": []}, "reveal_roles"),
+        ({"reveal_roles": "supervisor"}, "reveal_roles"),
     ],
 )
 def test_bad_settings_name_the_setting(override: dict[str, object], key: str) -> None:
     with pytest.raises(SettingsError) as caught:
         build_settings(DEFAULTS, override)
     assert caught.value.key == key
+
+
+def test_the_roles_that_may_reveal_are_a_setting() -> None:  # covers: R6.5
+    assert build_settings(DEFAULTS, {}).reveal_roles == (
+        "lobby_manager", "supervisor", "wealth_manager")  # fmt: skip
+    chosen = build_settings(DEFAULTS, {"reveal_roles": ["supervisor", "supervisor"]})
+    assert chosen.reveal_roles == ("supervisor",)
 
 
 def test_a_queue_key_can_be_undone_for_thirty_seconds_only() -> None:  # covers: R2.3

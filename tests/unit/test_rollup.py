@@ -282,3 +282,34 @@ def test_rebuilt_rollups_and_the_journal_still_verifies(tmp_path: Path) -> None:
     assert rebuilt.returncode == 0 and "Daily rollups rebuilt: 3 days." in rebuilt.stderr
     assert rebuilt.stdout == before.stdout
     assert lobby("verify", "--db", str(db)).returncode == 0
+
+
+def test_verify_counts_each_kept_rollup_again_and_names_an_edited_one(
+    store: Store, settings: Settings, db_path: Path
+) -> None:  # covers: R6.2
+    """Issue 25: a day's rollup edited behind the app's back (34 arrivals made 340) changed
+    `lobby report` while verify said OK. Verify now counts every rollup it finds again from
+    the rows and names the day that differs."""
+    import json
+    import sqlite3
+
+    from lobby_tui.services.verify import verify_store
+    from tests.unit.test_cli import lobby
+
+    history(store, settings)
+    assert verify_store(store).ok and verify_store(store).rollups == []
+    store.close()
+    day = PAST[1].isoformat()
+    shell = sqlite3.connect(db_path)
+    counts = json.loads(shell.execute(
+        "SELECT counts FROM day_rollups WHERE business_day = ?", (day,)).fetchone()[0])  # fmt: skip
+    counts["arrivals"]["total"] *= 10
+    shell.execute("UPDATE day_rollups SET counts = ? WHERE business_day = ?",
+                  (json.dumps(counts), day))  # fmt: skip
+    shell.commit()
+    shell.close()
+    result = lobby("verify", "--db", str(db_path))
+    assert result.returncode == 1
+    assert f"FAILED: the figures kept for {day} (day_rollups) differ from its rows" in result.stdout
+    assert "lobby report --rebuild-rollups" in result.stdout
+    assert PAST[0].isoformat() not in result.stdout and PAST[2].isoformat() not in result.stdout

@@ -694,8 +694,9 @@ class CaseDetail(VerticalScroll):
         complaint = self.complaint
         if complaint is None:
             return
+        app = lobby_of(self)
         with place_of(self).sending(self.actions) as outcome:
-            name, phone = service.reveal(lobby_of(self).store, complaint.id)
+            name, phone = service.reveal(app.store, app.settings, complaint.id)
         if outcome.failed:
             return
         self.revealed = (complaint.id, name, phone)

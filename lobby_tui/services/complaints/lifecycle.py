@@ -407,12 +407,20 @@ def record_callback(
     return status
 
 
-def reveal(store: Store, complaint_id: str) -> tuple[str, str]:
+def reveal(store: Store, settings: Settings, complaint_id: str) -> tuple[str, str]:
     """The customer's name and phone, shown on purpose (to call back); the look is logged
-    under the signed-in person, and nobody else may look (R6.5)."""
+    under the signed-in person, and nobody else may look (R6.5). Only the roles in the
+    `reveal_roles` setting may: anyone else is refused, and the refused try is recorded
+    too (a guard asking for a customer's phone is worth knowing about)."""
     if store.actor is None:
         raise Invalid("reveal", "not_signed_in")
     with store.unit_of_work() as uow:
         row = _row(uow, complaint_id)
-        uow.event("complaint.revealed", "complaint", complaint_id, {})
+        found = uow.execute("SELECT role FROM staff WHERE id = ?", (store.actor,)).fetchone()
+        role = str(found[0]) if found else ""
+        allowed = role in settings.reveal_roles
+        kind = "complaint.revealed" if allowed else "complaint.reveal_refused"
+        uow.event(kind, "complaint", complaint_id, {} if allowed else {"role": role})
+    if not allowed:
+        raise Invalid("reveal", "reveal_role", role=role, roles=settings.reveal_roles)
     return str(row["customer_name"] or ""), str(row["customer_phone"] or "")
