@@ -284,14 +284,14 @@ class Store:
                 uow.finish(self._key, self._tables)
                 self.conn.execute("COMMIT")
                 self._writes += 1
-                if self.after_commit is not None:
-                    self.after_commit()
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
                     raise classify(exc, self.path) from exc
                 raise
+        if self.after_commit is not None:  # committed: nothing it does can undo the save
+            self.after_commit()
 
     def settings(self) -> dict[str, Any]:
         return {
