@@ -25,6 +25,9 @@ from lobby_tui.services.hq.summaries import band_sql
 from lobby_tui.services.hq.warehouse import Warehouse, all_tables, open_warehouse, row_tables
 from tests.hq.conftest import Estate
 
+# Builds demo data on the test day: CI runs it again on other days (issue 32).
+pytestmark = pytest.mark.dated
+
 
 @pytest.fixture(params=["duckdb", "postgres"])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:

@@ -13,6 +13,9 @@ from lobby_tui.store import open_store, wall_clock
 from tests.conftest import TEST_DAY
 from tests.unit.test_cli import lobby, one_clear_line
 
+# Builds demo data on the test day: CI runs it again on other days (issue 32).
+pytestmark = pytest.mark.dated
+
 
 def _today() -> str:
     # The demo's day: the commands run from 10:30 on the test day (tests/conftest.py).

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,9 @@ from lobby_tui.start import prepare
 from lobby_tui.store import FixedClock
 from tests.conftest import MORNING
 from tests.unit.test_cli import lobby
+
+# Builds demo data on the test day: CI runs it again on other days (issue 32).
+pytestmark = pytest.mark.dated
 
 CLICKS_ENGLISH = ("Usage:", "Options:", "Show this message", "Commands:", "Error:")
 

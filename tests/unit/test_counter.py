@@ -19,6 +19,9 @@ from lobby_tui.store import FixedClock, Store, open_store, wall_clock
 from tests.conftest import on_roster, one_row
 from tests.unit import writers
 
+# Builds demo data on the test day: CI runs it again on other days (issue 32).
+pytestmark = pytest.mark.dated
+
 DAY = date(2026, 11, 28)  # MORNING's business day
 PREFIX = {"cash": "A", "non_cash": "B", "priority": "V", "wealth": "W"}
 

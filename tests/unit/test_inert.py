@@ -15,6 +15,9 @@ from lobby_tui.domain.parse import check_text
 from lobby_tui.i18n import set_language, t
 from tests.unit.test_cli import lobby
 
+# Builds demo data on the test day: CI runs it again on other days (issue 32).
+pytestmark = pytest.mark.dated
+
 EVIL = "\x1b]0;PWNED\x07"
 
 

@@ -21,6 +21,9 @@ from lobby_tui.store import FixedClock, Store, StoreError, iso, parse_iso
 from tests.conftest import signed_in_supervisor
 from tests.unit.test_cli import lobby, one_clear_line
 
+# Builds demo data on the test day: CI runs it again on other days (issue 32).
+pytestmark = pytest.mark.dated
+
 DAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
 
