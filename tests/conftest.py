@@ -181,3 +181,16 @@ def _english_after_each_test() -> Iterator[None]:
 
     yield
     set_language("en")
+
+
+def settle_the_queue(store: Store, day: date) -> None:
+    """What the manager does before the day's last handover (issue 26): `E` closes those
+    still waiting as not seen, and each one still at a counter is marked served."""
+    from lobby_tui.services.arrivals import move_arrival
+    from lobby_tui.services.triage import close_day
+
+    close_day(store, day)
+    for (still,) in store.rows(
+        "SELECT id FROM arrivals WHERE business_day = ? AND status = 'called'", (day.isoformat(),)
+    ):
+        move_arrival(store, still, "done")

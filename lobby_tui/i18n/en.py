@@ -523,6 +523,7 @@ CATALOG: dict[str, str] = {
     "queue.col_waited": "Waited",
     "queue.col_band": "Told",
     "queue.at_window": "at window {number}",
+    "queue.windows_idle": "Idle windows:",
     "queue.windows": "At the windows:",
     "queue.window_busy": "#{number} {ticket}",
     "queue.window_idle": "#{number} idle {minutes} min",

@@ -363,7 +363,8 @@ class DashboardScreen(LobbyScreen):
         total = sum(q.waiting for q in lobby.queues)
         title = t("dash.waiting.title", count=total)
         advice = self.open_advice()
-        at_windows = [windows_line(lobby.windows, lobby.now)] if lobby.windows else []
+        shown = windows_line(lobby.windows, lobby.now)
+        at_windows = [shown] if shown is not None else []
         if total == 0:
             body = Group(
                 Text(t("dash.waiting.empty")), *at_windows, *advice, *self.devices_out(lobby)

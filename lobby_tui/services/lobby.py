@@ -25,7 +25,6 @@ from lobby_tui.domain.kpis import (
 from lobby_tui.domain.lobby import ChannelQueue, channel_queues
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services.counter import WindowNow, windows_now
-from lobby_tui.services.dayplan import counters_now
 from lobby_tui.services.duty import AtPost, has_plan, who_is_where
 from lobby_tui.services.rounds import lobby_closed
 from lobby_tui.services.rounds import tally as round_tally
@@ -84,6 +83,14 @@ class Lobby:
     handover: Handover | None = None  # the note the previous shift left
     on_duty: list[AtPost] | None = None  # who is at each post now; None: no duty plan today
     windows: list[WindowNow] = field(default_factory=list)  # who is at each open window
+
+
+def _counters_now(store: Store, day: date) -> dict[str, int]:
+    # Imported at the first read (a worker, after the first frame): the day plan's module
+    # brings pydantic and the checklist's models, which start-up must not pay for.
+    from lobby_tui.services.dayplan import counters_now
+
+    return counters_now(store, day)
 
 
 DEADLINES = ("decision_due_at", "promised_by", "callback_due_at")
@@ -270,5 +277,5 @@ def read_lobby(
         devices_out=[OpenItem(x.created_at, device_name(x)) for x in tasks if x.device_key],
         handover=last_handover(store, now),
         on_duty=who_is_where(store, day, now) if has_plan(store, day) else None,
-        windows=windows_now(store, day, counters_now(store, day)),
+        windows=windows_now(store, day, _counters_now(store, day)),
     )

@@ -13,10 +13,17 @@ from lobby_tui.i18n import t
 from lobby_tui.services.counter import WindowNow
 
 
-def windows_line(at_windows: Sequence[WindowNow], now: datetime) -> Text:
-    """Idle windows in bold: the manager sees a window free while people wait."""
-    line = Text(t("queue.windows") + " ", style="dim")
-    for n, desk in enumerate(at_windows):
+def windows_line(
+    at_windows: Sequence[WindowNow], now: datetime, *, idle_only: bool = False
+) -> Text | None:
+    """Idle windows in bold: the manager sees a window free while people wait. `idle_only`
+    (the triage queue, whose rows already say who is at which window): the idle ones alone;
+    None when there are none to show."""
+    shown = [w for w in at_windows if w.ticket is None] if idle_only else list(at_windows)
+    if not shown:
+        return None
+    line = Text(t("queue.windows_idle" if idle_only else "queue.windows") + " ", style="dim")
+    for n, desk in enumerate(shown):
         if n:
             line.append(" · ", style="dim")
         if desk.ticket is not None:

@@ -12,7 +12,8 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
@@ -487,19 +488,32 @@ def test_a_referral_past_its_own_deadline_is_overdue_at_head_office_too(
 ) -> None:  # covers: R6.6, R4.4
     """A regulator's referral undecided past its letter's deadline (the 15 days still
     running) is overdue in the branch's own report and in head office's alike."""
+    from lobby_tui.content import complaint_catalogue
+    from lobby_tui.domain.complaints import Intake
     from lobby_tui.services.bundle import write_bundle
-    from lobby_tui.store import open_store, wall_clock
+    from lobby_tui.services.complaints import take_complaint
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.store import FixedClock, open_store, wall_clock
 
     (tablet,) = estate.of("A01")
     copy = tmp_path / "tablet.db"
     shutil.copy(tablet.db, copy)
     day = estate.last.isoformat()
     regulator_due = (estate.last + timedelta(days=15)).isoformat()  # still running
+    # The case is taken here, on the last day, not hoped for from the demo's random draw.
+    morning = datetime.combine(estate.last, dtime(1, 0), UTC)  # 09:00 in Shanghai
+    store = open_store(copy, FixedClock(morning))
+    try:
+        taken = Intake(
+            received_at=morning, via="in_person", category="waiting_time", severity="medium",
+            description="Queued an hour", subject="Waiting",
+        )  # fmt: skip
+        case_id, _case = take_complaint(
+            store, load_settings(store), complaint_catalogue(), taken, shift_id=None
+        )
+    finally:
+        store.close()
     with sqlite3.connect(copy) as conn:
-        # The newest case, made the last day's whatever the demo's draw put there.
-        (case_id,) = conn.execute(
-            "SELECT id FROM complaints ORDER BY received_at DESC, id LIMIT 1"
-        ).fetchone()
         conn.execute(  # received that morning, the letter's deadline that noon, undecided
             "UPDATE complaints SET received_via = 'nfra_12378', referral_ref = '12378-1',"
             " business_day = ?, received_at = ?, referral_due_at = ?, decision_due_at = ?,"
@@ -513,7 +527,7 @@ def test_a_referral_past_its_own_deadline_is_overdue_at_head_office_too(
             (case_id,),
         )
     store = open_store(copy, wall_clock())
-    try:  # every day again: the case may have left an earlier day's bundle
+    try:  # every day's bundle again, from the copy
         days = [
             estate.first + timedelta(days=n) for n in range((estate.last - estate.first).days + 1)
         ]

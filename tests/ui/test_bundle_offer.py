@@ -15,7 +15,15 @@ from lobby_tui.screens.modals.bundle import BundleDialog
 from lobby_tui.services.bundle import bundle_folder, check_bundle
 from lobby_tui.services.settings import save_setting
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, SUPERVISOR_PIN, Build, on_screen, one_row, settle
+from tests.conftest import (
+    MORNING,
+    SUPERVISOR_PIN,
+    Build,
+    on_screen,
+    one_row,
+    settle,
+    settle_the_queue,
+)
 from tests.ui.test_app import screen_text
 from tests.ui.test_signin import accept_handover, wait_for
 from tests.unit.test_bundle import _leaks, _parquet_rows, _personal_values
@@ -25,6 +33,7 @@ async def _close_the_day(app: LobbyApp, pilot: Pilot[None], clock: FixedClock) -
     await pilot.press("f7")
     await settle(app, pilot)
     clock.set(MORNING + timedelta(hours=8))  # 18:30 in the branch: after closing
+    settle_the_queue(app.store, MORNING.date())
     await pilot.press("ctrl+s")
     # The day's last manager closes it with their own PIN: nobody comes after them.
     await accept_handover(app, pilot, "Wang", SUPERVISOR_PIN)

@@ -40,6 +40,7 @@ from lobby_tui.services.settings import load_settings, save_setting
 from lobby_tui.services.shift import hand_over, open_shift_today
 from lobby_tui.store import FixedClock, Store, StoreError, open_store, parse_iso
 from lobby_tui.store.migrations import SCHEMA_VERSION
+from tests.conftest import settle_the_queue
 
 DAY = date(2026, 11, 28)
 MORNING = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)  # 10:30 in Shanghai
@@ -449,6 +450,7 @@ def test_an_open_day_is_refused_and_nothing_written(tmp_path: Path) -> None:  # 
         # The day's last handover after closing time closes it: today can be bundled.
         shift = open_shift_today(store, settings)
         clock.set(MORNING + timedelta(hours=8))  # 18:30
+        settle_the_queue(store, DAY)
         assert hand_over(store, settings, shift.id, "王明", "") is None
         folder = write_bundle(store, DAY, tmp_path / "out")
         assert check_bundle(folder).chain.events > 0

@@ -225,9 +225,10 @@ class LiveQueue(Vertical):
                 continue
             line.append(f"{channel.label[language]} {counters.get(channel.key, 0)}  ")
         line.append("\n" + t("queue.machines", count=counters.get(SELF_SERVICE, 0)))
-        if at_windows:
+        idle = windows_line(at_windows, now, idle_only=True)
+        if idle is not None:
             line.append("\n")
-            line.append_text(windows_line(at_windows, now))
+            line.append_text(idle)
         update_if_changed(self.query_one("#counters", Static), line)
 
     def draw(self, rows: Sequence[tuple[str, tuple[Text, ...]]]) -> None:
