@@ -188,3 +188,20 @@ def plan_lunches(
             continue
         plan[i] = best[1]
     return plan, left_out
+
+
+def assign_windows(duties: Iterable[Duty], windows: Sequence[tuple[int, str]]) -> dict[str, int]:
+    """Who sits at which numbered window all day (R2.9): each person at a channel's post
+    takes the next of that channel's windows (`windows`: number and own channel, in number
+    order), in the order given (the plan's: start, then name). A window is open while its
+    person is at their post, closed over their lunch. More people than windows: the last
+    have none (the plan's counts still hold them)."""
+    free: dict[str, list[int]] = {}
+    for number, channel in windows:
+        free.setdefault(channel, []).append(number)
+    seats: dict[str, int] = {}
+    for duty in duties:
+        numbers = free.get(duty.post)
+        if numbers and duty.staff_id not in seats:
+            seats[duty.staff_id] = numbers.pop(0)
+    return seats

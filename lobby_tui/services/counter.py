@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from lobby_tui.content import CounterWindow, channels, windows
 from lobby_tui.domain.calling import Queued, callable_by, next_for
+from lobby_tui.domain.duty import assign_windows
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.store import Store, StoreError, UnitOfWork, new_id, parse_iso
@@ -55,10 +56,32 @@ def window_states(store: Store, day: date) -> dict[int, bool]:
     return {int(number): bool(is_open) for number, is_open in rows}
 
 
+def seats(store: Store, day: date) -> dict[str, int]:
+    """Who sits at which window today by the duty plan (domain/duty.assign_windows)."""
+    from lobby_tui.services.duty import duty_plan  # not on the start-up path
+
+    desks = [(w.number, w.channel) for w in windows()]
+    return assign_windows([p.duty for p in duty_plan(store, day)], desks)
+
+
+def seated_now(store: Store, day: date, at: datetime) -> set[int] | None:
+    """The windows whose person is at their post at `at`; None: the day has no plan."""
+    from lobby_tui.services.duty import duty_plan
+
+    plan = [p.duty for p in duty_plan(store, day)]
+    if not plan:
+        return None
+    desks = [(w.number, w.channel) for w in windows()]
+    seated = assign_windows(plan, desks)
+    return {seated[d.staff_id] for d in plan if d.staff_id in seated and d.at_post(at)}
+
+
 def open_windows(store: Store, day: date, counts: Mapping[str, int]) -> list[CounterWindow]:
-    """The windows open now: as the day's counters say, then as each was opened or closed
+    """The windows open now: the duty plan's people at their posts, each at their own window
+    (a day without a plan: as the day's counters say), then as each was opened or closed
     today at the window itself."""
-    opened = open_by_counts(counts)
+    planned = seated_now(store, day, store.clock.now())
+    opened = open_by_counts(counts) if planned is None else planned
     for number, is_open in window_states(store, day).items():
         (opened.add if is_open else opened.discard)(number)
     return [w for w in windows() if w.number in opened]

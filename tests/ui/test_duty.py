@@ -73,8 +73,9 @@ async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(
         await put_on_duty(app, pilot, chen, "cash", "12:00-13:00")
         assert error_of(app, "duty-lunch") == ""
         text = screen_text(app)
-        assert "Chen Cash counter 08:30–17:30 12:00–13:00 (by hand)" in text
-        assert "Zhao Cash counter 08:30–17:30 no break" in text
+        # Each at a numbered window of the channel, in the plan's order (R2.9).
+        assert "Chen Cash counter · Window 1 08:30–17:30 12:00–13:00 (by hand)" in text
+        assert "Zhao Cash counter · Window 3 08:30–17:30 no break" in text
         assert "Windows open now, from the duty plan" in text
         assert app.screen.query_one("#input-counters-cash", Input).disabled
         assert app.screen.query_one("#input-counters-cash", Input).value == "1"
@@ -216,7 +217,7 @@ async def test_the_day_starts_from_last_weeks_plan_with_one_button(
         await settle(app, pilot)
         text = screen_text(app)
         assert "1 people copied from 11-21." in text
-        assert "Chen Non-cash counter 09:00–17:00 no break" in text
+        assert "Chen Non-cash counter · Window 4 09:00–17:00 no break" in text
         assert not copy.display  # the day has its plan now
     assert [p.name for p in duty.duty_plan(store, DAY)] == ["Chen"]
 

@@ -161,3 +161,38 @@ def test_two_windows_pressing_next_at_once_never_call_one_customer(db_path: Path
         assert calls[0][0] == 30
     finally:
         store.close()
+
+
+def test_the_day_plan_puts_each_person_at_a_numbered_window(
+    store: Store, clock: FixedClock
+) -> None:  # covers: R2.9, R1.6
+    """The plan's people at a channel take its windows in number order, in the plan's
+    order; a window is open while its person is at their post and closed over their lunch,
+    so a teller's lunch closes their own window, not the first of the channel."""
+    from datetime import time
+
+    from lobby_tui.domain.duty import assign_windows
+    from lobby_tui.services.duty import set_duty
+    from lobby_tui.services.settings import load_settings
+    from tests.conftest import signed_in_supervisor
+
+    settings = load_settings(store)
+    signed_in_supervisor(store)
+    chen, liu, zhao = (on_roster(store, name).id for name in ("Chen Jing", "Liu Yang", "Zhao Lei"))
+    set_duty(store, settings, DAY, liu, "cash", time(9, 0), time(17, 30), None)
+    set_duty(store, settings, DAY, chen, "cash", time(8, 30), time(17, 30),
+             (time(10, 0), time(11, 0)))  # fmt: skip
+    set_duty(store, settings, DAY, zhao, "non_cash", time(8, 30), time(17, 30), None)
+    assert counter.seats(store, DAY) == {chen: 1, liu: 2, zhao: 4}
+    clock.set(clock.now().replace(hour=1, minute=0))  # 09:00 in Shanghai: all at their posts
+    assert {w.number for w in counter.open_windows(store, DAY, {})} == {1, 2, 4}
+    clock.set(clock.now().replace(hour=2, minute=30))  # 10:30: Chen at lunch
+    assert {w.number for w in counter.open_windows(store, DAY, {})} == {2, 4}
+    walk_in(store, "cash")
+    assert counter.call_next(store, DAY, 2) is not None
+    # Two windows for three people: the last has none, and the rule says so.
+    desks = [(1, "cash"), (2, "cash")]
+    from lobby_tui.domain.duty import Duty
+
+    duties = [Duty(s, "cash", clock.now(), clock.now().replace(hour=9)) for s in (chen, liu, zhao)]
+    assert assign_windows(duties, desks) == {chen: 1, liu: 2}

@@ -23,6 +23,7 @@ from lobby_tui.domain.parse import parse_span, parse_time
 from lobby_tui.i18n import t
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import duty as service
+from lobby_tui.services.counter import seats
 from lobby_tui.services.staff import roster
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import FieldError, Form, invalid_text
@@ -95,6 +96,7 @@ class DutyPanel(Vertical):
         day = place_of(self).day
         zone = app.settings.timezone
         plan = service.duty_plan(app.store, day)
+        seated = seats(app.store, day)  # each at a numbered window of their channel (R2.9)
         table = Table.grid(padding=(0, 2))
         for line in plan:
             d = line.duty
@@ -104,9 +106,12 @@ class DutyPanel(Vertical):
                 if d.break_starts
                 else t("plan.duty_no_break")
             )
+            post = service.post_label(d.post)
+            if d.staff_id in seated:
+                post += " · " + t("counter.window_name", number=seated[d.staff_id])
             table.add_row(
                 line.name,
-                service.post_label(d.post),
+                post,
                 f"{_clock(d.starts, zone)}–{_clock(d.ends, zone)}",
                 Text(lunch, style="dim" if not d.break_starts else ""),
             )
