@@ -524,6 +524,8 @@ CATALOG: dict[str, str] = {
     "queue.col_band": "Told",
     "queue.at_window": "at window {number}",
     "queue.windows_idle": "Idle windows:",
+    "queue.window_opened": "Window {number} opened.",
+    "queue.window_closed": "Window {number} closed.",
     "queue.windows": "At the windows:",
     "queue.window_busy": "#{number} {ticket}",
     "queue.window_idle": "#{number} idle {minutes} min",

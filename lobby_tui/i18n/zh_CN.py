@@ -509,6 +509,8 @@ CATALOG: dict[str, str] = {
     "queue.col_band": "告知",
     "queue.at_window": "窗口{number}",
     "queue.windows_idle": "空闲窗口：",
+    "queue.window_opened": "窗口{number} 已开放。",
+    "queue.window_closed": "窗口{number} 已关闭。",
     "queue.windows": "各窗口：",
     "queue.window_busy": "窗口{number} {ticket}",
     "queue.window_idle": "窗口{number} 空闲 {minutes} 分钟",

@@ -8,7 +8,7 @@ from typing import Any
 from textual.widgets import DataTable, Input, Select, Static
 
 from lobby_tui.app import LobbyApp
-from lobby_tui.content import checklist_template
+from lobby_tui.content import checklist_template, windows
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.checklist import Answer
 from lobby_tui.domain.settings import Settings
@@ -165,6 +165,8 @@ async def test_queue_actions_move_the_customer_along(
         await pilot.press("plus")  # red: open another window
         await settle(app, pilot)
         assert triage.state.counters[channel] == before + 1
+        opened = [w.number for w in windows() if w.channel == channel][before]
+        assert said(app, "error-queue") == f"Window {opened} opened."  # by its number (R2.9)
         waiting = one_row(store, "SELECT COUNT(*) FROM arrivals WHERE status = 'waiting'")[0]
         at_counter = one_row(store, "SELECT COUNT(*) FROM arrivals WHERE status = 'called'")[0]
         await pilot.press("E")

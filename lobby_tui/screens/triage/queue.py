@@ -29,7 +29,7 @@ from lobby_tui.screens.base import mark_legend, problem_text
 from lobby_tui.screens.panel import lobby_of, place_of
 from lobby_tui.services import triage as service
 from lobby_tui.services.arrivals import move_arrival, undo_move
-from lobby_tui.services.counter import WindowNow
+from lobby_tui.services.counter import WindowNow, open_by_counts
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.services.quality import SCORES, rate_service, return_form, undo_return
 from lobby_tui.store import StoreError
@@ -442,10 +442,17 @@ class LiveQueue(Vertical):
             self.say(t("queue.machines_not_windows"))
             return
         app = lobby_of(self)
+        wanted = max(0, self.counters.get(channel, 0) + change)
+        before = open_by_counts(self.counters)
+        after = open_by_counts({**self.counters, channel: wanted})
         with place_of(self).guarded(lambda exc: self.say(invalid_text(exc))) as outcome:
-            wanted = max(0, self.counters.get(channel, 0) + change)
             set_counters(app.store, place_of(self).day, channel, wanted)
         if not outcome.failed:
+            # A numbered window opens or closes (R2.9): said by its number.
+            if after - before:
+                self.say(t("queue.window_opened", number=min(after - before)))
+            elif before - after:
+                self.say(t("queue.window_closed", number=max(before - after)))
             self.post_message(self.Changed(self))
 
     def close_day(self) -> None:
