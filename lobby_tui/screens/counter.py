@@ -195,10 +195,10 @@ class CounterScreen(LobbyScreen):
     # Acting -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The window's keys act whatever was last drawn: a key pressed before the first
+        # read is not lost, and the service says when nobody is at the window.
         if action == "rate":
             return self.rating_for is not None
-        if action in {"recall", "start", "done", "no_show", "transfer", "form_back"}:
-            return self.now is not None and self.now.current is not None
         return True
 
     def act(self, do: Callable[[int, date], str | Text | None]) -> None:
@@ -262,11 +262,11 @@ class CounterScreen(LobbyScreen):
 
     def action_form_back(self) -> None:
         store = self.lobby_app.store
-        at = self.now.current if self.now else None
-        if at is None:
-            return
 
-        def do(_number: int, _day: date) -> str:
+        def do(number: int, day: date) -> str:
+            at = service.at_window(store, day, number)
+            if at is None:
+                raise Invalid("window", "window_nobody", number=number)
             ticket, count = return_form(store, at.id)
             return t("counter.form_back_said", ticket=ticket, count=count)
 
@@ -285,6 +285,9 @@ class CounterScreen(LobbyScreen):
 
     def action_transfer(self) -> None:
         if self.number is None:
+            return
+        if self.now is not None and self.now.current is None:
+            self.say(invalid_text(Invalid("window", "window_nobody", number=self.number)))
             return
         lang = self.lobby_app.language
         options: list[tuple[str, str]] = [

@@ -287,6 +287,7 @@ def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db
     no-show; the manager's lobby shows each call (issue 26)."""
     # covers: R2.9, R6.6
     started = time.monotonic()
+    reported = report_arrivals(demo_db)
     with serving(demo_db) as url:
         li_page, li = open_page(browser, url, t("signin.title"), deadline=started + 90)
         sign_in(li_page, li, demo_db, LI)
@@ -327,3 +328,31 @@ def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db
             ).fetchall()
         )
     assert rows == {first: "done:5:", second: "left::1"}
+    # `lobby report` counts what the windows did: the two the morning left at them and the
+    # first served, the second gone; the journal has each act under its teller's name.
+    after = report_arrivals(demo_db)
+    assert (after["served"], after["walkaways"]) == (
+        reported["served"] + 3,
+        reported["walkaways"] + 1,
+    )
+    with sqlite3.connect(demo_db) as conn:
+        acts = dict(conn.execute(
+            "SELECT e.kind, s.name FROM events e JOIN arrivals a ON a.id = e.entity_id"
+            " JOIN staff s ON s.id = e.actor WHERE a.ticket = ? AND e.kind != 'arrival.triaged'",
+            (second,),
+        ).fetchall())  # fmt: skip
+    assert acts == {"arrival.called": ZHAO[0], "arrival.recalled": ZHAO[0],
+                    "arrival.no_show": ZHAO[0]}  # fmt: skip
+
+
+def report_arrivals(db: Path) -> dict[str, Any]:
+    """Today's arrival figures as `lobby report --format json` gives them."""
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-m", "lobby_tui", "report", "--db", str(db), "--format", "json",
+         "--lang", "en"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    arrivals: dict[str, Any] = json.loads(result.stdout)["arrivals"]
+    return arrivals

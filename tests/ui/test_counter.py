@@ -53,6 +53,9 @@ async def test_a_teller_calls_recalls_marks_a_no_show_serves_and_rates(
         text = screen_text(app)
         assert "Window 1" in text and "press Next" in text
         assert "waiting for it now: 2" in text
+        await pilot.press("d")  # nobody there yet: said, nothing written
+        await settle(app, pilot)
+        assert "Nobody is at window 1: press Next first." in screen_text(app)
         await pilot.press("n")
         await settle(app, pilot)
         text = screen_text(app)
