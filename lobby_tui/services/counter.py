@@ -165,7 +165,12 @@ _WAITING = (
 def call_next(store: Store, day: date, number: int) -> AtWindow | None:
     """Next (呼叫下一位): the customer this window calls by the rule, now at this window;
     None when nobody waits for it. A window still with someone finishes them first."""
+    from lobby_tui.services.dayplan import counters_now  # not on the start-up path
+
     desk = window(number)
+    # Open by the plan (or the counters) it needs no word of its own: one written here
+    # would outlast the plan, and keep the window open over its teller's lunch.
+    was_open = number in {w.number for w in open_windows(store, day, counters_now(store, day))}
     with store.unit_of_work() as uow:
         busy = uow.execute(_AT_WINDOW, (day.isoformat(), number)).fetchone()
         if busy is not None:
@@ -177,12 +182,7 @@ def call_next(store: Store, day: date, number: int) -> AtWindow | None:
         changes = {"status": "called", "called_at": uow.now, "window_no": number}
         uow.update("arrivals", person.key, changes)
         uow.event("arrival.called", "arrival", person.key, {"from": "waiting", "window": number})
-        states = uow.execute(
-            "SELECT open FROM window_states WHERE business_day = ? AND window_no = ?"
-            " ORDER BY at DESC, rowid DESC LIMIT 1",
-            (day.isoformat(), number),
-        ).fetchone()
-        if states is None or not states[0]:  # a window calling is open, whatever the plan
+        if not was_open:  # a window calling is open: paused, or off the plan
             _set_open(uow, day, number, True)
         return _current(uow, day, number)
 

@@ -196,3 +196,33 @@ def test_the_day_plan_puts_each_person_at_a_numbered_window(
 
     duties = [Duty(s, "cash", clock.now(), clock.now().replace(hour=9)) for s in (chen, liu, zhao)]
     assert assign_windows(duties, desks) == {chen: 1, liu: 2}
+
+
+def test_a_call_keeps_no_window_open_past_its_tellers_lunch(
+    store: Store, clock: FixedClock
+) -> None:  # covers: R2.9, R2.7
+    """A window open by the plan needs no word of its own when it calls: one written then
+    would keep it open over its teller's lunch, and the quotes would count it."""
+    from datetime import time
+
+    from lobby_tui.services.duty import set_duty
+    from lobby_tui.services.settings import load_settings
+    from tests.conftest import signed_in_supervisor
+
+    settings = load_settings(store)
+    signed_in_supervisor(store)
+    chen, liu = (on_roster(store, name).id for name in ("Chen Jing", "Liu Yang"))
+    set_duty(store, settings, DAY, liu, "cash", time(9, 0), time(17, 30), None)
+    set_duty(store, settings, DAY, chen, "cash", time(8, 30), time(17, 30),
+             (time(11, 0), time(12, 0)))  # fmt: skip
+    clock.set(clock.now().replace(hour=1, minute=0))  # 09:00: Chen at window 1 calls
+    walk_in(store, "cash")
+    assert counter.call_next(store, DAY, 1) is not None
+    counter.done(store, DAY, 1)
+    clock.set(clock.now().replace(hour=3, minute=30))  # 11:30: Chen at lunch
+    assert {w.number for w in counter.open_windows(store, DAY, {})} == {2}
+    counter.set_window_open(store, DAY, 2, False)  # Liu pauses, then calls again
+    assert {w.number for w in counter.open_windows(store, DAY, {})} == set()
+    walk_in(store, "cash")
+    assert counter.call_next(store, DAY, 2) is not None
+    assert {w.number for w in counter.open_windows(store, DAY, {})} == {2}
