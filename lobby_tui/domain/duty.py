@@ -190,17 +190,26 @@ def plan_lunches(
     return plan, left_out
 
 
-def assign_windows(duties: Iterable[Duty], windows: Sequence[tuple[int, str]]) -> dict[str, int]:
-    """Who sits at which numbered window all day (R2.9): each person at a channel's post
-    takes the next of that channel's windows (`windows`: number and own channel, in number
-    order), in the order given (the plan's: start, then name). A window is open while its
-    person is at their post, closed over their lunch. More people than windows: the last
-    have none (the plan's counts still hold them)."""
+def assign_windows(
+    duties: Iterable[Duty],
+    windows: Sequence[tuple[int, str]],
+    called_from: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """Who sits at which numbered window all day (R2.9). Someone who has called from a
+    window today sits there (`called_from`: the counters say where people really are);
+    everyone else at a channel's post takes the next free one of that channel's windows
+    (`windows`: number and own channel, in number order), in the order given (the plan's:
+    start, then name). A window is open while its person is at their post, closed over their
+    lunch. More people than windows: the last have none (the plan's counts still hold them)."""
+    people = list(duties)
+    known = called_from or {}
+    seats = {d.staff_id: known[d.staff_id] for d in people if d.staff_id in known}
+    taken = set(seats.values())
     free: dict[str, list[int]] = {}
     for number, channel in windows:
-        free.setdefault(channel, []).append(number)
-    seats: dict[str, int] = {}
-    for duty in duties:
+        if number not in taken:
+            free.setdefault(channel, []).append(number)
+    for duty in people:
         numbers = free.get(duty.post)
         if numbers and duty.staff_id not in seats:
             seats[duty.staff_id] = numbers.pop(0)

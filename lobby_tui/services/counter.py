@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from lobby_tui.content import CounterWindow, channels, windows
 from lobby_tui.domain.calling import Queued, callable_by, next_for
-from lobby_tui.domain.duty import assign_windows
+from lobby_tui.domain.duty import Duty, assign_windows
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.store import Store, StoreError, UnitOfWork, new_id, parse_iso
@@ -57,11 +57,25 @@ def window_states(store: Store, day: date) -> dict[int, bool]:
 
 
 def seats(store: Store, day: date) -> dict[str, int]:
-    """Who sits at which window today by the duty plan (domain/duty.assign_windows)."""
+    """Who sits at which window today: by the duty plan, and where each has called from
+    (domain/duty.assign_windows)."""
     from lobby_tui.services.duty import duty_plan  # not on the start-up path
 
-    desks = [(w.number, w.channel) for w in windows()]
-    return assign_windows([p.duty for p in duty_plan(store, day)], desks)
+    return _seats([p.duty for p in duty_plan(store, day)], store, day)
+
+
+def _seats(plan: list[Duty], store: Store, day: date) -> dict[str, int]:
+    called_from = {
+        str(actor): int(number)
+        for actor, number in store.rows(
+            "SELECT e.actor, json_extract(e.payload, '$.window') FROM events e"
+            " JOIN arrivals a ON a.id = e.entity_id WHERE e.kind = 'arrival.called'"
+            " AND a.business_day = ? AND e.actor IS NOT NULL"
+            " AND json_extract(e.payload, '$.window') IS NOT NULL ORDER BY e.seq",
+            (day.isoformat(),),
+        )
+    }  # the last window each called from
+    return assign_windows(plan, [(w.number, w.channel) for w in windows()], called_from)
 
 
 def seated_now(store: Store, day: date, at: datetime) -> set[int] | None:
@@ -71,8 +85,7 @@ def seated_now(store: Store, day: date, at: datetime) -> set[int] | None:
     plan = [p.duty for p in duty_plan(store, day)]
     if not plan:
         return None
-    desks = [(w.number, w.channel) for w in windows()]
-    seated = assign_windows(plan, desks)
+    seated = _seats(plan, store, day)
     return {seated[d.staff_id] for d in plan if d.staff_id in seated and d.at_post(at)}
 
 
@@ -168,9 +181,14 @@ def call_next(store: Store, day: date, number: int) -> AtWindow | None:
     from lobby_tui.services.dayplan import counters_now  # not on the start-up path
 
     desk = window(number)
-    # Open by the plan (or the counters) it needs no word of its own: one written here
-    # would outlast the plan, and keep the window open over its teller's lunch.
-    was_open = number in {w.number for w in open_windows(store, day, counters_now(store, day))}
+    # A window calling is open. Open by the plan (or the counters), or called from by
+    # someone on the plan (their seat follows them there), it needs no word of its own: one
+    # written here would outlast the plan and keep the window open over its teller's lunch.
+    # Paused, or nobody's seat, it gets one.
+    paused = window_states(store, day).get(number) is False
+    opened = {w.number for w in open_windows(store, day, counters_now(store, day))}
+    seated_here = store.actor is not None and store.actor in seats(store, day)
+    say_open = paused or (number not in opened and not seated_here)
     with store.unit_of_work() as uow:
         busy = uow.execute(_AT_WINDOW, (day.isoformat(), number)).fetchone()
         if busy is not None:
@@ -182,7 +200,7 @@ def call_next(store: Store, day: date, number: int) -> AtWindow | None:
         changes = {"status": "called", "called_at": uow.now, "window_no": number}
         uow.update("arrivals", person.key, changes)
         uow.event("arrival.called", "arrival", person.key, {"from": "waiting", "window": number})
-        if not was_open:  # a window calling is open: paused, or off the plan
+        if say_open:
             _set_open(uow, day, number, True)
         return _current(uow, day, number)
 

@@ -196,6 +196,38 @@ def test_the_day_plan_puts_each_person_at_a_numbered_window(
 
     duties = [Duty(s, "cash", clock.now(), clock.now().replace(hour=9)) for s in (chen, liu, zhao)]
     assert assign_windows(duties, desks) == {chen: 1, liu: 2}
+    # Someone who calls from a window sits there; the others fill the rest in order.
+    assert assign_windows(duties, desks, {liu: 1}) == {liu: 1, chen: 2}
+
+
+def test_a_teller_sits_where_they_call_from(store: Store, clock: FixedClock) -> None:
+    # covers: R2.9
+    """The plan seats Chen at window 1; she calls from window 3 (her usual one): she sits
+    there, and window 1 stands closed rather than counted open with nobody at it."""
+    from datetime import time
+
+    from lobby_tui.services.duty import set_duty
+    from lobby_tui.services.settings import load_settings
+    from tests.conftest import signed_in_supervisor
+
+    settings = load_settings(store)
+    signed_in_supervisor(store)
+    chen, liu = (on_roster(store, name).id for name in ("Chen Jing", "Liu Yang"))
+    set_duty(store, settings, DAY, chen, "cash", time(8, 30), time(17, 30), None)
+    set_duty(store, settings, DAY, liu, "cash", time(8, 30), time(17, 30), None)
+    clock.set(clock.now().replace(hour=1, minute=0))  # 09:00
+    assert {w.number for w in counter.open_windows(store, DAY, {})} == {1, 2}
+    walk_in(store, "cash")
+    store.actor = chen
+    assert counter.call_next(store, DAY, 3) is not None
+    assert counter.seats(store, DAY) == {chen: 3, liu: 1}
+    opened = {w.number for w in counter.open_windows(store, DAY, {})}
+    assert opened == {1, 3}  # Liu now holds the first free one: two open, as two are here
+    counter.done(store, DAY, 3)
+    set_duty(store, settings, DAY, chen, "cash", time(8, 30), time(17, 30),
+             (time(10, 0), time(11, 0)))  # fmt: skip
+    clock.set(clock.now().replace(hour=2, minute=30))  # 10:30: Chen at lunch, her window shut
+    assert {w.number for w in counter.open_windows(store, DAY, {})} == {1}
 
 
 def test_a_call_keeps_no_window_open_past_its_tellers_lunch(
