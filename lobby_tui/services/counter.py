@@ -68,9 +68,12 @@ def _seats(plan: list[Duty], store: Store, day: date) -> dict[str, int]:
     called_from = {
         str(actor): int(number)
         for actor, number in store.rows(
-            "SELECT e.actor, json_extract(e.payload, '$.window') FROM events e"
-            " JOIN arrivals a ON a.id = e.entity_id WHERE e.kind = 'arrival.called'"
-            " AND a.business_day = ? AND e.actor IS NOT NULL"
+            # From the day's windowed arrivals to their calls (CROSS JOIN keeps that order:
+            # the journal is never scanned whole, at a year of data neither).
+            "SELECT e.actor, json_extract(e.payload, '$.window') FROM arrivals a"
+            " CROSS JOIN events e ON e.entity = 'arrival' AND e.entity_id = a.id"
+            " WHERE a.business_day = ? AND a.window_no IS NOT NULL"
+            " AND e.kind = 'arrival.called' AND e.actor IS NOT NULL"
             " AND json_extract(e.payload, '$.window') IS NOT NULL ORDER BY e.seq",
             (day.isoformat(),),
         )
