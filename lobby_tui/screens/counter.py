@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
@@ -379,7 +379,21 @@ class CounterScreen(LobbyScreen):
             # The picker goes (the top bar and the box name the window): a closed list gives
             # the focus back to itself, and the window's keys must not go to it.
             self.query_one("#counter-which").display = False
-            self.call_after_refresh(self.query_one("#counter-next", Button).focus)
+            self.call_after_refresh(self.focus_actions)
+
+    def focus_actions(self) -> None:
+        """Off the picker: Next when it can be pressed, else nothing (keys still act)."""
+        nxt = self.query_one("#counter-next", Button)
+        if nxt.disabled:
+            self.set_focus(None)
+        else:
+            nxt.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        picker = self.query_one("#counter-window", Select)
+        if self.number is not None and self.focused is picker and not picker.expanded:
+            return  # the window is chosen: its letters are the window's keys, not a search
+        super().on_key(event)
 
 
 def _need(need_id: str, lang: str) -> str:

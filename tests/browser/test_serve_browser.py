@@ -297,8 +297,14 @@ def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db
         zhao_page, zhao = open_page(browser, url, t("signin.title"), deadline=started + 90)
         sign_in(zhao_page, zhao, demo_db, ZHAO)
         pick_window(zhao_page, zhao, 5)
-        for page, screen in ((liu_page, liu), (zhao_page, zhao)):
-            screen.set_mark()  # the morning left a customer at each: served, rating skipped
+        for number, page, screen in ((4, liu_page, liu), (5, zhao_page, zhao)):
+            with sqlite3.connect(demo_db) as conn:  # the morning left a customer at each
+                (left_there,) = conn.execute(
+                    "SELECT ticket FROM arrivals WHERE window_no = ? AND status = 'called'",
+                    (number,),
+                ).fetchone()
+            screen.wait_for(left_there)  # the teller sees them, serves them, no rating
+            screen.set_mark()
             page.keyboard.press("d")
             screen.wait_for(t("counter.idle"))
             page.keyboard.press("0")
