@@ -81,25 +81,36 @@ def _seats(plan: list[Duty], store: Store, day: date) -> dict[str, int]:
     return assign_windows(plan, [(w.number, w.channel) for w in windows()], called_from)
 
 
-def seated_now(store: Store, day: date, at: datetime) -> set[int] | None:
-    """The windows whose person is at their post at `at`; None: the day has no plan."""
-    from lobby_tui.services.duty import duty_plan
+@dataclass(frozen=True)
+class WindowsToday:
+    """Which windows are open now, who sits where, and each window's own last word: read
+    together once (Next needs all three)."""
 
-    plan = [p.duty for p in duty_plan(store, day)]
-    if not plan:
-        return None
-    seated = _seats(plan, store, day)
-    return {seated[d.staff_id] for d in plan if d.staff_id in seated and d.at_post(at)}
+    opened: set[int]
+    seated: dict[str, int]  # staff id: window, by the duty plan (empty: no plan today)
+    said: dict[int, bool]  # opened or closed by hand today: the last word for each
 
 
-def open_windows(store: Store, day: date, counts: Mapping[str, int]) -> list[CounterWindow]:
+def windows_today(store: Store, day: date, counts: Mapping[str, int]) -> WindowsToday:
     """The windows open now: the duty plan's people at their posts, each at their own window
     (a day without a plan: as the day's counters say), then as each was opened or closed
     today at the window itself."""
-    planned = seated_now(store, day, store.clock.now())
-    opened = open_by_counts(counts) if planned is None else planned
-    for number, is_open in window_states(store, day).items():
+    from lobby_tui.services.duty import duty_plan  # not on the start-up path
+
+    plan = [p.duty for p in duty_plan(store, day)]
+    said = window_states(store, day)
+    if not plan:
+        opened, seated = open_by_counts(counts), {}
+    else:
+        seated, now = _seats(plan, store, day), store.clock.now()
+        opened = {seated[d.staff_id] for d in plan if d.staff_id in seated and d.at_post(now)}
+    for number, is_open in said.items():
         (opened.add if is_open else opened.discard)(number)
+    return WindowsToday(opened, seated, said)
+
+
+def open_windows(store: Store, day: date, counts: Mapping[str, int]) -> list[CounterWindow]:
+    opened = windows_today(store, day, counts).opened
     return [w for w in windows() if w.number in opened]
 
 
@@ -188,24 +199,20 @@ def call_next(store: Store, day: date, number: int) -> AtWindow | None:
     # someone on the plan (their seat follows them there), it needs no word of its own: one
     # written here would outlast the plan and keep the window open over its teller's lunch.
     # Paused, or nobody's seat, it gets one.
-    paused = window_states(store, day).get(number) is False
-    opened = {w.number for w in open_windows(store, day, counters_now(store, day))}
-    seated_here = store.actor is not None and store.actor in seats(store, day)
-    say_open = paused or (number not in opened and not seated_here)
+    today = windows_today(store, day, counters_now(store, day))
+    seated_here = store.actor is not None and store.actor in today.seated
+    paused = today.said.get(number) is False
+    say_open = paused or (number not in today.opened and not seated_here)
     with store.unit_of_work() as uow:
-        busy = uow.execute(_AT_WINDOW, (day.isoformat(), number)).fetchone()
-        if busy is not None:
-            raise Invalid("window", "window_busy", ticket=busy[1])
+        _free(uow, day, number)
         rows = [tuple(r) for r in uow.execute(_WAITING, (day.isoformat(),)).fetchall()]
         person = next_for(number, desk.serves, waiting_for(rows))
         if person is None:
             return None
-        changes = {"status": "called", "called_at": uow.now, "window_no": number}
-        uow.update("arrivals", person.key, changes)
-        uow.event("arrival.called", "arrival", person.key, {"from": "waiting", "window": number})
+        called = _call(uow, day, number, person.key)
         if say_open:
             _set_open(uow, day, number, True)
-        return _current(uow, day, number)
+        return called
 
 
 def call_to(store: Store, day: date, arrival_id: str, number: int) -> AtWindow:
@@ -213,9 +220,7 @@ def call_to(store: Store, day: date, arrival_id: str, number: int) -> AtWindow:
     the demo playing its morning): said as a call at that window."""
     window(number)
     with store.unit_of_work() as uow:
-        busy = uow.execute(_AT_WINDOW, (day.isoformat(), number)).fetchone()
-        if busy is not None:
-            raise Invalid("window", "window_busy", ticket=busy[1])
+        _free(uow, day, number)
         found = uow.execute(
             "SELECT status, ticket FROM arrivals WHERE id = ?", (arrival_id,)
         ).fetchone()
@@ -223,10 +228,21 @@ def call_to(store: Store, day: date, arrival_id: str, number: int) -> AtWindow:
             raise StoreError("arrival.not_found")
         if found[0] != "waiting":
             raise StoreError("arrival.already", ticket=found[1], status=found[0])
-        changes = {"status": "called", "called_at": uow.now, "window_no": number}
-        uow.update("arrivals", arrival_id, changes)
-        uow.event("arrival.called", "arrival", arrival_id, {"from": "waiting", "window": number})
-        return _current(uow, day, number)
+        return _call(uow, day, number, arrival_id)
+
+
+def _free(uow: UnitOfWork, day: date, number: int) -> None:
+    """A window calls one customer at a time: one still there is finished first."""
+    busy = uow.execute(_AT_WINDOW, (day.isoformat(), number)).fetchone()
+    if busy is not None:
+        raise Invalid("window", "window_busy", ticket=busy[1])
+
+
+def _call(uow: UnitOfWork, day: date, number: int, arrival_id: str) -> AtWindow:
+    changes = {"status": "called", "called_at": uow.now, "window_no": number}
+    uow.update("arrivals", arrival_id, changes)
+    uow.event("arrival.called", "arrival", arrival_id, {"from": "waiting", "window": number})
+    return _current(uow, day, number)
 
 
 def free_window(store: Store, day: date, channel: str, counts: Mapping[str, int]) -> int | None:
