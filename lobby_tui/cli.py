@@ -262,13 +262,25 @@ def counter(ctx: click.Context, db: Path | None, lang: str | None, number: int) 
     help=t("cli.port_help"),
 )
 @click.option("--wall", is_flag=True, help=t("cli.wall_help"))
+@click.option("--display", is_flag=True, help=t("cli.display_help"))
 @click.pass_context
 def serve(
-    ctx: click.Context, db: Path | None, lang: str | None, host: str, port: int, wall: bool
+    ctx: click.Context,
+    db: Path | None,
+    lang: str | None,
+    host: str,
+    port: int,
+    wall: bool,
+    display: bool,
 ) -> None:
     """The app in a browser (R6.6): a session per tab, each its own process on this file."""
     import os
 
+    if wall and display:
+        fail(t("cli.display_and_wall"))
+    if display:
+        serve_display(ctx, db, lang, host, port)
+        return
     try:
         from lobby_tui.serve.server import LobbyServer, is_loopback, log_path, session_command
     except ImportError:
@@ -303,6 +315,49 @@ def serve(
                 click.echo(t("cli.serve_tls"))
             click.echo(t("cli.serve_log", path=str(log_path(store.path))))
             server.serve()
+        finally:
+            store.close()
+
+
+def serve_display(
+    ctx: click.Context, db: Path | None, lang: str | None, host: str, port: int
+) -> None:
+    """The hall's calling display (R2.10): a page of its own, no terminal sessions."""
+    try:
+        from lobby_tui.serve.display import HallDisplay, serve_display_page
+        from lobby_tui.serve.voice import find_voice, missing_voices
+    except ImportError:
+        fail(t("cli.serve_missing"))
+    from lobby_tui.serve.server import is_loopback, log_path, urls
+    from lobby_tui.services.staff import roster
+
+    with user_errors():
+        store, settings, language = prepare(
+            _pick(ctx, "db", db), _pick(ctx, "lang", lang), wall_clock()
+        )
+        try:
+            supervised = any(p.supervisor for p in roster(store, active_only=True))
+            if not is_loopback(host) and not supervised:
+                fail(t("cli.serve_needs_supervisor"))
+            voice = find_voice()
+            spoken = settings.display_voices
+            names = ", ".join(t(f"language.{lang}") for lang in spoken)
+            for url in [f"http://{host}:{port}/"] if is_loopback(host) else urls(host, port):
+                click.echo(t("cli.display_on", url=url))
+            if not spoken:
+                click.echo(t("cli.display_silent"))
+            elif voice is None:
+                click.echo(t("cli.display_no_voice"))
+            else:
+                click.echo(t("cli.display_voice", languages=names))
+                lacking = missing_voices(voice, spoken)
+                if lacking:
+                    named = ", ".join(t(f"language.{lang}") for lang in lacking)
+                    click.echo(t("cli.display_voice_missing", languages=named))
+            click.echo(t("cli.serve_log", path=str(log_path(store.path))))
+            serve_display_page(
+                HallDisplay(store, settings, language, voice), host, port, log_path(store.path)
+            )
         finally:
             store.close()
 

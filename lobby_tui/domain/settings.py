@@ -76,6 +76,11 @@ class Settings:
     reveal_roles: tuple[str, ...] = ("lobby_manager", "supervisor", "wealth_manager")
     """The roles whose signed-in staff may reveal a customer's full name and phone (R6.5);
     anyone else is refused, and the refusal is recorded."""
+    display_voices: tuple[str, ...] = ("zh", "en")
+    """The languages the hall's calling display speaks each call in, in this order (R2.10);
+    none: the chime alone."""
+    display_volume: int = 80
+    """The calling display's loudness, 0 to 100 (the page's own volume)."""
 
     def branch(self, lang: str) -> str:
         return self.branch_name.get(lang) or next(iter(self.branch_name.values()), "")
@@ -121,6 +126,15 @@ def _roles(raw: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[
         or not all(isinstance(r, str) and r in ROLES for r in value)
     ):
         raise SettingsError(key, f"expected a list of roles from {', '.join(ROLES)}, got {value!r}")
+    return tuple(dict.fromkeys(value))
+
+
+def _voices(raw: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = raw.get(key, list(default))
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in LANGUAGES for v in value):
+        raise SettingsError(
+            key, f"expected a list of languages from {', '.join(LANGUAGES)}, got {value!r}"
+        )
     return tuple(dict.fromkeys(value))
 
 
@@ -188,4 +202,6 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         lunch_min=_int(raw, "lunch_min", 15, 120, 60),
         appointment_grace_min=_int(raw, "appointment_grace_min", 1, 240, 15),
         reveal_roles=_roles(raw, "reveal_roles", Settings.reveal_roles),
+        display_voices=_voices(raw, "display_voices", Settings.display_voices),
+        display_volume=_int(raw, "display_volume", 0, 100, Settings.display_volume),
     )

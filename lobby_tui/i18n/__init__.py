@@ -36,6 +36,13 @@ def t(key: str, /, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def t_in(lang: str, key: str, /, **params: object) -> str:
+    """`t` in a given language, whatever the current one: for what speaks to customers in
+    both languages at once (the hall's calling display)."""
+    text = CATALOGS.get(lang, CATALOGS["en"]).get(key) or CATALOGS["en"].get(key) or key
+    return text.format(**params) if params else text
+
+
 def system_language(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

@@ -59,6 +59,24 @@ def log_path(db: Path) -> Path:
     return db.with_name(f"{db.stem}-serve.log")
 
 
+def open_log(log_file: Path) -> None:
+    """The server's log, the owner's only as every file the app writes (issue 25): made 0600
+    before the handler opens it, and put back to 0600 where an earlier version left it 0644.
+    No access log: addresses and paths are not ours to keep."""
+    fd = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    for name in ("lobby.serve", "textual-serve"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+    logging.getLogger("aiohttp.access").disabled = True
+
+
 def session_command(db: Path, lang: str | None, wall: bool) -> str:
     """The command each browser tab runs: this Python, this package, this database."""
     words = [sys.executable, "-m", "lobby_tui.serve.session", "--db", str(db)]
@@ -81,20 +99,7 @@ class LobbyServer(Server):
         self.open_sessions = 0
 
     def initialize_logging(self) -> None:
-        # The owner's only, as every file the app writes (issue 25): made 0600 before the
-        # handler opens it, and put back to 0600 where an earlier version left it 0644.
-        fd = os.open(self.log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-        finally:
-            os.close(fd)
-        handler = logging.FileHandler(self.log_file, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        for name in ("lobby.serve", "textual-serve"):
-            logger = logging.getLogger(name)
-            logger.setLevel(logging.INFO)
-            logger.addHandler(handler)
-        logging.getLogger("aiohttp.access").disabled = True  # addresses and paths: not ours
+        open_log(self.log_file)
 
     async def on_startup(self, app: web.Application) -> None:
         log.info("serving on port %s", self.port)

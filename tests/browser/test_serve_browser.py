@@ -285,10 +285,16 @@ def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db
     """Two tellers at the two non-cash windows press Next together: two customers called,
     each under their teller's name; one served and rated, the other recalled and marked a
     no-show; the manager's lobby shows each call (issue 26)."""
-    # covers: R2.9, R6.6
+    # covers: R2.9, R2.10, R6.6
     started = time.monotonic()
     reported = report_arrivals(demo_db)
-    with serving(demo_db) as url:
+    heard: list[str] = []
+    with serving(demo_db) as url, serving(demo_db, "--display") as hall_url:
+        hall = browser.new_page(viewport={"width": 1920, "height": 1080})
+        hall.on("request", lambda r: heard.append(r.url) if "/call/" in r.url else None)
+        hall.goto(hall_url)
+        hall.click("#sound")  # "click once to turn the sound on"
+        hall.wait_for_selector("#sound", state="hidden")
         li_page, li = open_page(browser, url, t("signin.title"), deadline=started + 90)
         sign_in(li_page, li, demo_db, LI)
         liu_page, liu = open_page(browser, url, t("signin.title"), deadline=started + 90)
@@ -315,6 +321,13 @@ def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db
         first, first_by = at_window(demo_db, 4, before)
         second, second_by = at_window(demo_db, 5, before)
         assert first != second
+        # The hall's display shows both calls within 1 s of their commit, and asks for
+        # each one's announcement (the chime and the words).
+        both = (
+            "([a, b]) => document.body.innerText.includes(a) && document.body.innerText.includes(b)"
+        )
+        hall.wait_for_function(both, arg=[first, second], timeout=1000)
+        hall.wait_for_function("() => document.querySelectorAll('#recent li').length > 0")
         assert (first_by, second_by) == (staff_id(demo_db, LIU[0]), staff_id(demo_db, ZHAO[0]))
         liu.wait_for(t("counter.called", ticket=first, number=4))
         li.wait_for(t("queue.window_busy", number=5, ticket=second))  # the manager's lobby
@@ -323,6 +336,12 @@ def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db
         liu_page.keyboard.press("5")
         zhao_page.keyboard.press("r")
         zhao.wait_for(t("counter.recalled_now", ticket=second))
+        # A recall: on top of the display again, blinking, and said again.
+        hall.wait_for_selector("#now.blink", timeout=1000)
+        assert hall.inner_text("#ticket") == second
+        assert hall.inner_text("#line") == t("display.call", ticket=second, window=5)
+        shown = hall.inner_text("body")
+        announced = wav_seconds(hall_url, heard)
         zhao_page.keyboard.press("x")
         zhao.wait_for(t("counter.no_show_said", ticket=second))
     with sqlite3.connect(demo_db) as conn:
@@ -334,6 +353,10 @@ def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db
             ).fetchall()
         )
     assert rows == {first: "done:5:", second: "left::1"}
+    assert [text for text in personal_text(demo_db) if text in shown] == []
+    # Three calls asked for (two calls and the recall), each a chime and the call in
+    # Chinese and English: seconds of speech, not a blip.
+    assert len(heard) >= 3 and 5 < announced < 30
     # `lobby report` counts what the windows did: the two the morning left at them and the
     # first served, the second gone; the journal has each act under its teller's name.
     after = report_arrivals(demo_db)
@@ -349,6 +372,22 @@ def test_two_counters_call_at_once_and_the_manager_sees_it(browser: Any, demo_db
         ).fetchall())  # fmt: skip
     assert acts == {"arrival.called": ZHAO[0], "arrival.recalled": ZHAO[0],
                     "arrival.no_show": ZHAO[0]}  # fmt: skip
+
+
+def wav_seconds(hall_url: str, heard: list[str]) -> float:
+    """The length of the last announcement the display asked for, read as a WAV."""
+    import io
+    import urllib.request
+    import wave
+
+    deadline = time.monotonic() + 10
+    while len(heard) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert heard, "the display asked for no announcement"
+    path = heard[-1].split("/call/", 1)[1]
+    sound = urllib.request.urlopen(f"{hall_url}call/{path}", timeout=10).read()
+    with wave.open(io.BytesIO(sound)) as reader:
+        return float(reader.getnframes() / reader.getframerate())
 
 
 def report_arrivals(db: Path) -> dict[str, Any]:
