@@ -341,7 +341,7 @@ def serve_display(
                 fail(t("cli.serve_needs_supervisor"))
             voice = find_voice()
             spoken = settings.display_voices
-            names = ", ".join(t(f"language.{lang}") for lang in spoken)
+            names = t("list.sep").join(t(f"language.{lang}") for lang in spoken)
             for url in [f"http://{host}:{port}/"] if is_loopback(host) else urls(host, port):
                 click.echo(t("cli.display_on", url=url))
             if not spoken:
@@ -352,7 +352,7 @@ def serve_display(
                 click.echo(t("cli.display_voice", languages=names))
                 lacking = missing_voices(voice, spoken)
                 if lacking:
-                    named = ", ".join(t(f"language.{lang}") for lang in lacking)
+                    named = t("list.sep").join(t(f"language.{lang}") for lang in lacking)
                     click.echo(t("cli.display_voice_missing", languages=named))
             click.echo(t("cli.serve_log", path=str(log_path(store.path))))
             serve_display_page(

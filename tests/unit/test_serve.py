@@ -57,3 +57,39 @@ def test_sessions_and_log_beside_the_database(tmp_path: Path) -> None:
     assert session_command(db, None, wall=False).endswith(f"'{db}'")
     assert is_loopback("localhost") and is_loopback("127.0.0.1") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
+
+
+def test_the_display_says_at_start_whether_it_will_speak(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # covers: R2.10
+    from lobby_tui.serve import display, voice
+
+    served: list[tuple[str, int, object]] = []
+    monkeypatch.setattr(
+        display, "serve_display_page", lambda d, host, port, log: served.append((host, port, d))
+    )
+    db = tmp_path / "lobby.db"
+    args = ["serve", "--display", "--db", str(db), "--port", "8123"]
+    monkeypatch.setattr(voice, "find_voice", lambda: None)
+    quiet = CliRunner().invoke(cli, ["--lang", "en", *args])
+    set_language("en")
+    assert quiet.exit_code == 0, quiet.output
+    assert t("cli.display_on", url="http://127.0.0.1:8123/") in quiet.output
+    assert t("cli.display_no_voice") in quiet.output
+    assert served and served[0][:2] == ("127.0.0.1", 8123)
+    monkeypatch.setattr(voice, "find_voice", lambda: Speaks())
+    spoken = CliRunner().invoke(cli, ["--lang", "zh", *args])
+    set_language("zh")
+    assert t("cli.display_voice", languages="中文、英文") in spoken.output
+    assert t("cli.display_voice_missing", languages="英文") in spoken.output  # no English here
+    both = CliRunner().invoke(cli, ["--lang", "en", *args, "--wall"])
+    set_language("en")
+    assert both.exit_code == 1 and t("cli.display_and_wall") in both.output
+
+
+class Speaks:
+    """A voice with Chinese only."""
+
+    def speak(self, text: str, language: str) -> bytes | None:
+        return b"\0\0" if language == "zh" else None
