@@ -87,6 +87,22 @@ class UnitOfWork:
             journal.append(self.conn, id_=new_id(), at=self.now, **self._pending)
             self._pending = None
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of this action that fails alone: its rows and events undone, the rest kept
+        (one bad line of a ticket machine's log among two thousand)."""
+        self._flush()  # an earlier part's event is that part's, not this one's
+        self.conn.execute("SAVEPOINT part")
+        try:
+            yield
+            self._flush()
+        except BaseException:
+            self._pending = None
+            self.conn.execute("ROLLBACK TO part")
+            self.conn.execute("RELEASE part")
+            raise
+        self.conn.execute("RELEASE part")
+
     def finish(self, key: bytes | None, tables: dict[str, str]) -> None:
         """Before commit: write the last event with the digest of every row this action
         changed; an action with many rows (the demo's history) records them in pieces."""

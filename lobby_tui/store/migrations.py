@@ -602,6 +602,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX window_states_day ON window_states(business_day, window_no, at);
     """,
+    # 19: the branch's own ticket machine (issue 28, R2.12): a walk-in that only the
+    # machine's log knows ('machine': never triaged by the manager), and when the machine
+    # issued a ticket its log has spoken of (a triaged walk-in joined to it). NULL on older
+    # rows: triaged by hand, no machine.
+    """
+    ALTER TABLE arrivals ADD COLUMN source TEXT CHECK (source IS NULL OR source = 'machine');
+    ALTER TABLE arrivals ADD COLUMN machine_issued_at TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
