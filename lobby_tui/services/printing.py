@@ -6,6 +6,7 @@ printing itself is the device's (lobby_tui/devices/printer.py), run off the UI t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,18 +17,21 @@ from lobby_tui.domain.tasks import TaskText
 from lobby_tui.domain.ticket import Ticket, TicketLine, ticket_lines
 from lobby_tui.i18n import CATALOGS, LANGUAGES
 from lobby_tui.services.tasks import assign, open_task
-from lobby_tui.services.triage import Saved, Walkin
+from lobby_tui.services.triage import Saved
 from lobby_tui.store import Store
 
 PRINTER_DEVICE = "ticket_printer"  # the device key of the printer's task (one open at a time)
 
 
-def ticket_for(saved: Saved, walkin: Walkin, settings: Settings, at: datetime) -> Ticket:
-    """The ticket of a walk-in just saved: its number, where it goes and which windows serve
-    it, the band it was quoted and how many are ahead, at the branch's time."""
-    channel = next((c for c in channels() if c.key == walkin.channel), None)
-    label = dict(channel.label) if channel else {"zh": walkin.channel, "en": walkin.channel}
-    serving = tuple(w.number for w in windows() if walkin.channel in w.serves)
+def ticket_for(
+    saved: Saved, channel: str, flags: Sequence[str], settings: Settings, at: datetime
+) -> Ticket:
+    """The ticket of a walk-in just saved to `channel`: its number, where it goes and which
+    windows serve it, the band it was quoted and how many are ahead, at the branch's time.
+    The minutes behind the band are never on it."""
+    found = next((c for c in channels() if c.key == channel), None)
+    label = dict(found.label) if found else {"zh": channel, "en": channel}
+    serving = tuple(w.number for w in windows() if channel in w.serves)
     return Ticket(
         number=saved.ticket,
         branch=dict(settings.branch_name),
@@ -36,7 +40,7 @@ def ticket_for(saved: Saved, walkin: Walkin, settings: Settings, at: datetime) -
         band=saved.band,
         ahead=saved.ahead,
         issued_at=local(at, settings.timezone),
-        elderly="elderly" in walkin.flags,
+        elderly="elderly" in flags,
     )
 
 

@@ -563,7 +563,7 @@ class TriageScreen(LobbyScreen):
         self.refresh_state()
         self.query_one("#needs", OptionList).focus()
         # On record already: the ticket prints in the background, its problems said apart.
-        slip = ticket_for(saved, walkin, app.settings, app.store.clock.now())
+        slip = ticket_for(saved, channel, self.flags, app.settings, app.store.clock.now())
         if tickets.print_ticket(self, slip, self.printed):
             self.say_printing(t("printer.status.printing", ticket=slip.number))
 
