@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
@@ -90,14 +90,19 @@ class EscposPrinter:
     kind: str = ""
     """usb, net, file or cups: what a fault is said about (a missing `lp` is CUPS's)."""
     seconds: float = PRINT_SECONDS
+    one_at_a_time: threading.Lock = field(default_factory=threading.Lock, compare=False,
+                                          repr=False)  # fmt: skip
+    """Two walk-ins accepted within a second never interleave their bytes on one printer;
+    behind a hung ticket, the next one waits out its own time and is said as not answering."""
 
     def print_lines(self, lines: Sequence[TicketLine]) -> None:
         def job() -> None:
-            printer = self.open_printer()
-            try:
-                write_ticket(printer, lines)
-            finally:
-                printer.close()
+            with self.one_at_a_time:
+                printer = self.open_printer()
+                try:
+                    write_ticket(printer, lines)
+                finally:
+                    printer.close()
 
         within(self.seconds, job, self.kind)
 
