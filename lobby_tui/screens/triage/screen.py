@@ -142,7 +142,8 @@ class TriageScreen(LobbyScreen):
                     yield Button(t("triage.save"), id="save", variant="success")
                     yield Button(t("triage.new"), id="new")
                 # The ticket printer (R2.11): the last ticket again, and how it went.
-                with Horizontal(classes="triage-row", id="print-row"):
+                # The status under the button: beside it, a narrow form would cut it.
+                with Vertical(classes="triage-row", id="print-row"):
                     yield Button(t("printer.reprint"), id="reprint")
                     yield Static(id="print-status")
                 # Below Accept, so Accept stays in sight on a small screen; one under the other:
