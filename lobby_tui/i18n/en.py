@@ -1588,7 +1588,7 @@ CATALOG: dict[str, str] = {
     "bundle.refused.chain_head": "The journal's last event (#{seq}) is not the manifest's chain head.",
     # The ticket printer (R2.11): the setting, the ticket's words, its problems and reprint.
     # (error.settings_at is here too: a bad setting in settings.toml, with its line.)
-    "error.settings_at": "The settings file {file}, line {line}: the setting {key} is not valid: {problem}",
+    "error.settings_at": "The setting {key} is not valid ({file}, line {line}): {problem}",
     "printer.setting.type": 'the printer is set in quotes, such as "usb:04b8:0202" or "none"; got {value}',
     "printer.setting.kind": 'the printer is "none", "usb:VVVV:PPPP", "net:HOST:PORT", "file:/PATH" or "cups:QUEUE"; got {value}',
     "printer.setting.usb": "a USB printer is usb:VVVV:PPPP, its vendor and product ids as four hexadecimal digits each (lsusb shows them); got {value}",

@@ -1489,7 +1489,7 @@ CATALOG: dict[str, str] = {
     "bundle.refused.chain_head": "日志最后一条事件（#{seq}）不是清单中的链头。",
     # The ticket printer (R2.11): the setting, the ticket's words, its problems and reprint.
     # (error.settings_at is here too: a bad setting in settings.toml, with its line.)
-    "error.settings_at": "设置文件 {file} 第 {line} 行：设置项 {key} 无效：{problem}",
+    "error.settings_at": "设置项 {key} 无效（{file} 第 {line} 行）：{problem}",
     "printer.setting.type": '打印机设置须加引号，例如 "usb:04b8:0202" 或 "none"；实际为 {value}',
     "printer.setting.kind": '打印机设置应为 "none"、"usb:VVVV:PPPP"、"net:地址:端口"、"file:/路径" 或 "cups:队列"；实际为 {value}',
     "printer.setting.usb": "USB 打印机写作 usb:VVVV:PPPP，厂商号和产品号各为四位十六进制数（lsusb 可查）；实际为 {value}",

@@ -99,11 +99,14 @@ def test_a_bad_printer_is_refused_with_file_line_and_reason(
     assert (error.key, error.reason) == ("printer", reason)
     assert error.file == str(branch_content / "settings.toml") and error.line == line
     said = settings_problem(error)
-    assert said.startswith(f"The settings file {branch_content / 'settings.toml'}, line {line}:")
+    assert said.startswith(
+        f"The setting printer is not valid ({branch_content / 'settings.toml'}, line {line}): "
+    )
     assert english in said and value.strip('"') in said
     set_language("zh")
     said = settings_problem(error)
-    assert f"第 {line} 行" in said and chinese in said and "printer" in said
+    assert f"设置项 printer 无效（{branch_content / 'settings.toml'} 第 {line} 行）：" in said
+    assert chinese in said
 
 
 def test_bad_ticket_languages_are_refused_the_same_way(
@@ -130,7 +133,7 @@ def test_the_start_says_it_in_one_line_and_stops(
     assert stopped.value.code == 1
     said = capsys.readouterr().err.strip()
     assert said == (
-        f"lobby: 设置文件 {branch_content / 'settings.toml'} 第 {line} 行：设置项 printer 无效："
+        f"lobby: 设置项 printer 无效（{branch_content / 'settings.toml'} 第 {line} 行）："
         "USB 打印机写作 usb:VVVV:PPPP，厂商号和产品号各为四位十六进制数（lsusb 可查）；"
         "实际为 'usb:lp0'"
     )
