@@ -142,8 +142,11 @@ class TriageScreen(LobbyScreen):
                     yield Button(t("triage.save"), id="save", variant="success")
                     yield Button(t("triage.new"), id="new")
                 # The ticket printer (R2.11): the last ticket again, and how it went.
-                # The status under the button: beside it, a narrow form would cut it.
-                with Vertical(classes="triage-row", id="print-row"):
+                # The status under the button: beside it, a narrow form would cut it. Without
+                # a printer the row is never shown (hidden from the start: no frame with it).
+                print_row = Vertical(classes="triage-row", id="print-row")
+                print_row.display = tickets.has_printer(self)
+                with print_row:
                     yield Button(t("printer.reprint"), id="reprint")
                     yield Static(id="print-status")
                 # Below Accept, so Accept stays in sight on a small screen; one under the other:
@@ -168,7 +171,6 @@ class TriageScreen(LobbyScreen):
         self.greeting_shown = None  # a new greeting widget, or a new language
         if self.problem:
             return
-        self.query_one("#print-row").display = tickets.has_printer(self)
         self.new_walkin()
 
     # The form ------------------------------------------------------------------------
