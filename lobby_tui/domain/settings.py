@@ -153,7 +153,7 @@ def _printer_setting(raw: Mapping[str, Any]) -> tuple[PrinterTarget | None, tupl
         languages = parse_ticket_languages(raw.get(key, list(TICKET_LANGUAGES)))
     except PrinterSettingError as exc:
         raise SettingsError(
-            key, f"not a printer setting of the expected form, got {exc.value!r}",
+            key, f"not of the expected form, got {exc.value!r}",
             exc.reason, value=repr(exc.value),
         ) from exc  # fmt: skip
     return target, languages
