@@ -42,6 +42,8 @@ from lobby_tui.widgets.topbar import TopBar
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from lobby_tui.devices.printer import TicketPrinter
+    from lobby_tui.domain.ticket import Ticket
     from lobby_tui.screens.palette import PaletteCommand
 
 # The places of the lobby, in the order of the manager's day, with the key that opens each.
@@ -194,10 +196,26 @@ class LobbyApp(App[None]):
         self.touched = False
         """A key or tap since the idle check last looked (set per key: nothing else)."""
         self.last_touch: datetime | None = None
+        self.printer: TicketPrinter | None = None
+        """The ticket printer (R2.11), made from the setting at the first ticket
+        (`ticket_printer`); tests put their own here."""
+        self.printer_problem: str | None = None
+        """Why the last ticket did not print (devices/printer.FAULTS), while the printer is
+        failing: the top bar says so, in the language of the moment, until a ticket prints."""
+        self.last_ticket: Ticket | None = None
+        """The last walk-in's ticket, as printed or not: triage's reprint prints it again."""
         self.register_theme(DEFAULT)
         self.register_theme(HIGH_CONTRAST)
         self.theme = BY_SETTING.get(settings.theme, DEFAULT.name)
         self.keep_faint_readable = DimFilter(HIGH_CONTRAST_DIM)
+
+    def ticket_printer(self) -> TicketPrinter | None:
+        """The printer the settings name (None: no printer), python-escpos loaded only now."""
+        if self.printer is None and self.settings.printer is not None:
+            from lobby_tui.devices.printer import printer_for
+
+            self.printer = printer_for(self.settings.printer)
+        return self.printer
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """High contrast draws faint text in a colour of its own, still 4.5:1 (themes.py)."""

@@ -43,6 +43,15 @@ def explain(exc: StoreError | ContentError) -> str:
     return line
 
 
+def settings_problem(exc: SettingsError) -> str:
+    """A bad setting in one line, in the user's language where its reason has words: the
+    file and line when it came from settings.toml."""
+    problem = t(exc.reason, **exc.params) if exc.reason else exc.problem
+    if exc.file is not None:
+        return t("error.settings_at", file=exc.file, line=exc.line, key=exc.key, problem=problem)
+    return t("error.settings", key=exc.key, problem=problem)
+
+
 def way_back(db: Path) -> str:
     """What to do about a damaged database: the newest backup that verifies, and how."""
     from lobby_tui.services.backup import backup_folder, newest_good_backup
@@ -61,7 +70,7 @@ def user_errors() -> Iterator[None]:
     except (StoreError, ContentError) as exc:
         fail(explain(exc))
     except SettingsError as exc:
-        fail(t("error.settings", key=exc.key, problem=exc.problem))
+        fail(settings_problem(exc))
     except OSError as exc:
         fail(t("error.os", detail=exc.strerror or str(exc), path=exc.filename or ""))
 

@@ -11,6 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lobby_tui.domain.bundle import branch_id_problem
 from lobby_tui.domain.retention import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
 from lobby_tui.domain.staff import ROLES
+from lobby_tui.domain.ticket import (
+    TICKET_LANGUAGES,
+    PrinterSettingError,
+    PrinterTarget,
+    parse_printer,
+    parse_ticket_languages,
+)
 
 THEMES = ("default", "high-contrast")
 PROFILES = ("nfra", "fca", "cfpb")  # see domain/complaints.py
@@ -18,10 +25,18 @@ LANGUAGES = ("zh", "en")
 
 
 class SettingsError(ValueError):
-    def __init__(self, key: str, problem: str) -> None:
+    """A setting that cannot be used. `problem` says why in English; `reason`, where given,
+    is the catalog key that says it in the user's language (with `params`). The service that
+    read the file adds where: `file` and `line` (services/settings.load_settings)."""
+
+    def __init__(self, key: str, problem: str, reason: str | None = None, **params: object) -> None:
         super().__init__(f"{key}: {problem}")
         self.key = key
         self.problem = problem
+        self.reason = reason
+        self.params = params
+        self.file: str | None = None
+        self.line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,12 @@ class Settings:
     display_volume: int = 80
     """The calling display's loudness, 0 to 100 (the page's own volume)."""
 
+    printer: PrinterTarget | None = None
+    """Where each walk-in's ticket is printed (R2.11): none (the default), a USB, network,
+    device-file or CUPS printer speaking ESC/POS."""
+    ticket_languages: tuple[str, ...] = TICKET_LANGUAGES
+    """The languages a printed ticket says everything in, in order (Chinese, then English)."""
+
     def branch(self, lang: str) -> str:
         return self.branch_name.get(lang) or next(iter(self.branch_name.values()), "")
 
@@ -138,6 +159,20 @@ def _voices(raw: Mapping[str, Any], key: str, default: tuple[str, ...]) -> tuple
     return tuple(dict.fromkeys(value))
 
 
+def _printer_setting(raw: Mapping[str, Any]) -> tuple[PrinterTarget | None, tuple[str, ...]]:
+    key = "printer"
+    try:
+        target = parse_printer(raw.get(key, "none"))
+        key = "ticket_languages"
+        languages = parse_ticket_languages(raw.get(key, list(TICKET_LANGUAGES)))
+    except PrinterSettingError as exc:
+        raise SettingsError(
+            key, f"not of the expected form, got {exc.value!r}",
+            exc.reason, value=repr(exc.value),
+        ) from exc  # fmt: skip
+    return target, languages
+
+
 def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> Settings:
     raw = {**defaults, **overrides}
     name = raw.get("branch_name")
@@ -176,6 +211,7 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
     lunch_until = _clock_time({"lunch_until": "14:00", **raw}, "lunch_until")
     if lunch_until <= lunch_from:
         raise SettingsError("lunch_until", "must be later than lunch_from")
+    printer, ticket_languages = _printer_setting(raw)
     return Settings(
         branch_name={str(k): str(v) for k, v in name.items()},
         timezone=zone,
@@ -204,4 +240,6 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         reveal_roles=_roles(raw, "reveal_roles", Settings.reveal_roles),
         display_voices=_voices(raw, "display_voices", Settings.display_voices),
         display_volume=_int(raw, "display_volume", 0, 100, Settings.display_volume),
+        printer=printer,
+        ticket_languages=ticket_languages,
     )

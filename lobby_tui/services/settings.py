@@ -7,14 +7,22 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from lobby_tui.content import load_toml
-from lobby_tui.domain.settings import Settings, build_settings
+from lobby_tui.content import data_dir, load_toml, locate
+from lobby_tui.domain.settings import Settings, SettingsError, build_settings
 from lobby_tui.store import Store, StoreError, open_store, wall_clock
 
 
 def load_settings(store: Store) -> Settings:
     defaults = {k: v for k, v in load_toml("settings.toml").items() if k != "version"}
-    return build_settings(defaults, store.settings())
+    overrides = store.settings()
+    try:
+        return build_settings(defaults, overrides)
+    except SettingsError as exc:
+        if exc.key not in overrides:  # from the file, not the app's own choices: say where
+            path = data_dir() / "settings.toml"
+            exc.file = str(path)
+            exc.line = locate(path.read_text(encoding="utf-8"), (exc.key,))
+        raise
 
 
 def save_setting(store: Store, key: str, value: Any) -> None:

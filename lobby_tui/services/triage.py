@@ -252,6 +252,7 @@ class Saved:
     band: str | None
     minutes: int | None
     prompts: tuple[str, ...] = ()  # what the counter is reminded of (domain/cash.py)
+    ahead: int = 0  # people to be called first, as quoted (the printed ticket says it)
 
 
 def prompts_for(walkin: Walkin, settings: Settings) -> list[str]:
@@ -344,7 +345,7 @@ def save_walkin(
                     due_at=due,
                     owner=owner,
                 )
-    return Saved(arrival_id, ticket, estimate.band, minutes, tuple(prompts))
+    return Saved(arrival_id, ticket, estimate.band, minutes, tuple(prompts), estimate.ahead)
 
 
 # The live queue -------------------------------------------------------------------------

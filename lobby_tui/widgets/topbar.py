@@ -1,4 +1,5 @@
-"""The line at the top of every screen: branch, business day, clock, shift, demo badge."""
+"""The line at the top of every screen: branch, business day, clock, shift, demo badge, and
+a failing ticket printer (R2.11) while it fails."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ class TopBar(Static):
         text = Text()
         text.append(t(f"place.{self.place}"), style="bold")
         text.append("  ")
+        if app.printer_problem is not None:
+            # Before the branch's name: on a narrow screen the line's end is cut, not this.
+            text.append(f" {t(f'printer.badge.{app.printer_problem}')} ", style="bold reverse red")
+            text.append("  ")
         text.append(settings.branch(app.language))
         text.append("  ")
         text.append(f"{day.isoformat()} {t(f'weekday.{day.weekday()}')}")

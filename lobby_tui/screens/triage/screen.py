@@ -18,10 +18,12 @@ from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, cash_rates, channels, cue_table, needs_catalogue
+from lobby_tui.devices.printer import PrinterFault
 from lobby_tui.domain.cash import counter_prompts, is_large_cash, large_cash_at_triage
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_party, check_ticket
+from lobby_tui.domain.ticket import Ticket
 from lobby_tui.domain.triage import (
     FLAGS,
     PRIORITY_FLAGS,
@@ -34,10 +36,12 @@ from lobby_tui.domain.triage import (
 )
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen, problem_text
+from lobby_tui.screens.triage import tickets
 from lobby_tui.screens.triage.queue import LiveQueue
 from lobby_tui.services import triage as service
 from lobby_tui.services.counter import WindowNow
 from lobby_tui.services.dayplan import find_appointments
+from lobby_tui.services.printing import ticket_for
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.footer import LobbyFooter
@@ -59,6 +63,7 @@ class TriageScreen(LobbyScreen):
         Binding("r", "override", "triage.key_override", show=False),
         Binding("a", "appointment", "triage.key_appointment", show=False),
         Binding("q", "queue", "triage.key_queue", show=False),
+        Binding("p", "reprint", "printer.key_reprint", show=False),
         Binding("escape", "back_to_needs", show=False),
     ]
 
@@ -136,6 +141,14 @@ class TriageScreen(LobbyScreen):
                 with Horizontal(classes="triage-row", id="buttons"):
                     yield Button(t("triage.save"), id="save", variant="success")
                     yield Button(t("triage.new"), id="new")
+                # The ticket printer (R2.11): the last ticket again, and how it went.
+                # The status under the button: beside it, a narrow form would cut it. Without
+                # a printer the row is never shown (hidden from the start: no frame with it).
+                print_row = Vertical(classes="triage-row", id="print-row")
+                print_row.display = tickets.has_printer(self)
+                with print_row:
+                    yield Button(t("printer.reprint"), id="reprint")
+                    yield Static(id="print-status")
                 # Below Accept, so Accept stays in sight on a small screen; one under the other:
                 # the list as wide as the form keeps each line whole.
                 with Vertical(classes="triage-row", id="appointment-row"):
@@ -381,7 +394,7 @@ class TriageScreen(LobbyScreen):
         elif char.isupper() and any(c.key == char for c in cue_table().cue):
             cue = next(c for c in cue_table().cue if c.key == char)
             self.toggle_cue(cue)
-        elif char.islower() and char not in {"r", "a", "q"}:
+        elif char.islower() and char not in {"r", "a", "q", "p"}:
             need = needs_catalogue().by_key(char)
             if need is None:
                 self.query_one("#error-need", Static).update(
@@ -552,6 +565,24 @@ class TriageScreen(LobbyScreen):
         self.show_prompts(saved.prompts)
         self.refresh_state()
         self.query_one("#needs", OptionList).focus()
+        # On record already: the ticket prints in the background, its problems said apart.
+        slip = ticket_for(saved, channel, self.flags, app.settings, app.store.clock.now())
+        if tickets.print_ticket(self, slip, self.printed):
+            self.say_printing(t("printer.status.printing", ticket=slip.number))
+
+    # The printed ticket (R2.11) -------------------------------------------------------
+
+    @on(Button.Pressed, "#reprint")
+    def action_reprint(self) -> None:
+        """P (or the button): the last ticket printed again."""
+        tickets.reprint(self, self.printed)
+
+    def printed(self, ticket: Ticket, fault: PrinterFault | None) -> None:
+        self.say_printing(tickets.printed(self, ticket, fault))
+
+    def say_printing(self, status: str) -> None:
+        if not self.problem and not self.rebuilding:
+            self.query_one("#print-status", Static).update(status)
 
     @on(Select.Changed, "#channel")
     def channel_changed(self) -> None:
