@@ -64,7 +64,7 @@ def _named_db(ctx: click.Context, param: click.Parameter, value: Path | None) ->
     return value
 
 
-db_option = click.option(
+db_option: Callable[[Callable[..., Any]], Callable[..., Any]] = click.option(
     "--db",
     type=click.Path(dir_okay=True, path_type=Path),
     envvar="LOBBY_DB",
@@ -151,6 +151,7 @@ def _pick(ctx: click.Context, key: str, value: Any) -> Any:
     show_default=True,
     help=t("cli.per_day_help"),
 )
+@click.option("--queue-feed", is_flag=True, help=t("cli.demo_queue_feed_help"))
 @click.pass_context
 def demo(
     ctx: click.Context,
@@ -160,6 +161,7 @@ def demo(
     seed: int,
     days: int,
     per_day: int,
+    queue_feed: bool,
 ) -> None:
     import shutil
     import tempfile
@@ -207,6 +209,13 @@ def demo(
                     )  # fmt: skip
                 # The demo branch's code, so `lobby bundle` works on the demo (issue 18).
                 save_setting(store, BRANCH_SETTING, DEMO_BRANCH_ID)
+                if queue_feed:  # the branch's own ticket machine, its log read in (R2.12)
+                    from lobby_tui.demo.machine_log import play_machine_log
+
+                    log = Path(db).with_name(f"{Path(db).stem}-queue-feed.csv")
+                    fed = play_machine_log(store, settings, day, log, seed)
+                    echo(t("cli.demo_queue_fed", path=str(log), added=fed.added,
+                           joined=fed.joined, db=str(db)))  # fmt: skip
             except BaseException:
                 store.close()
                 raise
@@ -792,3 +801,8 @@ def main() -> None:
 from lobby_tui.cli_hq import hq  # noqa: E402
 
 cli.add_command(hq)
+
+# The ticket machine's feed (cli_queue.py), added the same way.
+from lobby_tui.cli_queue import queue  # noqa: E402
+
+cli.add_command(queue)

@@ -32,6 +32,7 @@ from lobby_tui.store.clock import iso, parse_iso
 from lobby_tui.store.db import new_id
 
 MAPPING_FILE = "queue_feed.toml"
+PREFIX_BYTES = 4096  # how much of a followed log's start is compared at each look
 FOLLOW_SECONDS = 0.5  # how often `follow` looks at the log: a call is in within ~1 s
 
 
@@ -71,7 +72,7 @@ def load_mapping(path: Path | None = None) -> FeedMapping:
     try:
         return mapping_from(raw, names, needs)
     except FeedError as exc:
-        raise FeedError("feed.bad_mapping", file=str(where), problem=exc.key, **exc.params) from exc
+        raise FeedError("feed.bad_mapping", file=str(where), problem=exc.key) from exc
 
 
 # Reading lines ------------------------------------------------------------------------------
@@ -248,19 +249,26 @@ class Follower:
         self.line = 1  # the number of the next line in the file being read
         self.header: list[str] | None = None
         self.rest = b""  # a line not yet ended
+        self.prefix = b""  # the file's first bytes as read: changed, it was rewritten
 
     def _open(self) -> None:
         self.handle = self.path.open("rb")
         seen = os.fstat(self.handle.fileno())
         self.identity = (seen.st_dev, seen.st_ino)
-        self.line, self.header, self.rest = 1, None, b""
+        self.line, self.header, self.rest, self.prefix = 1, None, b"", b""
 
     def _read(self) -> list[tuple[int, dict[str, Any] | FeedError]]:
         assert self.handle is not None
-        if os.fstat(self.handle.fileno()).st_size < self.handle.tell():  # truncated
+        fd = self.handle.fileno()
+        shorter = os.fstat(fd).st_size < self.handle.tell()
+        if shorter or os.pread(fd, len(self.prefix), 0) != self.prefix:
+            # Truncated (copytruncate), perhaps written again past where we were: what we
+            # read is no longer the file's start, so it is read again from there.
             self.handle.seek(0)
-            self.line, self.header, self.rest = 1, None, b""
+            self.line, self.header, self.rest, self.prefix = 1, None, b"", b""
         chunk = self.rest + self.handle.read()
+        if len(self.prefix) < PREFIX_BYTES:
+            self.prefix = os.pread(fd, PREFIX_BYTES, 0)[: self.handle.tell()]
         complete, newline, self.rest = chunk.rpartition(b"\n")
         if not newline:
             return []

@@ -93,6 +93,9 @@ class DayReport:
     # Consumer protection (issue 20): fraud prevented and money saved, AML concerns, large
     # cash; totals only, never an amount per customer.
     protection: FraudFigures = FraudFigures()
+    # Where the walk-ins came from (R2.12): triaged by the manager (and of those, joined to
+    # the branch's ticket machine), or known only from the machine's log.
+    sources: tuple[int, int, int] = (0, 0, 0)
     # The journal's head when read (seq, hash): written down, it is an anchor that
     # `lobby verify --anchor` checks (issue 14). None: an empty journal.
     chain_head: tuple[int, str] | None = None
@@ -130,6 +133,9 @@ class DayReport:
                 "quote_shorter_rate": _share(a.quote_shorter_rate),
                 "triage_seconds_median": _tenth(a.triage_seconds_median),
                 "triage_within_target": _share(a.triage_within_target),
+                "sources": dict(
+                    zip(("triaged", "joined", "machine_only"), self.sources, strict=True)
+                ),
             },
             "checklist": {
                 "completed": c.completed,
@@ -274,7 +280,20 @@ def _report(
         chain_head=chain_head(store),
         red_min=settings.wait_red_min,
         protection=protection(store, span),
+        sources=_sources(store, span),
     )
+
+
+def _sources(store: Store, span: tuple[str, str]) -> tuple[int, int, int]:
+    """(triaged by the manager, of which joined to the ticket machine, machine only)."""
+    row = store.query_one(
+        "SELECT COUNT(*) FILTER (WHERE source IS NULL),"
+        " COUNT(*) FILTER (WHERE source IS NULL AND machine_issued_at IS NOT NULL),"
+        " COUNT(*) FILTER (WHERE source = 'machine')"
+        " FROM arrivals WHERE business_day BETWEEN ? AND ?",
+        span,
+    )
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
 
 def chain_head(store: Store) -> tuple[int, str] | None:

@@ -39,6 +39,7 @@ KEYS: dict[str, Any] = {
         "quote_shorter_rate": "rate",
         "triage_seconds_median": "minutes",
         "triage_within_target": "rate",
+        "sources": {"triaged": int, "joined": int, "machine_only": int},  # covers: R2.12
     },
     "checklist": {"completed": int, "items": int, "problems": int, "tasks_open": int},
     "rounds": {"done": int, "due": int, "missed": int, "apology_rate": "rate"},
@@ -458,6 +459,7 @@ def test_the_report_type_is_the_handover_interface() -> None:
         "chain_head",
         "red_min",
         "protection",
+        "sources",
     } == fields
 
 
