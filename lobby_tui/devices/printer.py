@@ -42,7 +42,8 @@ class PrinterFault(Exception):
     def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(f"{kind}: {detail}" if detail else kind)
         self.kind = kind
-        self.detail = detail[:DETAIL_MAX]
+        # Cut at the front when long: a path's end (…/usb/lp0) says which device it is.
+        self.detail = detail if len(detail) <= DETAIL_MAX else "…" + detail[-DETAIL_MAX + 1 :]
 
 
 class TicketPrinter(Protocol):
