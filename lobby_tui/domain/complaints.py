@@ -124,13 +124,22 @@ def check_extension(
     reason: str,
     told_how: str,
     approver_level: str | None = None,
+    *,
+    received_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> Extension:
     """The next extension after `done` of them, only with who approved it, why, and how the
-    complainant was told; the further one also with the approver's level."""
+    complainant was told; the further one also with the approver's level. It is recorded
+    before the limit in force passes (R4.4): a case already overdue stays overdue."""
     if not profile.extensions:
         raise Invalid("extension", "extension_not_allowed")
     if done >= len(profile.extensions):
         raise Invalid("extension", "already_extended", days=profile.extensions[-1])
+    if received_at is not None and now is not None:
+        in_force = decision_due(profile, received_at, extensions=done)
+        if now > in_force:
+            days = profile.extensions[done - 1] if done else profile.days
+            raise Invalid("extension", "extension_too_late", days=days)
     step = done + 1
     approver = check_text(approver, "approver", NAME_MAX, key="name_too_long")
     reason = reason.strip()

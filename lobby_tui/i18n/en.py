@@ -1690,4 +1690,8 @@ CATALOG: dict[str, str] = {
     "report.arrivals.sources.machine_only": "Walk-ins from the ticket machine only",
     "cli.demo_queue_feed_help": "Also play the morning as the branch's own ticket machine logged it (beside the database), read in as lobby queue import does.",
     "cli.demo_queue_fed": "The ticket machine's log: {path} — {joined} tickets joined to triaged walk-ins, {added} only the machine knew. Try: lobby queue import {path} --db {db}",
+    "invalid.extension_too_late": "Too late to extend: the {days}-day limit in force has passed. An extension is recorded before the limit; the case stays overdue.",
+    "complaint.profile_extended.nfra": "NFRA, extended to {days} days",
+    "complaint.profile_extended.fca": "FCA, extended to {days} days",
+    "complaint.profile_extended.cfpb": "CFPB, extended to {days} days",
 }

@@ -1591,4 +1591,8 @@ CATALOG: dict[str, str] = {
     "report.arrivals.sources.machine_only": "仅来自叫号机的来客",
     "cli.demo_queue_feed_help": "同时回放网点自有叫号机记录的上午日志（写在数据库旁），并按 lobby queue import 的方式导入。",
     "cli.demo_queue_fed": "叫号机日志：{path} —— {joined} 张票与已分流客户关联，{added} 张仅叫号机知道。可试：lobby queue import {path} --db {db}",
+    "invalid.extension_too_late": "已不能延期：现行 {days} 日时限已过。延期须在时限届满前记录；本案仍为逾期。",
+    "complaint.profile_extended.nfra": "金融监管总局，已延长至 {days} 日",
+    "complaint.profile_extended.fca": "FCA，已延长至 {days} 日",
+    "complaint.profile_extended.cfpb": "CFPB，已延长至 {days} 日",
 }

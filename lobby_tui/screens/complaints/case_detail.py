@@ -386,6 +386,9 @@ class CaseDetail(VerticalScroll):
         text = Text()
         if complaint.decision_due_at and complaint.status in ("new", "in_progress"):
             profile = t(f"complaint.profile.{complaint.profile}")
+            if complaint.extensions:  # the limit in force, not the first one
+                days = PROFILES[complaint.profile].extensions[complaint.extensions - 1]
+                profile = t(f"complaint.profile_extended.{complaint.profile}", days=days)
             text.append(
                 t("complaint.decision_due", date=day(complaint.decision_due_at), profile=profile),
                 style=style,

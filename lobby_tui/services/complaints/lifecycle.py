@@ -256,10 +256,11 @@ def extend(
         if row["status"] not in OPEN:
             raise Invalid("extension", "extension_closed")
         profile = PROFILES[str(row["profile"] or "nfra")]
-        step = check_extension(
-            profile, _extensions(row), approver, reason, told_how, approver_level
-        )
         received = parse_iso(str(row["received_at"]))
+        step = check_extension(
+            profile, _extensions(row), approver, reason, told_how, approver_level,
+            received_at=received, now=store.clock.now(),
+        )  # fmt: skip
         due = iso(decision_due(profile, received, extensions=step.step))
         changes: dict[str, object] = {"decision_due_at": due, "updated_at": uow.now}
         if step.step == 1:

@@ -1,0 +1,73 @@
+"""Rules a branch would catch on its first day (issue 31): each case as the audit found it,
+replayed against the rule that must hold."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lobby_tui.content import complaint_catalogue
+from lobby_tui.domain.complaints import PROFILES, Intake, check_extension
+from lobby_tui.domain.errors import Invalid
+from lobby_tui.domain.settings import Settings
+from lobby_tui.i18n import t
+from lobby_tui.services import complaints as service
+from lobby_tui.store import FixedClock, Store
+
+
+def take(store: Store, settings: Settings) -> str:
+    """A complaint received now, under the branch's profile (NFRA: 15 days)."""
+    case = Intake(
+        received_at=store.clock.now(),
+        via="in_person",
+        category="waiting_time",
+        severity="medium",
+        description="排队一个多小时，没有人解释原因",
+        subject="等候太久",
+    )
+    complaint_id, _ = service.take_complaint(store, settings, complaint_catalogue(), case,
+                                             shift_id=None)  # fmt: skip
+    return complaint_id
+
+
+# 1. An overdue complaint cannot be extended after the fact (R4.4) ---------------------------
+
+
+def test_an_extension_after_the_limit_in_force_is_refused(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4
+    complaint_id = take(store, settings)
+    received = store.clock.now()
+    clock.advance(days=20)  # day 20 of a case under the 15-day limit: overdue
+    with pytest.raises(Invalid) as refused:
+        service.extend(store, complaint_id, "Branch head Li", "complex", told_how="phone")
+    assert (refused.value.key, refused.value.params) == ("extension_too_late", {"days": 15})
+    assert t("invalid.extension_too_late", days=15).startswith("Too late to extend")
+    case = service.get(store, complaint_id)
+    assert case.extensions == 0 and case.decision_due_at == received + timedelta(days=15)
+    assert case.urgency(clock.now(), settings.complaint_soon_days).name == "OVERDUE"
+
+
+def test_an_extension_before_the_limit_and_a_further_one_before_the_next(
+    store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R4.4
+    complaint_id = take(store, settings)
+    clock.advance(days=14)
+    service.extend(store, complaint_id, "Branch head Li", "complex", told_how="phone")
+    clock.advance(days=17)  # day 31: past the extended 30 days
+    with pytest.raises(Invalid, match="extension_too_late") as refused:
+        service.extend(store, complaint_id, "Zhao", "ruling", told_how="letter",
+                       approver_level="head_office")  # fmt: skip
+    assert refused.value.params == {"days": 30}
+
+
+def test_the_rule_itself_names_the_limit_in_force() -> None:  # covers: R4.4
+    nfra = PROFILES["nfra"]
+    received = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    on_time = received + timedelta(days=15)  # the last moment of the limit
+    assert check_extension(nfra, 0, "Li", "complex", "phone", received_at=received,
+                           now=on_time).step == 1  # fmt: skip
+    with pytest.raises(Invalid, match="extension_too_late"):
+        check_extension(nfra, 0, "Li", "complex", "phone", received_at=received,
+                        now=on_time + timedelta(seconds=1))  # fmt: skip
