@@ -93,16 +93,40 @@ def in_yuan(amount: Decimal, code: str, rates: Mapping[str, Decimal]) -> Decimal
     return amount if code == YUAN else amount * rates[code]
 
 
+FOREIGN_USD = 10_000  # the People's Bank: foreign cash from the equivalent of USD 10,000
+
+
 def is_large_cash(
-    typed: str, threshold: int, rates: Mapping[str, Decimal], field: str = "cash"
+    typed: str,
+    threshold: int,
+    rates: Mapping[str, Decimal],
+    field: str = "cash",
+    *,
+    foreign_usd: int = FOREIGN_USD,
+    earlier: str = "",
 ) -> bool | None:
-    """The large-cash rule: at or above the threshold in yuan, or its equivalent. None: no
-    amount typed (nothing to remind)."""
+    """The large-cash rule (大额现金): yuan at or above `threshold` (RMB 50,000), or foreign
+    cash at or above the equivalent of `foreign_usd` US dollars, single or together with cash
+    of the same kind already moved today (`earlier`, as the customer says; not kept). None:
+    no amount typed (nothing to remind)."""
     parsed = parse_money(typed, field, rates)
     if parsed is None:
         return None
+    before = parse_money(earlier, "cash_earlier", rates)
     amount, code = parsed
-    return in_yuan(amount, code, rates) >= threshold
+    same_kind = before is not None and (before[1] == YUAN) == (code == YUAN)
+    if code == YUAN:
+        return amount + (before[0] if before and same_kind else 0) >= threshold
+    usd = rates.get("USD")
+    if usd is None:  # no dollar rate: the yuan threshold, as before
+        total = in_yuan(amount, code, rates)
+        if before and same_kind:
+            total += in_yuan(before[0], before[1], rates)
+        return total >= threshold
+    total = in_yuan(amount, code, rates) + (
+        in_yuan(before[0], before[1], rates) if before and same_kind else 0
+    )
+    return total / usd >= foreign_usd
 
 
 def yuan_text(amount: Decimal) -> str:
@@ -119,13 +143,21 @@ WEALTH_CHANNEL = "wealth"
 
 
 def large_cash_at_triage(
-    need_channel: str, typed: str, threshold: int, rates: Mapping[str, Decimal]
+    need_channel: str,
+    typed: str,
+    threshold: int,
+    rates: Mapping[str, Decimal],
+    *,
+    foreign_usd: int = FOREIGN_USD,
+    earlier: str = "",
 ) -> bool:
     """The mark for a walk-in: an amount typed for a cash need (deposit, withdrawal, foreign
-    cash) at or above the threshold. An amount for any other need is refused beside the
-    field: it would be a number kept about the customer for nothing."""
-    large = is_large_cash(typed, threshold, rates)
+    cash) at or above the threshold, with what they moved earlier today. An amount for any
+    other need is refused beside the field: a number kept about the customer for nothing."""
+    large = is_large_cash(typed, threshold, rates, foreign_usd=foreign_usd, earlier=earlier)
     if large is None:
+        if earlier.strip() and need_channel == CASH_CHANNEL:
+            parse_money(earlier, "cash_earlier", rates)  # said beside its field if bad
         return False
     if need_channel != CASH_CHANNEL:
         raise Invalid("cash", "cash_need_only")

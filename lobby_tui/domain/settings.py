@@ -87,6 +87,9 @@ class Settings:
     appointment_grace_min: int = 15
     """An appointment not checked in this long after its time is a no-show."""
     large_cash_threshold: int = 50000
+    large_cash_foreign_usd: int = 10000
+    """Foreign cash is large from the equivalent of this many US dollars (the People's Bank:
+    USD 10,000), at the rates in rates.toml."""
     """Yuan: a cash withdrawal booked at or above this gets a cash-preparation task."""
     reveal_roles: tuple[str, ...] = ("lobby_manager", "supervisor", "wealth_manager")
     """The roles whose signed-in staff may reveal a customer's full name and phone (R6.5);
@@ -221,6 +224,7 @@ def build_settings(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) ->
         wait_red_min=red,
         service_level_target=_share(raw, "service_level_target", 0.8),
         large_cash_threshold=_int(raw, "large_cash_threshold", 1000, 10_000_000, 50000),
+        large_cash_foreign_usd=_int(raw, "large_cash_foreign_usd", 100, 10_000_000, 10000),
         pension_days=_days_of_month(raw, "pension_days"),
         payroll_days=_days_of_month(raw, "payroll_days"),
         round_interval_min=_int(raw, "round_interval_min", 1, 240),

@@ -243,6 +243,7 @@ class Walkin:
     triage_seconds: float
     appointment_id: str | None = None
     cash: str = ""  # a cash amount as typed (R5): decides the large-cash mark, never kept
+    cash_earlier: str = ""  # cash of the same kind already moved today, as said: never kept
 
 
 @dataclass(frozen=True)
@@ -261,8 +262,13 @@ def prompts_for(walkin: Walkin, settings: Settings) -> list[str]:
     from lobby_tui.content import cash_rates
 
     large = bool(walkin.cash.strip()) and large_cash_at_triage(
-        walkin.need.channel, walkin.cash, settings.large_cash_threshold, cash_rates()
-    )  # the rates are read only for an amount typed
+        walkin.need.channel,
+        walkin.cash,
+        settings.large_cash_threshold,
+        cash_rates(),
+        foreign_usd=settings.large_cash_foreign_usd,
+        earlier=walkin.cash_earlier,
+    )  # the rates are read only for an amount typed; fmt: skip
     return counter_prompts(walkin.need.channel, walkin.channel, walkin.flags, large)
 
 

@@ -174,7 +174,7 @@ async def test_large_cash_and_suitability_prompts_at_triage(
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f3", "w")
         await pilot.pause()
-        app.screen.query_one("#input-cash", Input).value = "8000 USD"  # 56,800 yuan
+        app.screen.query_one("#input-cash", Input).value = "12000 USD"  # from USD 10,000
         await pilot.pause()
         prompt = "Large cash: the counter checks the customer's ID and files the large-value report"
         assert prompt in screen_text(app)

@@ -71,3 +71,23 @@ def test_the_rule_itself_names_the_limit_in_force() -> None:  # covers: R4.4
     with pytest.raises(Invalid, match="extension_too_late"):
         check_extension(nfra, 0, "Li", "complex", "phone", received_at=received,
                         now=on_time + timedelta(seconds=1))  # fmt: skip
+
+
+# 2. Large cash: foreign currency from USD 10,000; single or cumulative in the day (R5.4) ----
+
+
+def test_foreign_cash_is_large_from_ten_thousand_dollars_and_the_day_adds_up() -> None:
+    # covers: R5.4, R2.5
+    from lobby_tui.content import cash_rates
+    from lobby_tui.domain.cash import is_large_cash, large_cash_at_triage
+
+    rates = cash_rates()
+    assert is_large_cash("7100 USD", 50000, rates) is False  # the audit's case
+    assert is_large_cash("7100 USD", 50000, rates, earlier="3000 USD") is True  # the day's
+    assert is_large_cash("7100 USD", 50000, rates, earlier="30000") is False  # other kind
+    assert is_large_cash("30000", 50000, rates, earlier="25000") is True
+    assert is_large_cash("30000", 50000, rates, earlier="2000 USD") is False
+    assert is_large_cash("5000 USD", 50000, rates, foreign_usd=5000) is True  # a setting
+    with pytest.raises(Invalid) as caught:
+        large_cash_at_triage("cash", "30000", 50000, rates, earlier="some")
+    assert (caught.value.field, caught.value.key) == ("cash_earlier", "amount_not_a_number")

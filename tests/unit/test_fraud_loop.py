@@ -145,8 +145,12 @@ def test_large_cash_is_at_or_above_the_threshold_in_yuan_or_its_equivalent() -> 
     assert is_large_cash("50000", 50000, rates) is True
     assert is_large_cash("49,999.99", 50000, rates) is False
     assert is_large_cash("¥5万", 50000, rates) is True
-    assert is_large_cash("8000 USD", 50000, rates) is True  # 56,800 yuan at 7.10
-    assert is_large_cash("7000美元", 50000, rates) is False  # 49,700
+    # Foreign cash: from the equivalent of USD 10,000, not of the yuan threshold (issue 31.2).
+    assert is_large_cash("7100 USD", 50000, rates) is False  # 50,410 yuan, but USD 7,100
+    assert is_large_cash("10000 USD", 50000, rates) is True
+    assert is_large_cash("9999美元", 50000, rates) is False
+    assert is_large_cash("9,300 EUR", 50000, rates) is True  # 71,610 yuan = USD 10,085
+    assert is_large_cash("9,000 EUR", 50000, rates) is False  # USD 9,761
     assert is_large_cash("", 50000, rates) is None
     assert parse_money("60,000.50 元", "cash") == (Decimal("60000.50"), "CNY")
     for typed, key in (

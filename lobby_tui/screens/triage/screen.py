@@ -19,7 +19,12 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, cash_rates, channels, cue_table, needs_catalogue
 from lobby_tui.devices.printer import PrinterFault
-from lobby_tui.domain.cash import counter_prompts, is_large_cash, large_cash_at_triage
+from lobby_tui.domain.cash import (
+    counter_prompts,
+    is_large_cash,
+    large_cash_at_triage,
+    parse_money,
+)
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_party, check_ticket
@@ -126,12 +131,21 @@ class TriageScreen(LobbyScreen):
                         check=check_ticket,
                     )
                 yield Field("note", placeholder=t("triage.note_placeholder"))
-                yield Field(
-                    "cash",
-                    placeholder=t("triage.cash_placeholder"),
-                    max_length=24,
-                    check=self.check_cash,
-                )
+                with Horizontal(classes="triage-row"):
+                    yield Field(
+                        "cash",
+                        placeholder=t("triage.cash_placeholder"),
+                        max_length=24,
+                        check=self.check_cash,
+                    )
+                    # The day's cash adds up (大额现金: single or cumulative): what the
+                    # customer says they already moved today counts, and is not kept.
+                    yield Field(
+                        "cash_earlier",
+                        placeholder=t("triage.cash_earlier_placeholder"),
+                        max_length=24,
+                        check=self.check_cash_earlier,
+                    )
                 with Horizontal(classes="triage-row"):
                     yield Select(
                         [], id="channel", prompt=t("triage.channel_prompt"), allow_blank=True
@@ -283,7 +297,16 @@ class TriageScreen(LobbyScreen):
         """The amount as the large-cash rule reads it (bad input said beside it)."""
         if not typed.strip():
             return None
-        return is_large_cash(typed, self.lobby_app.settings.large_cash_threshold, cash_rates())
+        settings = self.lobby_app.settings
+        return is_large_cash(typed, settings.large_cash_threshold, cash_rates(),
+                             foreign_usd=settings.large_cash_foreign_usd)  # fmt: skip
+
+    def check_cash_earlier(self, typed: str) -> bool | None:
+        """Cash moved earlier today, read as an amount (bad input said beside it)."""
+        if not typed.strip():
+            return None
+        parse_money(typed, "cash_earlier", cash_rates())
+        return None
 
     def prompts(self, channel: str) -> list[str]:
         """The counter's reminders for the walk-in as it stands (none while the amount
@@ -295,12 +318,14 @@ class TriageScreen(LobbyScreen):
     def large_cash(self) -> bool:
         """The amount typed is large cash for this need (not yet an amount: not yet)."""
         typed = self.query_one("#input-cash", Input).value
+        earlier = self.query_one("#input-cash_earlier", Input).value
         if self.need is None or not typed.strip():
             return False
+        settings = self.lobby_app.settings
         try:
             return large_cash_at_triage(
-                self.need.channel, typed, self.lobby_app.settings.large_cash_threshold,
-                cash_rates(),
+                self.need.channel, typed, settings.large_cash_threshold, cash_rates(),
+                foreign_usd=settings.large_cash_foreign_usd, earlier=earlier,
             )  # fmt: skip
         except (Invalid, ContentError):  # said beside the field / rates.toml's own problem
             return False
@@ -462,7 +487,7 @@ class TriageScreen(LobbyScreen):
     @on(Input.Changed, "#walkin Input")
     def _typed(self, event: Input.Changed) -> None:
         self.touched = self.seconds()
-        if event.input.id == "input-cash" and self.running:
+        if event.input.id in ("input-cash", "input-cash_earlier") and self.running:
             # The large-cash reminder as the amount is typed; large cash is a counter's.
             if self.large_cash() != self.large_shown:
                 self.show_suggestion()
@@ -496,7 +521,10 @@ class TriageScreen(LobbyScreen):
         self.app.push_screen(Confirm(t("triage.continue_question")), answered)
 
     @on(Button.Pressed, "#save")
-    @on(Input.Submitted, "#input-party, #input-ticket, #input-note, #input-reason, #input-cash")
+    @on(
+        Input.Submitted,
+        "#input-party, #input-ticket, #input-note, #input-reason, #input-cash, #input-cash_earlier",
+    )
     def action_save(self) -> None:
         """Accept: save the walk-in, then tell the customer their ticket, wait and next steps."""
         if self.problem or not self.running:
@@ -528,6 +556,7 @@ class TriageScreen(LobbyScreen):
                 triage_seconds=seconds,
                 appointment_id=None if appointment is Select.NULL else str(appointment),
                 cash=values["cash"],
+                cash_earlier=values["cash_earlier"],
             )
             priority = bool(set(self.flags) & PRIORITY_FLAGS)
             estimate = self.state.estimate(channel, priority=priority)
