@@ -1694,5 +1694,5 @@ CATALOG: dict[str, str] = {
     "complaint.profile_extended.nfra": "NFRA, extended to {days} days",
     "complaint.profile_extended.fca": "FCA, extended to {days} days",
     "complaint.profile_extended.cfpb": "CFPB, extended to {days} days",
-    "triage.cash_earlier_placeholder": "cash already moved today (optional)",
+    "triage.cash_earlier_placeholder": "cash earlier today (optional)",
 }

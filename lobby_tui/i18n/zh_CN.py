@@ -1595,5 +1595,5 @@ CATALOG: dict[str, str] = {
     "complaint.profile_extended.nfra": "金融监管总局，已延长至 {days} 日",
     "complaint.profile_extended.fca": "FCA，已延长至 {days} 日",
     "complaint.profile_extended.cfpb": "CFPB，已延长至 {days} 日",
-    "triage.cash_earlier_placeholder": "今日已存取现金（可不填）",
+    "triage.cash_earlier_placeholder": "今日已存取（选填）",
 }
