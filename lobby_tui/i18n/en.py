@@ -1695,4 +1695,6 @@ CATALOG: dict[str, str] = {
     "complaint.profile_extended.fca": "FCA, extended to {days} days",
     "complaint.profile_extended.cfpb": "CFPB, extended to {days} days",
     "triage.cash_earlier_placeholder": "cash earlier today (optional)",
+    "dash.appointments.title_missed": "Appointments today: {count} · no-shows {missed}",
+    "dash.appointments.missed": "no-show: {text}",
 }

@@ -1596,4 +1596,6 @@ CATALOG: dict[str, str] = {
     "complaint.profile_extended.fca": "FCA，已延长至 {days} 日",
     "complaint.profile_extended.cfpb": "CFPB，已延长至 {days} 日",
     "triage.cash_earlier_placeholder": "今日已存取（选填）",
+    "dash.appointments.title_missed": "今日预约：{count} · 爽约 {missed}",
+    "dash.appointments.missed": "爽约：{text}",
 }

@@ -529,10 +529,19 @@ class DashboardScreen(LobbyScreen):
     def appointments(self, lobby: Lobby, shown: int = 3) -> PanelParts:
         """Today's key-customer appointments not yet arrived; due ones in red (R1.6)."""
         count = len(lobby.appointments)
+        missed = lobby.appointments_missed
         title = t("dash.appointments.title", count=count)
-        if count == 0:
-            return title, Text(t("dash.appointments.empty")), "ok"
+        if missed:
+            title = t("dash.appointments.title_missed", count=count, missed=len(missed))
         zone = self.lobby_app.settings.timezone
+        if count == 0 and not missed:
+            return title, Text(t("dash.appointments.empty")), "ok"
+        if count == 0:  # every one came or was missed: the missed stay in sight
+            return title, Group(*(
+                Text.assemble((local(i.at, zone).strftime("%H:%M") + " ", "dim"),
+                              (t("dash.appointments.missed", text=i.text), "dim"))
+                for i in missed[:shown]
+            )), "ok"  # fmt: skip
         soon = lobby.now.timestamp() + 15 * 60
         lines = []
         for item in lobby.appointments[:shown]:

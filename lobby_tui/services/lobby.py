@@ -80,6 +80,8 @@ class Lobby:
     opens_at: datetime
     appointments: list[OpenItem]
     devices_out: list[OpenItem]
+    # Today's appointments marked no-show (R1.6): kept in sight, not gone from the day.
+    appointments_missed: list[OpenItem] = field(default_factory=list)
     handover: Handover | None = None  # the note the previous shift left
     on_duty: list[AtPost] | None = None  # who is at each post now; None: no duty plan today
     windows: list[WindowNow] = field(default_factory=list)  # who is at each open window
@@ -220,11 +222,13 @@ def read_lobby(
         (today,),
     )
 
-    appointments = store.query(
-        "SELECT due_at, purpose, vip FROM appointments WHERE business_day = ?"
-        " AND arrival_id IS NULL AND no_show_at IS NULL ORDER BY due_at",
+    booked = store.query(
+        "SELECT due_at, purpose, vip, no_show_at FROM appointments WHERE business_day = ?"
+        " AND arrival_id IS NULL ORDER BY due_at",
         (today,),
     )
+    appointments = [r for r in booked if r["no_show_at"] is None]
+    missed = [r for r in booked if r["no_show_at"] is not None]
 
     def due(text: str | None) -> bool:
         return text is not None and parse_iso(text) < now
@@ -273,6 +277,10 @@ def read_lobby(
                 parse_iso(r["due_at"]), ("★ " if r["vip"] else "") + r["purpose"], due(r["due_at"])
             )
             for r in appointments
+        ],
+        appointments_missed=[
+            OpenItem(parse_iso(r["due_at"]), ("★ " if r["vip"] else "") + r["purpose"])
+            for r in missed
         ],
         devices_out=[OpenItem(x.created_at, device_name(x)) for x in tasks if x.device_key],
         handover=last_handover(store, now),

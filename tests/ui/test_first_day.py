@@ -3,11 +3,15 @@ audit met them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date, time
 
+from textual.geometry import Region
 from textual.widgets import Button, Input, Static
 
 from lobby_tui.app import LobbyApp
+from lobby_tui.domain.settings import Settings
 from lobby_tui.store import Store
 
 Build = Callable[..., LobbyApp]
@@ -15,6 +19,16 @@ Build = Callable[..., LobbyApp]
 
 def shown(app: LobbyApp, widget_id: str) -> str:
     return str(app.screen.query_one(f"#{widget_id}", Static).render())
+
+
+def drawn(app: LobbyApp) -> str:
+    """Every line the screen's text widgets draw, borders and wrapping taken out."""
+    lines: list[str] = []
+    for widget in app.screen.query(Static):
+        if widget.display and widget.size.area:
+            strips = widget.render_lines(Region(0, 0, *widget.size))
+            lines.extend(strip.text for strip in strips)
+    return re.sub(r"[\s│┃╭╮╰╯┏┓┗┛─━]+", " ", "\n".join(lines))
 
 
 async def test_cash_already_moved_today_counts_towards_large_cash(
@@ -40,3 +54,21 @@ async def test_cash_already_moved_today_counts_towards_large_cash(
     assert large == 1
     payloads = " ".join(str(p) for (p,) in store.rows("SELECT payload FROM events"))
     assert "7100" not in payloads and "3000" not in payloads  # the amounts are not kept
+
+
+async def test_appointments_marked_no_show_stay_on_the_lobby(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R1.6
+    from lobby_tui.services.dayplan import add_appointment, mark_no_shows
+
+    day = date(2026, 11, 28)  # the clock's day: 10:30 in the branch
+    add_appointment(store, settings, day, time(9, 0), "Pension transfer", vip=False)
+    add_appointment(store, settings, day, time(9, 30), "Wealth review", vip=True)
+    assert mark_no_shows(store, settings) == 2
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = drawn(app)
+    assert "Appointments today: 0 · no-shows 2" in text
+    assert "09:00 no-show: Pension transfer" in text and "no-show: ★ Wealth review" in text
+    assert "No appointments" not in text
