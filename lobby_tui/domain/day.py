@@ -14,6 +14,18 @@ def local(at: datetime, zone: ZoneInfo) -> datetime:
     return at.astimezone(zone)
 
 
+def when(at: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """A moment as the lobby reads it: its time when it is of today ("13:15"), with its date
+    when it is not ("11-24 13:15"): an incident still open from last week is not this
+    afternoon's."""
+    shown = local(at, zone)
+    if shown.date() == local(now, zone).date():
+        return shown.strftime("%H:%M")
+    if shown.year != local(now, zone).year:
+        return shown.strftime("%Y-%m-%d %H:%M")
+    return shown.strftime("%m-%d %H:%M")
+
+
 def day_bounds_utc(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants where a branch-local day starts and the next one starts."""
     start = datetime.combine(day, time(0), tzinfo=zone)

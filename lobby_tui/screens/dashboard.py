@@ -13,6 +13,7 @@ import math
 from collections.abc import Hashable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
 
 from rich import box
 from rich.cells import cell_len
@@ -29,7 +30,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
 
 from lobby_tui.content import channels, complaint_labels, incident_labels
-from lobby_tui.domain.day import local
+from lobby_tui.domain.day import local, when
 from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.domain.staffing import OpenAdvice
 from lobby_tui.i18n import t
@@ -435,7 +436,7 @@ class DashboardScreen(LobbyScreen):
         zone = self.lobby_app.settings.timezone
         return [
             Text(
-                t("dash.device_out", device=item.text, time=local(item.at, zone).strftime("%H:%M")),
+                t("dash.device_out", device=item.text, time=when(item.at, zone, lobby.now)),
                 style=self.wait_style(WaitLevel.AMBER),
             )
             for item in lobby.devices_out
@@ -572,7 +573,7 @@ class DashboardScreen(LobbyScreen):
         zone = self.lobby_app.settings.timezone
         lines = [
             Text.assemble(
-                (local(item.at, zone).strftime("%m-%d" if item.dated else "%H:%M") + " ", "dim"),
+                (self.item_when(item, zone) + " ", "dim"),
                 (self.item_text(item), self.wait_style(WaitLevel.RED) if item.overdue else ""),
             )
             for item in items
@@ -581,6 +582,13 @@ class DashboardScreen(LobbyScreen):
             lines.append(Text(t("dash.more", n=count - len(items)), style="dim"))
         overdue = any(item.overdue for item in items)
         return title, Group(*lines), "alert" if overdue else "warn"
+
+    def item_when(self, item: OpenItem, zone: ZoneInfo) -> str:
+        """A deadline days away by its date; anything else by its time, dated when it is
+        not of today (an incident left open since last week)."""
+        if item.dated:
+            return local(item.at, zone).strftime("%m-%d")
+        return when(item.at, zone, self.lobby_app.store.clock.now())
 
     def item_text(self, item: OpenItem) -> str:
         # A complaint whose customer is due an update on how it stands says so (R4.4).

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.content import ContentError, checklist_template, fraud_script, incident_catalogue
 from lobby_tui.domain.cash import parse_yuan
-from lobby_tui.domain.day import at_local, local
+from lobby_tui.domain.day import at_local, local, when
 from lobby_tui.domain.fraud import (
     LEGACY,
     PARTIAL,
@@ -243,7 +243,7 @@ class IncidentsScreen(LobbyScreen):
             (
                 incident.id,
                 (
-                    Text(local(incident.raised_at, zone).strftime("%H:%M")),
+                    Text(when(incident.raised_at, zone, app.store.clock.now())),
                     Text(
                         self.kind(incident.type).label.text(lang),
                         style=SEVERITY_STYLE.get(incident.severity, ""),
@@ -321,7 +321,7 @@ class IncidentsScreen(LobbyScreen):
             "  ",
             zone_label,
             "  ",
-            t("incident.raised", time=local(incident.raised_at, zone).strftime("%H:%M")),
+            t("incident.raised", time=when(incident.raised_at, zone, app.store.clock.now())),
             "  ",
             (t(f"incident.status.{incident.status}"), "bold"),
         )

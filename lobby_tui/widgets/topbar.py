@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.widgets import Static
 
-from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.day import business_day, local, when
 from lobby_tui.i18n import t
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class TopBar(Static):
         text.append(now.strftime("%H:%M:%S"), style="bold")
         text.append("  ")
         if app.shift is not None:
-            opened = local(app.shift.opened_at, settings.timezone).strftime("%H:%M")
+            opened = when(app.shift.opened_at, settings.timezone, now)
             text.append(t("shift.open_since", time=opened))
         else:
             text.append(t("shift.none"))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, datetime, time
 
 from textual.geometry import Region
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from lobby_tui.app import LobbyApp
 from lobby_tui.domain.settings import Settings
-from lobby_tui.store import Store
+from lobby_tui.store import FixedClock, Store
 
 Build = Callable[..., LobbyApp]
 
@@ -72,3 +72,24 @@ async def test_appointments_marked_no_show_stay_on_the_lobby(
     assert "Appointments today: 0 · no-shows 2" in text
     assert "09:00 no-show: Pension transfer" in text and "no-show: ★ Wealth review" in text
     assert "No appointments" not in text
+
+
+async def test_an_incident_open_since_an_earlier_day_shows_its_date(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R5.1
+    from lobby_tui.content import incident_catalogue
+    from lobby_tui.services.incidents import raise_incident
+
+    today = clock.now()
+    clock.set(datetime.fromisoformat("2026-11-24T13:15:00+08:00"))
+    raise_incident(store, incident_catalogue(), day=date(2026, 11, 24), shift_id=None,
+                   type_id="crowding", zone=None, severity="low")  # fmt: skip
+    clock.set(today)
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "11-24 13:15" in drawn(app)  # the lobby's open incidents
+        await pilot.press("f6")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert "11-24 13:15" in [str(c) for c in table.get_row_at(0)]

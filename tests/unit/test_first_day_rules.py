@@ -91,3 +91,20 @@ def test_foreign_cash_is_large_from_ten_thousand_dollars_and_the_day_adds_up() -
     with pytest.raises(Invalid) as caught:
         large_cash_at_triage("cash", "30000", 50000, rates, earlier="some")
     assert (caught.value.field, caught.value.key) == ("cash_earlier", "amount_not_a_number")
+
+
+# 6. A moment not of today shows its date (R5.1) -----------------------------------------
+
+
+def test_a_moment_of_another_day_is_dated() -> None:  # covers: R5.1
+    from zoneinfo import ZoneInfo
+
+    from lobby_tui.domain.day import when
+
+    zone = ZoneInfo("Asia/Shanghai")
+    now = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)  # 10:30 there
+    assert when(datetime(2026, 11, 28, 1, 0, tzinfo=UTC), zone, now) == "09:00"
+    assert when(datetime(2026, 11, 24, 5, 15, tzinfo=UTC), zone, now) == "11-24 13:15"
+    # 23:30 UTC on the 27th is already the 28th in Shanghai: today, no date.
+    assert when(datetime(2026, 11, 27, 23, 30, tzinfo=UTC), zone, now) == "07:30"
+    assert when(datetime(2025, 12, 30, 2, 0, tzinfo=UTC), zone, now) == "2025-12-30 10:00"
