@@ -1591,7 +1591,7 @@ CATALOG: dict[str, str] = {
     "help.key.tip": "The manager's guide at this place's section",
     "help.close": "Close the guide",
     "help.title": "Manager's guide — {place}",
-    "help.keys": "Esc close · ↑↓ PgUp PgDn scroll · F1–F8 go to a place",
+    "help.keys": "Esc close · ↑↓ PgUp PgDn scroll",
     "help.missing": "The guide is not installed with this copy of the app (docs/guide/ in the source, lobby_tui/_guide/ in a wheel).",
     "help.command": "Manager's guide",
     "help.command.help": "How each place works, opened at this one (?)",

@@ -1492,7 +1492,7 @@ CATALOG: dict[str, str] = {
     "help.key.tip": "打开使用指南中本页面的一节",
     "help.close": "关闭指南",
     "help.title": "大堂经理使用指南 — {place}",
-    "help.keys": "Esc 关闭 · ↑↓ PgUp PgDn 滚动 · F1–F8 去各页面",
+    "help.keys": "Esc 关闭 · ↑↓ PgUp PgDn 滚动",
     "help.missing": "此份程序没有装上使用指南（源码中为 docs/guide/，安装包中为 lobby_tui/_guide/）。",
     "help.command": "大堂经理使用指南",
     "help.command.help": "各页面怎么用，打开在当前页面这一节（?）",

@@ -185,19 +185,20 @@ async def test_the_palette_opens_the_guide(build_app: Build) -> None:
         assert viewer.shown == SECTIONS["rounds"]
 
 
-async def test_the_footer_offers_the_help_key_where_there_is_room(build_app: Build) -> None:
-    """A touch tablet taps it: the footer's entry does what `?` does."""
+@pytest.mark.parametrize(("size", "shown"), [((160, 48), "? Help"), ((80, 24), "?")])
+async def test_a_tap_on_the_footer_opens_the_guide(
+    build_app: Build, size: tuple[int, int], shown: str
+) -> None:
+    """A touch tablet taps the footer's `?`: at 80 columns, where the places leave no room
+    for its word, the key alone."""
     from lobby_tui.widgets.footer import LobbyFooter
 
     app = build_app("en")
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         footer = app.screen.query_one(LobbyFooter)
-        assert "? Help" in str(footer.render())
-        await pilot.click(LobbyFooter, offset=(footer_offset(footer, "?"), 0))
+        drawn = str(footer.render())
+        assert "F8 Flag!" in drawn and shown in drawn
+        await pilot.click(LobbyFooter, offset=(drawn.index("?"), 0))
         await settle(app, pilot)
-        assert isinstance(app.screen, GuideScreen)
-
-
-def footer_offset(footer: Widget, text: str) -> int:
-    return str(footer.render()).index(text)
+        on_screen(app, GuideScreen)
