@@ -152,7 +152,7 @@ class LobbyApp(App[None]):
         ),
         Binding(GUIDE_KEY, "guide", "help.key", id="help", tooltip="help.key.tip", key_display="?"),
         # With a Chinese input method on, ？ is what the same key types.
-        Binding("fullwidth_question_mark", "guide", "help.key", show=False),
+        Binding("fullwidth_question_mark", "guide", "help.key", key_display="？", show=False),
         Binding(LOCK_KEY, "lock", "nav.lock", id="nav.lock", show=False, priority=True),
         # Before any screen's own Escape, but only while the keys panel is open (else the
         # key goes on as if this binding were not there).
