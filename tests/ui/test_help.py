@@ -1,6 +1,6 @@
 """The manager's guide in the app: `?` on every place opens it at that place's section, in
 the app's language, at 80×24; Escape closes it. The help is general: no requirement of its
-own to cite."""
+own to cite, but a tap on the footer's `?` is R6.3's touch at either screen size."""
 
 from __future__ import annotations
 
@@ -185,7 +185,7 @@ async def test_the_palette_opens_the_guide(build_app: Build) -> None:
 @pytest.mark.parametrize(("size", "shown"), [((160, 48), "? Help"), ((80, 24), "?")])
 async def test_a_tap_on_the_footer_opens_the_guide(
     build_app: Build, size: tuple[int, int], shown: str
-) -> None:
+) -> None:  # covers: R6.3
     """A touch tablet taps the footer's `?`: at 80 columns, where the places leave no room
     for its word, the key alone."""
     from lobby_tui.widgets.footer import LobbyFooter

@@ -76,7 +76,7 @@ def quick_start_commands() -> list[str]:
     return [line for block in blocks for line in block.splitlines() if line.strip()]
 
 
-def test_the_quick_start_is_exactly_two_commands_the_ci_checks() -> None:
+def test_the_quick_start_is_exactly_two_commands_the_ci_checks() -> None:  # covers: R6.4
     """One installs and opens the demo, one installs the test extras and runs the suite
     (.ci/run runs that one as written)."""
     commands = quick_start_commands()
@@ -87,7 +87,12 @@ def test_the_quick_start_is_exactly_two_commands_the_ci_checks() -> None:
     assert suite in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_the_readme_links_to_files_that_exist() -> None:
-    text = README.read_text(encoding="utf-8")
-    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):
-        assert (ROOT / target).exists(), target
+@pytest.mark.parametrize(
+    "page",
+    ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", "docs/benchmarks.md",
+     *(str(p.relative_to(ROOT)) for p in sorted((ROOT / "docs" / "operators").glob("*.md")))],
+)  # fmt: skip
+def test_the_pages_link_to_files_that_exist(page: str) -> None:
+    path = ROOT / page
+    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
+        assert (path.parent / target).exists(), target
