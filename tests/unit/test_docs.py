@@ -96,3 +96,21 @@ def test_the_pages_link_to_files_that_exist(page: str) -> None:
     path = ROOT / page
     for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
         assert (path.parent / target).exists(), target
+
+
+@pytest.mark.parametrize("language", list(GUIDE_FILES))
+def test_the_guide_draws_no_stray_markup(language: str) -> None:
+    """A `**` that Markdown cannot close (in Chinese, `**登记。**先`) is drawn as stars."""
+    from markdown_it import MarkdownIt
+
+    path = guide_file(language)
+    assert path is not None
+    tokens = MarkdownIt("gfm-like").parse(path.read_text(encoding="utf-8"))
+    stray = [
+        child.content
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "text" and ("**" in child.content or "`" in child.content)
+    ]
+    assert stray == []
