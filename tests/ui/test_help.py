@@ -199,3 +199,31 @@ async def test_a_tap_on_the_footer_opens_the_guide(
         await pilot.click(LobbyFooter, offset=(drawn.index("?"), 0))
         await settle(app, pilot)
         on_screen(app, GuideScreen)
+
+
+async def test_the_guides_own_links_go_to_their_sections(build_app: Build) -> None:
+    """The contents line at the top links each place's section (`[Shift handover](#handover)`):
+    the viewer goes there, as a tap on the link does."""
+    app = build_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        viewer = await open_guide(app, pilot)
+        await viewer.go("#handover")
+        await pilot.pause()
+        assert_at_section(viewer, "handover", "zh")
+
+
+async def test_a_copy_without_the_guide_says_so(
+    build_app: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("lobby_tui.screens.guide.guide_file", lambda language: None)
+    app = build_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        screen = on_screen(app, GuideScreen)
+        assert "not installed" in str(screen.query_one("#guide-missing").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, GuideScreen)
