@@ -12,8 +12,10 @@ from pathlib import Path
 
 from lobby_tui.app import make_app
 from lobby_tui.demo.morning import write_demo_morning
+from lobby_tui.demo.staff import seed_duty, seed_roster
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
+from lobby_tui.services.staff import member
 from lobby_tui.store import FixedClock, open_store
 
 HERE = Path(__file__).resolve().parent
@@ -26,9 +28,19 @@ async def shoot(
     with tempfile.TemporaryDirectory() as scratch:
         store = open_store(Path(scratch) / "demo.db", FixedClock(MORNING))
         settings = load_settings(store)
+        # As `lobby demo` writes it: the roster and the day's duty first, then the morning;
+        # the lobby manager signed in (else the picture is the sign-in).
+        team = seed_roster(store, language)
+        seed_duty(store, settings, MORNING.date(), language, team["supervisor"])
         write_demo_morning(store, settings, MORNING.date(), lang=language)
+        manager = member(store, team["lobby_manager"])
         app = make_app(
-            store, settings, language, shift=open_shift_today(store, settings), demo=True
+            store,
+            settings,
+            language,
+            shift=open_shift_today(store, settings),
+            demo=True,
+            signed_in=manager,
         )
         async with app.run_test(size=size) as pilot:
             app.theme = theme

@@ -58,6 +58,11 @@ PLACES: tuple[tuple[str, str], ...] = (
 )
 FLAG_KEY = "f8"
 LOCK_KEY = "ctrl+l"
+# The manager's guide at this place's section. `?`: every terminal and browser passes it
+# on (F9 is taken by the complaints' browser twin, F10 opens GNOME Terminal's and the
+# browsers' menus, F11 and F12 are full screen and developer tools), and a tap on the
+# footer works like the key. In a text field it stays a question mark (not a priority key).
+GUIDE_KEY = "question_mark"
 ROUND_CHECK_SECONDS = 30
 NO_SHOW_CHECK_SECONDS = 60  # appointments past their grace are marked no-shows (R1.6)
 IDLE_CHECK_SECONDS = 5  # how often the idle lock looks; a key costs only a flag (R6.5)
@@ -147,6 +152,9 @@ class LobbyApp(App[None]):
             key_display=FLAG_KEY.upper(),
             priority=True,
         ),
+        Binding(GUIDE_KEY, "guide", "help.key", id="help", tooltip="help.key.tip", key_display="?"),
+        # With a Chinese input method on, ？ is what the same key types.
+        Binding("fullwidth_question_mark", "guide", "help.key", key_display="？", show=False),
         Binding(LOCK_KEY, "lock", "nav.lock", id="nav.lock", show=False, priority=True),
         # Before any screen's own Escape, but only while the keys panel is open (else the
         # key goes on as if this binding were not there).
@@ -413,6 +421,8 @@ class LobbyApp(App[None]):
             self.switch_mode(place)
 
     def action_go(self, place: str) -> None:
+        if self.close_guide() and place == self.current_mode:
+            return
         if place == self.current_mode:
             # Let the screen's own binding for this key act (F3 on triage: next walk-in).
             raise SkipAction()
@@ -432,6 +442,32 @@ class LobbyApp(App[None]):
         # The footer leaves out the place you are in: it keeps the row short enough for
         # 80 columns in either language.
         return not (action == "go" and parameters and parameters[0] == self.current_mode)
+
+    # The manager's guide ----------------------------------------------------------------
+
+    def guide_section(self) -> str:
+        """The guide's section for what is in front: a screen that names its own (sign-in,
+        lock, roster, the flag dialog, the handover's acceptance), else the place."""
+        for screen in reversed(self.screen_stack):
+            section = getattr(screen, "GUIDE_SECTION", None)
+            if isinstance(section, str):
+                return section
+        return self.current_mode
+
+    def action_guide(self) -> None:
+        """`?` (or the palette): the guide at this place's section, in the app's language."""
+        from lobby_tui.screens.guide import GuideScreen
+
+        if isinstance(self.screen, GuideScreen):
+            return
+        self.push_screen(GuideScreen(self.guide_section(), self.language))
+
+    def close_guide(self) -> bool:
+        """A place's key pressed over the guide closes it first (True if it did)."""
+        if getattr(self.screen, "CLOSED_BY_PLACE_KEYS", False):
+            self.pop_screen()
+            return True
+        return False
 
     def action_flag_incident(self) -> None:
         """F8 from any screen: the flag dialog; saved, the incident opens with its plan."""
@@ -638,6 +674,9 @@ class LobbyApp(App[None]):
                     t("cmd.keys"), t("cmd.keys.help"), self.action_show_help_panel, "cmd.names.keys"
                 )
             )
+        commands.append(
+            Command(t("help.command"), t("help.command.help"), self.action_guide, "help.names")
+        )
         commands.append(Command(t("cmd.quit"), t("cmd.quit.help"), self.exit, "cmd.names.quit"))
         return commands
 

@@ -77,6 +77,28 @@ def packaged_dir() -> Path | None:
     return next((c for c in _PACKAGED if (c / "settings.toml").is_file()), None)
 
 
+# The manager's guide (docs/guide/ in a checkout), shipped like data/: inside the package as
+# _guide/ in a wheel (pyproject.toml's force-include), shown by the app's help key.
+GUIDE_IN_WHEEL = "_guide"
+GUIDE_FILES = {"en": "en.md", "zh": "zh_CN.md"}
+
+
+def guide_dir(package: Path = _PACKAGE) -> Path | None:
+    """The folder holding the guide: an installed wheel's _guide/, else a checkout's
+    docs/guide/ (`package` is where lobby_tui sits; tests point it elsewhere)."""
+    places = (package / GUIDE_IN_WHEEL, package.parent / "docs" / "guide")
+    return next((c for c in places if (c / GUIDE_FILES["en"]).is_file()), None)
+
+
+def guide_file(language: str, package: Path = _PACKAGE) -> Path | None:
+    """The guide in `language` ("zh" or "en"; English when the other is missing)."""
+    folder = guide_dir(package)
+    if folder is None:
+        return None
+    wanted = folder / GUIDE_FILES.get(language, GUIDE_FILES["en"])
+    return wanted if wanted.is_file() else folder / GUIDE_FILES["en"]
+
+
 def content_warnings() -> list[ContentError]:
     """Content files found broken and replaced by the packaged ones: shown at start."""
     return list(_WARNINGS)

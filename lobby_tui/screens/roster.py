@@ -38,6 +38,7 @@ class RosterScreen(Screen[None]):
     RosterScreen Select { width: 30; }
     """
     BINDINGS = [Binding("escape", "app.pop_screen", "roster.back")]
+    GUIDE_SECTION = "signin"  # the guide's section on who holds the tablet
 
     def __init__(self) -> None:
         super().__init__(id="roster")

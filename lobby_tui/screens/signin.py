@@ -59,6 +59,7 @@ class Covering(Screen[StaffMember]):
     """A screen that stands between the tablet and whoever picks it up."""
 
     DEFAULT_CSS = CSS
+    GUIDE_SECTION = "signin"  # `?` (the PIN field's own key) opens the guide there
 
     @property
     def lobby_app(self) -> LobbyApp:
@@ -177,6 +178,7 @@ class AcceptShift(ModalScreen[StaffMember]):
         "LockScreen #signin-box {", "AcceptShift #signin-box {"
     )
     BINDINGS = [Binding("escape", "app.pop_screen", show=False)]
+    GUIDE_SECTION = "handover"
 
     @property
     def lobby_app(self) -> LobbyApp:

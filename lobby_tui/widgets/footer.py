@@ -14,6 +14,7 @@ from textual.widgets import Static
 from lobby_tui.i18n import t
 
 PALETTE_MIN_WIDTH = 100
+GUIDE_ID = "help"  # the app's `?` binding (app.py)
 
 
 class LobbyFooter(Static):
@@ -51,15 +52,19 @@ class LobbyFooter(Static):
         shown.sort(key=lambda active: active.node is not self.app)
         entries = [
             (active.binding.key, active.binding.key_display or active.binding.key,
-             active.binding.description)
+             active.binding.description, active.binding.id == GUIDE_ID)
             for active in shown
         ]  # fmt: skip
         if self.size.width >= PALETTE_MIN_WIDTH:
-            entries.append(("ctrl+p", "^p", t("textual.palette")))
-        for key, display, description in entries:
+            entries.append(("ctrl+p", "^p", t("textual.palette"), False))
+        for key, display, description, bare_fits in entries:
             entry = Text.assemble((display, key_style), f" {description}")
             if line.cell_len + entry.cell_len > self.size.width > 0 and line:
-                continue  # only whole entries: a cut one says nothing
+                # Only whole entries: a cut one says nothing. The guide's `?` says itself:
+                # at 80 columns, where the places leave no room for its word, it stands alone.
+                entry = Text(display, style=key_style)
+                if not bare_fits or line.cell_len + entry.cell_len > self.size.width:
+                    continue
             entry.stylize(Style(meta={"key": key}))
             line.append_text(entry)
             line.append(" ")

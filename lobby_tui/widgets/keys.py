@@ -19,6 +19,8 @@ def select_takes(focused: Widget | None, event: events.Key) -> bool:
         return False
     if not character.isprintable() or character.isspace():
         return False
+    if character in "?？":  # no choice starts with one: it is the app's help key (the guide)
+        return False
     event.stop()
     event.prevent_default()  # not the screen's, nor the app's bindings
     focused.action_show_overlay()

@@ -25,11 +25,15 @@ from lobby_tui.widgets.field import plain
 
 
 class PinInput(Input):
-    """The PIN field: Up and Down choose the person without leaving it."""
+    """The PIN field: Up and Down choose the person without leaving it, and `?` opens the
+    manager's guide (a PIN never holds one; elsewhere in a text field `?` is typed)."""
 
     BINDINGS = [
         Binding("up", "person(-1)", show=False),
         Binding("down", "person(1)", show=False),
+        # A field's own bindings come before its typing; the app's `?` would not (an
+        # input takes every printable key from the keys above it).
+        Binding("question_mark", "app.guide", show=False, priority=True),
     ]
 
     def action_person(self, step: int) -> None:

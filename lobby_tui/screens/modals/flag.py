@@ -24,6 +24,8 @@ from lobby_tui.widgets.keys import select_takes
 class FlagDialog(TranslatedKeys, ModalScreen[dict[str, str | None] | None]):
     """Returns what to raise (type, zone, severity, note), or None when cancelled."""
 
+    GUIDE_SECTION = "incidents"
+
     DEFAULT_CSS = """
     FlagDialog { align: center middle; }
     FlagDialog > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%;
@@ -34,7 +36,11 @@ class FlagDialog(TranslatedKeys, ModalScreen[dict[str, str | None] | None]):
     FlagDialog #flag-error { color: $error; height: auto; }
     FlagDialog .flag-title { text-style: bold; }
     """
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", show=False),
+        # A dialog keeps the app's keys out; the guide's comes in (the incidents' section).
+        Binding("question_mark", "app.guide", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
