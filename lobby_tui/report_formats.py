@@ -50,6 +50,17 @@ def figures(report: DayReport) -> list[Figure]:
     ]
 
 
+def readable_figures(report: DayReport) -> list[Figure]:
+    """The figures a person reads (Markdown, the handover): where the walk-ins came from only
+    at a branch whose ticket machine feeds in (R2.12) — elsewhere it is "all triaged" and
+    two zeros. CSV and JSON keep every key."""
+    _triaged, joined, machine_only = report.sources
+    return [
+        f for f in figures(report)
+        if joined or machine_only or not (f.section == "arrivals" and f.key.startswith("sources."))
+    ]  # fmt: skip
+
+
 def _flatten(values: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     for key, value in values.items():
         if isinstance(value, Mapping):
@@ -171,7 +182,7 @@ def to_markdown(report: DayReport) -> str:
     lines = [f"# {title}", ""]
     if report.partial:
         lines += [t("report.as_of", time=report.as_of.strftime("%Y-%m-%d %H:%M")), ""]
-    for section, in_section in _by_section(figures(report)).items():
+    for section, in_section in _by_section(readable_figures(report)).items():
         if lines[-1]:
             lines.append("")
         title = t(f"report.section.{section}")

@@ -455,7 +455,7 @@ CATALOG: dict[str, str] = {
     "triage.party_placeholder": "party (1)",
     "triage.ticket_placeholder": "ticket no.",
     "triage.note_placeholder": "note (optional)",
-    "triage.cash_placeholder": "cash amount if large (60000, 8000 USD)",
+    "triage.cash_placeholder": "cash amount if large (60000, 12000 USD)",
     "prompt.large_cash": "⚠ Large cash: the counter checks the customer's ID and files the large-value report",
     "prompt.suitability": "⚠ Older customer to wealth: risk assessment first, and the sale is recorded (audio and video)",
     "triage.channel_prompt": "channel (r)",

@@ -440,7 +440,7 @@ CATALOG: dict[str, str] = {
     "triage.party_placeholder": "人数（1）",
     "triage.ticket_placeholder": "取号号码",
     "triage.note_placeholder": "备注（可选）",
-    "triage.cash_placeholder": "大额现金金额（如 60000、8000 美元）",
+    "triage.cash_placeholder": "大额现金金额（如 60000、12000 美元）",
     "prompt.large_cash": "⚠ 大额现金：请柜台核实客户身份，并按规定报送大额交易报告",
     "prompt.suitability": "⚠ 老年客户办理理财：先做风险承受能力评估，销售过程双录",
     "triage.channel_prompt": "渠道 (r)",

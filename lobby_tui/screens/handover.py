@@ -22,10 +22,10 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.domain.staff import StaffMember
 from lobby_tui.i18n import t
 from lobby_tui.report_formats import (
-    figures,
     month_figures,
     month_names,
     month_shown,
+    readable_figures,
     service_level_means,
     shown,
 )
@@ -160,7 +160,7 @@ class HandoverScreen(LobbyScreen):
     def sections(self, report: DayReport) -> list[RenderableType]:
         """One box per section, each figure as `lobby report` labels and shows it."""
         by_section: dict[str, Table] = {}
-        for figure in figures(report):
+        for figure in readable_figures(report):
             # The headline figures first; the counts by need and by channel in boxes of
             # their own, after them.
             group = figure.key.partition(".")[0]

@@ -10,7 +10,7 @@ from textual.widgets import Static, TextArea
 
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.settings import Settings
-from lobby_tui.report_formats import figures, shown
+from lobby_tui.report_formats import readable_figures, shown
 from lobby_tui.services.report import day_report
 from lobby_tui.services.staff import add_staff
 from lobby_tui.store import FixedClock, Store
@@ -37,7 +37,7 @@ async def test_the_screen_agrees_with_the_report_of_the_demo_day(
     report = day_report(store, settings, MORNING.date(), "en")
     assert report.to_json_dict() == printed
     assert printed["arrivals"]["total"] == 69 and printed["complaints"]["received"] == 2
-    for figure in figures(report):
+    for figure in readable_figures(report):
         assert f"{figure.label} {shown(figure)}" in text, figure
     assert "Enquiries answered 6" in text
     assert "09 " in text and "Arrivals and mean wait per hour" in text

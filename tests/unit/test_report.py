@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from lobby_tui.domain.settings import Settings
-from lobby_tui.report_formats import figures, render, render_month, service_level_means, shown
+from lobby_tui.report_formats import (
+    figures,
+    readable_figures,
+    render,
+    render_month,
+    service_level_means,
+    shown,
+)
 from lobby_tui.services.report import DayReport, day_report, month_report, period_report
 from lobby_tui.store import FixedClock, Store, iso, new_id
 
@@ -388,8 +395,16 @@ def test_the_formats_agree(store: Store, settings: Settings) -> None:
         assert from_csv[key] == ("" if value is None else str(value)), key
     markdown = render(report, "md")
     for figure in figures(report):
-        assert f"| {figure.label} | {shown(figure)} |" in markdown
         assert figure.label != f"report.{figure.section}.{figure.key}"  # every label exists
+    read = readable_figures(report)
+    for figure in read:
+        assert f"| {figure.label} | {shown(figure)} |" in markdown
+    # A branch without a ticket machine is not told "0 from the machine" (R2.12).
+    assert {f.key for f in figures(report)} - {f.key for f in read} == {
+        "sources.triaged",
+        "sources.joined",
+        "sources.machine_only",
+    }
     assert data["arrivals"]["total"] == report.arrivals.total > 20
     # The journal's head, the same in all three (issue 14: anchors).
     head = f"{data['chain_head']['seq']}:{data['chain_head']['hash']}"
@@ -535,9 +550,10 @@ def test_the_service_level_is_defined_once_in_readme_and_report(
 
     from lobby_tui.i18n import set_language, t
 
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    # The reports' page for operators (docs/operators/reports.md) since the README is short.
+    page = Path(__file__).parents[2] / "docs" / "operators" / "reports.md"
     stated = t("report.arrivals.service_level.means", red=settings.wait_red_min)
-    assert "not seen" in stated and stated in readme
+    assert "not seen" in stated and stated in page.read_text(encoding="utf-8")
     markdown = render(day_report(store, settings, DAY, "en"), "md")
     assert stated in markdown
     set_language("zh")
