@@ -74,6 +74,12 @@ def tally_rounds(
     return RoundTally(due=done + missed, done=done, missed=missed, next_due=due_at)
 
 
+def minutes_late(due_at: datetime, now: datetime) -> int:
+    """How many whole minutes a round is overdue (0 while it is not): the lobby, the wall and
+    the handover say the same lateness."""
+    return max(0, int((now - due_at).total_seconds() // 60))
+
+
 def rounds_begin(
     opening: datetime, first_use: datetime | None, interval_min: int
 ) -> datetime | None:

@@ -1716,4 +1716,5 @@ CATALOG: dict[str, str] = {
     "help.section.handover": "Shift handover",
     "help.section.counter": "Counter view",
     "help.section.signin": "Sign-in, lock and roster",
+    "wall.round_late": "Due since {time} — {minutes} min late",
 }

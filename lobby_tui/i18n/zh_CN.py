@@ -1617,4 +1617,5 @@ CATALOG: dict[str, str] = {
     "help.section.handover": "交接班",
     "help.section.counter": "柜台叫号",
     "help.section.signin": "登录、锁定与员工名单",
+    "wall.round_late": "应于 {time} 巡视——已逾时 {minutes} 分钟",
 }

@@ -32,6 +32,7 @@ from textual.containers import ScrollableContainer
 from lobby_tui.content import channels, complaint_labels, incident_labels
 from lobby_tui.domain.day import local, when
 from lobby_tui.domain.lobby import WaitLevel
+from lobby_tui.domain.rounds import minutes_late
 from lobby_tui.domain.staffing import OpenAdvice
 from lobby_tui.i18n import t
 from lobby_tui.screens.base import LIVE_SECONDS, LobbyScreen
@@ -462,7 +463,7 @@ class DashboardScreen(LobbyScreen):
             lines.append(t("dash.round.closed" if lobby.closed else "dash.round.none_due"))
         else:
             due = local(due_at, zone).strftime("%H:%M")
-            late = int((lobby.now - due_at).total_seconds() // 60)
+            late = minutes_late(due_at, lobby.now)
             if late > 0:
                 lines.append(t("dash.round.overdue", time=due, minutes=late))
                 level = "alert"

@@ -23,6 +23,7 @@ from aiohttp import web
 from lobby_tui.content import channels
 from lobby_tui.domain.announce import read_out
 from lobby_tui.domain.day import business_day, local
+from lobby_tui.domain.rounds import minutes_late
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import t_in
 from lobby_tui.serve.voice import Voice, announcement, chime, wav
@@ -91,7 +92,8 @@ class HallDisplay:
             for c in calls
         ]  # fmt: skip
         next_round = None
-        if not lobby.closed and lobby.next_round_at is not None:
+        # The hall is told the next round's time, not that one is late (that is the wall's).
+        if not lobby.closed and lobby.next_round_at and not minutes_late(lobby.next_round_at, now):
             next_round = local(lobby.next_round_at, zone).strftime("%H:%M")
         board = {
             "branch": self.settings.branch(lang),

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from lobby_tui.content import Channel, channels, incident_catalogue
 from lobby_tui.domain.day import local
 from lobby_tui.domain.lobby import WaitLevel
+from lobby_tui.domain.rounds import minutes_late
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import t
 from lobby_tui.services.lobby import Lobby, read_lobby
@@ -58,7 +59,12 @@ def wall_text(lobby: Lobby, settings: Settings, language: str, kinds: tuple[Chan
     grid.add_row(t("wall.incidents"), str(lobby.incidents_open))
     if not lobby.closed and lobby.next_round_at is not None:  # None: no round due any more
         due = local(lobby.next_round_at, settings.timezone).strftime("%H:%M")
-        grid.add_row(t("wall.next_round"), due)
+        late = minutes_late(lobby.next_round_at, lobby.now)
+        if late:  # the dashboard's words: a past time alone does not say it is late
+            said = t("wall.round_late", time=due, minutes=late)
+            grid.add_row(t("wall.next_round"), Text(said, style="bold red"))
+        else:
+            grid.add_row(t("wall.next_round"), due)
     return grid
 
 

@@ -108,3 +108,31 @@ def test_a_moment_of_another_day_is_dated() -> None:  # covers: R5.1
     # 23:30 UTC on the 27th is already the 28th in Shanghai: today, no date.
     assert when(datetime(2026, 11, 27, 23, 30, tzinfo=UTC), zone, now) == "07:30"
     assert when(datetime(2025, 12, 30, 2, 0, tzinfo=UTC), zone, now) == "2025-12-30 10:00"
+
+
+# 10. The wall says a round is late as the lobby does (R3.1) ------------------------------
+
+
+def test_the_wall_says_the_round_is_late_in_the_lobbys_words(
+    store: Store, settings: Settings
+) -> None:  # covers: R3.1
+    from rich.console import Console
+
+    from lobby_tui.content import channels
+    from lobby_tui.domain.day import local
+    from lobby_tui.domain.rounds import minutes_late
+    from lobby_tui.serve.wall import wall_text
+    from lobby_tui.services.lobby import read_lobby
+
+    kinds = channels()
+    lobby = read_lobby(store, settings, [c.key for c in kinds])
+    assert lobby.next_round_at is not None  # 10:30, no round yet today
+    late = minutes_late(lobby.next_round_at, lobby.now)
+    due = local(lobby.next_round_at, settings.timezone).strftime("%H:%M")
+    assert late > 0
+    console = Console(width=100, record=True)
+    console.print(wall_text(lobby, settings, "en", kinds))
+    wall = console.export_text()
+    said = f"Due since {due} — {late} min late"
+    assert said in wall
+    assert t("dash.round.overdue", time=due, minutes=late).startswith(said)  # the lobby's words
