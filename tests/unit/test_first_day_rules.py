@@ -3,7 +3,7 @@ replayed against the rule that must hold."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -114,7 +114,7 @@ def test_a_moment_of_another_day_is_dated() -> None:  # covers: R5.1
 
 
 def test_the_wall_says_the_round_is_late_in_the_lobbys_words(
-    store: Store, settings: Settings
+    store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R3.1
     from rich.console import Console
 
@@ -123,10 +123,16 @@ def test_the_wall_says_the_round_is_late_in_the_lobbys_words(
     from lobby_tui.domain.rounds import minutes_late
     from lobby_tui.serve.wall import wall_text
     from lobby_tui.services.lobby import read_lobby
+    from lobby_tui.services.rounds import complete_round, start_round
 
+    now = clock.now()
+    clock.set(datetime.fromisoformat("2026-11-28T09:52:00+08:00"))  # a round at 09:52 …
+    day = date(2026, 11, 28)
+    complete_round(store, start_round(store, settings, day, None).id, {}, settings=settings)
+    clock.set(now)  # … and none since: the 10:07 one is late at 10:30
     kinds = channels()
     lobby = read_lobby(store, settings, [c.key for c in kinds])
-    assert lobby.next_round_at is not None  # 10:30, no round yet today
+    assert lobby.next_round_at is not None
     late = minutes_late(lobby.next_round_at, lobby.now)
     due = local(lobby.next_round_at, settings.timezone).strftime("%H:%M")
     assert late > 0
