@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
 from lobby_tui.i18n import language, t
@@ -55,10 +55,17 @@ def readable_figures(report: DayReport) -> list[Figure]:
     at a branch whose ticket machine feeds in (R2.12) — elsewhere it is "all triaged" and
     two zeros. CSV and JSON keep every key."""
     _triaged, joined, machine_only = report.sources
-    return [
+    read = [
         f for f in figures(report)
         if joined or machine_only or not (f.section == "arrivals" and f.key.startswith("sources."))
     ]  # fmt: skip
+    if report.checklist.runs == 0:  # not started: its items are the template's, none answered
+        from lobby_tui.content import checklist_template
+
+        items = len(checklist_template().items())
+        read = [replace(f, value=items) if (f.section, f.key) == ("checklist", "items") else f
+                for f in read]  # fmt: skip
+    return read
 
 
 def _flatten(values: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:

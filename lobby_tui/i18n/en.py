@@ -1717,4 +1717,5 @@ CATALOG: dict[str, str] = {
     "help.section.counter": "Counter view",
     "help.section.signin": "Sign-in, lock and roster",
     "wall.round_late": "Due since {time} — {minutes} min late",
+    "dash.checklist.after_hours": "Closed for today: the checklist was not signed off ({done}/{total} answered). It is in the day's report.",
 }

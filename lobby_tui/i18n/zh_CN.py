@@ -1618,4 +1618,5 @@ CATALOG: dict[str, str] = {
     "help.section.counter": "柜台叫号",
     "help.section.signin": "登录、锁定与员工名单",
     "wall.round_late": "应于 {time} 巡视——已逾时 {minutes} 分钟",
+    "dash.checklist.after_hours": "今日已打烊：班前检查未签核（已答 {done}/{total} 项），已计入当日报表。",
 }

@@ -516,6 +516,10 @@ class DashboardScreen(LobbyScreen):
             return title, Text(t("dash.checklist.signed")), "ok"
         late = lobby.now >= lobby.opens_at
         opens = local(lobby.opens_at, self.lobby_app.settings.timezone).strftime("%H:%M")
+        if lobby.closed:  # after hours the day's checklist is history, not an alarm
+            done = lobby.checklist_answered if lobby.checklist_started else 0
+            said = t("dash.checklist.after_hours", done=done, total=lobby.checklist_items)
+            return title, Text(said, style="dim"), "ok"
         if not lobby.checklist_started:
             body = t("dash.checklist.none")
         else:

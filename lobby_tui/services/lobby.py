@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from lobby_tui.content import checklist_template
 from lobby_tui.domain.complaints import (
     LATE,
     URGENCY_ORDER,
@@ -269,7 +270,8 @@ def read_lobby(
         ],
         checklist_started=run is not None,
         checklist_answered=run[2] if run else 0,
-        checklist_items=run[0] if run else 0,
+        # Not started: the template's items, so "0 of 28" and not "0 of 0" (issue 31.15).
+        checklist_items=run[0] if run else len(checklist_template().items()),
         checklist_signed_off=bool(run and run[1]),
         opens_at=opened,
         appointments=[

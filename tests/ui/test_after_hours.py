@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from lobby_tui.content import checklist_template
 from lobby_tui.domain.settings import Settings
-from lobby_tui.report_formats import figures, service_level_means, shown
+from lobby_tui.report_formats import readable_figures, service_level_means, shown
 from lobby_tui.screens.checklist import ChecklistScreen
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.screens.modals.bundle import BundleDialog
@@ -178,7 +178,7 @@ async def test_a_whole_day_after_hours_agrees_on_every_screen(
         hour: count for hour, count in bars.items() if count
     }
     # F7: every figure as the report labels and shows it, and what the level counts.
-    for figure in figures(report):
+    for figure in readable_figures(report):
         assert f"{figure.label} {shown(figure)}" in handover, figure
     assert service_level_means(report) in handover
     assert "Restock Deposit slips (sheets): 12 left, minimum 50" in handover

@@ -93,3 +93,28 @@ async def test_an_incident_open_since_an_earlier_day_shows_its_date(
         await pilot.pause()
         table = app.screen.query_one(DataTable)
         assert "11-24 13:15" in [str(c) for c in table.get_row_at(0)]
+
+
+async def test_after_closing_a_checklist_never_started_is_history_not_an_alarm(
+    build_app: Build, store: Store, clock: FixedClock
+) -> None:  # covers: R1.1
+    clock.set(datetime.fromisoformat("2026-11-28T18:30:00+08:00"))  # closed at 17:00
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = drawn(app)
+    assert "Closed for today: the checklist was not signed off (0/28 answered)" in text
+    assert "The doors opened at" not in text and "F2 opens the checklist" not in text
+
+
+async def test_before_opening_the_checklist_counts_its_28_items(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R1.1
+    from lobby_tui.report_formats import readable_figures, render
+    from lobby_tui.services.report import day_report
+
+    clock.set(datetime.fromisoformat("2026-11-28T08:20:00+08:00"))
+    report = day_report(store, settings, date(2026, 11, 28), "en")
+    items = next(f for f in readable_figures(report) if f.key == "items")
+    assert items.value == 28 and "| Items on the checklist | 28 |" in render(report, "md")
+    assert report.to_json_dict()["checklist"]["items"] == 0  # the JSON's count of runs' items
