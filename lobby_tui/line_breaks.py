@@ -22,11 +22,15 @@ CLOSING = "，。、；：！？）》」』】〕〉”’…％·"
 # … nor ends with these (they open what follows).
 OPENING = "（《「『【〔〈“‘"
 
-_WORD = rf"[{OPENING}]*(?:[{WIDE}]|[^\s{WIDE}{OPENING}{CLOSING}]+)[{CLOSING}]*|\S"
-RICH_WORD = re.compile(rf"\s*(?:{_WORD})\s*")
+_UNIT = rf"[{OPENING}]*(?:[{WIDE}]+(?=\u00a0)|[{WIDE}]|[^\s{WIDE}{OPENING}{CLOSING}]+)[{CLOSING}]*"
+# A no-break space (U+00A0) holds its neighbours on one line ("张伟 4321", a name and its
+# PIN): it is in the word, and so are the Chinese characters right before it.
+_WORD = rf"{_UNIT}(?:\u00a0+{_UNIT})*|\S"
+_SPACE = r"[^\S\u00a0]"  # a space a line may break at
+RICH_WORD = re.compile(rf"{_SPACE}*(?:{_WORD}){_SPACE}*")
 """Rich's word: leading spaces, the word, trailing spaces (the one fallback `\\S` keeps any
 character it has no rule for a word of its own, so no text is ever dropped)."""
-TEXTUAL_CHUNK = re.compile(rf"(?:{_WORD})\s*|\s+")
+TEXTUAL_CHUNK = re.compile(rf"(?:{_WORD}){_SPACE}*|\s+")
 
 
 def apply() -> None:

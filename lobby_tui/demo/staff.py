@@ -1,5 +1,6 @@
-"""The demo's roster: four people with PINs anyone trying the demo can read on its sign-in
-screen (signin.demo_hint says the same names and PINs). Never used outside the demo."""
+"""The demo's roster: everyone on it with a PIN anyone trying the demo can read on its
+sign-in screen (signin.demo_hint and demo_windows say the same names and PINs). Never used
+outside the demo."""
 
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ def seed_roster(store: Store, lang: str) -> dict[str, str]:
     return ids
 
 
-# The rest of the demo's floor: tellers and a wealth manager who work the windows (they
-# hold the tablet rarely, so the sign-in hint leaves them out).
+# The rest of the demo's floor: tellers and a wealth manager who work the windows (the
+# sign-in hint gives their PINs on a line of its own).
 COUNTER_STAFF = (
     ("刘洋", "Liu Yang", "teller", "3690"),
     ("赵磊", "Zhao Lei", "teller", "7410"),

@@ -26,7 +26,7 @@ CATALOG: dict[str, str] = {
     "signin.pin_placeholder": "4 to 8 digits, then Enter",
     "signin.go": "Sign in",
     "signin.demo_hint": "Demo roster — {people}",
-    "signin.demo_person": "{name} {pin} ({role})",
+    "signin.demo_person": "{name}\u00a0{pin} ({role})",
     "signin.demo_join": ", ",
     "lock.title": "Locked. Nothing of the lobby's customers shows until a PIN is typed.",
     "lock.go": "Unlock",
@@ -1718,4 +1718,5 @@ CATALOG: dict[str, str] = {
     "help.section.signin": "Sign-in, lock and roster",
     "wall.round_late": "Due since {time} — {minutes} min late",
     "dash.checklist.after_hours": "Closed for today: the checklist was not signed off ({done}/{total} answered). It is in the day's report.",
+    "signin.demo_windows": "Windows — {people}",
 }

@@ -25,7 +25,7 @@ CATALOG: dict[str, str] = {
     "signin.pin_placeholder": "4 到 8 位数字，然后回车",
     "signin.go": "登录",
     "signin.demo_hint": "演示名单 — {people}",
-    "signin.demo_person": "{name} {pin}（{role}）",
+    "signin.demo_person": "{name}\u00a0{pin}（{role}）",
     "signin.demo_join": "、",
     "lock.title": "已锁定。输入密码前不显示任何客户信息。",
     "lock.go": "解锁",
@@ -1619,4 +1619,5 @@ CATALOG: dict[str, str] = {
     "help.section.signin": "登录、锁定与员工名单",
     "wall.round_late": "应于 {time} 巡视——已逾时 {minutes} 分钟",
     "dash.checklist.after_hours": "今日已打烊：班前检查未签核（已答 {done}/{total} 项），已计入当日报表。",
+    "signin.demo_windows": "柜台 —— {people}",
 }

@@ -32,15 +32,26 @@ if TYPE_CHECKING:
 
 def demo_hint() -> str:
     """The demo's roster with its PINs, on its sign-in screen only (demo/staff.py)."""
-    from lobby_tui.demo.staff import ROSTER
+    from lobby_tui.demo.staff import COUNTER_STAFF, ROSTER
     from lobby_tui.i18n import language
 
+    zh_names = language() == "zh"
     people = [
-        t("signin.demo_person", name=zh if language() == "zh" else en, pin=pin,
+        t("signin.demo_person", name=(zh if zh_names else en).replace(" ", "\u00a0"), pin=pin,
           role=t(f"staff.role.{role}"))
         for zh, en, role, pin in ROSTER
     ]  # fmt: skip
-    return t("signin.demo_hint", people=t("signin.demo_join").join(people))
+    # Everyone the sign-in lists has their PIN here too (issue 31.15): the windows' people
+    # in a shorter form, the hint stays a few lines at 80 columns.
+    windows = [
+        f"{zh if zh_names else en}\u00a0{pin}".replace(" ", "\u00a0")
+        for zh, en, _role, pin in COUNTER_STAFF
+    ]
+    return (
+        t("signin.demo_hint", people=t("signin.demo_join").join(people))
+        + "\n"
+        + t("signin.demo_windows", people=" · ".join(windows))
+    )
 
 
 CSS = """

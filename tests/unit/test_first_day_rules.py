@@ -4,6 +4,7 @@ replayed against the rule that must hold."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +143,39 @@ def test_the_wall_says_the_round_is_late_in_the_lobbys_words(
     said = f"Due since {due} — {late} min late"
     assert said in wall
     assert t("dash.round.overdue", time=due, minutes=late).startswith(said)  # the lobby's words
+
+
+# 15. The demo agrees with itself -----------------------------------------------------------
+
+
+@pytest.mark.dated  # builds the demo on the test day: CI runs it again on other days
+def test_the_demos_sign_in_gives_a_pin_for_everyone_it_lists_and_duty_is_on_the_roster(
+    tmp_path: Path,
+) -> None:  # covers: R6.5, R1.6
+    from click.testing import CliRunner
+
+    from lobby_tui.cli import cli
+    from lobby_tui.domain.day import business_day
+    from lobby_tui.i18n import set_language
+    from lobby_tui.screens.signin import demo_hint
+    from lobby_tui.services.duty import duty_plan
+    from lobby_tui.services.settings import load_settings
+    from lobby_tui.services.staff import roster
+    from lobby_tui.store import open_store, wall_clock
+
+    db = tmp_path / "demo.db"
+    made = CliRunner().invoke(cli, ["--lang", "en", "demo", "--no-ui", "--db", str(db)])
+    assert made.exit_code == 0, made.output
+    set_language("en")
+    hint = demo_hint().replace("\u00a0", " ")
+    store = open_store(db, wall_clock(), create=False)
+    try:
+        listed = [p.name for p in roster(store, active_only=True)]
+        day = business_day(store.clock.now(), load_settings(store).timezone)
+        on_duty = {d.duty.staff_id for d in duty_plan(store, day)}
+        ids = {p.id for p in roster(store, active_only=True)}
+    finally:
+        store.close()
+    assert len(listed) == 9
+    assert [name for name in listed if name not in hint] == []
+    assert on_duty and on_duty <= ids
