@@ -1719,4 +1719,5 @@ CATALOG: dict[str, str] = {
     "wall.round_late": "Due since {time} — {minutes} min late",
     "dash.checklist.after_hours": "Closed for today: the checklist was not signed off ({done}/{total} answered). It is in the day's report.",
     "signin.demo_windows": "Windows — {people}",
+    "invalid.channel_closed_now": "Every machine of that channel is out of service: nobody could serve them there. Choose another.",
 }

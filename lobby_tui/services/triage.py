@@ -294,6 +294,11 @@ def save_walkin(
         raise Invalid("flags", "flag_unknown")
     if walkin.channel not in state.loads:
         raise Invalid("channel", "channel_unknown")
+    if overridden and walkin.channel in state.down_since:
+        # Sent by hand where every machine is out of service: they would wait for nothing.
+        # (A channel with no window open yet is said beside the field and may be insisted
+        # on: a window may open; the answer is recorded with the walk-in, band none.)
+        raise Invalid("channel", "channel_closed_now")
     priority = bool(set(walkin.flags) & PRIORITY_FLAGS)
     estimate = state.estimate(walkin.channel, priority=priority)
     minutes = None if estimate.minutes is None else round(estimate.minutes)

@@ -118,3 +118,32 @@ async def test_before_opening_the_checklist_counts_its_28_items(
     items = next(f for f in readable_figures(report) if f.key == "items")
     assert items.value == 28 and "| Items on the checklist | 28 |" in render(report, "md")
     assert report.to_json_dict()["checklist"]["items"] == 0  # the JSON's count of runs' items
+
+
+async def test_a_walk_in_sent_by_hand_to_a_closed_channel_is_refused(
+    build_app: Build, store: Store, settings: Settings
+) -> None:  # covers: R2.3, R1.2
+    from textual.widgets import Select
+
+    from lobby_tui.content import checklist_template
+    from lobby_tui.services.tasks import report_device_fault
+
+    for device in checklist_template().devices():
+        if device.channel == "self_service":  # every terminal out of service
+            named = {"en": device.key, "zh": device.key}
+            report_device_fault(store, settings, shift_id=None, device_key=device.key,
+                                channel=device.channel, label=named)  # fmt: skip
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3", "w")
+        await pilot.pause()
+        app.screen.query_one("#channel", Select).value = "self_service"
+        app.screen.query_one("#input-reason", Input).value = "customer insists"
+        await pilot.pause()
+        app.screen.query_one("#save", Button).press()
+        await pilot.pause()
+        await pilot.pause()
+        said = shown(app, "error-channel")
+        assert said.startswith("Every machine of that channel is out of service")
+        assert app.screen.query_one("#input-reason", Input).value == "customer insists"  # kept
+    assert store.rows("SELECT count(*) FROM arrivals")[0][0] == 0
