@@ -5,8 +5,9 @@ A DataTable gives every column its widest cell and lets the rest scroll off to t
 at 80 columns a list's last column (what a complaint is about, what a customer came for)
 showed one character or none. Here the table's own width is shared out: every column keeps
 its widest cell while that fits; when it does not, the column named `flexible` gives way
-first, then the others, widest slack first, never below their first four characters and the
-… that ends a cut cell; a column named `whole` (a ticket, a case number) is never cut.
+first down to a third of the room, then the others, widest slack first, then the flexible one
+again; never below a cell's first four characters and the … that ends a cut cell; a column
+named `whole` (a ticket, a case number) is never cut.
 """
 
 from __future__ import annotations
@@ -47,18 +48,37 @@ def fitted_widths(
     if excess <= 0:
         return None
     widths = list(natural)
+    floors = list(least)
     if flexible is not None:
+        # The free text gives way first, but keeps a third of the room to tell rows apart (a
+        # subject of 19 cells beside the case in hand, not 4) while the other columns have
+        # room to give (issue 31.8) …
+        comfort = min(natural[flexible], max(least[flexible], room // 3))
+        give = min(excess, widths[flexible] - comfort)
+        widths[flexible] -= give
+        excess -= give
+        floors[flexible] = comfort
+    excess = _give_way(widths, floors, excess)
+    if flexible is not None and excess > 0:  # … and only then down to its first characters
         give = min(excess, widths[flexible] - least[flexible])
         widths[flexible] -= give
         excess -= give
+        floors[flexible] = least[flexible]
+        _give_way(widths, floors, excess)
+    return widths
+
+
+def _give_way(widths: list[int], floors: Sequence[int], excess: int) -> int:
+    """Narrow the columns with the most room above their floor, a cell at a time; what is
+    still too wide after every column is at its floor (the table then scrolls sideways)."""
     while excess > 0:
-        slack = [width - floor for width, floor in zip(widths, least, strict=True)]
+        slack = [width - floor for width, floor in zip(widths, floors, strict=True)]
         widest = max(range(len(widths)), key=lambda i: slack[i])
         if slack[widest] <= 0:
-            break  # at its least everywhere: the table scrolls sideways
+            break
         widths[widest] -= 1
         excess -= 1
-    return widths
+    return excess
 
 
 class FittedTable(DataTable[Any]):

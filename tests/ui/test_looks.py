@@ -171,10 +171,17 @@ async def test_no_column_is_cut_past_reading_at_80x24(
 def test_a_squeezed_table_gives_way_in_its_free_text_first() -> None:
     columns = [["No.", "B021"], ["Waited", "at counter"], ["Need", "Cash withdrawal"]]
     assert fitted_widths(columns, room=80, padding=1, flexible=2) is None  # all fit
-    # 10 cells short: the need gives way down to "Cash…", then the wait.
+    # 6 cells short: the need gives way, down to a third of the room.
     assert fitted_widths(columns, room=29, padding=1, flexible=2) == [4, 10, 9]
-    assert fitted_widths(columns, room=24, padding=1, flexible=2) == [4, 9, 5]
+    # 11 short: the need to a third (8), then the wait; the need keeps more than "Cash…".
+    assert fitted_widths(columns, room=24, padding=1, flexible=2) == [4, 6, 8]
     assert fitted_widths(columns, room=20, padding=1, flexible=2, whole=[1]) == [4, 10, 5]
+    # The complaint list beside the case in hand at 120 columns (issue 31.8): the subject
+    # keeps 19 cells, the due date's note gives way; it used to keep 4 ("Annu…").
+    cases = [["Case", "C20261121-01"], ["Due", "late 12-01 · update overdue"],
+             ["Status", "in progress"], ["About", "Annual fee charged twice on my card"]]  # fmt: skip
+    widths = fitted_widths(cases, room=58, padding=1, flexible=3, whole=[0])
+    assert widths is not None and widths[0] == 12 and widths[3] == 19 and sum(widths) == 50
     assert least_width("银行卡业务") == 9 and least_width("其他") == 4
 
 
