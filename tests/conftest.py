@@ -25,11 +25,13 @@ from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, new_id, open_store
 
-# Property tests: ~1000 examples each by default (CI); `--hypothesis-profile=long` for a
-# deeper search by hand. No deadline: a loaded 2-core machine must not fail a pure rule.
+# Property tests: 1000 examples each in CI (.ci/run sets CI=true), 100 on a developer's
+# machine, where the whole suite is run often; `--hypothesis-profile=long` for a deeper search
+# by hand. No deadline: a loaded 2-core machine must not fail a pure rule.
 hypothesis_settings.register_profile("ci", max_examples=1000, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None)
-hypothesis_settings.load_profile("ci")
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 S = TypeVar("S", bound=Screen[Any])
 

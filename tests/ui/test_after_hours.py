@@ -24,7 +24,7 @@ from lobby_tui.store import FixedClock, Store
 from tests.conftest import SUPERVISOR_PIN, Build, on_screen, settle
 from tests.ui.test_app import screen_lines, screen_text
 from tests.ui.test_signin import accept_handover
-from tests.unit.test_cli import lobby
+from tests.helpers.cli import lobby
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)

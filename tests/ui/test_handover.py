@@ -17,7 +17,7 @@ from lobby_tui.store import FixedClock, Store
 from tests.conftest import MORNING, SUPERVISOR_PIN, Build, one_row, settle
 from tests.ui.test_app import screen_text
 from tests.ui.test_signin import accept_handover
-from tests.unit.test_cli import lobby
+from tests.helpers.cli import lobby
 
 
 async def test_the_screen_agrees_with_the_report_of_the_demo_day(

@@ -19,7 +19,7 @@ from lobby_tui.domain.settings import Settings, SettingsError, build_settings
 from lobby_tui.services.dayplan import PLAN_DAYS_AHEAD, add_appointment, add_cash_movement
 from lobby_tui.store import FixedClock, Store, StoreError, iso, parse_iso
 from tests.conftest import signed_in_supervisor
-from tests.unit.test_cli import lobby, one_clear_line
+from tests.helpers.cli import lobby, one_clear_line
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
 pytestmark = pytest.mark.dated

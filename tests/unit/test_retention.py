@@ -185,7 +185,7 @@ def _old_lobby_file(tmp_path: Path) -> Path:
 def test_lobby_purge_dry_run_shows_what_would_go_in_both_languages_then_purge(
     tmp_path: Path,
 ) -> None:  # covers: R6.5
-    from tests.unit.test_cli import lobby, one_clear_line
+    from tests.helpers.cli import lobby, one_clear_line
 
     db = _old_lobby_file(tmp_path)
     digest = db.read_bytes()
@@ -214,7 +214,7 @@ def test_lobby_purge_dry_run_shows_what_would_go_in_both_languages_then_purge(
 
 @pytest.mark.parametrize("value", ["7", "0", "99999", "'half a year'"])
 def test_a_retention_outside_30_to_3650_days_is_refused_clearly(tmp_path: Path, value: str) -> None:
-    from tests.unit.test_cli import lobby, one_clear_line
+    from tests.helpers.cli import lobby, one_clear_line
 
     data = tmp_path / "data"
     data.mkdir()
