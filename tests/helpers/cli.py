@@ -71,8 +71,8 @@ def _command_line_in(language: str, argv: list[str]) -> None:
     sys.modules.update(_built_in[language])
     import lobby_tui
 
-    lobby_tui.cli = _built_in[language]["lobby_tui.cli"]  # type: ignore[attr-defined]
-    lobby_tui.cli_hq = _built_in[language]["lobby_tui.cli_hq"]  # type: ignore[attr-defined]
+    lobby_tui.cli = _built_in[language]["lobby_tui.cli"]
+    lobby_tui.cli_hq = _built_in[language]["lobby_tui.cli_hq"]
 
 
 def lobby(*args: str, env: dict[str, str] | None = None, typed: str | None = None) -> Ran:
@@ -127,9 +127,7 @@ def lobby(*args: str, env: dict[str, str] | None = None, typed: str | None = Non
     return Ran(code, stdout, stderr)
 
 
-def lobby_process(
-    *args: str, env: dict[str, str] | None = None, typed: str | None = None
-) -> Ran:
+def lobby_process(*args: str, env: dict[str, str] | None = None, typed: str | None = None) -> Ran:
     """`lobby ARGS` in a process of its own (`python -m lobby_tui`): for what only a real
     process shows (the entry's exit code, what a start imports)."""
     done = subprocess.run(

@@ -21,10 +21,9 @@ from lobby_tui.services.report import day_report
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.triage import close_day
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import SUPERVISOR_PIN, Build, on_screen, settle
-from tests.ui.test_app import screen_lines, screen_text
-from tests.ui.test_signin import accept_handover
+from tests.helpers.app import SUPERVISOR_PIN, Build, on_screen, settle
 from tests.helpers.cli import lobby
+from tests.helpers.screen import accept_handover, screen_lines, screen_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)

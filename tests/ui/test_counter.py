@@ -15,8 +15,8 @@ from lobby_tui.screens.counter import CounterScreen
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import SUPERVISOR_PIN, on_roster, one_row, settle
-from tests.ui.test_app import screen_text
+from tests.helpers.app import SUPERVISOR_PIN, on_roster, one_row, settle
+from tests.helpers.screen import screen_text
 
 DAY = date(2026, 11, 28)
 
@@ -140,7 +140,7 @@ async def test_a_teller_signing_in_lands_on_the_counter(
     store: Store, settings: Settings
 ) -> None:  # covers: R2.9
     from lobby_tui.screens.signin import SignInScreen
-    from tests.conftest import signed_in_supervisor
+    from tests.helpers.app import signed_in_supervisor
 
     signed_in_supervisor(store)
     teller = on_roster(store, "Zhou Tao")

@@ -20,8 +20,8 @@ from lobby_tui.i18n import t
 from lobby_tui.screens.complaints.intake import IntakeForm
 from lobby_tui.store import Store
 from lobby_tui.widgets.footer import LobbyFooter
-from tests.conftest import Build, settle
-from tests.ui.test_app import run_command
+from tests.helpers.app import Build, settle
+from tests.helpers.screen import run_command
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from lobby_tui.store import FixedClock, Store
 from lobby_tui.themes import HIGH_CONTRAST
 from lobby_tui.widgets.columns import fitted_widths, least_width, plain
 from lobby_tui.widgets.footer import LobbyFooter
-from tests.conftest import Build, on_screen, settle
+from tests.helpers.app import Build, on_screen, settle
 
 
 def visible(app: LobbyApp) -> list[str]:
@@ -119,7 +119,7 @@ async def test_keys_panel_closes_with_escape_or_its_command_and_leaves_room(
     build_app: Build,
 ) -> None:  # covers: R6.3
     from lobby_tui.widgets.keys_panel import KeysPanel
-    from tests.ui.test_app import run_command
+    from tests.helpers.screen import run_command
 
     app = build_app("zh")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -216,7 +216,7 @@ def unreadable(app: LobbyApp) -> list[tuple[str, str, str, float]]:
 async def test_high_contrast_reads_everywhere(
     build_app: Build, store: Store, settings: Settings, language: str
 ) -> None:  # covers: R6.3
-    from tests.ui.test_app import run_command
+    from tests.helpers.screen import run_command
 
     write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang=language)
     app = build_app(language, demo=True)

@@ -11,8 +11,8 @@ from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, one_row, settle
-from tests.ui.test_app import screen_text
+from tests.helpers.app import Build, on_screen, one_row, settle
+from tests.helpers.screen import screen_text
 
 
 def walk_in(store: Store, clock: FixedClock, minutes_ago: int, need: str = "enquiry") -> str:

@@ -390,7 +390,7 @@ def test_an_export_that_fails_half_way_leaves_nothing(
     from lobby_tui.services import export as export_service
     from lobby_tui.services.settings import load_settings
     from lobby_tui.store import FixedClock, StoreError, open_store
-    from tests.conftest import MORNING
+    from tests.helpers.clock import MORNING
 
     store = open_store(tmp_path / "d.db", FixedClock(MORNING))
     calls = []
@@ -414,7 +414,7 @@ def test_export_tells_its_progress_table_by_table(tmp_path: Path) -> None:
     from lobby_tui.services import export as export_service
     from lobby_tui.services.settings import load_settings
     from lobby_tui.store import FixedClock, open_store
-    from tests.conftest import MORNING
+    from tests.helpers.clock import MORNING
 
     store = open_store(tmp_path / "d.db", FixedClock(MORNING))
     told: list[tuple[int, int]] = []

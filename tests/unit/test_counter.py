@@ -16,7 +16,7 @@ from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.services.quality import rate_service
 from lobby_tui.store import FixedClock, Store, open_store, wall_clock
-from tests.conftest import on_roster, one_row
+from tests.helpers.app import on_roster, one_row
 from tests.unit import writers
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
@@ -174,7 +174,7 @@ def test_the_day_plan_puts_each_person_at_a_numbered_window(
     from lobby_tui.domain.duty import assign_windows
     from lobby_tui.services.duty import set_duty
     from lobby_tui.services.settings import load_settings
-    from tests.conftest import signed_in_supervisor
+    from tests.helpers.app import signed_in_supervisor
 
     settings = load_settings(store)
     signed_in_supervisor(store)
@@ -208,7 +208,7 @@ def test_a_teller_sits_where_they_call_from(store: Store, clock: FixedClock) -> 
 
     from lobby_tui.services.duty import set_duty
     from lobby_tui.services.settings import load_settings
-    from tests.conftest import signed_in_supervisor
+    from tests.helpers.app import signed_in_supervisor
 
     settings = load_settings(store)
     signed_in_supervisor(store)
@@ -239,7 +239,7 @@ def test_a_call_keeps_no_window_open_past_its_tellers_lunch(
 
     from lobby_tui.services.duty import set_duty
     from lobby_tui.services.settings import load_settings
-    from tests.conftest import signed_in_supervisor
+    from tests.helpers.app import signed_in_supervisor
 
     settings = load_settings(store)
     signed_in_supervisor(store)

@@ -33,7 +33,7 @@ from lobby_tui.services.report import day_report
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.staff import failures_in_a_row
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import SUPERVISOR_PIN, on_roster, one_row, signed_in_supervisor
+from tests.helpers.app import SUPERVISOR_PIN, on_roster, one_row, signed_in_supervisor
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)  # the fixtures' clock: 10:30 in Shanghai

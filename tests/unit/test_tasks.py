@@ -14,7 +14,7 @@ from lobby_tui.i18n import set_language
 from lobby_tui.services import checklist, rounds, tasks
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, new_id
-from tests.conftest import one_row
+from tests.helpers.app import one_row
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)
