@@ -91,14 +91,23 @@ def on_screen(app: LobbyApp, kind: type[S]) -> S:
 
 
 async def settle(app: LobbyApp, pilot: Pilot[None]) -> None:
-    """Let background reads finish and the screen repaint before asserting on it."""
+    """Let background reads finish and the screen repaint before asserting on it.
+
+    A read's result can start the next read (the case list shown, the case in hand reads its
+    timeline and hand-offs): those are waited for too, round after round, until no read is
+    under way. `pilot.pause()` alone is no such wait: Textual takes the process as idle when
+    it used little CPU for a moment, which on a loaded machine it does while a read runs."""
     from lobby_tui.screens.base import DEBOUNCE_SECONDS, LobbyScreen
 
-    await pilot.pause()
-    screen = app.screen
-    if isinstance(screen, LobbyScreen) and screen.reads.waiting:
-        await pilot.pause(DEBOUNCE_SECONDS)  # a debounced search still to run
-    for worker in list(app.workers):
-        with suppress(WorkerCancelled):  # replaced by a newer read of its kind (exclusive)
-            await worker.wait()
+    for _round in range(20):  # a bound, never reached: reads chain two or three deep
+        await pilot.pause()
+        screen = app.screen
+        if isinstance(screen, LobbyScreen) and screen.reads.waiting:
+            await pilot.pause(DEBOUNCE_SECONDS)  # a debounced search still to run
+        running = [worker for worker in app.workers if not worker.is_finished]
+        if not running:
+            break
+        for worker in running:
+            with suppress(WorkerCancelled):  # replaced by a newer read of its kind (exclusive)
+                await worker.wait()
     await pilot.pause()

@@ -79,7 +79,9 @@ async def click(app: LobbyApp, pilot: Pilot[None], selector: str) -> None:
     page), on a settled screen, and the screen settled again after it."""
     app.screen.query_one(selector).scroll_visible(animate=False)
     await settle(app, pilot)
-    await pilot.click(selector)
+    # Textual says whether the click reached the widget: one that landed elsewhere (the
+    # button moved under the pointer) fails here, not three steps later.
+    assert await pilot.click(selector), f"the click missed {selector}"
     await settle(app, pilot)
 
 

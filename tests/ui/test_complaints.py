@@ -428,13 +428,15 @@ async def test_brackets_typed_by_the_user_are_shown_as_typed(
     app = build_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f5", "ctrl+o")
+        await settle(app, pilot)
         app.screen.query_one("#input-topic", Input).value = "Fee [/b] question"
-        await pilot.click("#log-other")
-        await settle(app, pilot)
+        await click(app, pilot, "#log-other")
         assert "Logged: Fee [/b] question (1 today)." in screen_text(app)
+        # The case list, then the case in hand's timeline and hand-offs, are read in the
+        # background: until they are shown the slip button moves under the pointer.
         await pilot.press("ctrl+k")
-        await pilot.click("#slip")
         await settle(app, pilot)
+        await click(app, pilot, "#slip")
         slip = str(app.screen.query_one("#slip-text", Static).render())
         assert "Solved on the spot: refund [USD] done [/b]" in slip
 
