@@ -32,6 +32,14 @@ os.environ["LOBBY_NOW"] = TEST_NOW.isoformat()
 os.environ.pop("LOBBY_CLOCK_SHIFT", None)  # set again from LOBBY_NOW at its first read
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (pyproject's addopts): two workers a core. A Pilot test waits about half its
+    time (Textual's pauses sleep until the process goes quiet, a draft's timer runs out, a
+    command's process exits); a second worker on each core works meanwhile."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 * (cores or 1)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(MORNING)

@@ -72,6 +72,11 @@ async def test_every_place_is_one_key_away_from_every_place(build_app: Build) ->
             await pilot.pause()
             assert app.current_mode == place
             assert app.screen.query_one(TopBar).place == place
+
+
+async def test_the_incident_key_opens_its_dialog_from_every_place(build_app: Build) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
         for place, key in PLACES:
             await pilot.press(key)
             await pilot.pause()

@@ -216,8 +216,6 @@ def unreadable(app: LobbyApp) -> list[tuple[str, str, str, float]]:
 async def test_high_contrast_reads_everywhere(
     build_app: Build, store: Store, settings: Settings, language: str
 ) -> None:  # covers: R6.3
-    from tests.helpers.screen import run_command
-
     write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang=language)
     app = build_app(language, demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -237,6 +235,21 @@ async def test_high_contrast_reads_everywhere(
             await pilot.press(key)
             await settle(app, pilot)
             assert unreadable(app) == [], key
+
+
+# The forms and dialogs apart from the places (one journey was a suite's last test to end).
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_high_contrast_reads_in_forms_dialogs_and_the_palette(
+    build_app: Build, store: Store, settings: Settings, language: str
+) -> None:  # covers: R6.3
+    from tests.helpers.screen import run_command
+
+    write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang=language)
+    app = build_app(language, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.switch_theme("high-contrast")
+        await settle(app, pilot)
         await pilot.press("f5", "ctrl+n")  # a form: placeholders, check boxes, selects
         await settle(app, pilot)
         assert unreadable(app) == [], "intake"
