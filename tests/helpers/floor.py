@@ -17,7 +17,7 @@ from lobby_tui.services.dayplan import add_appointment
 from lobby_tui.services.drafts import save_draft
 from lobby_tui.services.rounds import give_care
 from lobby_tui.store import FixedClock, Store
-from tests.helpers.clock import MORNING, SHANGHAI
+from tests.helpers.clock import DEMO_DAY, MORNING, SHANGHAI
 
 # The lobby of `old_and_new_records`: 400 days before the demo's morning.
 OLD = MORNING - timedelta(days=400)
@@ -113,3 +113,17 @@ def settle_the_queue(store: Store, day: date) -> None:
         "SELECT id FROM arrivals WHERE business_day = ? AND status = 'called'", (day.isoformat(),)
     ):
         move_arrival(store, still, "done")
+
+
+# The ticket prefix of each channel, as the packaged channels.toml has them.
+PREFIX = {"cash": "A", "non_cash": "B", "priority": "V", "self_service": "S", "wealth": "W"}
+
+
+def walk_in_ticket(
+    store: Store, channel: str = "cash", need: str = "deposit", priority: bool = False
+) -> str:
+    """A customer walks in on the demo's day for `channel` (no shift): their ticket."""
+    arrival = NewArrival(
+        None, DEMO_DAY.isoformat(), need, channel, PREFIX[channel], priority=priority
+    )
+    return record_arrival(store, arrival)[1]
