@@ -15,12 +15,13 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.helpers.hq import Estate, Tablet
 
 PG_USER = "lobbypg"
 
@@ -121,27 +122,6 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
 
 
 # The estate: generated branches' tablets and their day bundles ------------------------------
-
-
-@dataclass(frozen=True)
-class Tablet:
-    branch_id: str
-    db: Path
-    bundles: list[Path]
-
-
-@dataclass(frozen=True)
-class Estate:
-    first: date  # the first and last day bundled
-    last: date
-    tablets: list[Tablet]  # A01, B02, and C03 on two tablets
-
-    @property
-    def bundles(self) -> list[Path]:
-        return [b for tablet in self.tablets for b in tablet.bundles]
-
-    def of(self, branch_id: str) -> list[Tablet]:
-        return [t for t in self.tablets if t.branch_id == branch_id]
 
 
 DAYS = 3

@@ -6,11 +6,8 @@ branch's own `lobby report`."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
@@ -24,7 +21,8 @@ from lobby_tui.services.hq.ingest import ingest
 from lobby_tui.services.hq.network import NetworkReport, network_report
 from lobby_tui.services.hq.summaries import band_sql
 from lobby_tui.services.hq.warehouse import Warehouse, all_tables, open_warehouse, row_tables
-from tests.hq.conftest import Estate
+from tests.helpers.cli import lobby
+from tests.helpers.hq import Estate
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
 pytestmark = pytest.mark.dated
@@ -42,17 +40,6 @@ def warehouse(target: str) -> Iterator[Warehouse]:
     wh = open_warehouse(target)
     yield wh
     wh.close()
-
-
-def lobby(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LOBBY_DB")}
-    return subprocess.run(
-        [sys.executable, "-m", "lobby_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**env, "LANG": "en_US.UTF-8"},
-    )
 
 
 def manifest_rows(folders: list[Path]) -> dict[str, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from lobby_tui.content import checklist_template
@@ -21,17 +21,13 @@ from lobby_tui.services.report import day_report
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.triage import close_day
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import SUPERVISOR_PIN, Build, on_screen, settle
-from tests.ui.test_app import screen_lines, screen_text
-from tests.ui.test_signin import accept_handover
-from tests.unit.test_cli import lobby
+from tests.helpers.app import SUPERVISOR_PIN, Build, on_screen, settle
+from tests.helpers.cli import lobby
+from tests.helpers.clock import local
+from tests.helpers.screen import accept_handover, screen_lines, screen_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)
-
-
-def local(hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(DAY, time(hour, minute), tzinfo=SHANGHAI).astimezone(UTC)
 
 
 # The day's walk-ins: (arrived, called, done or left, how it ended).

@@ -11,7 +11,6 @@ from typing import NoReturn
 
 import pytest
 from textual.geometry import Region
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from lobby_tui.app import FLAG_KEY, PLACES, LobbyApp
@@ -22,66 +21,8 @@ from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, StoreError
 from lobby_tui.widgets.topbar import TopBar
-from tests.conftest import Build, on_screen, one_row, settle
-
-
-def screen_lines(app: LobbyApp) -> list[str]:
-    """Every line the active screen's text widgets show, widget by widget."""
-    from textual.widgets import DataTable
-
-    lines: list[str] = []
-    for widget in app.screen.query(Static):
-        if widget.display and widget.size.area:
-            strips = widget.render_lines(Region(0, 0, *widget.size))
-            lines.extend(strip.text.rstrip() for strip in strips)
-    from textual.widgets import OptionList
-
-    for listing in app.screen.query(OptionList):  # the options, as listed
-        if listing.display:
-            for index in range(listing.option_count):
-                prompt = listing.get_option_at_index(index).prompt
-                lines.append(str(getattr(prompt, "plain", prompt)))
-    for table in app.screen.query(DataTable):  # the rows, as a table's cells show them
-        for row in range(table.row_count):
-            lines.append("  ".join(str(cell) for cell in table.get_row_at(row)))
-    return lines
-
-
-def screen_text(app: LobbyApp) -> str:
-    """What the manager reads, with box borders and line wrapping taken out."""
-    return re.sub(r"[\s│┃╭╮╰╯┏┓┗┛─━]+", " ", "\n".join(screen_lines(app)))
-
-
-async def run_command(
-    app: LobbyApp, pilot: Pilot[None], words: str, expect: str | None = None
-) -> None:
-    """Open the palette with ctrl+p, type `words`, wait until the best match is the command
-    showing `expect` (default: the words), and take it with enter."""
-    from textual.command import CommandList, CommandPalette
-
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*words)
-    wanted = (expect or words).casefold()
-    for _ in range(150):  # the palette gathers matches in the background
-        await pilot.pause(0.02)
-        palette = app.screen
-        if isinstance(palette, CommandPalette):
-            found = palette.query_one(CommandList)
-            if found.highlighted is not None:
-                prompt = found.get_option_at_index(found.highlighted).prompt
-                if wanted in str(getattr(prompt, "plain", prompt)).casefold():
-                    break
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-def box_of(app: LobbyApp, title: str) -> str:
-    """The top border of the dashboard box titled `title`: heavy (┏) means alert."""
-    for line in screen_lines(app):
-        if title in line:
-            return line.strip()[0]
-    raise AssertionError(f"no box titled {title!r}")
+from tests.helpers.app import Build, on_screen, one_row, settle
+from tests.helpers.screen import box_of, run_command, screen_lines, screen_text
 
 
 async def test_starts_on_the_dashboard_with_honest_empty_panels(build_app: Build) -> None:
@@ -131,6 +72,11 @@ async def test_every_place_is_one_key_away_from_every_place(build_app: Build) ->
             await pilot.pause()
             assert app.current_mode == place
             assert app.screen.query_one(TopBar).place == place
+
+
+async def test_the_incident_key_opens_its_dialog_from_every_place(build_app: Build) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
         for place, key in PLACES:
             await pilot.press(key)
             await pilot.pause()
@@ -185,14 +131,19 @@ async def test_footer_shows_every_key_within_80_columns_and_is_tappable(
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-async def test_places_open_by_name_from_the_palette(build_app: Build, language: str) -> None:
+@pytest.mark.parametrize("place", [place for place, _key in PLACES])
+async def test_places_open_by_name_from_the_palette(
+    build_app: Build, language: str, place: str
+) -> None:
     from lobby_tui.i18n import t
 
     app = build_app(language)
     async with app.run_test(size=(80, 24)) as pilot:
-        for place, _key in [*PLACES[1:], PLACES[0]]:
-            await run_command(app, pilot, t(f"nav.{place}"))  # its name, as shown
-            assert app.current_mode == place
+        if place == PLACES[0][0]:  # the dashboard, from another place
+            await run_command(app, pilot, t(f"nav.{PLACES[-1][0]}"))
+            assert app.current_mode == PLACES[-1][0]
+        await run_command(app, pilot, t(f"nav.{place}"))  # its name, as shown
+        assert app.current_mode == place
 
 
 async def test_language_switch_from_the_palette_shows_chinese_and_is_remembered(

@@ -20,8 +20,8 @@ from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.lobby import Lobby, read_lobby
 from lobby_tui.store import FixedClock, Store, open_store
-from tests.conftest import Build, on_screen, settle
-from tests.ui.test_app import screen_text
+from tests.helpers.app import Build, on_screen, settle
+from tests.helpers.screen import screen_text
 
 
 def walk_in_on_another_tablet(db_path: Path, clock: FixedClock, ticket_prefix: str = "B") -> None:
@@ -182,7 +182,7 @@ async def test_a_typed_search_reads_once_the_typing_pauses_and_off_the_ui_thread
     build_app: Build, store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # covers: R4.3
     from lobby_tui.services import complaints as service
-    from tests.ui.test_complaints import take
+    from tests.helpers.floor import take
 
     take(store, settings)
     take(store, settings, description="理财产品收益与宣传不符", subject="Fund not as sold",

@@ -15,18 +15,11 @@ from lobby_tui.screens.modals.bundle import BundleDialog
 from lobby_tui.services.bundle import bundle_folder, check_bundle
 from lobby_tui.services.settings import save_setting
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import (
-    MORNING,
-    SUPERVISOR_PIN,
-    Build,
-    on_screen,
-    one_row,
-    settle,
-    settle_the_queue,
-)
-from tests.ui.test_app import screen_text
-from tests.ui.test_signin import accept_handover, wait_for
-from tests.unit.test_bundle import _leaks, _parquet_rows, _personal_values
+from tests.helpers.app import SUPERVISOR_PIN, Build, on_screen, one_row, settle
+from tests.helpers.bundles import leaks, parquet_rows, personal_values
+from tests.helpers.clock import MORNING
+from tests.helpers.floor import settle_the_queue
+from tests.helpers.screen import accept_handover, screen_text, wait_for
 
 
 async def _close_the_day(app: LobbyApp, pilot: Pilot[None], clock: FixedClock) -> None:
@@ -71,9 +64,9 @@ async def test_the_days_last_handover_offers_the_bundle_and_writes_it(
     # The journal up to now (the day is not over in the branch): the handover in it.
     head = one_row(store, "SELECT hash FROM events ORDER BY seq DESC LIMIT 1")
     assert manifest.chain.head == head[0]
-    kinds = {r["kind"] for r in _parquet_rows(folder / "events.parquet")}
+    kinds = {r["kind"] for r in parquet_rows(folder / "events.parquet")}
     assert {"shift.handed_over", "shift.accepted", "setting.changed"} <= kinds
-    assert _leaks(folder, _personal_values(store) | {"Wang"}) == set()
+    assert leaks(folder, personal_values(store) | {"Wang"}) == set()
 
 
 async def test_a_bundle_that_cannot_be_written_is_said_on_the_dialog(

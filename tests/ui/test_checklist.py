@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Static, TabbedContent
 
 from lobby_tui.app import LobbyApp, make_app
@@ -17,21 +16,12 @@ from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, open_store
-from tests.conftest import MORNING, Build, one_row, settle, signed_in_supervisor
-from tests.ui.test_app import screen_text
+from tests.helpers.app import Build, one_row, settle, signed_in_supervisor
+from tests.helpers.clock import MORNING
+from tests.helpers.screen import error_of, open_checklist, screen_text
 
 TEMPLATE = checklist_template()
 EARLY = MORNING.replace(hour=0, minute=30)  # 08:30 in the branch: half an hour to opening
-
-
-def error_of(app: LobbyApp, field: str) -> str:
-    return str(app.screen.query_one(f"#error-{field}", Static).render())
-
-
-async def open_checklist(app: LobbyApp, pilot: Pilot[None]) -> None:
-    await pilot.press("f2")
-    await settle(app, pilot)
-    assert app.current_mode == "checklist"
 
 
 async def test_the_whole_checklist_by_keyboard_only(

@@ -7,9 +7,10 @@ from __future__ import annotations
 from textual.widgets import Button, Input, OptionList, Select, TabbedContent
 
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, Build, one_row, settle
-from tests.ui.test_app import screen_text
-from tests.ui.test_triage import last_arrival
+from tests.helpers.app import Build, one_row, settle
+from tests.helpers.clock import MORNING
+from tests.helpers.floor import last_arrival
+from tests.helpers.screen import screen_text
 
 
 async def test_the_next_walk_in_has_no_override_reason_of_the_last(

@@ -3,10 +3,8 @@ survives a crash, clocks that turn red, callbacks that reopen, and search in Chi
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widget import Widget
@@ -14,32 +12,16 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static, TextAr
 
 from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.content import complaint_catalogue
-from lobby_tui.domain.complaints import Intake
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import set_language
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services import complaints as service
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, Build, on_screen, one_row, settle, signed_in_supervisor
-from tests.ui.test_app import box_of, screen_text
-
-
-def take(store: Store, settings: Settings, **changes: Any) -> str:
-    intake = Intake(
-        received_at=MORNING,
-        via="in_person",
-        category="device_fault",
-        severity="high",
-        description="ATM 吞卡，等了半小时没人管",
-        subject="ATM 2 retained card",
-        phone="13812345621",
-        name="王小明",
-    )
-    complaint_id, _case = service.take_complaint(
-        store, settings, complaint_catalogue(), replace(intake, **changes), shift_id=None
-    )
-    return complaint_id
+from tests.helpers.app import Build, on_screen, one_row, settle, signed_in_supervisor
+from tests.helpers.clock import MORNING
+from tests.helpers.floor import take
+from tests.helpers.screen import box_of, click, screen_text
 
 
 def focused(app: LobbyApp) -> Widget | None:
@@ -249,7 +231,7 @@ async def test_search_in_chinese_and_personal_data_masked(
 async def test_only_the_roles_in_the_setting_reveal_a_phone(
     store: Store, settings: Settings, role: str, language: str, said: str
 ) -> None:  # covers: R6.5
-    from tests.conftest import on_roster
+    from tests.helpers.app import on_roster
 
     take(store, settings)
     person = on_roster(store, "Zhao", role)
@@ -369,7 +351,7 @@ async def test_a_broken_complaints_file_is_said_and_the_app_goes_on(
 
 
 async def test_switching_language_mid_intake_keeps_what_was_typed(build_app: Build) -> None:
-    from tests.ui.test_app import run_command
+    from tests.helpers.screen import run_command
 
     app = build_app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -446,13 +428,15 @@ async def test_brackets_typed_by_the_user_are_shown_as_typed(
     app = build_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f5", "ctrl+o")
+        await settle(app, pilot)
         app.screen.query_one("#input-topic", Input).value = "Fee [/b] question"
-        await pilot.click("#log-other")
-        await settle(app, pilot)
+        await click(app, pilot, "#log-other")
         assert "Logged: Fee [/b] question (1 today)." in screen_text(app)
+        # The case list, then the case in hand's timeline and hand-offs, are read in the
+        # background: until they are shown the slip button moves under the pointer.
         await pilot.press("ctrl+k")
-        await pilot.click("#slip")
         await settle(app, pilot)
+        await click(app, pilot, "#slip")
         slip = str(app.screen.query_one("#slip-text", Static).render())
         assert "Solved on the spot: refund [USD] done [/b]" in slip
 
@@ -533,14 +517,6 @@ async def test_an_undecided_complaint_is_escalated_later(
         "Zhang",
         ("cards",),
     )
-
-
-async def click(app: LobbyApp, pilot: Any, selector: str) -> None:
-    """A button of the case in hand, scrolled into view first (the case is a long page)."""
-    app.screen.query_one(selector).scroll_visible(animate=False)
-    await settle(app, pilot)
-    await pilot.click(selector)
-    await settle(app, pilot)
 
 
 async def test_a_regulator_referral_from_intake_to_closing(

@@ -3,8 +3,6 @@ N` builds the app this way; a teller's sign-in opens it too."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from textual.widgets import Button
 
@@ -12,19 +10,11 @@ from lobby_tui.app import LobbyApp, make_app
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.staff import StaffMember
 from lobby_tui.screens.counter import CounterScreen
-from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import SUPERVISOR_PIN, on_roster, one_row, settle
-from tests.ui.test_app import screen_text
-
-DAY = date(2026, 11, 28)
-
-
-def walk_in(store: Store, channel: str = "cash", priority: bool = False) -> str:
-    prefix = {"cash": "A", "non_cash": "B"}[channel]
-    arrival = NewArrival(None, DAY.isoformat(), "deposit", channel, prefix, priority=priority)
-    return record_arrival(store, arrival)[1]
+from tests.helpers.app import SUPERVISOR_PIN, on_roster, one_row, settle
+from tests.helpers.floor import walk_in_ticket
+from tests.helpers.screen import screen_text
 
 
 def buttons(app: LobbyApp) -> list[str]:
@@ -43,9 +33,9 @@ async def test_a_teller_calls_recalls_marks_a_no_show_serves_and_rates(
     store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R2.9, R2.5, R3.5
     teller = on_roster(store, "Zhou Tao")
-    plain = walk_in(store)
+    plain = walk_in_ticket(store)
     clock.advance(minutes=3)
-    elderly = walk_in(store, priority=True)
+    elderly = walk_in_ticket(store, priority=True)
     app = counter_app(store, settings, teller)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -96,7 +86,7 @@ async def test_a_transfer_asks_where_and_why(
     store: Store, settings: Settings
 ) -> None:  # covers: R2.9
     teller = on_roster(store, "Zhou Tao")
-    ticket = walk_in(store)
+    ticket = walk_in_ticket(store)
     app = counter_app(store, settings, teller)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
@@ -123,7 +113,7 @@ async def test_the_counter_in_chinese(
     store: Store, settings: Settings, size: tuple[int, int]
 ) -> None:  # covers: R2.9
     teller = on_roster(store, "周涛")
-    ticket = walk_in(store)
+    ticket = walk_in_ticket(store)
     app = counter_app(store, settings, teller, language="zh")
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
@@ -140,7 +130,7 @@ async def test_a_teller_signing_in_lands_on_the_counter(
     store: Store, settings: Settings
 ) -> None:  # covers: R2.9
     from lobby_tui.screens.signin import SignInScreen
-    from tests.conftest import signed_in_supervisor
+    from tests.helpers.app import signed_in_supervisor
 
     signed_in_supervisor(store)
     teller = on_roster(store, "Zhou Tao")

@@ -7,39 +7,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Button, Input, Select, TabbedContent
 
-from lobby_tui.app import LobbyApp
 from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.triage.screen import TriageScreen
 from lobby_tui.services import dayplan, duty
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, Build, on_roster, on_screen, one_row, settle
-from tests.ui.test_app import screen_text
-from tests.ui.test_checklist import error_of, open_checklist
+from tests.helpers.app import Build, on_roster, on_screen, one_row, settle
+from tests.helpers.clock import MORNING
+from tests.helpers.screen import error_of, open_checklist, put_on_duty, screen_text
 
 DAY = MORNING.date()
 LUNCHTIME = datetime(2026, 11, 28, 4, 10, tzinfo=UTC)  # 12:10 in Shanghai
-
-
-async def put_on_duty(
-    app: LobbyApp, pilot: Pilot[None], who: str, post: str, lunch: str = ""
-) -> None:
-    """The duty form: the person, where, from 08:30 to 17:30, the lunch typed, Enter."""
-    screen = app.screen
-    screen.query_one("#duty-person", Select).value = who
-    await pilot.pause()
-    screen.query_one("#duty-post", Select).value = post
-    form = screen.query_one("#duty-form")
-    form.query_one("#input-duty-starts", Input).value = "08:30"
-    form.query_one("#input-duty-ends", Input).value = "17:30"
-    lunch_input = form.query_one("#input-duty-lunch", Input)
-    lunch_input.value = lunch
-    lunch_input.focus()
-    await pilot.press("enter")
-    await settle(app, pilot)
 
 
 async def test_two_tellers_at_lunch_show_on_the_dashboard_and_in_triages_quote(

@@ -17,10 +17,8 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_roster, on_screen, one_row, settle
-from tests.ui.test_app import screen_text
-from tests.ui.test_checklist import open_checklist
-from tests.ui.test_duty import put_on_duty
+from tests.helpers.app import Build, on_roster, on_screen, one_row, settle
+from tests.helpers.screen import open_checklist, put_on_duty, screen_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)  # a Saturday without a calendar effect

@@ -17,11 +17,9 @@ from lobby_tui.screens.modals.supervisor import SupervisorConfirm
 from lobby_tui.serve.wall import WallApp
 from lobby_tui.services.report import day_report
 from lobby_tui.store import Store, parse_iso
-from tests.conftest import SUPERVISOR_PIN, Build, one_row, settle
-from tests.ui.test_app import screen_lines, screen_text
-from tests.ui.test_complaints import take
-from tests.ui.test_incidents import fill_case, said
-from tests.ui.test_signin import pick_and_type, wait_for
+from tests.helpers.app import SUPERVISOR_PIN, Build, one_row, settle
+from tests.helpers.floor import take
+from tests.helpers.screen import fill_case, pick_and_type, said, screen_lines, screen_text, wait_for
 
 
 async def raise_fraud(app: LobbyApp, pilot: object, answer: str) -> None:
@@ -65,7 +63,7 @@ async def test_a_fraud_case_prevented_with_its_amount(
         await pilot.pause()
         app.screen.query_one("#fraud-save", Button).press()
         await settle(app, pilot)
-        assert said(app) == "✓ Conversation recorded as evidence."
+        assert said(app, "error-incident") == "✓ Conversation recorded as evidence."
         assert "anti-fraud conversation recorded: Prevented: no money left" in screen_text(app)
         await pilot.press("f7")  # the handover: the same figures as the report
         await settle(app, pilot)
@@ -112,7 +110,7 @@ async def test_going_ahead_after_yes_to_everything_needs_the_supervisor_s_pin(
         assert isinstance(app.screen, SupervisorConfirm)  # still asking
         await pilot.press(*SUPERVISOR_PIN, "enter")
         await settle(app, pilot)
-        assert said(app) == "✓ Recorded with the supervisor's confirmation."
+        assert said(app, "error-incident") == "✓ Recorded with the supervisor's confirmation."
     payload = json.loads(
         one_row(store, "SELECT payload FROM incident_updates WHERE kind = 'fraud'")[0]
     )

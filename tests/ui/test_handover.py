@@ -14,10 +14,10 @@ from lobby_tui.report_formats import readable_figures, shown
 from lobby_tui.services.report import day_report
 from lobby_tui.services.staff import add_staff
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, SUPERVISOR_PIN, Build, one_row, settle
-from tests.ui.test_app import screen_text
-from tests.ui.test_signin import accept_handover
-from tests.unit.test_cli import lobby
+from tests.helpers.app import SUPERVISOR_PIN, Build, one_row, settle
+from tests.helpers.cli import lobby
+from tests.helpers.clock import MORNING
+from tests.helpers.screen import accept_handover, screen_text
 
 
 async def test_the_screen_agrees_with_the_report_of_the_demo_day(

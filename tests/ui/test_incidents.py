@@ -9,24 +9,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input, Select, Static
 
-from lobby_tui.app import PLACES, LobbyApp
+from lobby_tui.app import PLACES
 from lobby_tui.content import fraud_script
 from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.incidents import IncidentsScreen
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, one_row, settle
-from tests.ui.test_app import screen_text
-
-
-def said(app: LobbyApp, widget: str = "error-incident") -> str:
-    return str(app.screen.query_one(f"#{widget}", Static).render())
-
-
-def fill_case(app: LobbyApp, amount: str = "50000") -> None:
-    """The fraud case's required facts (R5.4): amount at risk, payee, channel."""
-    app.screen.query_one("#input-fraud-amount", Input).value = amount
-    app.screen.query_one("#fraud-payee", Select).value = "individual"
-    app.screen.query_one("#fraud-channel", Select).value = "phone"
+from tests.helpers.app import Build, on_screen, one_row, settle
+from tests.helpers.screen import fill_case, said, screen_text
 
 
 async def test_the_flag_key_works_from_every_place_and_saves_in_two_more_keys(
@@ -128,7 +117,7 @@ async def test_the_fraud_script_end_to_end_in_chinese(build_app: Build, store: S
         await pilot.pause()
         await pilot.click("#fraud-save")
         await pilot.pause()
-        assert said(app) == "请逐项回答（是、否或不确定）。"
+        assert said(app, "error-incident") == "请逐项回答（是、否或不确定）。"
         app.screen.query_one("#input-q-why", Input).value = "  "
         for question in fraud_script().question:
             if question.open:
@@ -147,7 +136,7 @@ async def test_the_fraud_script_end_to_end_in_chinese(build_app: Build, store: S
         assert said(app, "error-q-why") == ""  # fixed: the message went
         app.screen.query_one("#fraud-save", Button).press()  # a tap on the button
         await settle(app, pilot)
-        assert said(app) == "✓ 沟通记录已作为证据保存。"
+        assert said(app, "error-incident") == "✓ 沟通记录已作为证据保存。"
         assert "已记录反诈沟通：劝阻成功，资金未转出" in screen_text(app)
     payload = one_row(store, "SELECT payload FROM incident_updates WHERE kind = 'fraud'")[0]
     assert '"phone": "yes"' in payload and '"outcome": "prevented"' in payload
@@ -241,10 +230,10 @@ async def test_who_was_told_starts_blank_for_the_next_and_never_before_the_incid
         assert app.screen.query_one("#input-told-at", Input).value == ""
         app.screen.query_one("#told", Button).press()  # one tap records nothing
         await pilot.pause()
-        assert said(app) == "Choose who was told."
+        assert said(app, "error-incident") == "Choose who was told."
         app.screen.query_one("#party", Select).value = "supervisor"
         await pilot.pause()
-        assert said(app) == ""  # chosen: the message went
+        assert said(app, "error-incident") == ""  # chosen: the message went
         app.screen.query_one("#input-told-at", Input).value = "10:29"
         app.screen.query_one("#told", Button).press()
         await pilot.pause()
@@ -273,12 +262,12 @@ async def test_saving_the_conversation_twice_stores_it_once(
         for _ in range(2):
             app.screen.query_one("#fraud-save", Button).press()
             await settle(app, pilot)
-        assert said(app) == "Already recorded as it stands: nothing new to save."
+        assert said(app, "error-incident") == "Already recorded as it stands: nothing new to save."
         app.screen.query_one("#outcome", Select).value = "prevented"  # changed: recorded again
         await pilot.pause()
         app.screen.query_one("#fraud-save", Button).press()
         await settle(app, pilot)
-        assert said(app) == "✓ Conversation recorded as evidence."
+        assert said(app, "error-incident") == "✓ Conversation recorded as evidence."
     outcomes = [
         json.loads(r[0])["outcome"]
         for r in store.query(

@@ -15,7 +15,8 @@ from lobby_tui.services import complaints as service
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.incidents import raise_incident
 from lobby_tui.store import Store
-from tests.conftest import MORNING, Build, settle
+from tests.helpers.app import Build, settle
+from tests.helpers.clock import MORNING
 
 EVIL = "\x1b]0;PWNED\x07"  # retitles the window; ESC [2J would wipe the screen
 SHOWN = "␛]0;PWNED␇"
@@ -82,7 +83,7 @@ async def test_a_pasted_nul_or_escape_is_refused_beside_the_field_and_kept(
     from textual.widgets import Input, Select, TextArea
 
     from lobby_tui.i18n import set_language
-    from tests.ui.test_app import screen_text
+    from tests.helpers.screen import screen_text
 
     for language, said in (("en", "Holds a control character (␀, character 8)"),
                            ("zh", "含有不能保存的控制字符（第 8 个字符：␀）")):  # fmt: skip
@@ -115,7 +116,7 @@ async def test_a_direction_override_is_refused_beside_the_field_and_kept(
     from textual.widgets import Select, TextArea
 
     from lobby_tui.i18n import set_language
-    from tests.ui.test_app import screen_text
+    from tests.helpers.screen import screen_text
 
     typed = "Charged 100\u202e yuan twice"
     for language, said in (("en", "changes the order text is shown in (U+202E, character 12)"),

@@ -12,7 +12,7 @@ from lobby_tui.app import LobbyApp
 from lobby_tui.screens.modals.flag import FlagDialog
 from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.store import Store
-from tests.conftest import Build, on_screen, one_row, settle
+from tests.helpers.app import Build, on_screen, one_row, settle
 
 
 def events_written(store: Store) -> int:

@@ -20,7 +20,7 @@ from lobby_tui.store import FixedClock, Store
 from lobby_tui.themes import HIGH_CONTRAST
 from lobby_tui.widgets.columns import fitted_widths, least_width, plain
 from lobby_tui.widgets.footer import LobbyFooter
-from tests.conftest import Build, on_screen, settle
+from tests.helpers.app import Build, on_screen, settle
 
 
 def visible(app: LobbyApp) -> list[str]:
@@ -119,7 +119,7 @@ async def test_keys_panel_closes_with_escape_or_its_command_and_leaves_room(
     build_app: Build,
 ) -> None:  # covers: R6.3
     from lobby_tui.widgets.keys_panel import KeysPanel
-    from tests.ui.test_app import run_command
+    from tests.helpers.screen import run_command
 
     app = build_app("zh")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -223,8 +223,6 @@ def unreadable(app: LobbyApp) -> list[tuple[str, str, str, float]]:
 async def test_high_contrast_reads_everywhere(
     build_app: Build, store: Store, settings: Settings, language: str
 ) -> None:  # covers: R6.3
-    from tests.ui.test_app import run_command
-
     write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang=language)
     app = build_app(language, demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -244,6 +242,21 @@ async def test_high_contrast_reads_everywhere(
             await pilot.press(key)
             await settle(app, pilot)
             assert unreadable(app) == [], key
+
+
+# The forms and dialogs apart from the places (one journey was a suite's last test to end).
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_high_contrast_reads_in_forms_dialogs_and_the_palette(
+    build_app: Build, store: Store, settings: Settings, language: str
+) -> None:  # covers: R6.3
+    from tests.helpers.screen import run_command
+
+    write_demo_morning(store, settings, store.clock.now().date(), seed=7, lang=language)
+    app = build_app(language, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.switch_theme("high-contrast")
+        await settle(app, pilot)
         await pilot.press("f5", "ctrl+n")  # a form: placeholders, check boxes, selects
         await settle(app, pilot)
         assert unreadable(app) == [], "intake"

@@ -13,8 +13,8 @@ from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.screens.triage.queue import RatingPrompt
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, one_row, settle
-from tests.ui.test_app import screen_text
+from tests.helpers.app import Build, on_screen, one_row, settle
+from tests.helpers.screen import screen_text
 
 DAY = "2026-11-28"
 

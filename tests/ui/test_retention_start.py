@@ -7,14 +7,14 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.verify import verify_store
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, settle
-from tests.unit.test_retention import _lobby
+from tests.helpers.app import Build, on_screen, settle
+from tests.helpers.floor import old_and_new_records
 
 
 async def test_the_app_erases_expired_personal_data_in_the_background(
     build_app: Build, store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R6.5
-    ids = _lobby(store, settings, clock)
+    ids = old_and_new_records(store, settings, clock)
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
         on_screen(app, DashboardScreen)

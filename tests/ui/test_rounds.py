@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Checkbox, DataTable, Select, Static
+from textual.widgets import Checkbox, DataTable, Select
 
-from lobby_tui.app import LobbyApp
 from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, on_screen, one_row, settle
-from tests.ui.test_app import screen_text
+from tests.helpers.app import Build, on_screen, one_row, settle
+from tests.helpers.screen import said, screen_text
 
 
 def walk_in(store: Store, clock: FixedClock, minutes_ago: int, need: str = "enquiry") -> str:
@@ -29,10 +28,6 @@ def walk_in(store: Store, clock: FixedClock, minutes_ago: int, need: str = "enqu
     )
     clock.advance(minutes=minutes_ago)
     return arrival_id
-
-
-def said(app: LobbyApp) -> str:
-    return str(app.screen.query_one("#error-care", Static).render())
 
 
 async def test_a_round_with_care_actions(build_app: Build, store: Store, clock: FixedClock) -> None:
@@ -61,7 +56,7 @@ async def test_a_round_with_care_actions(build_app: Build, store: Store, clock: 
         app.screen.query_one("#observe-tidiness", Select).value = "problem"
         await pilot.press("e")
         await settle(app, pilot)
-        assert "1 task(s) opened" in said(app)
+        assert "1 task(s) opened" in said(app, "error-care")
         # The next round looks afresh: the problem seen is not one tap from being seen again.
         assert app.screen.query_one("#observe-tidiness", Select).value == "ok"
     kinds = [
@@ -122,15 +117,18 @@ async def test_over_selling_guard_and_not_interested(
         app.screen.query_one("#product", Select).value = "wealth"
         await pilot.press("i")
         await settle(app, pilot)
-        assert said(app).startswith("✓")
+        assert said(app, "error-care").startswith("✓")
         app.screen.query_one("#product", Select).value = "insurance"
         await pilot.press("i")
         await settle(app, pilot)
-        assert said(app) == "One product mention per customer per visit, unless they ask."
+        assert (
+            said(app, "error-care")
+            == "One product mention per customer per visit, unless they ask."
+        )
         await pilot.click("#asked")  # the customer asked about insurance themselves
         await pilot.press("i")
         await settle(app, pilot)
-        assert said(app).startswith("✓")
+        assert said(app, "error-care").startswith("✓")
         # Saved, the interest form starts blank: no product, no tick carried over.
         assert app.screen.query_one("#product", Select).value is Select.NULL
         assert not app.screen.query_one("#asked", Checkbox).value
@@ -139,7 +137,10 @@ async def test_over_selling_guard_and_not_interested(
         app.screen.query_one("#product", Select).value = "insurance"
         await pilot.press("i")
         await settle(app, pilot)
-        assert said(app) == "One product mention per customer per visit, unless they ask."
+        assert (
+            said(app, "error-care")
+            == "One product mention per customer per visit, unless they ask."
+        )
     rows = [tuple(r) for r in store.query("SELECT kind, product, asked FROM care_actions")]
     assert rows == [
         ("interest", "wealth", 0),
@@ -159,7 +160,7 @@ async def test_acting_on_a_customer_who_was_just_called(
         move_arrival(store, arrival, "called")  # the counter called them meanwhile
         await pilot.press("a")
         await settle(app, pilot)
-        assert "is no longer waiting (called or gone): nothing recorded" in said(app)
+        assert "is no longer waiting (called or gone): nothing recorded" in said(app, "error-care")
         assert "Nobody is waiting" in screen_text(app)
     assert one_row(store, "SELECT COUNT(*) FROM care_actions")[0] == 0
 
@@ -196,7 +197,7 @@ async def test_rounds_in_chinese(
         assert "需致歉！" in text and "当前没有进行中的巡视" in text
         await pilot.press("a")
         await settle(app, pilot)
-        assert "✓ 致歉：B001" in said(app)
+        assert "✓ 致歉：B001" in said(app, "error-care")
 
 
 async def test_no_round_falls_due_after_closing(

@@ -4,7 +4,6 @@ PINs, the first supervisor, the roster and the handover accepted by the next per
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from lobby_tui.app import LobbyApp
@@ -13,40 +12,9 @@ from lobby_tui.screens.signin import AcceptShift, FirstSupervisorScreen, LockScr
 from lobby_tui.services.staff import add_staff, set_active
 from lobby_tui.store import FixedClock, Store
 from lobby_tui.widgets.signin import WhoAndPin
-from tests.conftest import (
-    MORNING,
-    SUPERVISOR_PIN,
-    Build,
-    one_row,
-    settle,
-    signed_in_supervisor,
-)
-from tests.ui.test_app import screen_text
-
-
-async def wait_for(app: LobbyApp, pilot: Pilot[None], kind: type) -> None:
-    for _ in range(150):
-        if isinstance(app.screen, kind):
-            break
-        await pilot.pause(0.02)
-    assert isinstance(app.screen, kind), type(app.screen).__name__
-    await pilot.pause()
-
-
-async def pick_and_type(app: LobbyApp, pilot: Pilot[None], name: str | None, pin: str) -> None:
-    """The name found by typing it in the filter (if given), the PIN, Enter."""
-    panel = app.screen.query_one(WhoAndPin)
-    if name is not None:
-        panel.query_one("#signin-filter", Input).focus()
-        await pilot.press(*name, "enter")
-    await pilot.press(*pin, "enter")
-    await settle(app, pilot)
-
-
-async def accept_handover(app: LobbyApp, pilot: Pilot[None], name: str, pin: str) -> None:
-    """The incoming manager accepts the shift with their name and PIN."""
-    await wait_for(app, pilot, AcceptShift)
-    await pick_and_type(app, pilot, name, pin)
+from tests.helpers.app import SUPERVISOR_PIN, Build, one_row, settle, signed_in_supervisor
+from tests.helpers.clock import MORNING
+from tests.helpers.screen import pick_and_type, screen_text, wait_for
 
 
 def error_text(app: LobbyApp) -> str:
@@ -270,7 +238,7 @@ async def test_timelines_say_who_did_what(
     from lobby_tui.services.complaints import timeline as complaint_timeline
     from lobby_tui.services.incidents import raise_incident, tick_step
     from lobby_tui.services.incidents import timeline as incident_timeline
-    from tests.unit.test_complaints import take
+    from tests.helpers.floor import take_waiting_time as take
 
     app = build_app()
     complaint_id = take(store, settings)

@@ -23,7 +23,7 @@ from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import t
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import Build, settle
+from tests.helpers.app import Build, settle
 
 EVENING = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)  # 18:30 in Shanghai: after closing
 SIZES = {"zh": (80, 24), "en": (160, 48)}  # a laptop in Chinese, a tablet in English

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
-from typing import Any
 
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select
 
-from lobby_tui.app import LobbyApp
 from lobby_tui.content import checklist_template, windows
 from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.checklist import Answer
@@ -16,18 +14,9 @@ from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.services.checklist import answer_item
 from lobby_tui.services.dayplan import add_appointment
 from lobby_tui.store import Store, parse_iso
-from tests.conftest import Build, on_roster, on_screen, one_row, settle
-from tests.ui.test_app import screen_text
-
-
-def last_arrival(store: Store) -> dict[str, Any]:
-    row = store.query_one("SELECT * FROM arrivals ORDER BY arrived_at DESC, rowid DESC LIMIT 1")
-    assert row is not None
-    return dict(row)
-
-
-def said(app: LobbyApp, widget_id: str) -> str:
-    return str(app.screen.query_one(f"#{widget_id}", Static).render())
+from tests.helpers.app import Build, on_roster, on_screen, one_row, settle
+from tests.helpers.floor import last_arrival
+from tests.helpers.screen import said, screen_text
 
 
 async def test_the_common_walk_in_takes_three_keystrokes_from_any_screen(

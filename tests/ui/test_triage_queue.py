@@ -15,9 +15,9 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.screens.triage import TriageScreen
 from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
 from lobby_tui.store import FixedClock, Store, open_store
-from tests.conftest import Build, on_screen, one_row, settle
-from tests.ui.test_app import screen_text
-from tests.ui.test_triage import last_arrival
+from tests.helpers.app import Build, on_screen, one_row, settle
+from tests.helpers.floor import last_arrival
+from tests.helpers.screen import screen_text
 
 
 class Stopwatch:

@@ -24,7 +24,7 @@ from lobby_tui.demo.morning import write_demo_morning
 from lobby_tui.domain.day import business_day
 from lobby_tui.domain.settings import Settings
 from lobby_tui.store import Store
-from tests.conftest import Build, settle
+from tests.helpers.app import Build, settle
 
 OPTIONS = ("理财产品到期续作", "确已解决", "大额取现预约", "外汇兑换业务")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -40,7 +39,8 @@ from lobby_tui.services.settings import load_settings, save_setting
 from lobby_tui.services.shift import hand_over, open_shift_today
 from lobby_tui.store import FixedClock, Store, StoreError, open_store, parse_iso
 from lobby_tui.store.migrations import SCHEMA_VERSION
-from tests.conftest import settle_the_queue
+from tests.helpers.bundles import leaks, parquet_rows, personal_values
+from tests.helpers.floor import settle_the_queue
 
 DAY = date(2026, 11, 28)
 MORNING = datetime(2026, 11, 28, 2, 30, tzinfo=UTC)  # 10:30 in Shanghai
@@ -72,16 +72,6 @@ def tablet(tmp_path: Path) -> Iterator[Tablet]:
     made = _tablet(tmp_path / "lobby.db")
     yield made
     made.store.close()
-
-
-def _parquet_rows(file: Path) -> list[dict[str, Any]]:
-    duck = offline_duckdb()
-    try:
-        cursor = duck.execute("SELECT * FROM read_parquet(?)", [str(file)])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        duck.close()
 
 
 # The allow-list -----------------------------------------------------------------------------
@@ -225,10 +215,10 @@ def test_a_demo_day_bundle_counts_digests_and_chain(tablet: Tablet) -> None:  # 
     expected = _sqlite_counts(store, DAY)
     assert expected["arrivals"] > 20 and expected["events"] > 50  # a real day, not an empty one
     for table, entry in manifest.tables.items():
-        rows = _parquet_rows(folder / f"{table}.parquet")
+        rows = parquet_rows(folder / f"{table}.parquet")
         assert entry.rows == len(rows) == expected[table], table
         assert entry.columns == tuple(c.name for c in ALLOWED[table])
-    arrivals = {r["id"] for r in _parquet_rows(folder / "arrivals.parquet")}
+    arrivals = {r["id"] for r in parquet_rows(folder / "arrivals.parquet")}
     assert arrivals == {r[0] for r in store.query(
         "SELECT id FROM arrivals WHERE business_day = ?", (DAY.isoformat(),))}  # fmt: skip
 
@@ -244,7 +234,7 @@ def test_a_demo_day_bundle_counts_digests_and_chain(tablet: Tablet) -> None:  # 
     assert tip is not None and tip[0] != last[0]  # the next morning wrote on: not in the day
     # The demo morning's first event is the journal's first: it follows the genesis hash.
     assert manifest.chain.first_prev == (before[0] if before else "0" * 64)
-    events = _parquet_rows(folder / "events.parquet")
+    events = parquet_rows(folder / "events.parquet")
     assert events[-1]["hash"] == manifest.chain.head
     assert set(events[0]) == {"seq", "id", "at", "kind", "entity", "entity_id", "prev_hash",
                               "hash"}  # no payload, no actor  # fmt: skip
@@ -270,7 +260,7 @@ def test_callback_answers_leave_as_numbers_only(tmp_path: Path) -> None:
         callbacks = [
             u
             for day in days
-            for u in _parquet_rows(write_bundle(store, day) / "complaint_updates.parquet")
+            for u in parquet_rows(write_bundle(store, day) / "complaint_updates.parquet")
             if u["kind"] == "callback"
         ]
     finally:
@@ -282,50 +272,14 @@ def test_callback_answers_leave_as_numbers_only(tmp_path: Path) -> None:
         assert update["satisfaction"] == payload.get("satisfaction")
 
 
-def _personal_values(store: Store) -> set[str]:
-    """Every name, phone and note the demo wrote about a person: customers' (PERSONAL),
-    the staff's names, and the managers named on the history's shifts."""
-    found: set[str] = set()
-    for table, columns in PERSONAL.items():
-        for column in columns:
-            found |= {r[0] for r in store.query(f"SELECT DISTINCT {column} FROM {table}"
-                                                f" WHERE {column} IS NOT NULL")}  # fmt: skip
-    found |= {r[0] for r in store.query("SELECT name FROM staff")}
-    found |= {r[0] for r in store.query(
-        "SELECT opened_by FROM shifts UNION SELECT closed_by FROM shifts")if r[0]}  # fmt: skip
-    # A staff id (a shift opened in the app names its opener by id) is no one's name.
-    return {v for v in found if isinstance(v, str) and len(v) >= 2 and not _is_uuid(v)}
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        return str(uuid.UUID(text)) == text
-    except ValueError:
-        return False
-
-
-def _leaks(folder: Path, personal: set[str]) -> set[str]:
-    """The personal values found in the bundle: in any file's bytes, or in any value read
-    back from the Parquet files (compressed pages would hide one from a byte scan)."""
-    leaked: set[str] = set()
-    for file in folder.iterdir():
-        raw = file.read_bytes()
-        leaked |= {v for v in personal if v.encode("utf-8") in raw}
-        if file.suffix == ".parquet":
-            for row in _parquet_rows(file):
-                text = " ".join(str(v) for v in row.values())
-                leaked |= {v for v in personal if v in text}
-    return leaked
-
-
 def test_no_personal_data_in_any_file(tablet: Tablet) -> None:  # covers: R6.6, R6.5
     store = tablet.store
-    personal = _personal_values(store)
+    personal = personal_values(store)
     customers = {r[0] for r in store.query("SELECT customer_name FROM complaints")}
     phones = {r[0] for r in store.query("SELECT customer_phone FROM complaints") if r[0]}
     assert customers and phones and personal >= phones  # the scan has something to find
     for day in (DAY, DAY - timedelta(days=1)):
-        assert _leaks(write_bundle(store, day), personal) == set()
+        assert leaks(write_bundle(store, day), personal) == set()
 
 
 def test_the_scan_finds_a_name_put_on_the_allow_list(
@@ -339,7 +293,7 @@ def test_the_scan_finds_a_name_put_on_the_allow_list(
     leaky["complaints"] = (*leaky["complaints"], rules.Column("customer_phone", "customer_phone"))
     monkeypatch.setattr(service, "CASE_TABLES", leaky)
     folder = write_bundle(tablet.store, DAY)
-    assert _leaks(folder, _personal_values(tablet.store))
+    assert leaks(folder, personal_values(tablet.store))
     # …and head office refuses such a bundle outright.
     with pytest.raises(BundleRefused) as refused:
         check_bundle(folder)
@@ -405,7 +359,7 @@ def test_a_missing_or_extra_file_or_unknown_format_is_refused(bundle: Path) -> N
 def test_a_broken_chain_is_refused(bundle: Path) -> None:  # covers: R6.6
     # An event's hash changed, and the file's digest made to match: only the links tell.
     events = bundle / "events.parquet"
-    rows = _parquet_rows(events)
+    rows = parquet_rows(events)
     middle = rows[len(rows) // 2]["seq"]
     duck = offline_duckdb()
     try:
@@ -500,8 +454,8 @@ def test_two_tablets_of_one_branch_never_collide(tmp_path: Path) -> None:  # cov
     assert first.branch_id == second.branch_id == "0101"
     assert first.tablet_id != second.tablet_id and one != two
     for table in first.tables:
-        ids_one = {r["id"] for r in _parquet_rows(one / f"{table}.parquet")}
-        ids_two = {r["id"] for r in _parquet_rows(two / f"{table}.parquet")}
+        ids_one = {r["id"] for r in parquet_rows(one / f"{table}.parquet")}
+        ids_two = {r["id"] for r in parquet_rows(two / f"{table}.parquet")}
         assert not ids_one & ids_two, table
 
 

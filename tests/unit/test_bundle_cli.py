@@ -10,8 +10,8 @@ import pytest
 
 from lobby_tui.services.bundle import check_bundle
 from lobby_tui.store import open_store, wall_clock
-from tests.conftest import TEST_DAY
-from tests.unit.test_cli import lobby, one_clear_line
+from tests.helpers.cli import lobby, one_clear_line
+from tests.helpers.clock import TEST_DAY
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
 pytestmark = pytest.mark.dated

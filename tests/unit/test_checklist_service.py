@@ -19,7 +19,7 @@ from lobby_tui.services import checklist, dayplan, tasks
 from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import one_row
+from tests.helpers.app import one_row
 
 DAY = date(2026, 11, 28)
 TEMPLATE = checklist_template()

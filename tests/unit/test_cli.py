@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sqlite3
 import stat
 import subprocess
@@ -16,37 +14,10 @@ import pytest
 
 from lobby_tui import __version__
 from lobby_tui.store.migrations import SCHEMA_VERSION
+from tests.helpers.cli import Ran, digest, lobby, lobby_process, one_clear_line
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
 pytestmark = pytest.mark.dated
-
-
-def lobby(
-    *args: str, env: dict[str, str] | None = None, typed: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`typed`: what a person types at the command's prompts."""
-    base = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LOBBY_DB")}
-    full_env = {**base, "LANG": "en_US.UTF-8", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "lobby_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=full_env,
-        input=typed,
-    )
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_version_and_help() -> None:
@@ -54,6 +25,18 @@ def test_version_and_help() -> None:
     help_text = lobby("--help").stdout
     for word in ("--db", "--lang", "demo", "verify"):
         assert word in help_text
+
+
+def test_the_real_entry_exits_as_the_command_says(tmp_path: Path) -> None:
+    # The rest of this file runs `lobby` in-process (tests/helpers/cli.py); this is the
+    # process a person starts, its output and exit codes from the real entry.
+    version = lobby_process("--version")
+    assert (version.returncode, version.stdout.strip()) == (0, f"lobby {__version__}")
+    missing = lobby_process("verify", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    bad = lobby_process("--lang", "fr")
+    assert bad.returncode == 2 and "fr" in bad.stderr
 
 
 def test_demo_writes_a_private_sound_database(tmp_path: Path) -> None:  # covers: R6.2, R6.4
@@ -407,7 +390,7 @@ def test_an_export_that_fails_half_way_leaves_nothing(
     from lobby_tui.services import export as export_service
     from lobby_tui.services.settings import load_settings
     from lobby_tui.store import FixedClock, StoreError, open_store
-    from tests.conftest import MORNING
+    from tests.helpers.clock import MORNING
 
     store = open_store(tmp_path / "d.db", FixedClock(MORNING))
     calls = []
@@ -431,7 +414,7 @@ def test_export_tells_its_progress_table_by_table(tmp_path: Path) -> None:
     from lobby_tui.services import export as export_service
     from lobby_tui.services.settings import load_settings
     from lobby_tui.store import FixedClock, open_store
-    from tests.conftest import MORNING
+    from tests.helpers.clock import MORNING
 
     store = open_store(tmp_path / "d.db", FixedClock(MORNING))
     told: list[tuple[int, int]] = []
@@ -478,7 +461,7 @@ def test_export_with_personal_data_needs_a_supervisors_pin(tmp_path: Path) -> No
     db = tmp_path / "lobby.db"
     assert lobby("demo", "--no-ui", "--db", str(db), "--lang", "en").returncode == 0
 
-    def export(out: str, typed: str) -> subprocess.CompletedProcess[str]:
+    def export(out: str, typed: str) -> Ran:
         return lobby("export", "--db", str(db), "--from", "2020-01-01", "--to", "2030-12-31",
                      "--out", str(tmp_path / out), "--include-personal", typed=typed)  # fmt: skip
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from lobby_tui.cli_words import NO_LINE_START, columns, wrap_lines
 from lobby_tui.start import prepare
 from lobby_tui.store import FixedClock
-from tests.conftest import MORNING
-from tests.unit.test_cli import lobby
+from tests.helpers.cli import lobby
+from tests.helpers.clock import MORNING
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
 pytestmark = pytest.mark.dated

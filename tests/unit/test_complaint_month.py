@@ -12,8 +12,8 @@ from lobby_tui.report_formats import render_month
 from lobby_tui.services import complaints as service
 from lobby_tui.services.report import month_report
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING
-from tests.unit.test_complaints import take
+from tests.helpers.clock import MORNING
+from tests.helpers.floor import take_waiting_time as take
 
 NOV = (date(2026, 11, 1), date(2026, 11, 30))
 START = datetime(2026, 10, 31, 16, 0, tzinfo=UTC)  # 11-01 00:00 in Shanghai

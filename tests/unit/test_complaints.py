@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from lobby_tui.content import complaint_catalogue
-from lobby_tui.domain.complaints import Intake, Urgency
+from lobby_tui.domain.complaints import Urgency
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.privacy import mask, mask_phone
 from lobby_tui.domain.settings import Settings
@@ -18,28 +17,10 @@ from lobby_tui.services import complaints as service
 from lobby_tui.services import enquiries
 from lobby_tui.services.drafts import load_draft, save_draft
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING, one_row, signed_in_supervisor
-
-
-def intake(**changes: Any) -> Intake:
-    taken = Intake(
-        received_at=MORNING,
-        via="in_person",
-        category="waiting_time",
-        severity="medium",
-        description="排队一个多小时，没有人解释原因",
-        subject="等候太久",
-        name="王小明",
-        phone="138 1234 5621",
-    )
-    return replace(taken, **changes)
-
-
-def take(store: Store, settings: Settings, **changes: object) -> str:
-    complaint_id, _case = service.take_complaint(
-        store, settings, complaint_catalogue(), intake(**changes), shift_id=None
-    )
-    return complaint_id
+from tests.helpers.app import one_row, signed_in_supervisor
+from tests.helpers.clock import MORNING
+from tests.helpers.floor import take_waiting_time as take
+from tests.helpers.floor import waiting_time_intake as intake
 
 
 def test_intake_keeps_personal_data_out_of_the_journal(store: Store, settings: Settings) -> None:

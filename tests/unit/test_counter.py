@@ -16,19 +16,14 @@ from lobby_tui.services.arrivals import NewArrival, record_arrival
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.services.quality import rate_service
 from lobby_tui.store import FixedClock, Store, open_store, wall_clock
-from tests.conftest import on_roster, one_row
+from tests.helpers.app import on_roster, one_row
+from tests.helpers.floor import walk_in_ticket
 from tests.unit import writers
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
 pytestmark = pytest.mark.dated
 
 DAY = date(2026, 11, 28)  # MORNING's business day
-PREFIX = {"cash": "A", "non_cash": "B", "priority": "V", "wealth": "W"}
-
-
-def walk_in(store: Store, channel: str, need: str = "deposit", priority: bool = False) -> str:
-    arrival = NewArrival(None, DAY.isoformat(), need, channel, PREFIX[channel], priority=priority)
-    return record_arrival(store, arrival)[1]
 
 
 def test_the_branch_has_numbered_windows_each_serving_its_channels() -> None:  # covers: R2.9
@@ -43,11 +38,11 @@ def test_next_calls_priority_first_then_the_longest_waiting(
 ) -> None:  # covers: R2.9, R2.5
     teller = on_roster(store, "Zhou Tao")
     store.actor = teller.id
-    first = walk_in(store, "cash")
+    first = walk_in_ticket(store, "cash")
     clock.advance(minutes=1)
-    other = walk_in(store, "non_cash")
+    other = walk_in_ticket(store, "non_cash")
     clock.advance(minutes=1)
-    elderly = walk_in(store, "cash", priority=True)
+    elderly = walk_in_ticket(store, "cash", priority=True)
     called = counter.call_next(store, DAY, 1)
     assert called is not None and called.ticket == elderly  # priority first
     with pytest.raises(Invalid) as busy:  # one customer at a time
@@ -68,7 +63,7 @@ def test_next_calls_priority_first_then_the_longest_waiting(
 
 
 def test_recall_then_no_show_counts_as_walked_away(store: Store) -> None:  # covers: R2.9
-    ticket = walk_in(store, "cash")
+    ticket = walk_in_ticket(store, "cash")
     counter.call_next(store, DAY, 2)
     with pytest.raises(Invalid) as caught:
         counter.no_show(store, DAY, 2)
@@ -88,7 +83,7 @@ def test_recall_then_no_show_counts_as_walked_away(store: Store) -> None:  # cov
 def test_done_then_a_rating_and_the_windows_figures(store: Store, clock: FixedClock) -> None:
     # covers: R2.9, R3.5
     for _ in range(3):
-        walk_in(store, "cash")
+        walk_in_ticket(store, "cash")
     for minutes in (4, 8):
         called = counter.call_next(store, DAY, 1)
         assert called is not None
@@ -105,9 +100,9 @@ def test_done_then_a_rating_and_the_windows_figures(store: Store, clock: FixedCl
 
 def test_transfer_to_a_channel_or_to_one_window(store: Store, clock: FixedClock) -> None:
     # covers: R2.9
-    first = walk_in(store, "cash")
+    first = walk_in_ticket(store, "cash")
     clock.advance(minutes=1)
-    later = walk_in(store, "cash")
+    later = walk_in_ticket(store, "cash")
     counter.call_next(store, DAY, 1)
     with pytest.raises(Invalid) as caught:
         counter.transfer(store, DAY, 1, "", channel="non_cash")
@@ -126,7 +121,7 @@ def test_windows_open_by_the_days_counters_and_by_hand(store: Store) -> None:  #
     opened = {w.number for w in counter.open_windows(store, DAY, {"cash": 1, "non_cash": 2})}
     assert opened == {1, 4, 5}
     counter.set_window_open(store, DAY, 4, False)
-    walk_in(store, "cash")
+    walk_in_ticket(store, "cash")
     assert counter.call_next(store, DAY, 3) is not None  # a teller calling opens window 3
     opened = {w.number for w in counter.open_windows(store, DAY, {"cash": 1, "non_cash": 2})}
     assert opened == {1, 3, 5}
@@ -174,7 +169,7 @@ def test_the_day_plan_puts_each_person_at_a_numbered_window(
     from lobby_tui.domain.duty import assign_windows
     from lobby_tui.services.duty import set_duty
     from lobby_tui.services.settings import load_settings
-    from tests.conftest import signed_in_supervisor
+    from tests.helpers.app import signed_in_supervisor
 
     settings = load_settings(store)
     signed_in_supervisor(store)
@@ -188,7 +183,7 @@ def test_the_day_plan_puts_each_person_at_a_numbered_window(
     assert {w.number for w in counter.open_windows(store, DAY, {})} == {1, 2, 4}
     clock.set(clock.now().replace(hour=2, minute=30))  # 10:30: Chen at lunch
     assert {w.number for w in counter.open_windows(store, DAY, {})} == {2, 4}
-    walk_in(store, "cash")
+    walk_in_ticket(store, "cash")
     assert counter.call_next(store, DAY, 2) is not None
     # Two windows for three people: the last has none, and the rule says so.
     desks = [(1, "cash"), (2, "cash")]
@@ -208,7 +203,7 @@ def test_a_teller_sits_where_they_call_from(store: Store, clock: FixedClock) -> 
 
     from lobby_tui.services.duty import set_duty
     from lobby_tui.services.settings import load_settings
-    from tests.conftest import signed_in_supervisor
+    from tests.helpers.app import signed_in_supervisor
 
     settings = load_settings(store)
     signed_in_supervisor(store)
@@ -217,7 +212,7 @@ def test_a_teller_sits_where_they_call_from(store: Store, clock: FixedClock) -> 
     set_duty(store, settings, DAY, liu, "cash", time(8, 30), time(17, 30), None)
     clock.set(clock.now().replace(hour=1, minute=0))  # 09:00
     assert {w.number for w in counter.open_windows(store, DAY, {})} == {1, 2}
-    walk_in(store, "cash")
+    walk_in_ticket(store, "cash")
     store.actor = chen
     assert counter.call_next(store, DAY, 3) is not None
     assert counter.seats(store, DAY) == {chen: 3, liu: 1}
@@ -239,7 +234,7 @@ def test_a_call_keeps_no_window_open_past_its_tellers_lunch(
 
     from lobby_tui.services.duty import set_duty
     from lobby_tui.services.settings import load_settings
-    from tests.conftest import signed_in_supervisor
+    from tests.helpers.app import signed_in_supervisor
 
     settings = load_settings(store)
     signed_in_supervisor(store)
@@ -248,13 +243,13 @@ def test_a_call_keeps_no_window_open_past_its_tellers_lunch(
     set_duty(store, settings, DAY, chen, "cash", time(8, 30), time(17, 30),
              (time(11, 0), time(12, 0)))  # fmt: skip
     clock.set(clock.now().replace(hour=1, minute=0))  # 09:00: Chen at window 1 calls
-    walk_in(store, "cash")
+    walk_in_ticket(store, "cash")
     assert counter.call_next(store, DAY, 1) is not None
     counter.done(store, DAY, 1)
     clock.set(clock.now().replace(hour=3, minute=30))  # 11:30: Chen at lunch
     assert {w.number for w in counter.open_windows(store, DAY, {})} == {2}
     counter.set_window_open(store, DAY, 2, False)  # Liu pauses, then calls again
     assert {w.number for w in counter.open_windows(store, DAY, {})} == set()
-    walk_in(store, "cash")
+    walk_in_ticket(store, "cash")
     assert counter.call_next(store, DAY, 2) is not None
     assert {w.number for w in counter.open_windows(store, DAY, {})} == {2}

@@ -14,7 +14,7 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.i18n import set_language
 from lobby_tui.services import dayplan, duty
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import on_roster, one_row
+from tests.helpers.app import on_roster, one_row
 
 DAY = date(2026, 11, 28)  # the fixtures' clock: 10:30 in Shanghai on this day
 

@@ -12,7 +12,7 @@ from lobby_tui.screens.modals.slip import save_slip
 from lobby_tui.services.backup import make_backup
 from lobby_tui.services.export import export
 from lobby_tui.store import FixedClock, Store
-from tests.ui.test_complaints import take
+from tests.helpers.floor import take
 
 
 def mode(path: Path) -> int:

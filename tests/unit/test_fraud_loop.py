@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,8 @@ from lobby_tui.services.report import day_report
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.staff import failures_in_a_row
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import SUPERVISOR_PIN, on_roster, one_row, signed_in_supervisor
+from tests.helpers.app import SUPERVISOR_PIN, on_roster, one_row, signed_in_supervisor
+from tests.helpers.clock import local
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)  # the fixtures' clock: 10:30 in Shanghai
@@ -41,10 +42,6 @@ SCRIPT = fraud_script()
 ALL_NO = {q.id: ("words" if q.open else "no") for q in SCRIPT.question}
 ALL_YES = {q.id: ("to a safe account" if q.open else "yes") for q in SCRIPT.question}
 CASE = CaseTyped(amount_at_risk="86000", payee="safe_account", channel="phone")
-
-
-def local(hour: int, minute: int = 0, day: date = DAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
 
 # Every task has an owner and a due time ---------------------------------------------------

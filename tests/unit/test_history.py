@@ -17,7 +17,7 @@ from lobby_tui.services.report import day_report, period_report
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.verify import verify_store
 from lobby_tui.store import FixedClock, Store, StoreError, open_store
-from tests.conftest import one_row
+from tests.helpers.app import one_row
 
 DAY = date(2026, 11, 28)
 

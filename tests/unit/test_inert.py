@@ -13,7 +13,7 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.inert import control_in, inert
 from lobby_tui.domain.parse import check_text
 from lobby_tui.i18n import set_language, t
-from tests.unit.test_cli import lobby
+from tests.helpers.cli import lobby
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
 pytestmark = pytest.mark.dated

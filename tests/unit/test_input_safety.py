@@ -18,8 +18,8 @@ from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.settings import Settings, SettingsError, build_settings
 from lobby_tui.services.dayplan import PLAN_DAYS_AHEAD, add_appointment, add_cash_movement
 from lobby_tui.store import FixedClock, Store, StoreError, iso, parse_iso
-from tests.conftest import signed_in_supervisor
-from tests.unit.test_cli import lobby, one_clear_line
+from tests.helpers.app import signed_in_supervisor
+from tests.helpers.cli import lobby, one_clear_line
 
 # Builds demo data on the test day: CI runs it again on other days (issue 32).
 pytestmark = pytest.mark.dated
@@ -60,7 +60,7 @@ async def test_a_bad_time_written_behind_the_back_does_not_brick_the_app(
 ) -> None:
     from lobby_tui.demo.morning import write_demo_morning
     from lobby_tui.services.shift import open_shift_today
-    from tests.conftest import settle
+    from tests.helpers.app import settle
 
     write_demo_morning(store, settings, DAY, seed=3, lang="en")
     conn = sqlite3.connect(db_path, isolation_level=None)

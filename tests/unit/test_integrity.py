@@ -27,8 +27,8 @@ from lobby_tui.store import FixedClock, Store, StoreError, open_store, wall_cloc
 from lobby_tui.store.anchors import Anchor, anchors_path, parse_anchor, read_anchors
 from lobby_tui.store.digests import Mismatch
 from lobby_tui.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
-from tests.conftest import one_row
-from tests.unit.test_cli import lobby
+from tests.helpers.app import one_row
+from tests.helpers.cli import lobby
 
 DAY = date(2026, 11, 28)
 

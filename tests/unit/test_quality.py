@@ -29,7 +29,7 @@ from lobby_tui.services.quality import (
 )
 from lobby_tui.services.report import day_report
 from lobby_tui.store import FixedClock, Store, StoreError
-from tests.conftest import one_row
+from tests.helpers.app import one_row
 
 DAY = date(2026, 11, 28)
 

@@ -5,30 +5,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from lobby_tui.domain.retention import RULES, cutoff, erasable
-from lobby_tui.domain.rounds import Care
 from lobby_tui.domain.settings import Settings
 from lobby_tui.services import complaints as service
-from lobby_tui.services.arrivals import NewArrival, move_arrival, record_arrival
-from lobby_tui.services.dayplan import add_appointment
-from lobby_tui.services.drafts import save_draft
 from lobby_tui.services.retention import plan, purge
 from lobby_tui.services.rollup import roll_up
-from lobby_tui.services.rounds import give_care
 from lobby_tui.services.verify import verify_store
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import MORNING
-from tests.ui.test_complaints import take
+from tests.helpers.clock import MORNING, SHANGHAI
+from tests.helpers.floor import OLD, old_and_new_records
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-OLD = MORNING - timedelta(days=400)
 RULE = {rule.table: rule for rule in RULES}
 
 
@@ -65,42 +57,10 @@ def _rows(store: Store, table: str) -> dict[str, dict[str, Any]]:
     return {r["id"]: dict(r) for r in store.query(f"SELECT * FROM {table}")}
 
 
-def _lobby(store: Store, settings: Settings, clock: FixedClock) -> dict[str, str]:
-    """A lobby 400 days ago, and this morning's: records closed long ago, open long ago,
-    closed lately, and new."""
-    ids: dict[str, str] = {}
-    clock.set(OLD)
-    old_day = OLD.astimezone(SHANGHAI).date()
-    ids["closed"] = take(store, settings, outcome="on_spot", action_taken="Refunded",
-                         name="周可删", phone="13900001111", received_at=OLD)  # fmt: skip
-    clock.advance(days=3)
-    service.record_callback(store, ids["closed"], reached=True, solved=True, satisfaction=4)
-    service.set_status(store, settings, ids["closed"], "closed", root_cause="other")
-    clock.set(OLD)
-    ids["open"] = take(store, settings, name="李仍开", phone="13900002222", received_at=OLD)
-    ids["late"] = take(store, settings, outcome="on_spot", action_taken="Refunded",
-                       name="赵晚结", phone="13900003333", received_at=OLD)  # fmt: skip
-    ids["served"], _ = record_arrival(store, NewArrival(None, old_day.isoformat(), "enquiry",
-                                      "non_cash", "B", note="穿红衣的王先生"))  # fmt: skip
-    give_care(store, round_id=None, arrival_id=ids["served"], kind=Care.WATER, note="刘女士, 孕")
-    move_arrival(store, ids["served"], "done")
-    ids["waiting"], _ = record_arrival(store, NewArrival(None, old_day.isoformat(), "enquiry",
-                                       "non_cash", "B", note="still here"))  # fmt: skip
-    ids["meeting"] = add_appointment(store, settings, old_day, time(15, 0), "Wealth review",
-                                     True, who="Mr Sun")  # fmt: skip
-    save_draft(store, f"note:{ids['open']}", {"note": "周可删 called, 13900001111"})
-    clock.set(MORNING - timedelta(days=10))  # the late one closes only now
-    service.record_callback(store, ids["late"], reached=True, solved=True, satisfaction=5)
-    service.set_status(store, settings, ids["late"], "closed", root_cause="other")
-    clock.set(MORNING)
-    ids["today"] = take(store, settings, name="钱今天", phone="13900004444")
-    return ids
-
-
 def test_a_purge_erases_exactly_what_it_should_and_verify_still_holds(
     store: Store, settings: Settings, clock: FixedClock, db_path: Path
 ) -> None:  # covers: R6.5
-    ids = _lobby(store, settings, clock)
+    ids = old_and_new_records(store, settings, clock)
     roll_up(store, settings, OLD.astimezone(SHANGHAI).date(), OLD.astimezone(SHANGHAI).date())
     rollups = [tuple(r) for r in store.query("SELECT * FROM day_rollups")]
     assert len(rollups) == 1
@@ -150,7 +110,7 @@ def test_a_purge_erases_exactly_what_it_should_and_verify_still_holds(
 def test_a_second_purge_finds_nothing_and_writes_nothing(
     store: Store, settings: Settings, clock: FixedClock
 ) -> None:
-    _lobby(store, settings, clock)
+    old_and_new_records(store, settings, clock)
     purge(store, settings)
     count = store.query_one("SELECT COUNT(*) FROM events")[0]  # type: ignore[index]
     again = purge(store, settings)
@@ -161,7 +121,7 @@ def test_a_second_purge_finds_nothing_and_writes_nothing(
 def test_a_longer_retention_keeps_more(
     store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R6.5
-    _lobby(store, settings, clock)
+    old_and_new_records(store, settings, clock)
     assert plan(store, replace(settings, retention_days=3650)).total == 0
     # The case closed 397 days ago: gone after 396 days, kept for 398.
     assert plan(store, replace(settings, retention_days=396)).counts["complaints"] == 1
@@ -177,7 +137,7 @@ def _old_lobby_file(tmp_path: Path) -> Path:
     path = tmp_path / "lobby.db"
     clock = FixedClock(MORNING)
     store = open_store(path, clock)
-    _lobby(store, load_settings(store), clock)
+    old_and_new_records(store, load_settings(store), clock)
     store.close()
     return path
 
@@ -185,7 +145,7 @@ def _old_lobby_file(tmp_path: Path) -> Path:
 def test_lobby_purge_dry_run_shows_what_would_go_in_both_languages_then_purge(
     tmp_path: Path,
 ) -> None:  # covers: R6.5
-    from tests.unit.test_cli import lobby, one_clear_line
+    from tests.helpers.cli import lobby, one_clear_line
 
     db = _old_lobby_file(tmp_path)
     digest = db.read_bytes()
@@ -214,7 +174,7 @@ def test_lobby_purge_dry_run_shows_what_would_go_in_both_languages_then_purge(
 
 @pytest.mark.parametrize("value", ["7", "0", "99999", "'half a year'"])
 def test_a_retention_outside_30_to_3650_days_is_refused_clearly(tmp_path: Path, value: str) -> None:
-    from tests.unit.test_cli import lobby, one_clear_line
+    from tests.helpers.cli import lobby, one_clear_line
 
     data = tmp_path / "data"
     data.mkdir()
@@ -233,7 +193,7 @@ def test_a_retention_outside_30_to_3650_days_is_refused_clearly(tmp_path: Path, 
 def test_a_case_reopened_between_the_plan_and_the_purge_keeps_its_phone(
     store: Store, settings: Settings, clock: FixedClock
 ) -> None:  # covers: R6.5
-    ids = _lobby(store, settings, clock)
+    ids = old_and_new_records(store, settings, clock)
     planned = plan(store, settings)
     assert planned.counts["complaints"] == 1
     service.set_status(store, settings, ids["closed"], "in_progress", "customer came back")

@@ -279,7 +279,7 @@ def test_closing_the_day_keeps_its_rollup_and_the_weeks_before(
 def test_rebuilt_rollups_and_the_journal_still_verifies(tmp_path: Path) -> None:
     import json
 
-    from tests.unit.test_cli import lobby
+    from tests.helpers.cli import lobby
 
     db = tmp_path / "lobby.db"
     assert (
@@ -304,7 +304,7 @@ def test_verify_counts_each_kept_rollup_again_and_names_an_edited_one(
     import sqlite3
 
     from lobby_tui.services.verify import verify_store
-    from tests.unit.test_cli import lobby
+    from tests.helpers.cli import lobby
 
     history(store, settings)
     assert verify_store(store).ok and verify_store(store).rollups == []

@@ -16,7 +16,7 @@ from lobby_tui.services.shift import (
     open_shift_today,
 )
 from lobby_tui.store import FixedClock, Store
-from tests.conftest import one_row
+from tests.helpers.app import one_row
 
 
 def test_hand_over_closes_the_shift_and_opens_the_next(

@@ -16,7 +16,8 @@ from lobby_tui.services.shift import hand_over, last_handover, open_shift_today
 from lobby_tui.services.verify import verify_store
 from lobby_tui.store import FixedClock, Store, open_store
 from lobby_tui.store.journal import append, verify_chain
-from tests.conftest import MORNING, one_row
+from tests.helpers.app import one_row
+from tests.helpers.clock import MORNING
 
 
 def test_a_pin_is_kept_as_a_salted_scrypt_hash_naming_its_parameters() -> None:  # covers: R6.5

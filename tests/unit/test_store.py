@@ -19,7 +19,7 @@ from lobby_tui.services.verify import verify_file
 from lobby_tui.store import FixedClock, Store, StoreError, open_store, wall_clock
 from lobby_tui.store.journal import verify_chain
 from lobby_tui.store.migrations import SCHEMA_VERSION
-from tests.conftest import one_row
+from tests.helpers.app import one_row
 
 T = TypeVar("T")
 

@@ -1,6 +1,8 @@
 """Rules the suite keeps about itself (issue 32): no test reads the real date, and no test
 asserts how long something took. A suite that passes on the 3rd and fails on the 7th, or
-on a busy machine and not on a quiet one, is red for everyone; time belongs in bench/."""
+on a busy machine and not on a quiet one, is red for everyone; time belongs in bench/.
+And no test module imports another (or the conftest): what tests share is in tests/helpers/,
+so a helper changed for one file cannot quietly change another file's tests (issue 29)."""
 
 from __future__ import annotations
 
@@ -90,3 +92,39 @@ def test_no_test_reads_the_real_date() -> None:
         for owner, attr in _called(ast.parse(path.read_text(encoding="utf-8"))) & WALL
     }
     assert found == set()
+
+
+def imported_test_modules(source: str) -> set[str]:
+    """The test modules and conftests `source` imports (`tests.ui.test_app`, …)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            last = name.split(".")[-1]
+            if name.startswith("tests.") and (last.startswith("test_") or last == "conftest"):
+                found.add(name)
+    return found
+
+
+def test_the_rule_finds_a_test_module_imported() -> None:
+    assert imported_test_modules("from tests.ui.test_app import screen_text") == {
+        "tests.ui.test_app"
+    }
+    assert imported_test_modules("from tests.ui import test_app") == {"tests.ui.test_app"}
+    assert imported_test_modules("def f():\n    from tests.conftest import MORNING") == {
+        "tests.conftest"
+    }
+    assert imported_test_modules("from tests.helpers.screen import screen_text") == set()
+
+
+def test_no_test_module_imports_another() -> None:
+    found = {
+        f"{path.relative_to(TESTS)}: {name}"
+        for path in TESTS.rglob("*.py")
+        for name in imported_test_modules(path.read_text(encoding="utf-8"))
+    }
+    assert found == set(), "shared helpers live in tests/helpers/"

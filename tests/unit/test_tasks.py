@@ -3,7 +3,7 @@ language, saying what to do — when it falls due, and the one list of open task
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from lobby_tui.content import checklist_template
@@ -14,14 +14,11 @@ from lobby_tui.i18n import set_language
 from lobby_tui.services import checklist, rounds, tasks
 from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, new_id
-from tests.conftest import one_row
+from tests.helpers.app import one_row
+from tests.helpers.clock import local
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 28)
-
-
-def local(hour: int, minute: int = 0, day: date = DAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
 
 def test_found_before_closing_it_is_due_at_the_day_s_opening() -> None:  # covers: R1.3
