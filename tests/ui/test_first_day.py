@@ -3,32 +3,14 @@ audit met them."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from datetime import date, datetime, time
 
-from textual.geometry import Region
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input
 
-from lobby_tui.app import LobbyApp
 from lobby_tui.domain.settings import Settings
 from lobby_tui.store import FixedClock, Store
-
-Build = Callable[..., LobbyApp]
-
-
-def shown(app: LobbyApp, widget_id: str) -> str:
-    return str(app.screen.query_one(f"#{widget_id}", Static).render())
-
-
-def drawn(app: LobbyApp) -> str:
-    """Every line the screen's text widgets draw, borders and wrapping taken out."""
-    lines: list[str] = []
-    for widget in app.screen.query(Static):
-        if widget.display and widget.size.area:
-            strips = widget.render_lines(Region(0, 0, *widget.size))
-            lines.extend(strip.text for strip in strips)
-    return re.sub(r"[\s│┃╭╮╰╯┏┓┗┛─━]+", " ", "\n".join(lines))
+from tests.helpers.app import Build
+from tests.helpers.screen import said, screen_text
 
 
 async def test_cash_already_moved_today_counts_towards_large_cash(
@@ -41,10 +23,10 @@ async def test_cash_already_moved_today_counts_towards_large_cash(
         await pilot.pause()
         app.screen.query_one("#input-cash", Input).value = "7100 USD"  # alone: not large
         await pilot.pause()
-        assert prompt not in shown(app, "prompts")
+        assert prompt not in said(app, "prompts")
         app.screen.query_one("#input-cash_earlier", Input).value = "3000 USD"
         await pilot.pause()
-        assert prompt in shown(app, "prompts")  # the day's foreign cash from USD 10,000
+        assert prompt in said(app, "prompts")  # the day's foreign cash from USD 10,000
         app.screen.query_one("#save", Button).press()
         for _ in range(20):
             await pilot.pause()
@@ -68,7 +50,7 @@ async def test_appointments_marked_no_show_stay_on_the_lobby(
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        text = drawn(app)
+        text = screen_text(app)
     assert "Appointments today: 0 · no-shows 2" in text
     assert "09:00 no-show: Pension transfer" in text and "no-show: ★ Wealth review" in text
     assert "No appointments" not in text
@@ -88,7 +70,7 @@ async def test_an_incident_open_since_an_earlier_day_shows_its_date(
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert "11-24 13:15" in drawn(app)  # the lobby's open incidents
+        assert "11-24 13:15" in screen_text(app)  # the lobby's open incidents
         await pilot.press("f6")
         await pilot.pause()
         table = app.screen.query_one(DataTable)
@@ -102,7 +84,7 @@ async def test_after_closing_a_checklist_never_started_is_history_not_an_alarm(
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        text = drawn(app)
+        text = screen_text(app)
     assert "Closed for today: the checklist was not signed off (0/28 answered)" in text
     assert "The doors opened at" not in text and "F2 opens the checklist" not in text
 
@@ -143,7 +125,7 @@ async def test_a_walk_in_sent_by_hand_to_a_closed_channel_is_refused(
         app.screen.query_one("#save", Button).press()
         await pilot.pause()
         await pilot.pause()
-        said = shown(app, "error-channel")
-        assert said.startswith("Every machine of that channel is out of service")
+        refused = said(app, "error-channel")
+        assert refused.startswith("Every machine of that channel is out of service")
         assert app.screen.query_one("#input-reason", Input).value == "customer insists"  # kept
     assert store.rows("SELECT count(*) FROM arrivals")[0][0] == 0

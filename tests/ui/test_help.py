@@ -12,7 +12,7 @@ from lobby_tui.app import PLACES, LobbyApp
 from lobby_tui.screens.guide import SECTIONS, GuideScreen, GuideViewer
 from lobby_tui.screens.signin import LockScreen, SignInScreen
 from lobby_tui.store import Store
-from tests.conftest import Build, on_roster, on_screen, settle
+from tests.helpers.app import Build, on_roster, on_screen, settle
 
 # Each place's first words in each guide's heading: the section really is that place's.
 HEADINGS = {

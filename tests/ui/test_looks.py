@@ -178,8 +178,12 @@ def test_a_squeezed_table_gives_way_in_its_free_text_first() -> None:
     assert fitted_widths(columns, room=20, padding=1, flexible=2, whole=[1]) == [4, 10, 5]
     # The complaint list beside the case in hand at 120 columns (issue 31.8): the subject
     # keeps 19 cells, the due date's note gives way; it used to keep 4 ("Annu…").
-    cases = [["Case", "C20261121-01"], ["Due", "late 12-01 · update overdue"],
-             ["Status", "in progress"], ["About", "Annual fee charged twice on my card"]]  # fmt: skip
+    cases = [
+        ["Case", "C20261121-01"],
+        ["Due", "late 12-01 · update overdue"],
+        ["Status", "in progress"],
+        ["About", "Annual fee charged twice on my card"],
+    ]
     widths = fitted_widths(cases, room=58, padding=1, flexible=3, whole=[0])
     assert widths is not None and widths[0] == 12 and widths[3] == 19 and sum(widths) == 50
     assert least_width("银行卡业务") == 9 and least_width("其他") == 4

@@ -19,7 +19,7 @@ from lobby_tui.services.shift import open_shift_today
 from lobby_tui.services.tasks import open_tasks, task_text
 from lobby_tui.store import Store
 from lobby_tui.widgets.topbar import TopBar
-from tests.conftest import Build, one_row, settle, signed_in_supervisor
+from tests.helpers.app import Build, one_row, settle, signed_in_supervisor
 
 
 class OutOfPaper(Dummy):  # type: ignore[misc]
