@@ -360,7 +360,7 @@ CATALOG: dict[str, str] = {
     "plan.service_basis": "Target: {share}% called within {minutes} min (Erlang C)",
     "plan.service_times": "Mean service per customer, which the windows needed follow: {times}",
     "plan.short": "Short: {hours}",
-    "plan.short_item": "{channel} {time} needs up to {needed}, {on_duty} on duty",
+    "plan.short_item": "{channel} {time} needs {needed}, {on_duty} on duty",
     "plan.list_and": ", ",
     "plan.list_sep": "; ",
     "plan.enough": "Every hour has the windows it needs.",

@@ -347,7 +347,7 @@ CATALOG: dict[str, str] = {
     "plan.service_basis": "目标：{minutes} 分钟内叫号率 {share}%（Erlang C 模型）",
     "plan.service_times": "每位客户平均办理时长（所需窗口据此计算）：{times}",
     "plan.short": "窗口不足：{hours}",
-    "plan.short_item": "{channel} {time} 最多需 {needed} 个，在岗 {on_duty} 个",
+    "plan.short_item": "{channel} {time} 需 {needed} 个，在岗 {on_duty} 个",
     "plan.list_and": "、",
     "plan.list_sep": "；",
     "plan.enough": "各时段窗口充足。",

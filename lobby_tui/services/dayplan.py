@@ -3,21 +3,21 @@ movements, and the peak forecast from the branch's own history."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from lobby_tui.content import channels
+from lobby_tui.content import ContentError, channels, checklist_template
 from lobby_tui.domain.appointments import no_show, no_show_from
 from lobby_tui.domain.checklist import Forecast, forecast_from_counts
-from lobby_tui.domain.day import at_local, business_day, local
+from lobby_tui.domain.day import at_local, business_day, day_bounds_utc, local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import AMOUNT_MAX, COUNTERS_MAX, check_text
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.staff import SUPERVISOR
 from lobby_tui.domain.tasks import TaskText, role_owner
 from lobby_tui.services import duty
-from lobby_tui.services.tasks import open_task
+from lobby_tui.services.tasks import open_task, out_of_service
 from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
 
 PURPOSE_MAX = 80
@@ -34,6 +34,27 @@ def counters_now(store: Store, day: date) -> dict[str, int]:
     plan = counters_planned(store, day)
     staffed = duty.windows_at(store, day, store.clock.now())
     return plan if staffed is None else {**plan, **staffed}
+
+
+def machines_in_service(
+    store: Store, settings: Settings, day: date, now: datetime
+) -> tuple[dict[str, int], dict[str, datetime]]:
+    """Per channel with devices on the checklist (the self-service terminals): how many are
+    working now, and the channels with every device down (since when)."""
+    by_channel: dict[str, list[str]] = defaultdict(list)
+    try:
+        devices = checklist_template().devices()
+    except ContentError:
+        devices = []  # a broken template (said on the checklist screen) must not stop triage
+    for device in devices:
+        if device.channel:
+            by_channel[device.channel].append(device.key)
+    start, _ = day_bounds_utc(day, settings.timezone)
+    out = out_of_service(store, dict(by_channel), now, start)
+    working = {
+        channel: sum(key not in out.devices for key in keys) for channel, keys in by_channel.items()
+    }
+    return working, out.channels
 
 
 def counters_planned(store: Store, day: date) -> dict[str, int]:
@@ -58,11 +79,14 @@ def counters_by_hour(store: Store, day: date) -> dict[int, dict[str, int]]:
     last = max(settings.opening_time.hour, min(23, settings.closing_time.hour))
     hours = range(settings.opening_time.hour, last + 1)
     plan = counters_planned(store, day)
+    # The self-service area counts its machines in service, as triage does (issue 31.7): a
+    # terminal out of service serves nobody this hour or later, until its task is resolved.
+    machines, _down = machines_in_service(store, settings, day, store.clock.now())
     staffed = duty.windows_by_hour(store, day, hours, settings)
     if staffed is None:
         now = counters_now(store, day)
-        return {hour: dict(now) for hour in hours}
-    return {hour: {**plan, **staffed[hour]} for hour in hours}
+        return {hour: {**now, **machines} for hour in hours}
+    return {hour: {**plan, **staffed[hour], **machines} for hour in hours}
 
 
 def set_counters(store: Store, day: date, channel: str, counters: int) -> None:

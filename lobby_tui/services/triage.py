@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lobby_tui.content import ContentError, CounterWindow, channels, checklist_template
+from lobby_tui.content import CounterWindow, channels
 from lobby_tui.domain.calling import Queued, Window, play_forward
 from lobby_tui.domain.cash import LARGE_CASH, counter_prompts, large_cash_at_triage
-from lobby_tui.domain.day import day_bounds_utc, local
+from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
@@ -36,10 +36,10 @@ from lobby_tui.domain.waits import (
 )
 from lobby_tui.services.arrivals import NewArrival, arrival_row, insert_arrival
 from lobby_tui.services.counter import WindowNow, open_windows, windows_now
-from lobby_tui.services.dayplan import counters_now
+from lobby_tui.services.dayplan import counters_now, machines_in_service
 from lobby_tui.services.rollup import day_closed
 from lobby_tui.services.settings import load_settings
-from lobby_tui.services.tasks import assign, open_task, out_of_service
+from lobby_tui.services.tasks import assign, open_task
 from lobby_tui.store import Store, StoreError, parse_iso
 
 REASON_MAX = 200
@@ -90,27 +90,6 @@ def service_minutes(store: Store, needs: NeedCatalogue, day: date) -> Callable[[
         return smoothed_service_min(done.get((channel, need), ()), catalogue.get(need, default))
 
     return usual
-
-
-def machines_in_service(
-    store: Store, settings: Settings, day: date, now: datetime
-) -> tuple[dict[str, int], dict[str, datetime]]:
-    """Per channel with devices on the checklist (the self-service terminals): how many are
-    working now, and the channels with every device down (since when)."""
-    by_channel: dict[str, list[str]] = defaultdict(list)
-    try:
-        devices = checklist_template().devices()
-    except ContentError:
-        devices = []  # a broken template (said on the checklist screen) must not stop triage
-    for device in devices:
-        if device.channel:
-            by_channel[device.channel].append(device.key)
-    start, _ = day_bounds_utc(day, settings.timezone)
-    out = out_of_service(store, dict(by_channel), now, start)
-    working = {
-        channel: sum(key not in out.devices for key in keys) for channel, keys in by_channel.items()
-    }
-    return working, out.channels
 
 
 def channel_state(

@@ -179,3 +179,34 @@ def test_the_demos_sign_in_gives_a_pin_for_everyone_it_lists_and_duty_is_on_the_
     assert len(listed) == 9
     assert [name for name in listed if name not in hint] == []
     assert on_duty and on_duty <= ids
+
+
+# 7. The day plan: machines in service, and each hour's own need (R1.6) ---------------------
+
+
+def test_the_day_plan_says_each_hours_own_need_and_staffing() -> None:  # covers: R1.6
+    from lobby_tui.content import channels
+    from lobby_tui.domain.staffing import HourNeed
+    from lobby_tui.screens.checklist.forecast import short_text
+
+    cash = [HourNeed(10, "cash", 30, 4, 4, 1), HourNeed(11, "cash", 30, 4, 4, 1),
+            HourNeed(14, "cash", 20, 4, 3, 2)]  # fmt: skip
+    said = short_text({"cash": cash}, channels(), "en")
+    assert said == ["Cash counter 10:00–11:00 needs 4, 1 on duty",
+                    "Cash counter 14:00 needs 3, 2 on duty"]  # fmt: skip
+
+
+def test_the_day_plan_counts_the_machines_in_service(store: Store, settings: Settings) -> None:
+    # covers: R1.6, R1.2
+    from lobby_tui.content import checklist_template
+    from lobby_tui.services.dayplan import counters_by_hour
+    from lobby_tui.services.tasks import report_device_fault
+
+    machines = [d for d in checklist_template().devices() if d.channel == "self_service"]
+    day = date(2026, 11, 28)
+    assert {h["self_service"] for h in counters_by_hour(store, day).values()} == {len(machines)}
+    broken = machines[0]
+    report_device_fault(store, settings, shift_id=None, device_key=broken.key,
+                        channel=broken.channel, label={"en": "ATM", "zh": "ATM"})  # fmt: skip
+    by_hour = counters_by_hour(store, day)
+    assert {h["self_service"] for h in by_hour.values()} == {len(machines) - 1}

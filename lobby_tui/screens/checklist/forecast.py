@@ -41,18 +41,25 @@ def hour_spans(hours: list[int]) -> str:
 def short_text(
     short: dict[str, list[HourNeed]], channels: tuple[Channel, ...], lang: str
 ) -> list[str]:
-    """Per channel short of windows: when, the most it needs, and the fewest on duty then."""
-    return [
-        t(
-            "plan.short_item",
-            time=hour_spans([n.hour for n in short[c.key]]),
-            channel=c.label[lang],
-            needed=max(n.needed for n in short[c.key]),
-            on_duty=min(n.on_duty for n in short[c.key]),
-        )
-        for c in channels
-        if c.key in short
-    ]
+    """Per channel short of windows: each run of hours with its own need and staffing
+    ("Cash 10:00–11:00 needs 4, 1 on duty; 14:00 needs 3, 2 on duty"), never the most of one
+    hour beside the fewest of another (issue 31.7)."""
+    said: list[str] = []
+    for c in channels:
+        runs: list[list[HourNeed]] = []
+        for need in sorted(short.get(c.key, []), key=lambda n: n.hour):
+            last = runs[-1][-1] if runs else None
+            same = last is not None and (last.needed, last.on_duty) == (need.needed, need.on_duty)
+            if same and last is not None and last.hour == need.hour - 1:
+                runs[-1].append(need)
+            else:
+                runs.append([need])
+        said += [
+            t("plan.short_item", channel=c.label[lang], time=hour_spans([n.hour for n in run]),
+              needed=run[0].needed, on_duty=run[0].on_duty)
+            for run in runs
+        ]  # fmt: skip
+    return said
 
 
 def service_times(plan: DayPlanForecast, channels: tuple[Channel, ...]) -> str:
