@@ -1,5 +1,7 @@
-"""Where a Chinese line may break: between any two characters, but never before a closing
-mark (，。、）」…) nor after an opening one (（「“…).
+"""Where a Chinese line may break: between any two characters of a long run, but never inside
+a short one (up to six, with the letters and digits written against it: "开始巡视", "U犹豫",
+"窗口2" stay whole, issue 31.13), never before a
+closing mark (，。、）」…) nor after an opening one (（「“…).
 
 Rich and Textual break lines at spaces only. Chinese has none, so a sentence that did not fit
 the rest of a line jumped whole to the next (leaving the line half empty), and one longer than
@@ -22,7 +24,14 @@ CLOSING = "，。、；：！？）》」』】〕〉”’…％·"
 # … nor ends with these (they open what follows).
 OPENING = "（《「『【〔〈“‘"
 
-_UNIT = rf"[{OPENING}]*(?:[{WIDE}]+(?=\u00a0)|[{WIDE}]|[^\s{WIDE}{OPENING}{CLOSING}]+)[{CLOSING}]*"
+# Chinese ideographs (not the marks): a short run of them is most often one or two words.
+IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SHORT_RUN = 6  # ideographs a line keeps together ("开始巡视", "窗口2"); longer runs break anywhere
+_RUN = rf"(?<![{IDEOGRAPHS}])[{IDEOGRAPHS}]{{1,{SHORT_RUN}}}(?![{IDEOGRAPHS}])"
+_ASCII = rf"[^\s{WIDE}{OPENING}{CLOSING}]"
+_UNIT = (
+    rf"[{OPENING}]*(?:[{WIDE}]+(?=\u00a0)|{_ASCII}*{_RUN}{_ASCII}*|[{WIDE}]|{_ASCII}+)[{CLOSING}]*"
+)
 # A no-break space (U+00A0) holds its neighbours on one line ("张伟 4321", a name and its
 # PIN): it is in the word, and so are the Chinese characters right before it.
 _WORD = rf"{_UNIT}(?:\u00a0+{_UNIT})*|\S"

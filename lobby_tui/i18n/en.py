@@ -1720,4 +1720,7 @@ CATALOG: dict[str, str] = {
     "dash.checklist.after_hours": "Closed for today: the checklist was not signed off ({done}/{total} answered). It is in the day's report.",
     "signin.demo_windows": "Windows — {people}",
     "invalid.channel_closed_now": "Every machine of that channel is out of service: nobody could serve them there. Choose another.",
+    "dash.incident_severity": "{label} ({severity})",
+    "ui.in_brackets": " ({text})",
+    "ui.pair": "{first}, {second}",
 }

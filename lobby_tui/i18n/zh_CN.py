@@ -1621,4 +1621,7 @@ CATALOG: dict[str, str] = {
     "dash.checklist.after_hours": "今日已打烊：班前检查未签核（已答 {done}/{total} 项），已计入当日报表。",
     "signin.demo_windows": "柜台 —— {people}",
     "invalid.channel_closed_now": "该渠道的机具全部故障，无法办理：请改选其他渠道。",
+    "dash.incident_severity": "{label}（{severity}）",
+    "ui.in_brackets": "（{text}）",
+    "ui.pair": "{first}，{second}",
 }

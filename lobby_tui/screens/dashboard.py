@@ -606,7 +606,9 @@ class DashboardScreen(LobbyScreen):
         if item.kind is None:
             return item.text
         label = incident_labels().get(item.kind, {}).get(self.lobby_app.language, item.kind)
-        return f"{label} ({t(f'severity.{item.level}')})" if item.level else label
+        if item.level:  # the catalog's brackets: full width in Chinese
+            return t("dash.incident_severity", label=label, severity=t(f"severity.{item.level}"))
+        return label
 
     def hours(self, lobby: Lobby) -> PanelParts:
         title = t("dash.hours.title", total=lobby.arrivals_today)

@@ -322,7 +322,14 @@ class HandoverScreen(LobbyScreen):
                     (t("handover.item.incident") + " ", "dim"),
                     local(i.raised_at, zone).strftime("%m-%d %H:%M "),
                     labels.get(i.type, {}).get(lang, i.type),
-                    f" ({t(f'severity.{i.severity}')}, {t(f'incident.status.{i.status}')})",
+                    t(
+                        "ui.in_brackets",
+                        text=t(
+                            "ui.pair",
+                            first=t(f"severity.{i.severity}"),
+                            second=t(f"incident.status.{i.status}"),
+                        ),
+                    ),
                 )
             )
         for task in report.open_tasks:

@@ -210,3 +210,38 @@ def test_the_day_plan_counts_the_machines_in_service(store: Store, settings: Set
                         channel=broken.channel, label={"en": "ATM", "zh": "ATM"})  # fmt: skip
     by_hour = counters_by_hour(store, day)
     assert {h["self_service"] for h in by_hour.values()} == {len(machines) - 1}
+
+
+# 13. Chinese at 80 columns: a short word stays whole; brackets are Chinese (R6.3) ----------
+
+
+def test_a_short_chinese_word_is_never_split_across_lines() -> None:  # covers: R6.3
+    from rich.console import Console
+    from rich.text import Text
+
+    from lobby_tui import line_breaks
+
+    line_breaks.apply()
+
+    def wrapped(text: str, width: int) -> list[str]:
+        return [line.plain.rstrip() for line in Text(text).wrap(Console(width=200), width)]
+
+    # The audit's cases: 巡/视 in the round box, 犹/豫 in triage's legend, 窗/口5.
+    assert wrapped("下次应于 10:37 巡视。按 F4 开始巡视。", 34) == [
+        "下次应于 10:37 巡视。按 F4", "开始巡视。"]  # fmt: skip
+    assert wrapped("P存折 C银行卡 B公文包 S径直 U犹豫", 30)[-1] == "U犹豫"
+    windows = wrapped("各窗口： 窗口4 B016 · 窗口5 B019", 22)
+    assert any(line.startswith("窗口5") for line in windows), windows
+    # A long run still flows: a line is not left half empty.
+    assert wrapped("理财收益与宣传不符，客户要求赔偿", 20)[0] == "理财收益与宣传不符，"
+
+
+def test_chinese_says_its_brackets_in_full_width() -> None:  # covers: R6.3
+    from lobby_tui.i18n import set_language
+
+    set_language("zh")
+    try:
+        assert t("dash.incident_severity", label="可疑人员", severity="中") == "可疑人员（中）"
+        assert t("ui.in_brackets", text="爽约") == "（爽约）"
+    finally:
+        set_language("en")

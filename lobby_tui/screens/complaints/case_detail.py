@@ -423,7 +423,7 @@ class CaseDetail(VerticalScroll):
             due = told + timedelta(days=app.settings.progress_update_days)
             line = t("complaint.progress_due_line", date=day(due))
             if progress is not None:
-                line += f" ({t(f'complaint.progress.{progress}')})"
+                line += t("ui.in_brackets", text=t(f"complaint.progress.{progress}"))
             text.append("\n" + line, style="bold" if progress else "dim")
         if complaint.referral_ref:
             text.append(
@@ -472,7 +472,9 @@ class CaseDetail(VerticalScroll):
                     date=local(parse_iso(due), zone).strftime("%Y-%m-%d") if due else "",
                     step=payload.get("step"),
                     approver=payload.get("approver", ""),
-                    level=f" ({t(f'complaint.approver_level.{level}')})" if level else "",
+                    level=t("ui.in_brackets", text=t(f"complaint.approver_level.{level}"))
+                    if level
+                    else "",
                     how=t(f"complaint.told.{payload.get('told_how')}"),
                 )
             else:

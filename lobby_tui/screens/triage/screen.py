@@ -276,7 +276,7 @@ class TriageScreen(LobbyScreen):
             (
                 # The reference is searched, not shown: the list keeps each line whole.
                 f"{local(a.due_at, zone).strftime('%H:%M')} {'★ ' if a.vip else ''}{a.purpose}"
-                + (f" ({t('plan.no_show')})" if a.no_show else ""),
+                + (t("ui.in_brackets", text=t("plan.no_show")) if a.no_show else ""),
                 a.id,
             )
             for a in found
