@@ -64,7 +64,7 @@ async def test_sign_off_closes_the_shift_and_the_next_dashboard_shows_the_note(
         await accept_handover(app, pilot, "Li", "1234")  # covers: R6.5
         assert app.current_mode == "dashboard"
         text = screen_text(app)
-        assert "Handed over by Wang to Li, 11-28 14:30" in text
+        assert "11-28 14:30 handed over: Wang → Li" in text  # the time first: never cut
         assert "ATM 2 engineer comes at 15:00" in text
         assert app.signed_in is not None and app.signed_in.id == li
     assert first is not None and app.shift is not None and app.shift.id != first.id

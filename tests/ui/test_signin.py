@@ -228,7 +228,7 @@ async def test_the_handover_is_accepted_by_the_next_person(
         assert error_text(app) == "Wrong PIN. Try again."
         await pick_and_type(app, pilot, "Li", "1234")
         assert app.current_mode == "dashboard"
-        assert "Handed over by Wang to Li" in screen_text(app)
+        assert "handed over: Wang → Li" in screen_text(app)  # the time first: never cut
 
 
 async def test_timelines_say_who_did_what(
