@@ -369,3 +369,57 @@ def test_the_demo_plays_a_vendor_shaped_log(tmp_path: Path) -> None:
     finally:
         store.close()
     assert machine_only[0][0] == 6 and joined[0][0] > 20
+
+
+def test_follow_reads_on_across_a_rotation_until_stopped(tmp_path: Path, db_path: Path) -> None:
+    # covers: R2.12
+    import threading
+    import time
+
+    from lobby_tui.store import wall_clock
+
+    lines = (SAMPLES / "vendor_a.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    log = tmp_path / "calls.csv"
+    log.write_text(lines[0] + lines[1], encoding="utf-8")
+    store = open_store(db_path, wall_clock())
+    reader = open_store(db_path, wall_clock())
+    stop = threading.Event()
+    told: list[feed.FeedResult] = []
+    mapping = vendor_a()
+    zone = load_settings_zone(store)
+    runner = threading.Thread(
+        target=lambda: told.append(
+            feed.follow(store, log, mapping, zone, done=stop.is_set, said=lambda r: None,
+                        every=0.05)
+        )
+    )  # fmt: skip
+    runner.start()
+
+    def tickets() -> set[str]:
+        return {str(r[0]) for r in reader.rows("SELECT ticket FROM arrivals")}
+
+    def until(wanted: set[str]) -> set[str]:
+        deadline = time.monotonic() + 20  # a bound, not a measurement
+        while not wanted <= tickets() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return tickets()
+
+    try:
+        assert until({"A001"}) == {"A001"}
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(lines[2])
+        log.rename(tmp_path / "calls.csv.1")  # the machine rotates its log mid-day
+        log.write_text(lines[0] + lines[3] + lines[4], encoding="utf-8")
+        assert until({"A001", "A002", "B001", "V001"}) == {"A001", "A002", "B001", "V001"}
+    finally:
+        stop.set()
+        runner.join(timeout=20)
+        store.close()
+        reader.close()
+    assert told and told[0].added == 4
+
+
+def load_settings_zone(store: Store) -> Any:
+    from lobby_tui.services.settings import load_settings
+
+    return load_settings(store).timezone
