@@ -37,7 +37,7 @@ from time import perf_counter
 from lobby_tui.content import needs_catalogue
 from lobby_tui.demo.history_floor import FLAG_ODDS, arrival_minutes, intensity, usual_min
 from lobby_tui.domain.day import at_local, business_day
-from lobby_tui.domain.triage import PRIORITY_FLAGS, SELF_SERVICE
+from lobby_tui.domain.triage import FLOOR, PRIORITY_FLAGS, SELF_SERVICE
 from lobby_tui.domain.waits import band, told_against, wait_min
 from lobby_tui.services import counter
 from lobby_tui.services.arrivals import NewArrival, record_arrival
@@ -120,7 +120,7 @@ def simulate_day(walkins: int, seed: int) -> dict[str, dict[str, float]]:
                 flags = [f for f, odds in FLAG_ODDS if rng.random() < odds]
                 state = channel_state(store, settings, catalogue, DAY)
                 chosen = suggest(state, need, flags, settings)
-                if chosen.channel == SELF_SERVICE:
+                if chosen.channel in (SELF_SERVICE, FLOOR):  # no window calls them
                     continue
                 priority = bool(set(flags) & PRIORITY_FLAGS)
                 now_quote = state.estimate(chosen.channel, priority=priority).minutes

@@ -360,7 +360,7 @@ class Floor:
         }
 
     def arrive(self, now: datetime, need: Need, flags: list[str]) -> None:
-        chosen = route(need, flags, self.floor_now(now), {})
+        chosen = route(need, flags, self.floor_now(now), {}, on_floor=False)
         priority = bool(set(flags) & PRIORITY_FLAGS)
         self.day.walkins.append(Walkin(chosen.channel, need.id, priority, now))
         self.needs.append(need)

@@ -207,7 +207,7 @@ def simulate_floor(
             key: Estimate(key, len(load.waiting), load.servers, wait_min(load))
             for key, load in loads.items()
         }
-        suggested = route(need, flags, estimates, {})
+        suggested = route(need, flags, estimates, {}, on_floor=False)  # the ones that queued
         channel, reason = suggested.channel, None
         if channel == "self_service" != need.channel and rng.random() < COUNTER_PREFERRED:
             channel, reason = need.channel, prefers_counter  # the manager records why

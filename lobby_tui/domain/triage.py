@@ -38,6 +38,10 @@ class Need(BaseModel):
     label: Label
     # Complex business (account opening, loans): one-to-one help with the documents (R2.5).
     complex: bool = False
+    # Answered by the manager on the floor when they can (an enquiry: the quick answers),
+    # logged as an enquiry and not queued (R4.2); a question that needs a counter is sent
+    # to one by hand (issue 31.9).
+    floor: bool = False
 
 
 class NeedCatalogue(BaseModel):
@@ -131,6 +135,7 @@ class Estimate:
 
 # A branch with a VIP room lists a channel with this key in channels.toml.
 VIP_ROOM = "vip_room"
+FLOOR = "floor"  # no channel: answered by the manager where the customer stands
 COUNTERS = ("cash", NON_CASH)
 
 
@@ -149,13 +154,18 @@ def route(
     estimates: Mapping[str, Estimate],
     down_since: Mapping[str, datetime],
     clock_text: Mapping[str, str] | None = None,
+    *,
+    on_floor: bool = True,
 ) -> Route:
     """Where to send this customer, and why (R2.3–R2.6).
 
     `estimates` has one estimate per channel (a closed channel has minutes None);
     `down_since` the channels out of service, `clock_text` their times as shown.
     A channel is only suggested when it is open, but for the last answer: no counter open
-    at all (`nothing_open`), which the screen says rather than promising a band."""
+    at all (`nothing_open`), which the screen says rather than promising a band. A need the
+    manager answers on the floor goes nowhere (`FLOOR`) unless `on_floor` is False: the
+    simulations of the queue (the demo's history, the benches) route the enquiries that
+    did queue."""
     flagged = set(flags)
     special = bool(flagged & PRIORITY_FLAGS)
     shown = clock_text or {}
@@ -168,6 +178,8 @@ def route(
         est = estimates[channel]
         return len(BANDS) if est.minutes is None else BANDS.index(band(est.minutes))
 
+    if need.floor and on_floor:  # a question the manager answers now beats any queue (R4.2)
+        return Route(FLOOR, "floor")
     # Priority service in the wealth zone, not the teller's priority window (R2.6, R2.5).
     if need.channel == WEALTH and usable(WEALTH):
         return Route(WEALTH, "wealth_priority" if special else "wealth", priority=special)

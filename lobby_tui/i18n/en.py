@@ -1723,4 +1723,7 @@ CATALOG: dict[str, str] = {
     "dash.incident_severity": "{label} ({severity})",
     "ui.in_brackets": " ({text})",
     "ui.pair": "{first}, {second}",
+    "route.floor": "A question: answer it here (the quick answers are on F5). Accept logs it as an enquiry, no ticket; if it needs a counter, choose the channel.",
+    "triage.floor": "Answered here",
+    "triage.floor_done": "Answered here: “{topic}” logged as an enquiry ({count} today). No ticket, no queue.",
 }

@@ -1624,4 +1624,7 @@ CATALOG: dict[str, str] = {
     "dash.incident_severity": "{label}（{severity}）",
     "ui.in_brackets": "（{text}）",
     "ui.pair": "{first}，{second}",
+    "route.floor": "咨询：当场解答（常见问答见 F5）。确认即记为一次咨询，不取号；如需柜台办理，请选择渠道。",
+    "triage.floor": "当场解答",
+    "triage.floor_done": "已当场解答：“{topic}”已记为咨询（今日第 {count} 次）。不取号，不排队。",
 }

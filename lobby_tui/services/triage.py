@@ -208,6 +208,14 @@ def suggest(
     return route(need, flags, estimates, state.down_since, shown)
 
 
+def answer_on_floor(store: Store, *, day: date, shift_id: str | None, topic: str) -> int:
+    """A walk-in whose question the manager answered where they stood (issue 31.9): an
+    enquiry on the log (R4.2), not an arrival in a queue. Today's count of enquiries."""
+    from lobby_tui.services.enquiries import log_enquiry
+
+    return log_enquiry(store, day=day, shift_id=shift_id, topic=topic)[1]
+
+
 @dataclass(frozen=True)
 class Walkin:
     need: Need

@@ -129,3 +129,36 @@ async def test_a_walk_in_sent_by_hand_to_a_closed_channel_is_refused(
         assert refused.startswith("Every machine of that channel is out of service")
         assert app.screen.query_one("#input-reason", Input).value == "customer insists"  # kept
     assert store.rows("SELECT count(*) FROM arrivals")[0][0] == 0
+
+
+async def test_an_enquiry_is_answered_at_triage_not_queued(
+    build_app: Build, store: Store
+) -> None:  # covers: R4.2, R2.3
+    from textual.widgets import Select
+
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3", "e")
+        await pilot.pause()
+        assert "Answered here" in said(app, "suggestion")
+        app.screen.query_one("#input-note", Input).value = "Opening hours on Saturday"
+        app.screen.query_one("#save", Button).press()
+        for _ in range(20):
+            await pilot.pause()
+            if store.rows("SELECT count(*) FROM enquiries")[0][0]:
+                break
+        assert "logged as an enquiry (1 today)" in said(app, "suggestion")
+        # One that needs a counter is sent there by hand, with the reason, and queued.
+        await pilot.press("f3", "e")
+        await pilot.pause()
+        app.screen.query_one("#channel", Select).value = "non_cash"
+        app.screen.query_one("#input-reason", Input).value = "needs the account's records"
+        app.screen.query_one("#save", Button).press()
+        for _ in range(20):
+            await pilot.pause()
+            if store.rows("SELECT count(*) FROM arrivals")[0][0]:
+                break
+    assert store.rows("SELECT topic FROM enquiries") == [("Opening hours on Saturday",)]
+    assert store.rows("SELECT need, channel, override_reason FROM arrivals") == [
+        ("enquiry", "non_cash", "needs the account's records")
+    ]

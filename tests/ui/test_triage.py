@@ -186,7 +186,7 @@ async def test_bad_input_is_said_beside_the_field_and_kept(
         await pilot.press("z")
         await pilot.pause()
         assert said(app, "error-need") == "No need has the key 'z'."
-        await pilot.press("e")
+        await pilot.press("t")  # a transfer (an enquiry is answered on the floor: no form)
         await pilot.click("#input-party")
         await pilot.press("0", "enter")
         await pilot.pause()
@@ -208,7 +208,7 @@ async def test_bad_input_is_said_beside_the_field_and_kept(
         await pilot.press("enter")
         await settle(app, pilot)
         assert last_arrival(store)["ticket"] == "B001"
-        await pilot.press("f3", "e")
+        await pilot.press("f3", "t")
         app.screen.query_one("#input-ticket", Input).value = "b001"
         await pilot.press("enter")
         await pilot.pause()

@@ -14,6 +14,7 @@ from lobby_tui.domain.parse import check_party, check_ticket
 from lobby_tui.domain.triage import (
     COUNTERS,
     FLAGS,
+    FLOOR,
     SELF_SERVICE,
     Estimate,
     check_note,
@@ -233,6 +234,9 @@ def test_any_walk_in_gets_an_open_channel_with_a_band_or_a_clear_no(
     # covers: R2.3, R2.7 — a band is promised only where something is open
     estimates = {c: Estimate(c, 0, 0 if m is None else 1, m) for c, m in waits.items()}
     chosen = route(need, flags, estimates, dict.fromkeys(down, SINCE))  # type: ignore[arg-type]
+    if chosen.channel == FLOOR:  # answered on the floor: no queue, no band (issue 31.9)
+        assert need.floor and chosen.reason == "floor"  # type: ignore[attr-defined]
+        return
     open_here = chosen.channel not in down and waits[chosen.channel] is not None
     if chosen.reason == "nothing_open":
         assert not any(c not in down and waits[c] is not None for c in COUNTERS)

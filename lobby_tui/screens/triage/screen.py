@@ -31,6 +31,7 @@ from lobby_tui.domain.parse import check_party, check_ticket
 from lobby_tui.domain.ticket import Ticket
 from lobby_tui.domain.triage import (
     FLAGS,
+    FLOOR,
     PRIORITY_FLAGS,
     Cue,
     Need,
@@ -355,6 +356,15 @@ class TriageScreen(LobbyScreen):
         self.route = service.suggest(
             self.state, self.need, self.flags, self.lobby_app.settings, self.large_shown
         )
+        select = self.query_one("#channel", Select)
+        if self.route.channel == FLOOR:  # answered here: no channel, no band (issue 31.9)
+            out.update(Text.assemble(
+                ("→ ", "bold"), (t("triage.floor"), "bold"), "\n",
+                (t(f"route.{self.route.reason}", **self.route.params), "italic"),
+            ))  # fmt: skip
+            select.clear()
+            self.show_prompts()
+            return
         estimate = self.state.estimates[self.route.channel]
         text = Text.assemble(
             ("→ ", "bold"),
@@ -363,7 +373,6 @@ class TriageScreen(LobbyScreen):
             (t(f"route.{self.route.reason}", **self.route.params), "italic"),
         )
         out.update(text)
-        select = self.query_one("#channel", Select)
         select.value = self.route.channel
         self.show_prompts()
 
@@ -536,6 +545,10 @@ class TriageScreen(LobbyScreen):
             return
         seconds = self.seconds_on_walkin()
         values = form.values
+        chosen_channel = self.query_one("#channel", Select).value
+        if self.route.channel == FLOOR and chosen_channel is Select.NULL:
+            self.answered_here(form, values)
+            return
         with self.sending(form) as outcome:
             party = check_party(values["party"])
             ticket = check_ticket(values["ticket"])
@@ -598,6 +611,24 @@ class TriageScreen(LobbyScreen):
         slip = ticket_for(saved, channel, self.flags, app.settings, app.store.clock.now())
         if tickets.print_ticket(self, slip, self.printed):
             self.say_printing(t("printer.status.printing", ticket=slip.number))
+
+    def answered_here(self, form: Form, values: dict[str, str]) -> None:
+        """An enquiry answered on the floor: logged as one (R4.2), no ticket, no queue; its
+        topic the note typed, else the need's name (issue 31.9)."""
+        app = self.lobby_app
+        assert self.need is not None
+        topic = values["note"].strip() or self.need.label.text(app.language)
+        with self.sending(form) as outcome:
+            shift_id = app.shift_for_record()
+            count = service.answer_on_floor(app.store, day=self.day, shift_id=shift_id, topic=topic)
+        if outcome.failed:
+            return
+        self.running = False
+        self.query_one("#suggestion", Static).update(
+            Text(t("triage.floor_done", topic=topic, count=count), style="bold")
+        )
+        self.show_prompts(())
+        self.query_one("#needs", OptionList).focus()
 
     # The printed ticket (R2.11) -------------------------------------------------------
 
