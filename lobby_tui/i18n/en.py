@@ -1677,7 +1677,7 @@ CATALOG: dict[str, str] = {
     "feed.unknown_window": "window {window!r} is not one of ours (the mapping's [windows])",
     "error.feed.bad_encoding_file": "{path} is not {encoding} text: set encoding in the mapping (gb18030 for many machines).",
     "error.feed.unreadable": "Cannot read {path}: {problem}.",
-    "cli.queue_help": "The branch's own ticket machine: its tickets and calls flow in from its log (R2.12).",
+    "cli.queue_help": "The branch's own ticket machine: its tickets and calls flow in from its log.",
     "cli.queue_import_help": "Read a day's log of the ticket machine; read again, it changes nothing.",
     "cli.queue_follow_help": "Follow the log the ticket machine keeps writing (rotated or truncated, it goes on); Ctrl+C stops.",
     "cli.queue_mapping_help": "The mapping file (default: data/queue_feed.toml).",

@@ -1578,7 +1578,7 @@ CATALOG: dict[str, str] = {
     "feed.unknown_window": "窗口 {window!r} 不是本网点的窗口（见映射文件的 [windows]）",
     "error.feed.bad_encoding_file": "{path} 不是 {encoding} 编码的文本：请在映射文件中设置 encoding（许多叫号机为 gb18030）。",
     "error.feed.unreadable": "无法读取 {path}：{problem}。",
-    "cli.queue_help": "网点自有叫号机：从其日志导入取号和叫号（R2.12）。",
+    "cli.queue_help": "网点自有叫号机：从其日志导入取号和叫号。",
     "cli.queue_import_help": "导入叫号机一天的日志；重复导入不会改变任何数据。",
     "cli.queue_follow_help": "持续跟读叫号机不断写入的日志（日志轮转或截断后继续）；按 Ctrl+C 停止。",
     "cli.queue_mapping_help": "映射文件（默认：data/queue_feed.toml）。",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from lobby_tui.content import checklist_template
+from lobby_tui.content import ContentError, checklist_template
 from lobby_tui.domain.complaints import (
     LATE,
     URGENCY_ORDER,
@@ -137,6 +137,15 @@ def complaints_needing_action(store: Store, settings: Settings, now: datetime) -
         )
         for _order, due, r, level, progress in ranked
     ]
+
+
+def _template_items() -> int:
+    """The opening checklist's items (0 while its file cannot be read: the checklist
+    screen says why, the lobby goes on)."""
+    try:
+        return len(checklist_template().items())
+    except ContentError:
+        return 0
 
 
 def read_lobby(
@@ -271,7 +280,7 @@ def read_lobby(
         checklist_started=run is not None,
         checklist_answered=run[2] if run else 0,
         # Not started: the template's items, so "0 of 28" and not "0 of 0" (issue 31.15).
-        checklist_items=run[0] if run else len(checklist_template().items()),
+        checklist_items=run[0] if run else _template_items(),
         checklist_signed_off=bool(run and run[1]),
         opens_at=opened,
         appointments=[
