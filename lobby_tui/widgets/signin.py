@@ -2,8 +2,11 @@
 
 The fast path is the PIN alone: the last person signed in is preselected and the PIN field
 has the focus, so a 4-digit PIN is 5 keys. Up and Down in the PIN field move through the
-names; typing in the name field filters them. Used by the sign-in, lock and handover
-screens; it only gathers the answer (`WhoAndPin.Submitted`), the screen checks it.
+names; typing in the name field filters them. Wherever the focus is, letters typed go to the
+name search and digits to the PIN (issue 31.5: "Li Ming" typed into the PIN field left the
+preselected supervisor chosen, and her lockout counted the next wrong PIN). Used by the
+sign-in, lock and handover screens; it only gathers the answer (`WhoAndPin.Submitted`), the
+screen checks it, against the person shown at that moment.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,10 +27,29 @@ from lobby_tui.i18n import t
 from lobby_tui.widgets.field import plain
 
 
-class PinInput(Input):
+class Sorted(Input):
+    """A field of the who-and-PIN panel: a character typed here that belongs to the other
+    field (a letter in the PIN, a digit in the name search) goes there instead."""
+
+    takes_digits = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls Input's own _on_key after this one (handlers go down the MRO) unless
+        # the default is prevented: a character handed on is typed only where it went.
+        char = event.character
+        if event.is_printable and char and char.isdigit() != self.takes_digits:
+            panel = next((a for a in self.ancestors if isinstance(a, WhoAndPin)), None)
+            if panel is not None:
+                event.stop()
+                event.prevent_default()
+                panel.hand_on(char)
+
+
+class PinInput(Sorted):
     """The PIN field: Up and Down choose the person without leaving it, and `?` opens the
     manager's guide (a PIN never holds one; elsewhere in a text field `?` is typed)."""
 
+    takes_digits = True
     BINDINGS = [
         Binding("up", "person(-1)", show=False),
         Binding("down", "person(1)", show=False),
@@ -79,7 +101,7 @@ class WhoAndPin(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(t("signin.who"), classes="signin-label")
-        yield Input(placeholder=t("signin.filter"), id="signin-filter")
+        yield Sorted(placeholder=t("signin.filter"), id="signin-filter")
         yield OptionList(*self.options(""), id="signin-people")
         yield Static(t("signin.pin"), classes="signin-label")
         yield PinInput(
@@ -123,6 +145,20 @@ class WhoAndPin(Vertical):
         pin = self.query_one(PinInput)
         pin.focus()
         pin.select_all()
+
+    def hand_on(self, char: str) -> None:
+        """A character typed in the wrong field: a digit starts the PIN, a letter a new name
+        search, and the focus follows it (the rest of the name or PIN is typed there)."""
+        target: Input = (
+            self.query_one(PinInput) if char.isdigit() else self.query_one("#signin-filter", Input)
+        )
+        # Focused now, not after a refresh: the next key of a fast typist already lands
+        # there; and not selected on focus, which would make the next key replace this one.
+        target.select_on_focus = False
+        self.screen.set_focus(target)
+        target.call_later(setattr, target, "select_on_focus", True)
+        target.value = char
+        target.cursor_position = len(char)
 
     @on(Input.Changed, "#signin-filter")
     def _filter(self, event: Input.Changed) -> None:
