@@ -116,6 +116,7 @@ class LobbyApp(App[None]):
             "incidents",
             "handover",
             "counter",
+            "signin",
         )
     ]
     # The dashboard is the default screen, not a MODES entry: it is on the start-up path, made

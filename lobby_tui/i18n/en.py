@@ -62,7 +62,12 @@ CATALOG: dict[str, str] = {
     "roster.reactivated": "{name} can sign in again.",
     "roster.back": "Back (Esc)",
     "handover.leaving": "Handing over: {name}",
-    "handover.accept_title": "The incoming manager accepts the shift: their name and PIN.",
+    # The handover's accept step (issue 31.11).
+    "accept.title": "Accepting the shift",
+    "accept.from_to": "{leaving} hands over to {incoming}.",
+    "accept.open": "Open now: {complaints} complaints, {incidents} incidents, {tasks} tasks, {waiting} customers not yet served.",
+    "accept.nothing_open": "Nothing is open: no complaint, incident, task or customer waiting.",
+    "accept.how": "The incoming manager: your name (type it), then your PIN.",
     "handover.accept_go": "Accept the shift",
     "handover.done_to": "Handed over by {name} to {receiver}. The next shift has begun.",
     "invalid.staff_name_missing": "Type the person's name.",

@@ -61,7 +61,12 @@ CATALOG: dict[str, str] = {
     "roster.reactivated": "{name}可以重新登录。",
     "roster.back": "返回（Esc）",
     "handover.leaving": "交班人：{name}",
-    "handover.accept_title": "接班人确认接班：姓名和密码。",
+    # The handover's accept step (issue 31.11).
+    "accept.title": "确认接班",
+    "accept.from_to": "{leaving}交班给{incoming}。",
+    "accept.open": "尚未办结：投诉 {complaints} 件，事件 {incidents} 件，任务 {tasks} 项，未办理客户 {waiting} 位。",
+    "accept.nothing_open": "没有未办结事项：无投诉、事件、任务，也无等候客户。",
+    "accept.how": "接班人：输入姓名，再输入密码。",
     "handover.accept_go": "确认接班",
     "handover.done_to": "{name} 已交班给 {receiver}，下一班次已开始。",
     "invalid.staff_name_missing": "请输入人员姓名。",

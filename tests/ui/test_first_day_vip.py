@@ -4,13 +4,18 @@ says."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
-from lobby_tui.screens.signin import AcceptShift, SignInScreen
+from lobby_tui.app import LobbyApp
+from lobby_tui.demo.morning import write_demo_morning
+from lobby_tui.domain.settings import Settings
+from lobby_tui.screens.signin import AcceptShift, FirstSupervisorScreen, LockScreen, SignInScreen
+from lobby_tui.services.report import day_report
 from lobby_tui.services.staff import add_staff
-from lobby_tui.store import Store
+from lobby_tui.services.triage import live_queue
+from lobby_tui.store import FixedClock, Store
 from lobby_tui.widgets.signin import WhoAndPin
-from tests.conftest import Build, on_roster, settle, signed_in_supervisor
+from tests.conftest import MORNING, Build, on_roster, settle, signed_in_supervisor
 from tests.ui.test_app import screen_text
 
 
@@ -68,3 +73,61 @@ async def test_the_name_typed_at_sign_in_goes_to_the_name_search(
         assert "Waiting now" in screen_text(app)
     assert app.signed_in is not None and app.signed_in.id == li
     assert tries(store, boss.id) == 0 and tries(store, li) == 2
+
+
+def centred_box(app: LobbyApp) -> tuple[int, int]:
+    """Where the who-are-you box stands: its left and right margins on the screen."""
+    box = app.screen.query_one("#signin-box").region
+    return box.x, app.screen.size.width - box.right
+
+
+async def test_the_accept_step_says_who_hands_over_to_whom_and_what_is_open(
+    build_app: Build, store: Store, settings: Settings, clock: FixedClock
+) -> None:  # covers: R6.5
+    write_demo_morning(store, settings, MORNING.date(), lang="en")
+    clock.set(MORNING)  # 10:30: customers waiting, complaints and incidents open
+    report = day_report(store, settings, MORNING.date(), "en")
+    waiting = len(live_queue(store, MORNING.date()))
+    assert waiting and report.open_complaints and report.open_tasks
+    app = build_app()
+    add_staff(store, "Li", "lobby_manager", "1234")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AcceptShift)
+        who = str(app.screen.query_one("#accept-who", Static).render())
+        assert who == "Wang hands over to Li."
+        said = str(app.screen.query_one("#accept-open", Static).render())
+        assert said == (
+            f"Open now: {len(report.open_complaints)} complaints, "
+            f"{len(report.open_incidents)} incidents, {len(report.open_tasks)} tasks, "
+            f"{waiting} customers not yet served."
+        )
+        left, right = centred_box(app)
+        assert abs(left - right) <= 1 and left > 0  # the sign-in's centred box
+        await pilot.press(*"Wang")  # the person shown is the one who accepts
+        await pilot.pause()
+        assert str(app.screen.query_one("#accept-who", Static).render()) == (
+            "Wang hands over to Wang."
+        )
+
+
+async def test_every_who_are_you_screen_is_the_same_centred_box(
+    build_app: Build, store: Store
+) -> None:  # covers: R6.5
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        widths = []
+        for screen in (SignInScreen(), LockScreen(), FirstSupervisorScreen(), AcceptShift()):
+            app.push_screen(screen)
+            await pilot.pause()
+            await pilot.pause()
+            left, right = centred_box(app)
+            assert abs(left - right) <= 1 and left > 0, type(screen).__name__
+            widths.append(app.screen.query_one("#signin-box").region.width)
+            app.pop_screen()
+            await pilot.pause()
+        assert len(set(widths)) == 1, widths
