@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from lobby_tui.domain.checklist import Label
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
+from lobby_tui.domain.vip import VipTier, need_kind
 from lobby_tui.domain.waits import BANDS, band
 
 # Channels the rules know by role; the catalogue (channels.toml) holds their labels.
@@ -129,8 +130,6 @@ class Estimate:
 
 # Routing ---------------------------------------------------------------------------------
 
-# A branch with a VIP room lists a channel with this key in channels.toml.
-VIP_ROOM = "vip_room"
 COUNTERS = ("cash", NON_CASH)
 
 
@@ -149,8 +148,13 @@ def route(
     estimates: Mapping[str, Estimate],
     down_since: Mapping[str, datetime],
     clock_text: Mapping[str, str] | None = None,
+    vip: VipTier | None = None,
 ) -> Route:
     """Where to send this customer, and why (R2.3–R2.6).
+
+    A VIP of a tier (`vip`, data/vip.toml) goes where the tier serves what they came for
+    (issue 31.3: a VIP withdrawing cash was sent to the wealth zone); with that channel
+    closed, the usual route, never a machine (the "vip" flag).
 
     `estimates` has one estimate per channel (a closed channel has minutes None);
     `down_since` the channels out of service, `clock_text` their times as shown.
@@ -168,14 +172,14 @@ def route(
         est = estimates[channel]
         return len(BANDS) if est.minutes is None else BANDS.index(band(est.minutes))
 
+    if vip is not None:
+        kind = need_kind(need.channel)
+        wanted = vip.channel_for(kind)
+        if usable(wanted):
+            return Route(wanted, f"vip_{kind}", priority=special, one_to_one=need.complex)
     # Priority service in the wealth zone, not the teller's priority window (R2.6, R2.5).
     if need.channel == WEALTH and usable(WEALTH):
         return Route(WEALTH, "wealth_priority" if special else "wealth", priority=special)
-    if "vip" in flagged:  # the VIP room or the wealth zone; never a machine
-        if usable(VIP_ROOM):
-            return Route(VIP_ROOM, "vip_room", priority=special)
-        if usable(WEALTH):
-            return Route(WEALTH, "vip_wealth", priority=special)
     if special and usable(PRIORITY):
         # Every window calls priority customers first among the needs it serves (R2.9): the
         # need's own counter is quoted beside the priority window, and the sooner wins (the
