@@ -131,3 +131,43 @@ async def test_every_who_are_you_screen_is_the_same_centred_box(
             app.pop_screen()
             await pilot.pause()
         assert len(set(widths)) == 1, widths
+
+
+async def test_the_vip_key_picks_the_tier_and_a_vip_withdrawing_cash_goes_to_the_window(
+    build_app: Build, store: Store
+) -> None:  # covers: R2.5, R2.6, R2.8
+    wealth = on_roster(store, "Zhao", "wealth_manager")
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot)
+        await pilot.press("4", "w")  # VIP (the first tier), cash withdrawal
+        await pilot.pause()
+        flags = str(app.screen.query_one("#flags", Static).render())
+        assert "VIP·Gold" in flags
+        suggestion = str(app.screen.query_one("#suggestion", Static).render())
+        assert "Priority window" in suggestion and "Wealth zone" not in suggestion
+        await pilot.press("4")  # the key again: the next tier
+        await pilot.pause()
+        assert "VIP·Platinum" in str(app.screen.query_one("#flags", Static).render())
+        await pilot.press("enter")
+        await settle(app, pilot)
+    channel, flags_kept = store.rows("SELECT channel, flags FROM arrivals")[0]
+    assert channel == "priority" and "vip" in flags_kept
+    (owner, what) = store.rows("SELECT owner, what FROM tasks WHERE source = 'vip'")[0]
+    assert owner == wealth.id and "Platinum VIP" in what
+
+
+async def test_the_vip_key_after_the_last_tier_unmarks_the_customer(
+    build_app: Build, store: Store
+) -> None:  # covers: R2.5
+    app = build_app(language="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await settle(app, pilot)
+        shown = []
+        for _ in range(5):
+            await pilot.press("4")
+            await pilot.pause()
+            shown.append(str(app.screen.query_one("#flags", Static).render()).split()[3])
+    assert shown == ["4贵宾·金卡", "4贵宾·白金", "4贵宾·钻石", "4贵宾·私人银行", "4贵宾"]
