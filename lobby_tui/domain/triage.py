@@ -176,6 +176,17 @@ def route(
         kind = need_kind(need.channel)
         wanted = vip.channel_for(kind)
         if usable(wanted):
+            # As for a priority customer: the need's own counter when it would call them
+            # sooner (the demo at 10:30 sent a VIP to the priority window at ">20 min",
+            # the cash counter idle).
+            usual = need.channel if need.channel in COUNTERS else NON_CASH
+            if (
+                kind != "wealth"
+                and usual != wanted
+                and usable(usual)
+                and _minutes(estimates, usual) < _minutes(estimates, wanted)
+            ):
+                return Route(usual, "vip_counter_sooner", priority=special, one_to_one=need.complex)
             return Route(wanted, f"vip_{kind}", priority=special, one_to_one=need.complex)
     # Priority service in the wealth zone, not the teller's priority window (R2.6, R2.5).
     if need.channel == WEALTH and usable(WEALTH):

@@ -72,6 +72,7 @@ CATALOG: dict[str, str] = {
     "route.vip_cash": "VIP with cash business: where the tier serves cash, not the wealth zone.",
     "route.vip_counter": "VIP with counter business: where the tier serves it.",
     "route.vip_wealth": "VIP with wealth business: where the tier serves it.",
+    "route.vip_counter_sooner": "VIP: the usual counter for this need calls them sooner than the tier's window now.",
     "tasks.source.vip": "VIP",
     "tasks.source.appointment": "Appointment",
     "invalid.vip_tier_unknown": "Unknown VIP tier (data/vip.toml).",

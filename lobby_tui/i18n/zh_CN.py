@@ -71,6 +71,7 @@ CATALOG: dict[str, str] = {
     "route.vip_cash": "贵宾客户办理现金业务：按等级安排的窗口，不去理财专区。",
     "route.vip_counter": "贵宾客户办理柜台业务：按等级安排的窗口。",
     "route.vip_wealth": "贵宾客户办理理财业务：按等级安排的区域。",
+    "route.vip_counter_sooner": "贵宾客户：此业务的柜台现在比等级安排的窗口更快。",
     "tasks.source.vip": "贵宾",
     "tasks.source.appointment": "预约",
     "invalid.vip_tier_unknown": "未知的贵宾等级（data/vip.toml）。",

@@ -24,7 +24,7 @@ GOLD = vip_catalogue().by_id("gold")
 
 
 def lobby(**minutes: float | None) -> dict[str, Estimate]:
-    waits = {"cash": 5.0, "non_cash": 5.0, "priority": 8.0, "self_service": 1.0, "wealth": 3.0}
+    waits = {"cash": 5.0, "non_cash": 5.0, "priority": 3.0, "self_service": 1.0, "wealth": 3.0}
     waits.update(minutes)
     return {c: Estimate(c, 0, 0 if m is None else 1, m) for c, m in waits.items()}
 
@@ -64,6 +64,9 @@ def test_a_vip_is_routed_by_the_need_not_sent_to_the_wealth_zone() -> None:
     # The priority window closed: the cash counter, never a machine nor the wealth zone.
     closed = route(withdraw, ["vip"], lobby(priority=None), {}, vip=GOLD)
     assert closed.channel == "cash"
+    # The cash counter idle and the window's queue long: the counter, sooner.
+    sooner = route(withdraw, ["vip"], lobby(cash=0.0, priority=25.0), {}, vip=GOLD)
+    assert (sooner.channel, sooner.reason) == ("cash", "vip_counter_sooner")
 
 
 def walk_in(
