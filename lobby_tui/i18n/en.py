@@ -79,7 +79,7 @@ CATALOG: dict[str, str] = {
     # The handover's accept step (issue 31.11).
     "accept.title": "Accepting the shift",
     "accept.from_to": "{leaving} hands over to {incoming}.",
-    "accept.open": "Open now: {complaints} complaints, {incidents} incidents, {tasks} tasks, {waiting} customers not yet served.",
+    "accept.open": "Open now: {complaints} complaints, {incidents} incidents, {tasks} tasks, {waiting} customers still waiting.",
     "accept.nothing_open": "Nothing is open: no complaint, incident, task or customer waiting.",
     "accept.how": "The incoming manager: your name (type it), then your PIN.",
     "handover.accept_go": "Accept the shift",

@@ -78,7 +78,7 @@ CATALOG: dict[str, str] = {
     # The handover's accept step (issue 31.11).
     "accept.title": "确认接班",
     "accept.from_to": "{leaving}交班给{incoming}。",
-    "accept.open": "尚未办结：投诉 {complaints} 件，事件 {incidents} 件，任务 {tasks} 项，未办理客户 {waiting} 位。",
+    "accept.open": "尚未办结：投诉 {complaints} 件，事件 {incidents} 件，任务 {tasks} 项，等候中客户 {waiting} 位。",
     "accept.nothing_open": "没有未办结事项：无投诉、事件、任务，也无等候客户。",
     "accept.how": "接班人：输入姓名，再输入密码。",
     "handover.accept_go": "确认接班",

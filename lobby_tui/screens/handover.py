@@ -396,7 +396,7 @@ class HandoverScreen(LobbyScreen):
             complaints=len(report.open_complaints),
             incidents=len(report.open_incidents),
             tasks=len(report.open_tasks),
-            waiting=len(self.still_open),
+            waiting=sum(p.status == "waiting" for p in self.still_open),
         )
 
     def sign_off(self, receiver: StaffMember) -> None:

@@ -70,7 +70,7 @@ class StillOpen:
     complaints: int
     incidents: int
     tasks: int
-    waiting: int  # walk-ins not yet served: waiting, or at a counter now
+    waiting: int  # walk-ins still waiting to be called
 
 
 def check_receiver(store: Store, settings: Settings, receiver: str) -> None:

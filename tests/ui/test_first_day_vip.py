@@ -87,7 +87,7 @@ async def test_the_accept_step_says_who_hands_over_to_whom_and_what_is_open(
     write_demo_morning(store, settings, MORNING.date(), lang="en")
     clock.set(MORNING)  # 10:30: customers waiting, complaints and incidents open
     report = day_report(store, settings, MORNING.date(), "en")
-    waiting = len(live_queue(store, MORNING.date()))
+    waiting = sum(p.status == "waiting" for p in live_queue(store, MORNING.date()))
     assert waiting and report.open_complaints and report.open_tasks
     app = build_app()
     add_staff(store, "Li", "lobby_manager", "1234")
@@ -103,7 +103,7 @@ async def test_the_accept_step_says_who_hands_over_to_whom_and_what_is_open(
         assert said == (
             f"Open now: {len(report.open_complaints)} complaints, "
             f"{len(report.open_incidents)} incidents, {len(report.open_tasks)} tasks, "
-            f"{waiting} customers not yet served."
+            f"{waiting} customers still waiting."
         )
         left, right = centred_box(app)
         assert abs(left - right) <= 1 and left > 0  # the sign-in's centred box
