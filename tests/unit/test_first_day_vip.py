@@ -24,7 +24,13 @@ GOLD = vip_catalogue().by_id("gold")
 
 
 def lobby(**minutes: float | None) -> dict[str, Estimate]:
-    waits = {"cash": 5.0, "non_cash": 5.0, "priority": 3.0, "self_service": 1.0, "wealth": 3.0}
+    waits: dict[str, float | None] = {
+        "cash": 5.0,
+        "non_cash": 5.0,
+        "priority": 3.0,
+        "self_service": 1.0,
+        "wealth": 3.0,
+    }
     waits.update(minutes)
     return {c: Estimate(c, 0, 0 if m is None else 1, m) for c, m in waits.items()}
 
@@ -118,7 +124,8 @@ def test_a_vip_walk_in_tells_the_wealth_manager_on_duty(
     saved = walk_in(store, settings, "cash_withdrawal", ["vip"], tier="platinum")
     (task,) = open_tasks(store)
     assert task.owner == bo  # on duty by the plan, not the first on the roster
-    assert (task.due_at - task.created_at).total_seconds() == 5 * 60  # unanswered: overdue
+    assert task.due_at is not None  # unanswered in 5 minutes: overdue
+    assert (task.due_at - task.created_at).total_seconds() == 5 * 60
     said = task_text(task)
     assert said == f"{saved.ticket}: a Platinum VIP is here (Priority window) — greet them"
     assert one_row(store, "SELECT channel FROM arrivals")[0] == "priority"
