@@ -8,9 +8,12 @@ business in the wealth zone, as the tier says."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lobby_tui.domain.checklist import Label
+from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.staff import ROLES
 
 # What a VIP came for, as a tier routes it: cash at the counter, other counter business,
@@ -67,6 +70,16 @@ class VipCatalogue(BaseModel):
 
     def by_id(self, tier_id: str | None) -> VipTier | None:
         return next((t for t in self.tier if t.id == tier_id), None)
+
+    def of(self, flags: Iterable[str], tier_id: str | None) -> VipTier | None:
+        """A customer's tier: the one chosen, else the first (the commonest: a VIP marked by
+        an older caller, or by the history generator); None for a customer not marked VIP."""
+        if "vip" not in flags:
+            return None
+        tier = self.by_id(tier_id) if tier_id else self.tier[0]
+        if tier is None:
+            raise Invalid("flags", "vip_tier_unknown")
+        return tier
 
     def after(self, tier_id: str | None) -> VipTier | None:
         """The tier the VIP key moves to: the first when none is chosen, then each in turn,

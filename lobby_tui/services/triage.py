@@ -32,7 +32,6 @@ from lobby_tui.domain.triage import (
     route,
     smoothed_service_min,
 )
-from lobby_tui.domain.vip import VipTier
 from lobby_tui.domain.waits import (
     AtCounter,
     ChannelLoad,
@@ -224,7 +223,7 @@ def suggest(
     flags: Iterable[str],
     settings: Settings,
     large_cash: bool = False,
-    vip: VipTier | None = None,
+    vip_tier: str | None = None,
 ) -> Route:
     shown = {k: local(v, settings.timezone).strftime("%H:%M") for k, v in state.down_since.items()}
     if large_cash and need.machine:
@@ -234,7 +233,8 @@ def suggest(
     # A priority customer is compared as one: called first wherever they go (R2.5, R2.9).
     priority = bool(set(flags) & PRIORITY_FLAGS)
     estimates = {key: state.estimate(key, priority=priority) for key in state.loads}
-    return route(need, flags, estimates, state.down_since, shown, vip)
+    tier = vip_catalogue().of(flags, vip_tier)
+    return route(need, flags, estimates, state.down_since, shown, tier)
 
 
 @dataclass(frozen=True)
@@ -307,13 +307,7 @@ def save_walkin(
     estimate = state.estimate(walkin.channel, priority=priority)
     minutes = None if estimate.minutes is None else round(estimate.minutes)
     prefix, label = next((c.prefix, c.label) for c in channels() if c.key == walkin.channel)
-    # A VIP is of a tier; one marked without (an older caller) is of the first, the commonest.
-    tier = None
-    if "vip" in walkin.flags:
-        tiers = vip_catalogue()
-        tier = tiers.by_id(walkin.vip_tier) if walkin.vip_tier else tiers.tier[0]
-        if tier is None:
-            raise Invalid("flags", "vip_tier_unknown")
+    tier = vip_catalogue().of(walkin.flags, walkin.vip_tier)
     appointment: tuple[str, str | None] | None = None
     with store.unit_of_work() as uow:
         arrival_id, ticket = insert_arrival(

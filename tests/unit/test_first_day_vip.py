@@ -85,7 +85,7 @@ def walk_in(
 ) -> Saved:
     need = NEEDS.by_id(need_id)
     state = channel_state(store, settings, NEEDS, DAY)
-    chosen = suggest(state, need, flags, settings, vip=vip_catalogue().by_id(tier))
+    chosen = suggest(state, need, flags, settings, vip_tier=tier)
     walkin = Walkin(
         need=need,
         channel=chosen.channel,

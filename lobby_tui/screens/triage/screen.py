@@ -372,7 +372,7 @@ class TriageScreen(LobbyScreen):
             self.flags,
             self.lobby_app.settings,
             self.large_shown,
-            vip_catalogue().by_id(self.vip_tier),
+            self.vip_tier,
         )
         estimate = self.state.estimates[self.route.channel]
         text = Text.assemble(
