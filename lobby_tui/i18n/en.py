@@ -64,6 +64,7 @@ CATALOG: dict[str, str] = {
     "handover.leaving": "Handing over: {name}",
     # VIP customers and key appointments (issue 31.3).
     "vip.flag": "VIP·{tier}",
+    "vip.for_you": "★ {count} waiting for you",
     "vip.task.arrived": "{ticket}: a {tier} VIP is here ({channel}) — greet them",
     "vip.task.appointment": "{ticket}: appointment checked in, {purpose} ({channel}) — greet them",
     "vip.task.appointment_masked": "{ticket}: appointment of {who} checked in, {purpose} ({channel}) — greet them",

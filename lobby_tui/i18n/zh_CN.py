@@ -63,6 +63,7 @@ CATALOG: dict[str, str] = {
     "handover.leaving": "交班人：{name}",
     # VIP customers and key appointments (issue 31.3).
     "vip.flag": "贵宾·{tier}",
+    "vip.for_you": "★ {count} 位待您接待",
     "vip.task.arrived": "{ticket}：{tier}贵宾客户到店（{channel}）——请接待",
     "vip.task.appointment": "{ticket}：预约客户已签到，{purpose}（{channel}）——请接待",
     "vip.task.appointment_masked": "{ticket}：预约客户 {who} 已签到，{purpose}（{channel}）——请接待",

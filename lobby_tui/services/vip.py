@@ -17,7 +17,23 @@ from lobby_tui.domain.tasks import Param, TaskText, named, role_owner
 from lobby_tui.domain.vip import NOTIFIED_ROLE, VipTier
 from lobby_tui.services.duty import in_role_at
 from lobby_tui.services.tasks import assign, open_task
-from lobby_tui.store import UnitOfWork, parse_iso
+from lobby_tui.store import Store, UnitOfWork, parse_iso
+
+# What a notice is: a task raised by a VIP walk-in or an appointment checked in.
+NOTICE_SOURCES = ("vip", "arrival")
+
+
+def waiting_for(store: Store, staff_id: str | None) -> int:
+    """VIPs and appointments in the hall whose task this person has not answered yet: the
+    line on their session's top bar, wherever they are signed in."""
+    if staff_id is None:
+        return 0
+    marks = ", ".join("?" for _ in NOTICE_SOURCES)
+    rows = store.rows(
+        f"SELECT COUNT(*) FROM tasks WHERE status = 'open' AND owner = ? AND source IN ({marks})",
+        (staff_id, *NOTICE_SOURCES),
+    )
+    return int(rows[0][0])
 
 
 def owner_on_duty(

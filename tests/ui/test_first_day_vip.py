@@ -171,3 +171,23 @@ async def test_the_vip_key_after_the_last_tier_unmarks_the_customer(
             await pilot.pause()
             shown.append(str(app.screen.query_one("#flags", Static).render()).split()[3])
     assert shown == ["4贵宾·金卡", "4贵宾·白金", "4贵宾·钻石", "4贵宾·私人银行", "4贵宾"]
+
+
+async def test_the_wealth_manager_sees_the_vip_on_their_own_session(
+    store: Store, settings: Settings
+) -> None:  # covers: R2.6, R1.6
+    from lobby_tui.app import make_app
+    from lobby_tui.services.shift import open_shift_today
+    from lobby_tui.widgets.topbar import TopBar
+    from tests.helpers.walkins import walk_in
+
+    wealth = on_roster(store, "Zhao", "wealth_manager")
+    store.actor = wealth.id
+    app = make_app(store, settings, "en", shift=open_shift_today(store, settings), signed_in=wealth)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert "waiting for you" not in str(app.screen.query_one(TopBar).render())
+        walk_in(store, settings, "cash_withdrawal", ["vip"], tier="diamond")  # another tablet
+        app.check_for_me()  # as its timer does
+        await settle(app, pilot)
+        assert "★ 1 waiting for you" in str(app.screen.query_one(TopBar).render())

@@ -14,9 +14,9 @@ from lobby_tui.domain.triage import Estimate, route
 from lobby_tui.domain.vip import VipCatalogue
 from lobby_tui.services import dayplan, duty
 from lobby_tui.services.tasks import open_tasks, task_text
-from lobby_tui.services.triage import Saved, Walkin, channel_state, save_walkin, suggest
 from lobby_tui.store import FixedClock, Store
 from tests.conftest import on_roster, one_row
+from tests.helpers.walkins import walk_in
 
 DAY = date(2026, 11, 28)  # the fixtures' clock: 10:30 in Shanghai on this day
 NEEDS = needs_catalogue()
@@ -73,36 +73,6 @@ def test_a_vip_is_routed_by_the_need_not_sent_to_the_wealth_zone() -> None:
     # The cash counter idle and the window's queue long: the counter, sooner.
     sooner = route(withdraw, ["vip"], lobby(cash=0.0, priority=25.0), {}, vip=GOLD)
     assert (sooner.channel, sooner.reason) == ("cash", "vip_counter_sooner")
-
-
-def walk_in(
-    store: Store,
-    settings: Settings,
-    need_id: str,
-    flags: list[str],
-    tier: str | None = None,
-    appointment_id: str | None = None,
-) -> Saved:
-    need = NEEDS.by_id(need_id)
-    state = channel_state(store, settings, NEEDS, DAY)
-    chosen = suggest(state, need, flags, settings, vip_tier=tier)
-    walkin = Walkin(
-        need=need,
-        channel=chosen.channel,
-        suggested=chosen,
-        flags=flags,
-        cues=[],
-        party=1,
-        note=None,
-        ticket=None,
-        override_reason=None,
-        triage_seconds=12.0,
-        appointment_id=appointment_id,
-        vip_tier=tier,
-    )
-    return save_walkin(
-        store, day=DAY, shift_id=None, walkin=walkin, state=state, script="", settings=settings
-    )
 
 
 def wealth_managers_on_duty(store: Store, settings: Settings) -> str:
