@@ -98,6 +98,8 @@ class WhoAndPin(Vertical):
         self.people = people
         self.chosen = chosen if any(p.id == chosen for p in people) else None
         self._button = button
+        # Whether the next character handed to the name search or the PIN starts it anew.
+        self.fresh_name = self.fresh_pin = True
 
     def compose(self) -> ComposeResult:
         yield Static(t("signin.who"), classes="signin-label")
@@ -141,24 +143,33 @@ class WhoAndPin(Vertical):
         again replaces it)."""
         error = self.query_one("#signin-error", Static)
         error.update(plain(message))
+        self.fresh_name = self.fresh_pin = True
         error.set_class(not message, "-empty")
         pin = self.query_one(PinInput)
         pin.focus()
         pin.select_all()
 
     def hand_on(self, char: str) -> None:
-        """A character typed in the wrong field: a digit starts the PIN, a letter a new name
-        search, and the focus follows it (the rest of the name or PIN is typed there)."""
+        """A character typed in the wrong field goes to its own, and the focus follows it.
+        The first one since the panel opened or was last answered starts that field anew
+        (a new name search, a new PIN); the next ones are added to it, so a fast typist's
+        keys, some still on their way to the field they left, all arrive in order."""
+        to_pin = char.isdigit()
         target: Input = (
-            self.query_one(PinInput) if char.isdigit() else self.query_one("#signin-filter", Input)
+            self.query_one(PinInput) if to_pin else self.query_one("#signin-filter", Input)
         )
-        # Focused now, not after a refresh: the next key of a fast typist already lands
-        # there; and not selected on focus, which would make the next key replace this one.
+        # Focused now, not after a refresh; and not selected on focus, which would make the
+        # next key replace this one.
         target.select_on_focus = False
         self.screen.set_focus(target)
         target.call_later(setattr, target, "select_on_focus", True)
-        target.value = char
-        target.cursor_position = len(char)
+        fresh = self.fresh_pin if to_pin else self.fresh_name
+        target.value = char if fresh else target.value + char
+        target.cursor_position = len(target.value)
+        if to_pin:
+            self.fresh_pin = False
+        else:
+            self.fresh_name = False
 
     @on(Input.Changed, "#signin-filter")
     def _filter(self, event: Input.Changed) -> None:

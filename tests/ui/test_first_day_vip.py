@@ -191,3 +191,23 @@ async def test_the_wealth_manager_sees_the_vip_on_their_own_session(
         app.check_for_me()  # as its timer does
         await settle(app, pilot)
         assert "★ 1 waiting for you" in str(app.screen.query_one(TopBar).render())
+
+
+async def test_a_fast_typist_keys_arrive_in_order(build_app: Build, store: Store) -> None:
+    # covers: R6.5 — keys sent faster than the focus moves are all queued at the PIN field
+    from textual import events
+
+    add_staff(store, "Li Ming", "lobby_manager", "1234")
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(AcceptShift())
+        await settle(app, pilot)
+        panel = app.screen.query_one(WhoAndPin)
+        pin = panel.query_one("#signin-pin", Input)
+        for char in "Li Ming5678":
+            pin.post_message(events.Key(char if char != " " else "space", char))
+        await pilot.pause()
+        await pilot.pause()
+        assert panel.query_one("#signin-filter", Input).value == "Li Ming"
+        assert pin.value == "5678"
