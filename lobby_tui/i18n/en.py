@@ -80,9 +80,8 @@ CATALOG: dict[str, str] = {
     # The handover's accept step (issue 31.11).
     "accept.title": "Accepting the shift",
     "accept.from_to": "{leaving} hands over to {incoming}.",
-    "accept.open": "Open now: {complaints} complaints, {incidents} incidents, {tasks} tasks, {waiting} customers still waiting.",
+    "accept.open": "Open now — complaints: {complaints} · incidents: {incidents} · tasks: {tasks} · customers waiting: {waiting}.",
     "accept.nothing_open": "Nothing is open: no complaint, incident, task or customer waiting.",
-    "accept.how": "The incoming manager: your name (type it), then your PIN.",
     "handover.accept_go": "Accept the shift",
     "handover.done_to": "Handed over by {name} to {receiver}. The next shift has begun.",
     "invalid.staff_name_missing": "Type the person's name.",

@@ -81,7 +81,6 @@ CATALOG: dict[str, str] = {
     "accept.from_to": "{leaving}交班给{incoming}。",
     "accept.open": "尚未办结：投诉 {complaints} 件，事件 {incidents} 件，任务 {tasks} 项，等候中客户 {waiting} 位。",
     "accept.nothing_open": "没有未办结事项：无投诉、事件、任务，也无等候客户。",
-    "accept.how": "接班人：输入姓名，再输入密码。",
     "handover.accept_go": "确认接班",
     "handover.done_to": "{name} 已交班给 {receiver}，下一班次已开始。",
     "invalid.staff_name_missing": "请输入人员姓名。",

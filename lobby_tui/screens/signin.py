@@ -191,7 +191,6 @@ class AcceptShift(ModalScreen[StaffMember]):
             yield Static(id="accept-who")
             if self.still_open is not None:
                 yield Static(open_text(self.still_open), id="accept-open")
-            yield Static(t("accept.how"), classes="signin-label")
             yield WhoAndPin(people, incoming, button=t("handover.accept_go"))
 
     def on_mount(self) -> None:

@@ -148,6 +148,8 @@ class WhoAndPin(Vertical):
         pin = self.query_one(PinInput)
         pin.focus()
         pin.select_all()
+        if message:  # below the PIN: on a short screen, scrolled into view
+            self.call_after_refresh(error.scroll_visible, animate=False)
 
     def hand_on(self, char: str) -> None:
         """A character typed in the wrong field goes to its own, and the focus follows it.
@@ -179,10 +181,23 @@ class WhoAndPin(Vertical):
         if people.option_count:
             people.highlighted = 0
 
-    @on(Input.Submitted, "#signin-filter")
+    @on(Input.Changed, "#signin-pin")
+    def _pin_typed(self) -> None:
+        self.fresh_pin = False  # a PIN typed for this answer (handed on, or typed there)
+
     @on(OptionList.OptionSelected, "#signin-people")
     def _to_pin(self) -> None:
         self.query_one(PinInput).focus()
+
+    @on(Input.Submitted, "#signin-filter")
+    def _name_entered(self) -> None:
+        """Enter after the name goes on to the PIN; after a name and a PIN typed in one go
+        (Enter queued at the name search while the digits were handed on) it answers. A PIN
+        left from an answer already given is never sent for the name typed since."""
+        if self.fresh_pin:
+            self._to_pin()
+        else:
+            self._submit()
 
     @on(Input.Submitted, "#signin-pin")
     @on(Button.Pressed, "#signin-go")

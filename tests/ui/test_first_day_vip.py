@@ -101,9 +101,9 @@ async def test_the_accept_step_says_who_hands_over_to_whom_and_what_is_open(
         assert who == "Wang hands over to Li."
         said = str(app.screen.query_one("#accept-open", Static).render())
         assert said == (
-            f"Open now: {len(report.open_complaints)} complaints, "
-            f"{len(report.open_incidents)} incidents, {len(report.open_tasks)} tasks, "
-            f"{waiting} customers still waiting."
+            f"Open now — complaints: {len(report.open_complaints)} · incidents: "
+            f"{len(report.open_incidents)} · tasks: {len(report.open_tasks)} · customers "
+            f"waiting: {waiting}."
         )
         left, right = centred_box(app)
         assert abs(left - right) <= 1 and left > 0  # the sign-in's centred box
@@ -209,5 +209,10 @@ async def test_a_fast_typist_keys_arrive_in_order(build_app: Build, store: Store
             pin.post_message(events.Key(char if char != " " else "space", char))
         await pilot.pause()
         await pilot.pause()
-        assert panel.query_one("#signin-filter", Input).value == "Li Ming"
+        name = panel.query_one("#signin-filter", Input)
+        assert name.value == "Li Ming"
         assert pin.value == "5678"
+        # Enter, queued at the name search while the digits went on to the PIN, answers.
+        await name.action_submit()
+        await settle(app, pilot)
+        assert "Wrong PIN" in str(app.screen.query_one("#signin-error").render())
