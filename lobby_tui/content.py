@@ -372,6 +372,12 @@ def vip_catalogue() -> VipCatalogue:
     (the model alone cannot know them)."""
     from lobby_tui.domain.vip import VipCatalogue
 
+    packaged = packaged_dir()
+    if not (data_dir() / "vip.toml").is_file() and packaged is not None:
+        # A branch's own content folder from before the tiers: the packaged tiers, so an
+        # upgrade never stops triage for a file it did not have to have.
+        with (packaged / "vip.toml").open("rb") as fh:
+            return VipCatalogue.model_validate(tomllib.load(fh))
     catalogue = load_validated("vip.toml", VipCatalogue)
     known = {c.key for c in channels()}
     for i, tier in enumerate(catalogue.tier):

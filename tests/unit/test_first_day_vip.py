@@ -4,11 +4,12 @@ for, of a tier the branch's bank uses, and the wealth manager on duty hears of t
 from __future__ import annotations
 
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from lobby_tui.content import needs_catalogue, vip_catalogue
+from lobby_tui.content import ContentError, data_dir, needs_catalogue, vip_catalogue
 from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.triage import Estimate, route
 from lobby_tui.domain.vip import VipCatalogue
@@ -43,6 +44,44 @@ def test_the_tiers_a_bank_uses_are_content() -> None:  # covers: R2.5
     assert tiers.after(None) == tiers.tier[0]
     assert tiers.after("diamond") == tiers.tier[3]
     assert tiers.after("private_banking") is None
+
+
+def test_a_content_folder_from_before_the_tiers_uses_the_packaged_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("settings.toml", "channels.toml", "needs.toml"):
+        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
+    monkeypatch.setenv("LOBBY_DATA", str(tmp_path))
+    data_dir.cache_clear()
+    vip_catalogue.cache_clear()
+    try:
+        tiers = vip_catalogue()
+    finally:
+        data_dir.cache_clear()
+        vip_catalogue.cache_clear()
+    assert [t.id for t in tiers.tier][:1] == ["gold"]
+
+
+def test_a_tier_must_route_to_a_channel_of_the_branch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("settings.toml", "channels.toml", "needs.toml", "vip.toml"):
+        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
+    text = (tmp_path / "vip.toml").read_text(encoding="utf-8")
+    (tmp_path / "vip.toml").write_text(
+        text.replace('wealth = "wealth" }', 'wealth = "vip_room" }', 1), encoding="utf-8"
+    )
+    monkeypatch.setenv("LOBBY_DATA", str(tmp_path))
+    data_dir.cache_clear()
+    vip_catalogue.cache_clear()
+    try:
+        with pytest.raises(ContentError) as caught:
+            vip_catalogue()
+    finally:
+        data_dir.cache_clear()
+        vip_catalogue.cache_clear()
+    assert "routing.wealth: 'vip_room' is not a channel" in str(caught.value.params["problem"])
+    assert caught.value.params["line"] == 19  # the gold tier's routing
 
 
 @pytest.mark.parametrize(
