@@ -65,6 +65,9 @@ LOCK_KEY = "ctrl+l"
 GUIDE_KEY = "question_mark"
 ROUND_CHECK_SECONDS = 30
 NO_SHOW_CHECK_SECONDS = 60  # appointments past their grace are marked no-shows (R1.6)
+# A VIP or an appointment for the person signed in (a task of theirs, on any session): on
+# their top bar within this long (issue 31.3).
+NOTICE_CHECK_SECONDS = 10
 IDLE_CHECK_SECONDS = 5  # how often the idle lock looks; a key costs only a flag (R6.5)
 # What a covering screen (sign-in, lock) leaves working: nothing that shows the lobby's
 # places or their records.
@@ -116,6 +119,7 @@ class LobbyApp(App[None]):
             "incidents",
             "handover",
             "counter",
+            "signin",
         )
     ]
     # The dashboard is the default screen, not a MODES entry: it is on the start-up path, made
@@ -208,6 +212,8 @@ class LobbyApp(App[None]):
         """The ticket printer (R2.11), made from the setting at the first ticket
         (`ticket_printer`); tests put their own here."""
         self.printer_problem: str | None = None
+        self.customers_for_me = 0
+        """VIPs and appointments in the hall awaiting the person signed in (the top bar)."""
         """Why the last ticket did not print (devices/printer.FAULTS), while the printer is
         failing: the top bar says so, in the language of the moment, until a ticket prints."""
         self.last_ticket: Ticket | None = None
@@ -257,6 +263,7 @@ class LobbyApp(App[None]):
         self.round_reminded: datetime | None = None
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
         self.set_interval(NO_SHOW_CHECK_SECONDS, self.mark_no_shows)
+        self.set_interval(NOTICE_CHECK_SECONDS, self.check_for_me)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.warn_about_content()
         self.call_after_refresh(self.erase_expired)
@@ -371,6 +378,26 @@ class LobbyApp(App[None]):
 
         self.run_worker(work, name="no-shows", group="no-shows", thread=True,
                         exclusive=True, exit_on_error=False)  # fmt: skip
+
+    def check_for_me(self) -> None:
+        """Read in a thread worker how many VIPs and appointments wait for the person
+        signed in (services/vip.py); the top bar says so."""
+        person = self.signed_in.id if self.signed_in is not None else None
+
+        def work() -> None:
+            from lobby_tui.services.vip import waiting_for
+
+            count = waiting_for(self.store, person)
+            self.call_from_thread(self.show_for_me, count)
+
+        self.run_worker(work, name="for-me", group="for-me", thread=True,
+                        exclusive=True, exit_on_error=False)  # fmt: skip
+
+    def show_for_me(self, count: int) -> None:
+        if count != self.customers_for_me:
+            self.customers_for_me = count
+            for bar in self.screen.query(TopBar):
+                bar.tick()
 
     def warn_about_content(self) -> None:
         """A broken content file replaced by the packaged one is said, and stays on screen

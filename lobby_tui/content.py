@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from lobby_tui.domain.incidents import FraudScript, IncidentCatalogue
     from lobby_tui.domain.products import ProductCatalogue
     from lobby_tui.domain.triage import CueTable, NeedCatalogue
+    from lobby_tui.domain.vip import VipCatalogue
 
 M = TypeVar("M", bound="BaseModel")
 
@@ -45,7 +46,7 @@ class ContentError(Exception):
 # The content files the app reads: a LOBBY_DATA folder with none of them is a mistake.
 FILES = ("settings.toml", "channels.toml", "needs.toml", "cues.toml", "checklist.toml",
          "products.toml", "incidents.toml", "fraud.toml", "complaints.toml",
-         "faq.toml", "holidays.toml", "forecast.toml")  # fmt: skip
+         "faq.toml", "holidays.toml", "forecast.toml", "vip.toml")  # fmt: skip
 
 _WARNINGS: list[ContentError] = []
 
@@ -363,6 +364,31 @@ def cue_table() -> CueTable:
     from lobby_tui.domain.triage import CueTable
 
     return load_validated("cues.toml", CueTable)
+
+
+@cache
+def vip_catalogue() -> VipCatalogue:
+    """The VIP tiers (data/vip.toml): each routes to channels of channels.toml, checked here
+    (the model alone cannot know them)."""
+    from lobby_tui.domain.vip import VipCatalogue
+
+    packaged = packaged_dir()
+    if not (data_dir() / "vip.toml").is_file() and packaged is not None:
+        # A branch's own content folder from before the tiers: the packaged tiers, so an
+        # upgrade never stops triage for a file it did not have to have.
+        with (packaged / "vip.toml").open("rb") as fh:
+            return VipCatalogue.model_validate(tomllib.load(fh))
+    catalogue = load_validated("vip.toml", VipCatalogue)
+    known = {c.key for c in channels()}
+    for i, tier in enumerate(catalogue.tier):
+        for kind, channel in tier.routing.items():
+            if channel not in known:
+                path = data_dir() / "vip.toml"
+                line = locate(path.read_text(encoding="utf-8"), ("tier", i, "routing"))
+                raise ContentError("content.bad_value", file=str(path), line=line,
+                                   problem=f"routing.{kind}: {channel!r} is not a channel"
+                                   " of channels.toml")  # fmt: skip
+    return catalogue
 
 
 @cache

@@ -108,6 +108,10 @@ RULES: dict[str, TaskRule] = {
     "fraud_follow_up": TaskRule(None, "closing"),
     # A key customer's appointment arrived: the wealth manager greets them now.
     "appointment": TaskRule("wealth_manager", "minutes", minutes=5),
+    # A VIP walked in: whoever their tier tells (services/vip.py) answers within 5 minutes;
+    # a VIP appointment missed: the wealth manager calls them back today.
+    "vip": TaskRule("wealth_manager", "minutes", minutes=5),
+    "vip_no_show": TaskRule("wealth_manager", "closing"),
     # An incident that escalates (an AML concern, to compliance): the supervisor reports it
     # within the hour.
     "escalation": TaskRule("supervisor", "minutes", minutes=60),

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from lobby_tui.domain.checklist import Label
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
+from lobby_tui.domain.vip import VipTier, need_kind
 from lobby_tui.domain.waits import BANDS, band
 
 # Channels the rules know by role; the catalogue (channels.toml) holds their labels.
@@ -133,8 +134,6 @@ class Estimate:
 
 # Routing ---------------------------------------------------------------------------------
 
-# A branch with a VIP room lists a channel with this key in channels.toml.
-VIP_ROOM = "vip_room"
 FLOOR = "floor"  # no channel: answered by the manager where the customer stands
 COUNTERS = ("cash", NON_CASH)
 
@@ -154,10 +153,15 @@ def route(
     estimates: Mapping[str, Estimate],
     down_since: Mapping[str, datetime],
     clock_text: Mapping[str, str] | None = None,
+    vip: VipTier | None = None,
     *,
     on_floor: bool = True,
 ) -> Route:
     """Where to send this customer, and why (R2.3–R2.6).
+
+    A VIP of a tier (`vip`, data/vip.toml) goes where the tier serves what they came for
+    (issue 31.3: a VIP withdrawing cash was sent to the wealth zone); with that channel
+    closed, the usual route, never a machine (the "vip" flag).
 
     `estimates` has one estimate per channel (a closed channel has minutes None);
     `down_since` the channels out of service, `clock_text` their times as shown.
@@ -180,14 +184,25 @@ def route(
 
     if need.floor and on_floor:  # a question the manager answers now beats any queue (R4.2)
         return Route(FLOOR, "floor")
+    if vip is not None:
+        kind = need_kind(need.channel)
+        wanted = vip.channel_for(kind)
+        if usable(wanted):
+            # As for a priority customer: the need's own counter when it would call them
+            # sooner (the demo at 10:30 sent a VIP to the priority window at ">20 min",
+            # the cash counter idle).
+            usual = need.channel if need.channel in COUNTERS else NON_CASH
+            if (
+                kind != "wealth"
+                and usual != wanted
+                and usable(usual)
+                and _minutes(estimates, usual) < _minutes(estimates, wanted)
+            ):
+                return Route(usual, "vip_counter_sooner", priority=special, one_to_one=need.complex)
+            return Route(wanted, f"vip_{kind}", priority=special, one_to_one=need.complex)
     # Priority service in the wealth zone, not the teller's priority window (R2.6, R2.5).
     if need.channel == WEALTH and usable(WEALTH):
         return Route(WEALTH, "wealth_priority" if special else "wealth", priority=special)
-    if "vip" in flagged:  # the VIP room or the wealth zone; never a machine
-        if usable(VIP_ROOM):
-            return Route(VIP_ROOM, "vip_room", priority=special)
-        if usable(WEALTH):
-            return Route(WEALTH, "vip_wealth", priority=special)
     if special and usable(PRIORITY):
         # Every window calls priority customers first among the needs it serves (R2.9): the
         # need's own counter is quoted beside the priority window, and the sooner wins (the

@@ -39,7 +39,7 @@ from lobby_tui.services.report import (
     day_report,
     month_report,
 )
-from lobby_tui.services.shift import Shift, hand_over, handover_draft
+from lobby_tui.services.shift import Shift, StillOpen, hand_over, handover_draft
 from lobby_tui.services.tasks import task_owner, task_text
 from lobby_tui.services.triage import InQueue, live_queue
 from lobby_tui.store import StoreError
@@ -391,7 +391,20 @@ class HandoverScreen(LobbyScreen):
             if receiver is not None:
                 self.sign_off(receiver)
 
-        self.app.push_screen(AcceptShift(), done)
+        self.app.push_screen(AcceptShift(self.still_open_counts()), done)
+
+    def still_open_counts(self) -> StillOpen | None:
+        """The open list below the figures, counted for the accept step (None: not read
+        yet)."""
+        report = self.report
+        if report is None:
+            return None
+        return StillOpen(
+            complaints=len(report.open_complaints),
+            incidents=len(report.open_incidents),
+            tasks=len(report.open_tasks),
+            waiting=sum(p.status == "waiting" for p in self.still_open),
+        )
 
     def sign_off(self, receiver: StaffMember) -> None:
         app = self.lobby_app

@@ -12,9 +12,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
 
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.staff import NAME_MAX, PIN_MAX, StaffMember
@@ -28,6 +28,7 @@ from lobby_tui.widgets.signin import WhoAndPin
 
 if TYPE_CHECKING:
     from lobby_tui.app import LobbyApp
+    from lobby_tui.services.shift import StillOpen
 
 
 def demo_hint() -> str:
@@ -54,22 +55,11 @@ def demo_hint() -> str:
     )
 
 
-CSS = """
-SignInScreen, LockScreen, FirstSupervisorScreen { align: center middle; }
-SignInScreen #signin-box, LockScreen #signin-box, FirstSupervisorScreen #signin-box {
-    width: 64; max-width: 100%; height: auto; max-height: 100%;
-    border: thick $primary; padding: 0 2; background: $surface;
-}
-LockScreen #signin-box { border: thick $warning; }
-.signin-title { text-style: bold; margin-bottom: 1; }
-.signin-hint { color: $warning; margin-top: 1; }
-"""
-
-
 class Covering(Screen[StaffMember]):
     """A screen that stands between the tablet and whoever picks it up."""
 
-    DEFAULT_CSS = CSS
+    # The centred box (styles/signin.tcss), shared with the handover's accept step.
+    DEFAULT_CLASSES = "covering"
     GUIDE_SECTION = "signin"  # `?` (the PIN field's own key) opens the guide there
 
     @property
@@ -139,7 +129,7 @@ class FirstSupervisorScreen(Covering):
     """A new database: its first supervisor (name, PIN twice), who can then add the rest."""
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="signin-box"):
+        with VerticalScroll(id="signin-box"):
             yield Static(self.title_text(), classes="signin-title")
             yield Static(t("first.title"))
             with Form(fallback="name", id="first-form"):
@@ -183,13 +173,16 @@ class FirstSupervisorScreen(Covering):
 
 
 class AcceptShift(ModalScreen[StaffMember]):
-    """The incoming manager accepts the shift with their name and PIN."""
+    """The incoming manager accepts the shift with their name and PIN, told who hands over
+    to whom and what they take on (issue 31.11)."""
 
-    DEFAULT_CSS = CSS.replace("LockScreen,", "AcceptShift,").replace(
-        "LockScreen #signin-box {", "AcceptShift #signin-box {"
-    )
+    DEFAULT_CLASSES = "covering"
     BINDINGS = [Binding("escape", "app.pop_screen", show=False)]
     GUIDE_SECTION = "handover"
+
+    def __init__(self, still_open: StillOpen | None = None) -> None:
+        super().__init__()
+        self.still_open = still_open
 
     @property
     def lobby_app(self) -> LobbyApp:
@@ -202,10 +195,26 @@ class AcceptShift(ModalScreen[StaffMember]):
         store = self.lobby_app.store
         leaving = store.actor
         people = service.roster(store, active_only=True)
+        self.leaving_name = next((p.name for p in people if p.id == leaving), "—")
         incoming = next((p.id for p in people if p.id != leaving), None)
         with VerticalScroll(id="signin-box"):
-            yield Static(t("handover.accept_title"), classes="signin-title")
+            yield Static(t("accept.title"), classes="signin-title")
+            yield Static(id="accept-who")
+            if self.still_open is not None:
+                yield Static(open_text(self.still_open), id="accept-open")
             yield WhoAndPin(people, incoming, button=t("handover.accept_go"))
+
+    def on_mount(self) -> None:
+        self.show_who()
+
+    @on(OptionList.OptionHighlighted)
+    def show_who(self) -> None:
+        """Who hands over to whom: the person shown in the list is the one accepting."""
+        panel = self.query_one(WhoAndPin)
+        chosen = next((p.name for p in panel.people if p.id == panel.staff_id), "…")
+        self.query_one("#accept-who", Static).update(
+            Text(t("accept.from_to", leaving=self.leaving_name, incoming=chosen), style="bold")
+        )
 
     @on(WhoAndPin.Submitted)
     def _submitted(self, event: WhoAndPin.Submitted) -> None:
@@ -223,3 +232,18 @@ class AcceptShift(ModalScreen[StaffMember]):
             app.report_failure(exc)
             return
         self.dismiss(person)
+
+
+def open_text(still: StillOpen) -> Text:
+    """What the incoming manager takes on, in counts (the handover lists each one)."""
+    if not (still.complaints or still.incidents or still.tasks or still.waiting):
+        return Text(t("accept.nothing_open"))
+    return Text(
+        t(
+            "accept.open",
+            complaints=still.complaints,
+            incidents=still.incidents,
+            tasks=still.tasks,
+            waiting=still.waiting,
+        )
+    )

@@ -18,6 +18,7 @@ from lobby_tui.domain.staff import SUPERVISOR
 from lobby_tui.domain.tasks import TaskText, role_owner
 from lobby_tui.services import duty
 from lobby_tui.services.tasks import open_task, out_of_service
+from lobby_tui.services.vip import follow_up_no_show
 from lobby_tui.store import Store, UnitOfWork, iso, new_id, parse_iso
 
 PURPOSE_MAX = 80
@@ -240,19 +241,18 @@ def mark_no_shows(store: Store, settings: Settings) -> int:
     a morning start marks yesterday's last ones too). Returns how many were marked."""
     now = store.clock.now()
     grace = timedelta(minutes=settings.appointment_grace_min)
-    due = [
-        (str(r[0]), parse_iso(str(r[1])))
-        for r in store.rows(
-            "SELECT id, due_at FROM appointments WHERE arrival_id IS NULL"
-            " AND no_show_at IS NULL AND due_at <= ?",
-            (iso(now - grace),),
-        )
-    ]
-    due = [(i, at) for i, at in due if no_show(at, now, grace)]
+    rows = store.rows(
+        "SELECT id, due_at, vip, purpose, who FROM appointments WHERE arrival_id IS NULL"
+        " AND no_show_at IS NULL AND due_at <= ?",
+        (iso(now - grace),),
+    )
+    due = [r for r in rows if no_show(parse_iso(str(r[1])), now, grace)]
     if not due:
         return 0
+    today = business_day(now, settings.timezone)
     with store.unit_of_work() as uow:
-        for appointment_id, due_at in due:
+        for appointment_id, due_text, vip, purpose, who in due:
+            due_at = parse_iso(str(due_text))
             marked = iso(no_show_from(due_at, grace))
             changed = uow.execute(
                 "UPDATE appointments SET no_show_at = ? WHERE id = ? AND arrival_id IS NULL"
@@ -262,6 +262,9 @@ def mark_no_shows(store: Store, settings: Settings) -> int:
             if changed:  # another tablet may have marked it, or checked it in, meanwhile
                 uow.event("appointment.no_show", "appointment", appointment_id,
                           {"no_show_at": marked})  # fmt: skip
+                if vip:  # a key customer missed: the wealth manager follows up (issue 31.3)
+                    follow_up_no_show(uow, settings, day=today, appointment_id=appointment_id,
+                                      due_at=str(due_text), purpose=purpose, who=who)  # fmt: skip
     return len(due)
 
 

@@ -375,3 +375,14 @@ def on_post_at(store: Store, day: date, post: str, at: datetime) -> str | None:
     """The staff id of someone at `post` at `at` (the earliest to start), if any."""
     plan = [p for p in duty_plan(store, day) if p.duty.post == post and p.duty.at_post(at)]
     return plan[0].duty.staff_id if plan else None
+
+
+def in_role_at(uow: UnitOfWork, day: date, role: str, at: datetime) -> str | None:
+    """Inside the caller's transaction: the staff id of someone in `role` at their post at
+    `at` by the day's plan (not on a break; the earliest to start), if any."""
+    rows = uow.execute(
+        f"SELECT {_COLUMNS} FROM duty d JOIN staff s ON s.id = d.staff_id"
+        " WHERE d.business_day = ? AND s.role = ? AND s.active = 1 ORDER BY d.starts_at, s.name",
+        (day.isoformat(), role),
+    ).fetchall()
+    return next((d.staff_id for d in map(_duty, map(tuple, rows)) if d.at_post(at)), None)

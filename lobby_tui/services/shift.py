@@ -62,6 +62,17 @@ class Handover:
     """The incoming manager's name, who accepted with their PIN ('' before the roster)."""
 
 
+@dataclass(frozen=True)
+class StillOpen:
+    """What the incoming manager takes on when they accept (issue 31.11): the handover's
+    open list, counted."""
+
+    complaints: int
+    incidents: int
+    tasks: int
+    waiting: int  # walk-ins still waiting to be called
+
+
 def check_receiver(store: Store, settings: Settings, receiver: str) -> None:
     """The incoming manager is someone else, except at the day's close, when the last
     manager may close it with their own PIN (nobody comes after them)."""

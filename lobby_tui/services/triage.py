@@ -9,14 +9,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lobby_tui.content import CounterWindow, channels
+from lobby_tui.content import (
+    CounterWindow,
+    channels,
+    vip_catalogue,
+)
 from lobby_tui.domain.calling import Queued, Window, play_forward
 from lobby_tui.domain.cash import LARGE_CASH, counter_prompts, large_cash_at_triage
 from lobby_tui.domain.day import local
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
-from lobby_tui.domain.tasks import TaskText
 from lobby_tui.domain.triage import (
     FLAGS,
     PRIORITY_FLAGS,
@@ -39,7 +42,7 @@ from lobby_tui.services.counter import WindowNow, open_windows, windows_now
 from lobby_tui.services.dayplan import counters_now, machines_in_service
 from lobby_tui.services.rollup import day_closed
 from lobby_tui.services.settings import load_settings
-from lobby_tui.services.tasks import assign, open_task
+from lobby_tui.services.vip import tell_of_arrival
 from lobby_tui.store import Store, StoreError, parse_iso
 
 REASON_MAX = 200
@@ -196,6 +199,7 @@ def suggest(
     flags: Iterable[str],
     settings: Settings,
     large_cash: bool = False,
+    vip_tier: str | None = None,
 ) -> Route:
     shown = {k: local(v, settings.timezone).strftime("%H:%M") for k, v in state.down_since.items()}
     if large_cash and need.machine:
@@ -205,7 +209,8 @@ def suggest(
     # A priority customer is compared as one: called first wherever they go (R2.5, R2.9).
     priority = bool(set(flags) & PRIORITY_FLAGS)
     estimates = {key: state.estimate(key, priority=priority) for key in state.loads}
-    return route(need, flags, estimates, state.down_since, shown)
+    tier = vip_catalogue().of(flags, vip_tier)
+    return route(need, flags, estimates, state.down_since, shown, tier)
 
 
 def answer_on_floor(store: Store, *, day: date, shift_id: str | None, topic: str) -> int:
@@ -231,6 +236,7 @@ class Walkin:
     appointment_id: str | None = None
     cash: str = ""  # a cash amount as typed (R5): decides the large-cash mark, never kept
     cash_earlier: str = ""  # cash of the same kind already moved today, as said: never kept
+    vip_tier: str | None = None  # the VIP's tier (data/vip.toml), with the "vip" flag
 
 
 @dataclass(frozen=True)
@@ -289,7 +295,9 @@ def save_walkin(
     priority = bool(set(walkin.flags) & PRIORITY_FLAGS)
     estimate = state.estimate(walkin.channel, priority=priority)
     minutes = None if estimate.minutes is None else round(estimate.minutes)
-    prefix = next(c.prefix for c in channels() if c.key == walkin.channel)
+    prefix, label = next((c.prefix, c.label) for c in channels() if c.key == walkin.channel)
+    tier = vip_catalogue().of(walkin.flags, walkin.vip_tier)
+    appointment: tuple[str, str | None] | None = None
     with store.unit_of_work() as uow:
         arrival_id, ticket = insert_arrival(
             uow,
@@ -324,7 +332,7 @@ def save_walkin(
                 (arrival_id, uow.now, walkin.appointment_id),
             )
             found = uow.execute(
-                "SELECT vip, purpose FROM appointments WHERE id = ?", (walkin.appointment_id,)
+                "SELECT purpose, who FROM appointments WHERE id = ?", (walkin.appointment_id,)
             ).fetchone()
             uow.event(
                 "appointment.arrived",
@@ -332,17 +340,20 @@ def save_walkin(
                 walkin.appointment_id,
                 {"arrival_id": arrival_id},
             )
-            if found and (found[0] or walkin.channel == "wealth"):
-                owner, due = assign(uow, "appointment", settings)
-                open_task(
-                    uow,
-                    shift_id=shift_id,
-                    source="arrival",
-                    source_id=arrival_id,
-                    text=TaskText("task.appointment", {"ticket": ticket, "purpose": found[1]}),
-                    due_at=due,
-                    owner=owner,
-                )
+            appointment = (str(found[0]), found[1]) if found else None
+        if tier is not None or appointment is not None:
+            # The wealth manager on duty is told (services/vip.py, issue 31.3).
+            tell_of_arrival(
+                uow,
+                settings,
+                day=day,
+                shift_id=shift_id,
+                arrival_id=arrival_id,
+                ticket=ticket,
+                channel=dict(label),
+                tier=tier,
+                appointment=appointment,
+            )
     return Saved(arrival_id, ticket, estimate.band, minutes, tuple(prompts), estimate.ahead)
 
 

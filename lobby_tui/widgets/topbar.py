@@ -48,6 +48,9 @@ class TopBar(Static):
             # Before the branch's name: on a narrow screen the line's end is cut, not this.
             text.append(f" {t(f'printer.badge.{app.printer_problem}')} ", style="bold reverse red")
             text.append("  ")
+        if app.customers_for_me:  # a VIP or an appointment is here for this person
+            text.append(f" {t('vip.for_you', count=app.customers_for_me)} ", style="bold reverse")
+            text.append("  ")
         text.append(settings.branch(app.language))
         text.append("  ")
         text.append(f"{day.isoformat()} {t(f'weekday.{day.weekday()}')}")

@@ -132,13 +132,10 @@ def test_complex_business_earns_one_to_one_help(need_id: str) -> None:  # covers
     assert (chosen.channel, chosen.reason, chosen.one_to_one) == ("non_cash", "complex", True)
 
 
-def test_a_vip_goes_to_the_vip_room_or_the_wealth_zone_never_a_machine() -> None:
-    # covers: R2.5
-    with_room = lobby(vip_room=2.0)
-    assert route(WITHDRAW, ["vip"], with_room, {}).channel == "vip_room"
-    assert route(WITHDRAW, ["vip"], lobby(), {}).reason == "vip_wealth"
-    neither = route(WITHDRAW, ["vip"], lobby(wealth=None), {})
-    assert neither.channel == "cash"
+def test_a_vip_without_a_tier_is_never_sent_to_a_machine() -> None:
+    # covers: R2.5 — with a tier, routed by the need (tests/unit/test_first_day_vip.py)
+    chosen = route(WITHDRAW, ["vip"], lobby(), {})
+    assert (chosen.channel, chosen.reason) == ("cash", "flagged_counter")
 
 
 def test_no_counter_open_says_so_and_promises_nothing() -> None:  # covers: R2.7

@@ -17,7 +17,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from lobby_tui.content import ContentError, cash_rates, channels, cue_table, needs_catalogue
+from lobby_tui.content import (
+    ContentError,
+    cash_rates,
+    channels,
+    cue_table,
+    needs_catalogue,
+    vip_catalogue,
+)
 from lobby_tui.devices.printer import PrinterFault
 from lobby_tui.domain.cash import (
     counter_prompts,
@@ -78,6 +85,7 @@ class TriageScreen(LobbyScreen):
         self.problem: ContentError | None = None
         self.need: Need | None = None
         self.flags: list[str] = []
+        self.vip_tier: str | None = None  # with the "vip" flag: the tier (data/vip.toml)
         self.cues: list[str] = []
         self.route: Route | None = None
         self.state: service.ChannelState | None = None
@@ -99,6 +107,7 @@ class TriageScreen(LobbyScreen):
         try:
             needs_catalogue()
             cue_table()
+            vip_catalogue()
         except ContentError as exc:
             self.problem = exc
             yield Static(problem_text(exc), id="content-error")
@@ -196,6 +205,7 @@ class TriageScreen(LobbyScreen):
             return
         self.need = None
         self.flags = []
+        self.vip_tier = None
         self.cues = []
         self.route = None
         self.opened = self.seconds()
@@ -244,7 +254,11 @@ class TriageScreen(LobbyScreen):
         for number, flag in enumerate(FLAGS, start=1):
             on_ = flag in self.flags
             line.append(f"{number}", style="bold")
-            line.append(t(f"flag.{flag}"), style="bold reverse" if on_ else "")
+            word = t(f"flag.{flag}")
+            tier = vip_catalogue().by_id(self.vip_tier) if flag == "vip" else None
+            if on_ and tier is not None:  # the key again moves to the next tier (issue 31.3)
+                word = t("vip.flag", tier=tier.label.text(self.lang()))
+            line.append(word, style="bold reverse" if on_ else "")
             line.append(" ")
         line.append("\n")
         for cue in cue_table().cue:
@@ -354,7 +368,12 @@ class TriageScreen(LobbyScreen):
             return
         self.large_shown = self.large_cash()
         self.route = service.suggest(
-            self.state, self.need, self.flags, self.lobby_app.settings, self.large_shown
+            self.state,
+            self.need,
+            self.flags,
+            self.lobby_app.settings,
+            self.large_shown,
+            self.vip_tier,
         )
         select = self.query_one("#channel", Select)
         if self.route.channel == FLOOR:  # answered here: no channel, no band (issue 31.9)
@@ -424,7 +443,11 @@ class TriageScreen(LobbyScreen):
             return
         self.touched = self.seconds()
         if char.isdigit() and 1 <= int(char) <= len(FLAGS):
-            self.toggle_flag(FLAGS[int(char) - 1])
+            flag = FLAGS[int(char) - 1]
+            if flag == "vip":
+                self.next_vip_tier()
+            else:
+                self.toggle_flag(flag)
         elif char.isupper() and any(c.key == char for c in cue_table().cue):
             cue = next(c for c in cue_table().cue if c.key == char)
             self.toggle_cue(cue)
@@ -455,6 +478,18 @@ class TriageScreen(LobbyScreen):
         self.flags = (
             [f for f in self.flags if f != flag] if flag in self.flags else [*self.flags, flag]
         )
+        self.show_flags()
+        self.show_suggestion()
+
+    def next_vip_tier(self) -> None:
+        """The VIP key: marks a VIP of the first tier, then each next tier, and after the
+        last not a VIP (金卡 4, 白金 44, …): one key, no dialog, inside the 30 seconds."""
+        if not self.running:
+            self.new_walkin()
+        tier = vip_catalogue().after(self.vip_tier)
+        self.vip_tier = tier.id if tier is not None else None
+        others = [f for f in self.flags if f != "vip"]
+        self.flags = [*others, "vip"] if tier is not None else others
         self.show_flags()
         self.show_suggestion()
 
@@ -570,6 +605,7 @@ class TriageScreen(LobbyScreen):
                 appointment_id=None if appointment is Select.NULL else str(appointment),
                 cash=values["cash"],
                 cash_earlier=values["cash_earlier"],
+                vip_tier=self.vip_tier,
             )
             priority = bool(set(self.flags) & PRIORITY_FLAGS)
             estimate = self.state.estimate(channel, priority=priority)
@@ -702,11 +738,13 @@ class TriageScreen(LobbyScreen):
 
     async def rebuild(self) -> None:
         # The walk-in in hand survives the switch: what was chosen, typed and its clock.
-        kept = (self.need, self.flags, self.cues, self.opened, self.spent, self.touched)
+        kept = (self.need, self.flags, self.vip_tier, self.cues, self.opened, self.spent)
+        touched = self.touched
         running = self.running
         typed = await self.recompose_keeping_input()
         self.set_up()
-        self.need, self.flags, self.cues, self.opened, self.spent, self.touched = kept
+        self.need, self.flags, self.vip_tier, self.cues, self.opened, self.spent = kept
+        self.touched = touched
         self.running = running
         for field in self.query(Input):
             if field.id in typed:
