@@ -39,7 +39,9 @@ class ComplaintsScreen(LobbyScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "complaint.key_save", show=False),
         *with_browser_twin(Binding("ctrl+n", "tab('tab-intake')", "complaint.key_new", show=False)),
-        Binding("ctrl+k", "tab('tab-cases')", "complaint.key_cases", show=False),
+        # Priority: the description box (a TextArea) would take ctrl+k as "delete to the end
+        # of the line", and the manager could not get back to the cases from it.
+        Binding("ctrl+k", "tab('tab-cases')", "complaint.key_cases", show=False, priority=True),
         Binding("ctrl+o", "tab('tab-answers')", "complaint.key_answers", show=False),
         *with_browser_twin(Binding("ctrl+r", "reveal", "complaint.key_reveal", show=False)),
     ]

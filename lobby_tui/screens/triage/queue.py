@@ -33,6 +33,7 @@ from lobby_tui.services.counter import WindowNow, open_by_counts
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.services.quality import SCORES, rate_service, return_form, undo_return
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.action_bar import ActionBar
 from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import invalid_text
@@ -41,6 +42,7 @@ from lobby_tui.widgets.windows_line import windows_line
 
 COLUMNS = ("ticket", "waited", "band", "flags", "need")
 RATING_KEYS = frozenset("012345")
+QUEUE_BUTTONS = ["c", "d", "l", "b", "m", "u", "plus", "minus", "E"]
 
 
 class QueueTable(FittedTable):
@@ -159,6 +161,8 @@ class LiveQueue(Vertical):
         )
         yield Static(id="counters")
         yield Static(id="queue-keys")
+        # The same actions for a finger: a tap acts on the customer highlighted (R6.3).
+        yield ActionBar(QueueTable.BINDINGS, QUEUE_BUTTONS, target="#queue", id="queue-actions")
         with Horizontal(classes="triage-row", id="move-row"):
             yield Select([], id="move-channel", prompt=t("queue.move_prompt"))
             yield Field("move-reason", placeholder=t("queue.move_reason_placeholder"))
