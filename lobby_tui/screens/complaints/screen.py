@@ -19,6 +19,7 @@ from lobby_tui.screens.complaints.intake import IntakeForm
 from lobby_tui.screens.complaints.quick_answers import QuickAnswers
 from lobby_tui.screens.modals.slip import SlipDialog, slip_text
 from lobby_tui.services import complaints as service
+from lobby_tui.widgets.action_bar import ActionBar
 from lobby_tui.widgets.browser_keys import with_browser_twin
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
@@ -71,6 +72,8 @@ class ComplaintsScreen(LobbyScreen):
                     yield CaseDetail(self.catalogue, lang, self.drafts)
             with TabPane(t("complaint.tab_new"), id="tab-intake"):
                 yield IntakeForm(lang, self.drafts)
+                # Save always in reach, below the form however far it is scrolled (R6.3).
+                yield ActionBar(self.BINDINGS, ["ctrl+s"], id="intake-actions")
             with TabPane(t("complaint.tab_answers"), id="tab-answers"):
                 yield QuickAnswers()
         yield LobbyFooter()
