@@ -29,7 +29,7 @@ class ActionButton(Button, can_focus=False):
     """One binding as a button: "a Apology"."""
 
     def __init__(self, binding: Binding, key_display: str) -> None:
-        super().__init__(id=f"act-{binding.key}", classes="action-button")
+        super().__init__(id=f"act-{binding.key.replace('+', '-')}", classes="action-button")
         self.binding = binding
         self.key_display = key_display
         self.relabel()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from rich.console import Console
-from textual.widgets import TabbedContent
+from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from lobby_tui.app import LobbyApp
 from lobby_tui.screens.triage.screen import TriageScreen
@@ -138,3 +138,33 @@ async def test_ctrl_k_leaves_the_complaint_text_for_the_cases(build_app: Build) 
         await pilot.press("ctrl+k")
         await settle(app, pilot)
         assert app.screen.query_one("#complaint-tabs", TabbedContent).active == "tab-cases"
+
+
+async def test_save_complaint_is_in_reach_below_the_form(build_app: Build, store: Store) -> None:
+    # covers: R6.3, R4.1
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await tap(app, pilot, "#--content-tab-tab-intake")  # the tab, tapped
+        screen = app.screen
+        screen.query_one("#description", TextArea).text = "Card kept by ATM 2"
+        screen.query_one("#input-subject", Input).value = "ATM card"
+        screen.query_one("#select-category", Select).value = "device_fault"
+        await settle(app, pilot)
+        save = screen.query_one("#intake-actions #act-ctrl-s", ActionButton)
+        assert save.region.bottom <= 24 - 1  # on screen, above the footer, unscrolled
+        await tap(app, pilot, "#intake-actions #act-ctrl-s")
+    assert one_row(store, "SELECT subject FROM complaints")[0] == "ATM card"
+
+
+async def test_reminders_by_tap(build_app: Build, store: Store) -> None:
+    # covers: R6.3, R5.1
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f6")
+        await settle(app, pilot)
+        await tap(app, pilot, "#remind-actions #act-b")
+        await tap(app, pilot, "#remind-actions #act-i")
+    kinds = sorted(r[0] for r in store.query("SELECT kind FROM reminders"))
+    assert kinds == ["belongings", "pin"]
