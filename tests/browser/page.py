@@ -76,20 +76,30 @@ class Screen:
         self.raw = bytearray()
         self.mark = 0
         self.ws_url = ""
+        self.size: tuple[int, int] | None = None
         self.deadline: float | None = None
         """No wait goes past this (time.monotonic()): the test is bounded."""
         page.on("websocket", self.watch)
 
     def watch(self, ws: Any) -> None:
-        self.ws_url = ws.url  # ?width=…&height=…: the terminal's columns and rows
+        self.ws_url = ws.url  # ?width=…&height=…: the terminal's first size
         ws.on("framereceived", self.received)
+        ws.on("framesent", self.sent)
+
+    def sent(self, payload: bytes | str) -> None:
+        """The page tells the session its size once the fonts are in: ["resize", {…}]."""
+        if isinstance(payload, str) and payload.startswith('["resize"'):
+            import json
+
+            size = json.loads(payload)[1]
+            self.size = (int(size["width"]), int(size["height"]))
 
     def cell_size(self) -> tuple[float, float, float, float]:
         """The terminal's left, top, and one cell's width and height, in page pixels."""
         from urllib.parse import parse_qs, urlsplit
 
         query = parse_qs(urlsplit(self.ws_url).query)
-        cols, rows = int(query["width"][0]), int(query["height"][0])
+        cols, rows = self.size or (int(query["width"][0]), int(query["height"][0]))
         box = self.page.evaluate(
             "() => { const r = document.querySelector('.xterm-screen')"
             ".getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }"
@@ -98,7 +108,15 @@ class Screen:
 
     def tap(self, words: str, nth: int = -1, right: int = 0, down: int = 0) -> None:
         """A finger on `words` as drawn now (`right`, `down`: that many cells off it)."""
-        row, col = find_on_screen(bytes(self.raw), words, nth)
+        started = time.monotonic()
+        while True:  # what was just asked for may take a moment to be drawn
+            try:
+                row, col = find_on_screen(bytes(self.raw), words, nth)
+                break
+            except AssertionError:
+                if time.monotonic() - started > 10:
+                    raise
+                self.page.wait_for_timeout(50)
         left, top, width, height = self.cell_size()
         x = left + (col + right + 0.5) * width
         y = top + (row + down + 0.5) * height
@@ -179,8 +197,14 @@ def cells_drawn(raw: bytes) -> dict[tuple[int, int], str]:
                     cells[(row, col + 1)] = ""
                 col += width
         at = match.end()
-        if match.group(2) == "H":
-            numbers = [int(n) if n else 1 for n in (match.group(1) or "").split(";")]
+        final, arguments = match.group(2), match.group(1) or ""
+        if final == "K" and arguments in ("", "0"):  # erase to the end of the line
+            cells = {cell: char for cell, char in cells.items() if not (
+                cell[0] == row and cell[1] >= col)}  # fmt: skip
+        elif final == "J" and arguments in ("2", "3"):  # erase the screen
+            cells.clear()
+        elif final == "H":
+            numbers = [int(n) if n else 1 for n in arguments.split(";")]
             row, col = (numbers + [1, 1])[0] - 1, (numbers + [1, 1])[1] - 1
     return cells
 
