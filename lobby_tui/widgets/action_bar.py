@@ -92,11 +92,14 @@ class ActionBar(Widget):
         self.fit_columns()
 
     def fit_columns(self) -> None:
-        """As many buttons to a row as the width holds, each wide enough for its words."""
+        """As many buttons to a row as the width holds, wide enough for most buttons' words:
+        one long label ("E 营业结束（清空队列）") is cut short rather than put every button
+        on a row of its own (at 80x24 the queue above would have no room left)."""
         buttons = list(self.query(ActionButton))
         if not buttons or self.size.width == 0:
             return
-        widest = max(button.words.cell_len for button in buttons) + PADDING
+        widths = sorted(button.words.cell_len for button in buttons)
+        widest = widths[min(len(widths) - 1, len(widths) * 3 // 4)] + PADDING
         if not buttons[0].compact:
             widest += BORDERS
         columns = max(1, min(len(buttons), (self.size.width + GUTTER) // (widest + GUTTER)))
