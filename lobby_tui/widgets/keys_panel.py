@@ -41,8 +41,8 @@ class TappableBindings(BindingsTable):
     """Textual's table of keys, where a tap (or click) on a key's row runs what the key
     does (R6.3): on a tablet the panel is the manager's list of every action."""
 
-    def on_mount(self) -> None:
-        self.rows: list[tuple[DOMNode, str] | None] = []
+    rows: list[tuple[DOMNode, str] | None] = []
+    """What each row of the table as last drawn runs (None: a group's title)."""
 
     def render_bindings_table(self) -> Table:
         table = super().render_bindings_table()

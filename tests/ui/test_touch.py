@@ -102,6 +102,9 @@ async def test_a_tap_on_a_row_of_the_keys_panel_runs_its_key(
         app.action_show_help_panel()
         await settle(app, pilot)
         await pilot.pause(0.2)
+        # Canary: the rows we mirror are the rows Textual's table drew (Textual pinned).
+        table = app.screen.query_one(TappableBindings)
+        assert len(table.render().rows) == len(table.rows)
         await pilot.click(TappableBindings, offset=(2, line_of(app, "Begin round")))
         await settle(app, pilot)
         assert one_row(store, "SELECT count(*) FROM rounds")[0] == 1
