@@ -63,6 +63,8 @@ class ActionBar(Widget):
         height: 3;  /* a grid cell does not grow to a button's border by itself */
         &.-textual-compact { height: 1; }
     }
+    ActionBar.-one-row { grid-gutter: 0; }
+    ActionBar.-one-row > ActionButton { padding: 0; }
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class ActionBar(Widget):
         keys: Sequence[str],
         *,
         target: str | None = None,
+        one_row_when_compact: bool = False,
         id: str | None = None,  # noqa: A002 (Textual's own parameter name)
         classes: str | None = None,
     ) -> None:
@@ -80,6 +83,10 @@ class ActionBar(Widget):
         }
         self.bindings_shown = [by_key[key] for key in keys if key in by_key]
         self.target = target
+        self.one_row_when_compact = one_row_when_compact
+        """On a laptop's 80x24 (compact buttons), every button on one row, its words cut to
+        the key and what fits: the list above keeps its rows (a mouse's target, not a
+        finger's; a tablet has the full buttons)."""
 
     def compose(self) -> Iterable[Widget]:
         for binding in self.bindings_shown:
@@ -97,6 +104,12 @@ class ActionBar(Widget):
         on a row of its own (at 80x24 the queue above would have no room left)."""
         buttons = list(self.query(ActionButton))
         if not buttons or self.size.width == 0:
+            return
+        one_row = self.one_row_when_compact and buttons[0].compact
+        self.set_class(one_row, "-one-row")
+        if one_row:
+            if self.styles.grid_size_columns != len(buttons):
+                self.styles.grid_size_columns = len(buttons)
             return
         widths = sorted(button.words.cell_len for button in buttons)
         widest = widths[min(len(widths) - 1, len(widths) * 3 // 4)] + PADDING
