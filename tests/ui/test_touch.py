@@ -171,3 +171,35 @@ async def test_reminders_by_tap(build_app: Build, store: Store) -> None:
         await tap(app, pilot, "#remind-actions #act-i")
     kinds = sorted(r[0] for r in store.query("SELECT kind FROM reminders"))
     assert kinds == ["belongings", "pin"]
+
+
+@pytest.mark.parametrize(
+    ("place", "bar", "target"),
+    [
+        ("f4", "#care-keys", "rounds"),
+        ("f4", "#round-actions", "rounds"),
+        ("f3", "#queue-actions", "queue"),
+        ("f6", "#remind-actions", "incidents"),
+    ],
+)
+async def test_every_button_runs_its_own_key_s_action(
+    build_app: Build, monkeypatch: pytest.MonkeyPatch, place: str, bar: str, target: str
+) -> None:
+    # covers: R6.3
+    app = build_app()
+    ran: list[tuple[str, str | None]] = []
+
+    async def record(action: str, node: object = None, namespaces: object = None) -> bool:
+        ran.append((action, getattr(node, "id", None)))
+        return True
+
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press(place)
+        await settle(app, pilot)
+        monkeypatch.setattr(app, "run_action", record)
+        buttons = list(app.screen.query_one(bar, ActionBar).query(ActionButton))
+        assert buttons
+        for button in buttons:
+            assert button.outer_size.height == 3  # a finger's target at tablet size
+            await pilot.click(button)
+        assert ran == [(b.binding.action, target) for b in buttons]
