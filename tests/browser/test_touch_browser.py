@@ -242,3 +242,41 @@ def screen_position(screen: Screen, words: str) -> tuple[int, int]:
     from tests.browser.page import find_on_screen
 
     return find_on_screen(bytes(screen.raw), words)
+
+
+def swipe_up(page: Any, x: float, y: float, rows: int, row_height: float) -> None:
+    """A finger drawn up the screen by `rows` rows (Chromium's touch events, through CDP:
+    Playwright's touchscreen only taps)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, rows * 2 + 1):
+        point = {"x": x, "y": y - step * row_height / 2}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_a_swipe_scrolls_the_complaint_form(playwright_driver: Any, tmp_path: Path) -> None:
+    # covers: R6.3
+    db = demo(tmp_path, "en")
+    browser = launch(playwright_driver)
+    try:
+        with serving(db) as url:
+            page, screen = touch_page(browser, url, t("signin.title"), time.monotonic() + 90)
+            page.wait_for_timeout(500)
+            tap(screen, "Li Ming")
+            tap(screen, t("signin.pin_placeholder"))
+            page.keyboard.type("1234")
+            tap(screen, t("signin.go"), then=t("nav.triage"))
+            tap(screen, "Complaints", then=t("complaint.tab_new"))
+            tap(screen, t("complaint.tab_new"), then=t("complaint.key_save"))
+            page.wait_for_timeout(500)
+            with pytest.raises(AssertionError):  # the form's own Save: below the fold
+                find_on_screen(bytes(screen.raw), t("complaint.save"))
+            left, top, width, height = screen.cell_size()
+            row, col = find_on_screen(bytes(screen.raw), t("complaint.description"))
+            screen.set_mark()
+            # From the description's box (below its title) up by 12 rows.
+            swipe_up(page, left + (col + 4) * width, top + (row + 4) * height, 12, height)
+            screen.wait_for(t("complaint.save"), timeout=10)  # scrolled into sight
+    finally:
+        browser.close()
