@@ -35,7 +35,7 @@ from lobby_tui.themes import (
     HIGH_CONTRAST_ANSI,
     HIGH_CONTRAST_DIM,
 )
-from lobby_tui.widgets.browser_keys import with_browser_twin
+from lobby_tui.widgets.browser_keys import key_to_say, with_browser_twin
 from lobby_tui.widgets.keys_panel import KeysPanel
 from lobby_tui.widgets.topbar import TopBar
 
@@ -627,7 +627,7 @@ class LobbyApp(App[None]):
         commands = [
             Command(
                 t("cmd.go", place=t(f"nav.{place}")),
-                t(f"nav.{place}.tip") + f" ({key.upper()})",
+                t(f"nav.{place}.tip") + f" ({key_to_say(key)})",
                 partial(self.go, place),
                 f"cmd.names.{place}",
             )

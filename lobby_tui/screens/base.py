@@ -25,6 +25,7 @@ from lobby_tui.domain.lobby import WaitLevel
 from lobby_tui.i18n import CATALOGS, t
 from lobby_tui.services.drafts import discard_draft, load_draft, save_draft
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.action_bar import ActionBar
 from lobby_tui.widgets.autosave import Values
 from lobby_tui.widgets.compact import fit_controls
 from lobby_tui.widgets.form import Form
@@ -338,6 +339,8 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
         self.reads.drop()  # a read under way may say things in the old language
         for bar in self.query(TopBar):
             bar.tick()
+        for actions in self.query(ActionBar):
+            actions.relabel()
         self.refresh_bindings()
 
 

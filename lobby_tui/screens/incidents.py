@@ -32,6 +32,7 @@ from lobby_tui.screens.base import LobbyScreen, problem_text
 from lobby_tui.screens.modals.supervisor import SupervisorConfirm
 from lobby_tui.services import incidents as service
 from lobby_tui.services.tasks import report_device_fault
+from lobby_tui.widgets.action_bar import ActionBar
 from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
@@ -74,7 +75,11 @@ class IncidentsScreen(LobbyScreen):
             yield LobbyFooter()
             return
         lang = self.lobby_app.language
-        yield Static(id="reminders")
+        with Horizontal(id="reminders-row"):
+            yield Static(id="reminders")
+            # The reminders given to the hall, by tap too (R6.3); a plan's step is ticked
+            # by tapping it (the list's own select).
+            yield ActionBar(self.BINDINGS, ["b", "i"], id="remind-actions")
         with Horizontal(id="incident-body"):
             yield FittedTable(
                 flexible="type",

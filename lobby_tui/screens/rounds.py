@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Select, Static
 
 from lobby_tui.content import ContentError, needs_catalogue, product_catalogue
@@ -22,6 +22,7 @@ from lobby_tui.screens.base import LobbyScreen, invalid_text, mark_legend, probl
 from lobby_tui.services import rounds as service
 from lobby_tui.services.quality import help_at_machine
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.action_bar import ActionBar
 from lobby_tui.widgets.columns import FittedTable
 from lobby_tui.widgets.field import Field, plain
 from lobby_tui.widgets.footer import LobbyFooter
@@ -72,7 +73,10 @@ class RoundsScreen(LobbyScreen):
             yield LobbyFooter()
             return
         lang = self.lobby_app.language
-        yield Static(id="round-state")
+        with Horizontal(id="round-top"):
+            yield Static(id="round-state")
+            # Not for the customer in hand: a round, and help to anyone at a machine (R3.4).
+            yield ActionBar(self.BINDINGS, ["b", "h"], id="round-actions")
         with Horizontal(id="round-body"):
             with Vertical(id="waiting-side"):
                 yield FittedTable(
@@ -86,9 +90,10 @@ class RoundsScreen(LobbyScreen):
                     mark_legend("rounds.legend", "care_mark", "care", [c.value for c in Care]),
                     id="care-legend",
                 )
-            with Vertical(id="care"):
+            # Scrolls (wheel, swipe, drag): at 80x24 the interest form is below the buttons.
+            with VerticalScroll(id="care"):
                 yield Static(id="customer")
-                yield Static(self.care_keys(), id="care-keys")
+                yield ActionBar(self.BINDINGS, list(CARE_KEYS), id="care-keys")
                 yield Static("", id="error-care", classes="field-error")
                 yield Static(t("rounds.interest_title"), classes="round-title")
                 with Form(fallback="interest-note", id="interest"):
@@ -138,15 +143,6 @@ class RoundsScreen(LobbyScreen):
     def on_screen_resume(self) -> None:
         if not self.problem:
             self.reload()
-
-    def care_keys(self) -> Text:
-        line = Text()
-        for key, kind in CARE_KEYS.items():
-            line.append(key, style="bold")
-            line.append(f" {t(f'care.{kind.value}')}  ")
-        line.append("h", style="bold")  # anyone in the hall, in the queue or not (R3.4)
-        line.append(f" {t('rounds.hall_help')}")
-        return line
 
     def read_rounds(self) -> Callable[[], RoundsNow]:
         """What the screen shows, as a read that may run on any thread."""

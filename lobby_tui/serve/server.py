@@ -21,6 +21,7 @@ from textual_serve.server import Server
 from lobby_tui.i18n import t
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"  # the Chinese web font (scripts/make_cjk_font.py)
 log = logging.getLogger("lobby.serve")
 
 
@@ -121,6 +122,12 @@ class LobbyServer(Server):
                 self.open_sessions,
             )
 
+    async def _make_app(self) -> web.Application:
+        # textual-serve's routes, and ours: the Chinese web font (static/fonts, R6.3).
+        app = await super()._make_app()
+        app.router.add_static("/lobby-static", STATIC, name="lobby-static")
+        return app
+
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
         """The page: addresses relative to wherever it was opened from (the websocket's is
@@ -129,6 +136,7 @@ class LobbyServer(Server):
         return {
             "font_size": int(font_size) if font_size.isdigit() else 16,
             "static_url": "static/",
+            "lobby_static_url": "lobby-static/",
             "title": t("app.title"),
             "language": "zh-CN" if self.language == "zh" else "en",
             "starting": t("serve.page_starting"),

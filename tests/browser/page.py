@@ -75,12 +75,52 @@ class Screen:
         self.page = page
         self.raw = bytearray()
         self.mark = 0
+        self.ws_url = ""
+        self.size: tuple[int, int] | None = None
         self.deadline: float | None = None
         """No wait goes past this (time.monotonic()): the test is bounded."""
         page.on("websocket", self.watch)
 
     def watch(self, ws: Any) -> None:
+        self.ws_url = ws.url  # ?width=…&height=…: the terminal's first size
         ws.on("framereceived", self.received)
+        ws.on("framesent", self.sent)
+
+    def sent(self, payload: bytes | str) -> None:
+        """The page tells the session its size once the fonts are in: ["resize", {…}]."""
+        if isinstance(payload, str) and payload.startswith('["resize"'):
+            import json
+
+            size = json.loads(payload)[1]
+            self.size = (int(size["width"]), int(size["height"]))
+
+    def cell_size(self) -> tuple[float, float, float, float]:
+        """The terminal's left, top, and one cell's width and height, in page pixels."""
+        from urllib.parse import parse_qs, urlsplit
+
+        query = parse_qs(urlsplit(self.ws_url).query)
+        cols, rows = self.size or (int(query["width"][0]), int(query["height"][0]))
+        box = self.page.evaluate(
+            "() => { const r = document.querySelector('.xterm-screen')"
+            ".getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }"
+        )
+        return box[0], box[1], box[2] / cols, box[3] / rows
+
+    def tap(self, words: str, nth: int = -1, right: int = 0, down: int = 0) -> None:
+        """A finger on `words` as drawn now (`right`, `down`: that many cells off it)."""
+        started = time.monotonic()
+        while True:  # what was just asked for may take a moment to be drawn
+            try:
+                row, col = find_on_screen(bytes(self.raw), words, nth)
+                break
+            except AssertionError:
+                if time.monotonic() - started > 10:
+                    raise
+                self.page.wait_for_timeout(50)
+        left, top, width, height = self.cell_size()
+        x = left + (col + right + 0.5) * width
+        y = top + (row + down + 0.5) * height
+        self.page.touchscreen.tap(x, y)
 
     def received(self, payload: bytes | str) -> None:
         if isinstance(payload, bytes):
@@ -129,3 +169,63 @@ def open_page(
     page.click("#terminal", position={"x": 3, "y": 3})
     page.wait_for_function("document.activeElement.classList.contains('xterm-helper-textarea')")
     return page, screen
+
+
+CSI = re.compile(r"\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+
+
+def cells_drawn(raw: bytes) -> dict[tuple[int, int], str]:
+    """The terminal's cells as the session drew them (row, column from 0): Textual places
+    every run of text with an absolute cursor move, so following the moves and the text
+    is enough to know where each word is on the screen (for a tap on it)."""
+    from rich.cells import cell_len
+
+    text = raw.decode("utf-8", "replace")
+    cells: dict[tuple[int, int], str] = {}
+    row = col = 0
+    at = 0
+    for match in CSI.finditer(text):
+        for char in text[at : match.start()]:
+            if char == "\r":
+                col = 0
+            elif char == "\n":
+                row += 1
+            elif char.isprintable():
+                cells[(row, col)] = char
+                width = cell_len(char)
+                if width == 2:
+                    cells[(row, col + 1)] = ""
+                col += width
+        at = match.end()
+        final, arguments = match.group(2), match.group(1) or ""
+        if final == "K" and arguments in ("", "0"):  # erase to the end of the line
+            cells = {cell: char for cell, char in cells.items() if not (
+                cell[0] == row and cell[1] >= col)}  # fmt: skip
+        elif final == "J" and arguments in ("2", "3"):  # erase the screen
+            cells.clear()
+        elif final == "H":
+            numbers = [int(n) if n else 1 for n in arguments.split(";")]
+            row, col = (numbers + [1, 1])[0] - 1, (numbers + [1, 1])[1] - 1
+    return cells
+
+
+def find_on_screen(raw: bytes, words: str, nth: int = -1) -> tuple[int, int]:
+    """Where `words` is drawn now (row, column of its first cell); the last one by default."""
+    cells = cells_drawn(raw)
+    rows: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), char in cells.items():
+        if char:  # not the second cell of a wide character
+            rows.setdefault(row, []).append((col, char))
+    found: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        line = sorted(rows[row])
+        columns = [col for col, _ in line]
+        joined = "".join(char for _, char in line)
+        start = joined.find(words)
+        while start >= 0:
+            # The index counts characters; wide characters' second cells are "" (no char).
+            found.append((row, columns[start]))
+            start = joined.find(words, start + 1)
+    if not found:
+        raise AssertionError(f"{words!r} is not on the screen")
+    return found[nth]

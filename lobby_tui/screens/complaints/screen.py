@@ -19,6 +19,7 @@ from lobby_tui.screens.complaints.intake import IntakeForm
 from lobby_tui.screens.complaints.quick_answers import QuickAnswers
 from lobby_tui.screens.modals.slip import SlipDialog, slip_text
 from lobby_tui.services import complaints as service
+from lobby_tui.widgets.action_bar import ActionBar
 from lobby_tui.widgets.browser_keys import with_browser_twin
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.topbar import TopBar
@@ -39,7 +40,9 @@ class ComplaintsScreen(LobbyScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "complaint.key_save", show=False),
         *with_browser_twin(Binding("ctrl+n", "tab('tab-intake')", "complaint.key_new", show=False)),
-        Binding("ctrl+k", "tab('tab-cases')", "complaint.key_cases", show=False),
+        # Priority: the description box (a TextArea) would take ctrl+k as "delete to the end
+        # of the line", and the manager could not get back to the cases from it.
+        Binding("ctrl+k", "tab('tab-cases')", "complaint.key_cases", show=False, priority=True),
         Binding("ctrl+o", "tab('tab-answers')", "complaint.key_answers", show=False),
         *with_browser_twin(Binding("ctrl+r", "reveal", "complaint.key_reveal", show=False)),
     ]
@@ -69,6 +72,8 @@ class ComplaintsScreen(LobbyScreen):
                     yield CaseDetail(self.catalogue, lang, self.drafts)
             with TabPane(t("complaint.tab_new"), id="tab-intake"):
                 yield IntakeForm(lang, self.drafts)
+                # Save always in reach, below the form however far it is scrolled (R6.3).
+                yield ActionBar(self.BINDINGS, ["ctrl+s"], id="intake-actions")
             with TabPane(t("complaint.tab_answers"), id="tab-answers"):
                 yield QuickAnswers()
         yield LobbyFooter()

@@ -33,7 +33,9 @@ from lobby_tui.services.counter import WindowNow, open_by_counts
 from lobby_tui.services.dayplan import set_counters
 from lobby_tui.services.quality import SCORES, rate_service, return_form, undo_return
 from lobby_tui.store import StoreError
+from lobby_tui.widgets.action_bar import ActionBar
 from lobby_tui.widgets.columns import FittedTable
+from lobby_tui.widgets.compact import COMPACT_BELOW_ROWS
 from lobby_tui.widgets.field import Field
 from lobby_tui.widgets.form import invalid_text
 from lobby_tui.widgets.shown import fingerprint, update_if_changed
@@ -41,6 +43,7 @@ from lobby_tui.widgets.windows_line import windows_line
 
 COLUMNS = ("ticket", "waited", "band", "flags", "need")
 RATING_KEYS = frozenset("012345")
+QUEUE_BUTTONS = ["c", "d", "l", "b", "m", "u", "plus", "minus", "E"]
 
 
 class QueueTable(FittedTable):
@@ -159,6 +162,14 @@ class LiveQueue(Vertical):
         )
         yield Static(id="counters")
         yield Static(id="queue-keys")
+        # The same actions for a finger: a tap acts on the customer highlighted (R6.3).
+        yield ActionBar(
+            QueueTable.BINDINGS,
+            QUEUE_BUTTONS,
+            target="#queue",
+            one_row_when_compact=True,
+            id="queue-actions",
+        )
         with Horizontal(classes="triage-row", id="move-row"):
             yield Select([], id="move-channel", prompt=t("queue.move_prompt"))
             yield Field("move-reason", placeholder=t("queue.move_reason_placeholder"))
@@ -259,11 +270,18 @@ class LiveQueue(Vertical):
     def show_keys(self) -> None:
         focused = self.query_one(QueueTable).has_focus
         hint = Text(t("queue.keys") if focused else t("queue.keys_reach"), style="dim")
-        hint.append("\n").append(mark_legend("queue.legend", "flag_short", "flag", FLAGS))
+        hint.append("\n")
+        if self.screen.size.height < COMPACT_BELOW_ROWS:
+            # 80x24: the buttons' row says the keys; the queue keeps the row.
+            hint = Text()
+        hint.append(mark_legend("queue.legend", "flag_short", "flag", FLAGS))
         self.query_one("#queue-keys", Static).update(hint)
 
     def on_descendant_focus(self) -> None:
         self.show_keys()
+
+    def on_resize(self) -> None:
+        self.show_keys()  # the hint line comes and goes with the buttons' size
 
     def on_descendant_blur(self) -> None:
         self.show_keys()
