@@ -32,13 +32,12 @@ def t(key: str, /, **params: object) -> str:
     """The text for `key` in the current language, with {placeholders} filled in.
 
     A missing key shows as the key itself (a test makes sure none is missing)."""
-    text = CATALOGS[_current].get(key) or CATALOGS["en"].get(key) or key
-    return text.format(**params) if params else text
+    return t_in(_current, key, **params)
 
 
 def t_in(lang: str, key: str, /, **params: object) -> str:
     """`t` in a given language, whatever the current one: for what speaks to customers in
-    both languages at once (the hall's calling display)."""
+    both languages at once (the hall's calling display, the printed ticket)."""
     text = CATALOGS.get(lang, CATALOGS["en"]).get(key) or CATALOGS["en"].get(key) or key
     return text.format(**params) if params else text
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from lobby_tui.content import channels, windows
 from lobby_tui.domain.day import local
 from lobby_tui.domain.settings import Settings
-from lobby_tui.domain.tasks import TaskText
 from lobby_tui.domain.ticket import Ticket, TicketLine, ticket_lines
-from lobby_tui.i18n import CATALOGS, LANGUAGES
-from lobby_tui.services.tasks import assign, open_task
+from lobby_tui.i18n import LANGUAGES, t_in
+from lobby_tui.services.tasks import report_device_fault
 from lobby_tui.services.triage import Saved
 from lobby_tui.store import Store
 
@@ -44,48 +42,29 @@ def ticket_for(
     )
 
 
-def words(language: str, key: str, /, **params: Any) -> str:
-    """A catalog entry in `language`, whatever the screen's language is now."""
-    text = CATALOGS[language].get(key) or CATALOGS["en"].get(key) or key
-    return text.format(**params) if params else text
-
-
 def lines_for(ticket: Ticket, settings: Settings) -> list[TicketLine]:
     """The ticket's lines in the branch's ticket languages (Chinese, then English)."""
-    return ticket_lines(ticket, settings.ticket_languages, words)
+    return ticket_lines(ticket, settings.ticket_languages, t_in)
 
 
 def problem_in(language: str, kind: str, detail: str) -> str:
     """A printer fault (devices/printer.FAULTS) said in `language`."""
-    return words(language, f"printer.problem.{kind}", detail=detail)
+    return t_in(language, f"printer.problem.{kind}", detail=detail)
 
 
 def report_printer_fault(
     store: Store, settings: Settings, *, shift_id: str | None, kind: str, detail: str
 ) -> tuple[str, bool]:
     """A task asking for the ticket printer to be fixed, saying what is wrong in both
-    languages; while one is open, that one stands (no second task per failed ticket).
-    Returns (task id, newly opened)."""
-    params: dict[str, str | dict[str, str]] = {
-        "item": {lang: words(lang, "printer.name") for lang in LANGUAGES},
-        "note": {lang: problem_in(lang, kind, detail) for lang in LANGUAGES},
-    }
-    with store.unit_of_work() as uow:
-        existing = uow.execute(
-            "SELECT id FROM tasks WHERE device_key = ? AND status = 'open' LIMIT 1",
-            (PRINTER_DEVICE,),
-        ).fetchone()
-        if existing:
-            return str(existing[0]), False
-        owner, due = assign(uow, "device", settings)
-        task_id = open_task(
-            uow,
-            shift_id=shift_id,
-            source="device",
-            source_id=None,
-            text=TaskText("task.device", dict(params)),
-            due_at=due,
-            owner=owner,
-            device_key=PRINTER_DEVICE,
-        )
-    return task_id, True
+    languages: a device fault like any other (tasks.report_device_fault), so while one is
+    open that one stands (no second task per failed ticket). Returns (task id, newly
+    opened)."""
+    return report_device_fault(
+        store,
+        settings,
+        shift_id=shift_id,
+        device_key=PRINTER_DEVICE,
+        channel=None,
+        label={lang: t_in(lang, "printer.name") for lang in LANGUAGES},
+        note={lang: problem_in(lang, kind, detail) for lang in LANGUAGES},
+    )

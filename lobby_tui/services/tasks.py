@@ -236,14 +236,19 @@ def report_device_fault(
     device_key: str,
     channel: str | None,
     label: Mapping[str, str],
-    note: str = "",
+    note: str | Mapping[str, str] = "",
 ) -> tuple[str, bool]:
     """A device found faulty at any time of day: `label` names it in both languages, `note`
-    says what is wrong. Returns (task id, newly reported)."""
-    note = check_text(note, "fault-note", NOTE_MAX, key="note_too_long")
+    says what is wrong — as typed (checked), or in both languages from the catalogs (the
+    ticket printer's own fault). While its task is open, that one stands. Returns (task
+    id, newly reported)."""
     params: dict[str, Param] = {"item": named(label)}
-    if note:
-        params["note"] = note
+    if isinstance(note, str):
+        typed = check_text(note, "fault-note", NOTE_MAX, key="note_too_long")
+        if typed:
+            params["note"] = typed
+    else:
+        params["note"] = named(note)
     with store.unit_of_work() as uow:
         existing = uow.execute(
             "SELECT id FROM tasks WHERE device_key = ? AND status = 'open' LIMIT 1",

@@ -26,7 +26,7 @@ from lobby_tui.devices.printer import (
     write_ticket,
 )
 from lobby_tui.domain.ticket import PrinterTarget, Ticket, TicketLine, ticket_lines
-from lobby_tui.services.printing import words
+from lobby_tui.i18n import t_in as words
 
 DOUBLE = b"\x1d!\x11"  # GS ! : double width and height
 TRIPLE = b"\x1d!\x22"

@@ -10,7 +10,8 @@ import pytest
 
 from lobby_tui.domain.ticket import Ticket, TicketLine, ticket_lines, window_ranges
 from lobby_tui.i18n import CATALOGS
-from lobby_tui.services.printing import lines_for, ticket_for, words
+from lobby_tui.i18n import t_in as words
+from lobby_tui.services.printing import lines_for, ticket_for
 from lobby_tui.services.settings import load_settings
 from lobby_tui.services.triage import Saved
 from lobby_tui.store import Store
