@@ -28,6 +28,44 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def missing() -> str | None:
+    """What this machine lacks to run the browser tests, if anything."""
+    try:
+        import playwright.sync_api  # noqa: F401
+        import textual_serve  # noqa: F401
+    except ImportError as exc:
+        return f"{exc.name} is not installed (pip install -e '.[test]')"
+    if chromium_path() is None:
+        return "no chromium (apt-get install -y chromium; .ci/run does it)"
+    return None
+
+
+def need_browser() -> None:
+    """Skip without a browser to drive, but never in CI: there it must run."""
+    import pytest
+
+    lacking = missing()
+    if lacking:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser tests must run in CI: {lacking}")
+        pytest.skip(lacking)
+
+
+def demo_database(folder: Path, lang: str) -> Path:
+    """A morning's lobby (`lobby demo --no-ui`) in `folder`, the language set to `lang`."""
+    from lobby_tui.i18n import set_language
+
+    db = folder / "lobby.db"
+    subprocess.run(
+        [sys.executable, "-m", "lobby_tui", "demo", "--no-ui", "--lang", lang, "--db", str(db)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    set_language(lang)
+    return db
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

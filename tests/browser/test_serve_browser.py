@@ -17,8 +17,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lobby_tui.i18n import set_language, t
-from tests.browser.page import Screen, chromium_path, open_page, serving
+from lobby_tui.i18n import t
+from tests.browser.page import (
+    Screen,
+    chromium_path,
+    demo_database,
+    missing,
+    need_browser,
+    open_page,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,25 +34,9 @@ LI = ("Li Ming", "1234")  # the demo's roster (demo/staff.py)
 WANG = ("Wang Fang", "2580")
 
 
-def missing() -> str | None:
-    """What this machine lacks to run these tests, if anything."""
-    try:
-        import playwright.sync_api  # noqa: F401
-        import textual_serve  # noqa: F401
-    except ImportError as exc:
-        return f"{exc.name} is not installed (pip install -e '.[test]')"
-    if chromium_path() is None:
-        return "no chromium (apt-get install -y chromium; .ci/run does it)"
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    lacking = missing()
-    if lacking:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser tests must run in CI: {lacking}")
-        pytest.skip(lacking)
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
@@ -60,15 +52,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
     """A morning's lobby with the demo's roster, complaints with names and text."""
-    db = tmp_path / "lobby.db"
-    subprocess.run(
-        [sys.executable, "-m", "lobby_tui", "demo", "--no-ui", "--lang", "en", "--db", str(db)],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    set_language("en")
-    return db
+    return demo_database(tmp_path, "en")
 
 
 def sign_in(page: Any, screen: Screen, db: Path, who: tuple[str, str]) -> None:

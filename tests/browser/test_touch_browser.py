@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,21 +15,17 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lobby_tui.i18n import set_language, t
-from tests.browser.page import Screen, chromium_path, find_on_screen, serving
+from lobby_tui.i18n import t
+from tests.browser.page import (
+    Screen,
+    chromium_path,
+    demo_database,
+    find_on_screen,
+    need_browser,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-        import textual_serve  # noqa: F401
-    except ImportError as exc:
-        return f"{exc.name} is not installed (pip install -e '.[test]')"
-    if chromium_path() is None:
-        return "no chromium (apt-get install -y chromium; .ci/run does it)"
-    return None
 
 
 def launch(driver: Any, env: dict[str, str] | None = None) -> Any:
@@ -42,27 +36,11 @@ def launch(driver: Any, env: dict[str, str] | None = None) -> Any:
 
 @pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Any]:
-    lacking = missing()
-    if lacking:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser tests must run in CI: {lacking}")
-        pytest.skip(lacking)
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
         yield driver
-
-
-def demo(tmp_path: Path, lang: str) -> Path:
-    db = tmp_path / "lobby.db"
-    subprocess.run(
-        [sys.executable, "-m", "lobby_tui", "demo", "--no-ui", "--lang", lang, "--db", str(db)],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    set_language(lang)
-    return db
 
 
 def touch_page(browser: Any, url: str, ready: str, deadline: float) -> tuple[Any, Screen]:
@@ -102,7 +80,7 @@ def tap(screen: Screen, words: str, then: str | None = None, **where: int) -> No
 
 def test_every_duty_by_touch(playwright_driver: Any, tmp_path: Path) -> None:
     # covers: R6.3
-    db = demo(tmp_path, "en")
+    db = demo_database(tmp_path, "en")
     started = time.monotonic()
     browser = launch(playwright_driver)
     try:
@@ -195,7 +173,7 @@ def test_chinese_is_drawn_with_no_cjk_font_on_the_machine(
     playwright_driver: Any, tmp_path: Path
 ) -> None:
     # covers: R6.3, R6.6
-    db = demo(tmp_path, "zh")
+    db = demo_database(tmp_path, "zh")
     fonts = tmp_path / "fonts.conf"  # DejaVu only: a bare kiosk, no fonts-noto-cjk
     fonts.write_text(
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
@@ -257,7 +235,7 @@ def swipe_up(page: Any, x: float, y: float, rows: int, row_height: float) -> Non
 
 def test_a_swipe_scrolls_the_complaint_form(playwright_driver: Any, tmp_path: Path) -> None:
     # covers: R6.3
-    db = demo(tmp_path, "en")
+    db = demo_database(tmp_path, "en")
     browser = launch(playwright_driver)
     try:
         with serving(db) as url:
