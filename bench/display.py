@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import json
 import os
 import statistics
 import subprocess
@@ -88,7 +89,7 @@ def main() -> None:
                 )
                 waits.append(time.perf_counter() - started)
             board = urllib.request.urlopen(url + "board.json").read()
-            key = __import__("json").loads(board)["current"]["key"]
+            key = json.loads(board)["current"]["key"]
             made = time.perf_counter()
             sound = urllib.request.urlopen(f"{url}call/{key}.wav").read()
             made = time.perf_counter() - made

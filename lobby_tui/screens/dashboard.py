@@ -475,13 +475,13 @@ class DashboardScreen(LobbyScreen):
         """What the previous shift left for this one, until a shift hands over again."""
         assert lobby.handover is not None
         zone = self.lobby_app.settings.timezone
-        when = local(lobby.handover.closed_at, zone).strftime("%m-%d %H:%M")
+        closed = local(lobby.handover.closed_at, zone).strftime("%m-%d %H:%M")
         handover = lobby.handover
         if handover.accepted_by:  # the incoming manager accepted with their PIN (R6.5)
             title = t("dash.handover.accepted", name=handover.closed_by,
-                      receiver=handover.accepted_by, time=when)  # fmt: skip
+                      receiver=handover.accepted_by, time=closed)  # fmt: skip
         else:
-            title = t("dash.handover.title", name=handover.closed_by, time=when)
+            title = t("dash.handover.title", name=handover.closed_by, time=closed)
         return title, Text(lobby.handover.note or t("dash.handover.no_note")), "warn"
 
     def on_duty(self, lobby: Lobby) -> PanelParts:

@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable, Input
 
 from lobby_tui.domain.settings import Settings
 from lobby_tui.store import FixedClock, Store
-from tests.helpers.app import Build
+from tests.helpers.app import Build, settle
 from tests.helpers.screen import said, screen_text
 
 
@@ -28,10 +28,7 @@ async def test_cash_already_moved_today_counts_towards_large_cash(
         await pilot.pause()
         assert prompt in said(app, "prompts")  # the day's foreign cash from USD 10,000
         app.screen.query_one("#save", Button).press()
-        for _ in range(20):
-            await pilot.pause()
-            if store.rows("SELECT count(*) FROM arrivals")[0][0]:
-                break
+        await settle(app, pilot)
     (large,) = store.rows("SELECT large_cash FROM arrivals")[0]
     assert large == 1
     payloads = " ".join(str(p) for (p,) in store.rows("SELECT payload FROM events"))
@@ -143,10 +140,7 @@ async def test_an_enquiry_is_answered_at_triage_not_queued(
         assert "Answered here" in said(app, "suggestion")
         app.screen.query_one("#input-note", Input).value = "Opening hours on Saturday"
         app.screen.query_one("#save", Button).press()
-        for _ in range(20):
-            await pilot.pause()
-            if store.rows("SELECT count(*) FROM enquiries")[0][0]:
-                break
+        await settle(app, pilot)
         assert "logged as an enquiry (1 today)" in said(app, "suggestion")
         # One that needs a counter is sent there by hand, with the reason, and queued.
         await pilot.press("f3", "e")
@@ -154,10 +148,7 @@ async def test_an_enquiry_is_answered_at_triage_not_queued(
         app.screen.query_one("#channel", Select).value = "non_cash"
         app.screen.query_one("#input-reason", Input).value = "needs the account's records"
         app.screen.query_one("#save", Button).press()
-        for _ in range(20):
-            await pilot.pause()
-            if store.rows("SELECT count(*) FROM arrivals")[0][0]:
-                break
+        await settle(app, pilot)
     assert store.rows("SELECT topic FROM enquiries") == [("Opening hours on Saturday",)]
     assert store.rows("SELECT need, channel, override_reason FROM arrivals") == [
         ("enquiry", "non_cash", "needs the account's records")
