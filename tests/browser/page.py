@@ -187,6 +187,18 @@ class Screen:
             self.page.wait_for_timeout(20)
         return time.monotonic() - started
 
+    def wait_gone(self, words: str, timeout: float = 10) -> None:
+        """Wait until `words` is no longer drawn anywhere on the screen."""
+        started = time.monotonic()
+        while True:
+            try:
+                find_on_screen(bytes(self.raw), words)
+            except AssertionError:
+                return
+            if time.monotonic() - started > timeout:
+                raise AssertionError(f"{words!r} still on the screen after {timeout} s")
+            self.page.wait_for_timeout(50)
+
 
 def open_page(
     browser: Any,
