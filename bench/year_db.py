@@ -1,6 +1,8 @@
 """A database holding a year of a busy branch, for the benchmarks: N days × M arrivals a day
 with rounds and care, checklists, complaints, incidents — the demo's history generator
-(`lobby demo --days`), then today's demo morning on top, as the app finds it at 10:30.
+(`lobby demo --days`), then today's demo morning on top, as the app finds it at 10:30:
+what the retention rule erases (R6.5) is already erased, as every earlier day's start of
+the app would have done, so a start measured on it erases only what a day adds.
 
     python bench/year_db.py PATH [--days 300] [--per-day 500] [--seed 1]
 """
@@ -20,6 +22,7 @@ def make(path: Path, days: int, per_day: int, seed: int) -> dict[str, object]:
     from lobby_tui.demo.history import write_history
     from lobby_tui.demo.morning import write_demo_morning
     from lobby_tui.domain.day import business_day
+    from lobby_tui.services.retention import purge
     from lobby_tui.services.settings import load_settings
     from lobby_tui.store import SystemClock, open_store
 
@@ -33,6 +36,7 @@ def make(path: Path, days: int, per_day: int, seed: int) -> dict[str, object]:
             store, settings, today, days=days, per_day=per_day, seed=seed, lang="en"
         )
         seconds = time.perf_counter() - start
+        erased = purge(store, settings).total
     finally:
         store.close()
     return {
@@ -42,6 +46,7 @@ def make(path: Path, days: int, per_day: int, seed: int) -> dict[str, object]:
         "seconds": round(seconds, 1),
         "size_mib": round(path.stat().st_size / 2**20, 1),
         "rows": rows,
+        "erased_as_earlier_starts_would": erased,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import partial
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
@@ -24,7 +24,6 @@ from lobby_tui.domain.settings import Settings
 from lobby_tui.domain.staff import StaffMember
 from lobby_tui.i18n import set_language, t
 from lobby_tui.screens.base import BackgroundReads, LobbyScreen, translate_textual_titles
-from lobby_tui.screens.dashboard import DashboardScreen
 from lobby_tui.services.shift import Shift
 from lobby_tui.store import Store, StoreError
 from lobby_tui.terminal import make_stored_text_inert
@@ -36,7 +35,6 @@ from lobby_tui.themes import (
     HIGH_CONTRAST_DIM,
 )
 from lobby_tui.widgets.browser_keys import key_to_say, with_browser_twin
-from lobby_tui.widgets.keys_panel import KeysPanel
 from lobby_tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -45,6 +43,17 @@ if TYPE_CHECKING:
     from lobby_tui.devices.printer import TicketPrinter
     from lobby_tui.domain.ticket import Ticket
     from lobby_tui.screens.palette import PaletteCommand
+
+# The places' stylesheets (styles/<name>.tcss), read once the first screen is drawn.
+PLACE_STYLES = ("dashboard", "checklist", "triage", "rounds", "complaints", "incidents",
+                "handover", "counter")  # fmt: skip
+# How long after the first screen is drawn they are read: past its first frames, long
+# before anyone has typed a PIN.
+PLACE_STYLES_AFTER_SECONDS = 0.3
+
+# The keys panel (widgets/keys_panel.py), found by its name: its module (and the Markdown
+# it brings) is loaded only when the panel is first opened.
+KEYS_PANEL = "KeysPanel"
 
 # The places of the lobby, in the order of the manager's day, with the key that opens each.
 PLACES: tuple[tuple[str, str], ...] = (
@@ -68,14 +77,29 @@ NO_SHOW_CHECK_SECONDS = 60  # appointments past their grace are marked no-shows 
 # A VIP or an appointment for the person signed in (a task of theirs, on any session): on
 # their top bar within this long (issue 31.3).
 NOTICE_CHECK_SECONDS = 10
+# The start's purge of expired personal data waits this long: the first screen is drawn,
+# and its first keys answered, before a thread competes for the interpreter (issue 33).
+RETENTION_AFTER_SECONDS = 2.0
 IDLE_CHECK_SECONDS = 5  # how often the idle lock looks; a key costs only a flag (R6.5)
 # What a covering screen (sign-in, lock) leaves working: nothing that shows the lobby's
 # places or their records.
 BLOCKED_WHILE_COVERED = frozenset({"go", "flag_incident", "command_palette", "lock"})
 
 
+class StartScreen(Screen[None]):
+    """What lies under the sign-in at start: nothing. The dashboard is made once someone
+    has signed in (`LobbyApp.signed`), so the first thing drawn is the sign-in alone and
+    nothing it does not show delays it (issue 33)."""
+
+
+def _dashboard() -> Screen[None]:
+    from lobby_tui.screens.dashboard import DashboardScreen
+
+    return DashboardScreen()
+
+
 def _place_screen(place: str) -> Screen[None]:
-    # Imported when first shown: start-up pays only for the dashboard.
+    # Imported when first shown: the sign-in pays for none of them.
     from importlib import import_module
 
     module, name = SCREENS[place]
@@ -103,31 +127,19 @@ SCREENS = {
 
 class LobbyApp(App[None]):
     TITLE = "lobby_tui"
-    # Every stylesheet is read once at start: a screen's own CSS_PATH would be parsed, and the
-    # whole stylesheet parsed again and every widget shown restyled, when it is first shown
-    # (at start that costs paint time; on a place's first visit, a key's latency). Each
-    # place's rules name their screen, so reading them all at once changes no other place.
-    CSS_PATH: ClassVar[list[str | PurePath]] = [
-        f"styles/{name}.tcss"
-        for name in (
-            "app",
-            "dashboard",
-            "checklist",
-            "triage",
-            "rounds",
-            "complaints",
-            "incidents",
-            "handover",
-            "counter",
-            "signin",
-        )
-    ]
-    # The dashboard is the default screen, not a MODES entry: it is on the start-up path, made
-    # with the app rather than by the first mode switch.
-    MODES: ClassVar[dict[str, str | partial[Screen[None]]]] = {  # type: ignore[assignment]
-        place: partial(_place_screen, place) for place in SCREENS
+    # What the first screen (the sign-in) needs is read at start; the places' stylesheets
+    # just after it is drawn (`read_place_styles`), all at once: a screen's own CSS_PATH
+    # would be parsed, and the whole stylesheet parsed again and every widget shown
+    # restyled, on its first visit (a key's latency). Each place's rules name their screen,
+    # so reading them all at once changes no other place.
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss", "styles/signin.tcss"]
+    # Each place is a mode made when first shown. The app starts in an empty "start" mode:
+    # the sign-in is pushed there, and the dashboard is made once someone has signed in.
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
+        "dashboard": _dashboard,
+        **{place: partial(_place_screen, place) for place in SCREENS},
     }
-    DEFAULT_MODE = "dashboard"
+    DEFAULT_MODE = "start"
     # Named colours in the screens' text on the light (high-contrast) theme: dark enough.
     ansi_theme_light = Reactive(HIGH_CONTRAST_ANSI, init=False)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_lobby_commands}
@@ -205,6 +217,7 @@ class LobbyApp(App[None]):
         or chosen by a teller after sign-in); None: the lobby manager's app."""
         self.covered = False
         """A sign-in or lock screen covers everything: the places' keys do nothing."""
+        self.place_styles_read = False
         self.touched = False
         """A key or tap since the idle check last looked (set per key: nothing else)."""
         self.last_touch: datetime | None = None
@@ -239,7 +252,9 @@ class LobbyApp(App[None]):
         return filters
 
     def get_default_screen(self) -> Screen[None]:
-        return DashboardScreen()
+        # Not a MODES entry: a mode's first screen makes Textual parse every stylesheet
+        # again, and the start screen is on the first paint's path.
+        return StartScreen()
 
     def shift_for_record(self) -> str:
         """The shift a record being saved belongs to: today's open one, opened now if the
@@ -258,19 +273,18 @@ class LobbyApp(App[None]):
 
     def on_mount(self) -> None:
         self.title = t("app.title")
-        # Its stack already exists (the default screen); naming it lets F1 switch back to it.
-        self.add_mode("dashboard", DashboardScreen)
         self.round_reminded: datetime | None = None
         self.set_interval(ROUND_CHECK_SECONDS, self.remind_round)
         self.set_interval(NO_SHOW_CHECK_SECONDS, self.mark_no_shows)
         self.set_interval(NOTICE_CHECK_SECONDS, self.check_for_me)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.warn_about_content()
-        self.call_after_refresh(self.erase_expired)
+        self.set_timer(RETENTION_AFTER_SECONDS, self.erase_expired)
         if self.signed_in is None:
             self.ask_who()
-        elif self.window is not None:
-            self.call_after_refresh(self.switch_mode, "counter")
+            self.set_timer(PLACE_STYLES_AFTER_SECONDS, self.read_place_styles)
+        else:
+            self.leave_start()
 
     # Who holds the tablet (R6.5) ----------------------------------------------------------
 
@@ -297,8 +311,29 @@ class LobbyApp(App[None]):
             except StoreError as exc:
                 self.report_failure(exc)
         self.tell_who()
-        if self.window is not None or person.role == "teller":
-            self.switch_mode("counter")  # a teller's place is their window (R2.9)
+        self.leave_start()
+
+    def leave_start(self) -> None:
+        """From the start's empty screen to the place of whoever signed in: a teller's
+        window (R2.9), else the dashboard. The empty screen stays in its stack, unseen."""
+        if self.current_mode != "start":
+            return
+        self.read_place_styles()  # signed in faster than the timer (a test): now
+        counter = self.window is not None or (
+            self.signed_in is not None and self.signed_in.role == "teller"
+        )
+        self.switch_mode("counter" if counter else "dashboard")
+
+    def read_place_styles(self) -> None:
+        """The places' stylesheets, once: parsed with the rest and applied to what is shown
+        (the sign-in's few widgets), so no place's first visit parses anything."""
+        if self.place_styles_read:
+            return
+        self.place_styles_read = True
+        folder = Path(__file__).parent / "styles"
+        for name in PLACE_STYLES:
+            self.stylesheet.read(folder / f"{name}.tcss")
+        self.refresh_css(animate=False)
 
     def tell_who(self) -> None:
         for bar in self.screen.query(TopBar):
@@ -355,14 +390,24 @@ class LobbyApp(App[None]):
     def erase_expired(self) -> None:
         """Personal information kept long enough is erased at every start (R6.5, PIPL), in a
         thread worker once the first screen is drawn: start-up never waits for it. A failure
-        is said (the app's one error report) and the next start tries again."""
+        is said (the app's one error report) and the next start tries again. Started a
+        moment after the first screen (RETENTION_AFTER_SECONDS), never competing with it.
+
+        Its scan is the start's first read of the lobby's records: a file found damaged
+        ends the app with the clear line and the way back (`start.run_app`), before anyone
+        works on it, as the dashboard's first read did when it was drawn at start."""
 
         def work() -> None:
             from lobby_tui.services.retention import plan, purge
 
-            found = plan(self.store, self.settings)  # read here, without the write lock
-            if found.total:
-                purge(self.store, self.settings, found)
+            try:
+                found = plan(self.store, self.settings)  # read here, without the write lock
+                if found.total:
+                    purge(self.store, self.settings, found)
+            except StoreError as exc:
+                if exc.key != "db.corrupt":
+                    raise
+                self.call_from_thread(self.end_on, exc)
 
         self.run_worker(work, name="retention", group="retention", thread=True,
                         exit_on_error=False)  # fmt: skip
@@ -463,7 +508,7 @@ class LobbyApp(App[None]):
             # over the screen (that list's Escape comes first); else the screen's own.
             from textual.widgets._select import SelectOverlay
 
-            return bool(self.screen.query(KeysPanel)) and not isinstance(
+            return bool(self.screen.query(KEYS_PANEL)) and not isinstance(
                 self.screen.focused, SelectOverlay
             )
         # The footer leaves out the place you are in: it keeps the row short enough for
@@ -597,14 +642,16 @@ class LobbyApp(App[None]):
 
     def action_show_help_panel(self) -> None:
         """The keys of the screen in front, in a narrow panel beside it (palette → keys)."""
-        if not self.screen.query(KeysPanel):
+        from lobby_tui.widgets.keys_panel import KeysPanel
+
+        if not self.screen.query(KEYS_PANEL):
             self.screen.mount(KeysPanel())
 
     def action_hide_help_panel(self) -> None:
-        self.screen.query(KeysPanel).remove()
+        self.screen.query(KEYS_PANEL).remove()
 
     def action_hide_keys(self) -> None:
-        if not self.screen.query(KeysPanel):
+        if not self.screen.query(KEYS_PANEL):
             raise SkipAction()  # Escape means what the screen says it means
         self.action_hide_help_panel()
 
@@ -686,7 +733,7 @@ class LobbyApp(App[None]):
             (s for s in reversed(self.screen_stack) if not isinstance(s, CommandPalette)),
             self.screen,
         )
-        if beneath.query(KeysPanel):
+        if beneath.query(KEYS_PANEL):
             commands.append(
                 Command(
                     t("cmd.keys.hide"),
@@ -751,13 +798,17 @@ class LobbyApp(App[None]):
         is the one that matters; the save that ended it shows its own result on screen."""
         self.clear_notifications()
 
+    def end_on(self, error: StoreError) -> None:
+        """End the app on a store problem; the command line says it in one clear line."""
+        self.store_failure = error
+        self.exit(return_code=1)
+
     def _handle_exception(self, error: Exception) -> None:
         # Textual ends the app with a traceback on an exception nothing caught; a store
         # problem (the file damaged under the dashboard's first read) ends it with the same
         # clear line `verify` and `report` give instead (see start.run_app).
         if isinstance(error, StoreError):
-            self.store_failure = error
-            self.exit(return_code=1)
+            self.end_on(error)
             return
         super()._handle_exception(error)
 

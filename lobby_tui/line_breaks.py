@@ -16,6 +16,7 @@ Applied once at app start (`apply()` from `make_app`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Characters two columns wide: CJK ideographs, kana, hangul, full-width forms and marks.
 WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
@@ -36,10 +37,56 @@ _UNIT = (
 # PIN): it is in the word, and so are the Chinese characters right before it.
 _WORD = rf"{_UNIT}(?:\u00a0+{_UNIT})*|\S"
 _SPACE = r"[^\S\u00a0]"  # a space a line may break at
-RICH_WORD = re.compile(rf"{_SPACE}*(?:{_WORD}){_SPACE}*")
+
+
+class Words:
+    """A word pattern as Rich and Textual use one (`.match(text, pos)`). Text with no wide
+    character, no Chinese mark and no no-break space is split by the library's own pattern,
+    which gives it the same words; the Chinese-aware pattern is compiled the first time
+    other text is wrapped. Its classes span tens of thousands of characters: compiling
+    both costs ~40 ms, which an English first paint need not pay (issue 33)."""
+
+    def __init__(self, plain_pattern: str, pattern: str) -> None:
+        self.plain = re.compile(plain_pattern)
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+        self._last: tuple[str, re.Pattern[str]] | None = None  # Rich asks word by word
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def _for(self, text: str) -> re.Pattern[str]:
+        last = self._last
+        if last is not None and last[0] is text:
+            return last[1]
+        pattern = self.plain if text.isascii() or not _special().search(text) else self.compiled()
+        self._last = (text, pattern)
+        return pattern
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self._for(text).match(text, pos)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._for(text).finditer(text)
+
+
+_SPECIAL: list[re.Pattern[str]] = []
+
+
+def _special() -> re.Pattern[str]:
+    """What only the Chinese-aware pattern splits its own way (one class: ~3 ms to compile,
+    when the first text that is not plain ASCII is wrapped, e.g. an em dash)."""
+    if not _SPECIAL:
+        _SPECIAL.append(re.compile(rf"[{WIDE}{OPENING}{CLOSING}\u00a0]"))
+    return _SPECIAL[0]
+
+
+RICH_WORD = Words(r"\s*\S+\s*", rf"{_SPACE}*(?:{_WORD}){_SPACE}*")
 """Rich's word: leading spaces, the word, trailing spaces (the one fallback `\\S` keeps any
 character it has no rule for a word of its own, so no text is ever dropped)."""
-TEXTUAL_CHUNK = re.compile(rf"(?:{_WORD}){_SPACE}*|\s+")
+TEXTUAL_CHUNK = Words(r"\S+\s*|\s+", rf"(?:{_WORD}){_SPACE}*|\s+")
 
 
 def apply() -> None:
@@ -47,5 +94,5 @@ def apply() -> None:
     import rich._wrap
     import textual._wrap
 
-    rich._wrap.re_word = RICH_WORD
-    textual._wrap.re_chunk = TEXTUAL_CHUNK
+    rich._wrap.re_word = RICH_WORD  # type: ignore[assignment]
+    textual._wrap.re_chunk = TEXTUAL_CHUNK  # type: ignore[assignment]

@@ -9,7 +9,6 @@ from lobby_tui.domain.day import business_day
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.parse import check_text
 from lobby_tui.domain.settings import Settings
-from lobby_tui.services.verify import anchor_now
 from lobby_tui.store import Store, StoreError, new_id, parse_iso
 
 
@@ -148,6 +147,8 @@ def hand_over(
             uow.event("shift.opened", "shift", next_id, {"business_day": today, "after": shift_id})
     if receiver is not None:
         store.actor = receiver
+    from lobby_tui.services.verify import anchor_now  # only here: not on the start's path
+
     anchor_now(store, "handover")  # the head as signed off, outside the file (issue 14)
     if day_over:  # the day is closed: its rollup is kept for the report
         from lobby_tui.services.rollup import day_closed

@@ -9,10 +9,8 @@ from collections.abc import Mapping
 from contextlib import suppress
 
 from rich.text import Text
-from textual import on
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
-from textual.widgets.select import InvalidSelectValueError
+from textual.widgets import Input, Static
 
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.i18n import t
@@ -49,8 +47,18 @@ class FieldError(Static):
         self.said_with = dict(said_with or {}) if message else {}
 
 
+def valued() -> tuple[type[Widget], ...]:
+    """The controls that hold a value. Textual's TextArea, Select and the rest are loaded
+    when first asked about, not by the sign-in, which has none of them (issue 33)."""
+    from textual.widgets import Checkbox, Select, SelectionList, TextArea
+
+    return (Input, TextArea, Select, Checkbox, SelectionList)
+
+
 def value_of(control: Widget) -> object:
     """What a control holds, to see whether it changed since a message was said."""
+    from textual.widgets import Checkbox, Select, SelectionList, TextArea
+
     if isinstance(control, Input):
         return control.value
     if isinstance(control, TextArea):
@@ -60,9 +68,6 @@ def value_of(control: Widget) -> object:
     if isinstance(control, SelectionList):
         return tuple(control.selected)
     return None
-
-
-VALUED = (Input, TextArea, Select, Checkbox, SelectionList)
 
 
 class Form(Widget):
@@ -132,17 +137,29 @@ class Form(Widget):
             about = (
                 list(self.query(line.control.format(name=name)))
                 if line.control
-                else [c for c in self.query("*") if isinstance(c, VALUED)]
+                else [c for c in self.query("*") if isinstance(c, valued())]
             )
-            line.say(message, {c.id: value_of(c) for c in about if c.id and isinstance(c, VALUED)})
+            kinds = valued()
+            line.say(message, {c.id: value_of(c) for c in about if c.id and isinstance(c, kinds)})
             if self.focus_said and line.control:
                 self.query_one(line.control.format(name=name)).focus()
 
-    @on(Input.Changed)
-    @on(TextArea.Changed)
-    @on(Select.Changed)
-    @on(Checkbox.Changed)
-    @on(SelectionList.SelectedChanged)
+    # Each control's change, by handler name: the classes need not be loaded to be heard.
+    def on_input_changed(self) -> None:
+        self._fixed()
+
+    def on_text_area_changed(self) -> None:
+        self._fixed()
+
+    def on_select_changed(self) -> None:
+        self._fixed()
+
+    def on_checkbox_changed(self) -> None:
+        self._fixed()
+
+    def on_selection_list_selected_changed(self) -> None:
+        self._fixed()
+
     def _fixed(self) -> None:
         """A message said about a control goes once the control no longer holds what it
         was said about (a Field sees to its own)."""
@@ -152,7 +169,7 @@ class Form(Widget):
             now = {
                 c.id: value_of(c)
                 for c in self.query("*")
-                if c.id in line.said_with and isinstance(c, VALUED)
+                if c.id in line.said_with and isinstance(c, valued())
             }
             if now != line.said_with:
                 line.say("")
@@ -160,6 +177,9 @@ class Form(Widget):
     def reset(self, *parts: Widget) -> None:
         """Used: every field empty, every tick and choice undone, no message — in the whole
         form, or only in `parts` of it (a row saved on its own: who was told, and when)."""
+        from textual.widgets import Checkbox, Select, SelectionList
+        from textual.widgets.select import InvalidSelectValueError
+
         self.clear()
         within: list[Widget] = list(parts) or [self]
         for part in within:

@@ -94,6 +94,9 @@ def test_the_patch_is_for_this_textual() -> None:
     # pyproject pins Textual 8.2; on a release the patch was not written for, it stays off.
     assert wide_chars.needed()
     assert not wide_chars.needed("8.3.0")
+    import textual
+
+    assert wide_chars.installed_textual() == textual.__version__  # the folder says the same
     assert wide_chars.apply() and wide_chars.applied()
 
 

@@ -338,7 +338,8 @@ async def test_the_app_on_a_damaged_database_ends_with_the_clear_line(
     damaged = open_store(db_path, store.clock)
     try:
         app = make_app(damaged, load_settings(damaged), "en")
-        # The first read fails as the dashboard mounts; the app ends by itself.
+        # The start's first read of the records (the retention scan, a moment after the
+        # sign-in is drawn) finds the damage; the app ends by itself.
         await asyncio.wait_for(app.run_async(headless=True, size=(100, 30)), timeout=30)
         assert app.return_code == 1 and app.store_failure is not None
         said = explain(app.store_failure)

@@ -79,8 +79,31 @@ def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(
 
 @given(st.text(alphabet="abc XYZ,.()'-019\n", max_size=80))
 def test_english_is_split_into_the_same_words_as_before(text: str) -> None:
-    before = re.compile(r"\s*\S+\s*")
-    assert [m.group() for m in line_breaks.RICH_WORD.finditer(text)] == [
-        m.group() for m in before.finditer(text)
-    ]
-    assert rich._wrap.re_word is line_breaks.RICH_WORD
+    # The Chinese-aware patterns themselves (not their all-ASCII shortcut) split English
+    # as Rich's and Textual's own did: the shortcut changes nothing but the cost.
+    for words, before in (
+        (line_breaks.RICH_WORD, re.compile(r"\s*\S+\s*")),
+        (line_breaks.TEXTUAL_CHUNK, re.compile(r"\S+\s*|\s+")),
+    ):
+        assert [m.group() for m in words.compiled().finditer(text)] == [
+            m.group() for m in before.finditer(text)
+        ]
+        assert [m.group() for m in words.finditer(text)] == [
+            m.group() for m in before.finditer(text)
+        ]
+    assert rich._wrap.re_word is line_breaks.RICH_WORD  # type: ignore[comparison-overlap]
+
+
+@given(st.text(alphabet="ab —é·\u00a0\t\n大堂，（）“”…", max_size=40))
+def test_the_plain_shortcut_never_changes_a_word(text: str) -> None:
+    # Text the library's own pattern splits (no wide character, mark or no-break space)
+    # goes that way; any other through the Chinese-aware one: the words are the same.
+    for words in (line_breaks.RICH_WORD, line_breaks.TEXTUAL_CHUNK):
+        assert [m.group() for m in words.finditer(text)] == [
+            m.group() for m in words.compiled().finditer(text)
+        ]
+        at, via_match = 0, []
+        while (found := words.match(text, at)) is not None and found.end() > at:
+            via_match.append(found.group())
+            at = found.end()
+        assert via_match == [m.group() for m in words.compiled().finditer(text)][: len(via_match)]
