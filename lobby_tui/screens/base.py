@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -15,6 +16,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -44,6 +46,8 @@ DEBOUNCE_SECONDS = 0.15  # search as you type: read once the typing pauses
 LIVE_SECONDS = 1.0
 
 T = TypeVar("T")
+# What a place mounts after its first paint: widgets, each group with where it goes.
+Later = Callable[[], Iterable[tuple[str, Sequence[Widget]]]]
 
 
 def translate_label(text: str) -> str:
@@ -330,6 +334,37 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
             for widget in self.query(f"#{focused}"):
                 self.set_focus(widget)
         return typed
+
+    # Composed after the first paint ---------------------------------------------------
+
+    _later: Later | None = None
+    _later_ready: asyncio.Event | None = None
+
+    def compose_later(self, make: Later) -> None:
+        """What is not on screen when the place opens (a tab behind another), made and
+        mounted just after the place is first drawn: `make` gives the widgets, each group
+        with the id of the container it goes in (issue 33). A key that needs them awaits
+        `composed()` first; the keys typed after it wait for it too, so nothing is lost."""
+        self._later = make
+        self._later_ready = asyncio.Event()
+        self.call_after_refresh(self.composed)
+
+    async def composed(self) -> None:
+        """Everything of the place is mounted: what `compose_later` put off is mounted now
+        if the first paint has not done it yet."""
+        ready = self._later_ready
+        if ready is None:
+            return
+        make, self._later = self._later, None
+        if make is None:  # being mounted, or done
+            await ready.wait()
+            return
+        try:
+            for where, widgets in make():
+                await self.query_one(where).mount_all(widgets)
+            self.fit_controls()
+        finally:
+            ready.set()
 
     def flush_drafts(self) -> None:
         """Save at once any draft waiting for its timer (the app is closing)."""

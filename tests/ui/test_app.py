@@ -7,7 +7,7 @@ import json
 import re
 import socket
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 from textual.geometry import Region
@@ -363,3 +363,36 @@ async def test_a_place_opens_without_restyling_what_it_already_styled(
         await settle(app, pilot)
         assert app.screen is screen
         assert len(restyled) < everything // 10, (len(restyled), everything)
+
+
+async def test_a_place_draws_the_tab_in_front_first_and_the_rest_after(
+    build_app: Build, store: Store, settings: Settings
+) -> None:
+    """First visit (issue 33): the complaints place is drawn with its cases; the intake and
+    the quick answers, behind their tabs, are made just after that first frame. A key that
+    needs them and the typing after it lose nothing (Ctrl+N, then the description)."""
+    from textual.widgets import TextArea
+
+    from lobby_tui.screens.complaints.intake import IntakeForm
+    from lobby_tui.screens.complaints.quick_answers import QuickAnswers
+
+    write_demo_morning(store, settings, store.clock.now().date(), lang="en")
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        first_frame: list[tuple[int, int]] = []
+        display = app._display
+
+        def drawn(screen: Any, renderable: Any) -> None:
+            if not first_frame and screen.id == "complaints" and renderable is not None:
+                first_frame.append((len(screen.query(IntakeForm)), len(screen.query(QuickAnswers))))
+            display(screen, renderable)
+
+        app._display = drawn  # type: ignore[method-assign]
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert first_frame == [(0, 0)]  # neither behind-tab panel in the first frame
+        assert len(app.screen.query(IntakeForm)) == 1  # made after it
+        assert len(app.screen.query(QuickAnswers)) == 1
+        await pilot.press("f1", "f5", "ctrl+n", *"Card kept")  # a return: all already there
+        await settle(app, pilot)
+        assert app.screen.query_one("#description", TextArea).text == "Card kept"

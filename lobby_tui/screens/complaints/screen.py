@@ -7,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from lobby_tui.content import ContentError, complaint_catalogue, faq
@@ -51,6 +52,8 @@ class ComplaintsScreen(LobbyScreen):
         super().__init__(id="complaints")
         self.problem: ContentError | None = None
         self.catalogue: ComplaintCatalogue | None = None
+        self.opened = False
+        """Drawn once: a rebuild (a language switch) composes every tab at once, as typed."""
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -70,17 +73,30 @@ class ComplaintsScreen(LobbyScreen):
                 with Horizontal(id="case-body"):
                     yield CaseList(self.catalogue)
                     yield CaseDetail(self.catalogue, lang, self.drafts)
+            # The tabs behind the cases: made just after the place is first drawn.
             with TabPane(t("complaint.tab_new"), id="tab-intake"):
-                yield IntakeForm(lang, self.drafts)
-                # Save always in reach, below the form however far it is scrolled (R6.3).
-                yield ActionBar(self.BINDINGS, ["ctrl+s"], id="intake-actions")
+                if self.opened:
+                    yield from self.intake()
             with TabPane(t("complaint.tab_answers"), id="tab-answers"):
-                yield QuickAnswers()
+                if self.opened:
+                    yield QuickAnswers()
         yield LobbyFooter()
+
+    def intake(self) -> list[Widget]:
+        # Save always in reach, below the form however far it is scrolled (R6.3).
+        return [
+            IntakeForm(self.lobby_app.language, self.drafts),
+            ActionBar(self.BINDINGS, ["ctrl+s"], id="intake-actions"),
+        ]
 
     def on_mount(self) -> None:
         self.set_interval(60, self.tick)  # the clocks move on
         self.set_up()
+        if not self.problem:
+            self.compose_later(
+                lambda: [("#tab-intake", self.intake()), ("#tab-answers", [QuickAnswers()])]
+            )
+        self.opened = True
 
     def set_up(self) -> None:
         self.fit_controls()
@@ -90,7 +106,8 @@ class ComplaintsScreen(LobbyScreen):
     def on_screen_resume(self) -> None:
         if not self.problem:
             self.reload()
-            self.query_one(IntakeForm).refresh_incidents()  # one raised since can be linked
+            for form in self.query(IntakeForm):  # one raised since can be linked
+                form.refresh_incidents()
 
     def tick(self) -> None:
         """The minute's tick: read again only if something was saved or the minute moved."""
@@ -147,17 +164,17 @@ class ComplaintsScreen(LobbyScreen):
         self.app.push_screen(SlipDialog(text, complaint.case_no, app.store.path.parent / "slips"))
 
     @on(IntakeForm.Taken)
-    def _taken(self, message: IntakeForm.Taken) -> None:
+    async def _taken(self, message: IntakeForm.Taken) -> None:
         self.query_one(CaseList).selected_id = message.complaint_id
         self.query_one(CaseFilters).show_active()
-        self.action_tab("tab-cases")
+        await self.action_tab("tab-cases")
         self.reload()
         self.notify(t("complaint.saved", case=message.case_no), timeout=6)
 
     @on(QuickAnswers.ToComplaint)
-    def _to_complaint(self, message: QuickAnswers.ToComplaint) -> None:
+    async def _to_complaint(self, message: QuickAnswers.ToComplaint) -> None:
         self.query_one(IntakeForm).start_from_enquiry(message.topic, message.enquiry_id)
-        self.action_tab("tab-intake")
+        await self.action_tab("tab-intake")
 
     # Keys --------------------------------------------------------------------------------
 
@@ -165,10 +182,12 @@ class ComplaintsScreen(LobbyScreen):
         if not self.problem:
             self.query_one(CaseDetail).reveal()
 
-    def action_tab(self, tab: str) -> None:
-        """Ctrl+N, Ctrl+K, Ctrl+O: each tab opens where the manager starts in it."""
+    async def action_tab(self, tab: str) -> None:
+        """Ctrl+N, Ctrl+K, Ctrl+O: each tab opens where the manager starts in it (the
+        tabs made after the first paint are there first: the keys typed next wait)."""
         if self.problem:
             return
+        await self.composed()
         self.query_one("#complaint-tabs", TabbedContent).active = tab
         # Focused now, not after the keys already queued (Widget.focus defers to the app's
         # queue): a description typed straight after Ctrl+N loses no first letter.
@@ -178,7 +197,8 @@ class ComplaintsScreen(LobbyScreen):
         if self.problem:
             return
         if self.query_one("#complaint-tabs", TabbedContent).active == "tab-intake":
-            self.query_one(IntakeForm).take()
+            for form in self.query(IntakeForm):
+                form.take()
 
     @on(Button.Pressed, "#save-complaint")
     def _save_pressed(self) -> None:
@@ -194,7 +214,8 @@ class ComplaintsScreen(LobbyScreen):
         later."""
         if not self.problem:
             self.query_one(CaseDetail).note_autosave.flush()
-            self.query_one(IntakeForm).autosave.flush()
+            for form in self.query(IntakeForm):
+                form.autosave.flush()
 
     def retranslate(self) -> None:
         super().retranslate()
