@@ -108,7 +108,10 @@ class CounterScreen(LobbyScreen):
             self.query_one("#counter-next", Button).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.number is None:
+            self.reload()
+        else:  # in the background, and only if something was committed or the minute moved
+            self.tick()
 
     def tick(self) -> None:
         if self.number is not None:

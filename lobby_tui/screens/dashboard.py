@@ -222,7 +222,9 @@ class DashboardScreen(LobbyScreen):
             app.report_failure(exc)
 
     def on_screen_resume(self) -> None:
-        self.refresh_lobby()
+        # A return with nothing committed since, in the same minute, reads and draws
+        # nothing: what is on screen is what a read would show (issue 33).
+        self.refresh_lobby(if_changed=True)
 
     def redraw_for_theme(self, _theme: object) -> None:
         """The boxes' borders and marks are drawn in the theme's colours: again in the new."""

@@ -102,7 +102,7 @@ class HandoverScreen(LobbyScreen):
 
     def on_screen_resume(self) -> None:
         self.query_one("#leaving", Static).update(self.leaving_text())  # unlocked as another
-        self.read_report()
+        self.read_report(if_changed=True)  # nothing new since: nothing read or drawn
 
     def on_resize(self, event: object) -> None:
         super().on_resize(event)  # type: ignore[arg-type]

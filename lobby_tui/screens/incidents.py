@@ -205,8 +205,8 @@ class IncidentsScreen(LobbyScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if not self.problem:
-            self.reload()
+        # In the background, and only if something was committed or the minute moved.
+        self.tick()
 
     def kind(self, type_id: str) -> IncidentType:
         return incident_catalogue().of(type_id)

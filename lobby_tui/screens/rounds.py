@@ -141,8 +141,8 @@ class RoundsScreen(LobbyScreen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        if not self.problem:
-            self.reload()
+        # In the background, and only if something was committed or the minute moved.
+        self.tick()
 
     def read_rounds(self) -> Callable[[], RoundsNow]:
         """What the screen shows, as a read that may run on any thread."""

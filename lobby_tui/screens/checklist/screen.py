@@ -81,7 +81,8 @@ class ChecklistScreen(LobbyScreen):
         self.query_one(ItemsPane).first_open()
 
     def on_screen_resume(self) -> None:
-        self.refresh_tasks()  # raised elsewhere meanwhile: a round, a fraud call-back, …
+        # Raised elsewhere meanwhile (a round, a fraud call-back, …): read if anything was.
+        self.refresh_tasks(if_changed=True)
 
     @on(TabbedContent.TabActivated, "#check-tabs")
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:

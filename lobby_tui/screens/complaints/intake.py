@@ -80,6 +80,7 @@ class IntakeForm(VerticalScroll):
             self, drafts, key=lambda: service.NEW_DRAFT, values=self.values, empty=self.untouched
         )
         self.started: str | None = None  # when the first key was typed: the receipt time
+        self.incidents_read_for: object = None  # the store's version when last read
 
     def compose(self) -> ComposeResult:
         lang = self.language
@@ -229,12 +230,17 @@ class IntakeForm(VerticalScroll):
         self.blank = self.values()  # the untouched form: not worth a draft
         self.offer_draft()
 
-    def refresh_incidents(self) -> None:
-        """Today's and open incidents, to link the complaint to (e.g. a retained card)."""
+    def refresh_incidents(self, if_changed: bool = False) -> None:
+        """Today's and open incidents, to link the complaint to (e.g. a retained card);
+        `if_changed`: only if something was committed since they were last read."""
         from lobby_tui.content import incident_labels
         from lobby_tui.services.incidents import incidents
 
         app = lobby_of(self)
+        version = app.store.version()
+        if if_changed and version == self.incidents_read_for:
+            return
+        self.incidents_read_for = version
         labels = incident_labels()
         zone = app.settings.timezone
         options = [

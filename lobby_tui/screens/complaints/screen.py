@@ -104,10 +104,10 @@ class ComplaintsScreen(LobbyScreen):
             self.reload()
 
     def on_screen_resume(self) -> None:
-        if not self.problem:
-            self.reload()
+        if not self.problem:  # nothing new since (a return): nothing read or drawn
+            self.reload(if_changed=True)
             for form in self.query(IntakeForm):  # one raised since can be linked
-                form.refresh_incidents()
+                form.refresh_incidents(if_changed=True)
 
     def tick(self) -> None:
         """The minute's tick: read again only if something was saved or the minute moved."""
