@@ -38,6 +38,10 @@ def load_draft(store: Store, key: str) -> tuple[dict[str, object], datetime] | N
 
 
 def discard_draft(store: Store, key: str) -> None:
+    # No draft, nothing written: leaving an untouched form costs no commit (and no flush
+    # to disk), and a place's return finds nothing changed (issue 33).
+    if store.query_one("SELECT 1 FROM drafts WHERE key = ?", (key,)) is None:
+        return
     with store.unit_of_work() as uow:
         drop_draft(uow, key)
 

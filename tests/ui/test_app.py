@@ -22,6 +22,7 @@ from lobby_tui.services.shift import open_shift_today
 from lobby_tui.store import FixedClock, Store, StoreError
 from lobby_tui.widgets.topbar import TopBar
 from tests.helpers.app import Build, on_screen, one_row, settle
+from tests.helpers.floor import walk_in_ticket
 from tests.helpers.screen import box_of, run_command, screen_lines, screen_text
 
 
@@ -396,3 +397,36 @@ async def test_a_place_draws_the_tab_in_front_first_and_the_rest_after(
         await pilot.press("f1", "f5", "ctrl+n", *"Card kept")  # a return: all already there
         await settle(app, pilot)
         assert app.screen.query_one("#description", TextArea).text == "Card kept"
+
+
+async def test_a_return_with_nothing_new_reads_nothing(
+    build_app: Build, store: Store, settings: Settings
+) -> None:
+    """A return to a place (issue 33): nothing committed since its last read, in the same
+    minute, means nothing to read or draw; a walk-in saved meanwhile is read and shown."""
+    from lobby_tui.screens.base import LobbyScreen
+
+    write_demo_morning(store, settings, store.clock.now().date(), lang="en")
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("f2", "f3", "f4", "f5", "f6", "f7", "f1"):  # every place made once
+            await pilot.press(key)
+            await settle(app, pilot)
+        started: list[str] = []
+        for screen in app.lobby_screens():
+            start = screen.reads.start
+
+            def counted(group: str, *args: Any, _start: Any = start, **kw: Any) -> None:
+                started.append(group)
+                _start(group, *args, **kw)
+
+            screen.reads.start = counted  # type: ignore[method-assign]
+        for key in ("f4", "f6", "f7", "f5", "f2", "f1"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert started == [], started
+        assert isinstance(app.screen, LobbyScreen)
+        walk_in_ticket(store)  # a walk-in saved meanwhile (another tablet)
+        await pilot.press("f4", "f1")
+        await settle(app, pilot)
+        assert "rounds" in started and "lobby" in started
