@@ -204,6 +204,10 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
         self.add_class(*self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS or []))
         self.reads = BackgroundReads(self)
         """This screen's background reads and debounced actions."""
+        # Styled by the stylesheet as it is now: Textual marks a new screen as older (-1),
+        # so a place's first visit had every stylesheet parsed again and the app restyled
+        # before its first frame, and its first return restyled it once more.
+        self._css_update_count = self.app._css_update_count
 
     @property
     def lobby_app(self) -> LobbyApp:
@@ -218,10 +222,6 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
         # test_a_place_opens_without_restyling_what_it_already_styled.
         if isinstance(message, events.ScreenResume):
             message.refresh_styles = False
-            # A new place is styled by the stylesheet as it is now; Textual marks it as
-            # older (-1), so its first return would restyle everything again.
-            if self._css_update_count < 0:
-                self._css_update_count = self.app._css_update_count
         return super().post_message(message)
 
     def moment(self) -> tuple[tuple[int, int], datetime]:

@@ -430,3 +430,22 @@ async def test_a_return_with_nothing_new_reads_nothing(
         await pilot.press("f4", "f1")
         await settle(app, pilot)
         assert "rounds" in started and "lobby" in started
+
+
+async def test_a_first_visit_parses_no_stylesheet(build_app: Build) -> None:
+    """Every stylesheet is read by the time a place is first shown: its first visit parses
+    none of them again (issue 33; it was a full parse and a restyle of the app each)."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        parsed: list[int] = []
+        reparse = app.stylesheet.reparse
+
+        def counted() -> None:
+            parsed.append(1)
+            reparse()
+
+        app.stylesheet.reparse = counted  # type: ignore[method-assign]
+        for key in ("f2", "f3", "f4", "f5", "f6", "f7"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert parsed == []
