@@ -25,7 +25,8 @@ def test_a_pin_is_kept_as_a_salted_scrypt_hash_naming_its_parameters() -> None: 
     scheme, n, r, p, salt, digest = stored.split("$")
     assert (scheme, n, r, p) == ("scrypt", "16384", "8", "1")
     assert len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 32
-    assert "2580" not in stored
+    # Not in the text kept (eight digits: four turn up by chance in 96 hex digits, 1 in 700).
+    assert "25803691" not in hash_pin("25803691")
     assert pin_matches("2580", stored)
     assert not pin_matches("2581", stored)
     assert hash_pin("2580") != stored  # salted: the same PIN never hashes the same twice
@@ -82,17 +83,19 @@ def first(store: Store) -> str:
 
 
 def test_never_the_pin_in_any_table_or_event(store: Store, db_path: Path) -> None:  # covers: R6.5
-    boss = first(store)
-    colleague = service.add_staff(store, "Li Ming", "lobby_manager", "739146")
-    service.add_staff(store, "Zhang Wei", "security", "739146")  # a colleague's PIN: allowed
+    # Eight digits each: the file holds hundreds of hex hashes and ids, in which any given
+    # four digits turn up by chance (about once in a thousand per hash; it failed a CI run).
+    boss = service.add_first_supervisor(store, "Wang Fang", "25803691", "25803691").id
+    colleague = service.add_staff(store, "Li Ming", "lobby_manager", "73914628")
+    service.add_staff(store, "Zhang Wei", "security", "73914628")  # a colleague's PIN: allowed
     service.change_pin(store, colleague, "51847362")
     with pytest.raises(Invalid):
-        service.sign_in(store, colleague, "739146")  # the old PIN, now wrong
+        service.sign_in(store, colleague, "73914628")  # the old PIN, now wrong
     service.sign_in(store, colleague, "51847362")
-    service.sign_in(store, boss, "2580")
+    service.sign_in(store, boss, "25803691")
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = db_path.read_bytes()
-    for pin in ("2580", "739146", "51847362"):
+    for pin in ("25803691", "73914628", "51847362"):
         assert pin.encode() not in raw, pin
         assert pin.encode("utf-16-le") not in raw, pin
     for (payload,) in store.rows("SELECT payload FROM events"):
