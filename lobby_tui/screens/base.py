@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.text import Text
 from textual import events
@@ -65,6 +65,29 @@ def translate_textual_titles() -> None:
     """The keys panel heads a text field's keys with Textual's group title: in the
     manager's language too (set again on every language switch)."""
     Input.BINDING_GROUP_TITLE = t("textual.group.Input")
+
+
+class StyledOnce:
+    """Mixed into a screen (before its Textual base): styled once, when its widgets are
+    mounted, and not again each time it comes to the front.
+
+    Textual marks a new screen as styled by an older stylesheet (-1): a mode's first screen
+    had every stylesheet parsed again and the app restyled before its first frame. And it
+    restyles every widget of a screen each time it is resumed (`refresh_styles`), a third
+    of a second for the bigger places on this hardware. Nothing a screen's styles depend on
+    changes while it is behind: a theme or CSS change is caught by the mode switch itself
+    (its CSS count), and focus, hover and classes update the widgets they touch. The tests:
+    test_a_place_opens_without_restyling_what_it_already_styled,
+    test_a_first_visit_parses_no_stylesheet (tests/ui/test_app.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._css_update_count = self.app._css_update_count  # type: ignore[attr-defined]
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, events.ScreenResume):
+            message.refresh_styles = False
+        return super().post_message(message)  # type: ignore[misc, no-any-return]
 
 
 class TranslatedKeys:
@@ -184,7 +207,7 @@ class Outcome:
     failed = False
 
 
-class LobbyScreen(TranslatedKeys, Screen[None]):
+class LobbyScreen(TranslatedKeys, StyledOnce, Screen[None]):
     """A place of the app. `PLACE` names it (top bar, footer highlight, catalog keys)."""
 
     PLACE = "dashboard"
@@ -204,25 +227,10 @@ class LobbyScreen(TranslatedKeys, Screen[None]):
         self.add_class(*self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS or []))
         self.reads = BackgroundReads(self)
         """This screen's background reads and debounced actions."""
-        # Styled by the stylesheet as it is now: Textual marks a new screen as older (-1),
-        # so a place's first visit had every stylesheet parsed again and the app restyled
-        # before its first frame, and its first return restyled it once more.
-        self._css_update_count = self.app._css_update_count
 
     @property
     def lobby_app(self) -> LobbyApp:
         return cast("LobbyApp", self.app)
-
-    def post_message(self, message: Message) -> bool:
-        # Textual restyles every widget of a place each time it comes to the front (a
-        # mode switch resumes it with refresh_styles), a third of a second for the bigger
-        # places on this hardware. Nothing a place's styles depend on changes while it is
-        # behind: a theme or CSS change is caught by the mode switch itself (its CSS
-        # count), and focus, hover and classes update the widgets they touch. The test:
-        # test_a_place_opens_without_restyling_what_it_already_styled.
-        if isinstance(message, events.ScreenResume):
-            message.refresh_styles = False
-        return super().post_message(message)
 
     def moment(self) -> tuple[tuple[int, int], datetime]:
         """What a read's result depends on: what is committed (the store's version) and the

@@ -19,6 +19,7 @@ from textual.widgets import Button, OptionList, Static
 from lobby_tui.domain.errors import Invalid
 from lobby_tui.domain.staff import NAME_MAX, PIN_MAX, StaffMember
 from lobby_tui.i18n import t
+from lobby_tui.screens.base import StyledOnce
 from lobby_tui.services import staff as service
 from lobby_tui.store import StoreError
 from lobby_tui.widgets.compact import fit_controls
@@ -55,7 +56,7 @@ def demo_hint() -> str:
     )
 
 
-class Covering(Screen[StaffMember]):
+class Covering(StyledOnce, Screen[StaffMember]):
     """A screen that stands between the tablet and whoever picks it up."""
 
     # The centred box (styles/signin.tcss), shared with the handover's accept step.

@@ -4,15 +4,37 @@ every place, the sign-in and the roster."""
 from __future__ import annotations
 
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Select
 
 COMPACT_BELOW_ROWS = 36
 """Fewer rows than this (a laptop's 80x24 terminal): controls without borders."""
 
-CONTROLS = (Button, Input, Select, Checkbox)
+CONTROL_NAMES = ("Button", "Input", "Select", "Checkbox")
+"""The controls with a compact form, by name: Select and Checkbox are loaded by the places
+that use them, not by the sign-in (issue 33)."""
+
+
+if TYPE_CHECKING:
+    from textual.widgets import Button, Checkbox, Input, Select
+
+
+def controls() -> tuple[type[Button], type[Input], type[Select[object]], type[Checkbox]]:
+    from textual.widgets import Button, Checkbox, Input, Select
+
+    return (Button, Input, Select, Checkbox)
+
+
+def compact_now(node: DOMNode) -> bool:
+    """Whether a control made now under `node` is compact: made so, it is styled once,
+    where `fit_controls` would restyle it right after (issue 33). No app yet: not compact
+    (`fit_controls` decides once the screen has its size)."""
+    try:
+        return node.app.size.height < COMPACT_BELOW_ROWS
+    except RuntimeError:  # Textual's NoActiveAppError: made outside a running app
+        return False
 
 
 def fit_controls(root: DOMNode, rows: int) -> None:
@@ -23,8 +45,9 @@ def fit_controls(root: DOMNode, rows: int) -> None:
     hundred controls) took a third of a second of the place's first paint."""
     compact = rows < COMPACT_BELOW_ROWS
     changed: list[Widget] = []
-    for control in root.query(", ".join(kind.__name__ for kind in CONTROLS)):
-        if isinstance(control, CONTROLS) and control.compact != compact:
+    kinds = controls()
+    for control in root.query(", ".join(CONTROL_NAMES)):
+        if isinstance(control, kinds) and control.compact != compact:
             control.set_reactive(type(control).compact, compact)
             control.set_class(compact, "-textual-compact", update=False)
             changed.append(control)

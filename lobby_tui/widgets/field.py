@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from lobby_tui.domain.errors import Invalid
+from lobby_tui.widgets.compact import compact_now
 
 
 def plain(message: str | Text) -> Text:
@@ -63,6 +64,7 @@ class Field(Vertical):
             max_length=max_length,
             restrict=restrict,
             id=f"input-{name}",
+            compact=compact_now(self),
         )
         self._error = FieldMessage("", classes="field-error -empty", id=f"error-{name}")
         self.check = check

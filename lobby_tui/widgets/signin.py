@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from lobby_tui.domain.staff import PIN_MAX, StaffMember
 from lobby_tui.i18n import t
+from lobby_tui.widgets.compact import compact_now
 from lobby_tui.widgets.field import plain
 
 
@@ -103,7 +104,8 @@ class WhoAndPin(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(t("signin.who"), classes="signin-label")
-        yield Sorted(placeholder=t("signin.filter"), id="signin-filter")
+        compact = compact_now(self)  # made as `fit_controls` would make them: styled once
+        yield Sorted(placeholder=t("signin.filter"), id="signin-filter", compact=compact)
         yield OptionList(*self.options(""), id="signin-people")
         yield Static(t("signin.pin"), classes="signin-label")
         yield PinInput(
@@ -111,9 +113,10 @@ class WhoAndPin(Vertical):
             max_length=PIN_MAX + 1,  # one too many is said, not silently cut
             placeholder=t("signin.pin_placeholder"),
             id="signin-pin",
+            compact=compact,
         )
         yield Static("", id="signin-error", classes="-empty")
-        yield Button(self._button, id="signin-go", variant="primary")
+        yield Button(self._button, id="signin-go", variant="primary", compact=compact)
 
     def options(self, typed: str) -> list[Option]:
         typed = typed.strip().lower()
