@@ -4,7 +4,7 @@ every place, the sign-in and the roster."""
 from __future__ import annotations
 
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.dom import DOMNode
 from textual.widget import Widget
@@ -45,10 +45,11 @@ def fit_controls(root: DOMNode, rows: int) -> None:
     hundred controls) took a third of a second of the place's first paint."""
     compact = rows < COMPACT_BELOW_ROWS
     changed: list[Widget] = []
-    kinds = controls()
+    # By their CSS type names (subclasses too): no class need be loaded to be found.
     for control in root.query(", ".join(CONTROL_NAMES)):
-        if isinstance(control, kinds) and control.compact != compact:
-            control.set_reactive(type(control).compact, compact)
+        kind: Any = type(control)  # one of CONTROL_NAMES: each has the `compact` reactive
+        if getattr(control, "compact", compact) != compact:
+            control.set_reactive(kind.compact, compact)
             control.set_class(compact, "-textual-compact", update=False)
             changed.append(control)
     if changed:

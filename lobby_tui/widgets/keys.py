@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from textual import events
 from textual.widget import Widget
-from textual.widgets import OptionList, Select
 
 
 def select_takes(focused: Widget | None, event: events.Key) -> bool:
     """If `focused` is a closed select and `event` a character, give it to the select's
     list (opened) and keep it from everyone else. Space, Enter and arrows stay the select's
     own keys (they open it)."""
+    from textual.widgets import OptionList, Select  # not on the sign-in's path (issue 33)
+
     character = event.character
     if not isinstance(focused, Select) or character is None:
         return False
