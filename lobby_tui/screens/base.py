@@ -326,6 +326,7 @@ class LobbyScreen(TranslatedKeys, StyledOnce, Screen[None]):
     async def recompose_keeping_input(self) -> dict[str, str]:
         """Compose again (after a language switch) with the timers paused, and put back
         whatever was typed: nothing typed is lost. Returns what was typed, by input id."""
+        await self.composed()  # what the first paint put off is there, and kept as typed
         typed = {field.id: field.value for field in self.query(Input) if field.id}
         focused = self.focused.id if self.focused is not None else None
         self.reads.drop()  # read for the old widgets (and maybe the old language)

@@ -4,7 +4,7 @@ every place, the sign-in and the roster."""
 from __future__ import annotations
 
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.dom import DOMNode
 from textual.widget import Widget
@@ -15,16 +15,6 @@ COMPACT_BELOW_ROWS = 36
 CONTROL_NAMES = ("Button", "Input", "Select", "Checkbox")
 """The controls with a compact form, by name: Select and Checkbox are loaded by the places
 that use them, not by the sign-in (issue 33)."""
-
-
-if TYPE_CHECKING:
-    from textual.widgets import Button, Checkbox, Input, Select
-
-
-def controls() -> tuple[type[Button], type[Input], type[Select[object]], type[Checkbox]]:
-    from textual.widgets import Button, Checkbox, Input, Select
-
-    return (Button, Input, Select, Checkbox)
 
 
 def compact_now(node: DOMNode) -> bool:

@@ -134,12 +134,12 @@ class Form(Widget):
         elif name in lines:
             line = lines[name]
             # The message is about its control, or (a line for the whole form) about all.
+            kinds = valued()
             about = (
                 list(self.query(line.control.format(name=name)))
                 if line.control
-                else [c for c in self.query("*") if isinstance(c, valued())]
+                else [c for c in self.query("*") if isinstance(c, kinds)]
             )
-            kinds = valued()
             line.say(message, {c.id: value_of(c) for c in about if c.id and isinstance(c, kinds)})
             if self.focus_said and line.control:
                 self.query_one(line.control.format(name=name)).focus()
@@ -163,13 +163,14 @@ class Form(Widget):
     def _fixed(self) -> None:
         """A message said about a control goes once the control no longer holds what it
         was said about (a Field sees to its own)."""
+        kinds = valued()
         for line in self.query(FieldError):
             if not line.said_with:
                 continue
             now = {
                 c.id: value_of(c)
                 for c in self.query("*")
-                if c.id in line.said_with and isinstance(c, valued())
+                if c.id in line.said_with and isinstance(c, kinds)
             }
             if now != line.said_with:
                 line.say("")

@@ -335,7 +335,7 @@ async def test_a_place_opens_without_restyling_what_it_already_styled(
     compact. The place gets its width class when made, its controls compact in one pass,
     and comes back without the restyle: the widgets restyled are counted (a third of a
     second on the complaints place, before)."""
-    from lobby_tui.widgets.compact import controls as compact_controls
+    from lobby_tui.widgets.compact import CONTROL_NAMES
 
     write_demo_morning(store, settings, store.clock.now().date(), lang="en")
     app = build_app()
@@ -352,7 +352,7 @@ async def test_a_place_opens_without_restyling_what_it_already_styled(
         await pilot.press("f5")
         await settle(app, pilot)
         screen = app.screen
-        controls = [w for w in screen.query("*") if isinstance(w, compact_controls())]
+        controls = list(screen.query(", ".join(CONTROL_NAMES)))
         assert controls and all(getattr(c, "compact", False) for c in controls)  # 80x24
         assert screen.has_class("-narrow")
         everything = len(list(screen.walk_children(with_self=True)))

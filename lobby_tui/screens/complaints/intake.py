@@ -4,6 +4,7 @@ second after the last key, so a crash or a flat battery never loses what the cus
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -43,6 +44,7 @@ from lobby_tui.widgets.shown import show_options
 TEXT_FIELDS = ("received", "name", "phone", "subject", "wants", "arrival", "action", "owner",
                "promised", "contact", "referral_ref", "referral_due")  # fmt: skip
 SELECTS = ("via", "category", "severity", "responsibility", "outcome", "incident")
+INCIDENT_LINKS = "incident-links"  # the place's background read of the incidents to link
 # The domain's names for the fields of the form.
 ALIASES = {"received_at": "received", "action_taken": "action", "promised_by": "promised",
            "contact_given": "contact"}  # fmt: skip
@@ -80,7 +82,6 @@ class IntakeForm(VerticalScroll):
             self, drafts, key=lambda: service.NEW_DRAFT, values=self.values, empty=self.untouched
         )
         self.started: str | None = None  # when the first key was typed: the receipt time
-        self.incidents_read_for: object = None  # the store's version when last read
 
     def compose(self) -> ComposeResult:
         lang = self.language
@@ -230,27 +231,42 @@ class IntakeForm(VerticalScroll):
         self.blank = self.values()  # the untouched form: not worth a draft
         self.offer_draft()
 
-    def refresh_incidents(self, if_changed: bool = False) -> None:
-        """Today's and open incidents, to link the complaint to (e.g. a retained card);
-        `if_changed`: only if something was committed since they were last read."""
+    def refresh_incidents(self) -> None:
+        """Today's and open incidents, to link the complaint to (e.g. a retained card), read
+        at once when the form is made: a draft's incident is restored from them."""
+        place = place_of(self)
+        place.reads.seen[INCIDENT_LINKS] = place.moment()
+        self.show_incidents(self.incident_options()())
+
+    def reread_incidents(self) -> None:
+        """The same, in the background and only if something was committed since (or the
+        minute moved): the place's return (one raised meanwhile can be linked)."""
+        place_of(self).read_in_background(
+            INCIDENT_LINKS, self.incident_options(), self.show_incidents, if_changed=True
+        )
+
+    def incident_options(self) -> Callable[[], list[tuple[str, str]]]:
+        """The incidents to link, as a read that may run on any thread."""
         from lobby_tui.content import incident_labels
         from lobby_tui.services.incidents import incidents
 
         app = lobby_of(self)
-        version = app.store.version()
-        if if_changed and version == self.incidents_read_for:
-            return
-        self.incidents_read_for = version
-        labels = incident_labels()
-        zone = app.settings.timezone
-        options = [
-            (
-                local(i.raised_at, zone).strftime("%H:%M ")
-                + labels.get(i.type, {}).get(app.language, i.type),
-                i.id,
-            )
-            for i in incidents(app.store, business_day(app.store.clock.now(), zone))
-        ]
+        store, zone, language = app.store, app.settings.timezone, app.language
+
+        def read() -> list[tuple[str, str]]:
+            labels = incident_labels()
+            return [
+                (
+                    local(i.raised_at, zone).strftime("%H:%M ")
+                    + labels.get(i.type, {}).get(language, i.type),
+                    i.id,
+                )
+                for i in incidents(store, business_day(store.clock.now(), zone))
+            ]
+
+        return read
+
+    def show_incidents(self, options: list[tuple[str, str]]) -> None:
         # A new incident in the list keeps the one chosen.
         show_options(self.query_one("#select-incident", Select), options)
         self.choices["incident"] = {value for _label, value in options}

@@ -52,8 +52,6 @@ class ComplaintsScreen(LobbyScreen):
         super().__init__(id="complaints")
         self.problem: ContentError | None = None
         self.catalogue: ComplaintCatalogue | None = None
-        self.opened = False
-        """Drawn once: a rebuild (a language switch) composes every tab at once, as typed."""
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.PLACE)
@@ -73,12 +71,13 @@ class ComplaintsScreen(LobbyScreen):
                 with Horizontal(id="case-body"):
                     yield CaseList(self.catalogue)
                     yield CaseDetail(self.catalogue, lang, self.drafts)
-            # The tabs behind the cases: made just after the place is first drawn.
+            # The tabs behind the cases: made just after the place is first drawn; a
+            # rebuild (a language switch) makes every tab at once, as typed.
             with TabPane(t("complaint.tab_new"), id="tab-intake"):
-                if self.opened:
+                if self.rebuilding:
                     yield from self.intake()
             with TabPane(t("complaint.tab_answers"), id="tab-answers"):
-                if self.opened:
+                if self.rebuilding:
                     yield QuickAnswers()
         yield LobbyFooter()
 
@@ -96,7 +95,6 @@ class ComplaintsScreen(LobbyScreen):
             self.compose_later(
                 lambda: [("#tab-intake", self.intake()), ("#tab-answers", [QuickAnswers()])]
             )
-        self.opened = True
 
     def set_up(self) -> None:
         self.fit_controls()
@@ -107,7 +105,7 @@ class ComplaintsScreen(LobbyScreen):
         if not self.problem:  # nothing new since (a return): nothing read or drawn
             self.reload(if_changed=True)
             for form in self.query(IntakeForm):  # one raised since can be linked
-                form.refresh_incidents(if_changed=True)
+                form.reread_incidents()
 
     def tick(self) -> None:
         """The minute's tick: read again only if something was saved or the minute moved."""
